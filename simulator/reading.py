@@ -5,11 +5,31 @@ coachee does, what the hint says and what the report scores can never disagree.
 
 CONTRACT (other modules rely on it; keep the names):
     read_turn(text, coachee_before="", lang="auto") -> Reading
+
+How a turn is read (deterministic, offline; every word list and pattern lives in simulator/lexicons/<lang>.yaml):
+1. The language is detected per turn from function words (ties fall back on the coachee's turn, then "id").
+2. The turn is cut into sentences, and a sentence is cut again before a comma or a conjunction that starts a
+   new question ("Jadi Ibu lelah, apa yang ...", "Apa yang Ibu rasakan dan apa yang ..."), and before a tag
+   ("..., kan?"). Each piece is a question (a "?" or a question word at its start) or a statement.
+3. A question is, in this order: advice dressed as a question, an open request ("ceritakan ..."), a why
+   question, an open question (apa yang / bagaimana / what / how ...), a closed one (apakah, -kah, do you ...);
+   an unmarked yes/no question ("Ibu sudah mencoba?") is closed.
+4. A statement is advice, an affirmation and/or a reflection (an opener such as "Jadi Ibu ...", "It sounds
+   like", a feeling named for the coachee, or the coachee's own words reused substantially); otherwise other.
+5. Acts keep their order of appearance; a turn always has at least one act.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import ContentError
 
 ACTS = (
     "open_question",
@@ -22,6 +42,8 @@ ACTS = (
 )
 QUESTION_ACTS = ("open_question", "closed_question", "why_question")
 TIRTA_STAGES = ("tujuan", "identifikasi", "rencana", "tanggung_jawab")
+LANGS = ("id", "en")
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 
 
 @dataclass(frozen=True)
@@ -51,5 +73,484 @@ class Reading:
         return asdict(self)
 
 
-def read_turn(text: str, coachee_before: str = "", lang: str = "auto") -> Reading:  # pragma: no cover
-    raise NotImplementedError("being written: simulator/reading.py")
+# --------------------------------------------------------------------------------------------------
+# Lexicon files: schema, validation, compilation
+# --------------------------------------------------------------------------------------------------
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TirtaPatterns(_Strict):
+    tanggung_jawab: list[str]
+    rencana: list[str]
+    tujuan: list[str]
+    identifikasi: list[str]
+
+
+class Patterns(_Strict):
+    open: list[str]
+    open_request: list[str]
+    closed: list[str]
+    closed_marked: list[str] = []     # closed starts that count only when the piece ends with "?"
+    unmarked_question: list[str] = []  # starts that make a piece a question without "?" (default: open+why+closed)
+    question_end: list[str] = []       # a piece ending in one of these is a question ("kamu maunya gimana")
+    why: list[str]
+    advice_question: list[str]         # at the start of a question: advice dressed as a question
+    advice: list[str]                  # anywhere in a statement
+    advice_start: list[str] = []       # at the start of a statement (imperatives: "Try ...")
+    affirmation: list[str]
+    reflection_opener: list[str]
+    tag: list[str]
+    leading_tag: list[str] = []
+    leading: list[str]
+    judgement: list[str]
+    forward: list[str]
+    conditional: list[str]
+    stacker: list[str]
+    greeting: list[str]
+    tirta: TirtaPatterns
+
+
+class Affixes(_Strict):
+    particles: list[str]
+    suffixes: list[str]
+    prefixes: list[str]
+
+
+class ActNames(_Strict):
+    open_question: str
+    closed_question: str
+    why_question: str
+    reflection: str
+    affirmation: str
+    advice: str
+    other: str
+
+
+class HintTexts(_Strict):
+    open_question: str
+    reflection: str
+    reflection_then_question: str
+    affirmation: str
+    closed_question: str
+    closed_rewrite_default: str
+    why_question: str
+    why_rewrite_default: str
+    advice: str
+    stacked: str
+    leading: str
+    judgement: str
+    other: str
+    no_key_words: str
+    acts_label: str
+    act_names: ActNames
+    default_subject: str
+    rewrites: list[tuple[str, str]] = []  # (regex on the question, replacement) for closed/why rewrites
+
+
+class LexiconFile(_Strict):
+    lang: str
+    markers: list[str]
+    auxiliaries: list[str] = []
+    subjects: list[str]
+    fillers: list[str]
+    stopwords: list[str]
+    affixes: Affixes
+    patterns: Patterns
+    hints: HintTexts
+
+
+class Lexicon:
+    """A validated lexicon file with its patterns compiled once."""
+
+    def __init__(self, data: LexiconFile, path: Path):
+        self.data, self.path, self.lang = data, path, data.lang
+        self.hints = data.hints
+        self.markers = frozenset(data.markers)
+        self.stopwords = frozenset(data.stopwords)
+        self.subj = _alternation(data.subjects)
+        self.aux = _alternation(data.auxiliaries or ["(?!x)x"])
+        p = data.patterns
+        self.fillers = self._compile("fillers", data.fillers, "filler")
+        self.open = self._compile("patterns.open", p.open, "start")
+        self.open_any = self._compile("patterns.open", [x for x in p.open if not x.endswith("$")], "any")
+        self.open_request = self._compile("patterns.open_request", p.open_request, "any")
+        self.closed = self._compile("patterns.closed", p.closed, "start")
+        self.closed_marked = self._compile("patterns.closed_marked", p.closed_marked, "start")
+        self.why = self._compile("patterns.why", p.why, "start")
+        self.why_any = self._compile("patterns.why", p.why, "any")
+        self.advice_question = self._compile("patterns.advice_question", p.advice_question, "start")
+        self.question_end = self._compile("patterns.question_end", [f"(?:{x})$" for x in p.question_end], "any")
+        self.advice_start = self._compile("patterns.advice_start", p.advice_start, "start")
+        unmarked = p.unmarked_question or (p.open + p.why + p.closed)
+        self.unmarked = self._compile("patterns.unmarked_question", unmarked, "start")
+        self.starter = self._compile("patterns", p.open + p.why + p.closed + p.advice_question, "start")
+        self.advice = self._compile("patterns.advice", p.advice, "any")
+        self.affirmation = self._compile("patterns.affirmation", p.affirmation, "any")
+        self.opener = self._compile("patterns.reflection_opener", p.reflection_opener, "start")
+        self.tag = self._compile("patterns.tag", p.tag, "raw")
+        self.leading = self._compile("patterns.leading", p.leading, "any")
+        self.leading_tag = self._compile("patterns.leading_tag", p.leading_tag, "raw")
+        self.judgement = self._compile("patterns.judgement", p.judgement, "any")
+        self.forward = self._compile("patterns.forward", p.forward, "any")
+        self.conditional = self._compile("patterns.conditional", p.conditional, "start")
+        self.stacker = self._compile("patterns.stacker", p.stacker, "any")
+        self.greeting = self._compile("patterns.greeting", p.greeting, "any")
+        self.tirta = [(stage, self._compile(f"patterns.tirta.{stage}", getattr(p.tirta, stage), "any"))
+                      for stage in ("tanggung_jawab", "rencana", "tujuan", "identifikasi")]
+        self.rewrites = []
+        for i, (pattern, repl) in enumerate(data.hints.rewrites):
+            self.rewrites.append((self._compile(f"hints.rewrites[{i}]", [pattern], "start"), repl))
+
+    def _compile(self, field: str, patterns: list[str], mode: str) -> re.Pattern:
+        parts = []
+        for i, pattern in enumerate(patterns):
+            body = pattern.replace("{subj}", self.subj).replace("{aux}", self.aux)
+            try:
+                re.compile(body)
+            except re.error as exc:
+                raise ContentError(f"{self.path}: {field}[{i}]: invalid pattern {pattern!r}: {exc}") from None
+            parts.append(body)
+        if not parts:
+            return re.compile(r"(?!x)x")  # matches nothing
+        alt = "|".join(f"(?:{b})" for b in parts)
+        if mode == "start":
+            return re.compile(rf"^(?:{alt})(?!\w)")
+        if mode == "any":
+            return re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+        if mode == "filler":  # one or more leading fillers with their commas
+            return re.compile(rf"^(?:(?:{alt})(?!\w)[\s,;:.!-]*)+")
+        return re.compile(alt)
+
+
+def _alternation(words: list[str]) -> str:
+    return "(?:" + "|".join(re.escape(w) if w != "(?!x)x" else w for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Load and validate one lexicon file; a bad file raises ContentError naming the file and the field."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ContentError(f"{path}: cannot read lexicon: {exc}") from None
+    try:
+        data = LexiconFile.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(x) for x in err["loc"]) or "(top level)"
+        raise ContentError(f"{path}: field {where}: {err['msg']}") from None
+    return Lexicon(data, Path(path))
+
+
+@lru_cache(maxsize=None)
+def lexicon(lang: str) -> Lexicon:
+    if lang not in LANGS:
+        raise ContentError(f"no lexicon for language {lang!r}: use one of {', '.join(LANGS)}")
+    lex = load_lexicon(LEXICON_DIR / f"{lang}.yaml")
+    if lex.lang != lang:
+        raise ContentError(f"{lex.path}: field lang: says {lex.lang!r}, expected {lang!r}")
+    return lex
+
+
+# --------------------------------------------------------------------------------------------------
+# Words: tokens, language, light stemming, key-word overlap
+# --------------------------------------------------------------------------------------------------
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def detect_lang(text: str, fallback_text: str = "") -> str:
+    """'id' or 'en' from function-word counts; ties use fallback_text, then 'id'."""
+    for t in (text, fallback_text):
+        toks = tokens(t)
+        idn = sum(tok in lexicon("id").markers for tok in toks)
+        eng = sum(tok in lexicon("en").markers for tok in toks)
+        if idn != eng:
+            return "id" if idn > eng else "en"
+    return "id"
+
+
+@lru_cache(maxsize=65536)
+def stems(word: str, lang: str) -> frozenset[str]:
+    """The word and its light stems ("mengajarkannya" -> ajar ...); several candidates where recoding is ambiguous."""
+    aff = lexicon(lang).data.affixes
+    out = {word}
+    w = word.replace("-", "")
+    for p in aff.particles:
+        if w.endswith(p) and len(w) - len(p) >= 4:
+            w = w[: -len(p)]
+            break
+    out.add(w)
+    for s in aff.suffixes:
+        if w.endswith(s) and len(w) - len(s) >= 3:
+            out.add(w[: -len(s)])
+            if lang == "en":
+                out.add(w[: -len(s)] + "e")
+            w = w[: -len(s)]
+            break
+    if lang == "id":
+        for p in aff.prefixes:
+            if w.startswith(p) and len(w) - len(p) >= 3:
+                rest = w[len(p):]
+                out.add(rest)
+                if p in ("meny", "peny") and rest[:1] in "aiueo":
+                    out.add("s" + rest)
+                elif p in ("mem", "pem") and rest[:1] in "aiueo":
+                    out.add("p" + rest)
+                elif p in ("men", "pen") and rest[:1] in "aiueo":
+                    out.add("t" + rest)
+                elif p in ("meng", "peng") and rest[:1] in "aiueo":
+                    out.add("k" + rest)
+                break
+    return frozenset(x for x in out if len(x) >= 3)
+
+
+def content_words(text: str, lang: str) -> list[str]:
+    stop = lexicon(lang).stopwords
+    seen, out = set(), []
+    for tok in tokens(text):
+        if len(tok) >= 3 and tok not in stop and tok not in seen:
+            seen.add(tok)
+            out.append(tok)
+    return out
+
+
+def key_word_overlap(coach: str, coachee: str, lang: str) -> tuple[tuple[str, ...], float]:
+    """The coachee's content words that the coach reused (after light stemming), and their share."""
+    theirs = content_words(coachee, lang)
+    if not theirs:
+        return (), 0.0
+    mine: set[str] = set()
+    for w in content_words(coach, lang):
+        mine |= stems(w, lang)
+    reused = tuple(w for w in theirs if stems(w, lang) & mine)
+    return reused, round(len(reused) / len(theirs), 3)
+
+
+# --------------------------------------------------------------------------------------------------
+# Pieces of a turn
+# --------------------------------------------------------------------------------------------------
+_SENTENCE = re.compile(r"[^.!?\n…]+(?:[.!?…]+|$)|[.!?…]+")
+_COMMA = re.compile(r"[,;:]|\s[-–—]\s")
+
+
+@dataclass
+class _Piece:
+    text: str      # original text of the piece
+    low: str       # lower-cased, same length as text
+    start: int     # offset in the turn
+    question: bool
+    tag: bool = False
+    sentence: int = 0
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _strip_fillers(low: str, lex: Lexicon) -> tuple[str, int]:
+    """The piece without leading discourse markers and address terms; and how many characters were cut."""
+    s = low.lstrip(" ,;:-\"'(")
+    cut = len(low) - len(s)
+    m = lex.fillers.match(s)
+    if m:
+        cut += m.end()
+        s = s[m.end():]
+    return s.rstrip(" ?.!,;:\"')…"), cut
+
+
+def _pieces(text: str, low: str, lex: Lexicon) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    for n_sent, sm in enumerate(_SENTENCE.finditer(low)):
+        s0, s1 = sm.start(), sm.end()
+        sent = low[s0:s1]
+        if not _WORD.search(sent):
+            continue
+        marked = "?" in sent
+        body_end = s1
+        tag_piece = None
+        tm = lex.tag.search(sent.rstrip())
+        if tm and (marked or lex.leading_tag.search(sent[tm.start():])) and tm.start() > 0:
+            body_end = s0 + tm.start()
+            tag_piece = _Piece(text[body_end:s1], low[body_end:s1], body_end, True, tag=True, sentence=n_sent)
+            marked = False
+        # cut points: before a comma/conjunction that starts a new question
+        cuts = [s0]
+        for cm in _COMMA.finditer(low, s0, body_end):
+            rest, _ = _strip_fillers(low[cm.end():body_end], lex)
+            if rest and (lex.starter.match(rest) or lex.open_request.match(rest)):
+                cuts.append(cm.end())
+        if marked or lex.unmarked.match(_strip_fillers(low[s0:body_end], lex)[0]):
+            for km in lex.stacker.finditer(low, s0, body_end):
+                if km.start() > s0 + 2:
+                    cuts.append(km.start())
+        cuts = sorted(set(cuts)) + [body_end]
+        for i in range(len(cuts) - 1):
+            a, b = cuts[i], cuts[i + 1]
+            seg_low = low[a:b]
+            if not _WORD.search(seg_low):
+                continue
+            stripped, _ = _strip_fillers(seg_low, lex)
+            last = i == len(cuts) - 2
+            if last and marked:
+                is_q = True
+            else:
+                is_q = bool(stripped) and bool(lex.unmarked.match(stripped) or lex.open_request.search(stripped)
+                                               or lex.question_end.search(stripped))
+            pieces.append(_Piece(text[a:b], seg_low, a, is_q, sentence=n_sent))
+        if tag_piece is not None:
+            if pieces and pieces[-1].question and pieces[-1].start >= s0:
+                pieces[-1].tag = True  # "Apa Ibu sudah siap, ya?" is one question
+            else:
+                pieces.append(tag_piece)
+    return pieces
+
+
+# --------------------------------------------------------------------------------------------------
+# Classifying pieces
+# --------------------------------------------------------------------------------------------------
+def _span(piece: _Piece, m: re.Match, offset: int = 0) -> str:
+    return piece.text[offset + m.start(): offset + m.end()].strip(" ,")
+
+
+def _question_act(piece: _Piece, lex: Lexicon) -> tuple[str, str]:
+    """(act, evidence span) for a piece that is a question."""
+    s, cut = _strip_fillers(piece.low, lex)
+    if piece.tag and not s:
+        return "closed_question", piece.text.strip()
+    m = lex.advice_question.search(s)
+    if m:
+        return "advice", _span(piece, m, cut)
+    m = lex.open_request.search(s)
+    if m:
+        return "open_question", _span(piece, m, cut)
+    m = lex.why.match(s)
+    if m:
+        return "why_question", _span(piece, m, cut)
+    m = lex.open.match(s)
+    if m:
+        return "open_question", _span(piece, m, cut)
+    m = lex.closed.match(s) or lex.closed_marked.match(s)
+    if m:
+        return "closed_question", _span(piece, m, cut)
+    m = lex.why_any.search(s)
+    if m:
+        return "why_question", _span(piece, m, cut)
+    m = lex.open_any.search(s)
+    if m:
+        return "open_question", _span(piece, m, cut)
+    return "closed_question", piece.text.strip()
+
+
+def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: set[str], lang: str,
+                    primary: bool) -> list[tuple[int, str, str]]:
+    """[(position, act, span)] for a statement piece (possibly empty when nothing marks it)."""
+    found: list[tuple[int, str, str]] = []
+    low = piece.low
+    s, cut = _strip_fillers(low, lex)
+    m = lex.open_request.search(low)
+    if m:
+        found.append((m.start(), "open_question", _span(piece, m)))
+    advice = lex.advice.search(low) or lex.advice_start.match(s)
+    if advice:
+        found.append((advice.start(), "advice", _span(piece, advice)))
+    aff = lex.affirmation.search(low)
+    if aff:
+        found.append((aff.start(), "affirmation", _span(piece, aff)))
+    if not advice and not m:
+        body = low.lstrip(" ,;:-\"'(")
+        lead = len(low) - len(body)
+        rm = lex.opener.match(body)
+        off = lead
+        if not rm and s:
+            rm, off = lex.opener.match(s), cut
+        if rm and aff and off + rm.start() < aff.end() and aff.start() < off + rm.end():
+            rm = None  # "Ibu sudah berusaha keras" is the affirmation, not a reflection
+        if rm and len(tokens(low)) >= 3:
+            found.append((off + rm.start(), "reflection", _span(piece, rm, off)))
+        elif coachee_stems and len(tokens(s)) >= 3 and not lex.conditional.match(s):
+            mine = content_words(s, lang)
+            shared = [w for w in mine if stems(w, lang) & coachee_stems]
+            if len(shared) >= 2 and len(shared) / max(len(mine), 1) >= 0.34:
+                found.append((0, "reflection", ", ".join(shared)))
+    if not found and primary:
+        g = lex.greeting.search(low)
+        if g or len(tokens(s)) >= 4:  # greetings, information, self-disclosure; not "Baik, Bu." or "Hmm."
+            found.append((g.start() if g else 0, "other", _span(piece, g) if g else piece.text.strip()))
+    return found
+
+
+def read_turn(text: str, coachee_before: str = "", lang: str = "auto") -> Reading:
+    """Read one coach turn. `lang` is "auto" (detected per turn), "id" or "en"."""
+    text = (text or "").translate(_QUOTES)
+    coachee_before = (coachee_before or "").translate(_QUOTES)
+    if lang in (None, "", "auto"):
+        lang = detect_lang(text, coachee_before)
+    lex = lexicon(lang)
+    low = _lower(text)
+    pieces = _pieces(text, low, lex)
+
+    coachee_stems: set[str] = set()
+    for w in content_words(coachee_before, lang):
+        coachee_stems |= stems(w, lang)
+
+    acts: list[str] = []
+    evidence: list[tuple[str, str]] = []
+    questions = 0
+    q_texts: list[str] = []
+    n = len(pieces)
+    for i, piece in enumerate(pieces):
+        if piece.question:
+            act, span = _question_act(piece, lex)
+            questions += 1
+            q_texts.append(piece.low)
+            found = [(0, act, span)]
+        else:
+            # a piece before a question in the same sentence only counts when something marks it
+            nxt = pieces[i + 1] if i + 1 < n else None
+            primary = not (nxt and nxt.question and nxt.sentence == piece.sentence)
+            found = sorted(_statement_acts(piece, lex, coachee_stems, lang, primary))
+        for _, act, span in found:
+            evidence.append((act, span))
+            if act not in acts:
+                acts.append(act)
+    if not acts:
+        acts = ["other"]
+        evidence.append(("other", text.strip()[:80]))
+
+    flags: dict = {}
+    for name in ("leading", "judgement"):
+        m = getattr(lex, name).search(low) or (lex.leading_tag.search(low) if name == "leading" else None)
+        flags[name] = bool(m) and (name != "leading" or questions > 0)
+        if flags[name]:
+            evidence.append((name, text[m.start():m.end()].strip(" ,")))
+    stage = None
+    scope = q_texts or ([p.low for p in pieces] if "reflection" in acts else [])
+    for name, pattern in lex.tirta:
+        for q in scope:
+            m = pattern.search(q)
+            if m:
+                stage = name
+                evidence.append(("tirta", m.group(0)))
+                break
+        if stage:
+            break
+    fm = lex.forward.search(low)
+    forward = bool(fm) or stage in ("tujuan", "rencana", "tanggung_jawab")
+    if fm:
+        evidence.append(("forward", text[fm.start():fm.end()]))
+    if questions > 1:
+        evidence.append(("stacked", f"{questions} questions"))
+    key_words, overlap = key_word_overlap(text, coachee_before, lang) if coachee_before else ((), 0.0)
+    return Reading(
+        text=text, lang=lang, acts=tuple(acts), questions=questions, stacked=questions > 1,
+        leading=flags["leading"], judgement=flags["judgement"], forward=forward, tirta=stage,
+        key_words=key_words, keyword_overlap=overlap, words=len(tokens(text)), evidence=tuple(evidence),
+    )

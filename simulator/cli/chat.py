@@ -1,0 +1,185 @@
+"""`pamong chat --persona ID [--lang id|en] [--voice scripted|openai|local]`: a role-play in the terminal.
+
+Type what you say as the coach. /end ends the session and shows the evaluation, /state shows the coachee's
+hidden state (for facilitators), /help lists the commands. Non-interactive:
+`pamong chat --persona ID --coach-turns FILE --json` reads one coach turn per line and prints JSON with
+`turns` (speaker, text) and `states` (one per coach turn).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..config import load_settings
+from ..errors import InputError, SimulatorError
+from ..persona import get_persona
+from ..session import Session
+from ..voices import ScriptedVoice
+
+HELP = {
+    "id": "Perintah: /end mengakhiri sesi dan menampilkan evaluasi, /state menampilkan keadaan tersembunyi "
+          "coachee (untuk fasilitator), /help bantuan ini.",
+    "en": "Commands: /end ends the session and shows the evaluation, /state shows the coachee's hidden state "
+          "(for facilitators), /help this help.",
+}
+PROMPT = {"id": "Anda (coach)> ", "en": "You (coach)> "}
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("chat", help="role-play a coaching conversation in the terminal",
+                              description=__doc__, formatter_class=_raw())
+    p.add_argument("--persona", required=True, help="persona id (see `pamong personas`)")
+    p.add_argument("--lang", choices=["id", "en"], default="id", help="session language (default id)")
+    p.add_argument("--voice", choices=["scripted", "openai", "local"], default=None,
+                   help="coachee voice (default: PAMONG_VOICE, else scripted)")
+    p.add_argument("--coach-turns", metavar="FILE", help="read the coach turns from FILE, one per line ('-' = stdin)")
+    p.add_argument("--json", action="store_true", help="with --coach-turns: print the session as JSON")
+    p.add_argument("--seed", type=int, default=0, help="seed of the scripted voice (default 0)")
+    p.set_defaults(func=run)
+
+
+def _raw():
+    import argparse
+
+    return argparse.RawDescriptionHelpFormatter
+
+
+def make_voice(name: str, settings, seed: int = 0):
+    """The voice by name: scripted here; openai/local through the model seam (simulator.models)."""
+    if name in (None, "", "scripted"):
+        return ScriptedVoice(seed=seed)
+    try:
+        from ..models import voice_from_settings
+    except ImportError as exc:
+        raise SimulatorError(f"voice {name} is not available ({exc}).") from None
+    return voice_from_settings(settings.with_(voice=name))
+
+
+def read_coach_turns(path: str) -> list[str]:
+    if path == "-":
+        text = sys.stdin.read()
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(f"{p}: no such file — give a text file with one coach turn per line.")
+        try:
+            text = p.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"{p}: not UTF-8 text — save the coach turns as UTF-8.") from None
+        except OSError as exc:
+            raise InputError(f"{p}: cannot be read ({exc.strerror or exc}).") from None
+    turns = [line.strip() for line in text.splitlines() if line.strip()]
+    if not turns:
+        raise InputError(f"{path}: no coach turns — write one coach turn per line.")
+    return turns
+
+
+def session_json(session: Session) -> dict:
+    return {"session_id": session.id, "persona": session.persona.id, "lang": session.lang,
+            "voice": getattr(session.voice, "name", None),
+            "turns": [{"speaker": t.speaker, "text": t.text, **({"notice": t.notice} if t.notice else {})}
+                      for t in session.turns],
+            "states": [s.to_dict() for s in session.states[1:]]}
+
+
+def run(args) -> int:
+    settings = load_settings(data_dir=args.data_dir)
+    persona = get_persona(args.persona)
+    voice = make_voice(args.voice or settings.voice, settings, args.seed)
+    session = Session(persona, args.lang, voice)
+    if args.coach_turns:
+        for text in read_coach_turns(args.coach_turns):
+            session.coach_says(text)
+        if args.json:
+            print(json.dumps(session_json(session), ensure_ascii=False, indent=2))
+        else:
+            print(_transcript_text(session))
+        return 0
+    if args.json:
+        raise InputError("--json needs --coach-turns FILE (the interactive chat prints text).")
+    return _interactive(session, settings)
+
+
+def _transcript_text(session: Session) -> str:
+    name = session.persona.name(session.lang)
+    coach = "Coach"
+    return "\n".join(f"{coach if t.speaker == 'coach' else name}: {t.text}" for t in session.turns)
+
+
+def _interactive(session: Session, settings) -> int:
+    lang, persona = session.lang, session.persona
+    print(f"== {persona.title(lang)} ==")
+    print(persona.scenario(lang))
+    print(("Latihan: " if lang == "id" else "Practise: ") + persona.practise(lang))
+    print(f"[voice: {getattr(session.voice, 'name', '?')}] {HELP[lang]}\n")
+    while True:
+        try:
+            text = input(PROMPT[lang])
+        except EOFError:
+            print()
+            text = "/end"
+        command = text.strip().lower()
+        if command in ("/end", "/quit", "/exit"):
+            print(evaluation_text(session, settings))
+            return 0
+        if command == "/state":
+            print(json.dumps(session.state.to_dict(), ensure_ascii=False, indent=2))
+            continue
+        if command in ("/help", "/?"):
+            print(HELP[lang])
+            continue
+        try:
+            result = session.coach_says(text)
+        except InputError as exc:
+            print(f"! {exc}")
+            continue
+        if result.notice:
+            print(f"! {result.notice}")
+        print(f"{persona.name(lang)}: {result.reply}")
+        if result.hint:
+            print(f"  (hint) {result.hint}")
+
+
+def evaluation_text(session: Session, settings=None) -> str:
+    """The evaluation as Markdown (rubric + report modules), or plain statistics if they are unavailable."""
+    if session.coach_turns == 0:
+        return "(no coach turns)" if session.lang == "en" else "(belum ada giliran coach)"
+    transcript = session.to_transcript()
+    try:
+        from ..scoring import evaluate_readings
+    except ImportError:
+        return _statistics(session)
+    readings = {i: t.reading for i, t in enumerate(session.turns) if t.speaker == "coach" and t.reading}
+    evaluation = evaluate_readings(transcript, readings, searcher=_searcher(settings))
+    try:
+        from ..report import to_markdown
+    except ImportError:
+        return json.dumps(evaluation.scores, indent=2) + "\n" + _statistics(session)
+    return to_markdown(evaluation)
+
+
+def _searcher(settings):
+    """The knowledge store for citations, when an index exists; None otherwise (the report says so)."""
+    if settings is None or not settings.chroma_dir.exists():
+        return None
+    try:
+        from ..retrieval import KnowledgeStore
+
+        return KnowledgeStore(settings)
+    except (ImportError, SimulatorError):
+        return None
+
+
+def _statistics(session: Session) -> str:
+    state = session.state
+    counts = state.count
+    lines = [f"coach turns: {session.coach_turns}",
+             f"open/closed/why questions: {counts('open_question')}/{counts('closed_question')}/"
+             f"{counts('why_question')}",
+             f"reflections: {counts('reflection')}, advice: {counts('advice')}",
+             f"revealed: {', '.join(state.revealed) or '-'}; stage: {state.stage}",
+             f"trust {state.trust:.2f}, openness {state.openness:.2f}, insight {state.insight:.2f}, "
+             f"ownership {state.ownership:.2f}"]
+    return "\n".join(lines)

@@ -1,0 +1,397 @@
+"""The coachee's hidden state and how it reacts to one coach turn.
+
+    initial_state(persona) -> CoacheeState
+    update(state, reading, persona, rules=None) -> CoacheeState     pure and deterministic
+    plan(state, reading, persona, lang=None) -> Plan                 what the voice should do this turn
+
+`update` decides everything (the state changes, the reaction, which layer opens) from the rules in
+simulator/rules/coachee.yaml; `plan` only turns the new state into instructions for a voice, so the two can
+never disagree. The rules are data: read that file to see why a coachee opened up or closed down.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
+
+from .errors import ContentError
+from .persona import Persona
+from .reading import TIRTA_STAGES, Reading
+
+RULES_PATH = Path(__file__).resolve().parent / "rules" / "coachee.yaml"
+VALUES = ("trust", "openness", "insight", "ownership")
+LAYERS = ("surface", "underneath", "core")
+ITEMS = ("surface", "underneath", "core", "goal", "action_plan")  # everything that can be revealed
+FORWARD_STAGES = ("rencana", "tanggung_jawab")
+
+
+# ---------------------------------------------------------------------------------------------- rules
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Deltas(_Strict):
+    trust: float = 0.0
+    openness: float = 0.0
+    insight: float = 0.0
+    ownership: float = 0.0
+
+
+class Initial(Deltas):
+    mood: str
+
+
+class Difficulty(_Strict):
+    thresholds: float
+    penalties: float
+
+
+class Gate(_Strict):
+    """Minimum values (before difficulty scaling) for something to open."""
+
+    trust: float = 0.0
+    openness: float = 0.0
+    insight: float = 0.0
+    ownership: float = 0.0
+
+
+class Thresholds(_Strict):
+    surface: Gate
+    goal: Gate
+    underneath: Gate
+    core: Gate
+    action_plan: Gate
+    guarded_below_trust: float
+    own_words_overlap: float
+    own_words_min: int
+
+
+class Effects(_Strict):
+    greeting: Deltas
+    reflection_own_words: Deltas
+    reflection: Deltas
+    open_question: Deltas
+    reflect_then_ask: Deltas
+    forward_question: Deltas
+    affirmation: Deltas
+    why_question: Deltas
+    advice: Deltas
+    closed_question: Deltas
+    leading: Deltas
+    judgement: Deltas
+    stacked: Deltas
+    deflect: Deltas
+    revealed_goal: Deltas
+    revealed_underneath: Deltas
+    revealed_core: Deltas
+    revealed_action_plan: Deltas
+
+
+class MoodRule(_Strict):
+    when: Gate
+    mood: str
+
+
+class Moods(_Strict):
+    by_reaction: dict[str, str]
+    by_state: list[MoodRule]
+
+
+class Patterns(_Strict):
+    greeting: list[str]
+    closing: list[str]
+    role_break: list[str]
+
+
+class Rules(_Strict):
+    initial: Initial
+    resistance: dict[Literal["defensive", "passive", "anxious", "talkative", "sceptical"], Deltas]
+    difficulty: dict[Literal["easy", "medium", "hard"], Difficulty]
+    thresholds: Thresholds
+    effects: Effects
+    moods: Moods
+    patterns: Patterns
+    _compiled: dict[str, list[re.Pattern]] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _compile(self) -> Rules:
+        for kind in ("greeting", "closing", "role_break"):
+            compiled = []
+            for i, pattern in enumerate(getattr(self.patterns, kind)):
+                try:
+                    compiled.append(re.compile(pattern, re.IGNORECASE))
+                except re.error as exc:
+                    raise ValueError(f"patterns.{kind}.{i}: bad regular expression ({exc})") from exc
+            self._compiled[kind] = compiled
+        for level in ("easy", "medium", "hard"):
+            if level not in self.difficulty:
+                raise ValueError(f"difficulty.{level}: missing")
+        return self
+
+    def matches(self, kind: str, text: str) -> bool:
+        return any(p.search(text) for p in self._compiled[kind])
+
+
+@cache
+def _load_rules(path: Path) -> Rules:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path}: cannot read the coachee rules ({exc}).") from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path.name}: not valid YAML ({exc}).") from exc
+    try:
+        return Rules.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ContentError(f"{path.name}: field '{where}': {first['msg']}") from exc
+
+
+def load_rules(path: str | Path = RULES_PATH) -> Rules:
+    """The coachee rules (validated; cached per file)."""
+    return _load_rules(Path(path))
+
+
+def is_role_break(text: str, rules: Rules | None = None) -> bool:
+    """True when a coach turn tries to break the role-play or extract the prompt or hidden state."""
+    return (rules or load_rules()).matches("role_break", text)
+
+
+# ---------------------------------------------------------------------------------------------- state
+@dataclass(frozen=True)
+class CoacheeState:
+    trust: float
+    openness: float
+    insight: float
+    ownership: float
+    stage: str = TIRTA_STAGES[0]
+    revealed: tuple[str, ...] = ()
+    mood: str = "reserved"
+    turn: int = 0                   # coach turns read so far
+    reaction: str | None = None     # the reaction chosen for the last coach turn ("reveal" or a REACTION)
+    opened: str | None = None       # the item revealed by the last coach turn
+    primed: bool = False            # the last coach turn was a reflection (RASA: summarise, then ask)
+    counts: tuple[tuple[str, int], ...] = ()  # acts/flags seen so far, e.g. (("why_question", 2), ...)
+
+    def count(self, name: str) -> int:
+        return dict(self.counts).get(name, 0)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["revealed"] = list(self.revealed)
+        d["counts"] = dict(self.counts)
+        for k in VALUES:
+            d[k] = round(d[k], 4)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> CoacheeState:
+        d = dict(d)
+        d["revealed"] = tuple(d.get("revealed", ()))
+        d["counts"] = tuple(sorted(dict(d.get("counts", {})).items()))
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the voice should do this turn. `reaction` is one of persona.REACTIONS or "reveal" (the coachee
+    talks substantively from `layer`; `reveal` is set when that item opens THIS turn). `allowed` holds the
+    hidden summaries of what has been revealed so far: a model voice may draw on these and nothing deeper."""
+
+    reaction: str
+    reveal: str | None
+    allowed: list[str]
+    mood: str
+    knowledge_queries: list[str] = field(default_factory=list)
+    layer: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def initial_state(persona: Persona, rules: Rules | None = None) -> CoacheeState:
+    rules = rules or load_rules()
+    start = rules.initial
+    shift = rules.resistance.get(persona.resistance, Deltas())
+    values = {k: _clip(getattr(start, k) + getattr(shift, k)) for k in VALUES}
+    return CoacheeState(**values, mood=start.mood)
+
+
+def _clip(x: float) -> float:
+    return round(min(1.0, max(0.0, x)), 6)
+
+
+def _meets(values: dict, gate: Gate, scale: float) -> bool:
+    return all(values[k] >= min(1.0, getattr(gate, k) * scale) - 1e-9 for k in VALUES)
+
+
+def _own_words(reading: Reading, persona: Persona, revealed: tuple[str, ...], rules: Rules) -> bool:
+    """Does the turn reuse the coachee's own words? The reader's overlap, or a persona keyword/emotion."""
+    th = rules.thresholds
+    if reading.keyword_overlap >= th.own_words_overlap or len(reading.key_words) >= th.own_words_min:
+        return True
+    text = reading.text.lower()
+    words: list[str] = []
+    for lang in persona.languages:
+        words += persona.emotions(lang)
+        for item in ("surface", *revealed):
+            words += _item(persona, item).keywords(lang)
+    return any(re.search(r"\b" + re.escape(w.lower()) + r"\b", text) for w in words if w.strip())
+
+
+def _item(persona: Persona, item: str):
+    return getattr(persona.layers, item) if item in LAYERS else getattr(persona, item)
+
+
+def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple[str, ...], gates: dict,
+            scale: float, rules: Rules, reflected: bool) -> tuple[str, str | None]:
+    """(reaction, item opened this turn). Order: what hurts first, then questions, then the rest."""
+    acts = set(reading.acts)
+    is_open = "open_question" in acts
+    if reading.judgement:
+        return "judgement", None
+    if reading.stacked:
+        return "stacked", None
+    if "why_question" in acts:
+        return "why", None
+    if "advice" in acts:
+        return "advice", None
+    if is_open and reading.tirta in FORWARD_STAGES:
+        if "action_plan" in revealed:
+            return "reveal", None
+        ready = "core" in revealed and "goal" in revealed
+        return ("reveal", "action_plan") if ready and _meets(values, gates["action_plan"], scale) else ("stuck", None)
+    if is_open and reading.tirta == "tujuan" and "goal" not in revealed:
+        return ("reveal", "goal") if _meets(values, gates["goal"], scale) else ("guarded", None)
+    if is_open:
+        if values["trust"] < rules.thresholds.guarded_below_trust * scale:
+            return "guarded", None
+        nxt = next((layer for layer in LAYERS if layer not in revealed), None)
+        if nxt == "surface" and _meets(values, gates["surface"], scale):
+            return "reveal", "surface"
+        if nxt and nxt != "surface" and (reflected or state.primed) and _meets(values, gates[nxt], scale):
+            return "reveal", nxt
+        return "reveal", None
+    if "reflection" in acts:
+        return ("reveal", None) if revealed else ("reveal", "surface")
+    if rules.matches("closing", reading.text):
+        return ("closing" if "core" in revealed else "closed"), None
+    if not reading.is_question and (state.turn == 0 or rules.matches("greeting", reading.text)):
+        return "greeting", None
+    if "affirmation" in acts:
+        return "affirmation", None
+    if "closed_question" in acts:
+        return "closed", None
+    if reading.leading:
+        return "leading", None
+    if not revealed:
+        return ("greeting" if state.turn == 0 else "guarded"), None
+    return "reveal", None
+
+
+def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules | None = None) -> CoacheeState:
+    """The coachee's state after one coach turn (pure: same inputs, same result)."""
+    rules = rules or load_rules()
+    level = rules.difficulty[persona.difficulty]
+    gates = {name: getattr(rules.thresholds, name) for name in ITEMS}
+    counts = dict(state.counts)
+    for name in (*reading.acts, *(f for f in ("stacked", "leading", "judgement") if getattr(reading, f))):
+        counts[name] = counts.get(name, 0) + 1
+    base = dict(turn=state.turn + 1, counts=tuple(sorted(counts.items())))
+
+    if is_role_break(reading.text, rules):
+        # Stay in character: nothing about the coachee changes, the reflection chain is kept.
+        return replace(state, **base, reaction="deflect", opened=None, mood=rules.moods.by_reaction["deflect"])
+
+    acts = set(reading.acts)
+    reflected = "reflection" in acts
+    is_open = "open_question" in acts
+    fx = rules.effects
+    applied: list[Deltas] = []
+    if state.turn == 0 and acts == {"other"} or rules.matches("greeting", reading.text):
+        applied.append(fx.greeting)
+    if reflected:
+        own = _own_words(reading, persona, state.revealed, rules)
+        applied.append(fx.reflection_own_words if own else fx.reflection)
+    if is_open:
+        applied.append(fx.open_question)
+        if reflected or state.primed:
+            applied.append(fx.reflect_then_ask)
+        if reading.tirta in FORWARD_STAGES and "goal" in state.revealed:
+            applied.append(fx.forward_question)
+    if "affirmation" in acts:
+        applied.append(fx.affirmation)
+    if "why_question" in acts:
+        applied.append(fx.why_question)
+    if "advice" in acts:
+        applied.append(fx.advice)
+    if "closed_question" in acts and not reflected and not is_open:
+        applied.append(fx.closed_question)
+    if reading.leading:
+        applied.append(fx.leading)
+    if reading.judgement:
+        applied.append(fx.judgement)
+    if reading.stacked:
+        applied.append(fx.stacked)
+
+    values = {k: getattr(state, k) for k in VALUES}
+    values = _apply(values, applied, level.penalties)
+    reaction, opened = _decide(state, reading, values, state.revealed, gates, level.thresholds, rules, reflected)
+    revealed = state.revealed
+    if opened:
+        revealed = (*revealed, opened)
+        effect = getattr(fx, f"revealed_{opened}", None)
+        if effect is not None:
+            values = _apply(values, [effect], level.penalties)
+
+    stage = state.stage
+    if reading.tirta in TIRTA_STAGES and (is_open or reflected):
+        stage = max(stage, reading.tirta, key=TIRTA_STAGES.index)
+    if opened == "action_plan":
+        stage = max(stage, "rencana", key=TIRTA_STAGES.index)
+
+    mood = rules.moods.by_reaction.get(reaction)
+    if mood is None:
+        mood = next((r.mood for r in rules.moods.by_state if _meets(values, r.when, 1.0)), state.mood)
+    return CoacheeState(**values, stage=stage, revealed=revealed, mood=mood, reaction=reaction, opened=opened,
+                        primed=reflected and opened is None, **base)
+
+
+def _apply(values: dict, deltas: list[Deltas], penalties: float) -> dict:
+    out = dict(values)
+    for d in deltas:
+        for k in VALUES:
+            delta = getattr(d, k)
+            out[k] = _clip(out[k] + (delta * penalties if delta < 0 else delta))
+    return out
+
+
+def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | None = None) -> Plan:
+    """Instructions for the voice, from the state `update` just returned for this reading."""
+    lang = lang if lang in persona.languages else (reading.lang if reading.lang in persona.languages
+                                                    else persona.languages[0])
+    reaction = state.reaction or "greeting"
+    layer = None
+    if reaction == "reveal":
+        layer = state.opened or _topic(state.revealed, reading)
+    allowed = [_item(persona, item).summary(lang) for item in state.revealed]
+    queries = list(persona.knowledge_queries[:2]) if state.opened in ("underneath", "core") else []
+    return Plan(reaction=reaction, reveal=state.opened, allowed=allowed, mood=state.mood,
+                knowledge_queries=queries, layer=layer)
+
+
+def _topic(revealed: tuple[str, ...], reading: Reading) -> str:
+    """What the coachee keeps talking about when nothing new opens: the goal or the plan when the question is
+    about them, else the deepest layer revealed so far."""
+    if reading.tirta == "tujuan" and "goal" in revealed:
+        return "goal"
+    if reading.tirta in FORWARD_STAGES and "action_plan" in revealed:
+        return "action_plan"
+    return next((layer for layer in reversed(LAYERS) if layer in revealed), "surface")

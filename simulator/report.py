@@ -1,0 +1,227 @@
+"""Render an Evaluation as a JSON-ready dict, JSON text, Markdown or self-contained HTML.
+
+    to_dict(evaluation, lang=None) -> dict     # `scores` has exactly presence, active_listening,
+    to_json(evaluation, lang=None) -> str      #   powerful_questions and overall
+    to_markdown(evaluation, lang=None) -> str
+    to_html(evaluation, lang=None) -> str      # inline CSS, prints well, no external assets
+
+`lang` is the report's language for labels and notes ("id" | "en"; default: the transcript's). Quotes and
+better phrasings stay in the transcript's language. Every string that came from a person (transcript
+text, knowledge passages, rubric files) is escaped: html.escape in HTML, backslash escapes in Markdown —
+user text is never rendered as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import lru_cache
+from string import Template
+
+from .feedback import labels
+from .rubric import DIMENSIONS
+from .scoring import TEMPLATES, Evaluation, Evidence
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:])")
+
+
+def _lang(evaluation: Evaluation, lang: str | None) -> str:
+    lang = lang or evaluation.lang
+    return "en" if lang == "en" else "id"
+
+
+def _L(key: str, lang: str) -> str:
+    return labels()["report"][key][lang]
+
+
+def _ev(e: Evidence, lang: str) -> dict:
+    return {"turn": e.turn_index + 1, "turn_index": e.turn_index, "quote": e.quote, "note": e.note.get(lang),
+            "positive": e.positive}
+
+
+def to_dict(evaluation: Evaluation, lang: str | None = None) -> dict:
+    lg = _lang(evaluation, lang)
+    ev = evaluation
+    return {
+        "rubric": {"id": ev.rubric_id, "name": ev.rubric_name.get(lg)},
+        "lang": ev.lang,
+        "report_lang": lg,
+        "scores": dict(ev.scores),
+        "scale": [{"level": lv, "name": name.get(lg)} for lv, name in ev.scale],
+        "overall": {"score": ev.overall, "level": ev.overall_level.get(lg), "reason": ev.overall_reason.get(lg)},
+        "dimensions": {
+            k: {"name": d.name.get(lg), "score": d.score, "level": d.level_name.get(lg), "reason": d.reason.get(lg),
+                "evidence": [_ev(e, lg) for e in d.evidence],
+                "signals": [{"signal": s.signal, "value": s.value, "level": s.level, "weight": s.weight}
+                            for s in d.signals]}
+            for k, d in ((k, ev.dimensions[k]) for k in DIMENSIONS)},
+        "criteria": [{"id": c.id, "name": c.name.get(lg), "dimension": c.dimension, "met": c.met, "value": c.value,
+                      "evidence": [_ev(e, lg) for e in c.evidence]} for c in ev.criteria],
+        "went_well": [{"note": w.note.get(lg), "evidence": [_ev(e, lg) for e in w.evidence]} for w in ev.went_well],
+        "improvements": [
+            {"kind": im.kind, "title": im.title.get(lg), "turn": im.turn_index + 1, "turn_index": im.turn_index,
+             "quote": im.quote, "why": im.why.get(lg), "better": im.better,
+             "passage": None if im.passage is None else {"text": im.passage.text, "source": im.passage.source,
+                                                         "heading": im.passage.heading, "cite": im.passage.cite}}
+            for im in ev.improvements],
+        "stats": {**vars(ev.stats)},
+        "signals": dict(ev.signals),
+        "notes": [n.get(lg) for n in ev.notes],
+        "turns": [{"turn": t.index + 1, "speaker": t.speaker, "text": t.text, "acts": t.acts, "flags": t.flags}
+                  for t in ev.turns],
+        "judged_by": ev.judged_by,
+    }
+
+
+def to_json(evaluation: Evaluation, lang: str | None = None) -> str:
+    return json.dumps(to_dict(evaluation, lang), ensure_ascii=False, indent=2)
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def md_escape(text: str) -> str:
+    """Plain text for Markdown: every markup character backslash-escaped, line breaks flattened."""
+    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)).strip())
+
+
+def _stat_rows(d: dict, lg: str) -> list[tuple[str, str]]:
+    s = d["stats"]
+    stages = ", ".join(s["tirta_stages"]) or _L("none", lg)
+    return [(_L("turns", lg), f"{s['turns']} ({s['coach_turns']} coach, {s['coachee_turns']} coachee)"),
+            (_L("coach_talk_share", lg), f"{round(100 * s['coach_talk_share'])}%"),
+            (_L("open_closed", lg), s["open_closed"]),
+            (_L("why_count", lg), str(s["why_count"])),
+            (_L("reflections_per_question", lg), f"{s['reflections_per_question']:.2f}"),
+            (_L("advice_count", lg), str(s["advice_count"])),
+            (_L("tirta_stages", lg), stages)]
+
+
+def to_markdown(evaluation: Evaluation, lang: str | None = None) -> str:
+    lg = _lang(evaluation, lang)
+    d = to_dict(evaluation, lg)
+    e = md_escape
+    out = [f"# {e(_L('title', lg))}", "",
+           f"**{e(_L('rubric', lg))}:** {e(d['rubric']['name'])}  ",
+           f"**{e(_L('overall', lg))}:** {d['overall']['score']} / {len(d['scale'])} — {e(d['overall']['level'])} "
+           f"({e(d['overall']['reason'])})", "",
+           f"| {e(_L('dimension', lg))} | {e(_L('score', lg))} | {e(_L('level', lg))} |", "|---|---|---|"]
+    for k in DIMENSIONS:
+        dim = d["dimensions"][k]
+        out.append(f"| {e(dim['name'])} | {dim['score']} | {e(dim['level'])} |")
+    for k in DIMENSIONS:
+        dim = d["dimensions"][k]
+        out += ["", f"## {e(dim['name'])}: {dim['score']} — {e(dim['level'])}", "",
+                f"*{e(_L('reason', lg))}:* {e(dim['reason'])}", ""]
+        for ev in dim["evidence"]:
+            mark = "+" if ev["positive"] else "−"
+            out.append(f"- {mark} {e(_L('turn', lg))} {ev['turn']}: “{e(ev['quote'])}” — {e(ev['note'])}")
+    if d["criteria"]:
+        out += ["", f"## {e(_L('criteria', lg))}", ""]
+        for c in d["criteria"]:
+            out.append(f"- [{'x' if c['met'] else ' '}] {e(c['name'])}")
+    out += ["", f"## {e(_L('went_well', lg))}", ""]
+    for w in d["went_well"]:
+        quotes = "; ".join(f"{e(_L('turn', lg))} {x['turn']}: “{e(x['quote'])}”" for x in w["evidence"])
+        out.append(f"- {e(w['note'])}" + (f" ({quotes})" if quotes else ""))
+    out += ["", f"## {e(_L('improvements', lg))}", ""]
+    for n, im in enumerate(d["improvements"], start=1):
+        out += [f"{n}. **{e(im['title'])}** — {e(_L('turn', lg))} {im['turn']}", "",
+                f"   - {e(_L('you_said', lg))}: “{e(im['quote'])}”",
+                f"   - {e(_L('try_instead', lg))}: “{e(im['better'])}”",
+                f"   - {e(im['why'])}"]
+        if im["passage"]:
+            p = im["passage"]
+            out.append(f"   - {e(_L('learn_more', lg))} ({e(p['cite'])}): {e(_excerpt(p['text']))}")
+        out.append("")
+    out += [f"## {e(_L('stats', lg))}", "", "| | |", "|---|---|"]
+    out += [f"| {e(a)} | {e(b)} |" for a, b in _stat_rows(d, lg)]
+    if d["notes"]:
+        out += ["", f"## {e(_L('notes', lg))}", ""] + [f"- {e(n)}" for n in d["notes"]]
+    out += ["", f"## {e(_L('transcript', lg))}", ""]
+    for t in d["turns"]:
+        who = _L("coach" if t["speaker"] == "coach" else "coachee", lg)
+        acts = f" `{', '.join(t['acts'] + t['flags'])}`" if t["acts"] else ""
+        out.append(f"{t['turn']}. **{e(who)}:** {e(t['text'])}{acts}")
+    return "\n".join(out) + "\n"
+
+
+def _excerpt(text: str, limit: int = 400) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " …"
+
+
+# ---------------------------------------------------------------- HTML
+
+
+@lru_cache(maxsize=1)
+def _html_template() -> Template:
+    return Template((TEMPLATES / "report.html").read_text(encoding="utf-8"))
+
+
+def to_html(evaluation: Evaluation, lang: str | None = None) -> str:
+    lg = _lang(evaluation, lang)
+    d = to_dict(evaluation, lg)
+    h = html.escape
+    top = len(d["scale"])
+    parts = [f"<h1>{h(_L('title', lg))}</h1>",
+             f"<p class=meta>{h(_L('rubric', lg))}: {h(d['rubric']['name'])}</p>",
+             f"<section class=overall><div class=big>{d['overall']['score']}<small>/{top}</small></div>"
+             f"<div><strong>{h(_L('overall', lg))}: {h(d['overall']['level'])}</strong>"
+             f"<br><span class=muted>{h(d['overall']['reason'])}</span></div></section>",
+             f"<table class=scores><thead><tr><th>{h(_L('dimension', lg))}</th><th>{h(_L('score', lg))}</th>"
+             f"<th>{h(_L('level', lg))}</th></tr></thead><tbody>"]
+    for k in DIMENSIONS:
+        dim = d["dimensions"][k]
+        bar = "".join(f"<i class={'on' if n <= dim['score'] else 'off'}></i>" for n in range(1, top + 1))
+        parts.append(f"<tr><td><a href=\"#{k}\">{h(dim['name'])}</a></td><td><span class=bar>{bar}</span> "
+                     f"{dim['score']}</td><td>{h(dim['level'])}</td></tr>")
+    parts.append("</tbody></table>")
+    for k in DIMENSIONS:
+        dim = d["dimensions"][k]
+        parts.append(f"<section class=dim id=\"{k}\"><h2>{h(dim['name'])} <span class=pill>{dim['score']} · "
+                     f"{h(dim['level'])}</span></h2><p><em>{h(_L('reason', lg))}:</em> {h(dim['reason'])}</p><ul>")
+        for ev in dim["evidence"]:
+            cls = "pos" if ev["positive"] else "neg"
+            parts.append(f"<li class={cls}><a href=\"#t{ev['turn']}\">{h(_L('turn', lg))} {ev['turn']}</a>: "
+                         f"<q>{h(ev['quote'])}</q> — {h(ev['note'])}</li>")
+        parts.append("</ul></section>")
+    if d["criteria"]:
+        parts.append(f"<section><h2>{h(_L('criteria', lg))}</h2><ul class=criteria>")
+        for c in d["criteria"]:
+            mark = "✔" if c["met"] else "✘"
+            state = _L("met" if c["met"] else "not_met", lg)
+            parts.append(f"<li class={'pos' if c['met'] else 'neg'}>{mark} {h(c['name'])} ({h(state)})</li>")
+        parts.append("</ul></section>")
+    parts.append(f"<section><h2>{h(_L('went_well', lg))}</h2><ul>")
+    for w in d["went_well"]:
+        quotes = "; ".join(f"<a href=\"#t{x['turn']}\">{h(_L('turn', lg))} {x['turn']}</a>: <q>{h(x['quote'])}</q>"
+                           for x in w["evidence"])
+        parts.append(f"<li class=pos>{h(w['note'])}" + (f"<br><small>{quotes}</small>" if quotes else "") + "</li>")
+    parts.append(f"</ul></section><section><h2>{h(_L('improvements', lg))}</h2><ol class=improve>")
+    for im in d["improvements"]:
+        parts.append(f"<li><h3>{h(im['title'])} <small>(<a href=\"#t{im['turn']}\">{h(_L('turn', lg))} "
+                     f"{im['turn']}</a>)</small></h3>"
+                     f"<p class=said>{h(_L('you_said', lg))}: <q>{h(im['quote'])}</q></p>"
+                     f"<p class=better>{h(_L('try_instead', lg))}: <q>{h(im['better'])}</q></p>"
+                     f"<p class=muted>{h(im['why'])}</p>")
+        if im["passage"]:
+            p = im["passage"]
+            parts.append(f"<blockquote><p>{h(_excerpt(p['text']))}</p><cite>{h(_L('learn_more', lg))}: "
+                         f"{h(p['cite'])}</cite></blockquote>")
+        parts.append("</li>")
+    parts.append(f"</ol></section><section><h2>{h(_L('stats', lg))}</h2><table class=stats><tbody>")
+    parts += [f"<tr><th>{h(a)}</th><td>{h(b)}</td></tr>" for a, b in _stat_rows(d, lg)]
+    parts.append("</tbody></table></section>")
+    if d["notes"]:
+        parts.append(f"<section><h2>{h(_L('notes', lg))}</h2><ul>"
+                     + "".join(f"<li>{h(n)}</li>" for n in d["notes"]) + "</ul></section>")
+    parts.append(f"<section class=transcript><h2>{h(_L('transcript', lg))}</h2><ol>")
+    for t in d["turns"]:
+        who = _L("coach" if t["speaker"] == "coach" else "coachee", lg)
+        tags = "".join(f"<span class=tag>{h(a)}</span>" for a in t["acts"] + t["flags"])
+        parts.append(f"<li id=\"t{t['turn']}\" class={h(t['speaker'])} value={t['turn']}><b>{h(who)}:</b> "
+                     f"{h(t['text'])} {tags}</li>")
+    parts.append("</ol></section>")
+    return _html_template().substitute(lang=lg, title=h(_L("title", lg)), body="\n".join(parts))

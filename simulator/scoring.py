@@ -1,0 +1,559 @@
+"""Score a whole session against a rubric: signals from the per-turn Readings -> dimension scores with
+evidence -> what went well and exactly three improvements (simulator/feedback.py).
+
+    evaluate(transcript, rubric=None, searcher=None, judge=None) -> Evaluation
+    evaluate_readings(transcript, readings, rubric=None, searcher=None, judge=None) -> Evaluation
+
+`readings` maps a coach turn's index in transcript.turns to the Reading `read_turn` gave it, so a live
+Session can reuse what it already computed. Turn indices are 0-based everywhere; reports show index + 1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import yaml
+
+from .errors import InputError
+from .reading import TIRTA_STAGES, Reading, read_turn
+from .rubric import DIMENSIONS, Rubric, SignalRule, compare, load_rubric
+from .transcript import Transcript
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A short text in both languages."""
+    id: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.id
+
+
+@dataclass(frozen=True)
+class Evidence:
+    turn_index: int        # 0-based index into transcript.turns (a coach turn)
+    quote: str             # the coach's own words, a substring of that turn
+    note: Text             # what it shows
+    positive: bool = True  # a strength (True) or a concern (False)
+
+
+@dataclass(frozen=True)
+class SignalValue:
+    signal: str
+    value: float
+    level: int
+    weight: float
+
+
+@dataclass
+class DimensionScore:
+    key: str
+    name: Text
+    score: int
+    level_name: Text
+    evidence: list[Evidence]
+    reason: Text
+    signals: list[SignalValue] = field(default_factory=list)
+    raw: float = 0.0       # the unrounded score (weighted mean of signal levels, or share of criteria met)
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    id: str
+    name: Text
+    dimension: str
+    met: bool
+    value: float
+    evidence: list[Evidence]
+
+
+@dataclass(frozen=True)
+class Citation:
+    text: str
+    source: str
+    heading: str
+    cite: str
+
+
+@dataclass
+class Improvement:
+    kind: str
+    turn_index: int
+    quote: str             # the coach's own words (substring of the turn)
+    title: Text
+    why: Text
+    better: str            # a better phrasing, in the transcript's language
+    passage: Citation | None = None
+
+
+@dataclass
+class WentWell:
+    note: Text
+    evidence: list[Evidence]
+
+
+@dataclass
+class SessionStats:
+    turns: int
+    coach_turns: int
+    coachee_turns: int
+    coach_words: int
+    coachee_words: int
+    coach_talk_share: float
+    open_questions: int
+    closed_questions: int
+    why_questions: int
+    open_closed: str           # "5:2"
+    reflections: int
+    reflections_per_question: float
+    advice_count: int
+    why_count: int
+    tirta_stages: list[str]
+
+
+@dataclass
+class TurnView:
+    """One turn as the evaluator read it (for transcript views with per-turn labels)."""
+    index: int
+    speaker: str
+    text: str
+    acts: list[str]
+    flags: list[str]
+
+
+@dataclass
+class Evaluation:
+    rubric_id: str
+    rubric_name: Text
+    lang: str
+    scale: list[tuple[int, Text]]
+    dimensions: dict[str, DimensionScore]
+    overall: int
+    overall_level: Text
+    overall_reason: Text
+    went_well: list[WentWell]
+    improvements: list[Improvement]
+    stats: SessionStats
+    signals: dict[str, float]
+    criteria: list[CriterionResult] = field(default_factory=list)
+    turns: list[TurnView] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)   # e.g. "no citations: the knowledge index is empty"
+    judged_by: str | None = None
+    overall_raw: float = 0.0
+
+    @property
+    def scores(self) -> dict[str, int]:
+        return {**{k: self.dimensions[k].score for k in DIMENSIONS}, "overall": self.overall}
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["scores"] = self.scores
+        return data
+
+
+class Judge(Protocol):
+    """Optional LLM judge (engineer G): refines labels/feedback; returns a new, validated Evaluation."""
+    def refine(self, evaluation: Evaluation, transcript: Transcript) -> Evaluation: ...
+
+
+# ---------------------------------------------------------------- word lists
+
+
+@lru_cache(maxsize=1)
+def _markers() -> dict[str, dict[str, re.Pattern]]:
+    data = yaml.safe_load((TEMPLATES / "markers.yaml").read_text(encoding="utf-8"))
+    out: dict[str, dict[str, re.Pattern]] = {}
+    for kind, per_lang in data.items():
+        out[kind] = {}
+        for lang, words in per_lang.items():
+            alts = sorted((re.escape(w).replace(r"\*", r"\w*") for w in words), key=len, reverse=True)
+            out[kind][lang] = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+    return out
+
+
+def has_marker(kind: str, text: str, lang: str) -> bool:
+    return bool(_markers()[kind]["en" if lang == "en" else "id"].search(text))
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+# ---------------------------------------------------------------- signals
+
+
+@dataclass
+class Trace:
+    """Which coach turns stand behind each signal: (turn index, positive?)."""
+    turns: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)
+
+    def add(self, signal: str, index: int, positive: bool) -> None:
+        self.turns.setdefault(signal, []).append((index, positive))
+
+
+def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rubric: Rubric
+                    ) -> tuple[dict[str, float], Trace]:
+    lang = transcript.lang
+    turns = transcript.turns
+    s = rubric.settings
+    tr = Trace()
+    coach_idx = [i for i, t in enumerate(turns) if t.speaker == "coach"]
+    coach_words = sum(_words(turns[i].text) for i in coach_idx)
+    coachee_words = sum(_words(t.text) for t in turns if t.speaker == "coachee")
+    total_words = coach_words + coachee_words or 1
+
+    why_raw = 0
+    n_open = n_closed = n_why = q_turns = refl = adv = judge = lead = stack = fwd = affirm = feel = 0
+    kw_turns = kw_hits = 0
+    overlap_sum = 0.0
+    rasa = 0
+    stage_pos = -1
+    stages: list[str] = []
+    goal = 0
+    pending_reflection: int | None = None
+    prev_coachee = ""
+    for pos, i in enumerate(coach_idx):
+        r = readings[i]
+        prev_is_coachee = i > 0 and turns[i - 1].speaker == "coachee"
+        if prev_is_coachee:
+            prev_coachee = turns[i - 1].text
+        is_q = r.has("open_question", "closed_question", "why_question") or r.questions > 0
+        if r.has("open_question"):
+            n_open += 1
+            tr.add("open_share", i, True)
+        if r.has("closed_question"):
+            n_closed += 1
+            tr.add("open_share", i, False)
+            tr.add("closed_share", i, False)
+        if r.has("why_question"):
+            why_raw += 1
+            if s.why_counts_against:
+                n_why += 1
+                tr.add("why_count", i, False)
+                tr.add("open_share", i, False)
+            else:
+                n_open += 1
+        q_turns += is_q
+        if r.has("reflection"):
+            refl += 1
+            tr.add("reflections_per_question", i, True)
+            if has_marker("feelings", r.text, lang):
+                feel += 1
+                tr.add("feeling_reflections", i, True)
+        elif is_q and prev_is_coachee and _words(turns[i - 1].text) >= 15:
+            tr.add("reflections_per_question", i, False)  # asked straight after a long turn
+        if r.has("affirmation"):
+            affirm += 1
+            tr.add("affirmation_count", i, True)
+        if r.has("advice"):
+            adv += 1
+            tr.add("advice_count", i, False)
+        if r.judgement:
+            judge += 1
+            tr.add("judgement_count", i, False)
+        if r.leading:
+            lead += 1
+            tr.add("leading_count", i, False)
+        if r.stacked:
+            stack += 1
+            tr.add("stacked_count", i, False)
+        if r.forward:
+            fwd += 1
+            tr.add("forward_count", i, True)
+        if prev_is_coachee:
+            kw_turns += 1
+            overlap_sum += r.keyword_overlap
+            if r.key_words:
+                kw_hits += 1
+                tr.add("keyword_use", i, True)
+            elif _words(turns[i - 1].text) >= 12:
+                tr.add("keyword_use", i, False)
+        # RASA: a reflection followed by a question in the same turn or the next coach turn
+        if r.has("reflection") and is_q and _reflection_before_question(r):
+            rasa += 1
+            tr.add("rasa_count", i, True)
+            pending_reflection = None
+        elif pending_reflection is not None and is_q:
+            rasa += 1
+            tr.add("rasa_count", i, True)
+            pending_reflection = None
+        else:
+            pending_reflection = i if r.has("reflection") else None
+        if r.tirta in TIRTA_STAGES:
+            k = TIRTA_STAGES.index(r.tirta)
+            if k >= stage_pos:
+                if r.tirta not in stages:
+                    stages.append(r.tirta)
+                    tr.add("tirta_stages", i, True)
+                stage_pos = k
+        if (not goal and (r.tirta == "tujuan" or has_marker("goal", r.text, lang)) and is_q and not r.has("advice") and i + 1 < len(turns)
+                and turns[i + 1].speaker == "coachee"
+                and _words(turns[i + 1].text) >= s.goal_answer_min_words):
+            goal = 1
+            tr.add("goal_by_coachee", i, True)
+        if _words(r.text) > 60:
+            tr.add("coachee_talk_share", i, False)
+    del prev_coachee
+
+    followup, from_coachee, conclusion = _follow_up(transcript, readings, rubric, tr)
+    qn = n_open + n_closed + n_why
+    coach_n = len(coach_idx) or 1
+    if q_turns:
+        rq = refl / q_turns
+    else:
+        rq = float(refl)
+    values = {
+        "coachee_talk_share": coachee_words / total_words,
+        "coach_talk_share": coach_words / total_words,
+        "reflections_per_question": min(rq, 5.0),
+        "reflection_share": refl / coach_n,
+        "keyword_use": kw_hits / kw_turns if kw_turns else 0.0,
+        "keyword_overlap": overlap_sum / kw_turns if kw_turns else 0.0,
+        "rasa_count": float(rasa),
+        "rasa_rate": rasa / q_turns if q_turns else 0.0,
+        "feeling_reflections": float(feel),
+        "affirmation_count": float(affirm),
+        "questions": float(q_turns),
+        "open_share": n_open / qn if qn else 0.0,
+        "closed_share": n_closed / qn if qn else 0.0,
+        "why_count": float(n_why),
+        "why_share": n_why / qn if qn else 0.0,
+        "leading_count": float(lead),
+        "stacked_count": float(stack),
+        "stacked_share": stack / q_turns if q_turns else 0.0,
+        "forward_count": float(fwd),
+        "tirta_stages": float(len(stages)),
+        "goal_by_coachee": float(goal),
+        "advice_count": float(adv),
+        "advice_share": adv / coach_n,
+        "judgement_count": float(judge),
+        "followup_concrete": float(followup),
+        "followup_from_coachee": float(from_coachee),
+        "coachee_conclusion": float(conclusion),
+    }
+    values["_open"], values["_closed"], values["_why_raw"] = n_open, n_closed, why_raw
+    values["_reflections"], values["_coach_words"], values["_coachee_words"] = refl, coach_words, coachee_words
+    tr.turns["_stages"] = [(TIRTA_STAGES.index(x), True) for x in stages]
+    return values, tr
+
+
+def _reflection_before_question(r: Reading) -> bool:
+    acts = list(r.acts)
+    qs = [k for k, a in enumerate(acts) if a in ("open_question", "closed_question", "why_question")]
+    return "reflection" in acts and bool(qs) and acts.index("reflection") < max(qs)
+
+
+def _follow_up(transcript: Transcript, readings: Mapping[int, Reading], rubric: Rubric, tr: Trace
+               ) -> tuple[int, int, int]:
+    """Concrete follow-up, stated by the coachee, and the coachee's closing conclusion."""
+    turns, lang = transcript.turns, transcript.lang
+    half = len(turns) // 2
+    concrete = from_coachee = conclusion = 0
+    for i in range(half, len(turns)):
+        t = turns[i]
+        if not (has_marker("commitment", t.text, lang) and has_marker("time", t.text, lang)):
+            continue
+        if t.speaker == "coach":
+            if not concrete and readings[i].has("advice"):
+                continue  # the coach proposing a plan is not the coachee's follow-up
+            concrete = 1
+            continue
+        concrete = 1
+        prev = i - 1
+        if prev >= 0 and turns[prev].speaker == "coach" and not readings[prev].has("advice") and _words(t.text) >= 5:
+            from_coachee = 1
+            tr.add("followup_from_coachee", prev, True)
+            tr.add("followup_concrete", prev, True)
+    window = rubric.settings.conclusion_window
+    for i in range(max(0, len(turns) - window), len(turns)):
+        t = turns[i]
+        if t.speaker != "coachee" or _words(t.text) < 6 or i == 0 or turns[i - 1].speaker != "coach":
+            continue
+        r = readings[i - 1]
+        asked = r.questions > 0 or r.has("open_question", "closed_question", "why_question")
+        if asked and not r.has("advice") and (has_marker("conclusion", t.text, lang)
+                                               or has_marker("commitment", t.text, lang)
+                                               or has_marker("conclusion", r.text, lang)):
+            conclusion = 1
+            tr.add("coachee_conclusion", i - 1, True)
+    return concrete, from_coachee, conclusion
+
+
+# ---------------------------------------------------------------- evaluate
+
+
+def read_transcript(transcript: Transcript) -> dict[int, Reading]:
+    """read_turn over every coach turn, with the coachee turn just before it."""
+    out: dict[int, Reading] = {}
+    for i, t in enumerate(transcript.turns):
+        if t.speaker == "coach":
+            before = transcript.turns[i - 1].text if i and transcript.turns[i - 1].speaker == "coachee" else ""
+            out[i] = read_turn(t.text, coachee_before=before, lang=transcript.lang)
+    return out
+
+
+def evaluate(transcript: Transcript, rubric: Rubric | str | None = None, searcher=None, judge: Judge | None = None
+             ) -> Evaluation:
+    """Score a transcript. rubric: a Rubric, a rubric id or path, or None for the default rubric."""
+    _check(transcript)
+    return evaluate_readings(transcript, read_transcript(transcript), rubric, searcher=searcher, judge=judge)
+
+
+def evaluate_readings(transcript: Transcript, readings: Mapping[int, Reading] | Sequence[Reading | None],
+                      rubric: Rubric | str | None = None, searcher=None, judge: Judge | None = None
+                      ) -> Evaluation:
+    from .feedback import improvements, went_well  # feedback imports this module's dataclasses
+
+    _check(transcript)
+    rb = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    if not isinstance(readings, Mapping):
+        readings = {i: r for i, r in enumerate(readings) if r is not None}
+    missing = [i for i in transcript.coach_indices() if i not in readings]
+    if missing:
+        raise InputError(f"no reading for coach turn(s) {', '.join(str(i + 1) for i in missing[:5])}")
+    values, trace = compute_signals(transcript, readings, rb)
+    lang = transcript.lang
+    criteria: list[CriterionResult] = []
+    if rb.scoring == "signals":
+        dims = {k: _score_dimension(k, rb, values, trace, transcript, readings) for k in DIMENSIONS}
+        w = rb.overall.weights or {}
+        mean = sum(dims[k].score * w[k] for k in DIMENSIONS) / sum(w.values())
+        overall = _clamp(int(mean + 0.5), rb.max_level)
+        overall_raw = mean
+        overall_reason = Text(
+            id="Rata-rata berbobot skor dimensi: " + ", ".join(f"{dims[k].name.id} {dims[k].score}" for k in DIMENSIONS),
+            en="Weighted mean of the dimension scores: " + ", ".join(f"{dims[k].name.en} {dims[k].score}" for k in DIMENSIONS))
+    else:
+        criteria = [_criterion(c, values, trace, transcript, readings) for c in rb.criteria]
+        dims = {k: _criteria_dimension(k, rb, criteria) for k in DIMENSIONS}
+        met = sum(c.met for c in criteria)
+        bands = rb.overall.count_bands or [0]
+        overall = max(lv for lv, lo in enumerate(bands, start=1) if met >= lo)
+        overall_raw = float(met)
+        overall_reason = Text(id=f"{met} dari {len(criteria)} kriteria terpenuhi",
+                              en=f"{met} of {len(criteria)} criteria met")
+    stats = _stats(transcript, values, trace)
+    notes: list[Text] = []
+    evaluation = Evaluation(
+        rubric_id=rb.id, rubric_name=Text(rb.name.id, rb.name.en), lang=lang,
+        scale=[(lv.level, Text(lv.name.id, lv.name.en)) for lv in rb.scale],
+        dimensions=dims, overall=overall, overall_level=_lt(rb.level_name(overall)), overall_reason=overall_reason,
+        went_well=went_well(transcript, readings, values, trace),
+        improvements=improvements(transcript, readings, values, trace, rb, searcher, notes),
+        stats=stats, signals={k: round(v, 4) for k, v in values.items() if not k.startswith("_")},
+        criteria=criteria, turns=_turn_views(transcript, readings), notes=notes, overall_raw=round(overall_raw, 4))
+    if judge is not None:
+        evaluation = judge.refine(evaluation, transcript)
+    return evaluation
+
+
+def _check(transcript: Transcript) -> None:
+    if not transcript.coach_indices():
+        raise InputError("the transcript has no coach turns — nothing to evaluate")
+
+
+def _clamp(level: int, top: int) -> int:
+    return max(1, min(top, level))
+
+
+def _lt(x) -> Text:
+    return Text(x.id, x.en)
+
+
+def _score_dimension(key, rb: Rubric, values, trace: Trace, transcript, readings) -> DimensionScore:
+    dim = rb.dimensions[key]
+    svals = [SignalValue(r.signal, round(values[r.signal], 4), r.level(values[r.signal]), r.weight)
+             for r in dim.signals]
+    mean = sum(v.level * v.weight for v in svals) / sum(v.weight for v in svals)
+    score = _clamp(int(mean + 0.5), rb.max_level)
+    cap_notes = []
+    for cap in dim.caps:
+        if compare(values[cap.signal], cap.op, cap.value) and score > cap.max_level:
+            score = cap.max_level
+            cap_notes.append(cap.note)
+    ranked = sorted(zip(dim.signals, svals), key=lambda p: -p[0].weight)[:4]
+    reason = Text(
+        id="; ".join(_signal_phrase(rule, v, "id") for rule, v in ranked) + "".join(f". {n.id}" for n in cap_notes),
+        en="; ".join(_signal_phrase(rule, v, "en") for rule, v in ranked) + "".join(f". {n.en}" for n in cap_notes))
+    evidence = _evidence([r.signal for r in dim.signals], trace, transcript, readings)
+    return DimensionScore(key=key, name=_lt(dim.name), score=score, level_name=_lt(rb.level_name(score)),
+                          evidence=evidence, reason=reason, signals=svals, raw=round(mean, 4))
+
+
+def _signal_phrase(rule: SignalRule, v: SignalValue, lang: str) -> str:
+    from .feedback import signal_label
+    value = f"{v.value:.2f}".rstrip("0").rstrip(".") if v.value % 1 else f"{int(v.value)}"
+    return f"{signal_label(rule.signal, lang)} {value} (→ {v.level})"
+
+
+def _criterion(c, values, trace, transcript, readings) -> CriterionResult:
+    value = values[c.signal]
+    return CriterionResult(id=c.id, name=_lt(c.name), dimension=c.dimension, met=c.met(value),
+                           value=round(value, 4), evidence=_evidence([c.signal], trace, transcript, readings, 2))
+
+
+def _criteria_dimension(key, rb: Rubric, criteria: list[CriterionResult]) -> DimensionScore:
+    mine = [c for c in criteria if c.dimension == key]
+    share = sum(c.met for c in mine) / len(mine)
+    bands = rb.overall.dimension_share_bands or [0.0]
+    score = max(lv for lv, lo in enumerate(bands, start=1) if share >= lo - 1e-9)
+    evidence = [e for c in mine for e in c.evidence][:5]
+    reason = Text(id="; ".join(f"{c.name.id}: {'ya' if c.met else 'belum'}" for c in mine),
+                  en="; ".join(f"{c.name.en}: {'yes' if c.met else 'not yet'}" for c in mine))
+    dim = rb.dimensions[key]
+    return DimensionScore(key=key, name=_lt(dim.name), score=score, level_name=_lt(rb.level_name(score)),
+                          evidence=evidence, reason=reason, raw=round(share, 4))
+
+
+def _evidence(signals: list[str], trace: Trace, transcript: Transcript, readings, limit: int = 5) -> list[Evidence]:
+    from .feedback import evidence_note, quote_for
+    chosen: dict[int, Evidence] = {}
+    for per_signal in (2, 4):  # first up to 2 per signal, then fill
+        for sig in signals:
+            taken = 0
+            for index, positive in trace.turns.get(sig, []):
+                if len(chosen) >= limit or taken >= per_signal:
+                    break
+                if index in chosen:
+                    continue
+                text = transcript.turns[index].text
+                chosen[index] = Evidence(index, quote_for(text, sig, readings[index]), evidence_note(sig, positive,
+                                         readings[index]), positive)
+                taken += 1
+    return [chosen[k] for k in sorted(chosen)]
+
+
+def _stats(transcript: Transcript, values, trace: Trace) -> SessionStats:
+    turns = transcript.turns
+    coach = len(transcript.coach_indices())
+    q = int(values["questions"])
+    return SessionStats(
+        turns=len(turns), coach_turns=coach, coachee_turns=len(turns) - coach,
+        coach_words=int(values["_coach_words"]), coachee_words=int(values["_coachee_words"]),
+        coach_talk_share=round(values["coach_talk_share"], 3),
+        open_questions=int(values["_open"]), closed_questions=int(values["_closed"]),
+        why_questions=int(values["_why_raw"]),
+        open_closed=f"{int(values['_open'])}:{int(values['_closed'])}",
+        reflections=int(values["_reflections"]),
+        reflections_per_question=round(values["_reflections"] / q, 2) if q else float(values["_reflections"]),
+        advice_count=int(values["advice_count"]), why_count=int(values["_why_raw"]),
+        tirta_stages=[TIRTA_STAGES[k] for k, _ in trace.turns.get("_stages", [])])
+
+
+def _turn_views(transcript: Transcript, readings: Mapping[int, Reading]) -> list[TurnView]:
+    out = []
+    for i, t in enumerate(transcript.turns):
+        r = readings.get(i)
+        flags = [] if r is None else [f for f in ("stacked", "leading", "judgement", "forward") if getattr(r, f)]
+        if r is not None and r.tirta:
+            flags.append(f"tirta:{r.tirta}")
+        out.append(TurnView(i, t.speaker, t.text, list(r.acts) if r else [], flags))
+    return out

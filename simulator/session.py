@@ -1,0 +1,290 @@
+"""A practice session: the one place that ties reading, the coachee's state, knowledge and the voice together.
+
+    session = Session(persona, lang="id", voice=ScriptedVoice(), searcher=None, recorder=None)
+    result = session.coach_says("Selamat siang, Bu. Apa yang ingin Ibu bicarakan hari ini?")
+    result.reply, result.state, result.plan, result.hint
+    session.states        # the initial state, then one per coach turn
+    session.fork(2)       # a new session with the turns before the third coach turn, state replayed
+    Session.from_dict(session.to_dict(), voice=...)
+
+A recorder (anything with `record(session)`, e.g. the app's store) is called after the coach turn is appended
+and again after the reply, so a crashed model call loses no turn. A failing voice falls back to the scripted
+voice with a notice; the session goes on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from . import coachee
+from .coachee import CoacheeState, Plan
+from .errors import InputError
+from .persona import Persona, get_persona
+from .reading import Reading, read_turn
+from .retrieval import Passage
+from .transcript import Transcript, Utterance
+from .voices import Reply, ScriptedVoice, Voice
+
+MAX_CHARS = 4000
+_MESSAGES = {
+    "empty": {"id": "Pesan kosong: tulis apa yang ingin Anda katakan kepada coachee.",
+              "en": "Empty message: type what you want to say to the coachee."},
+    "long": {"id": "Pesan terlalu panjang ({n:,} karakter; paling banyak {max:,}). Persingkat giliran Anda.",
+             "en": "Message too long ({n:,} characters; at most {max:,}). Shorten your turn."},
+    "fallback": {"id": "Suara '{voice}' gagal ({why}); coachee dijawab oleh suara skrip.",
+                 "en": "The '{voice}' voice failed ({why}); the scripted voice answered instead."},
+}
+
+
+class Recorder(Protocol):
+    def record(self, session: Session) -> None: ...
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str                   # "coach" | "coachee"
+    text: str
+    reading: Reading | None = None  # coach turns
+    notice: str | None = None      # coachee turns: e.g. the model failed and the scripted voice answered
+    voice: str | None = None       # coachee turns: which voice spoke
+
+    def to_dict(self) -> dict:
+        return {"speaker": self.speaker, "text": self.text,
+                "reading": self.reading.to_dict() if self.reading else None,
+                "notice": self.notice, "voice": self.voice}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Turn:
+        return cls(speaker=d["speaker"], text=d["text"], reading=reading_from_dict(d.get("reading")),
+                   notice=d.get("notice"), voice=d.get("voice"))
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    reply: str
+    reading: Reading
+    state: CoacheeState
+    plan: Plan
+    notice: str | None = None
+    hint: str | None = None
+    passages: tuple[Passage, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {"reply": self.reply, "reading": self.reading.to_dict(), "state": self.state.to_dict(),
+                "plan": self.plan.to_dict(), "notice": self.notice, "hint": self.hint,
+                "passages": [asdict(p) for p in self.passages]}
+
+
+def reading_from_dict(d: dict | None) -> Reading | None:
+    if d is None:
+        return None
+    d = dict(d)
+    for key in ("acts", "key_words"):
+        d[key] = tuple(d.get(key, ()))
+    d["evidence"] = tuple(tuple(e) for e in d.get("evidence", ()))
+    return Reading(**d)
+
+
+def check_text(text: str, lang: str) -> str:
+    """The coach's text, stripped; InputError (in the session's language) when empty or too long."""
+    msg_lang = lang if lang in ("id", "en") else "en"
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(_MESSAGES["empty"][msg_lang])
+    if len(text) > MAX_CHARS:
+        raise InputError(_MESSAGES["long"][msg_lang].format(n=len(text), max=MAX_CHARS))
+    return text.strip()
+
+
+class Session:
+    def __init__(self, persona: Persona | str, lang: str = "id", voice: Voice | None = None, searcher=None,
+                 recorder: Recorder | None = None, session_id: str | None = None, rules=None):
+        self.persona = get_persona(persona) if isinstance(persona, str) else persona
+        if lang not in self.persona.languages:
+            raise InputError(f"Persona '{self.persona.id}' speaks {', '.join(self.persona.languages)}, "
+                             f"not '{lang}'.")
+        self.lang = lang
+        self.voice = voice or ScriptedVoice()
+        self.searcher = searcher
+        self.recorder = recorder
+        self.id = session_id or uuid.uuid4().hex
+        self.rules = rules or coachee.load_rules()
+        self.turns: list[Turn] = []
+        self.states: list[CoacheeState] = [coachee.initial_state(self.persona, self.rules)]
+        self.forked_from: dict | None = None
+
+    # ---------------------------------------------------------------------------------------- views
+    @property
+    def state(self) -> CoacheeState:
+        return self.states[-1]
+
+    @property
+    def readings(self) -> list[Reading]:
+        return [t.reading for t in self.turns if t.speaker == "coach" and t.reading is not None]
+
+    @property
+    def coach_turns(self) -> int:
+        return sum(t.speaker == "coach" for t in self.turns)
+
+    def last_coachee_text(self) -> str:
+        return next((t.text for t in reversed(self.turns) if t.speaker == "coachee"), "")
+
+    def to_transcript(self) -> Transcript:
+        return Transcript(lang=self.lang, turns=[Utterance(t.speaker, t.text) for t in self.turns])
+
+    # ---------------------------------------------------------------------------------------- a turn
+    def coach_says(self, text: str) -> TurnResult:
+        reading, state, plan = self._take_coach_turn(text)
+        passages = self._search(plan)
+        reply = self._say(plan, state, passages)
+        return self._finish(reply, reading, state, plan, passages)
+
+    def coach_says_stream(self, text: str) -> Iterator[str | TurnResult]:
+        """Yields the reply so far (growing strings) while the voice streams, then the TurnResult."""
+        reading, state, plan = self._take_coach_turn(text)
+        passages = self._search(plan)
+        stream = getattr(self.voice, "stream", None)
+        reply = None
+        if stream is not None:
+            parts: list[str] = []
+            try:
+                for chunk in stream(**self._voice_args(plan, state, passages)):
+                    parts.append(chunk)
+                    yield "".join(parts)
+                if "".join(parts).strip():
+                    reply = Reply(text="".join(parts).strip(), voice=self.voice.name)
+            except Exception as exc:  # noqa: BLE001 - any voice failure falls back; the session goes on
+                reply = self._fallback(plan, state, passages, exc)
+        if reply is None:
+            reply = self._say(plan, state, passages)
+        result = self._finish(reply, reading, state, plan, passages)
+        yield result.reply
+        yield result
+
+    def respond(self) -> TurnResult | None:
+        """Answer a coach turn left without a reply (e.g. after a crash or restart); None if none is pending."""
+        if not self.turns or self.turns[-1].speaker != "coach":
+            return None
+        reading, state = self.turns[-1].reading, self.state
+        plan = coachee.plan(state, reading, self.persona, lang=self.lang)
+        passages = self._search(plan)
+        return self._finish(self._say(plan, state, passages), reading, state, plan, passages)
+
+    def _take_coach_turn(self, text: str) -> tuple[Reading, CoacheeState, Plan]:
+        text = check_text(text, self.lang)
+        reading = read_turn(text, self.last_coachee_text(), self.lang)
+        state = coachee.update(self.state, reading, self.persona, self.rules)
+        plan = coachee.plan(state, reading, self.persona, lang=self.lang)
+        self.turns.append(Turn("coach", text, reading))
+        self.states.append(state)
+        self._record()
+        return reading, state, plan
+
+    def _search(self, plan: Plan) -> tuple[Passage, ...]:
+        if self.searcher is None or not plan.knowledge_queries:
+            return ()
+        passages: list[Passage] = []
+        for query in plan.knowledge_queries:
+            try:
+                passages += self.searcher.search(query, k=2, lang=self.lang)
+            except Exception:  # noqa: BLE001 - knowledge only adds realism; the turn goes on without it
+                return tuple(passages)
+        return tuple(passages)
+
+    def _voice_args(self, plan: Plan, state: CoacheeState, passages) -> dict[str, Any]:
+        return dict(persona=self.persona, plan=plan, state=state, history=list(self.turns), lang=self.lang,
+                    passages=passages)
+
+    def _say(self, plan: Plan, state: CoacheeState, passages) -> Reply:
+        try:
+            reply = self.voice.say(**self._voice_args(plan, state, passages))
+            if not reply.text or not reply.text.strip():
+                raise ValueError("empty reply")
+            return reply
+        except Exception as exc:  # noqa: BLE001 - any voice failure falls back; the session goes on
+            return self._fallback(plan, state, passages, exc)
+
+    def _fallback(self, plan: Plan, state: CoacheeState, passages, exc: Exception) -> Reply:
+        why = (str(exc).splitlines() or [type(exc).__name__])[0][:160] or type(exc).__name__
+        reply = ScriptedVoice().say(**self._voice_args(plan, state, passages))
+        notice = _MESSAGES["fallback"][self.lang].format(voice=getattr(self.voice, "name", "?"), why=why)
+        return Reply(text=reply.text, voice=reply.voice, notice=notice)
+
+    def _finish(self, reply: Reply, reading: Reading, state: CoacheeState, plan: Plan, passages) -> TurnResult:
+        self.turns.append(Turn("coachee", reply.text, notice=reply.notice, voice=reply.voice))
+        self._record()
+        return TurnResult(reply=reply.text, reading=reading, state=state, plan=plan, notice=reply.notice,
+                          hint=_hint(reading, self.lang), passages=tuple(passages))
+
+    def _record(self) -> None:
+        if self.recorder is not None:
+            self.recorder.record(self)
+
+    # ---------------------------------------------------------------------------------------- history
+    def replay_states(self) -> list[CoacheeState]:
+        """The state history recomputed from the coach turns' readings (deterministic)."""
+        states = [coachee.initial_state(self.persona, self.rules)]
+        before = ""
+        for turn in self.turns:
+            if turn.speaker == "coachee":
+                before = turn.text
+                continue
+            reading = turn.reading or read_turn(turn.text, before, self.lang)
+            states.append(coachee.update(states[-1], reading, self.persona, self.rules))
+        return states
+
+    def fork(self, coach_turn_index: int, session_id: str | None = None) -> Session:
+        """A new session holding the turns before coach turn `coach_turn_index` (0-based), state replayed."""
+        positions = [i for i, t in enumerate(self.turns) if t.speaker == "coach"]
+        if not 0 <= coach_turn_index < len(positions):
+            raise InputError(f"No coach turn {coach_turn_index + 1}: this session has {len(positions)}.")
+        new = Session(self.persona, self.lang, self.voice, self.searcher, self.recorder, session_id, self.rules)
+        new.turns = list(self.turns[: positions[coach_turn_index]])
+        new.states = new.replay_states()
+        new.forked_from = {"session_id": self.id, "coach_turn": coach_turn_index}
+        new._record()
+        return new
+
+    def to_dict(self) -> dict:
+        return {"session_id": self.id, "persona": self.persona.id, "lang": self.lang,
+                "voice": getattr(self.voice, "name", None), "forked_from": self.forked_from,
+                "turns": [t.to_dict() for t in self.turns], "states": [s.to_dict() for s in self.states]}
+
+    @classmethod
+    def from_dict(cls, d: dict, voice: Voice | None = None, searcher=None, recorder: Recorder | None = None,
+                  persona: Persona | None = None) -> Session:
+        """Rebuild a session (turns, readings, states). Missing readings are re-read; missing states replayed."""
+        try:
+            session = cls(persona or d["persona"], d.get("lang", "id"), voice, searcher, recorder,
+                          d.get("session_id"))
+            session.turns = [Turn.from_dict(t) for t in d.get("turns", [])]
+        except (KeyError, TypeError) as exc:
+            raise InputError(f"Not a saved session: missing or bad field {exc}.") from None
+        session.forked_from = d.get("forked_from")
+        stored = d.get("states")
+        if stored and len(stored) == session.coach_turns + 1:
+            session.states = [CoacheeState.from_dict(s) for s in stored]
+        else:
+            session.states = session.replay_states()
+        if any(t.speaker == "coach" and t.reading is None for t in session.turns):
+            before, turns = "", []
+            for t in session.turns:
+                if t.speaker == "coach" and t.reading is None:
+                    t = Turn("coach", t.text, read_turn(t.text, before, session.lang))
+                before = t.text if t.speaker == "coachee" else before
+                turns.append(t)
+            session.turns = turns
+        return session
+
+
+def _hint(reading: Reading, lang: str) -> str | None:
+    try:
+        from .hints import hint_for
+    except ImportError:
+        return None
+    try:
+        return hint_for(reading, lang)
+    except Exception:  # noqa: BLE001 - a hint is optional; never let it break a turn
+        return None

@@ -1,0 +1,459 @@
+"""Sessions, turns, states, evaluations and overrides in SQLite — written turn by turn.
+
+    store = Store.from_settings(settings)           # settings.db_path; DATABASE_URL: see open_store()
+    session = Session(persona, lang, voice, recorder=store.recorder("Ani"))
+    session.coach_says("...")                       # the store records the coach turn, then the reply
+    store.load_session(session.id, viewer="Ani")    # a new Store on the same file resumes it
+
+Why it is shaped this way:
+- One transaction per `record(session)`: the session row is upserted and every turn/state not yet stored is
+  inserted. Inserting is idempotent (primary key session_id+idx), so calling it again after a failure
+  writes what is missing and nothing twice.
+- Two tabs on one session: a stored turn at the same index with different words means another tab went on
+  first. `record` then raises SessionConflict and writes nothing; the caller reloads and replays its turn
+  on top (see `ui.logic.take_turn`). No duplicate, nothing lost.
+- Privacy lives here, in one function (`can_read`): a trainee reads only their own sessions; a
+  facilitator reads submitted ones. "Not yours" and "does not exist" give the same answer.
+- A locked or read-only database raises StoreError with the path and what to do; the turn stays in memory
+  and is written by the next successful `record`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+
+SCHEMA_VERSION = 1
+ROLES = ("trainee", "facilitator")
+STATUSES = ("draft", "submitted")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY, role TEXT NOT NULL DEFAULT 'trainee', created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY, owner TEXT NOT NULL, persona_id TEXT NOT NULL, lang TEXT NOT NULL,
+    voice TEXT, created TEXT NOT NULL, updated TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'submitted')),
+    rubric TEXT, ended TEXT, submitted TEXT, overall REAL, scores_json TEXT, forked_from_json TEXT);
+CREATE INDEX IF NOT EXISTS sessions_owner ON sessions (owner, updated);
+CREATE INDEX IF NOT EXISTS sessions_status ON sessions (status, updated);
+CREATE TABLE IF NOT EXISTS turns (
+    session_id TEXT NOT NULL REFERENCES sessions (id), idx INTEGER NOT NULL, speaker TEXT NOT NULL,
+    text TEXT NOT NULL, reading_json TEXT, notice TEXT, voice TEXT, created TEXT NOT NULL,
+    PRIMARY KEY (session_id, idx));
+CREATE TABLE IF NOT EXISTS states (
+    session_id TEXT NOT NULL REFERENCES sessions (id), coach_turn_idx INTEGER NOT NULL,
+    state_json TEXT NOT NULL, PRIMARY KEY (session_id, coach_turn_idx));
+CREATE TABLE IF NOT EXISTS evaluations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES sessions (id),
+    rubric TEXT NOT NULL, json TEXT NOT NULL, created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS overrides (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES sessions (id),
+    criterion TEXT NOT NULL, score REAL NOT NULL, comment TEXT NOT NULL, facilitator TEXT NOT NULL,
+    created TEXT NOT NULL);
+"""
+
+
+class SessionConflict(StoreError):
+    """Another tab or process continued this session first; reload it and take the turn again."""
+
+
+class SessionNotFound(StoreError):
+    """No such session, or one the viewer may not read (the two are not told apart)."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: str
+    owner: str
+    persona_id: str
+    lang: str
+    voice: str | None
+    created: str
+    updated: str
+    status: str
+    rubric: str | None
+    ended: str | None
+    submitted: str | None
+    overall: float | None
+    scores: dict[str, float] = field(default_factory=dict)
+    turns: int = 0
+    forked_from: dict | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.ended is not None or self.status == "submitted"
+
+
+def can_read(info: SessionInfo, viewer: str | None, role: str = "trainee") -> bool:
+    """The one privacy rule: your own sessions, or submitted ones when you are a facilitator."""
+    if viewer is not None and info.owner == viewer:
+        return True
+    return role == "facilitator" and info.status == "submitted"
+
+
+class SessionRecorder:
+    """What a Session calls after each turn (`record(session)`), bound to the session's owner.
+
+    `strict=False` (the app): a locked/read-only database does not stop the conversation; the error is kept
+    in `.error` for the UI to show and the next call writes every turn still missing. A SessionConflict is
+    always raised — the caller must reload."""
+
+    def __init__(self, store: Store, owner: str, *, strict: bool = True):
+        self.store, self.owner, self.strict = store, owner, strict
+        self.error: StoreError | None = None
+
+    def record(self, session) -> None:
+        try:
+            self.store.record(session, owner=self.owner)
+            self.error = None
+        except SessionConflict:
+            raise
+        except StoreError as exc:
+            self.error = exc
+            if self.strict:
+                raise
+
+
+class Store:
+    def __init__(self, path: str | Path, *, busy_timeout: float = 5.0):
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self._init_lock = threading.Lock()
+        self._ready = False
+        self._init()
+
+    @classmethod
+    def from_settings(cls, settings, **kwargs) -> Store:
+        return open_store(settings, **kwargs)
+
+    # ---------------------------------------------------------------------------------------- plumbing
+    def _explain(self, exc: Exception) -> StoreError:
+        msg = str(exc)
+        low = msg.lower()
+        if "readonly" in low or "read-only" in low:
+            return StoreError(f"The session database at {self.path} is read-only: {msg}. Make the file and its "
+                              "folder writable (or set PAMONG_DATA_DIR to a writable folder); the turns "
+                              "already taken are kept and will be saved when it is writable.")
+        if "locked" in low or "busy" in low:
+            return StoreError(f"The session database at {self.path} is locked by another program: {msg}. "
+                              "Close the other program or try again in a moment; nothing already saved is lost.")
+        if "unable to open" in low or "disk i/o" in low or "permission" in low:
+            return StoreError(f"The session database at {self.path} cannot be opened: {msg}. Check that the "
+                              "folder exists and is writable (PAMONG_DATA_DIR).")
+        if "malformed" in low or "not a database" in low:
+            return StoreError(f"The session database at {self.path} is damaged: {msg}. Move it aside to start "
+                              "a new one.")
+        return StoreError(f"The session database at {self.path} failed: {msg}.")
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise self._explain(exc) from exc
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        conn = self._open()
+        try:
+            yield conn
+        except sqlite3.Error as exc:
+            raise self._explain(exc) from exc
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One IMMEDIATE transaction: the write lock is taken up front, so two writers queue, not deadlock."""
+        conn = self._open()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise self._explain(exc) from exc
+        finally:
+            conn.close()
+
+    def _init(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the data folder {self.path.parent}: {exc.strerror}. Set "
+                             "PAMONG_DATA_DIR to a writable folder.") from exc
+        with self._read() as conn:
+            has_schema = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
+            if has_schema:
+                row = conn.execute("SELECT MAX(version) AS v FROM schema_version").fetchone()
+                if row["v"] is not None and row["v"] > SCHEMA_VERSION:
+                    raise StoreError(f"The session database at {self.path} was written by a newer Pamong "
+                                     f"(schema {row['v']}; this one knows {SCHEMA_VERSION}). Upgrade Pamong.")
+                if row["v"] == SCHEMA_VERSION:
+                    return  # ready; works on a read-only file too
+        with self._write() as conn:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            if conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 0:
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+        try:  # WAL lets readers go on while a turn is written; not possible on a read-only file
+            with self._read() as conn:
+                conn.execute("PRAGMA journal_mode = WAL")
+        except StoreError:
+            pass
+
+    # ---------------------------------------------------------------------------------------- users
+    def ensure_user(self, name: str, role: str = "trainee") -> None:
+        if role not in ROLES:
+            raise StoreError(f"Unknown role '{role}': use one of {', '.join(ROLES)}.")
+        with self._write() as conn:
+            conn.execute("INSERT INTO users (name, role, created) VALUES (?, ?, ?) "
+                         "ON CONFLICT (name) DO UPDATE SET role = excluded.role", (name, role, now()))
+
+    def users(self) -> list[dict]:
+        with self._read() as conn:
+            return [dict(r) for r in conn.execute("SELECT name, role, created FROM users ORDER BY name")]
+
+    # ---------------------------------------------------------------------------------------- recording
+    def recorder(self, owner: str, *, strict: bool = True) -> SessionRecorder:
+        if not owner or not owner.strip():
+            raise StoreError("A session needs an owner: type your name first.")
+        return SessionRecorder(self, owner.strip(), strict=strict)
+
+    def record(self, session, owner: str) -> int:
+        """Upsert the session row and insert every turn and state not stored yet. Returns turns written."""
+        data = session.to_dict()
+        sid, stamp = data["session_id"], now()
+        with self._write() as conn:
+            row = conn.execute("SELECT owner, status FROM sessions WHERE id = ?", (sid,)).fetchone()
+            if row is None:
+                conn.execute(
+                    "INSERT INTO sessions (id, owner, persona_id, lang, voice, created, updated, forked_from_json)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (sid, owner, data["persona"], data["lang"], data.get("voice"), stamp, stamp,
+                     json.dumps(data.get("forked_from")) if data.get("forked_from") else None))
+                conn.execute("INSERT INTO users (name, role, created) VALUES (?, 'trainee', ?) "
+                             "ON CONFLICT (name) DO NOTHING", (owner, stamp))
+            elif row["owner"] != owner:
+                raise SessionNotFound(f"Session {sid} belongs to someone else; start your own session.")
+            elif row["status"] == "submitted":
+                raise StoreError(f"Session {sid} was submitted to a facilitator and cannot change; "
+                                 "use 'try again from this turn' to practise further.")
+            stored = conn.execute("SELECT idx, speaker, text FROM turns WHERE session_id = ? ORDER BY idx",
+                                  (sid,)).fetchall()
+            for turn, old in zip(data["turns"], stored, strict=False):
+                if (turn["speaker"], turn["text"]) != (old["speaker"], old["text"]):
+                    raise SessionConflict(
+                        f"Session {sid} was continued in another tab or window (turn {old['idx'] + 1} differs). "
+                        "It has been reloaded; your turn is taken again on top of it.")
+            new = data["turns"][len(stored):]
+            for idx, turn in enumerate(new, start=len(stored)):
+                conn.execute(
+                    "INSERT INTO turns (session_id, idx, speaker, text, reading_json, notice, voice, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (sid, idx, turn["speaker"], turn["text"],
+                     json.dumps(turn["reading"], ensure_ascii=False) if turn.get("reading") else None,
+                     turn.get("notice"), turn.get("voice"), stamp))
+            for idx, state in enumerate(data.get("states", [])):
+                conn.execute("INSERT OR IGNORE INTO states (session_id, coach_turn_idx, state_json) "
+                             "VALUES (?, ?, ?)", (sid, idx, json.dumps(state, ensure_ascii=False)))
+            conn.execute("UPDATE sessions SET updated = ?, voice = COALESCE(?, voice) WHERE id = ?",
+                         (stamp, data.get("voice"), sid))
+        return len(new)
+
+    # ---------------------------------------------------------------------------------------- reading
+    def _info(self, conn: sqlite3.Connection, row: sqlite3.Row) -> SessionInfo:
+        n = conn.execute("SELECT COUNT(*) FROM turns WHERE session_id = ?", (row["id"],)).fetchone()[0]
+        return SessionInfo(
+            id=row["id"], owner=row["owner"], persona_id=row["persona_id"], lang=row["lang"], voice=row["voice"],
+            created=row["created"], updated=row["updated"], status=row["status"], rubric=row["rubric"],
+            ended=row["ended"], submitted=row["submitted"], overall=row["overall"],
+            scores=json.loads(row["scores_json"]) if row["scores_json"] else {}, turns=n,
+            forked_from=json.loads(row["forked_from_json"]) if row["forked_from_json"] else None)
+
+    def info(self, session_id: str, viewer: str | None, role: str = "trainee") -> SessionInfo:
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM sessions WHERE id = ?", (str(session_id).strip(),)).fetchone()
+            info = self._info(conn, row) if row else None
+        if info is None or not can_read(info, viewer, role):
+            raise SessionNotFound(f"No session '{session_id}' that you can open. Check the id, or type the "
+                                  "name you practised under.")
+        return info
+
+    def session_dict(self, session_id: str, viewer: str | None, role: str = "trainee") -> dict:
+        """The stored session in Session.to_dict() form (turns and states from their own tables)."""
+        info = self.info(session_id, viewer, role)
+        with self._read() as conn:
+            turns = [{"speaker": r["speaker"], "text": r["text"],
+                      "reading": json.loads(r["reading_json"]) if r["reading_json"] else None,
+                      "notice": r["notice"], "voice": r["voice"]}
+                     for r in conn.execute("SELECT * FROM turns WHERE session_id = ? ORDER BY idx", (info.id,))]
+            states = [json.loads(r["state_json"]) for r in conn.execute(
+                "SELECT state_json FROM states WHERE session_id = ? ORDER BY coach_turn_idx", (info.id,))]
+        return {"session_id": info.id, "persona": info.persona_id, "lang": info.lang, "voice": info.voice,
+                "forked_from": info.forked_from, "turns": turns, "states": states}
+
+    def load_session(self, session_id: str, *, viewer: str | None, role: str = "trainee", voice=None,
+                     searcher=None, recorder=None, persona=None):
+        """Rebuild a Session from the store (Session.from_dict); the viewer must be allowed to read it."""
+        from .session import Session
+
+        data = self.session_dict(session_id, viewer, role)
+        return Session.from_dict(data, voice=voice, searcher=searcher, recorder=recorder, persona=persona)
+
+    def list_sessions(self, *, owner: str | None = None, persona: str | None = None, status: str | None = None,
+                      since: str | None = None, until: str | None = None, min_score: float | None = None,
+                      max_score: float | None = None, unfinished: bool | None = None,
+                      viewer: str | None = None, role: str = "trainee", limit: int = 500) -> list[SessionInfo]:
+        """Sessions the viewer may read, newest first, filtered. since/until: ISO dates (until inclusive)."""
+        where, args = [], []
+        if role == "facilitator":
+            where.append("(status = 'submitted' OR owner = ?)")
+            args.append(viewer)
+        else:
+            where.append("owner = ?")
+            args.append(viewer)
+        for column, value in (("owner", owner), ("persona_id", persona), ("status", status)):
+            if value:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if since:
+            where.append("created >= ?")
+            args.append(str(since))
+        if until:
+            where.append("created < ?")
+            args.append(str(until) + "\uffff")  # the whole 'until' day
+        if min_score is not None:
+            where.append("overall >= ?")
+            args.append(float(min_score))
+        if max_score is not None:
+            where.append("overall <= ?")
+            args.append(float(max_score))
+        if unfinished:
+            where.append("ended IS NULL AND status = 'draft'")
+        sql = f"SELECT * FROM sessions WHERE {' AND '.join(where)} ORDER BY updated DESC LIMIT ?"
+        with self._read() as conn:
+            rows = conn.execute(sql, (*args, int(limit))).fetchall()
+            return [self._info(conn, r) for r in rows]
+
+    # ---------------------------------------------------------------------------------------- lifecycle
+    def _own(self, conn: sqlite3.Connection, session_id: str, owner: str) -> sqlite3.Row:
+        row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None or row["owner"] != owner:
+            raise SessionNotFound(f"No session '{session_id}' of yours.")
+        return row
+
+    def save_evaluation(self, session_id: str, evaluation, *, owner: str) -> None:
+        """Keep the automatic evaluation (JSON) and mark the session ended."""
+        data = evaluation.to_dict() if hasattr(evaluation, "to_dict") else dict(evaluation)
+        scores = data.get("scores") or {}
+        rubric = data.get("rubric_id") or "default"
+        stamp = now()
+        with self._write() as conn:
+            self._own(conn, session_id, owner)
+            conn.execute("INSERT INTO evaluations (session_id, rubric, json, created) VALUES (?, ?, ?, ?)",
+                         (session_id, rubric, json.dumps(data, ensure_ascii=False, default=str), stamp))
+            conn.execute("UPDATE sessions SET rubric = ?, overall = ?, scores_json = ?, ended = COALESCE(ended, ?),"
+                         " updated = ? WHERE id = ?",
+                         (rubric, scores.get("overall"), json.dumps(scores), stamp, stamp, session_id))
+
+    def evaluation(self, session_id: str, viewer: str | None, role: str = "trainee") -> dict | None:
+        info = self.info(session_id, viewer, role)
+        with self._read() as conn:
+            row = conn.execute("SELECT json FROM evaluations WHERE session_id = ? ORDER BY id DESC LIMIT 1",
+                               (info.id,)).fetchone()
+        return json.loads(row["json"]) if row else None
+
+    def submit(self, session_id: str, *, owner: str) -> None:
+        stamp = now()
+        with self._write() as conn:
+            row = self._own(conn, session_id, owner)
+            if row["overall"] is None:
+                raise StoreError("End the session (to get its report) before submitting it.")
+            conn.execute("UPDATE sessions SET status = 'submitted', submitted = ?, updated = ? WHERE id = ?",
+                         (stamp, stamp, session_id))
+
+    def add_override(self, session_id: str, criterion: str, score: float, comment: str, *,
+                     facilitator: str) -> None:
+        """A facilitator's score for one criterion, kept beside (never over) the automatic one."""
+        if not comment or not str(comment).strip():
+            raise StoreError("An override needs a comment saying why.")
+        with self._write() as conn:
+            row = conn.execute("SELECT status FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None or row["status"] != "submitted":
+                raise SessionNotFound(f"No submitted session '{session_id}'.")
+            conn.execute("INSERT INTO overrides (session_id, criterion, score, comment, facilitator, created) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         (session_id, criterion, float(score), str(comment).strip(), facilitator, now()))
+
+    def overrides(self, session_id: str, viewer: str | None, role: str = "trainee") -> list[dict]:
+        info = self.info(session_id, viewer, role)
+        with self._read() as conn:
+            return [dict(r) for r in conn.execute(
+                "SELECT criterion, score, comment, facilitator, created FROM overrides WHERE session_id = ? "
+                "ORDER BY id", (info.id,))]
+
+    def effective_scores(self, session_id: str, viewer: str | None, role: str = "trainee") -> dict[str, Any]:
+        """{criterion: {"auto": x, "override": y | None, "comment": ..., "by": ...}} (latest override wins)."""
+        info = self.info(session_id, viewer, role)
+        out: dict[str, Any] = {k: {"auto": v, "override": None, "comment": None, "by": None}
+                               for k, v in info.scores.items()}
+        for o in self.overrides(session_id, viewer, role):
+            entry = out.setdefault(o["criterion"], {"auto": None})
+            entry.update(override=o["score"], comment=o["comment"], by=o["facilitator"])
+        return out
+
+    def progress(self, owner: str) -> list[dict]:
+        """The owner's evaluated sessions, oldest first: {id, persona_id, created, scores} (overrides applied)."""
+        out = []
+        for info in reversed(self.list_sessions(viewer=owner)):
+            if not info.scores:
+                continue
+            scores = dict(info.scores)
+            for o in self.overrides(info.id, owner):
+                if o["criterion"] in scores:
+                    scores[o["criterion"]] = o["score"]
+            out.append({"id": info.id, "persona_id": info.persona_id, "created": info.created,
+                        "status": info.status, "scores": scores})
+        return out
+
+
+def open_store(settings, *, busy_timeout: float = 5.0) -> Store:
+    """The store the settings point to: SQLite at settings.db_path, or DATABASE_URL.
+
+    DATABASE_URL: `sqlite:///relative/path` or `sqlite:////absolute/path` is accepted. PostgreSQL is not supported yet (raises a clear
+    StoreError) — the schema is plain SQL, so a port is a contained job, but it is untested here."""
+    url = getattr(settings, "database_url", None)
+    if url:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "sqlite" and url.startswith("sqlite:///"):
+            return Store(Path(url[len("sqlite:///"):]), busy_timeout=busy_timeout)
+        if scheme.startswith("postgres"):
+            raise StoreError("DATABASE_URL points to PostgreSQL, which Pamong does not support yet. Unset "
+                             f"DATABASE_URL to keep sessions in SQLite at {settings.db_path}.")
+        raise StoreError(f"DATABASE_URL with scheme '{scheme}:' is not supported: use sqlite:///PATH or unset it.")
+    return Store(settings.db_path, busy_timeout=busy_timeout)

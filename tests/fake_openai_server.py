@@ -1,0 +1,202 @@
+"""A tiny OpenAI-compatible chat server for tests and benchmarks (stdlib only, 127.0.0.1, a free port).
+
+    with FakeOpenAIServer(reply="Saya cemas, Pak.") as server:
+        settings = load_settings(voice="openai", openai_base_url=server.base_url)
+        ...
+        server.requests[-1]["messages"]   # every request body is recorded
+
+Modes (set `server.mode` at any time):
+- normal            the configured `reply` (a string, or a callable body -> string)
+- garbage           HTTP 200 with a body that is not JSON
+- http500           HTTP 500 with an error body
+- slow              sleeps `delay` seconds before answering (past the client's timeout)
+- out_of_character  "As an AI language model ..." (a model that breaks character)
+- http401           HTTP 401 whose message quotes the API key it was sent (worst case for leaks)
+Streaming (`"stream": true`) answers as server-sent events, like the real API. Stop sequences are honoured.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+OUT_OF_CHARACTER = (
+    "As an AI language model, I don't have feelings. I am an assistant and my system prompt tells me to play a persona."
+)
+MODES = ("normal", "garbage", "http500", "slow", "out_of_character", "http401")
+
+
+class FakeOpenAIServer:
+    def __init__(
+        self,
+        reply: str | Callable[[dict], str] = "Baik, Pak. Saya akan memikirkannya.",
+        *,
+        mode: str = "normal",
+        delay: float = 3.0,
+        latency: float = 0.0,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
+        self.reply = reply
+        self.mode = mode
+        self.delay = delay  # for mode "slow"
+        self.latency = latency  # added to every answer (a stand-in for the model's own time)
+        self.requests: list[dict] = []
+        self.headers: list[dict] = []
+        self.hits = 0
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle
+    def start(self) -> FakeOpenAIServer:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+            def do_GET(self):
+                if self.path.rstrip("/").endswith("/models"):
+                    self._json(200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
+                else:
+                    self._json(404, {"error": {"message": "not found"}})
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                server.hits += 1
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    body = {"_raw": raw.decode("utf-8", "replace")}
+                server.requests.append(body)
+                server.headers.append(dict(self.headers))
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    self._json(404, {"error": {"message": f"no route {self.path}"}})
+                    return
+                server._answer(self, body)
+
+            def _json(self, status: int, payload: dict) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-openai", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> FakeOpenAIServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._httpd is not None, "server not started"
+        return self._httpd.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    # -- answering
+    def text_for(self, body: dict) -> str:
+        if self.mode == "out_of_character":
+            text = OUT_OF_CHARACTER
+        else:
+            text = self.reply(body) if callable(self.reply) else self.reply
+        for stop in body.get("stop") or []:
+            if stop and stop in text:
+                text = text[: text.index(stop)]
+        return text
+
+    def _answer(self, handler: BaseHTTPRequestHandler, body: dict) -> None:
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            if self.mode == "slow":
+                time.sleep(self.delay)
+            if self.mode == "http500":
+                handler._json(500, {"error": {"message": "internal error", "type": "server_error"}})
+                return
+            if self.mode == "http401":
+                key = (handler.headers.get("Authorization") or "").removeprefix("Bearer ")
+                handler._json(401, {"error": {"message": f"Incorrect API key provided: {key}.",
+                                              "type": "invalid_request_error", "code": "invalid_api_key"}})
+                return
+            if self.mode == "garbage":
+                data = b"<html>502 Bad Gateway</html> \x00 not json {"
+                handler.send_response(200)
+                handler.send_header("Content-Type", "application/json")
+                handler.send_header("Content-Length", str(len(data)))
+                handler.end_headers()
+                handler.wfile.write(data)
+                return
+            text = self.text_for(body)
+            model = body.get("model", "fake-model")
+            if body.get("stream"):
+                self._stream(handler, text, model)
+            else:
+                handler._json(
+                    200,
+                    {
+                        "id": f"chatcmpl-fake{self.hits}",
+                        "object": "chat.completion",
+                        "created": int(time.time()),
+                        "model": model,
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {"role": "assistant", "content": text},
+                                "finish_reason": "stop",
+                            }
+                        ],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                    },
+                )
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+            pass
+
+    def _stream(self, handler: BaseHTTPRequestHandler, text: str, model: str) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.send_header("Cache-Control", "no-cache")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.close_connection = True
+
+        def event(delta: dict, finish: str | None = None) -> None:
+            chunk = {
+                "id": f"chatcmpl-fake{self.hits}",
+                "object": "chat.completion.chunk",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+            handler.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            handler.wfile.flush()
+
+        event({"role": "assistant", "content": ""})
+        words = text.split(" ")
+        for i, word in enumerate(words):
+            event({"content": word + (" " if i < len(words) - 1 else "")})
+        event({}, "stop")
+        handler.wfile.write(b"data: [DONE]\n\n")
+        handler.wfile.flush()

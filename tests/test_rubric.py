@@ -1,0 +1,249 @@
+"""Rubric files and the evaluator: validation errors that name the field, signals from hand-built readings,
+good conversations above poor ones on every dimension, evidence and improvements quoting the coach."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from simulator.errors import ContentError, InputError
+from simulator.reading import Reading
+from simulator.retrieval import Passage
+from simulator.rubric import DEFAULT_RUBRIC_ID, DIMENSIONS, RUBRICS_DIR, list_rubrics, load_rubric
+from simulator.scoring import evaluate, evaluate_readings
+from simulator.transcript import Transcript, Utterance, load_transcript
+
+CONV = Path(__file__).parent / "data" / "conversations"
+PAIRS = [("id_pra_observasi_baik.txt", "id_pra_observasi_buruk.txt"),
+         ("id_pasca_observasi_baik.json", "id_pasca_observasi_buruk.json"),
+         ("en_good.txt", "en_poor.txt")]
+ALL = [f for pair in PAIRS for f in pair]
+
+
+# ---------------------------------------------------------------- rubric files
+
+
+def test_every_shipped_rubric_loads():
+    rubrics = {r.id: r for r in list_rubrics()}
+    assert {DEFAULT_RUBRIC_ID, "guru-penggerak-8"} <= set(rubrics)
+    for r in rubrics.values():
+        assert set(r.dimensions) == set(DIMENSIONS)
+        assert [lv.level for lv in r.scale] == [1, 2, 3, 4]
+    assert rubrics[DEFAULT_RUBRIC_ID].level_name(1).en == "Needs guidance"
+    assert rubrics[DEFAULT_RUBRIC_ID].level_name(4).id == "Mahir"
+    assert len(rubrics["guru-penggerak-8"].criteria) == 8
+
+
+def _default_data() -> dict:
+    return yaml.safe_load((RUBRICS_DIR / f"{DEFAULT_RUBRIC_ID}.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("mutate,field", [
+    (lambda d: d["dimensions"]["presence"]["signals"][0].update(signal="vibes"), "dimensions.presence.signals.0.signal"),
+    (lambda d: d.update(colour="blue"), "colour"),
+    (lambda d: d["dimensions"].pop("presence"), "dimensions"),
+    (lambda d: d["dimensions"]["active_listening"]["signals"][0].update(thresholds=[1, 2]), "thresholds"),
+    (lambda d: d["dimensions"]["active_listening"]["signals"][0].update(thresholds=[2, 1, 3]), "non-decreasing"),
+    (lambda d: d["scale"][0]["name"].pop("en"), "scale.0.name.en"),
+    (lambda d: d["settings"].update(why_counts_against="sometimes"), "settings.why_counts_against"),
+    (lambda d: d["dimensions"]["presence"]["levels"].pop(4), "dimensions.presence.levels"),
+])
+def test_bad_rubric_names_the_file_and_field(tmp_path, mutate, field):
+    data = _default_data()
+    mutate(data)
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        load_rubric(path)
+    assert str(path) in str(exc.value) and field in str(exc.value)
+
+
+def test_rubric_by_id_path_and_unknown(tmp_path):
+    assert load_rubric("guru-penggerak-8").scoring == "criteria"
+    data = _default_data()
+    data["id"] = "facilitator-own"
+    path = tmp_path / "own.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert load_rubric(str(path)).id == "facilitator-own"
+    with pytest.raises(ContentError, match="unknown rubric 'nope'"):
+        load_rubric("nope")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\nname: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="invalid YAML at line"):
+        load_rubric(broken)
+
+
+# ---------------------------------------------------------------- signals from hand-built readings
+
+
+def R(text, *acts, **kw) -> Reading:
+    questions = kw.pop("questions", sum(a.endswith("_question") for a in acts))
+    return Reading(text=text, lang="id", acts=acts or ("other",), questions=questions, **kw)
+
+
+def test_signals_from_readings_given_by_hand():
+    t = Transcript("id", [
+        Utterance("coach", "Apa yang ingin Ibu capai hari ini?"),
+        Utterance("coachee", "Saya ingin siswa saya lebih aktif berdiskusi di kelas."),
+        Utterance("coach", "Ibu ingin siswa lebih aktif berdiskusi."),
+        Utterance("coach", "Apa yang sudah Ibu coba?"),
+        Utterance("coachee", "Kerja kelompok, tapi hanya beberapa yang bicara. Saya khawatir."),
+        Utterance("coach", "Sebaiknya Ibu pakai kartu giliran."),
+        Utterance("coachee", "Baik."),
+    ])
+    readings = {0: R(t.turns[0].text, "open_question", tirta="tujuan"),
+                2: R(t.turns[2].text, "reflection", key_words=("siswa", "aktif")),
+                3: R(t.turns[3].text, "open_question"),
+                5: R(t.turns[5].text, "advice")}
+    ev = evaluate_readings(t, readings, DEFAULT_RUBRIC_ID)
+    s = ev.signals
+    assert s["goal_by_coachee"] == 1          # goal question answered by the coachee
+    assert s["rasa_count"] == 1               # reflection, then a question in the next coach turn
+    assert s["reflections_per_question"] == 0.5
+    assert s["advice_count"] == 1 and s["open_share"] == 1.0
+    assert ev.stats.open_closed == "2:0" and ev.stats.advice_count == 1
+    assert ev.stats.tirta_stages == ["tujuan"]
+    # the advice turn is the first improvement and is quoted
+    assert ev.improvements[0].kind == "advice" and ev.improvements[0].turn_index == 5
+    assert "pilihan" in ev.improvements[0].better
+    with pytest.raises(InputError, match="no reading for coach turn"):
+        evaluate_readings(t, {0: readings[0]}, DEFAULT_RUBRIC_ID)
+
+
+def test_why_counts_against_is_a_rubric_setting(tmp_path):
+    t = Transcript("id", [Utterance("coach", "Mengapa Ibu memilih ceramah?"), Utterance("coachee", "Karena cepat."),
+                          Utterance("coach", "Mengapa itu penting?"), Utterance("coachee", "Waktunya sempit.")])
+    readings = {0: R(t.turns[0].text, "why_question"), 2: R(t.turns[2].text, "why_question")}
+    strict = evaluate_readings(t, readings, DEFAULT_RUBRIC_ID)
+    data = _default_data()
+    data["settings"]["why_counts_against"] = False
+    path = tmp_path / "lenient.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    lenient = evaluate_readings(t, readings, load_rubric(path))
+    assert strict.signals["why_count"] == 2 and lenient.signals["why_count"] == 0
+    assert lenient.dimensions["powerful_questions"].score > strict.dimensions["powerful_questions"].score
+    assert "why" in {i.kind for i in strict.improvements}
+    assert "why" not in {i.kind for i in lenient.improvements}
+
+
+# ---------------------------------------------------------------- whole conversations
+
+
+@pytest.fixture(scope="module")
+def evaluations():
+    return {name: evaluate(load_transcript(CONV / name)) for name in ALL}
+
+
+@pytest.mark.parametrize("good,poor", PAIRS)
+def test_good_conversations_score_above_poor_ones_on_every_dimension(evaluations, good, poor):
+    g, p = evaluations[good].scores, evaluations[poor].scores
+    for key in (*DIMENSIONS, "overall"):
+        assert g[key] > p[key], (key, g, p)
+
+
+@pytest.mark.parametrize("good,poor", PAIRS)
+def test_programme_rubric_ranks_the_pairs_too(good, poor):
+    g = evaluate(load_transcript(CONV / good), "guru-penggerak-8")
+    p = evaluate(load_transcript(CONV / poor), "guru-penggerak-8")
+    assert set(g.scores) == {*DIMENSIONS, "overall"}
+    met_g, met_p = sum(c.met for c in g.criteria), sum(c.met for c in p.criteria)
+    assert met_g > met_p and g.overall > p.overall
+    # the count bands: 1-2 -> 1, 3-4 -> 2, 5-6 -> 3, 7-8 -> 4
+    assert g.overall == {0: 1, 1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 3, 7: 4, 8: 4}[met_g]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_evidence_and_improvements_quote_the_coach(evaluations, name):
+    ev = evaluations[name]
+    transcript = load_transcript(CONV / name)
+    coach = {i: u.text for i, u in enumerate(transcript.turns) if u.speaker == "coach"}
+    quotes = [(e.turn_index, e.quote) for d in ev.dimensions.values() for e in d.evidence]
+    quotes += [(e.turn_index, e.quote) for w in ev.went_well for e in w.evidence]
+    assert quotes, "every report carries evidence"
+    for index, quote in quotes + [(i.turn_index, i.quote) for i in ev.improvements]:
+        assert index in coach and quote and quote in coach[index], (index, quote)
+    assert len(ev.improvements) == 3
+    for imp in ev.improvements:
+        assert imp.better and imp.better != imp.quote
+    assert ev.went_well
+
+
+def test_poor_conversation_improvements_rewrite_the_real_problems(evaluations):
+    ev = evaluations["id_pra_observasi_buruk.txt"]
+    kinds = {i.kind: i for i in ev.improvements}
+    assert "advice" in kinds and "why" in kinds
+    assert kinds["why"].better.startswith("Apa yang membuat")
+    assert "mengapa" not in kinds["why"].better.lower()
+    assert kinds["advice"].better == "Apa saja pilihan yang sudah Ibu pikirkan?"
+    en = {i.kind: i for i in evaluations["en_poor.txt"].improvements}
+    assert "advice" in en and en["advice"].better == "What options have you already considered?"
+
+
+def test_phrasing_rules():
+    from simulator.feedback import paraphrase, rephrase_closed, rephrase_why
+
+    assert rephrase_closed("Apakah Ibu sudah mencoba kerja kelompok?", "id", "Ibu") == \
+        "Sejauh mana Ibu sudah mencoba kerja kelompok?"
+    assert rephrase_closed("Sudahkah Bapak membuat aturan?", "id", "Bapak") == "Sejauh mana Bapak sudah membuat aturan?"
+    assert rephrase_closed("Have you tried group work?", "en", "you") == "To what extent have you tried group work?"
+    assert rephrase_why("Kenapa Ibu tidak memakai media?", "id", "Ibu") == "Apa yang membuat Ibu tidak memakai media?"
+    assert rephrase_why("Why did you stop the lesson?", "en", "you") == "What led you to stop the lesson?"
+    assert paraphrase("Saya lelah sekali dengan kelas saya.", "id", "Ibu") == "Ibu lelah sekali dengan kelas Ibu"
+    assert paraphrase("I am tired of my class.", "en", "you") == "you are tired of your class"
+
+
+def test_three_improvements_even_for_a_single_coach_turn():
+    t = Transcript("id", [Utterance("coach", "Apa yang ingin Ibu capai hari ini?"),
+                          Utterance("coachee", "Saya ingin kelas lebih tenang.")])
+    ev = evaluate(t)
+    assert len(ev.improvements) == 3
+    assert all(i.turn_index == 0 and i.quote in t.turns[0].text for i in ev.improvements)
+    assert len({i.kind for i in ev.improvements}) == 3
+
+
+class FakeSearcher:
+    def __init__(self):
+        self.queries = []
+
+    def search(self, query, k=3, lang=None):
+        self.queries.append((query, k, lang))
+        return [Passage(text=f"Bacaan tentang {query}", source="knowledge/id/rasa.md", heading="RASA > Summarize",
+                        lang=lang or "id", score=1.0, chunk_id=str(len(self.queries)))]
+
+
+class BrokenSearcher:
+    def search(self, query, k=3, lang=None):
+        raise RuntimeError("index locked")
+
+
+def test_improvements_cite_the_knowledge_store_and_survive_its_failure():
+    t = load_transcript(CONV / "id_pra_observasi_buruk.txt")
+    fake = FakeSearcher()
+    ev = evaluate(t, searcher=fake)
+    assert len(fake.queries) == 3 and all(k == 1 and lang == "id" for _, k, lang in fake.queries)
+    assert all(i.passage and i.passage.cite == "knowledge/id/rasa.md § RASA > Summarize" for i in ev.improvements)
+    broken = evaluate(t, searcher=BrokenSearcher())
+    assert all(i.passage is None for i in broken.improvements)
+    assert any("index locked" in n.en for n in broken.notes)
+    assert broken.scores == ev.scores
+
+
+def test_judge_hook_receives_the_evaluation():
+    seen = []
+
+    class Judge:
+        def refine(self, evaluation, transcript):
+            seen.append((evaluation.rubric_id, len(transcript.turns)))
+            evaluation.judged_by = "fake"
+            return evaluation
+
+    t = load_transcript(CONV / "en_good.txt")
+    ev = evaluate(t, judge=Judge())
+    assert seen == [(DEFAULT_RUBRIC_ID, len(t.turns))] and ev.judged_by == "fake"
+
+
+def test_evaluate_refuses_a_transcript_without_coach_turns():
+    with pytest.raises(InputError, match="no coach turns"):
+        evaluate(Transcript("id", [Utterance("coachee", "Halo")]))

@@ -1,0 +1,133 @@
+"""Done-when for the coachee engine: for EVERY persona, in both languages, with the scripted voice and the real
+reader, a well-coached conversation reaches the core insight and a coachee-owned action plan, while an
+advice-and-"why" conversation does not.
+
+The coach scripts are generic: the reflections are built from the coachee's last reply (its key words), so they
+work for every persona and for personas added later."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from simulator.persona import LANGS, Persona, load_personas
+from simulator.session import Session
+
+PERSONAS = load_personas()
+CASES = [(pid, lang) for pid, p in sorted(PERSONAS.items()) for lang in LANGS if lang in p.languages]
+ITEMS = ("surface", "underneath", "core", "goal", "action_plan")
+MAX_TURNS = 16
+
+ASK = {"id": ["Bagaimana hal itu memengaruhi {a}?", "Apa yang paling penting bagi {a} di sini?",
+              "Apa yang {a} rasakan tentang hal itu?", "Apa lagi yang {a} sadari sekarang?"],
+       "en": ["How does that affect you?", "What matters most to you here?",
+              "How do you feel about that?", "What else are you noticing now?"]}
+GOAL = {"id": "Apa yang ingin {a} capai dari percakapan kita hari ini?",
+        "en": "What would you like to achieve from our conversation today?"}
+FORWARD = {"id": ["Langkah apa yang akan {a} ambil untuk mencapainya?", "Apa yang akan {a} lakukan pertama kali?",
+                  "Kapan {a} akan mulai?"],
+           "en": ["What steps will you take to get there?", "What will you do first?", "When will you start?"]}
+OPENING = {"id": "Bagaimana keadaan {a} akhir-akhir ini?", "en": "How have things been going lately?"}
+BAD = {"id": ["Mengapa {a} membiarkan hal itu terjadi?", "Sebaiknya {a} lebih tegas saja.",
+              "Kenapa tidak dari dulu dicoba?", "Bagaimana kalau {a} coba cara lain saja?",
+              "Apakah {a} sudah mencoba?", "Langkah apa yang akan {a} ambil?", "Coba {a} buat jadwal yang lebih ketat.",
+              "Mengapa {a} masih ragu?", "Saran saya, {a} minta bantuan kepala sekolah.", "Kapan {a} akan mulai?"],
+       "en": ["Why did you let that happen?", "You should be firmer.", "Why didn't you try that earlier?",
+              "Have you tried a different approach?", "Did you try it?", "What steps will you take?",
+              "My advice is to make a stricter schedule.", "Why are you still unsure?",
+              "I suggest you ask the principal for help.", "When will you start?"]}
+
+
+def address(persona: Persona, lang: str) -> str:
+    if lang == "en":
+        return "you"
+    if persona.role == "student":
+        return "kamu"
+    return "Bapak" if persona.name.id.startswith("Pak") else "Ibu"
+
+
+def greeting(persona: Persona, lang: str) -> str:
+    if lang == "id":
+        return f"Selamat siang, {persona.name.id}. Terima kasih sudah meluangkan waktu untuk berbincang."
+    return f"Good afternoon, {persona.name.en}. Thank you for making the time to talk."
+
+
+def key_words(persona: Persona, reply: str, lang: str, n: int = 2) -> list[str]:
+    """The coachee's words to reflect back: its authored key words found in the reply, else its longest words."""
+    low = reply.lower()
+    candidates: list[str] = []
+    for item in ITEMS:
+        source = getattr(persona.layers, item) if item in ("surface", "underneath", "core") else getattr(persona, item)
+        candidates += source.keywords(lang)
+    found = [k.lower() for k in candidates if k.lower() in low]
+    words = sorted({w.lower() for w in re.findall(r"[^\W\d_][\w-]+", reply) if len(w) > 5},
+                   key=lambda w: (-len(w), w))
+    found += [w for w in words if w not in found]
+    return list(dict.fromkeys(found))[:n]
+
+
+def reflection(persona: Persona, reply: str, lang: str) -> str:
+    words = key_words(persona, reply, lang)
+    if lang == "id":
+        joined = " dan ".join(words) or "hal itu"
+        return f"Jadi yang saya dengar, {joined} sedang {address(persona, lang)} pikirkan."
+    joined = " and ".join(f"'{w}'" for w in words) or "this"
+    return f"So what I'm hearing is that {joined} are on your mind."
+
+
+def good_conversation(persona: Persona, lang: str, voice=None) -> Session:
+    session = Session(persona, lang, voice)
+    a = address(persona, lang)
+    session.coach_says(greeting(persona, lang))
+    reply = session.coach_says(OPENING[lang].format(a=a)).reply
+    i = 0
+    while session.coach_turns < MAX_TURNS and "action_plan" not in session.state.revealed:
+        revealed = session.state.revealed
+        if "goal" not in revealed:
+            question = GOAL[lang]
+        elif "core" not in revealed:
+            question = ASK[lang][i % len(ASK[lang])]
+        else:
+            question = FORWARD[lang][i % len(FORWARD[lang])]
+        i += 1
+        reply = session.coach_says(f"{reflection(persona, reply, lang)} {question.format(a=a)}").reply
+    return session
+
+
+def bad_conversation(persona: Persona, lang: str, voice=None) -> Session:
+    session = Session(persona, lang, voice)
+    session.coach_says(greeting(persona, lang))
+    for text in BAD[lang]:
+        session.coach_says(text.format(a=address(persona, lang)))
+    return session
+
+
+def test_there_are_personas_to_test():
+    assert len(PERSONAS) >= 9 and len(CASES) >= 18
+
+
+@pytest.mark.parametrize(("persona_id", "lang"), CASES)
+def test_good_coaching_reaches_core_insight_and_owned_plan(persona_id, lang):
+    persona = PERSONAS[persona_id]
+    session = good_conversation(persona, lang)
+    final = session.state
+    assert "goal" in final.revealed, f"the coachee never set the goal: {final}"
+    assert "core" in final.revealed and "action_plan" in final.revealed, f"{final}"
+    assert final.ownership >= 0.7 and final.insight >= 0.9
+    # the coachee spoke its own authored plan, in the session's language
+    plan_lines = persona.action_plan.lines(lang)
+    assert session.turns[-1].speaker == "coachee" and session.turns[-1].text in plan_lines
+    assert len(session.states) == session.coach_turns + 1
+
+
+@pytest.mark.parametrize(("persona_id", "lang"), CASES)
+def test_advice_and_why_coaching_does_not(persona_id, lang):
+    persona = PERSONAS[persona_id]
+    session = bad_conversation(persona, lang)
+    final = session.state
+    assert "core" not in final.revealed and "action_plan" not in final.revealed
+    assert final.ownership < session.states[0].ownership
+    reactions = [s.reaction for s in session.states[1:]]
+    assert "why" in reactions and "advice" in reactions
+    assert not any(t.text in persona.action_plan.lines(lang) for t in session.turns if t.speaker == "coachee")
