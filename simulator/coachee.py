@@ -12,7 +12,7 @@ never disagree. The rules are data: read that file to see why a coachee opened u
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -193,7 +193,8 @@ class CoacheeState:
 
     @classmethod
     def from_dict(cls, d: dict) -> CoacheeState:
-        d = dict(d)
+        known = {f.name for f in fields(cls)}
+        d = {k: v for k, v in d.items() if k in known}  # tolerate extra keys a store may add
         d["revealed"] = tuple(d.get("revealed", ()))
         d["counts"] = tuple(sorted(dict(d.get("counts", {})).items()))
         return cls(**d)

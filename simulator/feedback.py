@@ -74,7 +74,7 @@ def quote_for(text: str, signal: str, reading: Reading) -> str:
     questions = [s for s in sents if s.endswith("?")]
     statements = [s for s in sents if not s.endswith("?")]
     pick = sents[0]
-    if signal == "stacked_count" or signal == "stacked_share":
+    if signal in ("stacked_count", "stacked_share", "rasa_count"):
         return _clip(text.strip())
     if signal in QUESTION_SIGNALS and questions:
         pick = questions[0]
@@ -118,7 +118,9 @@ def went_well(transcript: Transcript, readings: Mapping[int, Reading], values: d
             "advice_count", True, readings[i])) for i in hits]))
     if not out:  # always something real: the coach turn that drew out the longest coachee answer
         turns = transcript.turns
-        best = max((i for i in readings if i + 1 < len(turns) and turns[i + 1].speaker == "coachee"),
+        clean = [i for i, r in readings.items() if not (r.has("advice", "why_question", "closed_question")
+                                                          or r.judgement or r.leading or r.stacked)]
+        best = max((i for i in clean if i + 1 < len(turns) and turns[i + 1].speaker == "coachee"),
                    key=lambda i: len(turns[i + 1].text.split()), default=None)
         if best is not None:
             note = _t(ww["space"])
@@ -221,7 +223,7 @@ def _improvement(transcript: Transcript, readings: Mapping[int, Reading], i: int
     fields = {"addr": addr, "rest": "", "para": paraphrase(prev, lang, addr) if prev else "",
               "question": repair_question(qs[0], lang, addr) if qs else _t(kinds()["stage_questions"]["identifikasi"]
                                                                            ).get(lang).format(addr=addr),
-              "first": repair_question(qs[0], lang, addr) if qs else "",
+              "first": repair_question(first_question(qs[0]), lang, addr) if qs else "",
               "stage": "", "stage_question": ""}
     quote_signal = {"advice": "advice_count", "judgement": "judgement_count", "stacked": "stacked_count",
                     "long_turn": "coach_talk_share", "feeling": "reflections_per_question"}.get(kind, "open_share")
@@ -347,6 +349,12 @@ def rephrase_why(q: str, lang: str, addr: str) -> str:
     return f"Apa yang membuat {rest}?"
 
 
+def first_question(q: str) -> str:
+    """One question: "What will you do, and when?" -> "What will you do?"."""
+    parts = re.split(r"(?:,\s*|\s+)(?:and|or|dan|atau|lalu|serta)\s+(?=\w)", q.rstrip("?").strip(), maxsplit=1)
+    return parts[0].strip(" ,") + "?" if len(parts) > 1 else q
+
+
 def repair_question(q: str, lang: str, addr: str) -> str:
     """The question as a better coach would ask it: closed and why questions rewritten, others kept."""
     acts = read_turn(q, lang=lang).acts
@@ -379,4 +387,4 @@ def paraphrase(coachee_text: str, lang: str, addr: str) -> str:
             s = re.sub(pat, rep, s, flags=re.I)
         return s[:1].lower() + s[1:] if not s[:2].isupper() else s
     s = re.sub(r"\b(saya|aku|sy)\b", addr, first, flags=re.I)
-    return s[:1].lower() + s[1:]
+    return s if s.startswith(addr) else s[:1].lower() + s[1:]

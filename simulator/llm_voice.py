@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 ITEMS = ("surface", "underneath", "core", "goal", "action_plan")
 MAX_SENTENCES = 4
+QUOTE_WORDS = 8
 
 
 # -- prompt files ---------------------------------------------------------------------------------------------
@@ -180,15 +181,16 @@ class Guard:
         self.leading_label = re.compile(rf"^\s*[\*\"'“]*({alternatives})\s*[\*]*\s*[:：]\s*", re.IGNORECASE)
         self.next_label = re.compile(rf"(\n|\s{{2,}}|^|(?<=[.!?…]) )\s*[\*\"'“]*({alternatives})\s*[\*]*\s*[:：]",
                                      re.IGNORECASE)
-        # Hidden notes (every layer, both languages) and the prompt's own instruction text, as word 6-grams:
-        # a reply that shares a run of six words with them is quoting, not speaking.
+        # Hidden notes (every layer, both languages) and the prompt's own instruction text, as word n-grams:
+        # a reply that shares a run of QUOTE_WORDS words with them is quoting, not speaking (shorter runs
+        # such as "what happens to the quiet students" are a fair paraphrase).
         self.hidden: set[tuple[str, ...]] = set()
         for item in ITEMS:
             for code in ("id", "en"):
-                self.hidden |= _ngrams(_words(_item(persona, item).summary(code)), 6)
+                self.hidden |= _ngrams(_words(_item(persona, item).summary(code)), QUOTE_WORDS)
         prompt = coachee_prompt()
         instructions = " ".join([prompt.system, prompt.turn, *prompt.reactions.values()])
-        self.prompt_grams = _ngrams(_words(re.sub(r"\{[{%].*?[%}]\}", " ", instructions)), 6)
+        self.prompt_grams = _ngrams(_words(re.sub(r"\{[{%].*?[%}]\}", " ", instructions)), QUOTE_WORDS)
         self.markers = {k: set(v) for k, v in spec.markers.items()}
 
     def clean(self, raw: str, *, final: bool = True) -> str:
@@ -212,7 +214,7 @@ class Guard:
         if any(p.search(text) for p in self.coach):
             return "coach_speak"
         words = _words(text)
-        grams = _ngrams(words, 6)
+        grams = _ngrams(words, QUOTE_WORDS)
         if grams & self.hidden:
             return "hidden_notes"
         if grams & self.prompt_grams:

@@ -165,6 +165,7 @@ class OpenAIChatModel:
         kwargs: dict[str, Any] = {"max_tokens": max_tokens}
         if stop:
             kwargs["stop"] = list(stop)[:4]  # OpenAI accepts at most four stop sequences
+        error: ModelError | None = None
         for attempt in range(self.max_retries + 1):
             try:
                 message = self._llm.invoke(messages, **kwargs)
@@ -173,8 +174,11 @@ class OpenAIChatModel:
                 if attempt < self.max_retries and self._is_garbage(exc):
                     log.info("model reply unusable (%s); retrying", type(exc).__name__)
                     continue
-                raise self._error(exc) from None
-        raise ModelError("unreachable")  # pragma: no cover
+                error = self._error(exc)
+            break
+        # Raised outside the except block, so the SDK exception (whose text may quote the key) is not even
+        # kept as __context__.
+        raise error or ModelError("The model call failed.")
 
     def stream(
         self, messages: list[dict], *, max_tokens: int = 256, stop: Sequence[str] | None = None
@@ -182,13 +186,16 @@ class OpenAIChatModel:
         kwargs: dict[str, Any] = {"max_tokens": max_tokens}
         if stop:
             kwargs["stop"] = list(stop)[:4]
+        error: ModelError | None = None
         try:
             for chunk in self._llm.stream(messages, **kwargs):
                 text = _text_of(chunk.content)
                 if text:
                     yield text
         except Exception as exc:  # noqa: BLE001
-            raise self._error(exc) from None
+            error = self._error(exc)
+        if error is not None:
+            raise error
 
 
 def _text_of(content: Any) -> str:

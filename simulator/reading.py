@@ -274,6 +274,9 @@ def detect_lang(text: str, fallback_text: str = "") -> str:
     return "id"
 
 
+_RECODE = {"meny": "s", "peny": "s", "mem": "p", "pem": "p", "men": "t", "pen": "t", "meng": "k", "peng": "k"}
+
+
 @lru_cache(maxsize=65536)
 def stems(word: str, lang: str) -> frozenset[str]:
     """The word and its light stems ("mengajarkannya" -> ajar ...); several candidates where recoding is ambiguous."""
@@ -285,28 +288,23 @@ def stems(word: str, lang: str) -> frozenset[str]:
             w = w[: -len(p)]
             break
     out.add(w)
+    bases = [w]
     for s in aff.suffixes:
         if w.endswith(s) and len(w) - len(s) >= 3:
-            out.add(w[: -len(s)])
+            bases.append(w[: -len(s)])
             if lang == "en":
-                out.add(w[: -len(s)] + "e")
-            w = w[: -len(s)]
+                bases.append(w[: -len(s)] + "e")
             break
+    out.update(bases)
     if lang == "id":
-        for p in aff.prefixes:
-            if w.startswith(p) and len(w) - len(p) >= 3:
-                rest = w[len(p):]
-                out.add(rest)
-                if p in ("meny", "peny") and rest[:1] in "aiueo":
-                    out.add("s" + rest)
-                elif p in ("mem", "pem") and rest[:1] in "aiueo":
-                    out.add("p" + rest)
-                elif p in ("men", "pen") and rest[:1] in "aiueo":
-                    out.add("t" + rest)
-                elif p in ("meng", "peng") and rest[:1] in "aiueo":
-                    out.add("k" + rest)
-                break
-    return frozenset(x for x in out if len(x) >= 3)
+        for base in bases:
+            for p in aff.prefixes:  # every prefix that fits: "menilai" -> ilai/tilai (men-) and nilai (me-)
+                if base.startswith(p) and len(base) - len(p) >= 3:
+                    rest = base[len(p):]
+                    out.add(rest)
+                    if rest[:1] in "aiueo" and p in _RECODE:
+                        out.add(_RECODE[p] + rest)
+    return frozenset(x for x in out if len(x) >= 4 or x == word)
 
 
 def content_words(text: str, lang: str) -> list[str]:

@@ -23,7 +23,7 @@ from .feedback import labels
 from .rubric import DIMENSIONS
 from .scoring import TEMPLATES, Evaluation, Evidence
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#!|~:])")
 
 
 def _lang(evaluation: Evaluation, lang: str | None) -> str:
@@ -82,8 +82,11 @@ def to_json(evaluation: Evaluation, lang: str | None = None) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Plain text for Markdown: every markup character backslash-escaped, line breaks flattened."""
-    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)).strip())
+    """Plain text for Markdown: &, < and > as entities (no raw HTML can survive), every other markup
+    character backslash-escaped, line breaks flattened."""
+    flat = re.sub(r"\s+", " ", str(text)).strip()
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
 def _stat_rows(d: dict, lg: str) -> list[tuple[str, str]]:

@@ -176,8 +176,13 @@ def _splitter(size: int = CHUNK_SIZE, overlap: int = CHUNK_OVERLAP):
     )
 
 
+_REFERENCES = re.compile(r"^(sumber|sources?|references?|rujukan|referensi|daftar pustaka|bibliography)\b",
+                         re.IGNORECASE)
+
+
 def chunk_markdown(text: str) -> list[Chunk]:
-    """Split at headings (#..####), then by size; each chunk keeps its heading trail ("RASA > Summarize")."""
+    """Split at headings (#..####), then by size; each chunk keeps its heading trail ("RASA > Summarize").
+    Reference-list sections ("## Sumber", "## Sources") are left out of the index."""
     from langchain_text_splitters import MarkdownHeaderTextSplitter
 
     levels = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
@@ -185,7 +190,10 @@ def chunk_markdown(text: str) -> list[Chunk]:
     splitter = _splitter()
     chunks: list[Chunk] = []
     for section in sections:
-        heading = " > ".join(section.metadata[key].strip() for _, key in levels if section.metadata.get(key))
+        trail = [section.metadata[key].strip() for _, key in levels if section.metadata.get(key)]
+        if trail and _REFERENCES.match(trail[-1]):
+            continue   # a bibliography teaches nothing and crowds out real passages for short queries
+        heading = " > ".join(trail)
         for piece in splitter.split_text(section.page_content):
             if piece.strip():
                 chunks.append(Chunk(piece.strip(), heading, len(chunks)))

@@ -99,8 +99,8 @@ class SignalRule(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> SignalRule:
         t = self.thresholds
-        ok = all(a <= b for a, b in zip(t, t[1:])) if self.better == "higher" else all(
-            a >= b for a, b in zip(t, t[1:]))
+        ok = all(a <= b for a, b in zip(t, t[1:], strict=False)) if self.better == "higher" else all(
+            a >= b for a, b in zip(t, t[1:], strict=False))
         if not ok:
             order = "non-decreasing" if self.better == "higher" else "non-increasing"
             raise ValueError(f"thresholds for {self.signal} must be {order} when better is {self.better}")
@@ -224,7 +224,7 @@ class Rubric(BaseModel):
             for field_name, bands, top in (("count_bands", self.overall.count_bands, len(self.criteria)),
                                            ("dimension_share_bands", self.overall.dimension_share_bands, 1)):
                 if not bands or len(bands) != n or bands[0] != 0 or any(
-                        a > b for a, b in zip(bands, bands[1:])) or bands[-1] > top:
+                        a > b for a, b in zip(bands, bands[1:], strict=False)) or bands[-1] > top:
                     raise ValueError(f"overall.{field_name}: need {n} non-decreasing minimums starting at 0 "
                                      f"(one per level) and at most {top}")
         return self

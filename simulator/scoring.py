@@ -219,12 +219,9 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
     stages: list[str] = []
     goal = 0
     pending_reflection: int | None = None
-    prev_coachee = ""
-    for pos, i in enumerate(coach_idx):
+    for i in coach_idx:
         r = readings[i]
         prev_is_coachee = i > 0 and turns[i - 1].speaker == "coachee"
-        if prev_is_coachee:
-            prev_coachee = turns[i - 1].text
         is_q = r.has("open_question", "closed_question", "why_question") or r.questions > 0
         if r.has("open_question"):
             n_open += 1
@@ -301,7 +298,6 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
             tr.add("goal_by_coachee", i, True)
         if _words(r.text) > 60:
             tr.add("coachee_talk_share", i, False)
-    del prev_coachee
 
     followup, from_coachee, conclusion = _follow_up(transcript, readings, rubric, tr)
     qn = n_open + n_closed + n_why
@@ -479,7 +475,7 @@ def _score_dimension(key, rb: Rubric, values, trace: Trace, transcript, readings
         if compare(values[cap.signal], cap.op, cap.value) and score > cap.max_level:
             score = cap.max_level
             cap_notes.append(cap.note)
-    ranked = sorted(zip(dim.signals, svals), key=lambda p: -p[0].weight)[:4]
+    ranked = sorted(zip(dim.signals, svals, strict=True), key=lambda p: -p[0].weight)[:4]
     reason = Text(
         id="; ".join(_signal_phrase(rule, v, "id") for rule, v in ranked) + "".join(f". {n.id}" for n in cap_notes),
         en="; ".join(_signal_phrase(rule, v, "en") for rule, v in ranked) + "".join(f". {n.en}" for n in cap_notes))

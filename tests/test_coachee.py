@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from simulator.coachee import (CoacheeState, initial_state, is_role_break, load_rules, plan, update)
+from simulator.coachee import CoacheeState, initial_state, is_role_break, load_rules, plan, update
 from simulator.errors import ContentError
 from simulator.persona import REACTIONS, load_personas
 from simulator.reading import Reading
@@ -235,3 +235,36 @@ def test_state_round_trips_through_dict(persona):
     assert CoacheeState.from_dict(s.to_dict()) == replace(s)
     d = s.to_dict()
     assert set(d) >= {"trust", "openness", "insight", "ownership", "stage", "revealed", "mood", "turn"}
+
+
+def _texts(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _texts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _texts(value)
+
+
+def test_every_adversarial_turn_is_a_role_break():
+    import yaml
+
+    from simulator.config import REPO_ROOT
+
+    turns = yaml.safe_load((REPO_ROOT / "tests/data/adversarial.yaml").read_text(encoding="utf-8"))["turns"]
+    assert len(turns) >= 30
+    missed = [t["text"] for t in turns if not is_role_break(t["text"])]
+    assert missed == []
+
+
+def test_labelled_coaching_utterances_are_not_role_breaks():
+    import yaml
+
+    from simulator.config import REPO_ROOT
+
+    data = yaml.safe_load((REPO_ROOT / "tests/data/id_utterances.yaml").read_text(encoding="utf-8"))
+    texts = [t for t in _texts(data) if len(t) > 15]
+    assert len(texts) >= 100
+    assert [t for t in texts if is_role_break(t)] == []

@@ -87,6 +87,18 @@ def test_every_persona_speaks_both_languages(pid):
 
 
 @pytest.mark.parametrize("pid", IDS)
+def test_languages_are_parallel(pid):
+    """Each Indonesian line has its English counterpart, so a session reads the same in either language."""
+    persona = PERSONAS[pid]
+    for name, layer in _layers(persona):
+        assert len(layer.lines.id) == len(layer.lines.en), f"{name}.lines"
+        assert len(layer.keywords.id) == len(layer.keywords.en), f"{name}.keywords"
+    for reaction in REACTIONS:
+        lines = getattr(persona.reactions, reaction)
+        assert len(lines.id) == len(lines.en), f"reactions.{reaction}"
+
+
+@pytest.mark.parametrize("pid", IDS)
 def test_keywords_are_the_coachees_own_words(pid):
     """A coach can only reflect a key word back if the coachee actually says it in that layer."""
     persona = PERSONAS[pid]
@@ -132,6 +144,8 @@ def test_coverage_of_the_programme():
     assert {p.scenario_type for p in values} == _enum("scenario_type")
     assert {p.role for p in values} == _enum("role")
     assert set().union(*(p.skills for p in values)) == _skill_values()
+    for skill in _skill_values():  # the app suggests a next persona for the weakest skill: give it a choice
+        assert sum(skill in p.skills for p in values) >= 3, f"skill '{skill}' trained by fewer than 3 personas"
     required = {
         "pra_observasi_guru_matematika", "pasca_observasi_guru_ipa", "guru_diferensiasi",
         "guru_sosial_emosional", "guru_baru", "guru_senior_skeptis", "kepala_sekolah",

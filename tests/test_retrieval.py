@@ -33,6 +33,10 @@ Terima semua informasi dari coachee. Perhatikan kata kunci yang diucapkan dan ja
 ## Summarize
 
 Rangkum cerita coachee dengan kata-katanya sendiri, lalu tanyakan apakah rangkuman itu sudah tepat.
+
+## Sumber
+
+- Artikel seed 000 (modul 2.3).
 """
 
 QUESTIONS_EN = """# Powerful questions
@@ -107,6 +111,7 @@ def test_markdown_chunks_keep_their_heading_trail():
     summarize = chunks[2]
     assert summarize.text.startswith("Rangkum") and summarize.embed_text.startswith("RASA > Summarize\n")
     assert "## Summarize" not in summarize.text
+    assert "Artikel seed" not in " ".join(c.text for c in chunks)    # the reference list is not indexed
 
 
 def test_very_long_lines_are_split_at_sentences():
@@ -258,6 +263,17 @@ def test_unreachable_chroma_server_is_a_store_error(data_dir):
     store = KnowledgeStore(load_settings(chroma_host="127.0.0.1", chroma_port=port))
     with pytest.raises(StoreError, match=f"127.0.0.1:{port}.*chroma run"):
         store.count()
+
+
+def test_another_process_ingest_refreshes_the_bm25_cache(data_dir, tmp_path):
+    kb = write_corpus(tmp_path)
+    reader, writer = KnowledgeStore(load_settings()), KnowledgeStore(load_settings())
+    reader.ingest([kb])
+    assert not any("zebra" in p.text for p in reader.search("zebra", k=3))
+    (kb / "en" / "questions.md").write_text(QUESTIONS_EN.replace("yes or no", "zebra"))
+    writer.ingest([kb])      # same chunk count: only the revision stamp tells the reader's cache it is stale
+    assert "zebra" in reader.search("zebra", k=1)[0].text
+    assert any("zebra" in doc for doc in reader._lexical()[3])
 
 
 def test_empty_index_search_returns_nothing(store):

@@ -157,7 +157,7 @@ def evaluation_text(session: Session, settings=None) -> str:
         from ..report import to_markdown
     except ImportError:
         return json.dumps(evaluation.scores, indent=2) + "\n" + _statistics(session)
-    return to_markdown(evaluation)
+    return to_markdown(evaluation, session.lang)
 
 
 def _searcher(settings):

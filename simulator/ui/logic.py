@@ -25,7 +25,7 @@ LABELS_PATH = Path(__file__).with_name("labels.yaml")
 DIMENSIONS = ("presence", "active_listening", "powerful_questions")
 MEASURES = ("trust", "openness", "insight", "ownership")
 DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")  # after html.escape: no raw <, >, &
 
 
 # ---------------------------------------------------------------------------------------------- text
@@ -44,7 +44,7 @@ def t(key: str, lang: str, **values: Any) -> str:
 def md_escape(text: str) -> str:
     """User text made inert for a Markdown/HTML renderer: HTML-escaped, then every Markdown character
     backslash-escaped (so `[x](javascript:…)` is shown, not linked). Line breaks are kept."""
-    return "\n".join(_MD_SPECIAL.sub(r"\\\1", html.escape(line, quote=True)) for line in str(text).split("\n"))
+    return "\n".join(_MD_SPECIAL.sub(r"\\\1", html.escape(line, quote=False)) for line in str(text).split("\n"))
 
 
 def esc(text: Any) -> str:

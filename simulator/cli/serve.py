@@ -1,0 +1,41 @@
+"""pamong serve [--host HOST] [--port PORT] [--knowledge PATH | --no-index] — start the web app.
+
+Defaults: 127.0.0.1:7860 (or GRADIO_SERVER_NAME / GRADIO_SERVER_PORT). Any other host requires login
+(PAMONG_AUTH_FILE or PAMONG_USERS). `--hash-password` reads a password from stdin and prints the hash to put
+in the users file.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from ..config import load_settings
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("serve", help="start the web app (Practice, Review, Progress)",
+                              description=__doc__.split("\n\n")[0])
+    p.add_argument("--host", help="interface to listen on (default 127.0.0.1; env GRADIO_SERVER_NAME)")
+    p.add_argument("--port", type=int, help="port (default 7860; env GRADIO_SERVER_PORT)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--knowledge", help="folder to index for citations (default knowledge/)")
+    group.add_argument("--no-index", action="store_true", help="start without the knowledge index")
+    p.add_argument("--hash-password", action="store_true",
+                   help="read a password (stdin) and print its hash for PAMONG_AUTH_FILE, then exit")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if args.hash_password:
+        from ..ui.auth import hash_password
+
+        password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+        print(hash_password(password))
+        return 0
+    from ..ui import launch
+
+    settings = load_settings(data_dir=args.data_dir, host=args.host, port=args.port)
+    knowledge = False if args.no_index else args.knowledge
+    launch(settings, knowledge=knowledge)
+    return 0

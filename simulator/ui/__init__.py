@@ -1,0 +1,98 @@
+"""The Gradio app. `build_app(settings) -> gr.Blocks`; one module per tab (practice, review, progress).
+
+Gradio is imported only here and in the tab modules: the logic they wire lives in simulator.ui.logic, the
+Session and the store, and is tested without a browser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import offline
+
+CSS = """
+.pamong-cards {display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 8px;}
+.pamong-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 12px; font-size: 0.9em;}
+.pamong-card h4 {margin: 0 0 4px 0;}
+.pamong-meta {color: #57606a;}
+.pamong-thermo {display: flex; gap: 8px; align-items: center;}
+.pamong-thermo meter {width: 160px;}
+.pamong-turn {border-left: 3px solid #d0d7de; padding: 4px 8px; margin: 4px 0;}
+.pamong-coach {border-color: #0969da;}
+.pamong-coachee {border-color: #1a7f37;}
+.pamong-act {display: inline-block; font-size: 0.75em; border-radius: 4px; padding: 0 4px; margin-right: 4px;
+             background: #eaeef2;}
+.pamong-act-advice, .pamong-act-why_question, .pamong-act-closed_question {background: #ffebe9;}
+.pamong-act-open_question, .pamong-act-reflection, .pamong-act-affirmation {background: #dafbe1;}
+.pamong-scores td, .pamong-scores th {padding: 2px 8px; text-align: left;}
+"""
+
+
+def build_app(settings, *, context=None, knowledge=None, users=None):
+    """The whole app as a gr.Blocks (not launched). knowledge: folder to index, or False for none."""
+    offline.setup()
+    import gradio as gr
+
+    from . import practice, progress, review
+    from .context import build_context
+    from .logic import t
+
+    ctx = context or build_context(settings, knowledge=knowledge, users=users)
+    relabel: list = []
+    with gr.Blocks(title="Pamong", analytics_enabled=False) as demo:
+        with gr.Row():
+            title = gr.Markdown(f"## {t('app_title', 'id')}", elem_id="pamong-title")
+            ui_lang = gr.Radio([("Bahasa Indonesia", "id"), ("English", "en")], value="id",
+                               label=t("ui_lang", "id"), elem_id="pamong-ui-lang")
+        voice_note = gr.Markdown(ctx.voice_note["id"], elem_id="pamong-voice-note")
+        index_note = gr.Markdown(ctx.index_note["id"] if ctx.index_note else "", elem_id="pamong-index-note")
+        relabel += [(title, lambda lg: f"## {t('app_title', lg)}", "value"), (ui_lang, "ui_lang", "label"),
+                    (voice_note, lambda lg: ctx.voice_note[lg], "value"),
+                    (index_note, lambda lg: ctx.index_note[lg] if ctx.index_note else "", "value")]
+        with gr.Tab(t("tab_practice", "id"), id="practice") as tab_p:
+            practice.build(ctx, ui_lang, relabel)
+        with gr.Tab(t("tab_review", "id"), id="review") as tab_r:
+            review.build(ctx, ui_lang, relabel)
+        with gr.Tab(t("tab_progress", "id"), id="progress") as tab_g:
+            progress.build(ctx, ui_lang, relabel)
+        relabel += [(tab_p, "tab_practice", "label"), (tab_r, "tab_review", "label"),
+                    (tab_g, "tab_progress", "label")]
+
+        components = [c for c, _, _ in relabel]
+
+        def switch(lang):
+            out = []
+            for _component, key, attr in relabel:
+                text = key(lang) if callable(key) else t(key, lang)
+                out.append(gr.update(**{attr: text}))
+            return out
+
+        ui_lang.change(switch, [ui_lang], components, api_visibility="private")
+        if ctx.auth:
+            def signed_in(request: gr.Request):
+                user = getattr(request, "username", None)
+                role = (ctx.users or {}).get(user, "trainee")
+                return t("signed_in_as", "id", user=user or "?", role=t(f"role_{role}", "id"))
+            who = gr.Markdown("", elem_id="pamong-user")
+            demo.load(signed_in, None, [who], api_visibility="private")
+    demo.pamong_context = ctx  # for tests and the launcher
+    return demo
+
+
+def launch(settings, *, knowledge=None, host: str | None = None, port: int | None = None,
+           prevent_thread_lock: bool = False, quiet: bool = False):
+    """Check login, build and serve. Beyond localhost without users -> InputError (a clear message)."""
+    from .auth import authenticator, check_login_config, load_users
+
+    host = host or settings.host
+    port = port or settings.port
+    users = load_users(settings.auth_file)
+    check_login_config(host, users)
+    demo = build_app(settings, knowledge=knowledge, users=users)
+    demo.queue(default_concurrency_limit=8)
+    reports = Path(settings.data_dir) / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    demo.launch(server_name=host, server_port=port, auth=authenticator(users) if users else None,
+                auth_message="Pamong", prevent_thread_lock=prevent_thread_lock, quiet=quiet,
+                allowed_paths=[str(reports)], footer_links=[], css=CSS, ssr_mode=False)
+    return demo

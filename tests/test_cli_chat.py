@@ -1,0 +1,112 @@
+"""`pamong personas` and `pamong chat` (non-interactive JSON and the interactive loop)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from simulator.cli import main
+from simulator.persona import load_personas
+
+PID = "pra_observasi_guru_matematika"
+TURNS_ID = [
+    "Selamat siang, Bu Ratna. Terima kasih sudah meluangkan waktu.",
+    "Bagaimana keadaan Ibu akhir-akhir ini?",
+    "Jadi yang saya dengar, kerja kelompok dan lancar sedang Ibu pikirkan. Apa yang ingin Ibu capai hari ini?",
+    "Mengapa Ibu memilih kerja kelompok?",
+]
+STATE_KEYS = {"trust", "openness", "insight", "ownership", "stage", "revealed"}
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_personas_json_lists_every_persona(capsys, data_dir):
+    code, out, _ = run_cli(capsys, "personas", "--json")
+    rows = json.loads(out)
+    assert code == 0 and {r["id"] for r in rows} == set(load_personas())
+    for r in rows:
+        assert {"id", "title", "role", "difficulty", "resistance", "skills"} <= set(r)
+        assert r["difficulty"] in ("easy", "medium", "hard") and r["skills"]
+
+
+def test_personas_table(capsys, data_dir):
+    code, out, _ = run_cli(capsys, "personas", "--lang", "en")
+    assert code == 0 and PID in out and "Ms Ratna" in out and "skills:" in out
+
+
+def test_chat_coach_turns_json_shape(capsys, tmp_path, data_dir):
+    path = tmp_path / "turns.txt"
+    path.write_text("\n".join(TURNS_ID[:2]) + "\n\n" + "\n".join(TURNS_ID[2:]) + "\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "chat", "--persona", PID, "--lang", "id", "--coach-turns", str(path), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert [t["speaker"] for t in data["turns"]] == ["coach", "coachee"] * len(TURNS_ID)
+    assert [t["text"] for t in data["turns"][::2]] == TURNS_ID
+    assert len(data["states"]) == len(TURNS_ID)
+    for state in data["states"]:
+        assert STATE_KEYS <= set(state)
+        assert all(0.0 <= state[k] <= 1.0 for k in ("trust", "openness", "insight", "ownership"))
+        assert isinstance(state["revealed"], list)
+    assert data["states"][2]["revealed"] == ["surface", "goal"]
+    assert data["states"][3]["trust"] < data["states"][2]["trust"]  # the why question
+    # deterministic
+    run_cli(capsys, "chat", "--persona", PID, "--lang", "id", "--coach-turns", str(path), "--json")
+    code2, out2, _ = run_cli(capsys, "chat", "--persona", PID, "--lang", "id", "--coach-turns", str(path), "--json")
+    again = json.loads(out2)
+    assert again["turns"] == data["turns"] and again["states"] == data["states"]
+
+
+def test_chat_coach_turns_text_output(capsys, tmp_path, data_dir):
+    path = tmp_path / "turns.txt"
+    path.write_text("Good afternoon, Ms Ratna.\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "chat", "--persona", PID, "--lang", "en", "--coach-turns", str(path))
+    assert code == 0 and out.startswith("Coach: Good afternoon, Ms Ratna.\nMs Ratna: ")
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["chat", "--persona", "nobody"], "Unknown persona 'nobody'"),
+    (["chat", "--persona", PID, "--json"], "--json needs --coach-turns"),
+    (["chat", "--persona", PID, "--coach-turns", "/no/such/file.txt"], "no such file"),
+])
+def test_chat_errors_are_one_clear_line(capsys, data_dir, argv, message):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("pamong: error: ") and message in err and err.count("\n") == 1
+
+
+def test_chat_empty_turns_file(capsys, tmp_path, data_dir):
+    path = tmp_path / "empty.txt"
+    path.write_text("\n  \n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "chat", "--persona", PID, "--coach-turns", str(path), "--json")
+    assert code == 2 and "no coach turns" in err
+
+
+def test_chat_model_voice_without_configuration_is_a_clear_error(capsys, data_dir):
+    code, _, err = run_cli(capsys, "chat", "--persona", PID, "--voice", "openai")
+    assert code == 2 and err.startswith("pamong: error: ") and "OPENAI" in err
+
+
+def test_interactive_chat_state_help_and_end(capsys, monkeypatch, data_dir):
+    lines = ["Selamat siang, Bu Ratna.", "/state", "/help", "   ", "Bagaimana keadaan Ibu akhir-akhir ini?",
+             "Mengapa begitu?", "/end"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run_cli(capsys, "chat", "--persona", PID, "--lang", "id")
+    assert code == 0
+    assert "Pra-observasi" in out and "[voice: scripted]" in out
+    assert '"trust": ' in out and '"revealed": []' in out           # /state
+    assert out.count("/end mengakhiri sesi") >= 2                     # banner + /help
+    assert "Pesan kosong" in out                                      # the blank line
+    assert "Bu Ratna: " in out
+    assert "Mendengarkan aktif" in out or "coach turns: 3" in out    # evaluation (or plain statistics)
+
+
+def test_interactive_chat_ends_on_eof(capsys, monkeypatch, data_dir):
+    monkeypatch.setattr("sys.stdin", io.StringIO("Good afternoon, Ms Ratna.\n"))
+    code, out, _ = run_cli(capsys, "chat", "--persona", PID, "--lang", "en")
+    assert code == 0 and "Ms Ratna: " in out

@@ -1,0 +1,207 @@
+"""ChatModelVoice (simulator/llm_voice.py) against the fake OpenAI-compatible server and the fake model."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fake_openai_server import FakeOpenAIServer
+
+from simulator import tokens
+from simulator.coachee import CoacheeState, Plan
+from simulator.config import load_settings
+from simulator.errors import ContentError, ModelError
+from simulator.llm_voice import ChatModelVoice, Guard, render
+from simulator.models import FakeChatModel, OpenAIChatModel, voice_from_settings
+from simulator.persona import get_persona
+from simulator.retrieval import Passage
+from simulator.session import Session, Turn
+from simulator.voices import ScriptedVoice
+
+PERSONA = get_persona("pra_observasi_guru_matematika")
+KEY = "sk-test-SECRET-do-not-leak-0123456789"
+PASSAGE = Passage(text="Percakapan pra-observasi membantu guru menetapkan sendiri fokus observasi dan data yang dikumpulkan.",
+                  source="knowledge/id/supervisi.md", heading="Siklus supervisi", lang="id", score=0.9,
+                  chunk_id="c1")
+
+
+def _plan(**kw) -> Plan:
+    base = dict(reaction="reveal", reveal="underneath", layer="underneath",
+                allowed=[PERSONA.layers.surface.summary("id"), PERSONA.layers.underneath.summary("id")],
+                mood="warmer", knowledge_queries=list(PERSONA.knowledge_queries))
+    base.update(kw)
+    return Plan(**base)
+
+
+STATE = CoacheeState(trust=0.7, openness=0.5, insight=0.1, ownership=0.3, revealed=("surface", "underneath"))
+HISTORY = [Turn("coach", "Selamat siang, Bu Ratna."), Turn("coachee", "Selamat siang, Pak. Saya agak deg-degan."),
+           Turn("coach", "Jadi Ibu cemas soal kerja kelompok. Apa yang paling Ibu khawatirkan?")]
+
+
+def _args(**kw):
+    args = dict(persona=PERSONA, plan=_plan(), state=STATE, history=HISTORY, lang="id", passages=[PASSAGE])
+    args.update(kw)
+    return args
+
+
+def _voice(server, **kw) -> ChatModelVoice:
+    settings = load_settings(voice="openai", openai_base_url=server.base_url, openai_api_key=KEY,
+                             model_timeout=kw.pop("timeout", 2.0), model_retries=kw.pop("retries", 0))
+    voice = voice_from_settings(settings)
+    assert isinstance(voice, ChatModelVoice)
+    return voice
+
+
+def test_request_carries_persona_state_revealed_content_and_passages():
+    line = "Sebenarnya saya takut dinilai, Pak. Murid yang lemah cuma diam di kelompok."
+    with FakeOpenAIServer(reply=line) as server:
+        reply = _voice(server).say(**_args())
+        body = server.requests[-1]
+    assert reply.text == line and reply.voice == "openai" and reply.notice is None
+    system, note = body["messages"][0]["content"], body["messages"][-1]["content"]
+    assert body["messages"][0]["role"] == "system" and body["messages"][-1]["role"] == "system"
+    assert "Bu Ratna" in system and PERSONA.background("id") in system and PERSONA.presenting_issue("id") in system
+    assert "cemas" in system  # emotions
+    assert "trust in this coach fairly high" in note and "openness moderate" in note and "mood: warmer" in note
+    assert PERSONA.layers.underneath.summary("id") in note and PERSONA.layers.surface.summary("id") in note
+    assert PASSAGE.text in note
+    assert any(line in note for line in PERSONA.layers.underneath.lines.id)  # authored example lines
+    everything = "\n".join(m["content"] for m in body["messages"])
+    for hidden in (PERSONA.layers.core, PERSONA.goal, PERSONA.action_plan):  # not unlocked: never sent
+        assert hidden.summary("id") not in everything and hidden.summary("en") not in everything
+    assert "0.7" not in everything  # the state goes as words, not numbers
+    # The transcript follows the system prompt as chat turns; the coach's latest line comes last.
+    assert [m["role"] for m in body["messages"][1:-1]] == ["user", "assistant", "user"]
+    assert body["messages"][-2]["content"] == HISTORY[-1].text
+    assert "\nCoach:" in body["stop"] and body.get("max_completion_tokens", body.get("max_tokens")) == 160
+
+
+def test_system_prompt_is_the_same_every_turn_for_prefix_caching():
+    fake = FakeChatModel(default="Iya, Pak.")
+    voice = ChatModelVoice(fake)
+    voice.say(**_args(plan=_plan(reaction="guarded", reveal=None, layer=None, allowed=[]), history=HISTORY[:1]))
+    voice.say(**_args())
+    first, second = fake.history
+    assert first[0] == second[0]
+    assert second[1] == first[1]  # the transcript grows at the end
+
+
+@pytest.mark.parametrize("mode", ["garbage", "http500", "slow", "out_of_character"])
+def test_failing_server_falls_back_to_the_scripted_voice_with_a_notice(mode, caplog):
+    caplog.set_level(logging.DEBUG)
+    with FakeOpenAIServer(mode=mode, delay=1.5) as server:
+        reply = _voice(server, timeout=0.4, retries=1).say(**_args())
+    expected = ScriptedVoice().say(**_args())
+    assert reply.text == expected.text and reply.voice == "scripted"
+    assert reply.notice and "suara skrip" in reply.notice
+    assert KEY not in caplog.text and KEY not in reply.notice
+
+
+def test_connection_refused_falls_back():
+    with FakeOpenAIServer() as server:
+        voice = _voice(server)
+    reply = voice.say(**_args(lang="en", plan=_plan(allowed=[PERSONA.layers.surface.summary("en")])))
+    assert reply.voice == "scripted" and "scripted coachee answered instead" in reply.notice
+    assert "Cannot connect" in reply.notice
+
+
+def test_api_key_never_in_logs_notices_errors_or_reprs(caplog):
+    caplog.set_level(logging.DEBUG)
+    with FakeOpenAIServer(mode="http401") as server:
+        voice = _voice(server)
+        reply = voice.say(**_args())
+        with pytest.raises(ModelError) as info:
+            voice.model.complete([{"role": "user", "content": "halo"}])
+        settings = load_settings(voice="openai", openai_base_url=server.base_url, openai_api_key=KEY)
+    assert server.headers[-1].get("Authorization", server.headers[-1].get("authorization")) == f"Bearer {KEY}"
+    for text in (caplog.text, reply.notice, str(info.value), repr(info.value), repr(voice), repr(voice.model),
+                 repr(settings)):
+        assert KEY not in text and "SECRET" not in text
+    assert "refused the API key" in reply.notice
+
+
+def test_session_goes_on_when_the_server_fails_mid_session():
+    with FakeOpenAIServer(reply="Iya, Pak. Saya cukup sibuk minggu ini.") as server:
+        session = Session(PERSONA, lang="id", voice=_voice(server, timeout=0.5))
+        first = session.coach_says("Selamat siang, Bu. Apa kabar?")
+        assert first.notice is None and first.reply == "Iya, Pak. Saya cukup sibuk minggu ini."
+        server.mode = "http500"
+        second = session.coach_says("Apa yang ingin Ibu bicarakan hari ini?")
+        assert second.notice and second.reply and second.reply != first.reply
+        server.mode, server.reply = "normal", "Jadi begini, Pak, saya khawatir soal kelas VIII-C."
+        third = session.coach_says("Bagaimana situasinya?")
+        assert third.notice is None and third.reply == server.reply
+    assert [t.speaker for t in session.turns] == ["coach", "coachee"] * 3
+    # The model saw the whole conversation so far, scripted fallback line included.
+    sent = [m["content"] for m in server.requests[-1]["messages"]]
+    assert second.reply in sent and "Selamat siang, Bu. Apa kabar?" in sent
+
+
+@pytest.mark.parametrize("raw,reason", [
+    ("", "kosong"),
+    ("Sure! As an AI language model I don't have a class.", "keluar dari peran"),
+    ("Saya adalah asisten AI yang membantu Anda.", "keluar dari peran"),
+    ("Trust score: 0.45, openness 0.3.", "keluar dari peran"),
+    ("Baik. Apa tujuan Anda untuk sesi ini? Ceritakan lebih lanjut.", "berbicara seperti coach"),
+    ("Honestly I am not sure what you mean, my class is fine and I just want to go home.", "bahasanya salah"),
+    ("Selamat siang, Pak. Saya agak deg-degan.", "mengulang"),
+    (PERSONA.layers.core.summary("id"), "keluar dari peran"),  # "Inti: ..." is a note, not speech
+    ("Ia takut dinilai sebagai guru yang tidak bisa mengelola kelas, Pak.", "catatan tersembunyi"),
+])
+def test_guard_rejects_unusable_lines(raw, reason):
+    reply = ChatModelVoice(FakeChatModel(raw)).say(**_args())
+    assert reply.voice == "scripted" and reason in reply.notice
+    assert reply.text == ScriptedVoice().say(**_args()).text
+
+
+def test_reply_is_cleaned():
+    raw = ("Bu Ratna: (menghela napas) Saya takut, Pak. Anak-anak yang lemah diam saja. Saya bingung. "
+           "Mungkin saya yang salah. Entahlah.\nCoach: Apa yang Ibu rasakan?")
+    reply = ChatModelVoice(FakeChatModel(raw)).say(**_args())
+    assert reply.notice is None
+    assert reply.text == "Saya takut, Pak. Anak-anak yang lemah diam saja. Saya bingung. Mungkin saya yang salah."
+
+
+def test_stream_yields_sentences_and_falls_back_through_the_session():
+    voice = ChatModelVoice(FakeChatModel("Saya takut, Pak. Murid yang lemah diam saja di kelompok."))
+    chunks = list(voice.stream(**_args()))
+    assert chunks == ["Saya takut, Pak.", " Murid yang lemah diam saja di kelompok."]
+    bad = ChatModelVoice(FakeChatModel("Saya takut. As an AI language model I must say this."))
+    with pytest.raises(ModelError, match="out of character"):
+        list(bad.stream(**_args()))
+    session = Session(PERSONA, lang="id", voice=ChatModelVoice(FakeChatModel(default="I am an AI assistant.")))
+    *partial, result = list(session.coach_says_stream("Selamat siang, Bu."))
+    assert result.notice and result.reply == session.turns[-1].text
+    assert all("AI" not in p for p in partial)  # the bad sentence was never shown
+
+
+def test_long_history_is_trimmed_to_the_budget(caplog):
+    caplog.set_level(logging.INFO, logger="simulator.llm_voice")
+    history = []
+    for i in range(100):
+        history.append(Turn("coach", f"Pertanyaan nomor {i}: bagaimana perasaan Ibu tentang kelas hari ini, Bu?"))
+        history.append(Turn("coachee", f"Jawaban nomor {i}: saya masih memikirkan kerja kelompok kelas VIII-C."))
+    fake = FakeChatModel(default="Saya masih bingung, Pak.")
+    voice = ChatModelVoice(fake, context_tokens=2048, max_tokens=160)
+    assert voice.say(**_args(history=history)).notice is None
+    sent = fake.history[-1]
+    assert tokens.count_messages(sent) <= 2048 - 160 == 1888
+    assert sent[0]["role"] == "system" and "Bu Ratna" in sent[0]["content"]  # system prompt kept
+    assert sent[-2]["content"] == history[-1].text and sent[-3]["content"] == history[-2].text  # last turns kept
+    assert history[0].text not in [m["content"] for m in sent]  # oldest dropped
+    assert "coachee prompt:" in caplog.text and "earlier dropped" in caplog.text
+
+
+def test_prompt_rendering_is_strict():
+    assert render("Halo {{ name }}", name="Bu Ratna") == "Halo Bu Ratna"
+    with pytest.raises(ContentError, match="not provided"):
+        render("Halo {{ name }} {{ missing }}", name="Bu Ratna")
+
+
+def test_guard_accepts_ordinary_coachee_lines():
+    guard = Guard(PERSONA, "id")
+    for line in PERSONA.layers.underneath.lines.id + PERSONA.reactions.deflect.id:
+        assert guard.check(guard.clean(line), HISTORY).ok, line
+    guard_en = Guard(PERSONA, "en")
+    for line in PERSONA.layers.core.lines.en:
+        assert guard_en.check(line, []).ok, line
