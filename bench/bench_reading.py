@@ -11,7 +11,7 @@ Mapping our acts onto AnnoMI's main therapist behaviour (decided on the even hal
     (also when a reflection comes first: AnnoMI labels "summary, then a question" mostly as question)
   - advice (including advice dressed as a question)                        -> therapist_input
   - reflection                                                             -> reflection
-  - other with at least INFO_WORDS words (information, explanation)        -> therapist_input
+  - other noted as information, or with at least INFO_WORDS words           -> therapist_input
   - affirmation, greetings, short acknowledgements ("Okay.", "Mm-hmm.")     -> other
 Open vs closed on AnnoMI question utterances: the last question act of the turn; why -> open (MITI counts
 "why" questions as open); advice dressed as a question ("Have you tried ...?") -> closed.
@@ -48,13 +48,13 @@ def to_main(r) -> str:
         return "therapist_input"
     if "reflection" in r.acts:
         return "reflection"
-    if "other" in r.acts and r.words >= INFO_WORDS:
+    if "other" in r.acts and (r.words >= INFO_WORDS or any(label == "information" for label, _ in r.evidence)):
         return "therapist_input"
     return "other"
 
 
 def to_open_closed(r) -> str:
-    qs = [a for a in r.acts if a in QUESTION_ACTS]
+    qs = [label for label, _ in r.evidence if label in QUESTION_ACTS]  # evidence keeps every question in order
     if not qs:
         return "closed"
     return "closed" if qs[-1] == "closed_question" else "open"

@@ -106,12 +106,17 @@ def _jinja():
     return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
+@cache
+def _template(source: str):
+    return _jinja().from_string(source)  # compiling is the slow part; a prompt file compiles once
+
+
 def render(template: str, **variables: Any) -> str:
     """Render a prompt template strictly: a variable the template uses but is not given is an error."""
     import jinja2
 
     try:
-        return _jinja().from_string(template).render(**variables).strip()
+        return _template(template).render(**variables).strip()
     except jinja2.UndefinedError as exc:
         raise ContentError(f"prompt template: {exc} (a variable the template uses was not provided).") from exc
     except jinja2.TemplateError as exc:

@@ -308,8 +308,7 @@ class FakeChatModel:
         self, messages: list[dict], *, max_tokens: int = 256, stop: Sequence[str] | None = None
     ) -> Iterator[str]:
         text = self._next(messages, max_tokens, stop)
-        for piece in re.findall(r"\S+\s*|\s+", text):
-            yield piece
+        yield from re.findall(r"\S+\s*|\s+", text)
 
     @property
     def last_prompt(self) -> str:

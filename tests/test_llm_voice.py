@@ -12,7 +12,7 @@ from simulator.coachee import CoacheeState, Plan
 from simulator.config import load_settings
 from simulator.errors import ContentError, ModelError
 from simulator.llm_voice import ChatModelVoice, Guard, render
-from simulator.models import FakeChatModel, OpenAIChatModel, voice_from_settings
+from simulator.models import FakeChatModel, voice_from_settings
 from simulator.persona import get_persona
 from simulator.retrieval import Passage
 from simulator.session import Session, Turn

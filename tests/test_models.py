@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from fake_openai_server import FakeOpenAIServer
 
 from simulator.config import load_settings
 from simulator.errors import ModelError
@@ -19,7 +20,6 @@ from simulator.models import (
     voice_from_settings,
 )
 from simulator.voices import ScriptedVoice
-from fake_openai_server import FakeOpenAIServer
 
 MSGS = [{"role": "system", "content": "Anda Bu Ratna."}, {"role": "user", "content": "Apa kabar, Bu?"}]
 

@@ -124,6 +124,13 @@ def test_very_long_lines_are_split_at_sentences():
     assert all(c.text.endswith(".") for c in chunks)
 
 
+def test_tokenize_stems_so_word_forms_meet():
+    assert retrieval.tokenize("merangkum", "id") == ["merangkum", "~rangkum"]
+    assert retrieval.tokenize("rangkuman", "id") == ["rangkuman", "~rangkum"]
+    assert retrieval.tokenize("penghambat", "id")[1] == retrieval.tokenize("menghambat", "id")[1] == "~hambat"
+    assert retrieval.tokenize("Listening to the questions", "en") == ["listening", "~listen", "questions", "~question"]
+
+
 def test_detect_lang():
     assert retrieval.detect_lang("Apa yang ingin Ibu capai dari percakapan ini?") == "id"
     assert retrieval.detect_lang("What would you like to achieve from this conversation?") == "en"

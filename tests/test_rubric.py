@@ -247,3 +247,17 @@ def test_judge_hook_receives_the_evaluation():
 def test_evaluate_refuses_a_transcript_without_coach_turns():
     with pytest.raises(InputError, match="no coach turns"):
         evaluate(Transcript("id", [Utterance("coachee", "Halo")]))
+
+
+@pytest.mark.parametrize("coach_text", ["🙂🙂", "???", "ok", "x" * 5000, "Apa? " * 300, "\u200b\u202e teks aneh",
+                                        "Mengapa?", "Sebaiknya… ya?"])
+def test_odd_coach_turns_still_give_a_well_formed_report(coach_text):
+    from simulator.report import to_html, to_json
+
+    t = Transcript("id", [Utterance("coach", coach_text), Utterance("coachee", "Hmm 🤔 entahlah, Bu."),
+                          Utterance("coach", coach_text)])
+    ev = evaluate(t)
+    assert set(ev.scores) == {*DIMENSIONS, "overall"} and all(1 <= v <= 4 for v in ev.scores.values())
+    assert len(ev.improvements) == 3
+    assert all(i.quote in coach_text for i in ev.improvements)
+    assert to_json(ev) and "</html>" in to_html(ev)

@@ -4,7 +4,6 @@ Gradio is imported only here and in the tab modules: the logic they wire lives i
 Session and the store, and is tested without a browser.
 """
 
-from __future__ import annotations
 
 from pathlib import Path
 

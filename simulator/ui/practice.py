@@ -43,7 +43,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> None:
     with gr.Accordion(t("resume", lang0), open=False) as resume_box:
         with gr.Row():
             pick = gr.Dropdown([], label=t("resume_pick", lang0), elem_id="pamong-resume-pick", scale=3,
-                               allow_custom_value=False)
+                               allow_custom_value=True)
             typed_id = gr.Textbox(label=t("resume_id", lang0), max_lines=1, elem_id="pamong-resume-id", scale=2)
         with gr.Row():
             refresh = gr.Button(t("refresh", lang0), elem_id="pamong-refresh")
@@ -66,7 +66,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> None:
     transcript = gr.HTML("", elem_id="pamong-transcript")
     files = gr.File(label=t("downloads", lang0), file_count="multiple", interactive=False, elem_id="pamong-files")
     with gr.Row():
-        fork_turn = gr.Dropdown([], label=t("fork_turn", lang0), elem_id="pamong-fork-turn", scale=3)
+        fork_turn = gr.Dropdown([], label=t("fork_turn", lang0), elem_id="pamong-fork-turn", scale=3,
+                                allow_custom_value=True)
         fork = gr.Button(t("fork", lang0), elem_id="pamong-fork", scale=1)
         submit = gr.Button(t("submit", lang0), elem_id="pamong-submit", scale=1)
 

@@ -34,7 +34,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> None:
     table = gr.Dataframe(pd.DataFrame(columns=COLUMNS), label=t("sessions", lang0), interactive=False,
                          elem_id="review-table")
     with gr.Row():
-        pick = gr.Dropdown([], label=t("open_session", lang0), elem_id="review-pick", scale=4)
+        pick = gr.Dropdown([], label=t("open_session", lang0), elem_id="review-pick", scale=4,
+                           allow_custom_value=True)  # an id typed or sent through the API; the store checks it
         open_btn = gr.Button(t("open", lang0), elem_id="review-open", scale=1)
     transcript = gr.HTML("", elem_id="review-transcript")
     chart = gr.LinePlot(pd.DataFrame(columns=["turn", "measure", "value"]), x="turn", y="value", color="measure",
@@ -42,7 +43,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> None:
     scores = gr.Dataframe(pd.DataFrame(columns=SCORE_COLUMNS), label=t("scores", lang0), interactive=False,
                           elem_id="review-scores")
     with gr.Row():
-        criterion = gr.Dropdown([], label=t("criterion", lang0), elem_id="review-criterion")
+        criterion = gr.Dropdown([], label=t("criterion", lang0), elem_id="review-criterion",
+                                allow_custom_value=True)
         score = gr.Number(label=t("override_score", lang0), minimum=1, maximum=4, value=None,
                           elem_id="review-score")
         comment = gr.Textbox(label=t("override_comment", lang0), max_lines=3, elem_id="review-comment", scale=3)

@@ -1,0 +1,89 @@
+"""The app's HTTP API (gradio_client) with login on: one trainee cannot read or continue another's
+unsubmitted session, nor use the facilitator review; a facilitator sees only submitted sessions."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from simulator.config import load_settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    import os
+
+    from simulator.ui import launch
+
+    data = tmp_path_factory.mktemp("api-data")
+    old = {k: os.environ.get(k) for k in ("PAMONG_USERS", "PAMONG_DATA_DIR", "PAMONG_AUTH_FILE")}
+    os.environ["PAMONG_USERS"] = "ani:pw-ani:trainee,budi:pw-budi:trainee,fasil:pw-fasil:facilitator"
+    os.environ["PAMONG_DATA_DIR"] = str(data)
+    os.environ.pop("PAMONG_AUTH_FILE", None)
+    port = free_port()
+    demo = launch(load_settings(), knowledge=False, host="127.0.0.1", port=port, prevent_thread_lock=True,
+                  quiet=True)
+    yield f"http://127.0.0.1:{port}/", demo
+    demo.close()
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def client(url, user, password):
+    from gradio_client import Client
+
+    return Client(url, auth=(user, password), verbose=False, download_files=False)
+
+
+def test_login_is_required(served):
+    from gradio_client import Client
+
+    url, _ = served
+    with pytest.raises(Exception):  # noqa: B017 - the client refuses to connect without valid credentials
+        Client(url, auth=("ani", "wrong"), verbose=False)
+
+
+def test_two_trainees_and_a_facilitator_through_the_http_api(served):
+    url, demo = served
+    ctx = demo.pamong_context
+    persona = sorted(ctx.personas)[0]
+    ani = client(url, "ani", "pw-ani")
+    out = ani.predict("typed-name-is-ignored", persona, "id", "id", api_name="/start")
+    code = out[2]  # outputs without the gr.State: chat, status, code, ...
+    out = ani.predict("Selamat pagi, Bu. Apa yang ingin Ibu bicarakan hari ini?", True, True, False, "id",
+                      api_name="/send")
+    infos = ctx.store.list_sessions(viewer="ani")
+    assert len(infos) == 1 and infos[0].owner == "ani" and infos[0].turns == 2
+    sid = infos[0].id
+    assert sid in code
+
+    budi = client(url, "budi", "pw-budi")
+    out = budi.predict(None, sid, "ani", "id", api_name="/resume")
+    assert "No session" in out[1] and out[0] is None or "No session" in out[1]
+    assert ctx.store.list_sessions(viewer="budi") == []
+    choices = budi.predict("ani", "id", api_name="/unfinished")
+    assert sid not in str(choices)
+    out = budi.predict("", "", "", "", "", None, None, "id", api_name="/review_search")
+    assert out[2] == "Tab ini untuk fasilitator. Akun Anda berperan peserta."
+    out = budi.predict("", sid, "id", api_name="/review_open")
+    assert "fasilitator" in out[-1] and sid not in str(out[0])
+
+    fasil = client(url, "fasil", "pw-fasil")
+    out = fasil.predict("", "", "", "", "", None, None, "id", api_name="/review_search")
+    assert sid not in str(out[0])  # a draft is private even to facilitators
+    ani.predict("id", api_name="/end")
+    ani.predict("id", api_name="/submit")
+    out = fasil.predict("", "", "", "", "", None, None, "id", api_name="/review_search")
+    assert sid in str(out[0])
+    out = fasil.predict("", sid, "presence", 2, "Perlu lebih banyak refleksi", "id", api_name="/review_override")
+    assert ctx.store.overrides(sid, "fasil", "facilitator")[0]["facilitator"] == "fasil"

@@ -1,0 +1,218 @@
+"""The app's handlers without a browser: a whole practice session, reports, fork, resume, review with an
+override, upload scoring, progress, escaping of hostile text, login rules and privacy between two users."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from simulator.config import load_settings
+from simulator.errors import InputError, SimulatorError, StoreError
+from simulator.store import SessionNotFound
+from simulator.ui import auth, logic
+from simulator.ui.context import build_context
+from simulator.ui.logic import Practice
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))"]
+GOOD = [
+    "Selamat pagi, Bu. Apa yang ingin Ibu capai dari percakapan kita hari ini?",
+    "Jadi Ibu merasa kewalahan dengan kelas itu. Apa yang paling Ibu harapkan berubah?",
+    "Bagaimana Ibu melihat peran Ibu sendiri dalam situasi itu?",
+    "Apa langkah pertama yang akan Ibu ambil minggu ini?",
+]
+
+
+@pytest.fixture
+def ctx(data_dir):
+    return build_context(load_settings(), knowledge=False)
+
+
+def persona_id(ctx):
+    return sorted(ctx.personas)[0]
+
+
+def play(ctx, user="Ani", turns=GOOD, lang="id"):
+    st = logic.start_session(ctx, Practice(), user=user, persona_id=persona_id(ctx), lang=lang)
+    for text in turns:
+        items = list(logic.take_turn(ctx, st, text))
+        assert isinstance(items[-2], str) and items[-1].reply == items[-2]
+    return st
+
+
+
+def test_a_whole_session_gives_a_report_in_three_formats(ctx):
+    st = play(ctx)
+    assert [t.speaker for t in st.session.turns] == ["coach", "coachee"] * 4
+    evaluation = logic.end_session(ctx, st)
+    assert set(evaluation.scores) == {"presence", "active_listening", "powerful_questions", "overall"}
+    paths = logic.write_reports(ctx, st.session.id, evaluation, "id")
+    assert sorted(p.rsplit(".", 1)[1] for p in paths) == ["html", "json", "md"]
+    data = json.loads(open(next(p for p in paths if p.endswith(".json")), encoding="utf-8").read())
+    assert data["scores"] == evaluation.scores
+    html_ = logic.report_html(evaluation, "id")
+    assert len(evaluation.improvements) == 3 and html_.count("<li><b>") == 3
+    assert 'href="#pamong-turn-' in html_  # evidence links to the transcript's turn anchors
+    info = ctx.store.info(st.session.id, "Ani")
+    assert info.ended is not None and info.scores["overall"] == evaluation.overall
+    rows = logic.state_rows(st.session.states, "en")
+    assert {r["measure"] for r in rows} == {"Trust", "Openness", "Insight", "Ownership"}
+    assert max(r["turn"] for r in rows) == 4
+
+
+def test_hostile_text_is_shown_never_rendered(ctx):
+    st = play(ctx, turns=HOSTILE)
+    messages = logic.chat_messages(st.session)
+    coach = [m["content"] for m in messages if m["role"] == "user"]
+    for shown in coach:
+        assert "<" not in shown and ">" not in shown and "](" not in shown
+    assert "&lt;script&gt;" in coach[0] and "javascript\\:" in coach[2]
+    transcript = logic.transcript_html(st.session.turns, "id")
+    assert "<script>" not in transcript and "<img" not in transcript and "&lt;img src=x onerror" in transcript
+    assert "<b>" not in logic.t("signed_in_as", "en", user="<b>x</b>", role="trainee").replace("**", "")
+    from simulator.persona import Persona
+    p = next(iter(ctx.personas.values()))
+    evil = Persona.model_validate({**p.model_dump(), "scenario": {"id": HOSTILE[1], "en": HOSTILE[1]}})
+    assert "<img" not in logic.cards_html({"x": evil}, "id")
+
+
+def test_fork_starts_a_new_recorded_session_before_the_chosen_turn(ctx):
+    st = play(ctx)
+    choices = logic.coach_turn_choices(st.session)
+    assert [c[1] for c in choices] == [0, 1, 2, 3] and choices[2][0].startswith("5. ")
+    new = logic.fork_session(ctx, st, 2)
+    assert new.session.id != st.session.id and len(new.session.turns) == 4
+    assert new.session.forked_from == {"session_id": st.session.id, "coach_turn": 2}
+    list(logic.take_turn(ctx, new, "Apa yang Ibu rasakan saat itu?"))
+    stored = ctx.store.session_dict(new.session.id, "Ani")
+    assert len(stored["turns"]) == 6 and stored["forked_from"]["coach_turn"] == 2
+    assert len(ctx.store.session_dict(st.session.id, "Ani")["turns"]) == 8  # the original is untouched
+
+
+def test_resume_offers_unfinished_sessions_and_answers_a_pending_turn(ctx):
+    st = play(ctx, turns=GOOD[:2])
+    done = play(ctx, turns=GOOD[:1])
+    logic.end_session(ctx, done)
+    unfinished = ctx.store.list_sessions(viewer="Ani", unfinished=True)
+    assert [i.id for i in unfinished] == [st.session.id]
+    # a crash after the coach turn was saved: the turn is there, the reply is not
+    st.session.recorder = None
+    from simulator.session import Turn
+    from simulator.reading import read_turn
+    pending = Turn("coach", GOOD[2], read_turn(GOOD[2], st.session.last_coachee_text(), "id"))
+    ctx.store.record(type("S", (), {"to_dict": lambda self: {**st.session.to_dict(),
+                                                              "turns": [t.to_dict() for t in
+                                                                        [*st.session.turns, pending]]}})(),
+                     owner="Ani")
+    again = logic.resume_session(ctx, user="Ani", session_id=st.session.id)
+    assert len(again.session.turns) == 6 and again.session.turns[-1].speaker == "coachee"
+    assert len(ctx.store.session_dict(st.session.id, "Ani")["turns"]) == 6
+
+
+def test_one_trainee_cannot_open_anothers_unsubmitted_session(ctx):
+    st = play(ctx, user="Ani", turns=GOOD[:1])
+    with pytest.raises(SessionNotFound):
+        logic.resume_session(ctx, user="Budi", session_id=st.session.id)
+    with pytest.raises(SessionNotFound):
+        logic.review_open(ctx, viewer="Budi", role="facilitator", session_id=st.session.id, lang="id")
+    assert logic.review_rows(ctx, viewer="Budi", role="facilitator") == []
+    with pytest.raises(InputError, match="review_denied"):
+        logic.review_rows(ctx, viewer="Budi", role="trainee")
+
+
+def test_facilitator_review_with_an_override_and_filters(ctx):
+    st = play(ctx, user="Ani")
+    evaluation = logic.end_session(ctx, st)
+    ctx.store.submit(st.session.id, owner="Ani")
+    rows = logic.review_rows(ctx, viewer="Fasil", role="facilitator", trainee="Ani")
+    assert [r[0] for r in rows] == [st.session.id] and rows[0][4] == evaluation.overall
+    assert logic.review_rows(ctx, viewer="Fasil", role="facilitator", trainee="Budi") == []
+    assert logic.review_rows(ctx, viewer="Fasil", role="facilitator", min_score=evaluation.overall + 1) == []
+    with pytest.raises(InputError, match="YYYY-MM-DD"):
+        logic.review_rows(ctx, viewer="Fasil", role="facilitator", since="kemarin")
+    view = logic.review_open(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id, lang="en")
+    assert "pamong-act-open_question" in view["transcript"] and "review-turn-8" in view["transcript"]
+    assert "presence" in view["criteria"] and len(view["states"]) == 5 * 4
+    with pytest.raises(InputError, match="1 to 4"):
+        logic.review_override(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id,
+                              criterion="presence", score=7, comment="x")
+    with pytest.raises(StoreError, match="comment"):
+        logic.review_override(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id,
+                              criterion="presence", score=2, comment="")
+    logic.review_override(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id,
+                          criterion="presence", score=2, comment="Terlalu cepat ke rencana")
+    view = logic.review_open(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id, lang="en")
+    row = next(r for r in view["scores"] if r[0] == "presence")
+    assert row == ["presence", evaluation.scores["presence"], 2.0, "Terlalu cepat ke rencana", "Fasil"]
+
+
+def test_upload_scoring(ctx, tmp_path):
+    good = tmp_path / "t.txt"
+    good.write_text("Coach: Apa yang ingin Ibu bicarakan?\nCoachee: Kelas saya ramai sekali.\n"
+                    "Coach: Jadi kelasnya ramai. Bagaimana Ibu ingin kelas itu berjalan?\nCoachee: Lebih tenang.\n",
+                    encoding="utf-8")
+    transcript, evaluation = logic.score_upload(ctx, str(good))
+    assert len(transcript.turns) == 4 and 1 <= evaluation.overall <= 4
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError, match="bad.json"):
+        logic.score_upload(ctx, str(bad))
+    with pytest.raises(InputError):
+        logic.score_upload(ctx, None)
+
+
+def test_progress_and_the_next_persona_trains_the_weakest_skill(ctx):
+    assert logic.suggest_next(ctx, "Ani", "en") == logic.t("no_progress", "en")
+    st = play(ctx, user="Ani")
+    evaluation = logic.end_session(ctx, st)
+    rows = logic.progress_rows(ctx, "Ani", "en")
+    assert {r["dimension"] for r in rows} == {"Presence", "Active listening", "Powerful questions"}
+    weakest = min(logic.DIMENSIONS, key=lambda k: (evaluation.scores[k], logic.DIMENSIONS.index(k)))
+    text = logic.suggest_next(ctx, "Ani", "en")
+    named = [p for p in ctx.personas.values() if f"**{logic.md_escape(p.title('en'))}**" in text]
+    assert len(named) == 1 and weakest in named[0].skills
+    assert logic.t(weakest, "en") in text
+
+
+def test_identity_local_and_with_login(ctx, tmp_path):
+    assert ctx.identity(None, "  Ani  ") == ("Ani", "facilitator")
+    with pytest.raises(InputError):
+        ctx.identity(None, "   ")
+    users_file = tmp_path / "users.yaml"
+    users_file.write_text(f"- {{username: ani, password_hash: '{auth.hash_password('pw1')}', role: trainee}}\n"
+                          "- {username: fasil, password: pw2, role: facilitator}\n", encoding="utf-8")
+    users = auth.load_users(str(users_file), env="")
+    check = auth.authenticator(users)
+    assert check("ani", "pw1") and not check("ani", "pw2") and check("fasil", "pw2") and not check("x", "pw1")
+    ctx.users = {u.username: u.role for u in users.values()}
+    assert ctx.identity("ani", "fasil") == ("ani", "trainee")  # what was typed is ignored
+    with pytest.raises(InputError):
+        ctx.identity(None, "ani")
+    env_users = auth.load_users(None, env="ani:p:a:ss:trainee,budi:x:facilitator,cici:y")
+    assert {u: (v.role, v.password) for u, v in env_users.items()} == {
+        "ani": ("trainee", "p:a:ss"), "budi": ("facilitator", "x"), "cici": ("trainee", "y")}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- {username: x, role: boss, password: y}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="role 'boss'"):
+        auth.load_users(str(bad), env="")
+
+
+def test_serving_beyond_localhost_requires_login(data_dir, monkeypatch):
+    from simulator.ui import launch
+
+    monkeypatch.delenv("PAMONG_USERS", raising=False)
+    monkeypatch.delenv("PAMONG_AUTH_FILE", raising=False)
+    with pytest.raises(SimulatorError, match="requires login"):
+        launch(load_settings(host="0.0.0.0"), knowledge=False)
+    auth.check_login_config("127.0.0.1", None)  # local: fine
+
+
+def test_errors_become_one_clear_line(ctx):
+    st = Practice()
+    result, error = logic.safe(lambda: list(logic.take_turn(ctx, st, "halo")), "en")
+    assert result is None and error == logic.t("need_session", "en")
+    st = play(ctx, turns=[])
+    _, error = logic.safe(lambda: list(logic.take_turn(ctx, st, "   ")), "en")
+    assert "Pesan kosong" in error  # the session speaks Indonesian
+    _, error = logic.safe(logic.end_session, "en", ctx, st)
+    assert error == logic.t("need_turns", "en")
