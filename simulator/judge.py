@@ -28,8 +28,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from . import tokens
 from .errors import ContentError, ModelError
@@ -203,6 +210,7 @@ def reply_schema(high: int) -> dict:
 @dataclass
 class JudgeScore:
     key: str
+    name: Text                 # the dimension's name from the rubric
     score: int                 # the judge's score on the rubric's scale
     level_name: Text
     reason: str                # in the judge's language (JudgedEvaluation.lang)
@@ -262,7 +270,7 @@ class JudgedEvaluation:
             "scores": self.scores,
             "automatic_scores": {**{k: d.automatic for k, d in self.dimensions.items()},
                                  "overall": self.automatic_overall},
-            "dimensions": {k: {"score": d.score, "level": d.level_name.get(lg), "reason": d.reason,
+            "dimensions": {k: {"name": d.name.get(lg), "score": d.score, "level": d.level_name.get(lg), "reason": d.reason,
                                "evidence_turns": [i + 1 for i in d.evidence], "automatic": d.automatic,
                                "agreement": d.agreement}
                            for k, d in self.dimensions.items()},
@@ -353,6 +361,9 @@ def build_messages(evaluation: Evaluation, transcript: Transcript, rubric: Rubri
 # -- parsing and validation -----------------------------------------------------------------------------------
 
 
+_UNUSABLE = "The judge model's answer was unusable after a retry: "
+
+
 class _Unusable(Exception):
     """A reply that failed a check; the message is fed back to the model once."""
 
@@ -428,7 +439,7 @@ def judge_evaluation(evaluation: Evaluation, transcript: Transcript, rubric: Rub
         try:
             verdict = parse_reply(reply, **check)
         except _Unusable as second:
-            raise ModelError(redact(f"The judge model's answer was unusable after a retry: {second}")[:600]) from None
+            raise ModelError(redact(f"{_UNUSABLE}{second}")[:600]) from None
     return _result(verdict, evaluation, rb, lg, getattr(model, "name", type(model).__name__))
 
 
@@ -439,7 +450,7 @@ def _result(verdict: JudgeReply, evaluation: Evaluation, rb: Rubric, lg: str, mo
         auto = evaluation.dimensions[key].score
         diff = abs(v.score - auto)
         name = rb.level_name(v.score)
-        dims[key] = JudgeScore(key=key, score=v.score, level_name=Text(name.id, name.en), reason=v.reason.strip(),
+        dims[key] = JudgeScore(key=key, name=evaluation.dimensions[key].name, score=v.score, level_name=Text(name.id, name.en), reason=v.reason.strip(),
                                evidence=[t - 1 for t in v.evidence_turns], automatic=auto,
                                agreement="agrees" if diff == 0 else "close" if diff == 1 else "differs")
     overall = None
@@ -510,7 +521,7 @@ def judge_from_settings(settings, rubric: Rubric | str | None = None, *, lang: s
 
 def unusable_note(exc: BaseException) -> Text:
     """The notice for a report whose judge failed (both languages); the deterministic scores stand."""
-    why = redact(str(exc) or type(exc).__name__).rstrip(".")[:300]
+    why = redact(str(exc) or type(exc).__name__).removeprefix(_UNUSABLE).rstrip(".")[:300]
     return Text(id=_label("unusable", "id", why=why), en=_label("unusable", "en", why=why))
 
 
@@ -535,14 +546,14 @@ def judge_section_markdown(judged: JudgedEvaluation, lang: str) -> str:
     L = lambda key, **kw: e(_label(key, lg, **kw))  # noqa: E731
     out = [f"## {L('title')}", "", L("intro", model=judged.model), "",
            f"| {L('dimension')} | {L('automatic')} | {L('judge')} | {L('agreement')} |", "|---|---|---|---|"]
-    for key, d in judged.dimensions.items():
-        out.append(f"| {e(key)} | {e(_level(judged, d.automatic, lg))} | {e(_level(judged, d.score, lg))} | "
+    for d in judged.dimensions.values():
+        out.append(f"| {e(d.name.get(lg))} | {e(_level(judged, d.automatic, lg))} | {e(_level(judged, d.score, lg))} | "
                    f"{e(_agreement(d, lg))} |")
     out.append(f"| {L('overall')} | {e(_level(judged, judged.automatic_overall, lg))} | "
                f"{e(_level(judged, judged.overall, lg))} | |")
-    for key, d in judged.dimensions.items():
+    for d in judged.dimensions.values():
         turns = ", ".join(str(i + 1) for i in d.evidence)
-        out += ["", f"### {e(key)}: {d.score}", "", f"*{L('reason')}:* {e(d.reason)}", "",
+        out += ["", f"### {e(d.name.get(lg))}: {d.score} — {e(d.level_name.get(lg))}", "", f"*{L('reason')}:* {e(d.reason)}", "",
                 f"*{L('evidence')}:* {L('turn')} {e(turns)}"]
     if judged.corrections:
         out += ["", f"### {L('corrections')}", ""]
@@ -566,13 +577,13 @@ def judge_section_html(judged: JudgedEvaluation, lang: str) -> str:
              f"<th>{L('agreement')}</th></tr></thead><tbody>"]
     for key, d in judged.dimensions.items():
         cls = " class=neg" if d.agreement == "differs" else ""
-        parts.append(f"<tr{cls}><td><a href=\"#{h(key)}\">{h(key)}</a></td><td>{h(_level(judged, d.automatic, lg))}</td>"
+        parts.append(f"<tr{cls}><td><a href=\"#{h(key)}\">{h(d.name.get(lg))}</a></td><td>{h(_level(judged, d.automatic, lg))}</td>"
                      f"<td>{h(_level(judged, d.score, lg))}</td><td>{h(_agreement(d, lg))}</td></tr>")
     parts.append(f"<tr><td>{L('overall')}</td><td>{h(_level(judged, judged.automatic_overall, lg))}</td>"
                  f"<td>{h(_level(judged, judged.overall, lg))}</td><td></td></tr></tbody></table>")
-    for key, d in judged.dimensions.items():
+    for d in judged.dimensions.values():
         links = ", ".join(f"<a href=\"#t{i + 1}\">{i + 1}</a>" for i in d.evidence)
-        parts.append(f"<h3>{h(key)} <span class=pill>{d.score}</span></h3><p><em>{L('reason')}:</em> {h(d.reason)}</p>"
+        parts.append(f"<h3>{h(d.name.get(lg))} <span class=pill>{d.score} · {h(d.level_name.get(lg))}</span></h3><p><em>{L('reason')}:</em> {h(d.reason)}</p>"
                      f"<p><small>{L('evidence')}: {L('turn')} {links}</small></p>")
     if judged.corrections:
         parts.append(f"<h3>{L('corrections')}</h3><ul>")

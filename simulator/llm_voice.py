@@ -226,6 +226,17 @@ class Guard:
             return "instructions"
         return ""
 
+    @staticmethod
+    def garbled(text: str) -> bool:
+        """Degenerate output (a word looping, a numbered list): small local models do this."""
+        words = _words(text)
+        if re.search(r"(^|\s)\d+[.)]\s", text) and len(re.findall(r"(^|\s)\d+[.)]\s", text)) >= 2:
+            return True
+        if len(words) >= 12:
+            top = max(words.count(w) for w in set(words))
+            return top / len(words) > 0.25 or len(set(words)) / len(words) < 0.4
+        return False
+
     def wrong_language(self, text: str) -> bool:
         words = _words(text)
         counts = {code: sum(w in marks for w in words) for code, marks in self.markers.items()}
@@ -239,6 +250,8 @@ class Guard:
         reason = self.out_of_character(text)
         if reason:
             return Verdict(False, reason)
+        if self.garbled(text):
+            return Verdict(False, "garbled")
         if self.wrong_language(text):
             return Verdict(False, "wrong_language")
         mine = set(_words(text))

@@ -100,6 +100,7 @@ class Patterns(_Strict):
     advice_start: list[str] = []       # at the start of a statement (imperatives: "Try ...")
     affirmation: list[str]
     reflection_opener: list[str]
+    reflection_anywhere: list[str] = []  # reflection markers that may sit mid-sentence ("..., it sounds like")
     reflection_check: list[str] = []   # openers that make a declarative "...?" a reflection voiced as a check
     second_person: list[str] = []      # the coachee as subject ("you", "Ibu") ...
     first_person: list[str] = []       # ... without the coach's own "I/we": a statement about the coachee
@@ -196,6 +197,7 @@ class Lexicon:
         self.advice = self._compile("patterns.advice", p.advice, "any")
         self.affirmation = self._compile("patterns.affirmation", p.affirmation, "any")
         self.opener = self._compile("patterns.reflection_opener", p.reflection_opener, "start")
+        self.reflection_any = self._compile("patterns.reflection_anywhere", p.reflection_anywhere, "any")
         self.reflection_check = self._compile("patterns.reflection_check", p.reflection_check, "start")
         self.second_person = self._compile("patterns.second_person", p.second_person, "any")
         self.first_person = self._compile("patterns.first_person", p.first_person, "any")
@@ -231,10 +233,20 @@ class Lexicon:
         if mode == "start":
             return re.compile(rf"^(?:{alt})(?!\w)")
         if mode == "any":
-            return re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+            return re.compile(rf"\b(?:{alt})(?!\w)" if all(_starts_with_word(b) for b in parts) else rf"(?<!\w)(?:{alt})(?!\w)")
         if mode == "filler":  # one or more leading fillers with their commas
             return re.compile(rf"^(?:(?:{alt})(?!\w)[\s,;:.!-]*)+")
         return re.compile(alt)
+
+
+def _starts_with_word(pattern: str) -> bool:
+    """True when every match of the pattern starts with a letter, so a cheap \\b can stand for (?<!\\w)."""
+    head = re.sub(r"^(?:\(\?:)+", "", pattern)
+    if re.match(r"[a-z{]|\\[wd]", head) is None:
+        return False
+    # every alternative of a leading group must start with a word character too
+    group = re.match(r"\(\?:([^()]*)\)", pattern)
+    return group is None or all(re.match(r"[a-z{]|\\[wd]", alt) for alt in group.group(1).split("|"))
 
 
 def _alternation(words: list[str]) -> str:
@@ -331,9 +343,19 @@ def content_words(text: str, lang: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=256)
+def _coachee_words(coachee: str, lang: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The coachee turn's content words and all their stems (cached: every coach turn reads one coachee turn)."""
+    words = tuple(content_words(coachee, lang))
+    out: set[str] = set()
+    for w in words:
+        out |= stems(w, lang)
+    return words, frozenset(out)
+
+
 def key_word_overlap(coach: str, coachee: str, lang: str) -> tuple[tuple[str, ...], float]:
     """The coachee's content words that the coach reused (after light stemming), and their share."""
-    theirs = content_words(coachee, lang)
+    theirs = _coachee_words(coachee, lang)[0]
     if not theirs:
         return (), 0.0
     mine: set[str] = set()
@@ -490,12 +512,13 @@ def similarity(a: str, b: str) -> float:
     return float(sum(x * y for x, y in zip(_embed(a), _embed(b))))
 
 
-def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: set[str], lang: str,
+def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], lang: str,
                     primary: bool, coachee_before: str = "", semantic: bool = False) -> list[tuple[int, str, str]]:
     """[(position, act, span)] for a statement piece (possibly empty when nothing marks it)."""
     found: list[tuple[int, str, str]] = []
     low = piece.low
     s, cut = _strip_fillers(low, lex)
+    n_words = len(tokens(s))
     m = lex.open_request.search(low)
     if m:
         found.append((m.start(), "open_question", _span(piece, m)))
@@ -512,9 +535,11 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: set[str], lang: 
         off = lead
         if not rm and s:
             rm, off = lex.opener.match(s), cut
+        if not rm:
+            rm, off = lex.reflection_any.search(body), lead
         if rm and aff and off + rm.start() < aff.end() and aff.start() < off + rm.end():
             rm = None  # "Ibu sudah berusaha keras" is the affirmation, not a reflection
-        you = lex.second_person.search(s) if len(tokens(s)) >= 4 else None
+        you = lex.second_person.search(s) if n_words >= 4 else None
         info = lex.information.search(low)
         if info:
             found.append((info.start(), "information", _span(piece, info)))
@@ -523,19 +548,25 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: set[str], lang: 
         elif (you and not aff and not info and not lex.first_person.search(s) and not lex.greeting.search(low)
               and not lex.judgement.search(low)):
             found.append((cut + you.start(), "reflection", _span(piece, you, cut)))
-        elif coachee_stems and len(tokens(s)) >= 3 and not lex.conditional.match(s):
+        elif coachee_stems and n_words >= 3 and not lex.conditional.match(s):
             mine = content_words(s, lang)
             shared = [w for w in mine if stems(w, lang) & coachee_stems]
             if len(shared) >= 2 and len(shared) / max(len(mine), 1) >= 0.34:
                 found.append((0, "reflection", ", ".join(shared)))
-    if (semantic and not found and coachee_before and len(tokens(s)) >= 4 and not lex.greeting.search(low)
+        elif coachee_stems and primary and 1 <= n_words <= 3 and not lex.greeting.search(low):
+            # a fragment that repeats the coachee's own word ("Kewalahan." / "Security.") is a simple reflection
+            mine = content_words(s, lang)
+            shared = [w for w in mine if stems(w, lang) & coachee_stems]
+            if shared and len(shared) * 2 >= len(mine):
+                found.append((0, "reflection", ", ".join(shared)))
+    if (semantic and not found and coachee_before and n_words >= 4 and not lex.greeting.search(low)
             and not lex.first_person.search(s)):
         score = similarity(piece.text.strip(), coachee_before.strip())
         if score >= lex.data.semantic_threshold:
             found.append((0, "reflection", f"{piece.text.strip()} (similar to the coachee's turn: {score:.2f})"))
     if not found and primary:
         g = lex.greeting.search(low)
-        if g or len(tokens(s)) >= 4:  # greetings, information, self-disclosure; not "Baik, Bu." or "Hmm."
+        if g or n_words >= 4:  # greetings, information, self-disclosure; not "Baik, Bu." or "Hmm."
             found.append((g.start() if g else 0, "other", _span(piece, g) if g else piece.text.strip()))
     return found
 
@@ -555,9 +586,7 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     low = _lower(text)
     pieces = _pieces(text, low, lex)
 
-    coachee_stems: set[str] = set()
-    for w in content_words(coachee_before, lang):
-        coachee_stems |= stems(w, lang)
+    coachee_stems = _coachee_words(coachee_before, lang)[1] if coachee_before else frozenset()
 
     acts: list[str] = []
     evidence: list[tuple[str, str]] = []

@@ -35,10 +35,10 @@ EXTENSIONS = (".md", ".markdown", ".txt")
 CHUNK_SIZE = 1000      # characters, before the heading is prepended
 CHUNK_OVERLAP = 120
 FUSION = "score"       # "score": weighted sum of scaled scores; "rrf": reciprocal-rank fusion
-DENSE_WEIGHT = 0.6     # share of the embedding in the fused score (tuned on tests/data/retrieval_queries.yaml)
-BM25_WEIGHT = 0.4
+DENSE_WEIGHT = 0.5     # share of the embedding in the fused score (tuned on tests/data/retrieval_queries.yaml)
+BM25_WEIGHT = 0.5
 RRF_K = 60             # reciprocal-rank fusion constant (Cormack et al. 2009), for FUSION = "rrf"
-LANG_MARGIN = 0.04     # cosine distance: a passage in the requested language this close to the best one goes first
+LANG_MARGIN = 0.04     # cosine similarity: a passage in the requested language this close to the best goes first
 EMBED_BATCH = 16
 
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from fake_openai_server import FakeOpenAIServer
 
 from simulator.config import load_settings
 from simulator.errors import ModelError
@@ -35,7 +36,6 @@ from simulator.reading import ACTS
 from simulator.rubric import DIMENSIONS, load_rubric
 from simulator.scoring import evaluate
 from simulator.transcript import load_transcript
-from fake_openai_server import FakeOpenAIServer
 
 CONVERSATIONS = Path(__file__).parent / "data" / "conversations"
 SECRET = "sk-test-JudgeSecret0123456789"
@@ -313,7 +313,8 @@ def test_api_key_never_appears_in_errors_through_the_real_client(session):
         model = OpenAIChatModel(model="fake-model", base_url=server.base_url, api_key=SECRET, max_retries=0)
         with pytest.raises(ModelError) as info:
             judge_evaluation(evaluation, transcript, rubric, model, "en")
-        assert server.headers[-1]["Authorization"] == f"Bearer {SECRET}"  # the key was really sent
+        sent = {k.lower(): v for k, v in server.headers[-1].items()}
+        assert sent["authorization"] == f"Bearer {SECRET}"  # the key was really sent
     assert SECRET not in str(info.value) and "401" in str(info.value)
 
     # an unusable reply that quotes the key: the error names the problem, never the key
@@ -327,6 +328,7 @@ def test_api_key_never_appears_in_errors_through_the_real_client(session):
     assert "outside the scale" in str(info.value) and SECRET not in str(info.value)
     note = unusable_note(info.value)
     assert SECRET not in note.en and SECRET not in note.id and "outside the scale" in note.en
+    assert note.en.startswith("The judge model's answer was unusable (dimensions.presence.score: 7")
     assert "SECRET" not in repr(model).upper() and SECRET not in repr(LLMJudge(model))
 
 
@@ -391,7 +393,7 @@ def test_report_sections_show_both_scores_and_escape_model_text(session):
 
     md = judge_section_markdown(judged, "en")
     assert "<script>" not in md and "&lt;script&gt;" in md and "\\[x\\]\\(javascript" in md
-    assert f"| presence | {auto['presence']} (" in md
+    assert f"| Presence | {auto['presence']} \\(" in md
     assert "Turn label corrections" in md and "Richer feedback" in md
 
     md_id = judge_section_markdown(judged, "id")

@@ -145,6 +145,8 @@ def test_session_goes_on_when_the_server_fails_mid_session():
     ("Baik. Apa tujuan Anda untuk sesi ini? Ceritakan lebih lanjut.", "berbicara seperti coach"),
     ("Honestly I am not sure what you mean, my class is fine and I just want to go home.", "bahasanya salah"),
     ("Selamat siang, Pak. Saya agak deg-degan.", "mengulang"),
+    ("Bukar, kami, ini, udara, kami, udara, kami, udara, kami, kami, kami, kami, kami.", "kacau"),
+    ("Bilik: 1. Susah kami berbimbing. 2. Susah kami, kalau berasal.", "kacau"),
     (PERSONA.layers.core.summary("id"), "keluar dari peran"),  # "Inti: ..." is a note, not speech
     ("Ia takut dinilai sebagai guru yang tidak bisa mengelola kelas, Pak.", "catatan tersembunyi"),
 ])

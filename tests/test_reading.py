@@ -73,7 +73,8 @@ def acts(text, before="", lang="auto"):
 @pytest.mark.parametrize("text", [
     "Apa Ibu sudah siap?", "apa bapak masih mau lanjut", "Apa ada hal lain?", "Apakah itu membantu?",
     "Sudahkah Ibu mencoba?", "Bisakah kita mulai?", "Ibu sudah mencoba metode itu?", "Adakah kendala lain?",
-    "Do you want to continue?", "Is there anything else?", "Have you talked to her?",
+    "Do you want to continue?", "Is that right?", "Have you talked to her?", "How many drinks a day?",
+    "How long has this been going on?",
 ])
 def test_closed_questions(text):
     assert acts(text) == ("closed_question",)
@@ -88,6 +89,17 @@ def test_closed_questions(text):
 ])
 def test_open_questions(text):
     assert acts(text) == ("open_question",)
+
+
+def test_english_follows_mi_coding_for_invitations_and_facts():
+    # MI coders (AnnoMI) count "anything else?" and a closed form that invites a story as open ...
+    assert acts("Is there anything else?") == ("open_question",)
+    assert acts("Do you have a sense of what worries her?") == ("open_question",)
+    # ... and "how many / how long" as closed: they ask for a fact.
+    assert acts("How often do you drink?") == ("closed_question",)
+    # a statement voiced as a check is a reflection, not a question
+    r = read_turn("So that's a big stress right now?")
+    assert r.acts == ("reflection",) and r.questions == 0
 
 
 def test_apa_as_yes_no_particle_is_closed_but_apa_yang_is_open():

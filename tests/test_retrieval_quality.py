@@ -7,7 +7,6 @@ to test-artifacts/retrieval_quality.json; the README's Performance section quote
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -113,6 +113,7 @@ def test_a_whole_session_then_a_facilitator_review(server, browser, tmp_path):
     fac.field("review-name").fill("Bu Fasil")
     fac.field("review-trainee").fill("Ani")
     fpage.locator("#review-search").click()
+    fpage.wait_for_timeout(3000); fac.shot("debug")
     fpage.locator("#review-table").get_by_text("Ani").first.wait_for()
     fpage.locator("#review-open").click()
     fpage.locator("#review-transcript .pamong-act").first.wait_for()  # per-turn act labels
