@@ -63,9 +63,9 @@ def to_open_closed(r) -> str:
 def macro_f1(gold: list[str], pred: list[str], labels) -> tuple[float, dict]:
     per = {}
     for lab in labels:
-        tp = sum(g == lab and p == lab for g, p in zip(gold, pred))
-        fp = sum(g != lab and p == lab for g, p in zip(gold, pred))
-        fn = sum(g == lab and p != lab for g, p in zip(gold, pred))
+        tp = sum(g == lab and p == lab for g, p in zip(gold, pred, strict=True))
+        fp = sum(g != lab and p == lab for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == lab and p != lab for g, p in zip(gold, pred, strict=True))
         prec = tp / (tp + fp) if tp + fp else 0.0
         rec = tp / (tp + fn) if tp + fn else 0.0
         per[lab] = {"precision": round(prec, 3), "recall": round(rec, 3),
@@ -78,7 +78,8 @@ def annomi(split: str, show: int = 0) -> dict:
     rows = [r for r in csv.DictReader(path.open(encoding="utf-8"))
             if int(r["transcript_id"]) % 2 == (0 if split == "even" else 1)]
     gold_m, pred_m, gold_q, pred_q, wh_q = [], [], [], [], []
-    wh = re.compile(r"^\W*(what|how|why|when|where|who|which|whom|whose)\b", re.I)
+    # baseline: "open if the utterance contains a wh-word" (the data README's rule, 0.757 on all of AnnoMI)
+    wh = re.compile(r"\b(what|how|why|when|where|who|which)\b", re.I)
     mistakes = Counter()
     examples: dict = {}
     for row in rows:
@@ -97,15 +98,15 @@ def annomi(split: str, show: int = 0) -> dict:
             if pq != row["question_subtype"]:
                 examples.setdefault(("q", row["question_subtype"], pq), []).append((row["utterance_text"], r.acts))
     f1, per = macro_f1(gold_m, pred_m, MAIN)
-    acc = sum(g == p for g, p in zip(gold_q, pred_q)) / len(gold_q)
-    wh_acc = sum(g == p for g, p in zip(gold_q, wh_q)) / len(gold_q)
+    acc = sum(g == p for g, p in zip(gold_q, pred_q, strict=True)) / len(gold_q)
+    wh_acc = sum(g == p for g, p in zip(gold_q, wh_q, strict=True)) / len(gold_q)
     if show:
         for key, exs in sorted(examples.items(), key=lambda kv: -len(kv[1])):
             print(f"\n## gold/pred {key}: {len(exs)}")
             for text, a in exs[:show]:
                 print(f"   {a}  {text[:160]!r}")
     return {"split": split, "utterances": len(rows), "main_macro_f1": f1, "main_per_label": per,
-            "main_accuracy": round(sum(g == p for g, p in zip(gold_m, pred_m)) / len(gold_m), 3),
+            "main_accuracy": round(sum(g == p for g, p in zip(gold_m, pred_m, strict=True)) / len(gold_m), 3),
             "open_closed_accuracy": round(acc, 3), "open_closed_n": len(gold_q),
             "wh_rule_open_closed_accuracy": round(wh_acc, 3)}
 
@@ -265,8 +266,9 @@ def main(argv=None) -> int:
         for lang, v in res["labelled_set"].items():
             mp = sum(v[x]["precision"] for x in v if x != "n") / 7
             mr = sum(v[x]["recall"] for x in v if x != "n") / 7
+            how = "written after tuning, never tuned on" if lang.endswith("holdout") else "written and tuned on by us"
             print(f"| Our labelled set ({lang}, n={v['n']}): macro precision / recall | {mp:.2f} / {mr:.2f} "
-                  f"| written and tuned by us |")
+                  f"| {how} |")
     print(f"| Throughput, deterministic path, 1 core | {t['per_second']:,} utt/s "
           f"({t['per_second_auto_lang']:,} with language detection) | target 2,000 |")
     out = Path(args.out)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -268,7 +268,7 @@ def load_lexicon(path: Path) -> Lexicon:
     return Lexicon(data, Path(path))
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicon(lang: str) -> Lexicon:
     if lang not in LANGS:
         raise ContentError(f"no lexicon for language {lang!r}: use one of {', '.join(LANGS)}")
@@ -291,10 +291,11 @@ def tokens(text: str) -> list[str]:
 
 def detect_lang(text: str, fallback_text: str = "") -> str:
     """'id' or 'en' from function-word counts; ties use fallback_text, then 'id'."""
+    id_markers, en_markers = lexicon("id").markers, lexicon("en").markers
     for t in (text, fallback_text):
         toks = tokens(t)
-        idn = sum(tok in lexicon("id").markers for tok in toks)
-        eng = sum(tok in lexicon("en").markers for tok in toks)
+        idn = sum(tok in id_markers for tok in toks)
+        eng = sum(tok in en_markers for tok in toks)
         if idn != eng:
             return "id" if idn > eng else "en"
     return "id"
@@ -509,7 +510,7 @@ def _embed(text: str):
 
 def similarity(a: str, b: str) -> float:
     """Cosine similarity of two texts in the multilingual embedding (E5 vectors are normalised)."""
-    return float(sum(x * y for x, y in zip(_embed(a), _embed(b))))
+    return float(sum(x * y for x, y in zip(_embed(a), _embed(b), strict=True)))
 
 
 def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], lang: str,

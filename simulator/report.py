@@ -71,6 +71,7 @@ def to_dict(evaluation: Evaluation, lang: str | None = None) -> dict:
         "turns": [{"turn": t.index + 1, "speaker": t.speaker, "text": t.text, "acts": t.acts, "flags": t.flags}
                   for t in ev.turns],
         "judged_by": ev.judged_by,
+        "judge": None if ev.judge is None else ev.judge.to_dict(lg),
     }
 
 
@@ -142,6 +143,10 @@ def to_markdown(evaluation: Evaluation, lang: str | None = None) -> str:
     out += [f"| {e(a)} | {e(b)} |" for a, b in _stat_rows(d, lg)]
     if d["notes"]:
         out += ["", f"## {e(_L('notes', lg))}", ""] + [f"- {e(n)}" for n in d["notes"]]
+    if evaluation.judge is not None:
+        from .judge import judge_section_markdown
+
+        out += ["", judge_section_markdown(evaluation.judge, lg).rstrip("\n")]
     out += ["", f"## {e(_L('transcript', lg))}", ""]
     for t in d["turns"]:
         who = _L("coach" if t["speaker"] == "coach" else "coachee", lg)
@@ -220,6 +225,10 @@ def to_html(evaluation: Evaluation, lang: str | None = None) -> str:
     if d["notes"]:
         parts.append(f"<section><h2>{h(_L('notes', lg))}</h2><ul>"
                      + "".join(f"<li>{h(n)}</li>" for n in d["notes"]) + "</ul></section>")
+    if evaluation.judge is not None:
+        from .judge import judge_section_html
+
+        parts.append(judge_section_html(evaluation.judge, lg))
     parts.append(f"<section class=transcript><h2>{h(_L('transcript', lg))}</h2><ol>")
     for t in d["turns"]:
         who = _L("coach" if t["speaker"] == "coach" else "coachee", lg)

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import yaml
 
@@ -148,6 +148,7 @@ class Evaluation:
     notes: list[Text] = field(default_factory=list)   # e.g. "no citations: the knowledge index is empty"
     judged_by: str | None = None
     overall_raw: float = 0.0
+    judge: Any = None   # judge.JudgedEvaluation: an LLM's second opinion, shown beside the scores above
 
     @property
     def scores(self) -> dict[str, int]:

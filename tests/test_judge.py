@@ -304,6 +304,17 @@ def test_other_exceptions_become_a_key_free_model_error(session):
     assert info.value.__cause__ is None and info.value.__suppress_context__
 
 
+def test_a_transcript_too_long_for_the_prompt_is_refused_before_any_call(session, monkeypatch):
+    import simulator.judge as judge_module
+
+    transcript, rubric, evaluation = session
+    monkeypatch.setattr(judge_module, "MAX_PROMPT_TOKENS", 200)
+    model = FakeChatModel(json.dumps(valid_reply(transcript, evaluation)))
+    with pytest.raises(ModelError, match="too long for the judge"):
+        judge_evaluation(evaluation, transcript, rubric, model, "en")
+    assert model.history == []
+
+
 # -- the API key never appears in errors -------------------------------------------------------------------------
 
 

@@ -306,3 +306,40 @@ def test_seeds_apa_itu_rasa_ranks_the_rasa_paragraph_first(store):
     assert best.source == "seeds/000_367284e88fb1f38c.txt"
     for word in ("Receive", "Appreciate", "Summarize", "Ask"):
         assert word in best.text
+
+
+def test_shared_chroma_server(tmp_path, data_dir):
+    """CHROMA_HOST/CHROMA_PORT: the same store works against a real `chroma run` server on loopback."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    chroma = Path(sys.executable).parent / "chroma"
+    server = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server"), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("chroma server did not start")
+                time.sleep(0.3)
+        store = KnowledgeStore(load_settings(chroma_host="127.0.0.1", chroma_port=port))
+        assert store.ingest([write_corpus(tmp_path)]).added == 3
+        assert not (data_dir / "chroma").exists()            # nothing stored locally
+        best = store.search("bagaimana merangkum cerita coachee", k=1)[0]
+        assert (best.source, best.heading) == ("kb/id/rasa.md", "RASA > Summarize")
+        again = KnowledgeStore(load_settings(chroma_host="127.0.0.1", chroma_port=port)).ingest([write_corpus(tmp_path / "x")])
+        assert again.unchanged == 3
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -200,8 +200,6 @@ def test_every_ui_rendering_of_user_text_is_inert(data_dir, tmp_path):
     assert not rendered(logic.t("signed_in_as", "id", user=name, role="x"))
     assert not rendered(logic.t("not_saved", "en", error=HOSTILE[1]))
     assert not rendered(logic.message(InputError(HOSTILE[2]), "en"))
-    for label, _ in logic.coach_turn_choices(st.session):  # dropdown labels: plain text, but never markup
-        assert not executable(label) or label.startswith(tuple("0123456789"))
 
     evaluation = logic.end_session(store_ctx, st)
     assert not executable(logic.report_html(evaluation, "id"))

@@ -73,17 +73,17 @@ def test_two_trainees_and_a_facilitator_through_the_http_api(served):
     assert ctx.store.list_sessions(viewer="budi") == []
     choices = budi.predict("ani", "id", api_name="/unfinished")
     assert sid not in str(choices)
-    out = budi.predict("", "", "", "", "", None, None, "id", api_name="/review_search")
+    out = budi.predict("", "", "", "", "", "", "", "id", api_name="/review_search")
     assert out[2] == "Tab ini untuk fasilitator. Akun Anda berperan peserta."
     out = budi.predict("", sid, "id", api_name="/review_open")
     assert "fasilitator" in out[-1] and sid not in str(out[0])
 
     fasil = client(url, "fasil", "pw-fasil")
-    out = fasil.predict("", "", "", "", "", None, None, "id", api_name="/review_search")
+    out = fasil.predict("", "", "", "", "", "", "", "id", api_name="/review_search")
     assert sid not in str(out[0])  # a draft is private even to facilitators
     ani.predict("id", api_name="/end")
     ani.predict("id", api_name="/submit")
-    out = fasil.predict("", "", "", "", "", None, None, "id", api_name="/review_search")
+    out = fasil.predict("", "", "", "", "", "", "", "id", api_name="/review_search")
     assert sid in str(out[0])
     out = fasil.predict("", sid, "presence", 2, "Perlu lebih banyak refleksi", "id", api_name="/review_override")
     assert ctx.store.overrides(sid, "fasil", "facilitator")[0]["facilitator"] == "fasil"

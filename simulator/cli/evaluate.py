@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..config import load_settings
-from ..errors import InputError, SimulatorError
+from ..errors import InputError, ModelError, SimulatorError
 from ..report import to_html, to_json, to_markdown
 from ..rubric import DEFAULT_RUBRIC_ID, load_rubric
 from ..scoring import evaluate
@@ -30,6 +30,10 @@ def register(subparsers) -> None:
     parser.add_argument("--lang", choices=["id", "en"], help="report language (default: the transcript's)")
     parser.add_argument("--out", help="write the report to this file instead of standard output")
     parser.add_argument("--no-citations", action="store_true", help="do not search the knowledge index")
+    parser.add_argument("--judge", action="store_true",
+                        help="also ask the configured language model (OPENAI_API_KEY / OPENAI_BASE_URL / "
+                             "PAMONG_MODEL, or PAMONG_VOICE=local) for a second opinion, shown beside the "
+                             "automatic scores; if its answer is unusable the automatic report stands, with a note")
     parser.set_defaults(func=run)
 
 
@@ -61,7 +65,19 @@ def run(args) -> int:
     else:
         transcript = load_transcript(args.transcript)
     rubric = load_rubric(args.rubric)
+    judge = None
+    if args.judge:
+        from ..judge import judge_from_settings
+
+        judge = judge_from_settings(load_settings(data_dir=args.data_dir), rubric, lang=args.lang)  # no model: error
     evaluation = evaluate(transcript, rubric, searcher=_searcher(args))
+    if judge is not None:
+        from ..judge import unusable_note
+
+        try:
+            evaluation = judge.refine(evaluation, transcript)
+        except ModelError as exc:
+            evaluation.notes.append(unusable_note(exc))
     for note in evaluation.notes:
         print(f"pamong: note: {note.get(args.lang or 'en')}", file=sys.stderr)
     text = RENDER[args.format](evaluation, args.lang)

@@ -27,8 +27,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> None:
                               label=t("filter_persona", lang0), elem_id="review-persona")
         since = gr.Textbox(label=t("filter_since", lang0), max_lines=1, elem_id="review-since")
         until = gr.Textbox(label=t("filter_until", lang0), max_lines=1, elem_id="review-until")
-        min_score = gr.Number(label=t("filter_min", lang0), value=None, elem_id="review-min")
-        max_score = gr.Number(label=t("filter_max", lang0), value=None, elem_id="review-max")
+        min_score = gr.Textbox(label=t("filter_min", lang0), max_lines=1, elem_id="review-min")  # empty: any
+        max_score = gr.Textbox(label=t("filter_max", lang0), max_lines=1, elem_id="review-max")
     search = gr.Button(t("search", lang0), variant="primary", elem_id="review-search")
     status = gr.Markdown("", elem_id="review-status")
     table = gr.Dataframe(pd.DataFrame(columns=COLUMNS), label=t("sessions", lang0), interactive=False,
@@ -45,8 +45,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> None:
     with gr.Row():
         criterion = gr.Dropdown([], label=t("criterion", lang0), elem_id="review-criterion",
                                 allow_custom_value=True)
-        score = gr.Number(label=t("override_score", lang0), minimum=1, maximum=4, value=None,
-                          elem_id="review-score")
+        score = gr.Dropdown([1, 2, 3, 4], value=None, label=t("override_score", lang0), elem_id="review-score")
         comment = gr.Textbox(label=t("override_comment", lang0), max_lines=3, elem_id="review-comment", scale=3)
     save = gr.Button(t("save_override", lang0), elem_id="review-save")
     with gr.Accordion(t("upload", lang0), open=False) as upload_box:

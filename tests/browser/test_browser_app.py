@@ -113,12 +113,12 @@ def test_a_whole_session_then_a_facilitator_review(server, browser, tmp_path):
     fac.field("review-name").fill("Bu Fasil")
     fac.field("review-trainee").fill("Ani")
     fpage.locator("#review-search").click()
-    fpage.wait_for_timeout(3000); fac.shot("debug")
     fpage.locator("#review-table").get_by_text("Ani").first.wait_for()
     fpage.locator("#review-open").click()
     fpage.locator("#review-transcript .pamong-act").first.wait_for()  # per-turn act labels
     assert fpage.locator("#review-transcript .pamong-turn").count() == 8
-    fac.field("review-score").fill("2")
+    fpage.locator("#review-score input").click()
+    fpage.get_by_role("option", name="2", exact=True).click()
     fac.field("review-comment").fill("Pertanyaan tertutup di giliran 5; coba 'Bagaimana…'")
     fpage.locator("#review-save").click()
     fac.wait_status("disimpan", "review-status")
