@@ -1,0 +1,284 @@
+"""App benchmark (issue 6): cold start and load through the app's HTTP API.
+
+1. Cold start: `python app.py` in a subprocess with a temporary PAMONG_DATA_DIR whose knowledge index is
+   already built (built once, first, with `pamong ingest`, and timed separately), until the first page is
+   served (HTTP 200 on /). Target < 10 s. Run --starts times (the first run also pays the OS file cache).
+2. Load: N simulated trainees (default 50) each start a session and take T coach turns (default 10) at the
+   same moment, through the app's named HTTP API (/start, /send, /end) with gradio_client, one thread per
+   trainee, scripted voice (no API key), knowledge index on (as `make run` starts it). Two rounds:
+   - burst: no pause between turns (worst case: every trainee presses Send at once, all the time);
+   - paced: each trainee pauses 1-3 s between turns (still far faster than a person types).
+   Per turn: latency measured by the client (p50/p95/max; target p95 < 300 ms on 2 cores), errors (an
+   exception, a reply that did not arrive, or a "not saved" warning; target 0). Memory per session: the
+   server's RSS growth over the burst round divided by the number of sessions it holds.
+
+The client threads run on the same machine as the server, so they take CPU from it: the figures are an upper
+bound for a server whose trainees sit at other computers.
+
+    python bench/bench_app.py [--trainees 50] [--turns 10] [--starts 2] [--out bench/results/app.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+PERSONAS = ["pra_observasi_guru_matematika", "guru_baru", "guru_diferensiasi", "guru_senior_skeptis",
+            "guru_sosial_emosional", "kepala_sekolah", "murid_target_belajar", "pasca_observasi_guru_ipa"]
+TURNS = {
+    "id": ["Selamat siang, Bu. Apa yang ingin Ibu bicarakan hari ini?",
+           "Jadi Ibu khawatir soal kelas itu. Apa yang paling Ibu harapkan dari percakapan ini?",
+           "Bagaimana Ibu melihat situasinya sekarang?",
+           "Apa yang sudah Ibu coba sejauh ini?",
+           "Mengapa Ibu belum mencoba kerja kelompok?",
+           "Sebaiknya Ibu pakai kartu soal saja.",
+           "Jadi yang paling Ibu rasakan adalah cemas. Apa yang membuat Ibu cemas?",
+           "Apa yang akan berbeda kalau tujuan itu tercapai?",
+           "Apa langkah pertama yang akan Ibu ambil minggu ini?",
+           "Kapan Ibu akan memulainya, dan siapa yang bisa membantu?"],
+    "en": ["Good afternoon. What would you like to talk about today?",
+           "So that class worries you. What do you most hope to get from our conversation?",
+           "How do you see the situation now?",
+           "What have you tried so far?",
+           "Why haven't you tried group work?",
+           "You should just use question cards.",
+           "So what you feel most is anxious. What makes you anxious?",
+           "What would be different if you reached that goal?",
+           "What is the first step you will take this week?",
+           "When will you start, and who could help you?"],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def env_for(data_dir: Path, port: int) -> dict:
+    env = dict(os.environ)
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "PAMONG_VOICE", "PAMONG_USERS", "PAMONG_AUTH_FILE",
+                "CHROMA_HOST", "DATABASE_URL", "PAMONG_KNOWLEDGE_DIR"):
+        env.pop(var, None)
+    env.update({"PAMONG_DATA_DIR": str(data_dir), "GRADIO_SERVER_NAME": "127.0.0.1",
+                "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False",
+                "ANONYMIZED_TELEMETRY": "False", "PYTHONUNBUFFERED": "1"})
+    return env
+
+
+def build_index(data_dir: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "-m", "simulator", "--data-dir", str(data_dir), "ingest", "-q"], cwd=ROOT,
+                   env=env_for(data_dir, 0), check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def start_app(data_dir: Path, timeout: float = 120.0) -> tuple[subprocess.Popen, str, float]:
+    """`python app.py` until GET / answers 200; returns the process, its URL and the seconds it took."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(data_dir / f"app-{port}.log", "w")  # noqa: SIM115 - closed with the process
+    started = time.perf_counter()
+    proc = subprocess.Popen([PYTHON, "app.py"], cwd=ROOT, env=env_for(data_dir, port), stdout=log,
+                            stderr=subprocess.STDOUT)
+    while time.perf_counter() - started < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app.py exited with {proc.returncode}; see {log.name}")
+        try:
+            with urllib.request.urlopen(url + "/", timeout=2) as response:
+                if response.status == 200:
+                    return proc, url, time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError(f"app.py did not serve a page within {timeout:.0f} s")
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class Trainee:
+    def __init__(self, n: int, url: str):
+        from gradio_client import Client
+
+        self.n = n
+        self.name = f"trainee-{n:03d}"
+        self.lang = "id" if n % 2 == 0 else "en"
+        self.persona = PERSONAS[n % len(PERSONAS)]
+        self.client = Client(url + "/", verbose=False, download_files=False)
+        self.latencies: list[float] = []
+        self.end_latency: float | None = None
+        self.errors: list[str] = []
+
+    def start(self) -> None:
+        out = self.client.predict(self.name, self.persona, self.lang, self.lang, api_name="/start")
+        if "`" not in str(out[2]):  # the session code
+            self.errors.append(f"start: {out[1]!r}")
+
+    def play(self, turns: int, think: tuple[float, float], barrier: threading.Barrier | None) -> None:
+        rng = random.Random(self.n)
+        try:
+            if barrier is not None:
+                barrier.wait()
+            for i in range(turns):
+                text = TURNS[self.lang][i % len(TURNS[self.lang])]
+                t0 = time.perf_counter()
+                out = self.client.predict(text, True, True, False, self.lang, api_name="/send")
+                self.latencies.append(time.perf_counter() - t0)
+                chat, status = out[0], str(out[4])
+                if not isinstance(chat, list) or len(chat) != 2 * (i + 1):
+                    self.errors.append(f"turn {i + 1}: chat has {len(chat) if isinstance(chat, list) else chat!r}")
+                elif "⚠" in status:
+                    self.errors.append(f"turn {i + 1}: {status[:120]}")
+                if think[1] > 0:
+                    time.sleep(rng.uniform(*think))
+            t0 = time.perf_counter()
+            out = self.client.predict(self.lang, api_name="/end")
+            self.end_latency = time.perf_counter() - t0
+            if "pamong-report" not in str(out[1]):
+                self.errors.append(f"end: {str(out[0])[:120]}")
+        except Exception as exc:  # noqa: BLE001 - every failure is counted, the run goes on
+            self.errors.append(f"{type(exc).__name__}: {str(exc)[:160]}")
+
+
+def load_round(url: str, pid: int, trainees: int, turns: int, think: tuple[float, float]) -> dict:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=16) as pool:  # connecting is not measured
+        people = list(pool.map(lambda n: Trainee(n, url), range(trainees)))
+    rss_before = rss_mb(pid)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lambda t: t.start(), people))
+    barrier = threading.Barrier(trainees)
+    threads = [threading.Thread(target=t.play, args=(turns, think, barrier)) for t in people]
+    started = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - started
+    rss_after = rss_mb(pid)
+    lat = [x * 1000 for t in people for x in t.latencies]
+    ends = [t.end_latency * 1000 for t in people if t.end_latency is not None]
+    errors = [f"{t.name}: {e}" for t in people for e in t.errors]
+    for t in people:
+        if hasattr(t.client, "close"):
+            t.client.close()
+    return {
+        "trainees": trainees, "turns_each": turns, "think_s": list(think), "turns": len(lat),
+        "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1), "max_ms": round(max(lat, default=0), 1),
+        "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
+        "end_p50_ms": round(pct(ends, 50), 1), "end_p95_ms": round(pct(ends, 95), 1),
+        "turns_per_s": round(len(lat) / wall, 1) if wall else None, "wall_s": round(wall, 1),
+        "errors": len(errors), "error_examples": errors[:5],
+        "rss_before_mb": round(rss_before, 1), "rss_after_mb": round(rss_after, 1),
+        "rss_per_session_mb": round((rss_after - rss_before) / trainees, 2),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--trainees", type=int, default=50)
+    ap.add_argument("--turns", type=int, default=10)
+    ap.add_argument("--starts", type=int, default=2, help="cold starts to time")
+    ap.add_argument("--no-paced", action="store_true", help="skip the paced round")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "app.json"))
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="pamong-bench-app-"))
+    data_dir = work / "data"
+    data_dir.mkdir()
+    results: dict = {"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"}
+    proc = None
+    try:
+        results["index_build_s"] = round(build_index(data_dir), 1)
+        starts = []
+        for i in range(args.starts):
+            proc, url, seconds = start_app(data_dir)
+            starts.append(round(seconds, 2))
+            if i < args.starts - 1:
+                stop_app(proc)
+                proc = None
+        results["cold_start_s"] = starts
+        pid = proc.pid
+        results["rss_idle_mb"] = round(rss_mb(pid), 1)
+        results["burst"] = load_round(url, pid, args.trainees, args.turns, (0.0, 0.0))
+        if not args.no_paced:
+            results["paced"] = load_round(url, pid, args.trainees, args.turns, (1.0, 3.0))
+    finally:
+        if proc is not None:
+            stop_app(proc)
+        shutil.rmtree(work, ignore_errors=True)
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+    cold = results["cold_start_s"]
+    ok = lambda good: "yes" if good else "**no**"  # noqa: E731
+    print("## App: cold start and load through the HTTP API (scripted voice)\n")
+    print(f"Knowledge index built once first in {results['index_build_s']} s (not part of the cold start).\n")
+    print("| measure | value | target | met |")
+    print("|---|---|---|---|")
+    print(f"| cold start, `python app.py` to first page | {cold[0]} s (then {', '.join(map(str, cold[1:])) or '—'} s)"
+          f" | < 10 s | {ok(max(cold) < 10)} |")
+    print(f"| server memory, idle | {results['rss_idle_mb']} MB | | |")
+    for key, label in (("burst", "burst, no pause"), ("paced", "paced, 1-3 s pause")):
+        r = results.get(key)
+        if not r:
+            continue
+        print(f"| {r['trainees']} trainees x {r['turns_each']} turns, {label}: turn p50 / p95 / max | "
+              f"{r['p50_ms']} / {r['p95_ms']} / {r['max_ms']} ms | p95 < 300 ms | {ok(r['p95_ms'] < 300)} |")
+        print(f"| {label}: errors | {r['errors']} of {r['turns']} turns | 0 | {ok(r['errors'] == 0)} |")
+        print(f"| {label}: throughput | {r['turns_per_s']} turns/s | | |")
+        print(f"| {label}: end of session (report) p50 / p95 | {r['end_p50_ms']} / {r['end_p95_ms']} ms | | |")
+    b = results["burst"]
+    print(f"| memory per live session | {b['rss_per_session_mb']} MB "
+          f"({b['rss_before_mb']} → {b['rss_after_mb']} MB for {b['trainees']} sessions) | | |")
+    print(f"\nClients and server share the same {os.cpu_count()} cores. Written: {out.relative_to(ROOT)}")
+    for key in ("burst", "paced"):
+        for example in (results.get(key) or {}).get("error_examples", []):
+            print(f"- {key} error: {example}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
