@@ -273,7 +273,7 @@ def main() -> int:
     b = results["burst"]
     print(f"| memory per live session | {b['rss_per_session_mb']} MB "
           f"({b['rss_before_mb']} → {b['rss_after_mb']} MB for {b['trainees']} sessions) | | |")
-    print(f"\nClients and server share the same {os.cpu_count()} cores. Written: {out.relative_to(ROOT)}")
+    print(f"\nClients and server share the same {os.cpu_count()} cores. Written: {out}")
     for key in ("burst", "paced"):
         for example in (results.get(key) or {}).get("error_examples", []):
             print(f"- {key} error: {example}", file=sys.stderr)

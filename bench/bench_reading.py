@@ -232,12 +232,92 @@ def indonesian() -> dict:
     return out
 
 
+def fit(write: bool = False) -> dict:
+    """Fit the reader's linear model (simulator/lexicons/en.yaml, `model:`) on the EVEN AnnoMI half only.
+
+    L2-regularised logistic regression (numpy, full-batch gradient descent) over the features
+    `model_features` gives: the rules' own acts plus the lexicon's cues. The result is a few weights per cue.
+    A transcript-grouped 2-fold cross-validation inside the even half is printed as an honest estimate.
+    """
+    import numpy as np
+    import yaml
+
+    path = DATA / "annomi" / "annomi_therapist_utterances.csv"
+    rows = [r for r in csv.DictReader(path.open(encoding="utf-8")) if int(r["transcript_id"]) % 2 == 0]
+    feats, main_y, oc_y, groups = [], [], [], []
+    to_cls = {"question": "question", "reflection": "reflection", "therapist_input": "input", "other": "other"}
+    for row in rows:
+        f: dict = {}
+        read_turn(row["utterance_text"], row["prev_client_text"], lang="en", model=False, features=f)
+        feats.append(f)
+        main_y.append(to_cls[row["main_therapist_behaviour"]])
+        oc_y.append(row["question_subtype"] if row["main_therapist_behaviour"] == "question" else "")
+        groups.append(int(row["transcript_id"]) // 2 % 2)
+    names = sorted({k for f in feats for k in f})
+    X = np.array([[f.get(n, 0.0) for n in names] for f in feats])
+    groups = np.array(groups)
+
+    def train(X, y, k, lam=1.0, steps=3000, lr=0.5):
+        W, b = np.zeros((X.shape[1], k)), np.zeros(k)
+        Y = np.eye(k)[y]
+        for _ in range(steps):
+            Z = X @ W + b
+            Z -= Z.max(1, keepdims=True)
+            P = np.exp(Z)
+            P /= P.sum(1, keepdims=True)
+            G = P - Y
+            W -= lr * (X.T @ G / len(X) + lam * W / len(X))
+            b -= lr * G.mean(0)
+        return W, b
+
+    def macro(y, p, k):
+        f1s = []
+        for c in range(k):
+            tp, fp, fn = np.sum((y == c) & (p == c)), np.sum((y != c) & (p == c)), np.sum((y == c) & (p != c))
+            f1s.append(2 * tp / max(2 * tp + fp + fn, 1))
+        return float(np.mean(f1s))
+
+    out = {}
+    for mname, classes, labels, mask in (
+            ("main", ["question", "reflection", "input", "other"], main_y, np.ones(len(rows), bool)),
+            ("open_closed", ["open", "closed"], oc_y, np.array([y in ("open", "closed") for y in oc_y]))):
+        Xm = X[mask]
+        y = np.array([classes.index(lab) for lab, m in zip(labels, mask, strict=True) if m])
+        g = groups[mask]
+        cv = []
+        for fold in (0, 1):
+            W, b = train(Xm[g != fold], y[g != fold], len(classes))
+            pred = (Xm[g == fold] @ W + b).argmax(1)
+            cv.append((macro(y[g == fold], pred, len(classes)), float(np.mean(pred == y[g == fold]))))
+        W, b = train(Xm, y, len(classes))
+        pred = (Xm @ W + b).argmax(1)
+        print(f"{mname}: even fit macro-F1 {macro(y, pred, len(classes)):.3f} acc {np.mean(pred == y):.3f}; "
+              f"2-fold CV inside even: " + ", ".join(f"F1 {a:.3f} acc {c:.3f}" for a, c in cv))
+        out[mname] = {"classes": classes, "bias": [round(float(x), 2) for x in b],
+                      "weights": {n: [round(float(x), 2) for x in W[i]] for i, n in enumerate(names)
+                                  if np.abs(W[i]).max() >= 0.05}}
+    if write:
+        lex = ROOT / "simulator" / "lexicons" / "en.yaml"
+        text = lex.read_text(encoding="utf-8")
+        head = text[: text.index("\n  main:\n") + 1]
+        body = yaml.safe_dump({"main": out["main"], "open_closed": out["open_closed"]},
+                              default_flow_style=None, sort_keys=False, width=110)
+        lex.write_text(head + "".join("  " + line + "\n" for line in body.splitlines()), encoding="utf-8")
+        print(f"wrote the fitted weights into {lex}")
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=["odd", "even"], default="odd")
     ap.add_argument("--show", type=int, default=0, help="print N mistakes per confusion (even split only)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "reading.json"))
+    ap.add_argument("--fit", action="store_true", help="fit the reader's linear model on the EVEN half and "
+                    "write its weights into simulator/lexicons/en.yaml")
     args = ap.parse_args(argv)
+    if args.fit:
+        fit(write=True)
+        return 0
     if args.show and args.split != "even":
         ap.error("--show is for the development (even) half only")
     res = {"annomi": annomi(args.split, args.show)}

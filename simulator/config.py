@@ -82,4 +82,6 @@ def load_settings(**overrides) -> Settings:
     # A configured key or base URL without an explicit voice means the user wants the model voice.
     if _env("PAMONG_VOICE") is None and (settings.openai_api_key or settings.openai_base_url):
         settings = settings.with_(voice="openai")
+    if isinstance(overrides.get("data_dir"), str):
+        overrides["data_dir"] = Path(overrides["data_dir"]).expanduser()
     return settings.with_(**overrides)

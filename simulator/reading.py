@@ -24,7 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
+from math import exp, log1p
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -156,6 +158,25 @@ class HintTexts(_Strict):
     rewrites: list[tuple[str, str]] = []  # (regex on the question, replacement) for closed/why rewrites
 
 
+class ModelFeature(_Strict):
+    scope: Literal["turn", "start", "question"]  # the whole turn, its first piece, or its last question piece
+    pattern: str
+
+
+class LinearModel(_Strict):
+    classes: list[str]                  # one score per class: bias + sum of weight * feature value
+    bias: list[float]
+    weights: dict[str, list[float]]     # feature name -> one weight per class
+
+
+class ReadingModel(_Strict):
+    """A small, transparent linear model over the rule reading and lexical features (see _apply_model)."""
+    note: str = ""
+    features: dict[str, ModelFeature]
+    main: LinearModel                   # classes: question, reflection, input, other
+    open_closed: LinearModel            # classes: open, closed (for a turn read as a question)
+
+
 class LexiconFile(_Strict):
     lang: str
     markers: list[str]
@@ -167,6 +188,7 @@ class LexiconFile(_Strict):
     semantic_threshold: float = 0.88   # cosine (E5) above which an unmarked statement reflects the coachee's turn
     patterns: Patterns
     hints: HintTexts
+    model: ReadingModel | None = None  # optional; without it the rules alone decide
 
 
 class Lexicon:
@@ -214,6 +236,16 @@ class Lexicon:
         self.greeting = self._compile("patterns.greeting", p.greeting, "any")
         self.tirta = [(stage, self._compile(f"patterns.tirta.{stage}", getattr(p.tirta, stage), "any"))
                       for stage in ("tanggung_jawab", "rencana", "tujuan", "identifikasi")]
+        self.model = data.model
+        self.model_features: list[tuple[str, str, re.Pattern]] = []
+        if data.model:
+            for name, f in data.model.features.items():
+                self.model_features.append((name, f.scope, self._compile(f"model.features.{name}", [f.pattern], "any")))
+            for mname in ("main", "open_closed"):
+                lm = getattr(data.model, mname)
+                for fname, ws in lm.weights.items():
+                    if len(ws) != len(lm.classes):
+                        raise ContentError(f"{path}: field model.{mname}.weights.{fname}: needs one weight per class")
         self.rewrites = []
         for i, (pattern, repl) in enumerate(data.hints.rewrites):
             self.rewrites.append((self._compile(f"hints.rewrites[{i}]", [pattern], "start"), repl))
@@ -572,7 +604,122 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
     return found
 
 
-def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semantic: bool = False) -> Reading:
+# --------------------------------------------------------------------------------------------------
+# The optional linear model (English lexicon): a second opinion on the turn's main behaviour
+# --------------------------------------------------------------------------------------------------
+MAIN_CLASSES = ("question", "reflection", "input", "other")
+_YOU = re.compile(r"\b(?:you|you're|you've|you'd|you'll|your|yours|yourself)\b")
+_ME = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|we|we're|we've|we'll|us|our|let's)\b")
+
+
+def model_features(text: str, low: str, pieces: list, lex: Lexicon, acts: list[str], evidence: list,
+                   questions: int, overlap: float) -> dict[str, float]:
+    """The features the linear model reads: the rules' own reading plus the lexicon's model.features."""
+    n = max(len(tokens(low)), 1)
+    f: dict[str, float] = {f"act_{a}": 1.0 for a in acts}
+    if any(label == "information" for label, _ in evidence):
+        f["information"] = 1.0
+    f["questions_1"] = float(questions >= 1)
+    f["questions_2"] = float(questions >= 2)
+    end = low.rstrip(" \"')]")
+    f["qmark_end"] = float(end.endswith("?"))
+    f["qmark_any"] = float("?" in low)
+    f["words_log"] = log1p(n) / 4
+    f["short"] = float(n <= 3)
+    f["you_rate"] = min(len(_YOU.findall(low)) / n * 5, 1.0)
+    f["me_rate"] = min(len(_ME.findall(low)) / n * 5, 1.0)
+    f["overlap"] = overlap
+    f["dash_start"] = float(low.lstrip()[:1] in "-—–")
+    f["dash_end"] = float(end[-1:] in "-—–")
+    first = _strip_fillers(pieces[0].low, lex)[0] if pieces else ""
+    qs = [p for p in pieces if p.question]
+    lastq = _strip_fillers(qs[-1].low, lex)[0] if qs else ""
+    scopes = {"turn": low, "start": first, "question": lastq}
+    for name, scope, pattern in lex.model_features:
+        if (scope == "start" and pattern.match(first)) or (scope != "start" and pattern.search(scopes[scope])):
+            f[name] = 1.0
+    return f
+
+
+def _scores(lm: LinearModel, feats: dict[str, float]) -> list[float]:
+    out = list(lm.bias)
+    for name, value in feats.items():
+        ws = lm.weights.get(name)
+        if ws:
+            for k, w in enumerate(ws):
+                out[k] += w * value
+    return out
+
+
+def _softmax(xs: list[float]) -> list[float]:
+    m = max(xs)
+    e = [exp(x - m) for x in xs]
+    t = sum(e)
+    return [x / t for x in e]
+
+
+def _apply_model(lex: Lexicon, feats: dict[str, float], acts: list[str], evidence: list, questions: int,
+                 text: str) -> tuple[list[str], list, int]:
+    """Let the linear model settle the turn's main behaviour where the rules disagree with it.
+
+    The rules propose acts; the model (weights fitted on the development half of AnnoMI, see
+    bench/bench_reading.py --fit) says whether the turn is mainly a question, a reflection, input
+    (advice/information) or other, and whether its question is open or closed. Acts that contradict it change:
+    - question: a turn with no question act gets one; the last question's open/closed type follows the model;
+    - reflection: questions voiced as statements ("So you're not ready?") become a reflection;
+    - input: a "reflection" or a check question inside information/advice becomes advice or information;
+    - other: a weak reflection or question (backchannel, fragment) becomes other.
+    Advice the rules found is never removed.
+    """
+    model = lex.model
+    probs = _softmax(_scores(model.main, feats))
+    k = max(range(len(probs)), key=probs.__getitem__)
+    main = model.main.classes[k]
+    has_q = any(a in QUESTION_ACTS for a in acts)
+    evidence = list(evidence)
+    span = text.strip()[:120]
+    oc = _softmax(_scores(model.open_closed, feats))
+    qact = "open_question" if oc[0] >= oc[1] else "closed_question"
+    if main == "question":
+        if not has_q:
+            acts = [a for a in acts if a not in ("reflection", "other")] + [qact]
+            evidence.append((qact, span))
+            questions = max(questions, 1)
+        elif "advice" not in acts and "why_question" not in acts:
+            last = max((i for i, (lab, _) in enumerate(evidence) if lab in ("open_question", "closed_question")),
+                       default=None)
+            if last is not None and evidence[last][0] != qact:
+                old = evidence[last][0]
+                evidence[last] = (qact, evidence[last][1])
+                if not any(lab == old for lab, _ in evidence):
+                    acts = [a for a in acts if a != old]
+                acts = list(dict.fromkeys(acts + [qact]))
+    elif "advice" not in acts:
+        if has_q:  # the question was a statement with a question mark, or a check inside input
+            acts = [a for a in acts if a not in QUESTION_ACTS]
+            evidence = [(lab, sp) for lab, sp in evidence if lab not in QUESTION_ACTS]
+            questions = 0
+        if main == "reflection" and "reflection" not in acts:
+            acts = [a for a in acts if a != "other"] + ["reflection"]
+            evidence.append(("reflection", span))
+        elif main == "input":
+            acts = [a for a in acts if a != "reflection"]
+            if feats.get("advice_cue"):
+                acts.append("advice")
+                evidence.append(("advice", span))
+            else:
+                acts = list(dict.fromkeys(acts + ["other"]))
+                evidence.append(("information", span))
+        elif main == "other":
+            acts = [a for a in acts if a != "reflection"]
+        if not acts:
+            acts = ["other"]
+    evidence.append(("model", f"{main} ({probs[k]:.2f})"))
+    return acts, evidence, questions
+
+
+def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semantic: bool = False,
+              model: bool = True, features: dict | None = None) -> Reading:
     """Read one coach turn. `lang` is "auto" (detected per turn), "id" or "en".
 
     semantic=True also asks the multilingual embedding whether an otherwise unmarked statement restates the
@@ -618,6 +765,13 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     if not acts:
         acts = ["other"]
         evidence.append(("other", text.strip()[:80]))
+    key_words, overlap = key_word_overlap(text, coachee_before, lang) if coachee_before else ((), 0.0)
+    if lex.model is not None and (model or features is not None):
+        feats = model_features(text, low, pieces, lex, acts, evidence, questions, overlap)
+        if features is not None:  # the caller wants the features (bench/bench_reading.py --fit)
+            features.update(feats)
+        if model:
+            acts, evidence, questions = _apply_model(lex, feats, acts, evidence, questions, text)
 
     flags: dict = {}
     for name in ("leading", "judgement"):
@@ -642,7 +796,6 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
         evidence.append(("forward", text[fm.start():fm.end()]))
     if questions > 1:
         evidence.append(("stacked", f"{questions} questions"))
-    key_words, overlap = key_word_overlap(text, coachee_before, lang) if coachee_before else ((), 0.0)
     return Reading(
         text=text, lang=lang, acts=tuple(acts), questions=questions, stacked=questions > 1,
         leading=flags["leading"], judgement=flags["judgement"], forward=forward, tirta=stage,

@@ -335,14 +335,21 @@ def embedder(threads: int = 1):
         return _MODELS[threads]
 
 
+_EMBED_LOCK = threading.Lock()   # one native model handle: calls from UI threads take turns
+
+
 def embed_passages(texts: Sequence[str], threads: int = 1) -> list[list[float]]:
     if not texts:
         return []
-    return embedder(threads).passage(list(texts)).tolist()
+    model = embedder(threads)
+    with _EMBED_LOCK:
+        return model.passage(list(texts)).tolist()
 
 
 def embed_query(text: str, threads: int = 1) -> list[float]:
-    return embedder(threads).query(text).tolist()
+    model = embedder(threads)
+    with _EMBED_LOCK:
+        return model.query(text).tolist()
 
 
 def _embedding_function_class():
@@ -670,12 +677,19 @@ class KnowledgeStore:
         if not query or k <= 0:
             return []
         col = self._open()
-        total = col.count()
-        if total == 0:
-            return []
-        pool = min(total, max(30, 8 * k))
-        found = col.query(query_embeddings=[embed_query(query, self.settings.embed_threads)], n_results=pool,
-                          include=["documents", "metadatas", "distances"])
+        try:
+            total = col.count()
+            if total == 0:
+                return []
+            pool = min(total, max(30, 8 * k))
+            found = col.query(query_embeddings=[embed_query(query, self.settings.embed_threads)], n_results=pool,
+                              include=["documents", "metadatas", "distances"])
+            _, index, ids, docs, metas = self._lexical()
+        except Exception as exc:   # a Chroma server gone away, a damaged folder
+            where = f"{self.settings.chroma_host}:{self.settings.chroma_port}" if self.settings.chroma_host \
+                else str(Path(self.settings.data_dir) / "chroma")
+            raise StoreError(f"The knowledge index at {where} cannot be searched ({type(exc).__name__}: {exc}); "
+                             "check it is reachable, or run `pamong ingest` again.") from None
         records: dict[str, tuple[str, dict]] = {}
         dense: dict[str, float] = {}                    # chunk id -> cosine similarity, best first
         for cid, doc, meta, dist in zip(found["ids"][0], found["documents"][0], found["metadatas"][0],
@@ -683,7 +697,6 @@ class KnowledgeStore:
             records[cid] = (doc, meta or {})
             dense[cid] = 1.0 - float(dist)
         lexical: dict[str, float] = {}                  # chunk id -> BM25 score, best first
-        _, index, ids, docs, metas = self._lexical()
         terms = tokenize(query)
         if index is not None and terms:
             scores = index.get_scores(terms)

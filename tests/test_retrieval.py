@@ -340,6 +340,10 @@ def test_shared_chroma_server(tmp_path, data_dir):
         assert (best.source, best.heading) == ("kb/id/rasa.md", "RASA > Summarize")
         again = KnowledgeStore(load_settings(chroma_host="127.0.0.1", chroma_port=port)).ingest([write_corpus(tmp_path / "x")])
         assert again.unchanged == 3
+        server.terminate()
+        server.wait(timeout=20)
+        with pytest.raises(StoreError, match=f"127.0.0.1:{port}.*cannot be searched"):
+            store.search("rangkuman", k=1)     # the server went away: one clear error, not a traceback
     finally:
         server.terminate()
         server.wait(timeout=20)

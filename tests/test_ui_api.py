@@ -62,8 +62,14 @@ def test_two_trainees_and_a_facilitator_through_the_http_api(served):
     code = out[2]  # outputs without the gr.State: chat, status, code, ...
     out = ani.predict("Selamat pagi, Bu. Apa yang ingin Ibu bicarakan hari ini?", True, True, False, "id",
                       api_name="/send")
+    assert "%" in out[3]  # outputs: chat, msg, hint, thermo, status, fork; the thermometer is shown
+    assert out[0][-1]["role"] == "assistant" and out[1] == ""
+    out = ani.predict("Apakah Ibu sudah mencoba membuat aturan kelas?", True, True, True, "id", api_name="/send")
+    assert out[2] == "" and out[3] == ""  # exam mode: no hint, no thermometer
+    out = ani.predict("Sudahkah Ibu bicara dengan wali kelas?", True, False, False, "id", api_name="/send")
+    assert out[2].startswith("**Petunjuk:**") and out[3] == ""  # a live hint names the act; no thermometer
     infos = ctx.store.list_sessions(viewer="ani")
-    assert len(infos) == 1 and infos[0].owner == "ani" and infos[0].turns == 2
+    assert len(infos) == 1 and infos[0].owner == "ani" and infos[0].turns == 6
     sid = infos[0].id
     assert sid in code
 

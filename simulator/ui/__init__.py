@@ -49,7 +49,7 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
                     (voice_note, lambda lg: ctx.voice_note[lg], "value"),
                     (index_note, lambda lg: ctx.index_note[lg] if ctx.index_note else "", "value")]
         with gr.Tab(t("tab_practice", "id"), id="practice") as tab_p:
-            practice.build(ctx, ui_lang, relabel)
+            on_load = practice.build(ctx, ui_lang, relabel)
         with gr.Tab(t("tab_review", "id"), id="review") as tab_r:
             review.build(ctx, ui_lang, relabel)
         with gr.Tab(t("tab_progress", "id"), id="progress") as tab_g:
@@ -71,9 +71,14 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
             def signed_in(request: gr.Request):
                 user = getattr(request, "username", None)
                 role = (ctx.users or {}).get(user, "trainee")
-                return t("signed_in_as", "id", user=user or "?", role=t(f"role_{role}", "id"))
-            who = gr.Markdown("", elem_id="pamong-user")
-            demo.load(signed_in, None, [who], api_visibility="private")
+                return (t("signed_in_as", "id", user=user or "?", role=t(f"role_{role}", "id")),
+                        gr.update(visible=role == "facilitator"))  # the API still refuses trainees
+
+            with tab_p:
+                who = gr.Markdown("", elem_id="pamong-user")
+            demo.load(signed_in, None, [who, tab_r], api_visibility="private")
+            for fn, inputs, outputs in on_load:  # offer the signed-in trainee's unfinished sessions
+                demo.load(fn, inputs, outputs, api_visibility="private")
     demo.pamong_context = ctx  # for tests and the launcher
     return demo
 

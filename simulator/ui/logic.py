@@ -200,8 +200,7 @@ def take_turn(ctx: AppContext, st: Practice, text: str) -> Iterator[str | Any]:
     st.notice = None
     for _attempt in range(3):
         try:
-            for item in st.session.coach_says_stream(text):
-                yield item
+            yield from st.session.coach_says_stream(text)
             break
         except SessionConflict:
             reloaded = ctx.store.load_session(st.session.id, viewer=st.owner, voice=st.session.voice,

@@ -24,7 +24,8 @@ def _chart(states, lang: str) -> pd.DataFrame:
     return pd.DataFrame(logic.state_rows(states, lang), columns=["turn", "measure", "value"])
 
 
-def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> None:
+def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
+    """Lay out the tab; returns the (fn, inputs, outputs) to run when the page loads."""
     lang0 = "id"
     persona_choices = [(logic.persona_label(p, lang0), p.id) for p in ctx.personas.values()]
     state = gr.State(Practice())
@@ -208,3 +209,4 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> None:
         return st, t("submitted", lang)
 
     submit.click(on_submit, [state, ui_lang], [state, status], api_name="submit")
+    return [(on_refresh, [name, ui_lang], [pick, status])] if ctx.auth else []

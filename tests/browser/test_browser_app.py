@@ -113,7 +113,8 @@ def test_a_whole_session_then_a_facilitator_review(server, browser, tmp_path):
     fac.field("review-name").fill("Bu Fasil")
     fac.field("review-trainee").fill("Ani")
     fpage.locator("#review-search").click()
-    fpage.locator("#review-table").get_by_text("Ani").first.wait_for()
+    fpage.wait_for_function("document.querySelector('#review-pick input').value.startsWith('Ani')")
+    assert "Ani" in fpage.locator("#review-table").inner_text()
     fpage.locator("#review-open").click()
     fpage.locator("#review-transcript .pamong-act").first.wait_for()  # per-turn act labels
     assert fpage.locator("#review-transcript .pamong-turn").count() == 8
@@ -146,6 +147,12 @@ def test_hostile_text_is_shown_not_run(server, browser):
     page.wait_for_timeout(500)
     app.shot("05-hostile-text")
     assert app.dialogs == []
+
+    page.locator("#pamong-ui-lang label").filter(has_text="English").click()  # the interface in English
+    page.get_by_role("tab", name="Facilitator review").wait_for()
+    assert page.locator("#pamong-end").inner_text().strip() == "End session → report"
+    assert "Your name" in page.locator("#pamong-name").inner_text()
+    assert "Coachee voice: scripted" in page.locator("#pamong-voice-note").inner_text()
 
 
 def test_restarting_the_server_mid_session_loses_nothing(server, browser):
