@@ -7,7 +7,9 @@
    same moment, through the app's named HTTP API (/start, /send, /end) with gradio_client, one thread per
    trainee, scripted voice (no API key), knowledge index on (as `make run` starts it). Two rounds:
    - burst: no pause between turns (worst case: every trainee presses Send at once, all the time);
-   - paced: each trainee pauses 1-3 s between turns (still far faster than a person types).
+   - paced: each trainee pauses --think seconds between turns (default 10-20 s, still faster than a person
+     reads the reply and types an answer).
+   Plus a baseline: one trainee alone, 10 turns (the latency of an idle server).
    Per turn: latency measured by the client (p50/p95/max; target p95 < 300 ms on 2 cores), errors (an
    exception, a reply that did not arrive, or a "not saved" warning; target 0). Memory per session: the
    server's RSS growth over the burst round divided by the number of sessions it holds.
@@ -143,7 +145,7 @@ class Trainee:
         self.name = f"trainee-{n:03d}"
         self.lang = "id" if n % 2 == 0 else "en"
         self.persona = PERSONAS[n % len(PERSONAS)]
-        self.client = Client(url + "/", verbose=False, download_files=False)
+        self.client = Client(url + "/", verbose=False, download_files=False, httpx_kwargs={"timeout": 120})
         self.latencies: list[float] = []
         self.end_latency: float | None = None
         self.errors: list[str] = []
@@ -182,7 +184,7 @@ class Trainee:
 def load_round(url: str, pid: int, trainees: int, turns: int, think: tuple[float, float]) -> dict:
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=16) as pool:  # connecting is not measured
+    with ThreadPoolExecutor(max_workers=4) as pool:  # connecting (fetching the API description) is not measured
         people = list(pool.map(lambda n: Trainee(n, url), range(trainees)))
     rss_before = rss_mb(pid)
     with ThreadPoolExecutor(max_workers=16) as pool:
@@ -220,6 +222,7 @@ def main() -> int:
     ap.add_argument("--turns", type=int, default=10)
     ap.add_argument("--starts", type=int, default=2, help="cold starts to time")
     ap.add_argument("--no-paced", action="store_true", help="skip the paced round")
+    ap.add_argument("--think", default="10,20", help="paced round: pause between turns, MIN,MAX seconds")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "app.json"))
     args = ap.parse_args()
 
@@ -240,9 +243,11 @@ def main() -> int:
         results["cold_start_s"] = starts
         pid = proc.pid
         results["rss_idle_mb"] = round(rss_mb(pid), 1)
+        results["baseline"] = load_round(url, pid, 1, args.turns, (0.0, 0.0))
         results["burst"] = load_round(url, pid, args.trainees, args.turns, (0.0, 0.0))
         if not args.no_paced:
-            results["paced"] = load_round(url, pid, args.trainees, args.turns, (1.0, 3.0))
+            lo, hi = (float(x) for x in args.think.split(","))
+            results["paced"] = load_round(url, pid, args.trainees, args.turns, (lo, hi))
     finally:
         if proc is not None:
             stop_app(proc)
@@ -261,11 +266,14 @@ def main() -> int:
     print(f"| cold start, `python app.py` to first page | {cold[0]} s (then {', '.join(map(str, cold[1:])) or '—'} s)"
           f" | < 10 s | {ok(max(cold) < 10)} |")
     print(f"| server memory, idle | {results['rss_idle_mb']} MB | | |")
-    for key, label in (("burst", "burst, no pause"), ("paced", "paced, 1-3 s pause")):
+    think = "-".join(f"{x:g}" for x in (results.get("paced") or {}).get("think_s", []))
+    for key, label in (("baseline", "one trainee alone"), ("burst", "burst, no pause"),
+                       ("paced", f"paced, {think} s pause")):
         r = results.get(key)
         if not r:
             continue
-        print(f"| {r['trainees']} trainees x {r['turns_each']} turns, {label}: turn p50 / p95 / max | "
+        who = f"{r['trainees']} trainees x {r['turns_each']} turns, " if r["trainees"] > 1 else ""
+        print(f"| {who}{label}: turn p50 / p95 / max | "
               f"{r['p50_ms']} / {r['p95_ms']} / {r['max_ms']} ms | p95 < 300 ms | {ok(r['p95_ms'] < 300)} |")
         print(f"| {label}: errors | {r['errors']} of {r['turns']} turns | 0 | {ok(r['errors'] == 0)} |")
         print(f"| {label}: throughput | {r['turns_per_s']} turns/s | | |")

@@ -38,6 +38,7 @@ from simulator.reading import QUESTION_ACTS, read_turn  # noqa: E402
 
 DATA = Path(os.environ.get("PAMONG_BENCH_DATA", "/work/shared/data"))
 INFO_WORDS = 12
+LAMBDA = 10.0  # L2 strength of the fitted reader model (chosen by 2-fold CV inside the even half)
 MAIN = ("question", "reflection", "therapist_input", "other")
 
 
@@ -232,7 +233,7 @@ def indonesian() -> dict:
     return out
 
 
-def fit(write: bool = False) -> dict:
+def fit(write: bool = False, lam: float = LAMBDA) -> dict:
     """Fit the reader's linear model (simulator/lexicons/en.yaml, `model:`) on the EVEN AnnoMI half only.
 
     L2-regularised logistic regression (numpy, full-batch gradient descent) over the features
@@ -286,10 +287,10 @@ def fit(write: bool = False) -> dict:
         g = groups[mask]
         cv = []
         for fold in (0, 1):
-            W, b = train(Xm[g != fold], y[g != fold], len(classes))
+            W, b = train(Xm[g != fold], y[g != fold], len(classes), lam)
             pred = (Xm[g == fold] @ W + b).argmax(1)
             cv.append((macro(y[g == fold], pred, len(classes)), float(np.mean(pred == y[g == fold]))))
-        W, b = train(Xm, y, len(classes))
+        W, b = train(Xm, y, len(classes), lam)
         pred = (Xm @ W + b).argmax(1)
         print(f"{mname}: even fit macro-F1 {macro(y, pred, len(classes)):.3f} acc {np.mean(pred == y):.3f}; "
               f"2-fold CV inside even: " + ", ".join(f"F1 {a:.3f} acc {c:.3f}" for a, c in cv))

@@ -175,6 +175,7 @@ class ReadingModel(_Strict):
     features: dict[str, ModelFeature]
     main: LinearModel                   # classes: question, reflection, input, other
     open_closed: LinearModel            # classes: open, closed (for a turn read as a question)
+    min_confidence: float = 0.5         # the model overrides the rules only when its class probability reaches this
 
 
 class LexiconFile(_Strict):
@@ -201,6 +202,7 @@ class Lexicon:
         self.stopwords = frozenset(data.stopwords)
         self.subj = _alternation(data.subjects)
         self.aux = _alternation(data.auxiliaries or ["(?!x)x"])
+        self.addressee = re.compile(rf"(?<!\w){self.subj}(?!\w)")
         p = data.patterns
         self.fillers = self._compile("fillers", data.fillers, "filler")
         self.open = self._compile("patterns.open", p.open, "start")
@@ -471,6 +473,8 @@ def _pieces(text: str, low: str, lex: Lexicon) -> list[_Piece]:
             else:
                 is_q = bool(stripped) and bool(lex.unmarked.match(stripped) or lex.open_request.search(stripped)
                                                or lex.question_end.search(stripped))
+                if is_q and i > 0 and not marked and not lex.open_request.search(stripped) and not lex.addressee.search(stripped):
+                    is_q = False  # "..., berapa kali, dan reaksi siswa." lists; an unmarked question addresses the coachee
             pieces.append(_Piece(text[a:b], seg_low, a, is_q, sentence=n_sent))
         if tag_piece is not None:
             if pieces and pieces[-1].question and pieces[-1].start >= s0:
@@ -608,12 +612,14 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
 # The optional linear model (English lexicon): a second opinion on the turn's main behaviour
 # --------------------------------------------------------------------------------------------------
 MAIN_CLASSES = ("question", "reflection", "input", "other")
+FORMED_QUESTION_INPUT = 0.5  # model probability of "input" above which even a formed question is read as input
+UNMARKED_REFLECTION = 0.5  # without "you" or the coachee's words, a reflection needs this model probability
 _YOU = re.compile(r"\b(?:you|you're|you've|you'd|you'll|your|yours|yourself)\b")
 _ME = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|we|we're|we've|we'll|us|our|let's)\b")
 
 
 def model_features(text: str, low: str, pieces: list, lex: Lexicon, acts: list[str], evidence: list,
-                   questions: int, overlap: float) -> dict[str, float]:
+                   questions: int, overlap: float, before: str = "") -> dict[str, float]:
     """The features the linear model reads: the rules' own reading plus the lexicon's model.features."""
     n = max(len(tokens(low)), 1)
     f: dict[str, float] = {f"act_{a}": 1.0 for a in acts}
@@ -629,12 +635,25 @@ def model_features(text: str, low: str, pieces: list, lex: Lexicon, acts: list[s
     f["you_rate"] = min(len(_YOU.findall(low)) / n * 5, 1.0)
     f["me_rate"] = min(len(_ME.findall(low)) / n * 5, 1.0)
     f["overlap"] = overlap
+    if lex.judgement.search(low):
+        f["judgement_rule"] = 1.0
+    if any(lab == "reflection" and "similar to the coachee's turn" in sp for lab, sp in evidence):
+        f["semantic"] = 1.0  # the embedding found a paraphrase (semantic=True): a reflection the model keeps
     f["dash_start"] = float(low.lstrip()[:1] in "-—–")
     f["dash_end"] = float(end[-1:] in "-—–")
+    f["long"] = float(n >= 30)
+    f["short_check"] = float(n <= 8 and len(pieces) == 1)
+    f["before_question"] = float("?" in before)       # the coachee asked something: an answer is input
+    f["before_short"] = float(0 < len(before.split()) <= 3)
     first = _strip_fillers(pieces[0].low, lex)[0] if pieces else ""
     qs = [p for p in pieces if p.question]
     lastq = _strip_fillers(qs[-1].low, lex)[0] if qs else ""
     scopes = {"turn": low, "start": first, "question": lastq}
+    for p in qs:  # a question with a question form (wh-word, auxiliary first, "tell me ...") or only a "?"
+        q = _strip_fillers(p.low, lex)[0]
+        if p.tag or lex.starter.match(q) or lex.open_request.search(q) or lex.open_any.search(q) or lex.why_any.search(q):
+            f["q_form"] = 1.0
+            break
     for name, scope, pattern in lex.model_features:
         if (scope == "start" and pattern.match(first)) or (scope != "start" and pattern.search(scopes[scope])):
             f[name] = 1.0
@@ -665,11 +684,12 @@ def _apply_model(lex: Lexicon, feats: dict[str, float], acts: list[str], evidenc
     The rules propose acts; the model (weights fitted on the development half of AnnoMI, see
     bench/bench_reading.py --fit) says whether the turn is mainly a question, a reflection, input
     (advice/information) or other, and whether its question is open or closed. Acts that contradict it change:
-    - question: a turn with no question act gets one; the last question's open/closed type follows the model;
+    - question: a turn with no question act gets one, typed open or closed by the open_closed model (the
+      rules' own open/closed reading is kept: on the even half the model did not beat it out of sample);
     - reflection: questions voiced as statements ("So you're not ready?") become a reflection;
     - input: a "reflection" or a check question inside information/advice becomes advice or information;
     - other: a weak reflection or question (backchannel, fragment) becomes other.
-    Advice the rules found is never removed.
+    Advice and affirmations the rules found are never removed, and below model.min_confidence the rules stand.
     """
     model = lex.model
     probs = _softmax(_scores(model.main, feats))
@@ -680,26 +700,29 @@ def _apply_model(lex: Lexicon, feats: dict[str, float], acts: list[str], evidenc
     span = text.strip()[:120]
     oc = _softmax(_scores(model.open_closed, feats))
     qact = "open_question" if oc[0] >= oc[1] else "closed_question"
-    if main == "question":
-        if not has_q:
+    if probs[k] < model.min_confidence:
+        pass  # not sure enough: the rules' reading stands
+    elif main == "question":
+        # a statement voiced as a check ("You felt ignored?") stays a reflection (MITI 4.2.1 codes it so)
+        check = "reflection" in acts and feats.get("qmark_end") and feats.get("short_check")
+        if not has_q and "advice" not in acts and not check:
             acts = [a for a in acts if a not in ("reflection", "other")] + [qact]
             evidence.append((qact, span))
             questions = max(questions, 1)
-        elif "advice" not in acts and "why_question" not in acts:
-            last = max((i for i, (lab, _) in enumerate(evidence) if lab in ("open_question", "closed_question")),
-                       default=None)
-            if last is not None and evidence[last][0] != qact:
-                old = evidence[last][0]
-                evidence[last] = (qact, evidence[last][1])
-                if not any(lab == old for lab, _ in evidence):
-                    acts = [a for a in acts if a != old]
-                acts = list(dict.fromkeys(acts + [qact]))
     elif "advice" not in acts:
-        if has_q:  # the question was a statement with a question mark, or a check inside input
+        about_them = feats.get("you_rate") or feats.get("overlap") or feats.get("opener_cue") or feats.get("sounds_like")
+        if main == "reflection" and feats.get("judgement_rule"):
+            main = "input"  # a verdict or a warning about the coachee is not a reflection (MITI: confront)
+        if main == "reflection" and not has_q and not about_them and probs[k] < UNMARKED_REFLECTION:
+            main = "other"  # a reflection is about the coachee: it says "you" or reuses their words
+        if has_q and (not feats.get("q_form") or (main == "input" and probs[k] >= FORMED_QUESTION_INPUT)):
+            # a statement with a question mark, or a check question closing a piece of information
             acts = [a for a in acts if a not in QUESTION_ACTS]
             evidence = [(lab, sp) for lab, sp in evidence if lab not in QUESTION_ACTS]
             questions = 0
-        if main == "reflection" and "reflection" not in acts:
+        if any(a in QUESTION_ACTS for a in acts):
+            pass  # a formed question stays; what comes before it is the rules' reading
+        elif main == "reflection" and "reflection" not in acts and "affirmation" not in acts:
             acts = [a for a in acts if a != "other"] + ["reflection"]
             evidence.append(("reflection", span))
         elif main == "input":
@@ -710,7 +733,7 @@ def _apply_model(lex: Lexicon, feats: dict[str, float], acts: list[str], evidenc
             else:
                 acts = list(dict.fromkeys(acts + ["other"]))
                 evidence.append(("information", span))
-        elif main == "other":
+        elif main == "other" and not feats.get("semantic"):
             acts = [a for a in acts if a != "reflection"]
         if not acts:
             acts = ["other"]
@@ -767,7 +790,7 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
         evidence.append(("other", text.strip()[:80]))
     key_words, overlap = key_word_overlap(text, coachee_before, lang) if coachee_before else ((), 0.0)
     if lex.model is not None and (model or features is not None):
-        feats = model_features(text, low, pieces, lex, acts, evidence, questions, overlap)
+        feats = model_features(text, low, pieces, lex, acts, evidence, questions, overlap, coachee_before)
         if features is not None:  # the caller wants the features (bench/bench_reading.py --fit)
             features.update(feats)
         if model:

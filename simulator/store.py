@@ -167,8 +167,13 @@ class Store:
         except sqlite3.Error as exc:
             raise self._explain(exc) from exc
         conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-        conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")  # with WAL: a crashed process loses no committed turn
+        except sqlite3.Error as exc:
+            conn.close()
+            raise self._explain(exc) from exc
         return conn
 
     @contextmanager
@@ -204,6 +209,7 @@ class Store:
         except OSError as exc:
             raise StoreError(f"Cannot create the data folder {self.path.parent}: {exc.strerror}. Set "
                              "PAMONG_DATA_DIR to a writable folder.") from exc
+        self._keeper = None
         with self._read() as conn:
             has_schema = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
@@ -213,6 +219,7 @@ class Store:
                     raise StoreError(f"The session database at {self.path} was written by a newer Pamong "
                                      f"(schema {row['v']}; this one knows {SCHEMA_VERSION}). Upgrade Pamong.")
                 if row["v"] == SCHEMA_VERSION:
+                    self._keep()
                     return  # ready; works on a read-only file too
         with self._write() as conn:
             for statement in _SCHEMA.split(";"):
@@ -225,6 +232,20 @@ class Store:
                 conn.execute("PRAGMA journal_mode = WAL")
         except StoreError:
             pass
+        self._keep()
+
+    def _keep(self) -> None:
+        """Hold one idle connection for the Store's lifetime: closing the last connection to a WAL database
+        checkpoints it, which would otherwise happen after every turn."""
+        try:
+            self._keeper = sqlite3.connect(self.path, check_same_thread=False)
+        except sqlite3.Error:
+            self._keeper = None
+
+    def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.close()
+            self._keeper = None
 
     # ---------------------------------------------------------------------------------------- users
     def ensure_user(self, name: str, role: str = "trainee") -> None:
@@ -245,17 +266,20 @@ class Store:
         return SessionRecorder(self, owner.strip(), strict=strict)
 
     def record(self, session, owner: str) -> int:
-        """Upsert the session row and insert every turn and state not stored yet. Returns turns written."""
-        data = session.to_dict()
-        sid, stamp = data["session_id"], now()
+        """Upsert the session row and insert every turn and state not stored yet. Returns turns written.
+
+        Only what is new is serialised, so a turn costs the same at turn 40 as at turn 1."""
+        sid, stamp = session.id, now()
+        voice = getattr(session.voice, "name", None)
         with self._write() as conn:
             row = conn.execute("SELECT owner, status FROM sessions WHERE id = ?", (sid,)).fetchone()
             if row is None:
+                forked = getattr(session, "forked_from", None)
                 conn.execute(
                     "INSERT INTO sessions (id, owner, persona_id, lang, voice, created, updated, forked_from_json)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (sid, owner, data["persona"], data["lang"], data.get("voice"), stamp, stamp,
-                     json.dumps(data.get("forked_from")) if data.get("forked_from") else None))
+                    (sid, owner, session.persona.id, session.lang, voice, stamp, stamp,
+                     json.dumps(forked) if forked else None))
                 conn.execute("INSERT INTO users (name, role, created) VALUES (?, 'trainee', ?) "
                              "ON CONFLICT (name) DO NOTHING", (owner, stamp))
             elif row["owner"] != owner:
@@ -265,24 +289,26 @@ class Store:
                                  "use 'try again from this turn' to practise further.")
             stored = conn.execute("SELECT idx, speaker, text FROM turns WHERE session_id = ? ORDER BY idx",
                                   (sid,)).fetchall()
-            for turn, old in zip(data["turns"], stored, strict=False):
-                if (turn["speaker"], turn["text"]) != (old["speaker"], old["text"]):
+            for turn, old in zip(session.turns, stored, strict=False):
+                if (turn.speaker, turn.text) != (old["speaker"], old["text"]):
                     raise SessionConflict(
                         f"Session {sid} was continued in another tab or window (turn {old['idx'] + 1} differs). "
                         "It has been reloaded; your turn is taken again on top of it.")
-            new = data["turns"][len(stored):]
-            for idx, turn in enumerate(new, start=len(stored)):
-                conn.execute(
-                    "INSERT INTO turns (session_id, idx, speaker, text, reading_json, notice, voice, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (sid, idx, turn["speaker"], turn["text"],
-                     json.dumps(turn["reading"], ensure_ascii=False) if turn.get("reading") else None,
-                     turn.get("notice"), turn.get("voice"), stamp))
-            for idx, state in enumerate(data.get("states", [])):
-                conn.execute("INSERT OR IGNORE INTO states (session_id, coach_turn_idx, state_json) "
-                             "VALUES (?, ?, ?)", (sid, idx, json.dumps(state, ensure_ascii=False)))
-            conn.execute("UPDATE sessions SET updated = ?, voice = COALESCE(?, voice) WHERE id = ?",
-                         (stamp, data.get("voice"), sid))
+            new = session.turns[len(stored):]
+            conn.executemany(
+                "INSERT INTO turns (session_id, idx, speaker, text, reading_json, notice, voice, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(sid, idx, turn.speaker, turn.text,
+                  json.dumps(turn.reading.to_dict(), ensure_ascii=False) if turn.reading is not None else None,
+                  turn.notice, turn.voice, stamp) for idx, turn in enumerate(new, start=len(stored))])
+            n_states = conn.execute("SELECT COUNT(*) FROM states WHERE session_id = ?", (sid,)).fetchone()[0]
+            conn.executemany(
+                "INSERT OR IGNORE INTO states (session_id, coach_turn_idx, state_json) VALUES (?, ?, ?)",
+                [(sid, idx, json.dumps(state.to_dict(), ensure_ascii=False))
+                 for idx, state in enumerate(session.states[n_states:], start=n_states)])
+            conn.execute("UPDATE sessions SET updated = ?, voice = COALESCE(?, voice), "
+                         "ended = CASE WHEN ? THEN NULL ELSE ended END WHERE id = ?",
+                         (stamp, voice, bool(new), sid))  # more turns after End: unfinished again
         return len(new)
 
     # ---------------------------------------------------------------------------------------- reading

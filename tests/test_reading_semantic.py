@@ -5,7 +5,7 @@ from __future__ import annotations
 from simulator.reading import read_turn, similarity
 
 BEFORE = "I never have enough time to plan my lessons properly."
-PARAPHRASE = "Lesson preparation keeps getting squeezed out of the week."
+PARAPHRASE = "Preparing for teaching keeps getting squeezed out."  # no content word of BEFORE
 UNRELATED = "The module is in the shared folder."
 
 

@@ -246,3 +246,12 @@ def test_unusable_data_folder(tmp_path):
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="damaged|cannot be opened"):
         Store(bad)
+
+
+def test_ended_sessions_leave_the_unfinished_list_until_continued(store, persona_id):
+    session = play(Session(persona_id, "id", recorder=store.recorder("Ani")), COACH[:1])
+    assert [i.id for i in store.list_sessions(viewer="Ani", unfinished=True)] == [session.id]
+    store.save_evaluation(session.id, {"rubric_id": "pamong-default", "scores": {"overall": 2}}, owner="Ani")
+    assert store.list_sessions(viewer="Ani", unfinished=True) == []
+    session.coach_says(COACH[1])
+    assert [i.id for i in store.list_sessions(viewer="Ani", unfinished=True)] == [session.id]

@@ -88,8 +88,34 @@ def test_two_trainees_and_a_facilitator_through_the_http_api(served):
     out = fasil.predict("", "", "", "", "", "", "", "id", api_name="/review_search")
     assert sid not in str(out[0])  # a draft is private even to facilitators
     ani.predict("id", api_name="/end")
+    assert "Saran berikutnya" in ani.predict("", "id", api_name="/progress")[2]
+    out = budi.predict("ani", "id", api_name="/progress")  # the typed name is ignored: budi sees his own
+    assert "Belum ada sesi" in out[2]
     ani.predict("id", api_name="/submit")
     out = fasil.predict("", "", "", "", "", "", "", "id", api_name="/review_search")
     assert sid in str(out[0])
     out = fasil.predict("", sid, "presence", 2, "Perlu lebih banyak refleksi", "id", api_name="/review_override")
     assert ctx.store.overrides(sid, "fasil", "facilitator")[0]["facilitator"] == "fasil"
+
+
+def test_two_tabs_of_one_trainee_on_one_session(served):
+    url, demo = served
+    ctx = demo.pamong_context
+    persona = sorted(ctx.personas)[1]
+    tab1 = client(url, "ani", "pw-ani")
+    tab1.predict("", persona, "id", "id", api_name="/start")
+    tab1.predict("Selamat siang. Apa yang ingin dibicarakan hari ini?", False, False, False, "id", api_name="/send")
+    sid = ctx.store.list_sessions(viewer="ani", unfinished=True)[0].id
+    tab2 = client(url, "ani", "pw-ani")
+    out = tab2.predict(None, sid, "", "id", api_name="/resume")
+    assert "2 giliran" in out[1]
+    tab1.predict("Jadi itu yang membuat Anda lelah. Apa yang Anda harapkan?", False, False, False, "id",
+                 api_name="/send")
+    out = tab2.predict("Bagaimana rasanya bagi Anda?", False, False, False, "id", api_name="/send")
+    assert "tab lain" in out[4]  # status: reloaded and added on top
+    turns = ctx.store.session_dict(sid, "ani")["turns"]
+    assert [t["text"] for t in turns if t["speaker"] == "coach"] == [
+        "Selamat siang. Apa yang ingin dibicarakan hari ini?",
+        "Jadi itu yang membuat Anda lelah. Apa yang Anda harapkan?", "Bagaimana rasanya bagi Anda?"]
+    assert [t["speaker"] for t in turns] == ["coach", "coachee"] * 3
+    assert len(out[0]) == 6  # tab 2 now shows the whole conversation

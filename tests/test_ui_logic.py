@@ -218,3 +218,35 @@ def test_errors_become_one_clear_line(ctx):
     assert "Pesan kosong" in error  # the session speaks Indonesian
     _, error = logic.safe(logic.end_session, "en", ctx, st)
     assert error == logic.t("need_turns", "en")
+
+
+def test_a_streaming_voice_streams_and_the_store_keeps_the_whole_reply(ctx):
+    from simulator.voices import ScriptedVoice
+
+    class Streaming(ScriptedVoice):
+        name = "streaming"
+
+        def stream(self, **kwargs):
+            text = self.say(**kwargs).text
+            for i in range(0, len(text), 7):
+                yield text[i:i + 7]
+
+    ctx.voice_factory = Streaming
+    st = logic.start_session(ctx, Practice(), user="Ani", persona_id=persona_id(ctx), lang="id")
+    items = list(logic.take_turn(ctx, st, GOOD[0]))
+    partial = [i for i in items if isinstance(i, str)]
+    assert len(partial) > 2 and all(b.startswith(a) for a, b in zip(partial, partial[1:], strict=False))
+    stored = ctx.store.session_dict(st.session.id, "Ani")["turns"]
+    assert stored[1]["text"] == partial[-1] and stored[1]["voice"] == "streaming"
+
+
+def test_the_app_starts_when_retrieval_is_unavailable(data_dir, tmp_path):
+    knowledge = tmp_path / "k"
+    knowledge.mkdir()
+    (knowledge / "a.md").write_text("# Judul\n\nIsi singkat tentang pertanyaan terbuka.\n", encoding="utf-8")
+    data_dir.mkdir(parents=True)
+    (data_dir / "chroma").write_text("not a folder", encoding="utf-8")  # the index cannot be opened
+    ctx = build_context(load_settings(), knowledge=knowledge)
+    assert ctx.searcher is None and "laporan tidak mengutip sumber" in ctx.index_note["id"]
+    st = play(ctx, turns=GOOD[:2])
+    assert logic.end_session(ctx, st).improvements  # feedback still comes, without citations

@@ -45,13 +45,14 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
                                label=t("ui_lang", "id"), elem_id="pamong-ui-lang")
         voice_note = gr.Markdown(ctx.voice_note["id"], elem_id="pamong-voice-note")
         index_note = gr.Markdown(ctx.index_note["id"] if ctx.index_note else "", elem_id="pamong-index-note")
+        who = gr.Markdown("", elem_id="pamong-user") if ctx.auth else None
         relabel += [(title, lambda lg: f"## {t('app_title', lg)}", "value"), (ui_lang, "ui_lang", "label"),
                     (voice_note, lambda lg: ctx.voice_note[lg], "value"),
                     (index_note, lambda lg: ctx.index_note[lg] if ctx.index_note else "", "value")]
         with gr.Tab(t("tab_practice", "id"), id="practice") as tab_p:
             on_load = practice.build(ctx, ui_lang, relabel)
         with gr.Tab(t("tab_review", "id"), id="review") as tab_r:
-            review.build(ctx, ui_lang, relabel)
+            review_note, review_body = review.build(ctx, ui_lang, relabel)
         with gr.Tab(t("tab_progress", "id"), id="progress") as tab_g:
             progress.build(ctx, ui_lang, relabel)
         relabel += [(tab_p, "tab_practice", "label"), (tab_r, "tab_review", "label"),
@@ -59,10 +60,19 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
 
         components = [c for c, _, _ in relabel]
 
-        def switch(lang):
+        def review_note_text(lang, request):
+            if not ctx.auth:
+                return t("review_local_note", lang)
+            role = (ctx.users or {}).get(getattr(request, "username", None), "trainee")
+            return t("review_login_note" if role == "facilitator" else "review_denied", lang)
+
+        def switch(lang, request: gr.Request):
             out = []
             for _component, key, attr in relabel:
-                text = key(lang) if callable(key) else t(key, lang)
+                if key == "review_note":
+                    text = review_note_text(lang, request)
+                else:
+                    text = key(lang) if callable(key) else t(key, lang)
                 out.append(gr.update(**{attr: text}))
             return out
 
@@ -71,12 +81,12 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
             def signed_in(request: gr.Request):
                 user = getattr(request, "username", None)
                 role = (ctx.users or {}).get(user, "trainee")
+                allowed = role == "facilitator"
                 return (t("signed_in_as", "id", user=user or "?", role=t(f"role_{role}", "id")),
-                        gr.update(visible=role == "facilitator"))  # the API still refuses trainees
+                        review_note_text("id", request),
+                        gr.update(visible=allowed))  # the API refuses trainees too
 
-            with tab_p:
-                who = gr.Markdown("", elem_id="pamong-user")
-            demo.load(signed_in, None, [who, tab_r], api_visibility="private")
+            demo.load(signed_in, None, [who, review_note, review_body], api_visibility="private")
             for fn, inputs, outputs in on_load:  # offer the signed-in trainee's unfinished sessions
                 demo.load(fn, inputs, outputs, api_visibility="private")
     demo.pamong_context = ctx  # for tests and the launcher

@@ -36,7 +36,7 @@ def _voice(settings) -> tuple[Any, dict[str, str]]:
 def _searcher(settings, knowledge: str | Path | bool | None) -> tuple[Any, dict[str, str] | None]:
     """Bring the index up to date (cheap when current) and open it; None + a note when unavailable."""
     if knowledge is False:
-        return None, {lg: t("index_note_off", lg, error="disabled") for lg in ("id", "en")}
+        return None, {lg: t("index_note_disabled", lg) for lg in ("id", "en")}
     try:
         from ..retrieval import KnowledgeStore, ensure_index
 

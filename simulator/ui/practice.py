@@ -7,6 +7,7 @@ import gradio as gr
 import pandas as pd
 
 from ..errors import SimulatorError
+from ..store import SessionNotFound
 from . import logic
 from .logic import AppContext, Practice, t
 
@@ -106,7 +107,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
     def on_send(text, st: Practice, want_hint, want_thermo, is_exam, ui, request: gr.Request):
         if st.session is not None:
             try:
-                _user(ctx, request, st.owner)  # with login, only the signed-in owner's tab holds this state
+                if _user(ctx, request, st.owner) != st.owner:  # defence in depth: gr.State is per tab anyway
+                    raise SessionNotFound("This session belongs to someone else.")
             except SimulatorError as exc:
                 yield st, gr.skip(), gr.skip(), gr.skip(), gr.skip(), logic.message(exc, ui), gr.skip()
                 return
@@ -114,8 +116,11 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
         base = logic.chat_messages(st.session)
         try:
             result = None
+            streams = getattr(st.session.voice, "name", "scripted") != "scripted" if st.session else False
             for item in logic.take_turn(ctx, st, text):
                 if isinstance(item, str):
+                    if not streams:  # the scripted voice answers at once: one update, not two
+                        continue
                     shown = logic.chat_messages(st.session)
                     if shown and shown[-1]["role"] == "user":
                         shown.append({"role": "assistant", "content": logic.md_escape(item)})
@@ -188,7 +193,10 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
         except SimulatorError as exc:
             return gr.update(choices=[]), logic.message(exc, ui)
         infos = ctx.store.list_sessions(viewer=user, unfinished=True)
-        choices = [(f"{i.updated[:16].replace('T', ' ')} · {i.persona_id} · {i.turns} · {i.id[:8]}", i.id)
+        def title(pid):
+            return ctx.personas[pid].title(ui) if pid in ctx.personas else pid
+
+        choices = [(f"{i.updated[:16].replace('T', ' ')} · {title(i.persona_id)} · {i.turns} · {i.id[:8]}", i.id)
                    for i in infos]
         return gr.update(choices=choices, value=choices[0][1] if choices else None), ""
 

@@ -16,9 +16,12 @@ COLUMNS = ["id", "trainee", "persona", "created", "overall", "turns"]
 SCORE_COLUMNS = ["criterion", "auto", "override", "comment", "by"]
 
 
-def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> None:
+def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> tuple:
+    """Lay out the tab; returns (note, body) so the app can close the tab to a signed-in trainee."""
     lang0 = "id"
-    note = gr.Markdown(t("review_local_note", lang0), elem_id="review-note")
+    note = gr.Markdown(t("review_login_note" if ctx.auth else "review_local_note", lang0), elem_id="review-note")
+    body = gr.Column(elem_id="review-body")
+    body.__enter__()
     facilitator = gr.Textbox(label=t("facilitator_name", lang0), max_lines=1, elem_id="review-name",
                              visible=not ctx.auth)
     with gr.Row():
@@ -56,7 +59,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> None:
         upload_files = gr.File(label=t("downloads", lang0), file_count="multiple", interactive=False,
                                elem_id="review-upload-files")
 
-    relabel += [(note, "review_local_note", "value"), (facilitator, "facilitator_name", "label"),
+    body.__exit__()
+    relabel += [(note, "review_note", "value"), (facilitator, "facilitator_name", "label"),
                 (trainee, "filter_trainee", "label"), (persona, "filter_persona", "label"),
                 (since, "filter_since", "label"), (until, "filter_until", "label"), (min_score, "filter_min", "label"),
                 (max_score, "filter_max", "label"), (search, "search", "value"), (table, "sessions", "label"),
@@ -130,3 +134,4 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> None:
 
     score_btn.click(on_upload, [facilitator, upload, ui_lang], [upload_report, upload_files, status],
                     api_name="review_upload")
+    return note, body

@@ -39,8 +39,8 @@ def free_port() -> int:
 class Server:
     """`python app.py` on a free loopback port with its own data folder; restartable on the same folder."""
 
-    def __init__(self, data_dir: Path, knowledge: str, log: Path):
-        self.data_dir, self.knowledge, self.log = data_dir, knowledge, log
+    def __init__(self, data_dir: Path, knowledge: str, log: Path, env: dict[str, str] | None = None):
+        self.data_dir, self.knowledge, self.log, self.extra = data_dir, knowledge, log, env or {}
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -54,6 +54,7 @@ class Server:
                "PAMONG_VOICE": "scripted", "GRADIO_ANALYTICS_ENABLED": "False", "PAMONG_EMBED_THREADS": "1"}
         for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "PAMONG_USERS", "PAMONG_AUTH_FILE", "DATABASE_URL"):
             env.pop(var, None)
+        env.update(self.extra)
         self.proc = subprocess.Popen([sys.executable, str(REPO_ROOT / "app.py")], cwd=REPO_ROOT, env=env,
                                      stdout=self.log.open("a"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
@@ -107,3 +108,12 @@ def browser(chromium_path):
         b = p.chromium.launch(executable_path=chromium_path, args=ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def login_server(tmp_path):
+    srv = Server(tmp_path / "data", "off", tmp_path / "app.log",
+                 env={"PAMONG_USERS": "ani:pw-ani:trainee,fasil:pw-fasil:facilitator"})
+    srv.start()
+    yield srv
+    srv.stop()

@@ -186,3 +186,23 @@ def test_restarting_the_server_mid_session_loses_nothing(server, browser):
     app.send(TURNS[3])  # the conversation goes on where it was
     assert app.coachee_count() == 3
     app.shot("06-resumed-after-restart")
+
+
+def test_with_login_a_trainee_sees_no_review_tab_and_a_facilitator_does(login_server, browser):
+    for user, password, review_visible in (("ani", "pw-ani", False), ("fasil", "pw-fasil", True)):
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.set_default_timeout(60_000)
+        page.goto(login_server.url)
+        page.locator("input[type='password']").wait_for()
+        page.locator("input").first.fill(user)
+        page.locator("input[type='password']").fill(password)
+        page.locator("button").filter(has_text="Login").click()
+        page.locator("#pamong-user").get_by_text(user).wait_for()
+        assert page.locator("#pamong-name").count() == 0 or not page.locator("#pamong-name").is_visible()
+        page.get_by_role("tab", name="Latihan").wait_for()
+        page.wait_for_timeout(500)
+        page.get_by_role("tab", name="Tinjauan fasilitator").click()
+        note = "Tab ini untuk fasilitator" if not review_visible else "Sesi yang sudah dikirim"
+        page.locator("#review-note").get_by_text(note).wait_for()
+        assert page.locator("#review-search").is_visible() == review_visible
+        page.screenshot(path=str(SHOTS / f"07-login-{user}.png"), full_page=True)
