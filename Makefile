@@ -20,7 +20,8 @@ install: $(STAMP)
 index: install            ## build or refresh the knowledge index (only changed files are embedded)
 	$(BIN)/pamong ingest
 
-run: install              ## start the app on http://127.0.0.1:7860 (no API key needed)
+run: install              ## build/refresh the knowledge index (with progress), then serve http://127.0.0.1:7860
+	$(BIN)/pamong ingest
 	$(BIN)/python app.py
 
 test: install             ## the whole test suite, browser tests included

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_reading.py            # report: AnnoMI odd (held-out) half, ESConv, Welivita MI
     .venv/bin/python bench/bench_reading.py --split even --show 30   # development half, with mistakes shown
+    .venv/bin/python bench/bench_reading.py --fit      # refit the English reader model on the EVEN half only
 
 Data: /work/shared/data (or PAMONG_BENCH_DATA). Split rule from its README: rules are tuned ONLY on AnnoMI
 transcripts with an EVEN transcript_id; the ODD half, ESConv and the Welivita MI gold set are report-only.
@@ -15,6 +16,9 @@ Mapping our acts onto AnnoMI's main therapist behaviour (decided on the even hal
   - affirmation, greetings, short acknowledgements ("Okay.", "Mm-hmm.")     -> other
 Open vs closed on AnnoMI question utterances: the last question act of the turn; why -> open (MITI counts
 "why" questions as open); advice dressed as a question ("Have you tried ...?") -> closed.
+The English reader's linear model (simulator/lexicons/en.yaml, `model:`) is fitted by `--fit` on the EVEN half only
+(logistic regression with L2, numpy; a transcript-grouped 2-fold cross-validation inside the even half is printed);
+the gold classes are AnnoMI's main behaviours (therapist_input -> "input") and, for questions, open/closed.
 Writes bench/results/reading.json and prints a Markdown table.
 """
 

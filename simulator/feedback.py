@@ -126,6 +126,12 @@ def went_well(transcript: Transcript, readings: Mapping[int, Reading], values: d
             note = _t(ww["space"])
             out.append(WentWell(note, [Evidence(best, quote_for(turns[best].text, "open_share", readings[best]),
                                                 note)]))
+        else:  # every turn has a concern: credit a summary the coach did make ("So you'll phone ... Is that clear?")
+            summaries = [i for i, r in readings.items() if r.has("reflection") and not (r.has("advice") or r.judgement)]
+            if summaries:
+                note = _t(ww["reflections"])
+                out.append(WentWell(note, [Evidence(summaries[0], quote_for(
+                    turns[summaries[0]].text, "reflections_per_question", readings[summaries[0]]), note)]))
     return out[:4]
 
 

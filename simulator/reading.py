@@ -645,6 +645,8 @@ def model_features(text: str, low: str, pieces: list, lex: Lexicon, acts: list[s
     f["short_check"] = float(n <= 8 and len(pieces) == 1)
     f["before_question"] = float("?" in before)       # the coachee asked something: an answer is input
     f["before_short"] = float(0 < len(before.split()) <= 3)
+    f["before_long"] = float(len(before.split()) >= 25)    # the coachee talked at length: room for a reflection
+    f["short_echo"] = float(n <= 6 and overlap > 0)        # a few words that echo the coachee
     first = _strip_fillers(pieces[0].low, lex)[0] if pieces else ""
     qs = [p for p in pieces if p.question]
     lastq = _strip_fillers(qs[-1].low, lex)[0] if qs else ""

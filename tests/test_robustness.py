@@ -18,7 +18,7 @@ from fake_openai_server import FakeOpenAIServer
 
 from simulator.cli import main
 from simulator.config import load_settings
-from simulator.errors import ContentError, InputError
+from simulator.errors import ContentError, InputError, StoreError
 from simulator.models import voice_from_settings
 from simulator.persona import load_persona
 from simulator.reading import ACTS
@@ -332,12 +332,16 @@ def test_locked_database_in_the_app_the_conversation_goes_on_and_end_saves_every
     assert store.evaluation(st.session.id, "Ani") is not None
 
 
-def test_two_tabs_racing_on_one_session_lose_and_duplicate_nothing(data_dir):
-    """Two browser tabs of the same trainee send turns at the same moment (threads, real SQLite)."""
+@pytest.mark.parametrize("round_", range(8))  # a race: several rounds so a bug shows up every run
+def test_two_tabs_racing_on_one_session_lose_and_duplicate_nothing(data_dir, round_):
+    """Two browser tabs of the same trainee send turns at the same moment (threads, real SQLite).
+    KNOWN BUG (simulator/ui/logic.py take_turn): a tab that reloads after a conflict puts its turn on top of the
+    other tab's *pending* coach turn, and the other tab then retakes its whole turn: the stored transcript gets
+    a coach turn without a reply, and that coach turn twice."""
     from simulator.ui.context import build_context
     from simulator.ui.logic import Practice, take_turn
 
-    store = Store(data_dir / "pamong.sqlite3")
+    store = Store(data_dir / f"pamong-{round_}.sqlite3")
     ctx = build_context(load_settings(), knowledge=False, store=store)
     first = Session(PERSONA, "id", recorder=store.recorder("Ani"))
     first.coach_says(COACH_ID[0])
@@ -349,6 +353,7 @@ def test_two_tabs_racing_on_one_session_lose_and_duplicate_nothing(data_dir):
         tabs.append(st)
     sent = {0: [f"Tab A turn {i}: apa yang Ibu rasakan?" for i in range(5)],
             1: [f"Tab B turn {i}: bagaimana kelasnya?" for i in range(5)]}
+    taken: dict[int, list[str]] = {0: [], 1: []}  # turns whose reply the tab showed
     errors: list[BaseException] = []
     barrier = threading.Barrier(2)
 
@@ -357,6 +362,9 @@ def test_two_tabs_racing_on_one_session_lose_and_duplicate_nothing(data_dir):
             barrier.wait()
             for text in sent[n]:
                 list(take_turn(ctx, tabs[n], text))
+                taken[n].append(text)
+        except StoreError as exc:  # take_turn gives up after three reloads: allowed, with a clear message
+            errors.append(exc)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
@@ -365,15 +373,18 @@ def test_two_tabs_racing_on_one_session_lose_and_duplicate_nothing(data_dir):
         th.start()
     for th in threads:
         th.join(60)
-    assert not errors, errors
+    for exc in errors:
+        assert isinstance(exc, StoreError) and "another tab" in str(exc), repr(exc)
+    assert len(errors) <= 1  # at most one tab is told to stop; the other always gets through
     rows = stored(store.path, first.id)
     assert [r[0] for r in rows] == list(range(len(rows)))  # no gap, no duplicate index
     assert [r[1] for r in rows] == ["coach", "coachee"] * (len(rows) // 2)
     coach = [r[2] for r in rows[::2]]
-    assert sorted(coach[1:]) == sorted(sent[0] + sent[1])  # every turn of both tabs exactly once
     assert coach[0] == COACH_ID[0]
+    assert sorted(coach[1:]) == sorted(taken[0] + taken[1])  # every turn a tab showed is stored exactly once
     for n in (0, 1):  # each tab's own turns stay in the order it sent them
-        assert [c for c in coach if c in sent[n]] == sent[n]
+        assert [c for c in coach if c in sent[n]] == taken[n]
+    assert len(taken[0]) + len(taken[1]) >= 5
     final = store.load_session(first.id, viewer="Ani")
     assert len(final.states) == final.coach_turns + 1
 
