@@ -17,10 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
+from pydantic import PrivateAttr, model_validator
 
-from .errors import ContentError
+from .content import Strict, load_yaml
 from .persona import Persona
 from .reading import TIRTA_STAGES, Reading
 
@@ -32,36 +31,33 @@ FORWARD_STAGES = ("rencana", "tanggung_jawab")
 
 
 # ---------------------------------------------------------------------------------------------- rules
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Values(Strict):
+    """One number per value of the hidden state (VALUES)."""
 
-
-class Deltas(_Strict):
     trust: float = 0.0
     openness: float = 0.0
     insight: float = 0.0
     ownership: float = 0.0
+
+
+class Deltas(_Values):
+    """How much a coach act moves each value."""
 
 
 class Initial(Deltas):
     mood: str
 
 
-class Difficulty(_Strict):
+class Difficulty(Strict):
     thresholds: float
     penalties: float
 
 
-class Gate(_Strict):
+class Gate(_Values):
     """Minimum values (before difficulty scaling) for something to open."""
 
-    trust: float = 0.0
-    openness: float = 0.0
-    insight: float = 0.0
-    ownership: float = 0.0
 
-
-class Thresholds(_Strict):
+class Thresholds(Strict):
     surface: Gate
     goal: Gate
     underneath: Gate
@@ -72,7 +68,7 @@ class Thresholds(_Strict):
     own_words_min: int
 
 
-class Effects(_Strict):
+class Effects(Strict):
     greeting: Deltas
     reflection_own_words: Deltas
     reflection: Deltas
@@ -93,23 +89,23 @@ class Effects(_Strict):
     revealed_action_plan: Deltas
 
 
-class MoodRule(_Strict):
+class MoodRule(Strict):
     when: Gate
     mood: str
 
 
-class Moods(_Strict):
+class Moods(Strict):
     by_reaction: dict[str, str]
     by_state: list[MoodRule]
 
 
-class Patterns(_Strict):
+class Patterns(Strict):
     greeting: list[str]
     closing: list[str]
     role_break: list[str]
 
 
-class Rules(_Strict):
+class Rules(Strict):
     initial: Initial
     resistance: dict[Literal["defensive", "passive", "anxious", "talkative", "sceptical"], Deltas]
     difficulty: dict[Literal["easy", "medium", "hard"], Difficulty]
@@ -140,18 +136,7 @@ class Rules(_Strict):
 
 @cache
 def _load_rules(path: Path) -> Rules:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{path}: cannot read the coachee rules ({exc}).") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(f"{path.name}: not valid YAML ({exc}).") from exc
-    try:
-        return Rules.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ContentError(f"{path.name}: field '{where}': {first['msg']}") from exc
+    return load_yaml(path, Rules, "coachee rules")
 
 
 def load_rules(path: str | Path = RULES_PATH) -> Rules:

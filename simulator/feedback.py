@@ -12,8 +12,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-import yaml
-
+from .content import read_yaml
 from .reading import TIRTA_STAGES, Reading, read_turn
 from .rubric import Rubric
 from .scoring import TEMPLATES, Citation, Evidence, Improvement, Text, Trace, WentWell, has_marker
@@ -27,12 +26,12 @@ QUESTION_SIGNALS = {"open_share", "closed_share", "why_count", "leading_count", 
 
 @lru_cache(maxsize=1)
 def labels() -> dict:
-    return yaml.safe_load((TEMPLATES / "labels.yaml").read_text(encoding="utf-8"))
+    return read_yaml(TEMPLATES / "labels.yaml", "template")
 
 
 @lru_cache(maxsize=1)
 def kinds() -> dict:
-    return yaml.safe_load((TEMPLATES / "improvements.yaml").read_text(encoding="utf-8"))
+    return read_yaml(TEMPLATES / "improvements.yaml", "template")
 
 
 def _t(d: dict) -> Text:

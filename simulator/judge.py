@@ -27,7 +27,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -39,6 +38,7 @@ from pydantic import (
 )
 
 from . import tokens
+from .content import Strict, load_yaml
 from .errors import ContentError, ModelError
 from .llm_voice import render
 from .models import ChatModel, redact
@@ -61,11 +61,7 @@ assert set(Act.__args__) == set(ACTS), "judge.Act must list reading.ACTS"  # typ
 # -- the prompt file ------------------------------------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Local(_Strict):
+class _Local(Strict):
     id: str
     en: str
 
@@ -73,7 +69,7 @@ class _Local(_Strict):
         return self.en if lang == "en" else self.id
 
 
-class JudgePrompt(_Strict):
+class JudgePrompt(Strict):
     system: str
     user: str
     retry: str
@@ -89,17 +85,10 @@ _LABEL_KEYS = {"title", "intro", "dimension", "automatic", "judge", "reason", "e
 
 @cache
 def judge_prompt() -> JudgePrompt:
-    try:
-        prompt = JudgePrompt.model_validate(yaml.safe_load(PROMPT_FILE.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(f"{PROMPT_FILE.name}: cannot read prompt file ({exc}).") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ContentError(f"{PROMPT_FILE.name}: field '{where}': {first['msg']}") from None
+    prompt = load_yaml(PROMPT_FILE, JudgePrompt, "prompt")
     missing = _LABEL_KEYS - set(prompt.labels)
     if missing:
-        raise ContentError(f"{PROMPT_FILE.name}: field 'labels': missing {', '.join(sorted(missing))}")
+        raise ContentError(f"{PROMPT_FILE}: field 'labels': missing {', '.join(sorted(missing))}")
     return prompt
 
 

@@ -19,10 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
-
 from . import tokens
+from .content import Strict, load_yaml
 from .errors import ContentError, ModelError
 from .models import ChatModel, redact
 from .voices import Reply, ScriptedVoice, candidate_lines
@@ -38,16 +36,12 @@ QUOTE_WORDS = 8
 # -- prompt files ---------------------------------------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Level(_Strict):
+class Level(Strict):
     below: float
     word: str
 
 
-class CoacheePrompt(_Strict):
+class CoacheePrompt(Strict):
     system: str
     turn: str
     reactions: dict[str, str]
@@ -58,12 +52,12 @@ class CoacheePrompt(_Strict):
     languages: dict[str, str]
 
 
-class Notice(_Strict):
+class Notice(Strict):
     id: str
     en: str
 
 
-class GuardSpec(_Strict):
+class GuardSpec(Strict):
     out_of_character: list[str]
     case_sensitive: list[str]
     coach_speak: list[str]
@@ -76,27 +70,14 @@ class GuardSpec(_Strict):
         return getattr(self.reasons[key], lang if lang in ("id", "en") else "en") if key in self.reasons else key
 
 
-def _load_yaml(name: str, model: type[BaseModel]) -> Any:
-    path = PROMPTS_DIR / name
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return model.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(f"{path.name}: cannot read prompt file ({exc}).") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ContentError(f"{path.name}: field '{where}': {first['msg']}") from exc
-
-
 @cache
 def coachee_prompt() -> CoacheePrompt:
-    return _load_yaml("coachee.yaml", CoacheePrompt)
+    return load_yaml(PROMPTS_DIR / "coachee.yaml", CoacheePrompt, "prompt")
 
 
 @cache
 def guard_spec() -> GuardSpec:
-    return _load_yaml("guard.yaml", GuardSpec)
+    return load_yaml(PROMPTS_DIR / "guard.yaml", GuardSpec, "prompt")
 
 
 @cache

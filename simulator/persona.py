@@ -11,10 +11,10 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from .config import PERSONAS_DIR
+from .content import Strict, load_yaml
 from .errors import ContentError
 
 Lang = Literal["id", "en"]
@@ -37,10 +37,9 @@ REACTIONS = (
 )
 
 
-class Text(BaseModel):
+class Text(Strict):
     """One string per language."""
 
-    model_config = ConfigDict(extra="forbid")
     id: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
@@ -48,10 +47,9 @@ class Text(BaseModel):
         return getattr(self, lang)
 
 
-class Lines(BaseModel):
+class Lines(Strict):
     """Alternative authored lines per language (the voice picks one it has not used yet)."""
 
-    model_config = ConfigDict(extra="forbid")
     id: list[str] = Field(min_length=1)
     en: list[str] = Field(min_length=1)
 
@@ -59,25 +57,22 @@ class Lines(BaseModel):
         return getattr(self, lang)
 
 
-class Layer(BaseModel):
+class Layer(Strict):
     """One layer of disclosure. `summary` is a hidden note (facilitator/LLM only); `lines` are what the
     coachee says when the layer opens; `keywords` are the coachee's own words a good coach reflects back."""
 
-    model_config = ConfigDict(extra="forbid")
     summary: Text
     lines: Lines
     keywords: Lines
 
 
-class Layers(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Layers(Strict):
     surface: Layer
     underneath: Layer
     core: Layer
 
 
-class Reactions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Reactions(Strict):
     greeting: Lines
     guarded: Lines
     why: Lines
@@ -92,9 +87,7 @@ class Reactions(BaseModel):
     closing: Lines
 
 
-class Persona(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Persona(Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: Text                              # how the coachee is addressed, e.g. "Bu Sari" / "Mrs Sari"
     role: Literal["colleague_teacher", "new_teacher", "senior_teacher", "principal", "student"]
@@ -120,28 +113,11 @@ class Persona(BaseModel):
         return self.name(lang)
 
 
-def _format_error(path: Path, exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{path.name}: field '{where}': {first['msg']}{more}"
-
-
 def load_persona(path: Path) -> Persona:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{path}: cannot read persona file ({exc}).") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(f"{path.name}: not valid YAML ({exc}).") from exc
-    if not isinstance(raw, dict):
-        raise ContentError(f"{path.name}: a persona file must be a YAML mapping.")
-    try:
-        persona = Persona.model_validate(raw)
-    except ValidationError as exc:
-        raise ContentError(_format_error(path, exc)) from exc
+    path = Path(path)
+    persona = load_yaml(path, Persona, "persona")
     if persona.id != path.stem:
-        raise ContentError(f"{path.name}: field 'id' is '{persona.id}' but must match the file name '{path.stem}'.")
+        raise ContentError(f"{path}: field 'id' is '{persona.id}' but must match the file name '{path.stem}'.")
     return persona
 
 

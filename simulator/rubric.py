@@ -17,12 +17,12 @@ their vocabulary, so a rubric that names an unknown signal fails at load with th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from .config import RUBRICS_DIR
+from .content import Strict, load_yaml
 from .errors import ContentError
 
 DIMENSIONS = ("presence", "active_listening", "powerful_questions")
@@ -66,8 +66,10 @@ def _check_signal(v: str) -> str:
     return v
 
 
-class LocalText(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Signal = Annotated[str, AfterValidator(_check_signal)]  # a name from SIGNALS
+
+
+class LocalText(Strict):
     id: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
@@ -75,26 +77,19 @@ class LocalText(BaseModel):
         return self.en if lang == "en" else self.id
 
 
-class Level(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Level(Strict):
     level: int = Field(ge=1)
     name: LocalText
 
 
-class SignalRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    signal: str
+class SignalRule(Strict):
+    signal: Signal
     weight: float = Field(gt=0)
     better: Literal["higher", "lower"] = "higher"
     # One threshold per step up the scale (len(scale) - 1): for "higher" the minimum value for levels
     # 2..N (non-decreasing); for "lower" the maximum value for levels 2..N (non-increasing).
     thresholds: list[float]
     note: LocalText | None = None
-
-    @field_validator("signal")
-    @classmethod
-    def _known_signal(cls, v: str) -> str:
-        return _check_signal(v)
 
     @model_validator(mode="after")
     def _ordered(self) -> SignalRule:
@@ -112,23 +107,16 @@ class SignalRule(BaseModel):
         return 1 + sum(value <= t for t in self.thresholds)
 
 
-class Cap(BaseModel):
+class Cap(Strict):
     """A ceiling: when the signal crosses the value, the dimension cannot score above max_level."""
-    model_config = ConfigDict(extra="forbid")
-    signal: str
+    signal: Signal
     op: Literal[">=", ">", "<=", "<", "=="]
     value: float
     max_level: int = Field(ge=1)
     note: LocalText
 
-    @field_validator("signal")
-    @classmethod
-    def _known_signal(cls, v: str) -> str:
-        return _check_signal(v)
 
-
-class Dimension(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Dimension(Strict):
     name: LocalText
     description: LocalText
     criteria: list[LocalText] = Field(min_length=1)
@@ -137,26 +125,19 @@ class Dimension(BaseModel):
     caps: list[Cap] = Field(default_factory=list)
 
 
-class Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Criterion(Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: LocalText
     dimension: Literal["presence", "active_listening", "powerful_questions"]
-    signal: str
+    signal: Signal
     op: Literal[">=", ">", "<=", "<", "=="]
     value: float
-
-    @field_validator("signal")
-    @classmethod
-    def _known_signal(cls, v: str) -> str:
-        return _check_signal(v)
 
     def met(self, value: float) -> bool:
         return compare(value, self.op, self.value)
 
 
-class Overall(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Overall(Strict):
     # signals scoring: overall = weighted mean of the dimension scores, rounded half up
     weights: dict[str, float] | None = None
     # criteria scoring: minimum number of criteria met for each level 1..N (first must be 0)
@@ -165,15 +146,13 @@ class Overall(BaseModel):
     dimension_share_bands: list[float] | None = None
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Settings(Strict):
     why_counts_against: bool = True       # does "why"/"mengapa" count against the coach?
     goal_answer_min_words: int = Field(default=4, ge=1)   # a coachee answer to the goal question
     conclusion_window: int = Field(default=4, ge=1)       # last N turns searched for the conclusion
 
 
-class Rubric(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Rubric(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: LocalText
     description: LocalText | None = None
@@ -270,25 +249,6 @@ def _load_file(path: Path) -> Rubric:
         raise ContentError(f"{path}: rubric file not found") from None
     if key in _CACHE:
         return _CACHE[key]
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ContentError(f"{path}: not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ContentError(f"{path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    except OSError as exc:
-        raise ContentError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if not isinstance(data, dict):
-        raise ContentError(f"{path}: a rubric must be a YAML mapping with id, name, scale, dimensions, overall")
-    try:
-        rubric = Rubric.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ContentError(f"{path}: field {loc}: {msg}{more}") from None
+    rubric = load_yaml(path, Rubric, "rubric")
     _CACHE[key] = rubric
     return rubric

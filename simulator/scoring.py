@@ -17,8 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
+from .content import read_yaml
 from .errors import InputError
 from .reading import TIRTA_STAGES, Reading, read_turn
 from .rubric import DIMENSIONS, Rubric, SignalRule, compare, load_rubric
@@ -170,7 +169,7 @@ class Judge(Protocol):
 
 @lru_cache(maxsize=1)
 def _markers() -> dict[str, dict[str, re.Pattern]]:
-    data = yaml.safe_load((TEMPLATES / "markers.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(TEMPLATES / "markers.yaml", "template")
     out: dict[str, dict[str, re.Pattern]] = {}
     for kind, per_lang in data.items():
         out[kind] = {}

@@ -1,6 +1,6 @@
-"""Sessions, turns, states, evaluations and overrides in SQLite — written turn by turn.
+"""Sessions, turns, states, evaluations and overrides in SQLite or PostgreSQL — written turn by turn.
 
-    store = Store.from_settings(settings)           # settings.db_path; DATABASE_URL: see open_store()
+    store = Store.from_settings(settings)           # settings.db_path, or DATABASE_URL: see open_store()
     session = Session(persona, lang, voice, recorder=store.recorder("Ani"))
     session.coach_says("...")                       # the store records the coach turn, then the reply
     store.load_session(session.id, viewer="Ani")    # a new Store on the same file resumes it
@@ -16,12 +16,13 @@ Why it is shaped this way:
   facilitator reads submitted ones. "Not yours" and "does not exist" give the same answer.
 - A locked or read-only database raises StoreError with the path and what to do; the turn stays in memory
   and is written by the next successful `record`.
+- The SQL below is shared by both databases; what differs (placeholders, generated ids, how a write
+  transaction locks, pragmas, error translation) is in `db.py`.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .db import backend_for
 from .errors import StoreError
 
 SCHEMA_VERSION = 1
@@ -39,28 +41,29 @@ STATUSES = ("draft", "submitted")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
-    name TEXT PRIMARY KEY, role TEXT NOT NULL DEFAULT 'trainee', created TEXT NOT NULL);
+    name TEXT PRIMARY KEY, role TEXT NOT NULL DEFAULT 'trainee', created {ts} NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY, owner TEXT NOT NULL, persona_id TEXT NOT NULL, lang TEXT NOT NULL,
-    voice TEXT, created TEXT NOT NULL, updated TEXT NOT NULL,
+    voice TEXT, created {ts} NOT NULL, updated {ts} NOT NULL,
     status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'submitted')),
-    rubric TEXT, ended TEXT, submitted TEXT, overall REAL, scores_json TEXT, forked_from_json TEXT);
+    rubric TEXT, ended {ts}, submitted {ts}, overall DOUBLE PRECISION, scores_json TEXT,
+    forked_from_json TEXT);
 CREATE INDEX IF NOT EXISTS sessions_owner ON sessions (owner, updated);
 CREATE INDEX IF NOT EXISTS sessions_status ON sessions (status, updated);
 CREATE TABLE IF NOT EXISTS turns (
     session_id TEXT NOT NULL REFERENCES sessions (id), idx INTEGER NOT NULL, speaker TEXT NOT NULL,
-    text TEXT NOT NULL, reading_json TEXT, notice TEXT, voice TEXT, created TEXT NOT NULL,
+    text TEXT NOT NULL, reading_json TEXT, notice TEXT, voice TEXT, created {ts} NOT NULL,
     PRIMARY KEY (session_id, idx));
 CREATE TABLE IF NOT EXISTS states (
     session_id TEXT NOT NULL REFERENCES sessions (id), coach_turn_idx INTEGER NOT NULL,
     state_json TEXT NOT NULL, PRIMARY KEY (session_id, coach_turn_idx));
 CREATE TABLE IF NOT EXISTS evaluations (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES sessions (id),
-    rubric TEXT NOT NULL, json TEXT NOT NULL, created TEXT NOT NULL);
+    id {id_pk}, session_id TEXT NOT NULL REFERENCES sessions (id),
+    rubric TEXT NOT NULL, json TEXT NOT NULL, created {ts} NOT NULL);
 CREATE TABLE IF NOT EXISTS overrides (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES sessions (id),
-    criterion TEXT NOT NULL, score REAL NOT NULL, comment TEXT NOT NULL, facilitator TEXT NOT NULL,
-    created TEXT NOT NULL);
+    id {id_pk}, session_id TEXT NOT NULL REFERENCES sessions (id),
+    criterion TEXT NOT NULL, score DOUBLE PRECISION NOT NULL, comment TEXT NOT NULL, facilitator TEXT NOT NULL,
+    created {ts} NOT NULL);
 """
 
 
@@ -130,8 +133,12 @@ class SessionRecorder:
 
 
 class Store:
-    def __init__(self, path: str | Path, *, busy_timeout: float = 5.0):
-        self.path = Path(path)
+    """`Store(path)` for SQLite, `Store("postgresql://…")` for PostgreSQL (see db.backend_for)."""
+
+    def __init__(self, where: str | Path, *, busy_timeout: float = 5.0):
+        self.db = backend_for(where, busy_timeout=busy_timeout)
+        self.path: Path | None = self.db.path  # the SQLite file; None on PostgreSQL
+        self.where = self.db.where  # what messages name: the file, or the URL without its password
         self.busy_timeout = busy_timeout
         self._init_lock = threading.Lock()
         self._ready = False
@@ -141,111 +148,65 @@ class Store:
     def from_settings(cls, settings, **kwargs) -> Store:
         return open_store(settings, **kwargs)
 
+    @property
+    def backend(self) -> str:
+        return self.db.name  # "sqlite" | "postgresql"
+
     # ---------------------------------------------------------------------------------------- plumbing
-    def _explain(self, exc: Exception) -> StoreError:
-        msg = str(exc)
-        low = msg.lower()
-        if "readonly" in low or "read-only" in low:
-            return StoreError(f"The session database at {self.path} is read-only: {msg}. Make the file and its "
-                              "folder writable (or set PAMONG_DATA_DIR to a writable folder); the turns "
-                              "already taken are kept and will be saved when it is writable.")
-        if "locked" in low or "busy" in low:
-            return StoreError(f"The session database at {self.path} is locked by another program: {msg}. "
-                              "Close the other program or try again in a moment; nothing already saved is lost.")
-        if "unable to open" in low or "disk i/o" in low or "permission" in low:
-            return StoreError(f"The session database at {self.path} cannot be opened: {msg}. Check that the "
-                              "folder exists and is writable (PAMONG_DATA_DIR).")
-        if "malformed" in low or "not a database" in low:
-            return StoreError(f"The session database at {self.path} is damaged: {msg}. Move it aside to start "
-                              "a new one.")
-        return StoreError(f"The session database at {self.path} failed: {msg}.")
-
-    def _open(self) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
-                                   check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise self._explain(exc) from exc
-        conn.row_factory = sqlite3.Row
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = NORMAL")  # with WAL: a crashed process loses no committed turn
-        except sqlite3.Error as exc:
-            conn.close()
-            raise self._explain(exc) from exc
-        return conn
+    def _explain(self, exc: BaseException) -> StoreError:
+        return self.db.explain(exc)
 
     @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        conn = self._open()
-        try:
-            yield conn
-        except sqlite3.Error as exc:
-            raise self._explain(exc) from exc
-        finally:
-            conn.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One IMMEDIATE transaction: the write lock is taken up front, so two writers queue, not deadlock."""
-        conn = self._open()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+    def _read(self) -> Iterator[Any]:
+        with self.db.connection() as conn:
             try:
                 yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise self._explain(exc) from exc
-        finally:
-            conn.close()
+            except self.db.errors as exc:
+                raise self._explain(exc) from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[Any]:
+        """One transaction that takes its write lock up front (SQLite: BEGIN IMMEDIATE; PostgreSQL: the
+        session row FOR UPDATE in `record`), so two writers queue, not deadlock or interleave."""
+        with self.db.connection() as conn:
+            try:
+                conn.execute(self.db.begin_write)
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except self.db.errors as exc:
+                if self.db.is_duplicate(exc):  # a turn index another writer took first
+                    raise SessionConflict("This session was continued in another tab or window at the same "
+                                          "moment. It has been reloaded; your turn is taken again on top "
+                                          "of it.") from exc
+                raise self._explain(exc) from exc
 
     def _init(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"Cannot create the data folder {self.path.parent}: {exc.strerror}. Set "
-                             "PAMONG_DATA_DIR to a writable folder.") from exc
-        self._keeper = None
+        self.db.prepare()
         with self._read() as conn:
-            has_schema = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
-            if has_schema:
+            if self.db.has_table(conn, "schema_version"):
                 row = conn.execute("SELECT MAX(version) AS v FROM schema_version").fetchone()
                 if row["v"] is not None and row["v"] > SCHEMA_VERSION:
-                    raise StoreError(f"The session database at {self.path} was written by a newer Pamong "
+                    raise StoreError(f"The session database at {self.where} was written by a newer Pamong "
                                      f"(schema {row['v']}; this one knows {SCHEMA_VERSION}). Upgrade Pamong.")
                 if row["v"] == SCHEMA_VERSION:
-                    self._keep()
-                    return  # ready; works on a read-only file too
+                    self.db.keep()
+                    return  # ready; works on a read-only database too
         with self._write() as conn:
-            for statement in _SCHEMA.split(";"):
+            self.db.lock_schema(conn)
+            for statement in _SCHEMA.format(id_pk=self.db.id_pk, ts=self.db.ts).split(";"):
                 if statement.strip():
                     conn.execute(statement)
-            if conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 0:
+            if conn.execute("SELECT COUNT(*) AS n FROM schema_version").fetchone()["n"] == 0:
                 conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-        try:  # WAL lets readers go on while a turn is written; not possible on a read-only file
-            with self._read() as conn:
-                conn.execute("PRAGMA journal_mode = WAL")
-        except StoreError:
-            pass
-        self._keep()
-
-    def _keep(self) -> None:
-        """Hold one idle connection for the Store's lifetime: closing the last connection to a WAL database
-        checkpoints it, which would otherwise happen after every turn."""
-        try:
-            self._keeper = sqlite3.connect(self.path, check_same_thread=False)
-        except sqlite3.Error:
-            self._keeper = None
+        self.db.after_schema()
+        self.db.keep()
 
     def close(self) -> None:
-        if self._keeper is not None:
-            self._keeper.close()
-            self._keeper = None
+        self.db.close()
 
     # ---------------------------------------------------------------------------------------- users
     def ensure_user(self, name: str, role: str = "trainee") -> None:
@@ -272,7 +233,9 @@ class Store:
         sid, stamp = session.id, now()
         voice = getattr(session.voice, "name", None)
         with self._write() as conn:
-            row = conn.execute("SELECT owner, status FROM sessions WHERE id = ?", (sid,)).fetchone()
+            # FOR UPDATE (PostgreSQL): a second writer on this session waits here, then sees our turns.
+            row = conn.execute(f"SELECT owner, status FROM sessions WHERE id = ?{self.db.for_update}",
+                               (sid,)).fetchone()
             if row is None:
                 forked = getattr(session, "forked_from", None)
                 conn.execute(
@@ -301,9 +264,11 @@ class Store:
                 [(sid, idx, turn.speaker, turn.text,
                   json.dumps(turn.reading.to_dict(), ensure_ascii=False) if turn.reading is not None else None,
                   turn.notice, turn.voice, stamp) for idx, turn in enumerate(new, start=len(stored))])
-            n_states = conn.execute("SELECT COUNT(*) FROM states WHERE session_id = ?", (sid,)).fetchone()[0]
+            n_states = conn.execute("SELECT COUNT(*) AS n FROM states WHERE session_id = ?",
+                                    (sid,)).fetchone()["n"]
             conn.executemany(
-                "INSERT OR IGNORE INTO states (session_id, coach_turn_idx, state_json) VALUES (?, ?, ?)",
+                "INSERT INTO states (session_id, coach_turn_idx, state_json) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 [(sid, idx, json.dumps(state.to_dict(), ensure_ascii=False))
                  for idx, state in enumerate(session.states[n_states:], start=n_states)])
             conn.execute("UPDATE sessions SET updated = ?, voice = COALESCE(?, voice), "
@@ -312,8 +277,8 @@ class Store:
         return len(new)
 
     # ---------------------------------------------------------------------------------------- reading
-    def _info(self, conn: sqlite3.Connection, row: sqlite3.Row) -> SessionInfo:
-        n = conn.execute("SELECT COUNT(*) FROM turns WHERE session_id = ?", (row["id"],)).fetchone()[0]
+    def _info(self, conn, row) -> SessionInfo:
+        n = conn.execute("SELECT COUNT(*) AS n FROM turns WHERE session_id = ?", (row["id"],)).fetchone()["n"]
         return SessionInfo(
             id=row["id"], owner=row["owner"], persona_id=row["persona_id"], lang=row["lang"], voice=row["voice"],
             created=row["created"], updated=row["updated"], status=row["status"], rubric=row["rubric"],
@@ -387,8 +352,8 @@ class Store:
             return [self._info(conn, r) for r in rows]
 
     # ---------------------------------------------------------------------------------------- lifecycle
-    def _own(self, conn: sqlite3.Connection, session_id: str, owner: str) -> sqlite3.Row:
-        row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    def _own(self, conn, session_id: str, owner: str):
+        row = conn.execute(f"SELECT * FROM sessions WHERE id = ?{self.db.for_update}", (session_id,)).fetchone()
         if row is None or row["owner"] != owner:
             raise SessionNotFound(f"No session '{session_id}' of yours.")
         return row
@@ -471,15 +436,8 @@ class Store:
 def open_store(settings, *, busy_timeout: float = 5.0) -> Store:
     """The store the settings point to: SQLite at settings.db_path, or DATABASE_URL.
 
-    DATABASE_URL: `sqlite:///relative/path` or `sqlite:////absolute/path` is accepted. PostgreSQL is not supported yet (raises a clear
-    StoreError) — the schema is plain SQL, so a port is a contained job, but it is untested here."""
+    DATABASE_URL: `sqlite:///relative/path` or `sqlite:////absolute/path`, or
+    `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` (also `postgres://`, and libpq query options such as
+    `?sslmode=require`) for a shared deployment. The tables are created on first use in either."""
     url = getattr(settings, "database_url", None)
-    if url:
-        scheme = url.split(":", 1)[0].lower()
-        if scheme == "sqlite" and url.startswith("sqlite:///"):
-            return Store(Path(url[len("sqlite:///"):]), busy_timeout=busy_timeout)
-        if scheme.startswith("postgres"):
-            raise StoreError("DATABASE_URL points to PostgreSQL, which Pamong does not support yet. Unset "
-                             f"DATABASE_URL to keep sessions in SQLite at {settings.db_path}.")
-        raise StoreError(f"DATABASE_URL with scheme '{scheme}:' is not supported: use sqlite:///PATH or unset it.")
-    return Store(settings.db_path, busy_timeout=busy_timeout)
+    return Store(url or settings.db_path, busy_timeout=busy_timeout)

@@ -124,6 +124,15 @@ def _decode(data: bytes, name: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    if len(data) >= 4:
+        # UTF-16 without a byte-order mark: every other byte of ASCII-range text is NUL.
+        for offset, codec in ((1, "utf-16-le"), (0, "utf-16-be")):
+            if data[offset::2].count(0) > 0.3 * (len(data) // 2):
+                try:
+                    return data.decode(codec)
+                except UnicodeDecodeError:
+                    raise InputError(f"{name}: UTF-16 text that cannot be decoded — save the transcript "
+                                     "as UTF-8") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

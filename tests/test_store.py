@@ -1,5 +1,9 @@
-"""The session store on a real SQLite file: turn-by-turn recording, resume after a restart, privacy,
-overrides, a read-only or locked database, and two tabs writing the same session."""
+# ruff: noqa: F811 - the PostgreSQL fixtures are imported from store_backends and named as test arguments
+"""The session store on a real SQLite file AND a real PostgreSQL server (the same assertions on both
+backends: every test taking `store` runs twice): turn-by-turn recording, resume after a restart, a crash
+during the model call, privacy, filters, overrides, progress, and two tabs writing the same session.
+SQLite's own failure modes (read-only file, held write lock, damaged file, WAL) are tested here too;
+PostgreSQL's are in test_store_postgres.py."""
 
 from __future__ import annotations
 
@@ -8,12 +12,15 @@ import sqlite3
 import threading
 
 import pytest
+from store_backends import postgres, postgres_url, rows  # noqa: F401 - fixtures
 
 from simulator.config import load_settings
 from simulator.errors import StoreError
 from simulator.persona import load_personas
 from simulator.session import Session
 from simulator.store import SCHEMA_VERSION, SessionConflict, SessionNotFound, Store, open_store
+
+BACKENDS = ["sqlite", "postgresql"]
 
 COACH = [
     "Selamat siang, Bu. Apa yang ingin Ibu bicarakan hari ini?",
@@ -28,9 +35,26 @@ def persona_id():
     return sorted(load_personas())[0]
 
 
+@pytest.fixture(params=BACKENDS)
+def where(request, data_dir):
+    """Where a database lives: a SQLite file, or a fresh database on the test PostgreSQL cluster."""
+    if request.param == "sqlite":
+        return data_dir / "pamong.sqlite3"
+    return request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture
-def store(data_dir):
-    return Store(data_dir / "pamong.sqlite3", busy_timeout=0.3)
+def store(where):
+    s = Store(where, busy_timeout=0.3)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sqlite_store(data_dir):
+    s = Store(data_dir / "pamong.sqlite3", busy_timeout=0.3)
+    yield s
+    s.close()
 
 
 def play(session, turns=COACH):
@@ -39,13 +63,12 @@ def play(session, turns=COACH):
     return session
 
 
-def stored_turns(path, sid):
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT idx, speaker, text FROM turns WHERE session_id = ? ORDER BY idx",
-                            (sid,)).fetchall()
+def stored_turns(store, sid):
+    return rows(store, "SELECT idx, speaker, text FROM turns WHERE session_id = ? ORDER BY idx", (sid,))
 
 
-def test_schema_is_created_with_a_version_and_wal(store):
+def test_schema_is_created_with_a_version_and_wal(sqlite_store):
+    store = sqlite_store
     with sqlite3.connect(store.path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {"schema_version", "users", "sessions", "turns", "states", "evaluations", "overrides"} <= tables
@@ -56,27 +79,28 @@ def test_schema_is_created_with_a_version_and_wal(store):
 def test_every_turn_is_written_as_it_happens(store, persona_id):
     session = Session(persona_id, "id", recorder=store.recorder("Ani"))
     session.coach_says(COACH[0])
-    rows = stored_turns(store.path, session.id)
-    assert [r[1] for r in rows] == ["coach", "coachee"]
-    assert rows[0][2] == COACH[0] and rows[1][2] == session.turns[1].text
-    with sqlite3.connect(store.path) as conn:
-        reading = json.loads(conn.execute("SELECT reading_json FROM turns WHERE idx = 0").fetchone()[0])
-        n_states = conn.execute("SELECT COUNT(*) FROM states WHERE session_id = ?", (session.id,)).fetchone()[0]
+    turns = stored_turns(store, session.id)
+    assert [r[1] for r in turns] == ["coach", "coachee"]
+    assert turns[0][2] == COACH[0] and turns[1][2] == session.turns[1].text
+    reading = json.loads(rows(store, "SELECT reading_json FROM turns WHERE idx = 0")[0][0])
+    n_states = rows(store, "SELECT COUNT(*) FROM states WHERE session_id = ?", (session.id,))[0][0]
     assert reading["acts"] == list(session.turns[0].reading.acts)
     assert n_states == 2  # the initial state and the one after the coach turn
 
 
-def test_a_restart_resumes_the_conversation_with_nothing_lost(store, persona_id):
+def test_a_restart_resumes_the_conversation_with_nothing_lost(store, where, persona_id):
     session = play(Session(persona_id, "id", recorder=store.recorder("Ani")))
-    again = Store(store.path)  # a new process would build a new Store on the same file
+    store.close()
+    again = Store(where)  # a new process would build a new Store on the same database
     resumed = again.load_session(session.id, viewer="Ani")
     assert resumed.to_dict() == session.to_dict()
     resumed.recorder = again.recorder("Ani")
     resumed.coach_says("Apa langkah pertama yang akan Ibu ambil?")
-    assert len(stored_turns(store.path, session.id)) == len(session.turns) + 2
+    assert len(stored_turns(store, session.id)) == len(session.turns) + 2
+    again.close()
 
 
-def test_a_crash_during_the_model_call_keeps_the_coach_turn(store, persona_id):
+def test_a_crash_during_the_model_call_keeps_the_coach_turn(store, where, persona_id):
     class Crash:
         name = "crash"
 
@@ -86,7 +110,7 @@ def test_a_crash_during_the_model_call_keeps_the_coach_turn(store, persona_id):
     session = Session(persona_id, "id", voice=Crash(), recorder=store.recorder("Ani"))
     with pytest.raises(KeyboardInterrupt):
         session.coach_says(COACH[0])
-    resumed = Store(store.path).load_session(session.id, viewer="Ani")
+    resumed = Store(where).load_session(session.id, viewer="Ani")
     assert [t.text for t in resumed.turns] == [COACH[0]]
     result = resumed.respond()  # the app answers the pending coach turn on resume
     assert result is not None and resumed.turns[-1].speaker == "coachee"
@@ -146,7 +170,8 @@ def test_filters_and_overrides_beside_the_automatic_score(store, persona_id):
     assert store.progress("Ani")[0]["scores"]["presence"] == 4.0  # progress uses the facilitator's score
 
 
-def test_read_only_database_gives_a_clear_error_and_loses_no_turn(store, persona_id, monkeypatch):
+def test_read_only_database_gives_a_clear_error_and_loses_no_turn(sqlite_store, persona_id, monkeypatch):
+    store = sqlite_store
     session = play(Session(persona_id, "id", recorder=store.recorder("Ani", strict=False)), COACH[:1])
     real_connect = sqlite3.connect
 
@@ -164,23 +189,24 @@ def test_read_only_database_gives_a_clear_error_and_loses_no_turn(store, persona
     monkeypatch.setattr(sqlite3, "connect", real_connect)
     session.coach_says(COACH[2])  # writable again: everything missing is written
     assert recorder.error is None
-    assert [r[2] for r in stored_turns(store.path, session.id)] == [t.text for t in session.turns]
+    assert [r[2] for r in stored_turns(store, session.id)] == [t.text for t in session.turns]
 
 
-def test_a_held_write_lock_gives_a_clear_error_then_everything_is_saved(store, persona_id):
+def test_a_held_write_lock_gives_a_clear_error_then_everything_is_saved(sqlite_store, persona_id):
+    store = sqlite_store
     session = play(Session(persona_id, "id", recorder=store.recorder("Ani", strict=False)), COACH[:1])
     other = sqlite3.connect(store.path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     try:
         session.coach_says(COACH[1])
         assert "is locked by another program" in str(session.recorder.error)
-        assert len(stored_turns(store.path, session.id)) == 2
+        assert len(stored_turns(store, session.id)) == 2
     finally:
         other.execute("ROLLBACK")
         other.close()
     session.coach_says(COACH[2])
     assert session.recorder.error is None
-    assert [r[2] for r in stored_turns(store.path, session.id)] == [t.text for t in session.turns]
+    assert [r[2] for r in stored_turns(store, session.id)] == [t.text for t in session.turns]
 
 
 def test_two_tabs_on_one_session_neither_duplicate_nor_lose_turns(store, persona_id):
@@ -192,7 +218,7 @@ def test_two_tabs_on_one_session_neither_duplicate_nor_lose_turns(store, persona
     tab_a.coach_says(COACH[1])
     with pytest.raises(SessionConflict):
         tab_b.coach_says(COACH[2])  # B is stale: its turn would land where A's already is
-    assert [r[2] for r in stored_turns(store.path, first.id)][2] == COACH[1]
+    assert [r[2] for r in stored_turns(store, first.id)][2] == COACH[1]
 
     # The app's take_turn reloads and replays the turn on top.
     ctx = AppContext(settings=None, store=store, personas=load_personas(), voice_factory=lambda: None,
@@ -202,14 +228,42 @@ def test_two_tabs_on_one_session_neither_duplicate_nor_lose_turns(store, persona
     stale.recorder = st.recorder
     tab_a.coach_says(COACH[3])  # A moves on again, so `stale` is behind by one exchange
     list(take_turn(ctx, st, COACH[2]))
-    texts = [r[2] for r in stored_turns(store.path, first.id)]
+    texts = [r[2] for r in stored_turns(store, first.id)]
     assert texts[::2] == [COACH[0], COACH[1], COACH[3], COACH[2]]  # every coach turn once, in order
-    assert [r[0] for r in stored_turns(store.path, first.id)] == list(range(8))
+    assert [r[0] for r in stored_turns(store, first.id)] == list(range(8))
     assert st.notice == "other_tab" and len(st.session.turns) == 8
 
 
-def test_concurrent_writers_queue_without_losing_turns(store, persona_id):
-    sessions = [Session(persona_id, "id", recorder=Store(store.path).recorder(f"T{i}")) for i in range(4)]
+def test_two_tabs_writing_at_the_same_moment_one_wins_and_the_other_is_told(store, where, persona_id):
+    first = play(Session(persona_id, "id", recorder=store.recorder("Ani")), COACH[:1])
+    tabs = [Store(where).load_session(first.id, viewer="Ani", recorder=Store(where).recorder("Ani"))
+            for _ in range(2)]
+    gate, outcome = threading.Barrier(2), {}
+
+    def run(i):
+        gate.wait()
+        try:
+            tabs[i].coach_says(COACH[1 + i])
+            outcome[i] = "ok"
+        except SessionConflict:
+            outcome[i] = "conflict"
+        except Exception as exc:  # noqa: BLE001
+            outcome[i] = repr(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(outcome.values()) == ["conflict", "ok"], outcome
+    winner = next(i for i, v in outcome.items() if v == "ok")
+    stored = stored_turns(store, first.id)
+    assert [r[0] for r in stored] == [0, 1, 2, 3]  # no duplicate index, nothing half-written
+    assert stored[2][2] == COACH[1 + winner] and stored[3][2] == tabs[winner].turns[3].text
+
+
+def test_concurrent_writers_queue_without_losing_turns(store, where, persona_id):
+    sessions = [Session(persona_id, "id", recorder=Store(where).recorder(f"T{i}")) for i in range(4)]
     errors = []
 
     def run(s):
@@ -225,16 +279,19 @@ def test_concurrent_writers_queue_without_losing_turns(store, persona_id):
         th.join()
     assert errors == []
     for s in sessions:
-        assert len(stored_turns(store.path, s.id)) == 2 * len(COACH)
+        assert len(stored_turns(store, s.id)) == 2 * len(COACH)
 
 
-def test_database_url(data_dir, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "postgresql://u:secret@db/pamong")
-    with pytest.raises(StoreError, match="PostgreSQL") as err:
+def test_database_url_selects_the_backend(data_dir, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{data_dir}/other.sqlite3")
+    store = open_store(load_settings())
+    assert store.backend == "sqlite" and store.path == data_dir / "other.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", "mysql://u:secret@127.0.0.1/pamong")
+    with pytest.raises(StoreError, match="postgresql://") as err:
         open_store(load_settings())
     assert "secret" not in str(err.value)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{data_dir}/other.sqlite3")
-    assert open_store(load_settings()).path == data_dir / "other.sqlite3"
+    monkeypatch.delenv("DATABASE_URL")
+    assert open_store(load_settings()).path == data_dir / "pamong.sqlite3"
 
 
 def test_unusable_data_folder(tmp_path):

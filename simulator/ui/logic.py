@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -64,6 +66,8 @@ class AppContext:
     users: dict[str, str] | None = None        # username -> role, when login is on
     reports_dir: Path = field(default_factory=lambda: Path("."))
     rubric: str | None = None                  # None: the default rubric
+    # One lock per session id: two tabs on one session take turns one after the other, never interleaved.
+    turn_locks: defaultdict = field(default_factory=lambda: defaultdict(threading.Lock), repr=False)
 
     @property
     def auth(self) -> bool:
@@ -198,17 +202,18 @@ def take_turn(ctx: AppContext, st: Practice, text: str) -> Iterator[str | Any]:
     if st.session.recorder is None:
         raise InputError("submitted")
     st.notice = None
-    for _attempt in range(3):
-        try:
-            yield from st.session.coach_says_stream(text)
-            break
-        except SessionConflict:
-            reloaded = ctx.store.load_session(st.session.id, viewer=st.owner, voice=st.session.voice,
-                                              searcher=ctx.searcher)
-            _attach(ctx, st, reloaded, st.owner)
-            st.notice = "other_tab"
-    else:
-        raise StoreError("This session keeps changing in another tab; close the other tab and resume it here.")
+    with ctx.turn_locks[st.session.id]:
+        for _attempt in range(3):
+            try:
+                yield from st.session.coach_says_stream(text)
+                break
+            except SessionConflict:
+                reloaded = ctx.store.load_session(st.session.id, viewer=st.owner, voice=st.session.voice,
+                                                  searcher=ctx.searcher)
+                _attach(ctx, st, reloaded, st.owner)
+                st.notice = "other_tab"
+        else:
+            raise StoreError("This session keeps changing in another tab; close the other tab and resume it here.")
     st.evaluation = None
 
 
