@@ -285,6 +285,12 @@ class PostgresBackend:
         for raw in idle:
             raw.close()
 
+    def __del__(self):  # a Store dropped without close(): hand its idle connections back to the server
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
 
 def backend_for(where: str | Path, *, busy_timeout: float = 5.0):
     """A path (or `sqlite:///PATH`) → SqliteBackend; `postgresql://…` / `postgres://…` → PostgresBackend."""
