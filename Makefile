@@ -24,7 +24,8 @@ run: install              ## build/refresh the knowledge index (with progress), 
 	$(BIN)/pamong ingest
 	$(BIN)/python app.py
 
-test: install             ## the whole test suite, browser tests included
+test: install             ## the whole test suite, browser and PostgreSQL tests included
+	bash scripts/system-deps.sh
 	$(BIN)/python -m pytest
 
 test-fast: install
