@@ -228,7 +228,7 @@ def _improvement(transcript: Transcript, readings: Mapping[int, Reading], i: int
     fields = {"addr": addr, "rest": "", "para": paraphrase(prev, lang, addr) if prev else "",
               "question": repair_question(qs[0], lang, addr) if qs else _t(kinds()["stage_questions"]["identifikasi"]
                                                                            ).get(lang).format(addr=addr),
-              "first": repair_question(first_question(qs[0]), lang, addr) if qs else "",
+              "first": repair_question(first_question(qs[0] if qs else text), lang, addr),
               "stage": "", "stage_question": ""}
     quote_signal = {"advice": "advice_count", "judgement": "judgement_count", "stacked": "stacked_count",
                     "long_turn": "coach_talk_share", "feeling": "reflections_per_question"}.get(kind, "open_share")

@@ -67,6 +67,11 @@ def scores_apart(evaluation, top: int) -> dict[str, int]:
     }
 
 
+def corrected_acts(evaluation, turn_number: int) -> list[str]:
+    """A correction that really differs from the automatic reading of that turn (a no-op would be dropped)."""
+    return ["advice"] if list(evaluation.turns[turn_number - 1].acts) != ["advice"] else ["other"]
+
+
 def valid_reply(transcript, evaluation, top: int = 4, **changes) -> dict:
     coach = coach_numbers(transcript)
     scores = scores_apart(evaluation, top)
@@ -78,7 +83,7 @@ def valid_reply(transcript, evaluation, top: int = 4, **changes) -> dict:
         },
         "label_corrections": [
             {"turn": coach[0], "reason": "It criticises the coachee; it does not reflect what they said.",
-             "acts": ["other"]},
+             "acts": corrected_acts(evaluation, coach[0])},
         ],
         "improvements": [
             {"improvement": n, "feedback": f"Feedback {n}: this turn closed the coachee down. The better phrasing "
@@ -123,7 +128,7 @@ def test_valid_reply_gives_typed_results_beside_the_automatic_scores(session):
     assert evaluation.judged_by is None and evaluation.dimensions["presence"].score == expected["presence"]
     # corrections keep the automatic acts beside the judge's
     (fix,) = judged.corrections
-    assert fix.turn_index == coach[0] - 1 and fix.acts == ["other"]
+    assert fix.turn_index == coach[0] - 1 and fix.acts == corrected_acts(evaluation, coach[0])
     assert fix.automatic == list(evaluation.turns[coach[0] - 1].acts)
     # one richer feedback text per improvement, tied to the improvement's own turn and quote
     assert [f.number for f in judged.feedback] == list(range(1, len(evaluation.improvements) + 1))

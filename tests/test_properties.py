@@ -104,10 +104,10 @@ def test_evaluator_scores_in_range_with_quotes_from_coach_turns(transcript, rubr
     assert to_markdown(evaluation) and to_html(evaluation).startswith("<!DOCTYPE html>")
 
 
-def test_known_bug_stacked_improvement_offers_an_empty_better_phrasing():
-    """Found by the property test above: when the stacked 'questions' have no sentence ending in '?', the
-    'stacked' improvement's better phrasing is '' (simulator/feedback.py, fields['first'] with no qs), so the
-    report says 'Better: “”'. Every improvement must offer a phrasing."""
+def test_stacked_improvement_offers_a_phrasing_even_without_a_question_mark():
+    """Found by the property test above: when the stacked 'questions' had no sentence ending in '?', the
+    'stacked' improvement's better phrasing was '' and the report said 'Better: “”'. Every improvement must
+    offer a phrasing."""
     for text in ("A?.APA", "Apa?.Bagaimana?.Kenapa"):
         evaluation = evaluate(Transcript("id", [Utterance("coach", text)]))
         for imp in evaluation.improvements:
