@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from simulator.reading import QUESTION_ACTS, read_turn  # noqa: E402
 
-DATA = Path(os.environ.get("PAMONG_BENCH_DATA", "/work/shared/data"))
+DATA = Path(os.environ.get("PAMONG_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 INFO_WORDS = 12
 LAMBDA = 10.0  # L2 strength of the fitted reader model (chosen by 2-fold CV inside the even half)
 MAIN = ("question", "reflection", "therapist_input", "other")

@@ -131,13 +131,15 @@ class SqliteBackend:
         checkpoints it, which would otherwise happen after every turn. The keeper must have read the file
         once: a connection that never touched the database has not opened the WAL index, does not count as
         open, and the last real connection would still checkpoint (and fsync) on every close."""
+        keeper = None
         try:
-            self._keeper = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._keeper.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            keeper = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            keeper.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         except sqlite3.Error:
-            if self._keeper is not None:
-                self._keeper.close()
-            self._keeper = None
+            if keeper is not None:
+                keeper.close()
+            keeper = None
+        self._keeper = keeper
 
     def close(self) -> None:
         if self._keeper is not None:

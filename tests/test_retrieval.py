@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simulator import retrieval
-from simulator.config import load_settings
+from simulator.config import REPO_ROOT, load_settings
 from simulator.errors import InputError, StoreError
 from simulator.retrieval import (
     KnowledgeStore,
@@ -20,7 +20,7 @@ from simulator.retrieval import (
     repair_text,
 )
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = REPO_ROOT.parent / "shared" / "seeds"  # CI clones the repo with shared/ beside it
 
 RASA_ID = """# RASA
 

@@ -4,7 +4,7 @@ Gradio is imported only here and in the tab modules: the logic they wire lives i
 Session and the store, and is tested without a browser.
 """
 
-
+import os
 from pathlib import Path
 
 from .. import offline
@@ -27,9 +27,34 @@ CSS = """
 """
 
 
+# Gradio keeps per-event analytics for its monitoring page and, by default, rebuilds a pandas summary of the
+# last 10,000 events after *every* event (GRADIO_ANALYTICS_CACHE_FREQUENCY=1): under load that was ~8 % of the
+# server's CPU and grows with the number of events served. Pamong does not use that page: summarise rarely.
+GRADIO_TUNING = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000", "GRADIO_ANALYTICS_MAX_EVENTS": "1000"}
+# Python work per turn is short and holds the GIL: more threads than this only interleave turns (each one then
+# takes longer) without serving more per second. A model voice waits on the network, so it gets more.
+CONCURRENCY = {"scripted": 8, "model": 16}
+
+
+def tune_gradio() -> None:
+    """Environment Gradio reads when the queue is created (an explicit setting in the environment wins)."""
+    for key, value in GRADIO_TUNING.items():
+        os.environ.setdefault(key, value)
+
+
+def warm_up() -> None:
+    """Load what the first turn would otherwise load (the reader's lexicons: ~0.5 s per language), so the
+    first trainee of the day does not wait for it."""
+    from ..reading import read_turn
+
+    read_turn("Apa yang Ibu rasakan tentang kelas itu?", "Saya khawatir.", "id")
+    read_turn("What do you feel about that class?", "I am worried.", "en")
+
+
 def build_app(settings, *, context=None, knowledge=None, users=None):
     """The whole app as a gr.Blocks (not launched). knowledge: folder to index, or False for none."""
     offline.setup()
+    tune_gradio()
     import gradio as gr
 
     from . import practice, progress, review
@@ -103,7 +128,12 @@ def launch(settings, *, knowledge=None, host: str | None = None, port: int | Non
     users = load_users(settings.auth_file)
     check_login_config(host, users)
     demo = build_app(settings, knowledge=knowledge, users=users)
-    demo.queue(default_concurrency_limit=8)
+    warm_up()
+    streams = getattr(demo.pamong_context.voice_factory(), "name", "scripted") != "scripted"
+    # status_update_rate: every waiting event learns its queue position when it joins and then every 2 s;
+    # Gradio's default ("auto") re-sends it to *every* waiting event each time one starts, i.e. with 50
+    # trainees waiting, ~50 extra messages per turn.
+    demo.queue(default_concurrency_limit=CONCURRENCY["model" if streams else "scripted"], status_update_rate=2)
     reports = Path(settings.data_dir) / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     demo.launch(server_name=host, server_port=port, auth=authenticator(users) if users else None,

@@ -145,10 +145,20 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
         yield (st, logic.chat_messages(st.session), "", hint_text, thermo_html, "\n\n".join(notes),
                _fork_update(st, lang))
 
+    def on_send_once(text, st: Practice, want_hint, want_thermo, is_exam, ui, request: gr.Request):
+        """The same turn as one plain call, for a voice that does not stream (the scripted coachee answers at
+        once): Gradio then runs no generator machinery and sends one message, not a partial and a final."""
+        out = None
+        for out in on_send(text, st, want_hint, want_thermo, is_exam, ui, request):  # noqa: B007
+            pass
+        return out
+
+    streams = getattr(ctx.voice_factory(), "name", "scripted") != "scripted"
+    send_fn = on_send if streams else on_send_once
     send_outputs = [state, chat, msg, hint, thermo, status, fork_turn]
     send_inputs = [msg, state, show_hint, show_thermo, exam, ui_lang]
-    send.click(on_send, send_inputs, send_outputs, api_name="send")
-    msg.submit(on_send, send_inputs, send_outputs, api_visibility="private")
+    send.click(send_fn, send_inputs, send_outputs, api_name="send")
+    msg.submit(send_fn, send_inputs, send_outputs, api_visibility="private")
 
     def on_end(st: Practice, ui):
         lang = st.lang if st.session else ui
