@@ -3,21 +3,29 @@
 1. Cold start: `python app.py` in a subprocess with a temporary PAMONG_DATA_DIR whose knowledge index is
    already built (built once, first, with `pamong ingest`, and timed separately), until the first page is
    served (HTTP 200 on /). Target < 10 s. Run --starts times (the first run also pays the OS file cache).
-2. Load: N simulated trainees (default 50) each start a session and take T coach turns (default 10) at the
-   same moment, through the app's named HTTP API (/start, /send, /end) with gradio_client, one thread per
-   trainee, scripted voice (no API key), knowledge index on (as `make run` starts it). Two rounds:
-   - burst: no pause between turns (worst case: every trainee presses Send at once, all the time);
-   - paced: each trainee pauses --think seconds between turns (default 10-20 s, still faster than a person
-     reads the reply and types an answer).
-   Plus a baseline: one trainee alone, 10 turns (the latency of an idle server).
+2. Load: N simulated trainees (default 50) each start a session and take T coach turns (default 10) through
+   the app's named HTTP API (/start, /send, /end), one thread per trainee, scripted voice (no API key),
+   knowledge index on (as `make run` starts it). Each trainee speaks the protocol the page itself speaks
+   (POST /gradio_api/queue/join, then read the server-sent events of /gradio_api/queue/data until the event's
+   `process_completed`), over one kept-alive HTTP connection, like a browser tab. A turn's latency is what a
+   trainee waits: from sending the message to the reply having arrived.
+   - baseline: one trainee alone (the latency of an idle server);
+   - burst: all N at once with no pause between turns (worst case: everyone presses Send at once, all the
+     time); run twice: with the page's protocol, and with `gradio_client` (one Client per trainee, created
+     before timing), whose reader thread polls for messages every 50 ms and adds that to every call;
+   - paced: a classroom: each trainee starts at a random moment within the first pause and pauses --think
+     seconds between turns (default 20-60 s: reading the reply and typing the next question).
    Per turn: latency measured by the client (p50/p95/max; target p95 < 300 ms on 2 cores), errors (an
-   exception, a reply that did not arrive, or a "not saved" warning; target 0). Memory per session: the
-   server's RSS growth over the burst round divided by the number of sessions it holds.
+   exception, a reply that did not arrive, or a "not saved" warning; target 0). Per round also the CPU seconds
+   the server process and the client threads used (from /proc and the process clock), so the server's cost
+   per turn is known apart from the clients'. Memory per session: the server's RSS growth over the burst
+   round divided by the number of sessions it holds.
 
 The client threads run on the same machine as the server, so they take CPU from it: the figures are an upper
 bound for a server whose trainees sit at other computers.
 
-    python bench/bench_app.py [--trainees 50] [--turns 10] [--starts 2] [--out bench/results/app.json]
+    python bench/bench_app.py [--trainees 50] [--turns 10] [--paced-turns 5] [--think 20,60] [--starts 2]
+                              [--no-paced] [--no-gradio-client] [--out bench/results/app.json]
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,15 +146,82 @@ def stop_app(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-class Trainee:
-    def __init__(self, n: int, url: str):
-        from gradio_client import Client
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+
+def api_description(url: str) -> dict:
+    """From /config: each named endpoint's fn_index and inputs, and which components are gr.State (the page
+    sends null for those; the server keeps their value per session_hash)."""
+    with urllib.request.urlopen(url + "/config", timeout=30) as response:
+        config = json.loads(response.read())
+    states = {c["id"] for c in config["components"] if c.get("type") == "state"}
+    endpoints = {}
+    for i, dep in enumerate(config["dependencies"]):
+        if dep.get("api_name"):
+            endpoints[dep["api_name"]] = {"fn_index": dep.get("id", i), "inputs": dep["inputs"],
+                                          "outputs": dep["outputs"]}
+    return {"endpoints": endpoints, "states": states}
+
+
+class PageProtocol:
+    """Calls an endpoint the way the browser page does (Gradio's sse_v3): POST queue/join with this tab's
+    session_hash, then read queue/data's server-sent events until `process_completed` for that event. Returns
+    the outputs without the gr.State ones (as gradio_client does), so both transports are checked alike."""
+
+    def __init__(self, url: str, api: dict):
+        import httpx
+
+        self.url, self.api = url, api
+        self.http = httpx.Client(timeout=120)
+        self.session_hash = uuid.uuid4().hex[:11]
+
+    def predict(self, *values, api_name: str):
+        endpoint = self.api["endpoints"][api_name.lstrip("/")]
+        given = iter(values)
+        data = [None if cid in self.api["states"] else next(given) for cid in endpoint["inputs"]]
+        joined = self.http.post(self.url + "/gradio_api/queue/join",
+                                json={"data": data, "fn_index": endpoint["fn_index"], "event_data": None,
+                                      "session_hash": self.session_hash, "trigger_id": None})
+        joined.raise_for_status()
+        event_id = joined.json()["event_id"]
+        with self.http.stream("GET", self.url + "/gradio_api/queue/data",
+                              params={"session_hash": self.session_hash}) as stream:
+            buffer = b""
+            for chunk in stream.iter_bytes():
+                buffer += chunk
+                while b"\n\n" in buffer:
+                    line, buffer = buffer.split(b"\n\n", 1)
+                    if not line.startswith(b"data:"):
+                        continue
+                    message = json.loads(line[5:])
+                    if message.get("event_id") != event_id or message.get("msg") != "process_completed":
+                        continue
+                    if not message.get("success", True):
+                        raise RuntimeError(f"{api_name} failed: {str(message.get('output'))[:160]}")
+                    out = message["output"]["data"]
+                    return tuple(v for v, cid in zip(out, endpoint["outputs"], strict=True)
+                                 if cid not in self.api["states"])
+        raise RuntimeError(f"{api_name}: the event stream ended without the result")
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class Trainee:
+    def __init__(self, n: int, url: str, transport: str = "page", api: dict | None = None):
         self.n = n
         self.name = f"trainee-{n:03d}"
         self.lang = "id" if n % 2 == 0 else "en"
         self.persona = PERSONAS[n % len(PERSONAS)]
-        self.client = Client(url + "/", verbose=False, download_files=False, httpx_kwargs={"timeout": 120})
+        if transport == "gradio_client":
+            from gradio_client import Client
+
+            self.client = Client(url + "/", verbose=False, download_files=False, httpx_kwargs={"timeout": 120})
+        else:
+            self.client = PageProtocol(url, api or api_description(url))
         self.latencies: list[float] = []
         self.end_latency: float | None = None
         self.errors: list[str] = []
@@ -155,11 +231,14 @@ class Trainee:
         if "`" not in str(out[2]):  # the session code
             self.errors.append(f"start: {out[1]!r}")
 
-    def play(self, turns: int, think: tuple[float, float], barrier: threading.Barrier | None) -> None:
+    def play(self, turns: int, think: tuple[float, float], barrier: threading.Barrier | None,
+             stagger: bool = False) -> None:
         rng = random.Random(self.n)
         try:
             if barrier is not None:
                 barrier.wait()
+            if stagger:  # a classroom: people do not all press Send in the same second
+                time.sleep(rng.uniform(0, think[1]))
             for i in range(turns):
                 text = TURNS[self.lang][i % len(TURNS[self.lang])]
                 t0 = time.perf_counter()
@@ -170,7 +249,7 @@ class Trainee:
                     self.errors.append(f"turn {i + 1}: chat has {len(chat) if isinstance(chat, list) else chat!r}")
                 elif "⚠" in status:
                     self.errors.append(f"turn {i + 1}: {status[:120]}")
-                if think[1] > 0:
+                if think[1] > 0 and i < turns - 1:
                     time.sleep(rng.uniform(*think))
             t0 = time.perf_counter()
             out = self.client.predict(self.lang, api_name="/end")
@@ -181,22 +260,26 @@ class Trainee:
             self.errors.append(f"{type(exc).__name__}: {str(exc)[:160]}")
 
 
-def load_round(url: str, pid: int, trainees: int, turns: int, think: tuple[float, float]) -> dict:
+def load_round(url: str, pid: int, trainees: int, turns: int, think: tuple[float, float],
+               transport: str = "page", stagger: bool = False) -> dict:
     from concurrent.futures import ThreadPoolExecutor
 
+    api = api_description(url) if transport == "page" else None
     with ThreadPoolExecutor(max_workers=4) as pool:  # connecting (fetching the API description) is not measured
-        people = list(pool.map(lambda n: Trainee(n, url), range(trainees)))
+        people = list(pool.map(lambda n: Trainee(n, url, transport, api), range(trainees)))
     rss_before = rss_mb(pid)
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(lambda t: t.start(), people))
     barrier = threading.Barrier(trainees)
-    threads = [threading.Thread(target=t.play, args=(turns, think, barrier)) for t in people]
+    threads = [threading.Thread(target=t.play, args=(turns, think, barrier, stagger)) for t in people]
+    server_cpu0, client_cpu0 = cpu_s(pid), time.process_time()
     started = time.perf_counter()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
     wall = time.perf_counter() - started
+    server_cpu, client_cpu = cpu_s(pid) - server_cpu0, time.process_time() - client_cpu0
     rss_after = rss_mb(pid)
     lat = [x * 1000 for t in people for x in t.latencies]
     ends = [t.end_latency * 1000 for t in people if t.end_latency is not None]
@@ -204,12 +287,16 @@ def load_round(url: str, pid: int, trainees: int, turns: int, think: tuple[float
     for t in people:
         if hasattr(t.client, "close"):
             t.client.close()
+    calls = len(lat) + len(ends)
     return {
-        "trainees": trainees, "turns_each": turns, "think_s": list(think), "turns": len(lat),
+        "transport": transport, "trainees": trainees, "turns_each": turns, "think_s": list(think),
+        "staggered_start": stagger, "turns": len(lat),
         "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1), "max_ms": round(max(lat, default=0), 1),
         "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
         "end_p50_ms": round(pct(ends, 50), 1), "end_p95_ms": round(pct(ends, 95), 1),
         "turns_per_s": round(len(lat) / wall, 1) if wall else None, "wall_s": round(wall, 1),
+        "server_cpu_s": round(server_cpu, 2), "client_cpu_s": round(client_cpu, 2),
+        "server_cpu_ms_per_call": round(server_cpu * 1000 / calls, 1) if calls else None,
         "errors": len(errors), "error_examples": errors[:5],
         "rss_before_mb": round(rss_before, 1), "rss_after_mb": round(rss_after, 1),
         "rss_per_session_mb": round((rss_after - rss_before) / trainees, 2),
@@ -222,7 +309,9 @@ def main() -> int:
     ap.add_argument("--turns", type=int, default=10)
     ap.add_argument("--starts", type=int, default=2, help="cold starts to time")
     ap.add_argument("--no-paced", action="store_true", help="skip the paced round")
-    ap.add_argument("--think", default="10,20", help="paced round: pause between turns, MIN,MAX seconds")
+    ap.add_argument("--think", default="20,60", help="paced round: pause between turns, MIN,MAX seconds")
+    ap.add_argument("--paced-turns", type=int, default=5, help="paced round: turns per trainee")
+    ap.add_argument("--no-gradio-client", action="store_true", help="skip the burst round through gradio_client")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "app.json"))
     args = ap.parse_args()
 
@@ -245,9 +334,12 @@ def main() -> int:
         results["rss_idle_mb"] = round(rss_mb(pid), 1)
         results["baseline"] = load_round(url, pid, 1, args.turns, (0.0, 0.0))
         results["burst"] = load_round(url, pid, args.trainees, args.turns, (0.0, 0.0))
+        if not args.no_gradio_client:
+            results["burst_gradio_client"] = load_round(url, pid, args.trainees, args.turns, (0.0, 0.0),
+                                                        transport="gradio_client")
         if not args.no_paced:
             lo, hi = (float(x) for x in args.think.split(","))
-            results["paced"] = load_round(url, pid, args.trainees, args.turns, (lo, hi))
+            results["paced"] = load_round(url, pid, args.trainees, args.paced_turns, (lo, hi), stagger=True)
     finally:
         if proc is not None:
             stop_app(proc)
@@ -268,7 +360,8 @@ def main() -> int:
     print(f"| server memory, idle | {results['rss_idle_mb']} MB | | |")
     think = "-".join(f"{x:g}" for x in (results.get("paced") or {}).get("think_s", []))
     for key, label in (("baseline", "one trainee alone"), ("burst", "burst, no pause"),
-                       ("paced", f"paced, {think} s pause")):
+                       ("burst_gradio_client", "burst through gradio_client"),
+                       ("paced", f"classroom, {think} s pause")):
         r = results.get(key)
         if not r:
             continue
@@ -278,11 +371,13 @@ def main() -> int:
         print(f"| {label}: errors | {r['errors']} of {r['turns']} turns | 0 | {ok(r['errors'] == 0)} |")
         print(f"| {label}: throughput | {r['turns_per_s']} turns/s | | |")
         print(f"| {label}: end of session (report) p50 / p95 | {r['end_p50_ms']} / {r['end_p95_ms']} ms | | |")
+        print(f"| {label}: CPU, server / clients | {r['server_cpu_s']} s ({r['server_cpu_ms_per_call']} ms per call)"
+              f" / {r['client_cpu_s']} s over {r['wall_s']} s | | |")
     b = results["burst"]
     print(f"| memory per live session | {b['rss_per_session_mb']} MB "
           f"({b['rss_before_mb']} → {b['rss_after_mb']} MB for {b['trainees']} sessions) | | |")
     print(f"\nClients and server share the same {os.cpu_count()} cores. Written: {out}")
-    for key in ("burst", "paced"):
+    for key in ("burst", "burst_gradio_client", "paced"):
         for example in (results.get(key) or {}).get("error_examples", []):
             print(f"- {key} error: {example}", file=sys.stderr)
     return 0

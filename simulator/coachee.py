@@ -249,6 +249,9 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         return "why", None
     if "advice" in acts:
         return "advice", None
+    if rules.matches("closing", reading.text):
+        # "Apa kesimpulan Ibu?" asks the coachee to close in their own words (programme rubric, criterion 8).
+        return ("closing" if "core" in revealed else "closed"), None
     if is_open and reading.tirta in FORWARD_STAGES:
         if "action_plan" in revealed:
             return "reveal", None
@@ -267,8 +270,6 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         return "reveal", None
     if "reflection" in acts:
         return ("reveal", None) if revealed else ("reveal", "surface")
-    if rules.matches("closing", reading.text):
-        return ("closing" if "core" in revealed else "closed"), None
     if not reading.is_question and (state.turn == 0 or rules.matches("greeting", reading.text)):
         return "greeting", None
     if "affirmation" in acts:

@@ -268,3 +268,14 @@ def test_labelled_coaching_utterances_are_not_role_breaks():
     texts = [t for t in _texts(data) if len(t) > 15]
     assert len(texts) >= 100
     assert [t for t in texts if is_role_break(t)] == []
+
+
+def test_an_open_closing_question_lets_the_coachee_state_its_own_conclusion(persona):
+    """Programme rubric criterion 8: "Apa kesimpulan Ibu?" is an open question, and after the core insight the
+    coachee answers it with its closing conclusion, not with more of the deepest layer."""
+    closing = R("Apa kesimpulan Ibu dari percakapan kita hari ini?", "open_question", tirta="tanggung_jawab")
+    final = run(persona, [*good_path(), closing])[-1]
+    assert final.reaction == "closing"
+    assert plan(final, closing, persona).reaction == "closing"
+    early = run(persona, [GREET, closing])[-1]  # before any insight there is nothing to conclude
+    assert early.reaction == "closed"

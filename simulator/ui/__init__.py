@@ -32,8 +32,10 @@ CSS = """
 # server's CPU and grows with the number of events served. Pamong does not use that page: summarise rarely.
 GRADIO_TUNING = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000", "GRADIO_ANALYTICS_MAX_EVENTS": "1000"}
 # Python work per turn is short and holds the GIL: more threads than this only interleave turns (each one then
-# takes longer) without serving more per second. A model voice waits on the network, so it gets more.
-CONCURRENCY = {"scripted": 8, "model": 16}
+# takes longer) without serving more per second (50 trainees, no pause, 2 cores: limit 2 -> 46 turns/s, p95
+# 0.9 s; limit 8 -> 39 turns/s, p95 1.4 s). A model voice waits on the network, so it gets more. The limit is
+# per event (/send, /end, ... each have their own), so a long /end does not hold up turns.
+CONCURRENCY = {"scripted": 2, "model": 16}
 
 
 def tune_gradio() -> None:
