@@ -129,6 +129,8 @@ def to_markdown(evaluation: Evaluation, lang: str | None = None) -> str:
     for w in d["went_well"]:
         quotes = "; ".join(f"{e(_L('turn', lg))} {x['turn']}: “{e(x['quote'])}”" for x in w["evidence"])
         out.append(f"- {e(w['note'])}" + (f" ({quotes})" if quotes else ""))
+    if not d["went_well"]:
+        out.append(f"- {e(_L('went_well_none', lg))}")
     out += ["", f"## {e(_L('improvements', lg))}", ""]
     for n, im in enumerate(d["improvements"], start=1):
         out += [f"{n}. **{e(im['title'])}** — {e(_L('turn', lg))} {im['turn']}", "",
@@ -207,6 +209,8 @@ def to_html(evaluation: Evaluation, lang: str | None = None) -> str:
         quotes = "; ".join(f"<a href=\"#t{x['turn']}\">{h(_L('turn', lg))} {x['turn']}</a>: <q>{h(x['quote'])}</q>"
                            for x in w["evidence"])
         parts.append(f"<li class=pos>{h(w['note'])}" + (f"<br><small>{quotes}</small>" if quotes else "") + "</li>")
+    if not d["went_well"]:
+        parts.append(f"<li>{h(_L('went_well_none', lg))}</li>")
     parts.append(f"</ul></section><section><h2>{h(_L('improvements', lg))}</h2><ol class=improve>")
     for im in d["improvements"]:
         parts.append(f"<li><h3>{h(im['title'])} <small>(<a href=\"#t{im['turn']}\">{h(_L('turn', lg))} "

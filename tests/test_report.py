@@ -118,3 +118,16 @@ def test_cli_errors_are_one_line(data_dir, tmp_path, capsys):
     assert main(["evaluate", str(broken)]) == 2
     err = capsys.readouterr().err.strip()
     assert "invalid JSON at line 3" in err and "\n" not in err
+
+
+def test_a_session_with_nothing_to_credit_says_so_instead_of_an_empty_section():
+    from simulator.report import to_html, to_markdown
+    from simulator.scoring import evaluate
+    from simulator.transcript import parse_transcript
+
+    poor = parse_transcript("Coach: Why did you choose group work?\nCoachee: I thought it would help.\n"
+                            "Coach: You should give them individual worksheets instead.\nCoachee: OK.\n")
+    evaluation = evaluate(poor)
+    assert evaluation.went_well == []
+    assert "Nothing to credit in this session yet" in to_markdown(evaluation, "en")
+    assert "Belum ada yang bisa dipuji" in to_html(evaluation, "id")
