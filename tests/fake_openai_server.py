@@ -56,6 +56,9 @@ class FakeOpenAIServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out as separate small writes: without TCP_NODELAY, Nagle's algorithm meets the
+            # client's delayed ACK and every reply waits ~40 ms on loopback, which is the server's time, not ours.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):  # keep test output quiet
                 pass
