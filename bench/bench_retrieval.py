@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -33,16 +32,7 @@ from simulator.retrieval import KnowledgeStore, evaluate_queries, load_queries  
 DEFAULT_QUERIES = REPO / "tests" / "data" / "retrieval_queries.yaml"
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+from run_all import machine  # noqa: E402 - bench/ is on sys.path when a bench script runs
 
 
 def ablation(store: KnowledgeStore, queries: list[dict], dense: float, bm25: float) -> dict:

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.persona import load_personas
+
 PASSWORD = "pamong-test-secret"
 INSTALL = "install Debian's postgresql package (apt-get install postgresql)"
 
@@ -139,3 +141,17 @@ def rows(store, sql: str, args: tuple = ()) -> list[tuple]:
 
     with psycopg.connect(store.db.url) as conn:
         return [tuple(r) for r in conn.execute(sql.replace("?", "%s"), args).fetchall()]
+
+
+# A short Indonesian coaching conversation the store tests replay on either backend.
+COACH = [
+    "Selamat siang, Bu. Apa yang ingin Ibu bicarakan hari ini?",
+    "Jadi Ibu merasa kelas itu sulit dikendalikan. Apa yang paling Ibu harapkan dari percakapan ini?",
+    "Bagaimana Ibu melihat situasinya sekarang?",
+    "Apa yang sudah Ibu coba sejauh ini?",
+]
+
+
+@pytest.fixture
+def persona_id():
+    return sorted(load_personas())[0]

@@ -19,15 +19,14 @@ from __future__ import annotations
 import html.parser
 import json
 import logging
-import os
 import re
-import socket
 from pathlib import Path
 
 import pytest
 import yaml
 from fake_openai_server import FakeOpenAIServer
 from markdown_it import MarkdownIt
+from served_app import served_app
 
 from simulator.config import load_settings
 from simulator.errors import InputError
@@ -235,12 +234,6 @@ def test_every_ui_rendering_of_user_text_is_inert(data_dir, tmp_path):
 # ------------------------------------------------------------------------------------------ the served app
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.DEBUG)
@@ -257,38 +250,25 @@ class _Collect(logging.Handler):
 def app(tmp_path_factory):
     """The real app (simulator.ui.launch) with login on and the openai voice configured with a secret key
     against a local server that refuses it (HTTP 401, its error message quoting the key)."""
-    from simulator.ui import launch
-
     data = tmp_path_factory.mktemp("security-app")
     env = {"PAMONG_USERS": "ani:pw-ani:trainee,budi:pw-budi:trainee,fasil:pw-fasil:facilitator",
            "PAMONG_DATA_DIR": str(data), "OPENAI_API_KEY": KEY, "PAMONG_MODEL_TIMEOUT": "3",
            "PAMONG_MODEL_RETRIES": "0"}
     server = FakeOpenAIServer(mode="http401").start()
     env["OPENAI_BASE_URL"] = server.base_url
-    old = {k: os.environ.get(k) for k in [*env, "PAMONG_AUTH_FILE", "PAMONG_VOICE"]}
-    os.environ.update(env)
-    os.environ.pop("PAMONG_AUTH_FILE", None)
-    os.environ.pop("PAMONG_VOICE", None)
+    env.update({"PAMONG_AUTH_FILE": None, "PAMONG_VOICE": None})
     logs = _Collect()
     root = logging.getLogger()
     old_level = root.level
     root.addHandler(logs)
     root.setLevel(logging.DEBUG)
-    port = _free_port()
-    demo = launch(load_settings(), knowledge=False, host="127.0.0.1", port=port, prevent_thread_lock=True,
-                  quiet=True)
     try:
-        yield {"url": f"http://127.0.0.1:{port}", "demo": demo, "data": data, "logs": logs, "server": server}
+        with served_app(env) as (url, demo):
+            yield {"url": url, "demo": demo, "data": data, "logs": logs, "server": server}
     finally:
-        demo.close()
         server.stop()
         root.removeHandler(logs)
         root.setLevel(old_level)
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def _client(app, user, password):

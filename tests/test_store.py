@@ -12,7 +12,7 @@ import sqlite3
 import threading
 
 import pytest
-from store_backends import postgres, postgres_url, rows  # noqa: F401 - fixtures
+from store_backends import COACH, persona_id, postgres, postgres_url, rows  # noqa: F401 - fixtures
 
 from simulator.config import load_settings
 from simulator.errors import StoreError
@@ -22,17 +22,6 @@ from simulator.store import SCHEMA_VERSION, SessionConflict, SessionNotFound, St
 
 BACKENDS = ["sqlite", "postgresql"]
 
-COACH = [
-    "Selamat siang, Bu. Apa yang ingin Ibu bicarakan hari ini?",
-    "Jadi Ibu merasa kelas itu sulit dikendalikan. Apa yang paling Ibu harapkan dari percakapan ini?",
-    "Bagaimana Ibu melihat situasinya sekarang?",
-    "Apa yang sudah Ibu coba sejauh ini?",
-]
-
-
-@pytest.fixture
-def persona_id():
-    return sorted(load_personas())[0]
 
 
 @pytest.fixture(params=BACKENDS)

@@ -13,25 +13,12 @@ import threading
 
 import psycopg
 import pytest
-from store_backends import PASSWORD, postgres, postgres_url, rows  # noqa: F401 - fixtures
+from store_backends import COACH, PASSWORD, persona_id, postgres, postgres_url, rows  # noqa: F401 - fixtures
 
 from simulator.config import load_settings
 from simulator.errors import StoreError
-from simulator.persona import load_personas
 from simulator.session import Session
 from simulator.store import SCHEMA_VERSION, Store, open_store
-
-COACH = [
-    "Selamat siang, Bu. Apa yang ingin Ibu bicarakan hari ini?",
-    "Jadi Ibu merasa kelas itu sulit dikendalikan. Apa yang paling Ibu harapkan dari percakapan ini?",
-    "Bagaimana Ibu melihat situasinya sekarang?",
-    "Apa yang sudah Ibu coba sejauh ini?",
-]
-
-
-@pytest.fixture
-def persona_id():
-    return sorted(load_personas())[0]
 
 
 def texts(store, sid):

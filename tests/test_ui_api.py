@@ -3,40 +3,16 @@ unsubmitted session, nor use the facilitator review; a facilitator sees only sub
 
 from __future__ import annotations
 
-import socket
-
 import pytest
-
-from simulator.config import load_settings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from served_app import served_app
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    import os
-
-    from simulator.ui import launch
-
-    data = tmp_path_factory.mktemp("api-data")
-    old = {k: os.environ.get(k) for k in ("PAMONG_USERS", "PAMONG_DATA_DIR", "PAMONG_AUTH_FILE")}
-    os.environ["PAMONG_USERS"] = "ani:pw-ani:trainee,budi:pw-budi:trainee,fasil:pw-fasil:facilitator"
-    os.environ["PAMONG_DATA_DIR"] = str(data)
-    os.environ.pop("PAMONG_AUTH_FILE", None)
-    port = free_port()
-    demo = launch(load_settings(), knowledge=False, host="127.0.0.1", port=port, prevent_thread_lock=True,
-                  quiet=True)
-    yield f"http://127.0.0.1:{port}/", demo
-    demo.close()
-    for k, v in old.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+    env = {"PAMONG_USERS": "ani:pw-ani:trainee,budi:pw-budi:trainee,fasil:pw-fasil:facilitator",
+           "PAMONG_DATA_DIR": str(tmp_path_factory.mktemp("api-data")), "PAMONG_AUTH_FILE": None}
+    with served_app(env) as (url, demo):
+        yield url + "/", demo
 
 
 def client(url, user, password):

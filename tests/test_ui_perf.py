@@ -6,11 +6,11 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import socket
 import uuid
 
 import httpx
 import pytest
+from served_app import served_app
 
 from simulator.config import load_settings
 from simulator.session import Session
@@ -50,31 +50,12 @@ def test_send_is_one_plain_call_for_the_scripted_voice_and_streams_for_a_model(d
     assert inspect.isgeneratorfunction(_send_fn(streaming))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    from simulator.ui import launch
-
-    old = {k: os.environ.get(k) for k in ("PAMONG_USERS", "PAMONG_DATA_DIR", "PAMONG_AUTH_FILE", "PAMONG_VOICE",
-                                          "OPENAI_API_KEY")}
-    for k in old:
-        os.environ.pop(k, None)
-    os.environ["PAMONG_DATA_DIR"] = str(tmp_path_factory.mktemp("perf-data"))
-    port = free_port()
-    demo = launch(load_settings(), knowledge=False, host="127.0.0.1", port=port, prevent_thread_lock=True,
-                  quiet=True)
-    yield f"http://127.0.0.1:{port}", demo
-    demo.close()
-    for k, v in old.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+    env = dict.fromkeys(("PAMONG_USERS", "PAMONG_AUTH_FILE", "PAMONG_VOICE", "OPENAI_API_KEY"))
+    env["PAMONG_DATA_DIR"] = str(tmp_path_factory.mktemp("perf-data"))
+    with served_app(env) as served:
+        yield served
 
 
 def _call(http, url, config, session_hash, api_name, *values) -> list[dict]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from served_app import free_port
 
 from simulator.config import REPO_ROOT
 
@@ -28,12 +28,6 @@ berpikir. Hindari "mengapa", yang membuat coachee membela diri; tanyakan "Apa ya
 
 Receive, Appreciate, Summarize, Ask: terima kata kunci, apresiasi, rangkum, lalu bertanya dari kata kunci itu.
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
