@@ -93,11 +93,22 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
             role = (ctx.users or {}).get(getattr(request, "username", None), "trainee")
             return t("review_login_note" if role == "facilitator" else "review_denied", lang)
 
+        def signed_in_text(lang, request):
+            user = getattr(request, "username", None)
+            role = (ctx.users or {}).get(user, "trainee")
+            return t("signed_in_as", lang, user=user or "?", role=t(f"role_{role}", lang))
+
+        if who is not None:
+            relabel.append((who, "signed_in", "value"))
+            components.append(who)
+
         def switch(lang, request: gr.Request):
             out = []
             for _component, key, attr in relabel:
                 if key == "review_note":
                     text = review_note_text(lang, request)
+                elif key == "signed_in":
+                    text = signed_in_text(lang, request)
                 else:
                     text = key(lang) if callable(key) else t(key, lang)
                 out.append(gr.update(**{attr: text}))
@@ -106,10 +117,8 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
         ui_lang.change(switch, [ui_lang], components, api_visibility="private")
         if ctx.auth:
             def signed_in(request: gr.Request):
-                user = getattr(request, "username", None)
-                role = (ctx.users or {}).get(user, "trainee")
-                allowed = role == "facilitator"
-                return (t("signed_in_as", "id", user=user or "?", role=t(f"role_{role}", "id")),
+                allowed = (ctx.users or {}).get(getattr(request, "username", None)) == "facilitator"
+                return (signed_in_text("id", request),
                         review_note_text("id", request),
                         gr.update(visible=allowed))  # the API refuses trainees too
 

@@ -206,3 +206,6 @@ def test_with_login_a_trainee_sees_no_review_tab_and_a_facilitator_does(login_se
         page.locator("#review-note").get_by_text(note).wait_for()
         assert page.locator("#review-search").is_visible() == review_visible
         page.screenshot(path=str(SHOTS / f"07-login-{user}.png"), full_page=True)
+        page.locator("#pamong-user").get_by_text("Masuk sebagai").wait_for()
+        page.locator("#pamong-ui-lang label").filter(has_text="English").click()  # every label follows, this too
+        page.locator("#pamong-user").get_by_text("Signed in as").wait_for()
