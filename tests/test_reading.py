@@ -338,3 +338,15 @@ def test_a_bad_lexicon_names_the_file_and_the_field(tmp_path):
     bad.write_text(yaml.safe_dump(src), encoding="utf-8")
     with pytest.raises(ContentError, match="stopwords"):
         load_lexicon(bad)
+
+
+@pytest.mark.parametrize("text, acts, leading", [
+    # "Kenapa tidak…?" with the coachee named in between and informal forms is advice, not a why question
+    ("kenapa ibu nggak pakai diskusi kelompok aja, kan lebih seru?", ("advice",), True),
+    ("Kenapa Bapak tidak mencoba kuis di awal?", ("advice",), False),
+    # a real why question about the coachee's feeling stays a why question
+    ("Kenapa Ibu tidak merasa nyaman?", ("why_question",), False),
+])
+def test_informal_why_not_advice_and_kan_lebih_tag(text, acts, leading):
+    r = read_turn(text, "Murid saya pasif.")
+    assert r.acts == acts and r.leading is leading
