@@ -101,10 +101,33 @@ class SignalRule(Strict):
             raise ValueError(f"thresholds for {self.signal} must be {order} when better is {self.better}")
         return self
 
-    def level(self, value: float) -> int:
+    def level(self, value: float) -> float:
+        """The signal's level on the scale, 1..N, linear between thresholds.
+
+        Threshold k is where level k+1 is reached; between two thresholds the value earns its share of the
+        step (a reflection ratio of 0.75 between 0.5 and 1.0 is level 2.5), so a session is not judged by which
+        side of a line it fell on. Below the first threshold the level falls from 2 to 1 over one more step
+        (from 0 for "higher" signals, from the first threshold plus the first step for "lower" ones).
+        Integer counts on integer thresholds get the same levels as steps would.
+        """
+        t = self.thresholds
         if self.better == "higher":
-            return 1 + sum(value >= t for t in self.thresholds)
-        return 1 + sum(value <= t for t in self.thresholds)
+            pts = [t[0] - 1 if t[0] <= 0 else 0.0, *t]
+            frac = [_share(value, a, b) for a, b in zip(pts, pts[1:], strict=False)]
+        else:
+            first = t[0] + (t[0] - t[1] if len(t) > 1 and t[0] > t[1] else 1.0)
+            pts = [first, *t]
+            frac = [_share(-value, -a, -b) for a, b in zip(pts, pts[1:], strict=False)]
+        return 1 + sum(frac)
+
+
+def _share(v: float, a: float, b: float) -> float:
+    """How much of the step from a to b (a <= b) the value v has climbed: 0..1; a zero-width step is a step."""
+    if v >= b:
+        return 1.0
+    if v <= a or b <= a:
+        return 0.0
+    return (v - a) / (b - a)
 
 
 class Cap(Strict):

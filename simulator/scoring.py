@@ -48,7 +48,7 @@ class Evidence:
 class SignalValue:
     signal: str
     value: float
-    level: int
+    level: float  # 1..N, linear between the rubric's thresholds (rubric.SignalRule.level)
     weight: float
 
 
@@ -425,7 +425,7 @@ def evaluate_readings(transcript: Transcript, readings: Mapping[int, Reading] | 
         w = rb.overall.weights or {}
         mean = sum(dims[k].score * w[k] for k in DIMENSIONS) / sum(w.values())
         overall = _clamp(int(mean + 0.5), rb.max_level)
-        overall_raw = mean
+        overall_raw = sum(dims[k].raw * w[k] for k in DIMENSIONS) / sum(w.values())  # before any rounding
         overall_reason = Text(
             id="Rata-rata berbobot skor dimensi: " + ", ".join(f"{dims[k].name.id} {dims[k].score}" for k in DIMENSIONS),
             en="Weighted mean of the dimension scores: " + ", ".join(f"{dims[k].name.en} {dims[k].score}" for k in DIMENSIONS))
@@ -468,7 +468,7 @@ def _lt(x) -> Text:
 
 def _score_dimension(key, rb: Rubric, values, trace: Trace, transcript, readings) -> DimensionScore:
     dim = rb.dimensions[key]
-    svals = [SignalValue(r.signal, round(values[r.signal], 4), r.level(values[r.signal]), r.weight)
+    svals = [SignalValue(r.signal, round(values[r.signal], 4), round(r.level(values[r.signal]), 2), r.weight)
              for r in dim.signals]
     mean = sum(v.level * v.weight for v in svals) / sum(v.weight for v in svals)
     score = _clamp(int(mean + 0.5), rb.max_level)
@@ -489,7 +489,7 @@ def _score_dimension(key, rb: Rubric, values, trace: Trace, transcript, readings
 def _signal_phrase(rule: SignalRule, v: SignalValue, lang: str) -> str:
     from .feedback import signal_label
     value = f"{v.value:.2f}".rstrip("0").rstrip(".") if v.value % 1 else f"{int(v.value)}"
-    return f"{signal_label(rule.signal, lang)} {value} (→ {v.level})"
+    return f"{signal_label(rule.signal, lang)} {value} (→ {v.level:g})"
 
 
 def _criterion(c, values, trace, transcript, readings) -> CriterionResult:

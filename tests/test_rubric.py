@@ -261,3 +261,23 @@ def test_odd_coach_turns_still_give_a_well_formed_report(coach_text):
     assert len(ev.improvements) == 3
     assert all(i.quote in coach_text for i in ev.improvements)
     assert to_json(ev) and "</html>" in to_html(ev)
+
+
+def test_signal_levels_are_linear_between_thresholds():
+    """A signal earns its share of a step between two thresholds; counts on integer thresholds stay whole."""
+    from simulator.rubric import SignalRule
+
+    rpq = SignalRule(signal="reflections_per_question", weight=1, better="higher", thresholds=[0.5, 1.0, 2.0])
+    assert [rpq.level(v) for v in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 9.0)] == [1, 1.5, 2, 2.5, 3, 3.5, 4, 4]
+    advice = SignalRule(signal="advice_share", weight=1, better="lower", thresholds=[0.2, 0.1, 0.02])
+    assert advice.level(0.5) == 1 and advice.level(0.2) == 2 and advice.level(0.0) == 4
+    assert advice.level(0.15) == pytest.approx(2.5)
+    why = SignalRule(signal="why_count", weight=1, better="lower", thresholds=[2, 1, 0])
+    assert [why.level(n) for n in (5, 3, 2, 1, 0)] == [1, 1, 2, 3, 4]
+    feel = SignalRule(signal="feeling_reflections", weight=1, better="higher", thresholds=[1, 1, 2])
+    assert [feel.level(n) for n in (0, 1, 2, 3)] == [1, 3, 4, 4]
+    values = [x / 20 for x in range(0, 60)]
+    for rule in (rpq, advice):  # monotone in the direction the rubric says is better
+        levels = [rule.level(v) for v in values]
+        pairs = list(zip(levels, levels[1:], strict=False))
+        assert all(a <= b for a, b in pairs) if rule.better == "higher" else all(a >= b for a, b in pairs)
