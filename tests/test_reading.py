@@ -107,6 +107,33 @@ def test_english_follows_mi_coding_for_invitations_and_facts():
     # a statement voiced as a check is a reflection, not a question
     r = read_turn("So that's a big stress right now?")
     assert r.acts == ("reflection",) and r.questions == 0
+    # a rating-scale question asks for a number: closed (MITI), whatever word opens it
+    assert acts("Where would you put yourself on a scale of 1 to 10?") == ("closed_question",)
+    assert acts("On a scale from zero to ten, how ready are you?") == ("closed_question",)
+    assert acts("Where would you like to start?") == ("open_question",)
+    # "when you ..." opens a clause, not a question
+    clause = read_turn("And so when you go to parties, most of the time there's alcohol there?", model=False)
+    assert "open_question" not in clause.acts
+    assert acts("When would you like to start?") == ("open_question",)
+
+
+@pytest.mark.parametrize("text", [
+    "Why don't you start by telling me a little bit about yourself?",
+    "Why don't you fill me in on what's been going on since I saw you last?",
+    "Would you mind filling me in a little bit about that?",
+    "Tell us something about your class.",
+])
+def test_an_invitation_to_talk_is_an_open_question_not_advice(text):
+    assert acts(text) == ("open_question",)
+
+
+@pytest.mark.parametrize("text", [
+    "Why don't you try cutting down?",
+    "Why don't you talk to your doctor about the patch?",
+    "Why don't you tell her how you feel?",
+])
+def test_why_dont_you_do_something_else_stays_advice(text):
+    assert "advice" in acts(text)
 
 
 def test_apa_as_yes_no_particle_is_closed_but_apa_yang_is_open():
