@@ -39,7 +39,7 @@ def test_labelled_set_is_big_and_covers_every_act():
             assert set(it["acts"]) <= set(ACTS), it
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("lang", ["id", "en", "id_blind"])
 def test_per_act_precision_and_recall(lang):
     prec, rec = _per_act(LABELLED[lang])
     assert set(rec) == set(ACTS)
