@@ -15,6 +15,10 @@
      before timing), whose reader thread polls for messages every 50 ms and adds that to every call;
    - paced: a classroom: each trainee starts at a random moment within the first pause and pauses --think
      seconds between turns (default 20-60 s: reading the reply and typing the next question).
+   - floor: the same burst against Gradio apps with no work in them, served with Pamong's queue settings:
+     "echo" (one Textbox in, one out) and "send" (/send's own components -- 6 in, 6 out: the whole chat
+     history, the fork menu's choices -- filled by a handler that only echoes). What no Pamong code can go
+     below in one process on this machine.
    Per turn: latency measured by the client (p50/p95/max; target p95 < 300 ms on 2 cores), errors (an
    exception, a reply that did not arrive, or a "not saved" warning; target 0). Per round also the CPU seconds
    the server process and the client threads used (from /proc and the process clock), so the server's cost
@@ -25,7 +29,7 @@ The client threads run on the same machine as the server, so they take CPU from 
 bound for a server whose trainees sit at other computers.
 
     python bench/bench_app.py [--trainees 50] [--turns 10] [--paced-turns 5] [--think 20,60] [--starts 2]
-                              [--no-paced] [--no-gradio-client] [--out bench/results/app.json]
+                              [--no-paced] [--no-gradio-client] [--no-floor] [--out bench/results/app.json]
 """
 
 from __future__ import annotations
@@ -305,6 +309,102 @@ def load_round(url: str, pid: int, trainees: int, turns: int, think: tuple[float
     }
 
 
+def serve_floor(shape: str, port: int) -> None:
+    """A Gradio app with no work in it, queued like Pamong's (tune_gradio, CONCURRENCY, status_update_rate)."""
+    sys.path.insert(0, str(ROOT))
+    from simulator import offline
+
+    offline.setup()
+    from simulator.ui import CONCURRENCY, tune_gradio
+
+    tune_gradio()
+    import gradio as gr
+
+    from simulator.ui.practice import processed_in_call
+
+    with gr.Blocks(analytics_enabled=False) as demo:
+        if shape == "echo":
+            text, out = gr.Textbox(), gr.Textbox()
+            gr.Button().click(lambda x: x, [text], [out], api_name="send")
+        else:  # /send's components and registration; the handler only echoes into the tab's history
+            msg, history = gr.Textbox(), gr.State([])
+            flags = [gr.Checkbox(value=True), gr.Checkbox(value=True), gr.Checkbox(value=False)]
+            lang = gr.Radio([("Bahasa Indonesia", "id"), ("English", "en")], value="id")
+            outputs = [gr.Chatbot(sanitize_html=True, render_markdown=True), msg, gr.Markdown(), gr.HTML(),
+                       gr.Markdown(), gr.Dropdown([], allow_custom_value=True)]
+
+            def send(text, shown, *_):
+                shown += [{"role": "user", "content": text}, {"role": "assistant", "content": text[::-1]}]
+                choices = [(f"{i + 1}. {m['content'][:57]}", i) for i, m in enumerate(shown[::2])]
+                return (list(shown), "", f"**Hint:** {text}", f"<meter value='{len(shown) % 10 / 10}'></meter>", "",
+                        gr.update(choices=choices, value=choices[-1][1], label="Fork"))
+
+            inputs = [msg, history, *flags, lang]
+            gr.Button().click(processed_in_call(send, inputs, outputs), inputs, outputs, api_name="send",
+                              preprocess=False, postprocess=False)
+    demo.queue(default_concurrency_limit=CONCURRENCY["scripted"], status_update_rate=2)
+    demo.launch(server_name="127.0.0.1", server_port=port, quiet=True, ssr_mode=False)
+
+
+def floor_round(shape: str, trainees: int, turns: int, work: Path) -> dict:
+    """The burst (page protocol) against serve_floor(shape): what Gradio alone costs per event here."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(work / f"floor-{shape}.log", "w")  # noqa: SIM115 - closed with the process
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([PYTHON, __file__, "--serve-floor", shape, "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(1200):
+            if proc.poll() is not None:
+                raise RuntimeError(f"the floor app exited with {proc.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        api = api_description(url)
+        values = ("Apa yang Ibu rasakan?",) if shape == "echo" else ("Apa yang Ibu rasakan?", True, True, False, "id")
+        clients = [PageProtocol(url, api) for _ in range(trainees)]
+        with ThreadPoolExecutor(max_workers=16) as pool:  # like /start: every tab has been served once
+            list(pool.map(lambda c: c.predict(*values, api_name="/send"), clients))
+        latencies: list[float] = []
+        errors: list[str] = []
+        barrier = threading.Barrier(trainees)
+
+        def play(client) -> None:
+            barrier.wait()
+            for _ in range(turns):
+                t0 = time.perf_counter()
+                try:
+                    client.predict(*values, api_name="/send")
+                except Exception as exc:  # noqa: BLE001 - counted
+                    errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")
+                    return
+                latencies.append(time.perf_counter() - t0)
+
+        threads = [threading.Thread(target=play, args=(c,)) for c in clients]
+        cpu0, started = cpu_s(proc.pid), time.perf_counter()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        wall, cpu = time.perf_counter() - started, cpu_s(proc.pid) - cpu0
+        for c in clients:
+            c.close()
+    finally:
+        stop_app(proc)
+        log.close()
+    lat = [x * 1000 for x in latencies]
+    return {"shape": shape, "trainees": trainees, "turns_each": turns, "turns": len(lat),
+            "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1), "max_ms": round(max(lat, default=0), 1),
+            "turns_per_s": round(len(lat) / wall, 1) if wall else None, "wall_s": round(wall, 1),
+            "server_cpu_s": round(cpu, 2), "server_cpu_ms_per_call": round(cpu * 1000 / len(lat), 1) if lat else None,
+            "errors": len(errors), "error_examples": errors[:5]}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--trainees", type=int, default=50)
@@ -314,8 +414,14 @@ def main() -> int:
     ap.add_argument("--think", default="20,60", help="paced round: pause between turns, MIN,MAX seconds")
     ap.add_argument("--paced-turns", type=int, default=5, help="paced round: turns per trainee")
     ap.add_argument("--no-gradio-client", action="store_true", help="skip the burst round through gradio_client")
+    ap.add_argument("--no-floor", action="store_true", help="skip the floor rounds (Gradio apps with no work)")
+    ap.add_argument("--serve-floor", choices=["echo", "send"], help=argparse.SUPPRESS)
+    ap.add_argument("--port", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "app.json"))
     args = ap.parse_args()
+    if args.serve_floor:
+        serve_floor(args.serve_floor, args.port)
+        return 0
 
     work = Path(tempfile.mkdtemp(prefix="pamong-bench-app-"))
     data_dir = work / "data"
@@ -346,6 +452,11 @@ def main() -> int:
             lo, hi = (float(x) for x in args.think.split(","))
             results["paced"] = load_round(url, pid, args.trainees, args.paced_turns, (lo, hi), stagger=True,
                                           idle_cores=idle)
+        stop_app(proc)
+        proc = None
+        if not args.no_floor:
+            results["floor"] = {shape: floor_round(shape, args.trainees, args.turns, work)
+                                for shape in ("echo", "send")}
     finally:
         if proc is not None:
             stop_app(proc)
@@ -380,6 +491,12 @@ def main() -> int:
         print(f"| {label}: end of session (report) p50 / p95 | {r['end_p50_ms']} / {r['end_p95_ms']} ms | | |")
         print(f"| {label}: CPU, server / clients | {r['server_cpu_s']} s ({r['server_cpu_ms_per_call']} ms per call over idle)"
               f" / {r['client_cpu_s']} s over {r['wall_s']} s | | |")
+    for shape, r in (results.get("floor") or {}).items():
+        what = {"echo": "one Textbox in and out", "send": "/send's components"}[shape]
+        print(f"| floor: Gradio app with no work ({what}), same burst: turn p50 / p95 | {r['p50_ms']} / "
+              f"{r['p95_ms']} ms | | |")
+        print(f"| floor ({shape}): throughput, server CPU per call | {r['turns_per_s']} turns/s, "
+              f"{r['server_cpu_ms_per_call']} ms | | |")
     b = results["burst"]
     print(f"| memory per live session | {b['rss_per_session_mb']} MB "
           f"({b['rss_before_mb']} → {b['rss_after_mb']} MB for {b['trainees']} sessions) | | |")

@@ -21,6 +21,7 @@ import hashlib
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,9 +114,28 @@ def embed_passages(texts: Sequence[str], threads: int = 1) -> list[list[float]]:
 
 
 def embed_query(text: str, threads: int = 1) -> list[float]:
+    """The query's embedding. The app asks the same few questions again and again (each persona's
+    knowledge_queries on every turn once the coachee opens up, the report's fixed per-improvement queries at
+    every end), and one E5 pass costs ~25 ms of CPU: answers are kept (an LRU of QUERY_CACHE_SIZE texts)."""
+    with _QUERY_CACHE_LOCK:
+        hit = _QUERY_CACHE.get(text)
+        if hit is not None:
+            _QUERY_CACHE.move_to_end(text)
+            return list(hit)
     model = embedder(threads)
     with _EMBED_LOCK:
-        return model.query(text).tolist()
+        vector = tuple(model.query(text).tolist())
+    with _QUERY_CACHE_LOCK:
+        _QUERY_CACHE[text] = vector
+        while len(_QUERY_CACHE) > QUERY_CACHE_SIZE:
+            _QUERY_CACHE.popitem(last=False)
+    return list(vector)
+
+
+SEARCH_CACHE_SIZE = 512   # answers kept per index revision (KnowledgeStore.search)
+QUERY_CACHE_SIZE = 256    # ~12 KB per 384-float tuple: ~3 MB at most
+_QUERY_CACHE: OrderedDict[str, tuple[float, ...]] = OrderedDict()
+_QUERY_CACHE_LOCK = threading.Lock()
 
 
 def _embedding_function_class():
@@ -246,6 +266,7 @@ class KnowledgeStore:
         self._col: Any = None
         self._bm25: tuple[str, Any, list[str], list[str], list[dict]] | None = None
         self._lock = threading.Lock()
+        self._found: tuple[str, dict[tuple, tuple[Passage, ...]]] = ("", {})   # (revision, answers) for search
 
     # -- connection ------------------------------------------------------------------------------------------
 
@@ -438,10 +459,30 @@ class KnowledgeStore:
 
     def search(self, query: str, k: int = 3, lang: str | None = None) -> list[Passage]:
         """The k best passages for `query`, best first. `lang` prefers passages in that language but does not
-        exclude the other one, so an English question can still find an Indonesian passage."""
+        exclude the other one, so an English question can still find an Indonesian passage.
+
+        The app asks the same few questions again and again (the report's per-improvement queries at every end
+        of session, a persona's knowledge_queries): answers are kept until the index changes (its revision, as
+        for the BM25 cache), which costs one look at the index (~1 ms) instead of a search (~8 ms)."""
         query = (query or "").strip()
         if not query or k <= 0:
             return []
+        try:
+            revision = self._revision()
+        except Exception:   # reported by the search itself
+            return self._search(query, k, lang)
+        key = (query, k, lang)
+        with self._lock:
+            if self._found[0] == revision and key in self._found[1]:
+                return list(self._found[1][key])
+        found = self._search(query, k, lang)
+        with self._lock:
+            if self._found[0] != revision or len(self._found[1]) >= SEARCH_CACHE_SIZE:
+                self._found = (revision, {})
+            self._found[1][key] = tuple(found)
+        return found
+
+    def _search(self, query: str, k: int, lang: str | None) -> list[Passage]:
         col = self._open()
         try:
             total = col.count()

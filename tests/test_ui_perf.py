@@ -97,8 +97,154 @@ def test_served_queue_is_tuned_and_a_turn_is_one_message_with_the_whole_reply(se
     kinds = [m["msg"] for m in messages]
     assert "process_generating" not in kinds and kinds[-1] == "process_completed"
     assert messages[-1]["success"]
-    chat = messages[-1]["output"]["data"][1]
+    send = next(d for d in config["dependencies"] if d.get("api_name") == "send")
+    chat_id = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "pamong-chat")
+    chat = messages[-1]["output"]["data"][send["outputs"].index(chat_id)]
     assert [m["role"] for m in chat] == ["user", "assistant"]
     shown = json.dumps(chat[0]["content"])
     assert "bicarakan" in shown and "<b>" not in shown  # still escaped
     assert demo.pamong_context.store.list_sessions(viewer="Ani")[0].turns == 2  # saved
+
+
+# ---------------------------------------------------------------------------------------------- what a turn keeps
+def test_turn_locks_are_released_and_still_serialise_one_session(data_dir):
+    """One lock per session id while a turn runs or waits, none kept afterwards (a defaultdict kept one per
+    session ever played, for the life of the server); two holders of one id still go one after the other."""
+    import threading
+    import time
+
+    from simulator.ui.context import build_context
+    from simulator.ui.logic import Practice, SessionLocks, start_session, take_turn
+
+    ctx = build_context(load_settings(), knowledge=False)
+    for n in range(5):
+        st = start_session(ctx, Practice(), user=f"u{n}", persona_id="guru_baru", lang="id")
+        list(take_turn(ctx, st, "Apa yang ingin Ibu bicarakan hari ini?"))
+        gen = take_turn(ctx, st, "Bagaimana kelasnya?")
+        next(gen)  # a turn that stops half-way (a closed tab) lets go of its lock too
+        gen.close()
+    assert len(ctx.turn_locks) == 0
+
+    locks, inside, overlaps = SessionLocks(), [], []
+
+    def hold(key):
+        with locks.hold(key):
+            inside.append(key)
+            if inside.count(key) > 1:
+                overlaps.append(key)
+            time.sleep(0.02)
+            inside.remove(key)
+
+    threads = [threading.Thread(target=hold, args=(key,)) for key in ("a", "a", "a", "b")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(10)
+    assert overlaps == [] and len(locks) == 0
+
+
+def test_send_does_its_component_processing_in_the_call_and_sends_what_gradio_would(data_dir):
+    """/send runs its inputs' preprocess and outputs' postprocess in its own call (Gradio would hand each to its
+    thread pool: a dozen GIL hand-offs per turn) and does not store the tab's Practice back (it changes in place).
+    The payload is the same as with Gradio's own processing: checked on the same components both ways."""
+    import asyncio
+
+    import gradio as gr
+    from gradio.state_holder import SessionState
+
+    from simulator.ui import build_app
+    from simulator.ui.practice import processed_in_call
+
+    demo = build_app(load_settings(), knowledge=False)
+    send = next(f for f in demo.fns.values() if f.api_name == "send")
+    assert not send.preprocess and not send.postprocess
+    assert not any(c.stateful for c in send.outputs)
+
+    history = [{"role": "user", "content": "Apa yang <b>Ibu</b> rasakan?"},
+               {"role": "assistant", "content": "Saya **cemas**.\n  Sungguh."}]
+    values = (history, "", "  **Hint:** x\n   y", "<meter value='0.3'></meter>", "",
+              gr.update(choices=[("1. Apa", 0)], value=0, label="Fork"))
+
+    with gr.Blocks() as probe:
+        text, st, flag = gr.Textbox(), gr.State(None), gr.Checkbox()
+        lang = gr.Radio([("Bahasa Indonesia", "id"), ("English", "en")], value="id")
+        outs = [gr.Chatbot(sanitize_html=True, render_markdown=True), gr.Textbox(), gr.Markdown(), gr.HTML(),
+                gr.Markdown(), gr.Dropdown([], allow_custom_value=True)]
+        button = gr.Button()
+        seen = []
+
+        def fn(t, s, f, lg):
+            seen.append((t, s, f, lg))
+            return tuple(dict(v) if isinstance(v, dict) else v for v in values)
+
+        button.click(fn, [text, st, flag, lang], outs)
+        button.click(processed_in_call(fn, [text, st, flag, lang], outs), [text, st, flag, lang], outs,
+                     preprocess=False, postprocess=False)
+    plain, direct = list(probe.fns.values())
+
+    async def run(block_fn):
+        return (await probe.process_api(block_fn, ["hi", None, True, "en"], SessionState(probe)))["data"]
+
+    assert asyncio.run(run(direct)) == asyncio.run(run(plain))
+    assert seen[0] == seen[1] == ("hi", None, True, "en")
+    with pytest.raises(Exception, match="not in the list of choices"):  # the Radio still checks its value
+        asyncio.run(probe.process_api(direct, ["hi", None, True, "xx"], SessionState(probe)))
+
+
+def test_a_repeated_knowledge_query_is_embedded_and_searched_once(data_dir, monkeypatch):
+    """The report's per-improvement queries and a persona's knowledge_queries come back on every session:
+    the query embedding (~25 ms of E5) and the search answer (until the index changes) are kept."""
+    from simulator import retrieval
+
+    calls = []
+
+    class Model:
+        def query(self, text):
+            import numpy as np
+
+            calls.append(text)
+            return np.full(4, float(len(text)), dtype=np.float32)
+
+    monkeypatch.setattr(retrieval, "embedder", lambda threads=1: Model())
+    monkeypatch.setattr(retrieval, "_QUERY_CACHE", type(retrieval._QUERY_CACHE)())
+    first = retrieval.embed_query("pertanyaan terbuka")
+    first.append(99.0)  # a caller changing its list does not change the cache
+    assert retrieval.embed_query("pertanyaan terbuka") == [18.0] * 4
+    assert calls == ["pertanyaan terbuka"]
+
+    store = retrieval.KnowledgeStore(load_settings())
+    revision = ["r1"]
+    searched = []
+    monkeypatch.setattr(store, "_revision", lambda: revision[0])
+    monkeypatch.setattr(store, "_search", lambda q, k, lang: searched.append(q) or [f"{q}@{revision[0]}"])
+    assert store.search("rangkuman", k=1, lang="id") == ["rangkuman@r1"]
+    assert store.search(" rangkuman ", k=1, lang="id") == ["rangkuman@r1"]
+    assert searched == ["rangkuman"]
+    store.search("rangkuman", k=2, lang="id")
+    assert searched == ["rangkuman", "rangkuman"]  # another k is another question
+    revision[0] = "r2"  # the index changed (an ingest here or in another process)
+    assert store.search("rangkuman", k=1, lang="id") == ["rangkuman@r2"]
+
+
+def test_a_streaming_send_yields_processed_partials_then_the_whole_turn(data_dir):
+    """A model voice streams: /send stays a generator through processed_in_call, every partial carries the chat
+    as Gradio would send it and leaves the other outputs alone (gr.skip), and the last message has everything."""
+    from simulator.ui import build_app
+    from simulator.ui.context import build_context
+    from simulator.ui.logic import Practice, start_session
+
+    settings = load_settings()
+    ctx = build_context(settings, knowledge=False, voice=StreamingVoice())
+    demo = build_app(settings, context=ctx)
+    send = next(f for f in demo.fns.values() if f.api_name == "send")
+    st = start_session(ctx, Practice(), user="Ani", persona_id="guru_baru", lang="id")
+    messages = list(send.fn("Apa yang ingin Ibu bicarakan hari ini?", st, True, True, False, "id", None))
+    assert len(messages) >= 2 and all(len(m) == len(send.outputs) for m in messages)
+    *partials, last = messages
+    for chat, text, *rest in partials:
+        assert [m["role"] for m in chat] == ["user", "assistant"] and text == ""
+        assert all(r == {"__type__": "update"} for r in rest)
+    chat, text, hint, thermo, status, fork = last
+    assert chat[-1]["content"][0]["text"] == partials[-1][0][-1]["content"][0]["text"]
+    assert "pamong-thermo" in thermo and fork["__type__"] == "update" and fork["value"] == 0
+    assert len(st.session.turns) == 2

@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -54,6 +54,33 @@ def esc(text: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- app context
+class SessionLocks:
+    """One lock per session id, held only while someone uses it: `with locks.hold(session_id): ...`. An entry
+    lives as long as a turn on that session runs or waits, so a server that has seen thousands of sessions keeps
+    none (a defaultdict of locks would keep one per session ever played, for the life of the process)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, list] = {}   # session id -> [lock, number of holders and waiters]
+
+    @contextmanager
+    def hold(self, session_id: str) -> Iterator[None]:
+        with self._guard:
+            entry = self._locks.setdefault(session_id, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._guard:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self._locks[session_id]
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
 @dataclass
 class AppContext:
     settings: Any
@@ -67,7 +94,7 @@ class AppContext:
     reports_dir: Path = field(default_factory=lambda: Path("."))
     rubric: str | None = None                  # None: the default rubric
     # One lock per session id: two tabs on one session take turns one after the other, never interleaved.
-    turn_locks: defaultdict = field(default_factory=lambda: defaultdict(threading.Lock), repr=False)
+    turn_locks: SessionLocks = field(default_factory=SessionLocks, repr=False)
 
     @property
     def auth(self) -> bool:
@@ -202,7 +229,7 @@ def take_turn(ctx: AppContext, st: Practice, text: str) -> Iterator[str | Any]:
     if st.session.recorder is None:
         raise InputError("submitted")
     st.notice = None
-    with ctx.turn_locks[st.session.id]:
+    with ctx.turn_locks.hold(st.session.id):
         for _attempt in range(3):
             try:
                 yield from st.session.coach_says_stream(text)

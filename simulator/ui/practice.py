@@ -3,6 +3,9 @@ Only wiring: every decision is in simulator.ui.logic, the Session and the store.
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import gradio as gr
 import pandas as pd
 
@@ -19,6 +22,52 @@ def _user(ctx: AppContext, request: gr.Request | None, name: str) -> str:
 def _fork_update(st: Practice, lang: str):
     choices = logic.coach_turn_choices(st.session)
     return gr.update(choices=choices, value=choices[-1][1] if choices else None, label=t("fork_turn", lang))
+
+
+def _is_update(value) -> bool:
+    return isinstance(value, dict) and "update" in str(value.get("__type__", ""))
+
+
+def processed_in_call(fn, inputs: list, outputs: list):
+    """`fn` with its inputs' preprocess and its outputs' postprocess done inside the call itself; register it
+    with preprocess=False, postprocess=False.
+
+    Gradio 6 runs each component's preprocess and postprocess as its own job on its thread pool, one after the
+    other: for /send (6 inputs, 6 outputs) that is a dozen hand-offs between the event loop and a worker thread
+    per turn, on a server whose Python work is serialised by the GIL. Here they run in the event's one worker
+    thread. What is sent is the same: the same component methods, then the `model_dump` Gradio does; State
+    values and updates (gr.update, gr.skip) go back to Gradio untouched, as before. The components built here
+    are used, not a tab's copy of them: per tab only their labels change (the interface language), which
+    neither method reads."""
+    n_in = len(inputs)
+
+    def prepare(args):  # the inputs, then what Gradio adds after them (the gr.Request)
+        return [a if c.stateful else c.preprocess(a) for c, a in zip(inputs, args[:n_in], strict=True)] \
+            + list(args[n_in:])
+
+    def finish(values):
+        if len(outputs) == 1:
+            values = (values,)
+        out = []
+        for component, value in zip(outputs, values, strict=True):
+            if component.stateful or _is_update(value):
+                out.append(value)
+                continue
+            value = component.postprocess(value)
+            out.append(value.model_dump() if hasattr(value, "model_dump") else value)
+        return out[0] if len(outputs) == 1 else out
+
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def streamed(*args):
+            for values in fn(*prepare(args)):
+                yield finish(values)
+        return streamed
+
+    @functools.wraps(fn)
+    def once(*args):
+        return finish(fn(*prepare(args)))
+    return once
 
 
 def _chart(states, lang: str) -> pd.DataFrame:
@@ -110,7 +159,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
                 if _user(ctx, request, st.owner) != st.owner:  # defence in depth: gr.State is per tab anyway
                     raise SessionNotFound("This session belongs to someone else.")
             except SimulatorError as exc:
-                yield st, gr.skip(), gr.skip(), gr.skip(), gr.skip(), logic.message(exc, ui), gr.skip()
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), logic.message(exc, ui), gr.skip()
                 return
         lang = st.lang if st.session else ui
         base = logic.chat_messages(st.session)
@@ -124,11 +173,11 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
                     shown = logic.chat_messages(st.session)
                     if shown and shown[-1]["role"] == "user":
                         shown.append({"role": "assistant", "content": logic.md_escape(item)})
-                    yield st, shown, "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                    yield shown, "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 else:
                     result = item
         except SimulatorError as exc:
-            yield st, base if st.session is None else logic.chat_messages(st.session), gr.skip(), gr.skip(), \
+            yield base if st.session is None else logic.chat_messages(st.session), gr.skip(), gr.skip(), \
                 gr.skip(), logic.message(exc, lang), gr.skip()
             return
         notes = []
@@ -142,7 +191,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
         if want_hint and not is_exam and result is not None and result.hint:
             hint_text = f"**{t('hint', lang)}:** " + logic.md_escape(result.hint)
         thermo_html = logic.thermometer_html(st.session.state, lang) if want_thermo and not is_exam else ""
-        yield (st, logic.chat_messages(st.session), "", hint_text, thermo_html, "\n\n".join(notes),
+        yield (logic.chat_messages(st.session), "", hint_text, thermo_html, "\n\n".join(notes),
                _fork_update(st, lang))
 
     def on_send_once(text, st: Practice, want_hint, want_thermo, is_exam, ui, request: gr.Request):
@@ -155,10 +204,13 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
 
     streams = getattr(ctx.voice_factory(), "name", "scripted") != "scripted"
     send_fn = on_send if streams else on_send_once
-    send_outputs = [state, chat, msg, hint, thermo, status, fork_turn]
+    # Not `state`: a turn changes the tab's Practice in place (take_turn), so there is nothing to store back, and
+    # storing it would make Gradio rebuild the State's config on every turn.
+    send_outputs = [chat, msg, hint, thermo, status, fork_turn]
     send_inputs = [msg, state, show_hint, show_thermo, exam, ui_lang]
-    send.click(send_fn, send_inputs, send_outputs, api_name="send")
-    msg.submit(send_fn, send_inputs, send_outputs, api_visibility="private")
+    send_fn = processed_in_call(send_fn, send_inputs, send_outputs)  # the hot path: one thread hop, not 12
+    send.click(send_fn, send_inputs, send_outputs, api_name="send", preprocess=False, postprocess=False)
+    msg.submit(send_fn, send_inputs, send_outputs, api_visibility="private", preprocess=False, postprocess=False)
 
     def on_end(st: Practice, ui):
         lang = st.lang if st.session else ui
