@@ -22,8 +22,9 @@
    Per turn: latency measured by the client (p50/p95/max; target p95 < 300 ms on 2 cores), errors (an
    exception, a reply that did not arrive, or a "not saved" warning; target 0). Per round also the CPU seconds
    the server process and the client threads used (from /proc and the process clock), so the server's cost
-   per turn is known apart from the clients'. Memory per session: the server's RSS growth over the burst
-   round divided by the number of sessions it holds.
+   per turn is known apart from the clients', and the CPU every other program on the machine used meanwhile
+   (from /proc/stat), since that slows the server down too. Memory per session: the server's RSS growth over
+   the burst round divided by the number of sessions it holds.
 
 The client threads run on the same machine as the server, so they take CPU from it: the figures are an upper
 bound for a server whose trainees sit at other computers.
@@ -156,6 +157,13 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_s() -> float:
+    """CPU seconds all processes on the machine have used so far (from /proc/stat): what else ran during a round
+    (another program on the same cores slows the server down, and the figures should say so)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+
+
 def api_description(url: str) -> dict:
     """From /config: each named endpoint's fn_index and inputs, and which components are gr.State (the page
     sends null for those; the server keeps their value per session_hash)."""
@@ -278,7 +286,7 @@ def load_round(url: str, pid: int, trainees: int, turns: int, think: tuple[float
         list(pool.map(lambda t: t.start(), people))
     barrier = threading.Barrier(trainees)
     threads = [threading.Thread(target=t.play, args=(turns, think, barrier, stagger)) for t in people]
-    server_cpu0, client_cpu0 = cpu_s(pid), time.process_time()
+    server_cpu0, client_cpu0, busy0 = cpu_s(pid), time.process_time(), machine_busy_s()
     started = time.perf_counter()
     for th in threads:
         th.start()
@@ -286,6 +294,7 @@ def load_round(url: str, pid: int, trainees: int, turns: int, think: tuple[float
         th.join()
     wall = time.perf_counter() - started
     server_cpu, client_cpu = cpu_s(pid) - server_cpu0, time.process_time() - client_cpu0
+    others = machine_busy_s() - busy0 - server_cpu - client_cpu
     rss_after = rss_mb(pid)
     lat = [x * 1000 for t in people for x in t.latencies]
     ends = [t.end_latency * 1000 for t in people if t.end_latency is not None]
@@ -302,6 +311,7 @@ def load_round(url: str, pid: int, trainees: int, turns: int, think: tuple[float
         "end_p50_ms": round(pct(ends, 50), 1), "end_p95_ms": round(pct(ends, 95), 1),
         "turns_per_s": round(len(lat) / wall, 1) if wall else None, "wall_s": round(wall, 1),
         "server_cpu_s": round(server_cpu, 2), "client_cpu_s": round(client_cpu, 2),
+        "other_processes_cores": round(max(others, 0) / wall, 2) if wall else None,
         "server_cpu_ms_per_call": round(max(server_cpu - idle_cores * wall, 0) * 1000 / calls, 1) if calls else None,
         "errors": len(errors), "error_examples": errors[:5],
         "rss_before_mb": round(rss_before, 1), "rss_after_mb": round(rss_after, 1),
@@ -386,12 +396,13 @@ def floor_round(shape: str, trainees: int, turns: int, work: Path) -> dict:
                 latencies.append(time.perf_counter() - t0)
 
         threads = [threading.Thread(target=play, args=(c,)) for c in clients]
-        cpu0, started = cpu_s(proc.pid), time.perf_counter()
+        cpu0, client0, busy0, started = cpu_s(proc.pid), time.process_time(), machine_busy_s(), time.perf_counter()
         for th in threads:
             th.start()
         for th in threads:
             th.join()
         wall, cpu = time.perf_counter() - started, cpu_s(proc.pid) - cpu0
+        others = machine_busy_s() - busy0 - cpu - (time.process_time() - client0)
         for c in clients:
             c.close()
     finally:
@@ -402,6 +413,7 @@ def floor_round(shape: str, trainees: int, turns: int, work: Path) -> dict:
             "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1), "max_ms": round(max(lat, default=0), 1),
             "turns_per_s": round(len(lat) / wall, 1) if wall else None, "wall_s": round(wall, 1),
             "server_cpu_s": round(cpu, 2), "server_cpu_ms_per_call": round(cpu * 1000 / len(lat), 1) if lat else None,
+            "other_processes_cores": round(max(others, 0) / wall, 2) if wall else None,
             "errors": len(errors), "error_examples": errors[:5]}
 
 
@@ -490,13 +502,14 @@ def main() -> int:
         print(f"| {label}: throughput | {r['turns_per_s']} turns/s | | |")
         print(f"| {label}: end of session (report) p50 / p95 | {r['end_p50_ms']} / {r['end_p95_ms']} ms | | |")
         print(f"| {label}: CPU, server / clients | {r['server_cpu_s']} s ({r['server_cpu_ms_per_call']} ms per call over idle)"
-              f" / {r['client_cpu_s']} s over {r['wall_s']} s | | |")
+              f" / {r['client_cpu_s']} s over {r['wall_s']} s; other programs {r['other_processes_cores']} cores"
+              " | | |")
     for shape, r in (results.get("floor") or {}).items():
         what = {"echo": "one Textbox in and out", "send": "/send's components"}[shape]
         print(f"| floor: Gradio app with no work ({what}), same burst: turn p50 / p95 | {r['p50_ms']} / "
               f"{r['p95_ms']} ms | | |")
         print(f"| floor ({shape}): throughput, server CPU per call | {r['turns_per_s']} turns/s, "
-              f"{r['server_cpu_ms_per_call']} ms | | |")
+              f"{r['server_cpu_ms_per_call']} ms (other programs {r['other_processes_cores']} cores) | | |")
     b = results["burst"]
     print(f"| memory per live session | {b['rss_per_session_mb']} MB "
           f"({b['rss_before_mb']} → {b['rss_after_mb']} MB for {b['trainees']} sessions) | | |")
