@@ -19,6 +19,7 @@ from .scoring import TEMPLATES, Citation, Evidence, Improvement, Text, Trace, We
 from .transcript import Transcript
 
 MAX_QUOTE = 240
+SPACE_MIN_WORDS = 8  # a coachee answer this long after a clean coach turn is credited as room given
 QUESTION_SIGNALS = {"open_share", "closed_share", "why_count", "leading_count", "stacked_count", "stacked_share",
                     "goal_by_coachee", "followup_concrete", "followup_from_coachee", "coachee_conclusion",
                     "forward_count", "tirta_stages", "rasa_count"}
@@ -67,25 +68,33 @@ def _clip(s: str) -> str:
     return cut[: cut.rfind(" ")] if " " in cut else cut
 
 
-def quote_for(text: str, signal: str, reading: Reading) -> str:
-    """The sentence of the coach's turn that shows the signal (always a substring of `text`)."""
+# The reading's evidence tags that show each signal (the rest fall back on the first question or statement).
+_SHOWN_BY = {"advice_count": ("advice",), "advice_share": ("advice",), "judgement_count": ("judgement",),
+             "why_count": ("why_question",), "why_share": ("why_question",), "closed_share": ("closed_question",),
+             "leading_count": ("leading",), "forward_count": ("forward",), "tirta_stages": ("tirta",)}
+
+
+def quote_for(text: str, signal: str, reading: Reading, positive: bool = True) -> str:
+    """The sentence of the coach's turn that shows the signal (always a substring of `text`): for "Mengapa…?
+    Apakah…? Bagaimana…?" an open question is quoted as the "Bagaimana" sentence and a "why" as the "Mengapa" one."""
     sents = sentences(text) or [text.strip()]
     questions = [s for s in sents if s.endswith("?")]
     statements = [s for s in sents if not s.endswith("?")]
     pick = sents[0]
     if signal in ("stacked_count", "stacked_share", "rasa_count"):
         return _clip(text.strip())
-    if signal in QUESTION_SIGNALS and questions:
+    tags = _SHOWN_BY.get(signal)
+    if signal == "open_share":
+        tags = ("open_question",) if positive else ("closed_question", "why_question")
+    span = next((sp for tag, sp in reading.evidence if tags and tag in tags and sp and sp.lower() in text.lower()), None)
+    if span:
+        pick = next((s for s in sents if span.lower() in s.lower() or s.lower() in span.lower()), span)
+    elif signal in QUESTION_SIGNALS and questions:
         pick = questions[0]
     elif signal in ("reflections_per_question", "feeling_reflections", "affirmation_count") and statements:
         pick = statements[0]
     elif signal == "keyword_use" and reading.key_words:
         pick = max(sents, key=lambda s: sum(w.lower() in s.lower() for w in reading.key_words))
-    else:
-        acts = {"advice_count": "advice", "advice_share": "advice", "judgement_count": "judgement"}
-        span = next((sp for tag, sp in reading.evidence if tag == acts.get(signal) and sp and sp in text), None)
-        if span:
-            pick = next((s for s in sents if span in s or s in span), span)
     return _clip(pick)
 
 
@@ -119,18 +128,24 @@ def went_well(transcript: Transcript, readings: Mapping[int, Reading], values: d
         turns = transcript.turns
         clean = [i for i, r in readings.items() if not (r.has("advice", "why_question", "closed_question")
                                                           or r.judgement or r.leading or r.stacked)]
-        best = max((i for i in clean if i + 1 < len(turns) and turns[i + 1].speaker == "coachee"),
-                   key=lambda i: len(turns[i + 1].text.split()), default=None)
+        answered = [i for i in clean if i + 1 < len(turns) and turns[i + 1].speaker == "coachee"
+                    and len(turns[i + 1].text.split()) >= SPACE_MIN_WORDS]  # "Oh, begitu, Bu." is no opening up
+        best = max(answered, key=lambda i: len(turns[i + 1].text.split()), default=None)
         if best is not None:
             note = _t(ww["space"])
             out.append(WentWell(note, [Evidence(best, quote_for(turns[best].text, "open_share", readings[best]),
                                                 note)]))
         else:  # every turn has a concern: credit a summary the coach did make ("So you'll phone ... Is that clear?")
             summaries = [i for i, r in readings.items() if r.has("reflection") and not (r.has("advice") or r.judgement)]
+            opens = [i for i, r in readings.items() if r.has("open_question") and not (r.has("advice") or r.judgement)]
             if summaries:
                 note = _t(ww["reflections"])
                 out.append(WentWell(note, [Evidence(summaries[0], quote_for(
                     turns[summaries[0]].text, "reflections_per_question", readings[summaries[0]]), note)]))
+            elif opens:  # an open question, even one lost among others ("Mengapa…? Apakah…? Bagaimana…?")
+                note = _t(ww["one_open"])
+                out.append(WentWell(note, [Evidence(opens[0], quote_for(turns[opens[0]].text, "open_share",
+                                                                         readings[opens[0]]), note)]))
     return out[:4]
 
 

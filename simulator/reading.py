@@ -575,10 +575,12 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
                 break
         if stage:
             break
-    fm = lex.forward.search(low)
-    forward = bool(fm) or stage in ("tujuan", "rencana", "tanggung_jawab")
+    # forward-looking: a question about the goal, options or plan ("Apa yang akan Ibu coba minggu depan?"), not
+    # a plan the coach tells ("Jadi minggu depan Ibu pakai kartu giliran. Setuju?")
+    fm = next((m for q in q_texts if (m := lex.forward.search(q))), None)
+    forward = bool(fm) or (stage in ("tujuan", "rencana", "tanggung_jawab") and questions > 0)
     if fm:
-        evidence.append(("forward", text[fm.start():fm.end()]))
+        evidence.append(("forward", fm.group(0)))
     if questions > 1:
         evidence.append(("stacked", f"{questions} questions"))
     return Reading(

@@ -262,7 +262,7 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
         if r.stacked:
             stack += 1
             tr.add("stacked_count", i, False)
-        if r.forward:
+        if r.forward and not (r.has("advice") or r.leading):
             fwd += 1
             tr.add("forward_count", i, True)
         if prev_is_coachee:
@@ -532,7 +532,7 @@ def _evidence(signals: list[str], trace: Trace, transcript: Transcript, readings
                 if index in chosen:
                     continue
                 text = transcript.turns[index].text
-                chosen[index] = Evidence(index, quote_for(text, sig, readings[index]), evidence_note(sig, positive,
+                chosen[index] = Evidence(index, quote_for(text, sig, readings[index], positive), evidence_note(sig, positive,
                                          readings[index]), positive)
                 taken += 1
     return [chosen[k] for k in sorted(chosen)]

@@ -281,3 +281,35 @@ def test_signal_levels_are_linear_between_thresholds():
         levels = [rule.level(v) for v in values]
         pairs = list(zip(levels, levels[1:], strict=False))
         assert all(a <= b for a, b in pairs) if rule.better == "higher" else all(a >= b for a, b in pairs)
+
+
+def test_evidence_quotes_the_sentence_that_shows_the_signal():
+    """In "Mengapa…? Apakah…? Bagaimana…?" the open question is quoted as the Bagaimana sentence, the why as Mengapa."""
+    t = Transcript(lang="id", turns=[
+        Utterance("coachee", "Anak-anak di kelas saya pendiam sekali kalau diskusi."),
+        Utterance("coach", "Mengapa yang bicara hanya anak-anak itu saja? Bagaimana Ibu mengaturnya?"),
+        Utterance("coachee", "Saya bagi kelompok, tapi yang lain diam saja."),
+    ])
+    pq = evaluate(t).dimensions["powerful_questions"]
+    quotes = {(e.positive, e.quote) for e in pq.evidence}
+    assert any(pos and q == "Bagaimana Ibu mengaturnya?" for pos, q in quotes), quotes
+    assert not any(pos and q.startswith("Mengapa") for pos, q in quotes), quotes
+
+
+def test_forward_looking_means_a_question_about_what_comes_next():
+    from simulator.reading import read_turn
+
+    assert read_turn("Apa yang ingin Ibu coba minggu depan?").forward
+    assert not read_turn("Bu Dewi, minggu depan saya observasi kelas Ibu.").forward
+    assert not read_turn("Jadi minggu depan Ibu pakai kartu giliran, kurangi ceramah. Apakah Ibu setuju?").forward
+
+
+def test_what_went_well_is_never_invented():
+    """A three-word "Oh, begitu, Bu." after a statement is no room given; with nothing to credit the list is empty."""
+    t = Transcript(lang="id", turns=[
+        Utterance("coach", "Bu, minggu depan saya observasi kelas Ibu."),
+        Utterance("coachee", "Oh, begitu, Bu."),
+        Utterance("coach", "Sebaiknya Ibu pakai kartu giliran saja."),
+        Utterance("coachee", "Baik, Bu."),
+    ])
+    assert evaluate(t).went_well == []
