@@ -15,7 +15,17 @@ from functools import lru_cache
 from .content import read_yaml
 from .reading import TIRTA_STAGES, Reading, read_turn
 from .rubric import Rubric
-from .scoring import TEMPLATES, Citation, Evidence, Improvement, Text, Trace, WentWell, has_marker
+from .scoring import (
+    TEMPLATES,
+    Citation,
+    Evidence,
+    Improvement,
+    Text,
+    Trace,
+    WentWell,
+    asks_for_their_own_words,
+    has_marker,
+)
 from .transcript import Transcript
 
 MAX_QUOTE = 240
@@ -175,7 +185,7 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
         if r.has("closed_question") and not r.has("advice", "why_question") and not r.leading:
             found.append("closed")
         if (is_q and not r.has("reflection") and len(prev.split()) >= 15 and not r.key_words
-                and r.tirta != "tujuan" and not has_marker("goal", r.text, lang)):
+                and not asks_for_their_own_words(r, lang)):
             found.append("missed_reflection")
         if len(r.text.split()) > 60:
             found.append("long_turn")
@@ -188,13 +198,13 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
     for _, i, k in problems:
         if len(chosen) < 3 and (i, k) not in chosen and i not in {c[0] for c in chosen}:
             chosen.append((i, k))
-    for _, i, k in problems:
-        if len(chosen) < 3 and (i, k) not in chosen:
-            chosen.append((i, k))
-    for cand in _deepen(transcript, readings, trace):
-        if len(chosen) >= 3:
-            break
-        if cand not in chosen:
+    # then a way to deepen a strength on another turn, before a second note on a turn already discussed
+    deepen = _deepen(transcript, readings, trace)
+    for cand in deepen:
+        if len(chosen) < 3 and cand not in chosen and cand[0] not in {c[0] for c in chosen}:
+            chosen.append(cand)
+    for cand in [(i, k) for _, i, k in problems] + deepen:
+        if len(chosen) < 3 and cand not in chosen:
             chosen.append(cand)
     out = [_improvement(transcript, readings, i, k, addr) for i, k in chosen[:3]]
     _attach_passages(out, searcher, lang, notes)
@@ -323,6 +333,7 @@ def _strip(q: str, lang: str) -> str:
 def _tidy(s: str) -> str:
     s = re.sub(r"\s+", " ", s).strip()
     s = re.sub(r"\s+([?.,])", r"\1", s)
+    s = s.replace("….", "…")  # a paraphrase cut short already ends the sentence
     return s[:1].upper() + s[1:]
 
 

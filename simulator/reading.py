@@ -566,15 +566,15 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
             evidence.append((name, text[m.start():m.end()].strip(" ,")))
     stage = None
     scope = q_texts or ([p.low for p in pieces] if "reflection" in acts else [])
-    for name, pattern in lex.tirta:
-        for q in scope:
+    span = ""
+    for q in scope:  # the stage of the last question that has one: "What will you do first, and when?" commits
+        for name, pattern in lex.tirta:
             m = pattern.search(q)
             if m:
-                stage = name
-                evidence.append(("tirta", m.group(0)))
+                stage, span = name, m.group(0)
                 break
-        if stage:
-            break
+    if stage:
+        evidence.append(("tirta", span))
     # forward-looking: a question about the goal, options or plan ("Apa yang akan Ibu coba minggu depan?"), not
     # a plan the coach tells ("Jadi minggu depan Ibu pakai kartu giliran. Setuju?")
     fm = next((m for q in q_texts if (m := lex.forward.search(q))), None)

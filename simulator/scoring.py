@@ -183,6 +183,12 @@ def has_marker(kind: str, text: str, lang: str) -> bool:
     return bool(_markers()[kind]["en" if lang == "en" else "id"].search(text))
 
 
+def asks_for_their_own_words(r: Reading, lang: str) -> bool:
+    """A goal-setting or closing question ("What would you like to get out of today?", "What have you taken away?"):
+    it rightly asks without summarising the coachee first."""
+    return r.tirta == "tujuan" or has_marker("goal", r.text, lang) or has_marker("conclusion", r.text, lang)
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -245,7 +251,7 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
             if has_marker("feelings", r.text, lang):
                 feel += 1
                 tr.add("feeling_reflections", i, True)
-        elif is_q and prev_is_coachee and _words(turns[i - 1].text) >= 15:
+        elif is_q and prev_is_coachee and _words(turns[i - 1].text) >= 15 and not asks_for_their_own_words(r, lang):
             tr.add("reflections_per_question", i, False)  # asked straight after a long turn
         if r.has("affirmation"):
             affirm += 1
@@ -272,7 +278,7 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
                 kw_hits += 1
                 if not (r.has("advice") or r.judgement):  # shown as a strength only when it is one
                     tr.add("keyword_use", i, True)
-            elif _words(turns[i - 1].text) >= 12:
+            elif _words(turns[i - 1].text) >= 12 and not asks_for_their_own_words(r, lang):
                 tr.add("keyword_use", i, False)
         # RASA: a reflection followed by a question in the same turn or the next coach turn
         asks_open = r.has("open_question") and not r.has("advice")  # RASA's Ask: an open question

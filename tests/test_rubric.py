@@ -313,3 +313,32 @@ def test_what_went_well_is_never_invented():
         Utterance("coachee", "Baik, Bu."),
     ])
     assert evaluate(t).went_well == []
+
+
+def test_a_closing_question_is_not_faulted_for_skipping_the_coachees_words():
+    t = Transcript(lang="en", turns=[
+        Utterance("coach", "What would you like to get out of today?"),
+        Utterance("coachee", "I want a plan for my Year 9 homework problem, because half the class hands in nothing."),
+        Utterance("coach", "What have you taken away from our conversation today?"),
+        Utterance("coachee", "That I should start small and ask the students what gets in the way."),
+    ])
+    ev = evaluate(t)
+    assert not [i for i in ev.improvements if i.turn_index == 2 and i.kind == "missed_reflection"]
+    al = ev.dimensions["active_listening"].evidence
+    assert not [e for e in al if e.turn_index == 2 and not e.positive]
+
+
+def test_timing_a_plan_reaches_the_responsibility_stage():
+    from simulator.reading import read_turn
+
+    assert read_turn("What will you do first, and when?").tirta == "tanggung_jawab"
+    assert read_turn("What will you do first?").tirta == "rencana"
+
+
+def test_three_improvements_speak_of_different_turns_when_they_can(evaluations):
+    for name, ev in evaluations.items():
+        turns = [i.turn_index for i in ev.improvements]
+        coach_turns = len([u for u in load_transcript(CONV / name).turns if u.speaker == "coach"])
+        if coach_turns >= 3:
+            assert len(set(turns)) == 3, (name, [(i.turn_index, i.kind) for i in ev.improvements])
+        assert not any("…." in i.better for i in ev.improvements)
