@@ -55,13 +55,18 @@ def run(queries_path: Path, knowledge: Path = KNOWLEDGE_DIR, threads: int = 1) -
         store.search("warm up", k=3)
         fused = evaluate_queries(store, queries, k=3)
         fused_lang = evaluate_queries(store, queries, k=3, use_lang=True)
-        # latency over several passes for stable percentiles
-        latencies = []
+        # latency over several passes for stable percentiles: a query nobody asked before (embedding + search);
+        # the app keeps answers to repeated queries (a persona's, the report's), which then cost ~1 ms
+        latencies, repeated = [], []
         for _ in range(3):
             for item in queries:
+                store.forget_answers()
                 t = time.perf_counter()
                 store.search(str(item["query"]), k=3)
                 latencies.append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                store.search(str(item["query"]), k=3)
+                repeated.append((time.perf_counter() - t) * 1000)
         latencies.sort()
         dense_only = ablation(store, queries, 1.0, 0.0)
         bm25_only = ablation(store, queries, 0.0, 1.0)
@@ -75,6 +80,7 @@ def run(queries_path: Path, knowledge: Path = KNOWLEDGE_DIR, threads: int = 1) -
         "queries": len(queries),
         "query_p50_ms": round(statistics.median(latencies), 1),
         "query_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1),
+        "repeated_query_p50_ms": round(statistics.median(repeated), 2),
         "recall_at_1": fused["recall_at_1"],
         "recall_at_3": fused["recall_at_3"],
         "recall_at_1_lang_preferred": fused_lang["recall_at_1"],
@@ -89,7 +95,8 @@ def table(r: dict) -> str:
     rows = [
         ("Knowledge indexed", f"{r['files']} files, {r['chunks']} chunks"),
         ("Ingest time per 100 chunks", f"{r['ingest_seconds_per_100_chunks']} s ({r['embed_threads']} thread)"),
-        ("Query latency p50 / p95", f"{r['query_p50_ms']} ms / {r['query_p95_ms']} ms"),
+        ("Query latency p50 / p95 (a new query)", f"{r['query_p50_ms']} ms / {r['query_p95_ms']} ms"),
+        ("Query latency p50, the same query again (kept answer)", f"{r['repeated_query_p50_ms']} ms"),
         (f"Recall@1 / @3 ({r['queries']} queries, fused)", f"{r['recall_at_1']:.2f} / {r['recall_at_3']:.2f}"),
         ("Recall@1 / @3, query language preferred",
          f"{r['recall_at_1_lang_preferred']:.2f} / {r['recall_at_3_lang_preferred']:.2f}"),

@@ -224,6 +224,12 @@ def test_a_repeated_knowledge_query_is_embedded_and_searched_once(data_dir, monk
     assert searched == ["rangkuman", "rangkuman"]  # another k is another question
     revision[0] = "r2"  # the index changed (an ingest here or in another process)
     assert store.search("rangkuman", k=1, lang="id") == ["rangkuman@r2"]
+    monkeypatch.setattr(retrieval, "DENSE_WEIGHT", 1.0)  # other weights (the benchmark's ablation): searched anew
+    store.search("rangkuman", k=1, lang="id")
+    assert len(searched) == 4
+    store.forget_answers()
+    store.search("rangkuman", k=1, lang="id")
+    assert len(searched) == 5 and not retrieval._QUERY_CACHE
 
 
 def test_a_streaming_send_yields_processed_partials_then_the_whole_turn(data_dir):
