@@ -39,18 +39,20 @@ def test_labelled_set_is_big_and_covers_every_act():
             assert set(it["acts"]) <= set(ACTS), it
 
 
-@pytest.mark.parametrize("lang", ["id", "en", "id_blind"])
-def test_per_act_precision_and_recall(lang):
+# sets written with the rules must be read almost perfectly; sets written blind by others (since tuned on) well
+@pytest.mark.parametrize("lang, macro, per_act", [("id", 0.9, 0.8), ("en", 0.9, 0.8), ("id_blind", 0.9, 0.8),
+                                                  ("id_blind_2", 0.85, 0.7)])
+def test_per_act_precision_and_recall(lang, macro, per_act):
     prec, rec = _per_act(LABELLED[lang])
     assert set(rec) == set(ACTS)
     macro_p = sum(prec.values()) / len(ACTS)
     macro_r = sum(rec.values()) / len(ACTS)
-    assert macro_p >= 0.9 and macro_r >= 0.9, (prec, rec)
+    assert macro_p >= macro and macro_r >= macro, (prec, rec)
     for a in ACTS:
-        assert prec.get(a, 0) >= 0.8 and rec[a] >= 0.8, (a, prec.get(a), rec[a])
+        assert prec.get(a, 0) >= per_act and rec[a] >= per_act, (a, prec.get(a), rec[a])
 
 
-@pytest.mark.parametrize("name, floor", [("id_holdout", 0.85), ("en_holdout", 0.8), ("id_holdout_2", 0.75)])
+@pytest.mark.parametrize("name, floor", [("id_holdout", 0.85), ("en_holdout", 0.8), ("id_holdout_3", 0.8)])
 def test_holdout_set_written_after_tuning_stays_good(name, floor):
     # never tuned on: a guard that the rules generalise beyond the sentences they were written against
     prec, rec = _per_act(LABELLED[name])
