@@ -38,6 +38,7 @@ class Patterns(Strict):
     advice: list[str]                  # anywhere in a statement
     advice_start: list[str] = []       # at the start of a statement (imperatives: "Try ...")
     affirmation: list[str]
+    verdict: list[str] = []            # a short sentence of praise ({praise}): "Rapi sekali perencanaannya."
     reflection_opener: list[str]
     reflection_anywhere: list[str] = []  # reflection markers that may sit mid-sentence ("..., it sounds like")
     reflection_check: list[str] = []   # openers that make a declarative "...?" a reflection voiced as a check
@@ -122,6 +123,9 @@ class LexiconFile(Strict):
     subjects: list[str]
     fillers: list[str]
     stopwords: list[str]
+    feelings: list[str] = []           # words for feelings: `{feeling}` in patterns
+    praise: list[str] = []             # words of praise and of virtues: `{praise}` in patterns, never after a negator
+    negators: list[str] = []           # "tidak", "kurang": "kurang rapi" is no praise
     affixes: Affixes
     semantic_threshold: float = 0.88   # cosine (E5) above which an unmarked statement reflects the coachee's turn
     patterns: Patterns
@@ -139,6 +143,9 @@ class Lexicon:
         self.stopwords = frozenset(data.stopwords)
         self.subj = _alternation(data.subjects)
         self.aux = _alternation(data.auxiliaries or ["(?!x)x"])
+        self.feelings = _alternation(data.feelings or ["(?!x)x"])
+        not_after = "".join(f"(?<!\\b{re.escape(n)} )" for n in data.negators)
+        self.praise = not_after + _alternation(data.praise or ["(?!x)x"])
         self.addressee = re.compile(rf"(?<!\w){self.subj}(?!\w)")
         p = data.patterns
         self.fillers = self._compile("fillers", data.fillers, "filler")
@@ -157,6 +164,9 @@ class Lexicon:
         self.starter = self._compile("patterns", p.open + p.why + p.closed + p.advice_question, "start")
         self.advice = self._compile("patterns.advice", p.advice, "any")
         self.affirmation = self._compile("patterns.affirmation", p.affirmation, "any")
+        self.verdict = self._compile("patterns.verdict", p.verdict, "any")
+        self.feeling = self._compile("feelings", ["{feeling}"], "any")
+        self.negator = self._compile("negators", [re.escape(n) for n in data.negators], "any")
         self.opener = self._compile("patterns.reflection_opener", p.reflection_opener, "start")
         self.reflection_any = self._compile("patterns.reflection_anywhere", p.reflection_anywhere, "any")
         self.reflection_check = self._compile("patterns.reflection_check", p.reflection_check, "start")
@@ -192,7 +202,8 @@ class Lexicon:
     def _compile(self, field: str, patterns: list[str], mode: str) -> re.Pattern:
         parts = []
         for i, pattern in enumerate(patterns):
-            body = pattern.replace("{subj}", self.subj).replace("{aux}", self.aux)
+            body = (pattern.replace("{subj}", self.subj).replace("{aux}", self.aux)
+                    .replace("{feeling}", self.feelings).replace("{praise}", self.praise))
             try:
                 re.compile(body)
             except re.error as exc:

@@ -310,9 +310,44 @@ def similarity(a: str, b: str) -> float:
     return float(sum(x * y for x, y in zip(_embed(a), _embed(b), strict=True)))
 
 
+VERDICT_WORDS = 12  # a verdict of praise is a short clause: "Rapi sekali perencanaannya, Bu."
+_CLAUSE = re.compile(r"[^,;:]+")
+
+
+def _praise(piece: _Piece, lex: Lexicon) -> re.Match | None:
+    """The affirmation in a statement piece: a lexicon form, or a short verdict of praise that is not advice
+    and not the coach speaking of themself ("Saya sabar sekali" is no affirmation)."""
+    low = piece.low
+    m = lex.affirmation.search(low)
+    if m or piece.question:
+        return m
+    if lex.advice.search(low):
+        return None
+    whole = _strip_fillers(low, lex)[0]
+    if (lex.opener.match(whole) and not lex.addressee.match(whole)) or lex.reflection_any.search(low):
+        return None  # "Sepertinya Ibu sangat peduli…" reflects a value; a verdict is the coach's own judgement
+    for clause in _CLAUSE.finditer(low):  # "Bapak mendengarkan mereka dulu, itu sikap pemimpin yang rendah hati."
+        s, cut = _strip_fillers(clause.group(0), lex)
+        if s and len(tokens(s)) <= VERDICT_WORDS and not lex.first_person.match(s) and not lex.advice_start.match(s):
+            m = lex.verdict.search(s)
+            if m and not lex.negator.search(m.group(0)):  # "It is not very creative." / "Itu kurang rapi."
+                return re.compile(re.escape(m.group(0))).search(low, clause.start() + cut)
+    return None
+
+
 def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], lang: str,
-                    primary: bool, coachee_before: str = "", semantic: bool = False) -> list[tuple[int, str, str]]:
-    """[(position, act, span)] for a statement piece (possibly empty when nothing marks it)."""
+                    primary: bool, coachee_before: str = "", semantic: bool = False,
+                    praise: re.Match | None = None, praise_follows: bool = False,
+                    after_advice: bool = False) -> list[tuple[int, str, str]]:
+    """[(position, act, span)] for a statement piece (possibly empty when nothing marks it).
+
+    praise: the piece's affirmation (`_praise`).
+
+    praise_follows: a later piece of the turn affirms; a plain account of what the coachee did ("Ibu membagi
+    kelas jadi tiga kelompok.") is then the deed being praised, not a reflection or information of its own.
+    after_advice: an earlier piece advised; a plain statement after it is the advice's reason ("Anak kelas dua
+    biasanya lebih fokus kalau badannya bergerak."), not "other".
+    """
     found: list[tuple[int, str, str]] = []
     low = piece.low
     s, cut = _strip_fillers(low, lex)
@@ -323,7 +358,7 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
     advice = lex.advice.search(low) or lex.advice_start.match(s)
     if advice:
         found.append((advice.start(), "advice", _span(piece, advice)))
-    aff = lex.affirmation.search(low)
+    aff = praise
     if aff:
         found.append((aff.start(), "affirmation", _span(piece, aff)))
     if not advice and not m:
@@ -337,12 +372,20 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
             rm, off = lex.reflection_any.search(body), lead
         if rm and aff and off + rm.start() < aff.end() and aff.start() < off + rm.end():
             rm = None  # "Ibu sudah berusaha keras" is the affirmation, not a reflection
+        # the deed praised stays a reflection when it gives back the coachee's own words ("Ibu sampai turun
+        # langsung ke rumah mereka." after "Saya sudah datangi rumah tiga siswa…")
+        praise_follows = praise_follows and not (
+            coachee_stems and any(stems(w, lang) & coachee_stems for w in content_words(s, lang)))
+        if rm and (praise_follows or aff) and lex.addressee.match(rm.group(0)) and not lex.feeling.search(low):
+            rm = None  # "Ibu sudah jarang memotong jawaban siswa. Kemajuannya kelihatan sekali.": the deed praised
         you = lex.second_person.search(s) if n_words >= 4 else None
         info = lex.information.search(low)
         if info:
             found.append((info.start(), "information", _span(piece, info)))
         if rm and len(tokens(low)) >= 3:
             found.append((off + rm.start(), "reflection", _span(piece, rm, off)))
+        elif praise_follows:
+            pass  # the deed praised
         elif (you and not aff and not info and not lex.first_person.search(s) and not lex.greeting.search(low)
               and not lex.judgement.search(low)):
             found.append((cut + you.start(), "reflection", _span(piece, you, cut)))
@@ -364,7 +407,7 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
             found.append((0, "reflection", f"{piece.text.strip()} (similar to the coachee's turn: {score:.2f})"))
     if not found and primary:
         g = lex.greeting.search(low)
-        if g or n_words >= 4:  # greetings, information, self-disclosure; not "Baik, Bu." or "Hmm."
+        if g or (n_words >= 4 and not praise_follows and not after_advice):  # greetings, information, self-disclosure; not "Baik, Bu." or "Hmm."
             found.append((g.start() if g else 0, "other", _span(piece, g) if g else piece.text.strip()))
     return found
 
@@ -526,6 +569,7 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     questions = 0
     q_texts: list[str] = []
     n = len(pieces)
+    praised = [None if p.question else _praise(p, lex) for p in pieces]
     for i, piece in enumerate(pieces):
         if piece.question:
             act, span = _question_act(piece, lex)
@@ -537,7 +581,8 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
             # a piece before a question in the same sentence only counts when something marks it
             nxt = pieces[i + 1] if i + 1 < n else None
             primary = not (nxt and nxt.question and nxt.sentence == piece.sentence)
-            found = sorted(_statement_acts(piece, lex, coachee_stems, lang, primary, coachee_before, semantic))
+            found = sorted(_statement_acts(piece, lex, coachee_stems, lang, primary, coachee_before, semantic,
+                                           praised[i], any(praised[i + 1:]), "advice" in acts))
         notes = [f for f in found if f[1] == "information"]
         found = [f for f in found if f[1] != "information"]
         if notes and not found and primary:

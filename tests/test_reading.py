@@ -41,7 +41,8 @@ def test_labelled_set_is_big_and_covers_every_act():
 
 # sets written with the rules must be read almost perfectly; sets written blind by others (since tuned on) well
 @pytest.mark.parametrize("lang, macro, per_act", [("id", 0.9, 0.8), ("en", 0.9, 0.8), ("id_blind", 0.9, 0.8),
-                                                  ("id_blind_2", 0.85, 0.7)])
+                                                  ("id_blind_2", 0.85, 0.7), ("id_blind_4", 0.9, 0.55),
+                                                  ("id_blind_6", 0.9, 0.75)])
 def test_per_act_precision_and_recall(lang, macro, per_act):
     prec, rec = _per_act(LABELLED[lang])
     assert set(rec) == set(ACTS)
@@ -52,7 +53,8 @@ def test_per_act_precision_and_recall(lang, macro, per_act):
         assert prec.get(a, 0) >= per_act and rec[a] >= per_act, (a, prec.get(a), rec[a])
 
 
-@pytest.mark.parametrize("name, floor", [("id_holdout", 0.85), ("en_holdout", 0.8), ("id_holdout_3", 0.8)])
+@pytest.mark.parametrize("name, floor", [("id_holdout", 0.85), ("en_holdout", 0.8), ("id_holdout_3", 0.8),
+                                         ("id_holdout_5", 0.8)])
 def test_holdout_set_written_after_tuning_stays_good(name, floor):
     # never tuned on: a guard that the rules generalise beyond the sentences they were written against
     prec, rec = _per_act(LABELLED[name])
@@ -145,7 +147,9 @@ def test_apa_as_yes_no_particle_is_closed_but_apa_yang_is_open():
 
 @pytest.mark.parametrize("text", [
     "Mengapa Ibu memilih itu?", "kenapa kamu terlambat", "Kenapa Bapak tidak memberi tahu kepala sekolah?",
-    "Why did you do that?", "How come you left?", "emang kenapa?",
+    "Why did you do that?", "How come you left?", "emang kenapa?", "Untuk apa tugas itu Ibu tambahkan?",
+    "Ngapain kamu ke kantin jam pelajaran?", "Alasannya apa, Pak, sampai berhenti ikut rapat?",
+    "itu kok gitu?", "Terus kenapa nggak Ibu laporkan ke wali kelas waktu itu?",
 ])
 def test_why_questions(text):
     assert acts(text) == ("why_question",)
@@ -155,7 +159,9 @@ def test_why_questions(text):
     "Kenapa tidak dicoba saja?", "kenapa gak langsung ditanya aja", "Why don't you ask her?", "Why not try it?",
     "Bagaimana kalau Ibu mencoba diskusi kelompok?", "Apakah tidak lebih baik Ibu menelepon orang tuanya?",
     "Have you tried a seating plan?", "What if you tried talking to him?", "How about asking a colleague?",
-    "Bukankah lebih baik murid dibagi kelompok?",
+    "Bukankah lebih baik murid dibagi kelompok?", "Apakah Ibu sudah mencoba berbicara dengan orang tuanya?",
+    "Sudah pernah coba papan giliran, Bu?", "Bagaimana kalau Ibu awali dengan kuis singkat?",
+    "Kok nggak sekalian aja Ibu ajak guru BK?",
 ])
 def test_advice_dressed_as_a_question_is_advice_not_why_or_open(text):
     r = read_turn(text)
@@ -248,6 +254,42 @@ def test_key_words_use_light_indonesian_stemming():
 ])
 def test_affirmations(text):
     assert acts(text) == ("affirmation",)
+
+
+@pytest.mark.parametrize("text", [
+    "Tertib sekali cara Ibu membagi peran, Bu. Rapi banget.", "Itu keputusan yang dewasa, Dik.",
+    "Ketelitian seperti itu langka, Pak.", "wah kartu angkanya dari kardus bekas, kreatif sekali bu",
+    "That was a brave thing to say to your principal.", "Really thoughtful.",
+])
+def test_a_short_verdict_of_praise_is_an_affirmation(text):
+    assert "affirmation" in acts(text)
+
+
+@pytest.mark.parametrize("text", ["Itu kurang rapi, Bu.", "Hasilnya belum tepat.", "It is not very creative.",
+                                  "Saya sabar sekali menunggu laporan itu."])
+def test_praise_undone_by_a_negator_or_said_of_oneself_is_no_affirmation(text):
+    assert "affirmation" not in acts(text)
+
+
+def test_the_deed_before_a_verdict_is_part_of_the_affirmation_unless_it_echoes_the_coachee():
+    text = "Ibu menyusun soal cerita dari pengalaman anak-anak sendiri. Cerdas sekali itu, Bu."
+    assert acts(text) == ("affirmation",)
+    # the same deed, given back from the coachee's own words, is also a reflection
+    before = "Soal ceritanya saya susun dari pengalaman anak-anak sendiri, Bu."
+    assert set(acts(text, before)) == {"reflection", "affirmation"}
+    # a reflection that names a feeling stays one
+    assert set(acts("Ibu kecewa, tapi tetap mau memperbaiki. Itu sikap yang matang.")) == {"reflection", "affirmation"}
+
+
+def test_a_reason_given_after_advice_belongs_to_the_advice():
+    assert acts("Coba pakai kartu giliran, Bu. Anak kelas dua biasanya lebih tenang kalau tahu gilirannya.") == (
+        "advice",)
+
+
+@pytest.mark.parametrize("text", ["Khawatir anak-anak yang pendiam makin tertinggal.", "Lega ya, Pak, akhirnya datang.",
+                                  "Ibu merasa berjalan sendirian?"])
+def test_a_feeling_given_back_is_a_reflection(text):
+    assert acts(text) == ("reflection",)
 
 
 @pytest.mark.parametrize("text", ["Selamat pagi, Bu.", "Baik.", "", "   ", "Okay.", "Kita punya waktu tiga puluh menit."])
