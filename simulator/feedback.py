@@ -81,7 +81,8 @@ def _clip(s: str) -> str:
 # The reading's evidence tags that show each signal (the rest fall back on the first question or statement).
 _SHOWN_BY = {"advice_count": ("advice",), "advice_share": ("advice",), "judgement_count": ("judgement",),
              "why_count": ("why_question",), "why_share": ("why_question",), "closed_share": ("closed_question",),
-             "leading_count": ("leading",), "forward_count": ("forward",), "tirta_stages": ("tirta",)}
+             "leading_count": ("leading",), "forward_count": ("forward",), "tirta_stages": ("tirta",),
+             "affirmation_count": ("affirmation",)}
 
 
 def quote_for(text: str, signal: str, reading: Reading, positive: bool = True) -> str:
@@ -126,6 +127,7 @@ def went_well(transcript: Transcript, readings: Mapping[int, Reading], values: d
     add("rasa", "rasa_count")
     add("reflections", "reflections_per_question", 0.5)
     add("feelings", "feeling_reflections")
+    add("appreciate", "affirmation_count")
     add("open", "open_share", 0.6)
     add("keywords", "keyword_use", 0.4)
     add("followup", "followup_from_coachee")

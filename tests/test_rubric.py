@@ -342,3 +342,17 @@ def test_three_improvements_speak_of_different_turns_when_they_can(evaluations):
         if coach_turns >= 3:
             assert len(set(turns)) == 3, (name, [(i.turn_index, i.kind) for i in ev.improvements])
         assert not any("…." in i.better for i in ev.improvements)
+
+
+def test_a_specific_appreciation_is_credited_with_the_praise_itself_as_evidence():
+    """RASA's Appreciate: the praise sentence is quoted, not the deed described before it."""
+    t = Transcript(lang="id", turns=[
+        Utterance("coach", "Apa yang ingin Ibu bahas hari ini?"),
+        Utterance("coachee", "Saya mau cerita soal kelas 7B. Kemarin saya coba bagi mereka jadi kelompok kecil."),
+        Utterance("coach", "Ibu membagi kelas jadi kelompok kecil sesuai minat. Rapi sekali perencanaannya, Bu."),
+        Utterance("coachee", "Terima kasih, Bu. Tapi masih ada yang ribut."),
+    ])
+    ev = evaluate(t)
+    credit = [w for w in ev.went_well if w.note.en.startswith("You appreciated")]
+    assert credit and credit[0].evidence[0].turn_index == 2
+    assert credit[0].evidence[0].quote == "Rapi sekali perencanaannya, Bu."
