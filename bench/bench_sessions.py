@@ -5,7 +5,8 @@ AnnoMI (../shared/data/annomi/AnnoMI-simple.csv): every transcript becomes a coa
 active-listening score and of the overall score for high- versus low-quality sessions, separately for the
 EVEN transcript ids (the half thresholds were tuned on) and the ODD ids (held out: never tuned on).
 AUC is given for the 1-4 score a trainee sees (ties count one half) and for the unrounded score behind it.
-Also: the time to evaluate a 40-turn session (target < 100 ms), without retrieval.
+Also: agreement with a trainer's 1-4 ratings of 12 Indonesian conversations written blind
+(tests/data/conversations/rated), and the time to evaluate a 40-turn session (target < 100 ms), without retrieval.
 
     python bench/bench_sessions.py [--rubric ID] [--data PATH] [--out bench/results/sessions.json]
 """
@@ -32,7 +33,7 @@ offline.setup()
 from simulator.reading import Reading  # noqa: E402
 from simulator.rubric import DEFAULT_RUBRIC_ID, load_rubric  # noqa: E402
 from simulator.scoring import evaluate, evaluate_readings  # noqa: E402
-from simulator.transcript import Transcript, Utterance  # noqa: E402
+from simulator.transcript import Transcript, Utterance, load_transcript  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "annomi" / "AnnoMI-simple.csv"
 if not DATA.exists():
@@ -107,6 +108,34 @@ def score_half(data, parity: int, rubric, gold: bool = False) -> dict:
             **{f"auc_{k}": round(auc(scored["high"][k], scored["low"][k]), 3) for k in keys}}
 
 
+RATED = ROOT / "tests" / "data" / "conversations" / "rated"
+
+
+def rated_conversations(rubric) -> dict:
+    """Indonesian conversations written and rated 1-4 per dimension by a trainer-author who had not seen the
+    evaluator (tests/data/conversations/rated): agreement of Pamong's scores with those ratings."""
+    import yaml
+
+    ratings = yaml.safe_load((RATED / "ratings.yaml").read_text(encoding="utf-8"))
+    out = {}
+    evs = {name: evaluate(load_transcript(RATED / f"{name}.txt"), rubric) for name in sorted(ratings)}
+    for dim in ("presence", "active_listening", "powerful_questions"):
+        human = [ratings[n][dim] for n in evs]
+        score = [evs[n].dimensions[dim].score for n in evs]
+        raw = [evs[n].dimensions[dim].raw for n in evs]
+        out[dim] = {"n": len(human), "pearson_unrounded": round(pearson(human, raw), 3),
+                    "exact": sum(h == s for h, s in zip(human, score, strict=True)),
+                    "within_one": sum(abs(h - s) <= 1 for h, s in zip(human, score, strict=True)),
+                    "mean_difference": round(statistics.mean(s - h for h, s in zip(human, score, strict=True)), 2)}
+    return out
+
+
+def pearson(xs: list[float], ys: list[float]) -> float:
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    return sxy / ((sum((x - mx) ** 2 for x in xs) * sum((y - my) ** 2 for y in ys)) ** 0.5)
+
+
 def time_40_turns(data, rubric, repeats: int = 20) -> dict:
     tr = next(t for tid, (_, t, _) in sorted(data.items()) if tid % 2 == 0 and len(t.turns) >= 40)
     session = Transcript(lang="en", turns=tr.turns[:40])
@@ -130,9 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     even, odd = score_half(data, 0, rubric), score_half(data, 1, rubric)
     gold_even, gold_odd = score_half(data, 0, rubric, gold=True), score_half(data, 1, rubric, gold=True)
     speed = time_40_turns(data, rubric)
+    rated = rated_conversations(rubric)
     result = {"rubric": rubric.id, "dataset": "AnnoMI-simple.csv (high vs low MI quality)",
               "even_tuning": even, "odd_held_out": odd, "speed": speed,
               "with_human_utterance_labels": {"even_tuning": gold_even, "odd_held_out": gold_odd},
+              "indonesian_rated_conversations": rated,
               "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"}
     print(f"## Evaluator on AnnoMI whole sessions (rubric `{rubric.id}`)\n")
     print("| half | sessions (high/low) | AUC active listening | (unrounded) | AUC overall | (unrounded) |")
@@ -141,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
                     ("EVEN, human utterance labels", gold_even), ("ODD, human utterance labels", gold_odd)):
         print(f"| {name} | {r['n_high']}/{r['n_low']} | {r['auc_active_listening']:.3f} | "
               f"{r['auc_active_listening_raw']:.3f} | {r['auc_overall']:.3f} | {r['auc_overall_raw']:.3f} |")
+    print("\n## Indonesian conversations rated blind by a trainer-author (tests/data/conversations/rated)\n")
+    print("| dimension | n | Pearson (unrounded) | same level | within one level | Pamong minus rater |")
+    print("|---|---|---|---|---|---|")
+    for dim, r in rated.items():
+        print(f"| {dim} | {r['n']} | {r['pearson_unrounded']:.2f} | {r['exact']} | {r['within_one']} | "
+              f"{r['mean_difference']:+.2f} |")
     print(f"\n40-turn session: median {speed['median_ms']} ms, max {speed['max_ms']} ms (target < 100 ms)")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -96,7 +96,7 @@ def quote_for(text: str, signal: str, reading: Reading, positive: bool = True) -
         return _clip(text.strip())
     tags = _SHOWN_BY.get(signal)
     if signal == "open_share":
-        tags = ("open_question",) if positive else ("closed_question", "why_question")
+        tags = ("open_question",) if positive else ("closed_question", "why_question", "advice")
     span = next((sp for tag, sp in reading.evidence if tags and tag in tags and sp and sp.lower() in text.lower()), None)
     if span:
         pick = next((s for s in sents if span.lower() in s.lower() or s.lower() in span.lower()), span)

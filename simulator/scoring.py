@@ -236,6 +236,9 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
             n_closed += 1
             tr.add("open_share", i, False)
             tr.add("closed_share", i, False)
+        if r.questions and r.has("advice") and not r.has("open_question", "closed_question", "why_question"):
+            n_closed += 1  # "Bagaimana kalau Ibu…?" asks nothing open: a suggestion is no powerful question
+            tr.add("open_share", i, False)
         if r.has("why_question"):
             why_raw += 1
             if s.why_counts_against:

@@ -356,3 +356,38 @@ def test_a_specific_appreciation_is_credited_with_the_praise_itself_as_evidence(
     credit = [w for w in ev.went_well if w.note.en.startswith("You appreciated")]
     assert credit and credit[0].evidence[0].turn_index == 2
     assert credit[0].evidence[0].quote == "Rapi sekali perencanaannya, Bu."
+
+
+@pytest.mark.parametrize("dim", DIMENSIONS)
+def test_scores_agree_with_a_trainers_blind_ratings_of_indonesian_conversations(dim):
+    """Twelve conversations (good, poor and six mixed profiles) written and rated 1-4 by a trainer-author who had
+    not seen the evaluator. Pamong must rank them as the trainer does and land within one level of every rating."""
+    import statistics
+
+    rated = CONV / "rated"
+    ratings = yaml.safe_load((rated / "ratings.yaml").read_text(encoding="utf-8"))
+    assert len(ratings) == 12
+    human, raw, score = [], [], []
+    for name, r in sorted(ratings.items()):
+        d = evaluate(load_transcript(rated / f"{name}.txt")).dimensions[dim]
+        human.append(r[dim])
+        raw.append(d.raw)
+        score.append(d.score)
+    assert statistics.correlation(human, raw) >= 0.8, list(zip(human, raw, strict=True))
+    assert sum(abs(h - s) <= 1 for h, s in zip(human, score, strict=True)) >= 11, list(zip(human, score, strict=True))
+
+
+def test_advice_put_as_a_question_counts_against_the_share_of_open_questions():
+    t = Transcript(lang="id", turns=[
+        Utterance("coach", "Apa yang ingin Ibu bahas hari ini?"),
+        Utterance("coachee", "Kelas 8A ribut sekali setelah istirahat, saya kewalahan."),
+        Utterance("coach", "Bagaimana kalau Ibu pakai kartu giliran?"),
+        Utterance("coachee", "Mungkin, Bu."),
+        Utterance("coach", "Sudah pernah coba papan poin kelompok, Bu?"),
+        Utterance("coachee", "Belum."),
+    ])
+    ev = evaluate(t)
+    assert ev.signals["open_share"] == pytest.approx(1 / 3, abs=1e-3)
+    assert ev.stats.advice_count == 2
+    negatives = [e for e in ev.dimensions["powerful_questions"].evidence if not e.positive]
+    assert [e.quote for e in negatives if e.turn_index == 2] == ["Bagaimana kalau Ibu pakai kartu giliran?"]
