@@ -342,7 +342,6 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
     """[(position, act, span)] for a statement piece (possibly empty when nothing marks it).
 
     praise: the piece's affirmation (`_praise`).
-
     praise_follows: a later piece of the turn affirms; a plain account of what the coachee did ("Ibu membagi
     kelas jadi tiga kelompok.") is then the deed being praised, not a reflection or information of its own.
     after_advice: an earlier piece advised; a plain statement after it is the advice's reason ("Anak kelas dua
@@ -407,7 +406,8 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
             found.append((0, "reflection", f"{piece.text.strip()} (similar to the coachee's turn: {score:.2f})"))
     if not found and primary:
         g = lex.greeting.search(low)
-        if g or (n_words >= 4 and not praise_follows and not after_advice):  # greetings, information, self-disclosure; not "Baik, Bu." or "Hmm."
+        # greetings, information, self-disclosure; not "Baik, Bu." or "Hmm.", nor the deed praised or advice's reason
+        if g or (n_words >= 4 and not praise_follows and not after_advice):
             found.append((g.start() if g else 0, "other", _span(piece, g) if g else piece.text.strip()))
     return found
 

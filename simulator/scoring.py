@@ -217,7 +217,7 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
     total_words = coach_words + coachee_words or 1
 
     why_raw = 0
-    n_open = n_closed = n_why = q_turns = refl = adv = judge = lead = stack = fwd = affirm = feel = 0
+    n_open = n_closed = n_why = n_advice_q = q_turns = refl = adv = judge = lead = stack = fwd = affirm = feel = 0
     kw_turns = kw_hits = 0
     overlap_sum = 0.0
     rasa = 0
@@ -237,7 +237,7 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
             tr.add("open_share", i, False)
             tr.add("closed_share", i, False)
         if r.questions and r.has("advice") and not r.has("open_question", "closed_question", "why_question"):
-            n_closed += 1  # "Bagaimana kalau Ibu…?" asks nothing open: a suggestion is no powerful question
+            n_advice_q += 1  # "Bagaimana kalau Ibu…?" asks nothing open: a suggestion is no powerful question
             tr.add("open_share", i, False)
         if r.has("why_question"):
             why_raw += 1
@@ -311,7 +311,7 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
             tr.add("coachee_talk_share", i, False)
 
     followup, from_coachee, conclusion = _follow_up(transcript, readings, rubric, tr)
-    qn = n_open + n_closed + n_why
+    qn = n_open + n_closed + n_why + n_advice_q
     coach_n = len(coach_idx) or 1
     if q_turns:
         rq = refl / q_turns
