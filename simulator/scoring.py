@@ -276,10 +276,13 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
             tr.add("forward_count", i, True)
         if prev_is_coachee:
             kw_turns += 1
-            overlap_sum += r.keyword_overlap
+            # the coachee's words count only where the coach listens: a lecture on the same topic reuses them too
+            listening = not (r.has("advice") or r.judgement)
+            if listening:
+                overlap_sum += r.keyword_overlap
             if r.key_words:
-                kw_hits += 1
-                if not (r.has("advice") or r.judgement):  # shown as a strength only when it is one
+                if listening:
+                    kw_hits += 1
                     tr.add("keyword_use", i, True)
             elif _words(turns[i - 1].text) >= 12 and not asks_for_their_own_words(r, lang):
                 tr.add("keyword_use", i, False)

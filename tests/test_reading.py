@@ -281,6 +281,17 @@ def test_the_deed_before_a_verdict_is_part_of_the_affirmation_unless_it_echoes_t
     assert set(acts("Ibu kecewa, tapi tetap mau memperbaiki. Itu sikap yang matang.")) == {"reflection", "affirmation"}
 
 
+@pytest.mark.parametrize("text", ["Harusnya Ibu pakai model discovery learning.", "Guru itu harus bisa melihat seluruh kelas.",
+                                  "Perbaikannya begini, Bu: LKPD dipakai, ceramah sepuluh menit saja."])
+def test_telling_how_it_must_be_is_advice(text):
+    assert "advice" in acts(text)
+
+
+def test_a_reproach_with_masa_is_a_judgement_but_the_future_is_not():
+    assert read_turn("Masa tiga kali lupa, Nak.").judgement
+    assert not read_turn("Masa depan anak-anak itu penting bagi Ibu.").judgement
+
+
 def test_a_reason_given_after_advice_belongs_to_the_advice():
     assert acts("Coba pakai kartu giliran, Bu. Anak kelas dua biasanya lebih tenang kalau tahu gilirannya.") == (
         "advice",)

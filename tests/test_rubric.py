@@ -358,23 +358,25 @@ def test_a_specific_appreciation_is_credited_with_the_praise_itself_as_evidence(
     assert credit[0].evidence[0].quote == "Rapi sekali perencanaannya, Bu."
 
 
+@pytest.mark.parametrize("folder, n, pearson, within_one", [("rated", 12, 0.8, 11), ("rated_2", 14, 0.75, 12)])
 @pytest.mark.parametrize("dim", DIMENSIONS)
-def test_scores_agree_with_a_trainers_blind_ratings_of_indonesian_conversations(dim):
-    """Twelve conversations (good, poor and six mixed profiles) written and rated 1-4 by a trainer-author who had
-    not seen the evaluator. Pamong must rank them as the trainer does and land within one level of every rating."""
+def test_scores_agree_with_a_trainers_blind_ratings_of_indonesian_conversations(dim, folder, n, pearson, within_one):
+    """Conversations (good, poor and mixed profiles) written and rated 1-4 by trainer-authors who had not seen the
+    evaluator (rated_2 was never tuned on). Pamong must rank them as the trainer does and land within one level."""
     import statistics
 
-    rated = CONV / "rated"
+    rated = CONV / folder
     ratings = yaml.safe_load((rated / "ratings.yaml").read_text(encoding="utf-8"))
-    assert len(ratings) == 12
+    assert len(ratings) == n
     human, raw, score = [], [], []
     for name, r in sorted(ratings.items()):
         d = evaluate(load_transcript(rated / f"{name}.txt")).dimensions[dim]
         human.append(r[dim])
         raw.append(d.raw)
         score.append(d.score)
-    assert statistics.correlation(human, raw) >= 0.8, list(zip(human, raw, strict=True))
-    assert sum(abs(h - s) <= 1 for h, s in zip(human, score, strict=True)) >= 11, list(zip(human, score, strict=True))
+    assert statistics.correlation(human, raw) >= pearson, list(zip(human, raw, strict=True))
+    assert sum(abs(h - s) <= 1 for h, s in zip(human, score, strict=True)) >= within_one, list(
+        zip(human, score, strict=True))
 
 
 def test_advice_put_as_a_question_counts_against_the_share_of_open_questions():
@@ -391,3 +393,14 @@ def test_advice_put_as_a_question_counts_against_the_share_of_open_questions():
     assert ev.stats.advice_count == 2
     negatives = [e for e in ev.dimensions["powerful_questions"].evidence if not e.positive]
     assert [e.quote for e in negatives if e.turn_index == 2] == ["Bagaimana kalau Ibu pakai kartu giliran?"]
+
+
+def test_the_coachees_words_count_as_listening_only_where_the_coach_listens():
+    """A lecture on the coachee's topic reuses their words; that is not staying with them."""
+    before = "Anak-anak kelas 8A ribut sekali setelah istirahat, saya kewalahan."
+    lecture = Transcript(lang="id", turns=[Utterance("coachee", before), Utterance(
+        "coach", "Kelas 8A yang ribut setelah istirahat itu harus Ibu tegur. Sebaiknya Ibu pakai kartu giliran.")])
+    summary = Transcript(lang="id", turns=[Utterance("coachee", before), Utterance(
+        "coach", "Jadi kelas 8A ribut setelah istirahat dan Ibu kewalahan. Apa yang paling berat?")])
+    assert evaluate(lecture).signals["keyword_use"] == 0
+    assert evaluate(summary).signals["keyword_use"] == 1
