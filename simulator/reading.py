@@ -373,8 +373,8 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
             rm = None  # "Ibu sudah berusaha keras" is the affirmation, not a reflection
         # the deed praised stays a reflection when it gives back the coachee's own words ("Ibu sampai turun
         # langsung ke rumah mereka." after "Saya sudah datangi rumah tiga siswa…")
-        praise_follows = praise_follows and not (
-            coachee_stems and any(stems(w, lang) & coachee_stems for w in content_words(s, lang)))
+        echo = [w for w in content_words(s, lang) if stems(w, lang) & coachee_stems] if praise_follows else []
+        praise_follows = praise_follows and not echo
         if rm and (praise_follows or aff) and lex.addressee.match(rm.group(0)) and not lex.feeling.search(low):
             rm = None  # "Ibu sudah jarang memotong jawaban siswa. Kemajuannya kelihatan sekali.": the deed praised
         you = lex.second_person.search(s) if n_words >= 4 else None
@@ -383,12 +383,15 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
             found.append((info.start(), "information", _span(piece, info)))
         if rm and len(tokens(low)) >= 3:
             found.append((off + rm.start(), "reflection", _span(piece, rm, off)))
+        elif echo:
+            found.append((0, "reflection", ", ".join(echo)))  # the deed praised, told in the coachee's words
         elif praise_follows:
             pass  # the deed praised
         elif (you and not aff and not info and not lex.first_person.search(s) and not lex.greeting.search(low)
               and not lex.judgement.search(low)):
             found.append((cut + you.start(), "reflection", _span(piece, you, cut)))
-        elif coachee_stems and n_words >= 3 and not lex.conditional.match(s):
+        elif (coachee_stems and n_words >= 3 and not lex.conditional.match(s)
+              and not (lex.first_person.match(s) and not lex.addressee.search(s))):  # "Saya dulu juga begitu…"
             mine = content_words(s, lang)
             shared = [w for w in mine if stems(w, lang) & coachee_stems]
             if len(shared) >= 2 and len(shared) / max(len(mine), 1) >= 0.34:

@@ -251,7 +251,7 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
         if r.has("reflection"):
             refl += 1
             tr.add("reflections_per_question", i, True)
-            if has_marker("feelings", r.text, lang):
+            if has_marker("feelings", r.text, lang) and not (r.has("advice") or r.judgement):  # not a lecture's
                 feel += 1
                 tr.add("feeling_reflections", i, True)
         elif is_q and prev_is_coachee and _words(turns[i - 1].text) >= 15 and not asks_for_their_own_words(r, lang):

@@ -404,3 +404,17 @@ def test_the_coachees_words_count_as_listening_only_where_the_coach_listens():
         "coach", "Jadi kelas 8A ribut setelah istirahat dan Ibu kewalahan. Apa yang paling berat?")])
     assert evaluate(lecture).signals["keyword_use"] == 0
     assert evaluate(summary).signals["keyword_use"] == 1
+
+
+def test_a_feeling_word_in_a_lecture_is_no_reflection_of_feeling():
+    before = "Kelas saya tiga puluh enam anak, Pak, saya bingung kalau harus mengoreksi semuanya."
+    lecture = Transcript(lang="id", turns=[Utterance("coachee", before), Utterance(
+        "coach", "Jadi Ibu bingung. Saran saya, pakai exit ticket: apa yang masih bingung, tulis di kertas.")])
+    listening = Transcript(lang="id", turns=[Utterance("coachee", before), Utterance(
+        "coach", "Jadi Ibu bingung dan kewalahan dengan tiga puluh enam koreksian. Apa yang paling berat?")])
+    assert evaluate(lecture).signals["feeling_reflections"] == 0
+    assert evaluate(listening).signals["feeling_reflections"] == 1
+    # "saya rasa" is the coach's opinion, not a feeling
+    opinion = Transcript(lang="id", turns=[Utterance("coachee", before), Utterance(
+        "coach", "Jadi tiga puluh enam koreksian itu, saya rasa cukup banyak. Apa yang paling menyita waktu?")])
+    assert evaluate(opinion).signals["feeling_reflections"] == 0
