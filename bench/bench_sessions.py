@@ -6,7 +6,7 @@ active-listening score and of the overall score for high- versus low-quality ses
 EVEN transcript ids (the half thresholds were tuned on) and the ODD ids (held out: never tuned on).
 AUC is given for the 1-4 score a trainee sees (ties count one half) and for the unrounded score behind it.
 Also: agreement with trainer-authors' 1-4 ratings of Indonesian conversations they wrote without seeing the
-evaluator (tests/data/conversations/rated: 12, rated_2: 14), and the time to evaluate a 40-turn session (target < 100 ms), without retrieval.
+evaluator (tests/data/conversations/rated: 12, rated_2: 14, rated_3: 14), and the time to evaluate a 40-turn session (target < 100 ms), without retrieval.
 
     python bench/bench_sessions.py [--rubric ID] [--data PATH] [--out bench/results/sessions.json]
 """
@@ -108,7 +108,9 @@ def score_half(data, parity: int, rubric, gold: bool = False) -> dict:
             **{f"auc_{k}": round(auc(scored["high"][k], scored["low"][k]), 3) for k in keys}}
 
 
-RATED = {"rated": "set A (tuned on; first Pearson 0.93 / 0.95 / 0.84)", "rated_2": "set B (one report read; first Pearson 0.82 / 0.82 / 0.94)"}
+RATED = {"rated": "set A (tuned on; first Pearson 0.93 / 0.95 / 0.84)",
+         "rated_2": "set B (one report read; first Pearson 0.82 / 0.82 / 0.94)",
+         "rated_3": "set C (written after every change, never read)"}
 
 
 def rated_conversations(rubric, folder: str) -> dict:

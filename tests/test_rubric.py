@@ -358,11 +358,12 @@ def test_a_specific_appreciation_is_credited_with_the_praise_itself_as_evidence(
     assert credit[0].evidence[0].quote == "Rapi sekali perencanaannya, Bu."
 
 
-@pytest.mark.parametrize("folder, n, pearson, within_one", [("rated", 12, 0.8, 11), ("rated_2", 14, 0.75, 12)])
+@pytest.mark.parametrize("folder, n, pearson, within_one", [("rated", 12, 0.8, 11), ("rated_2", 14, 0.75, 12),
+                                                         ("rated_3", 14, 0.75, 12)])
 @pytest.mark.parametrize("dim", DIMENSIONS)
 def test_scores_agree_with_a_trainers_blind_ratings_of_indonesian_conversations(dim, folder, n, pearson, within_one):
     """Conversations (good, poor and mixed profiles) written and rated 1-4 by trainer-authors who had not seen the
-    evaluator (rated_2 was never tuned on). Pamong must rank them as the trainer does and land within one level."""
+    evaluator (rated_3 was never read). Pamong must rank them as the trainer does and land within one level."""
     import statistics
 
     rated = CONV / folder

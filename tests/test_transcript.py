@@ -110,7 +110,7 @@ def test_load_shipped_conversations():
 
     folder = Path(__file__).parent / "data" / "conversations"
     files = sorted(f for f in folder.rglob("*") if f.suffix in (".txt", ".json"))
-    assert len(files) >= 32  # six of our own, 12 + 14 rated blind (rated/, rated_2/)
+    assert len(files) >= 46  # six of our own, 12 + 14 + 14 rated blind (rated/, rated_2/, rated_3/)
     for f in files:
         t = load_transcript(f)
         assert t.coach_indices() and len(t.turns) >= 10
