@@ -126,17 +126,11 @@ def rated_conversations(rubric, folder: str) -> dict:
         human = [ratings[n][dim] for n in evs]
         score = [evs[n].dimensions[dim].score for n in evs]
         raw = [evs[n].dimensions[dim].raw for n in evs]
-        out[dim] = {"n": len(human), "pearson_unrounded": round(pearson(human, raw), 3),
+        out[dim] = {"n": len(human), "pearson_unrounded": round(statistics.correlation(human, raw), 3),
                     "exact": sum(h == s for h, s in zip(human, score, strict=True)),
                     "within_one": sum(abs(h - s) <= 1 for h, s in zip(human, score, strict=True)),
                     "mean_difference": round(statistics.mean(s - h for h, s in zip(human, score, strict=True)), 2)}
     return out
-
-
-def pearson(xs: list[float], ys: list[float]) -> float:
-    mx, my = statistics.mean(xs), statistics.mean(ys)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    return sxy / ((sum((x - mx) ** 2 for x in xs) * sum((y - my) ** 2 for y in ys)) ** 0.5)
 
 
 def time_40_turns(data, rubric, repeats: int = 20) -> dict:

@@ -228,6 +228,8 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
     for i in coach_idx:
         r = readings[i]
         prev_is_coachee = i > 0 and turns[i - 1].speaker == "coachee"
+        # the coachee's words and feelings count only where the coach listens: a lecture on the same topic reuses them
+        listening = not (r.has("advice") or r.judgement)
         is_q = r.has("open_question", "closed_question", "why_question") or r.questions > 0
         if r.has("open_question"):
             n_open += 1
@@ -251,7 +253,7 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
         if r.has("reflection"):
             refl += 1
             tr.add("reflections_per_question", i, True)
-            if has_marker("feelings", r.text, lang) and not (r.has("advice") or r.judgement):  # not a lecture's
+            if listening and has_marker("feelings", r.text, lang):
                 feel += 1
                 tr.add("feeling_reflections", i, True)
         elif is_q and prev_is_coachee and _words(turns[i - 1].text) >= 15 and not asks_for_their_own_words(r, lang):
@@ -276,8 +278,6 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
             tr.add("forward_count", i, True)
         if prev_is_coachee:
             kw_turns += 1
-            # the coachee's words count only where the coach listens: a lecture on the same topic reuses them too
-            listening = not (r.has("advice") or r.judgement)
             if listening:
                 overlap_sum += r.keyword_overlap
             if r.key_words:

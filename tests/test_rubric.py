@@ -396,26 +396,26 @@ def test_advice_put_as_a_question_counts_against_the_share_of_open_questions():
     assert [e.quote for e in negatives if e.turn_index == 2] == ["Bagaimana kalau Ibu pakai kartu giliran?"]
 
 
+def _signal_after(coachee: str, coach: str, signal: str) -> float:
+    """The session signal of one exchange: the coachee speaks, the coach answers (Indonesian)."""
+    t = Transcript(lang="id", turns=[Utterance("coachee", coachee), Utterance("coach", coach)])
+    return evaluate(t).signals[signal]
+
+
 def test_the_coachees_words_count_as_listening_only_where_the_coach_listens():
     """A lecture on the coachee's topic reuses their words; that is not staying with them."""
     before = "Anak-anak kelas 8A ribut sekali setelah istirahat, saya kewalahan."
-    lecture = Transcript(lang="id", turns=[Utterance("coachee", before), Utterance(
-        "coach", "Kelas 8A yang ribut setelah istirahat itu harus Ibu tegur. Sebaiknya Ibu pakai kartu giliran.")])
-    summary = Transcript(lang="id", turns=[Utterance("coachee", before), Utterance(
-        "coach", "Jadi kelas 8A ribut setelah istirahat dan Ibu kewalahan. Apa yang paling berat?")])
-    assert evaluate(lecture).signals["keyword_use"] == 0
-    assert evaluate(summary).signals["keyword_use"] == 1
+    lecture = "Kelas 8A yang ribut setelah istirahat itu harus Ibu tegur. Sebaiknya Ibu pakai kartu giliran."
+    summary = "Jadi kelas 8A ribut setelah istirahat dan Ibu kewalahan. Apa yang paling berat?"
+    assert _signal_after(before, lecture, "keyword_use") == 0
+    assert _signal_after(before, summary, "keyword_use") == 1
 
 
 def test_a_feeling_word_in_a_lecture_is_no_reflection_of_feeling():
     before = "Kelas saya tiga puluh enam anak, Pak, saya bingung kalau harus mengoreksi semuanya."
-    lecture = Transcript(lang="id", turns=[Utterance("coachee", before), Utterance(
-        "coach", "Jadi Ibu bingung. Saran saya, pakai exit ticket: apa yang masih bingung, tulis di kertas.")])
-    listening = Transcript(lang="id", turns=[Utterance("coachee", before), Utterance(
-        "coach", "Jadi Ibu bingung dan kewalahan dengan tiga puluh enam koreksian. Apa yang paling berat?")])
-    assert evaluate(lecture).signals["feeling_reflections"] == 0
-    assert evaluate(listening).signals["feeling_reflections"] == 1
-    # "saya rasa" is the coach's opinion, not a feeling
-    opinion = Transcript(lang="id", turns=[Utterance("coachee", before), Utterance(
-        "coach", "Jadi tiga puluh enam koreksian itu, saya rasa cukup banyak. Apa yang paling menyita waktu?")])
-    assert evaluate(opinion).signals["feeling_reflections"] == 0
+    lecture = "Jadi Ibu bingung. Saran saya, pakai exit ticket: apa yang masih bingung, tulis di kertas."
+    listening = "Jadi Ibu bingung dan kewalahan dengan tiga puluh enam koreksian. Apa yang paling berat?"
+    opinion = "Jadi tiga puluh enam koreksian itu, saya rasa cukup banyak. Apa yang paling menyita waktu?"
+    assert _signal_after(before, lecture, "feeling_reflections") == 0
+    assert _signal_after(before, listening, "feeling_reflections") == 1
+    assert _signal_after(before, opinion, "feeling_reflections") == 0  # "saya rasa" is an opinion, not a feeling

@@ -87,16 +87,17 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
 
         components = [c for c, _, _ in relabel]
 
+        def role_of(request):
+            return (ctx.users or {}).get(getattr(request, "username", None), "trainee")
+
         def review_note_text(lang, request):
             if not ctx.auth:
                 return t("review_local_note", lang)
-            role = (ctx.users or {}).get(getattr(request, "username", None), "trainee")
-            return t("review_login_note" if role == "facilitator" else "review_denied", lang)
+            return t("review_login_note" if role_of(request) == "facilitator" else "review_denied", lang)
 
         def signed_in_text(lang, request):
             user = getattr(request, "username", None)
-            role = (ctx.users or {}).get(user, "trainee")
-            return t("signed_in_as", lang, user=user or "?", role=t(f"role_{role}", lang))
+            return t("signed_in_as", lang, user=user or "?", role=t(f"role_{role_of(request)}", lang))
 
         if who is not None:
             relabel.append((who, "signed_in", "value"))
@@ -117,7 +118,7 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
         ui_lang.change(switch, [ui_lang], components, api_visibility="private")
         if ctx.auth:
             def signed_in(request: gr.Request):
-                allowed = (ctx.users or {}).get(getattr(request, "username", None)) == "facilitator"
+                allowed = role_of(request) == "facilitator"
                 return (signed_in_text("id", request),
                         review_note_text("id", request),
                         gr.update(visible=allowed))  # the API refuses trainees too
