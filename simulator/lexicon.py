@@ -165,6 +165,8 @@ class Lexicon:
         self.advice = self._compile("patterns.advice", p.advice, "any")
         self.affirmation = self._compile("patterns.affirmation", p.affirmation, "any")
         self.verdict = self._compile("patterns.verdict", p.verdict, "any")
+        # every verdict names a word of praise: a piece without one skips the verdict search (the reader's hot path)
+        self.praise_word = re.compile(_alternation(data.praise or ["(?!x)x"]))
         self.feeling = self._compile("feelings", ["{feeling}"], "any")
         self.negator = self._compile("negators", [re.escape(n) for n in data.negators], "any")
         self.opener = self._compile("patterns.reflection_opener", p.reflection_opener, "start")

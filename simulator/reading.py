@@ -321,7 +321,7 @@ def _praise(piece: _Piece, lex: Lexicon) -> re.Match | None:
     m = lex.affirmation.search(low)
     if m or piece.question:
         return m
-    if lex.advice.search(low):
+    if not lex.praise_word.search(low) or lex.advice.search(low):
         return None
     whole = _strip_fillers(low, lex)[0]
     if (lex.opener.match(whole) and not lex.addressee.match(whole)) or lex.reflection_any.search(low):
