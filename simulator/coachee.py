@@ -12,6 +12,7 @@ never disagree. The rules are data: read that file to see why a coachee opened u
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
@@ -20,8 +21,9 @@ from typing import Literal
 from pydantic import PrivateAttr, model_validator
 
 from .content import Strict, load_yaml
+from .moves import Move, classify
 from .persona import Persona
-from .reading import TIRTA_STAGES, Reading
+from .reading import TIRTA_STAGES, Reading, content_words, tokens
 
 RULES_PATH = Path(__file__).resolve().parent / "rules" / "coachee.yaml"
 VALUES = ("trust", "openness", "insight", "ownership")
@@ -51,6 +53,8 @@ class Initial(Deltas):
 class Difficulty(Strict):
     thresholds: float
     penalties: float
+    underneath_floor: int   # coaching turns before the underneath layer may open
+    core_floor: int         # coaching turns before the core may open (easy 4, medium 6, hard 8)
 
 
 class Gate(_Values):
@@ -66,6 +70,8 @@ class Thresholds(Strict):
     guarded_below_trust: float
     own_words_overlap: float
     own_words_min: int
+    repeat_similarity: float   # a coach turn this similar (word overlap) to an earlier one earns nothing
+    novel_below: float         # ... and one below this similarity earns in full (linear in between)
 
 
 class Effects(Strict):
@@ -74,6 +80,8 @@ class Effects(Strict):
     reflection: Deltas
     open_question: Deltas
     reflect_then_ask: Deltas
+    engaged_question: Deltas
+    fact_interest: Deltas
     forward_question: Deltas
     affirmation: Deltas
     why_question: Deltas
@@ -164,6 +172,10 @@ class CoacheeState:
     opened: str | None = None       # the item revealed by the last coach turn
     primed: bool = False            # the last coach turn was a reflection (RASA: summarise, then ask)
     counts: tuple[tuple[str, int], ...] = ()  # acts/flags seen so far, e.g. (("why_question", 2), ...)
+    depth: int = 0                  # coaching turns (ordinary conversation and role breaks do not count)
+    seen: tuple[str, ...] = ()      # word signatures of the earlier coaching turns (repeats earn nothing)
+    move: str | None = None         # the conversational move of the last turn (simulator/moves.py)
+    ended: bool = False             # the coach said goodbye
 
     def count(self, name: str) -> int:
         return dict(self.counts).get(name, 0)
@@ -172,6 +184,7 @@ class CoacheeState:
         d = asdict(self)
         d["revealed"] = list(self.revealed)
         d["counts"] = dict(self.counts)
+        d["seen"] = list(self.seen)
         for k in VALUES:
             d[k] = round(d[k], 4)
         return d
@@ -182,6 +195,7 @@ class CoacheeState:
         d = {k: v for k, v in d.items() if k in known}  # tolerate extra keys a store may add
         d["revealed"] = tuple(d.get("revealed", ()))
         d["counts"] = tuple(sorted(dict(d.get("counts", {})).items()))
+        d["seen"] = tuple(d.get("seen", ()))
         return cls(**d)
 
 
@@ -197,6 +211,14 @@ class Plan:
     mood: str
     knowledge_queries: list[str] = field(default_factory=list)
     layer: str | None = None
+    # What was asked and what the coachee may answer with (simulator/moves.py, simulator/memory.py):
+    move: str | None = None          # "coaching" or an ordinary move ("repeat", "thanks", "goodbye", ...)
+    question: str | None = None      # factual | yes_no | open | None
+    memories: list[str] = field(default_factory=list)      # localised memory texts usable now, best first
+    memory_items: list[dict] = field(default_factory=list)  # the same as {id, layer, topic, short, long, score}
+    truth: bool | None = None        # a yes/no question's true answer (None: not known from memory)
+    greeting: str | None = None      # the coach's greeting to answer in kind ("Selamat pagi")
+    ended: bool = False              # the coach said goodbye
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -219,15 +241,16 @@ def _meets(values: dict, gate: Gate, scale: float) -> bool:
 
 
 def _own_words(reading: Reading, persona: Persona, revealed: tuple[str, ...], rules: Rules) -> bool:
-    """Does the turn reuse the coachee's own words? The reader's overlap, or a persona keyword/emotion."""
+    """Does the turn take up what the coachee has SAID? The reader's overlap with the coachee's last turn, or the
+    key words of a layer the coachee has already revealed. (Emotion words the coachee never said do not count:
+    a canned "So you feel anxious" is no engagement with this person's words.)"""
     th = rules.thresholds
     if reading.keyword_overlap >= th.own_words_overlap or len(reading.key_words) >= th.own_words_min:
         return True
     text = reading.text.lower()
     words: list[str] = []
     for lang in persona.languages:
-        words += persona.emotions(lang)
-        for item in ("surface", *revealed):
+        for item in revealed:
             words += _item(persona, item).keywords(lang)
     return any(re.search(r"\b" + re.escape(w.lower()) + r"\b", text) for w in words if w.strip())
 
@@ -236,14 +259,40 @@ def _item(persona: Persona, item: str):
     return getattr(persona.layers, item) if item in LAYERS else getattr(persona, item)
 
 
+def signature(text: str, lang: str) -> str:
+    """The turn's content words, sorted: two turns with the same signature are the same turn."""
+    words = content_words(text, lang if lang in ("id", "en") else "id")
+    if not words:
+        words = tokens(text)
+    return " ".join(sorted(set(words)))
+
+
+def novelty(sig: str, seen: tuple[str, ...], rules: Rules) -> float:
+    """1.0 for a new turn, 0.0 for a near-duplicate of an earlier one: a repeated turn earns less each time."""
+    th = rules.thresholds
+    words = set(sig.split())
+    most = 0.0
+    for other in seen:
+        o = set(other.split())
+        if words or o:
+            most = max(most, len(words & o) / len(words | o))
+    if most >= th.repeat_similarity:
+        return 0.0
+    if most <= th.novel_below:
+        return 1.0
+    return round((th.repeat_similarity - most) / (th.repeat_similarity - th.novel_below), 4)
+
+
 def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple[str, ...], gates: dict,
-            scale: float, rules: Rules, reflected: bool) -> tuple[str, str | None]:
+            level: Difficulty, rules: Rules, engaged: bool, move: Move, depth: int) -> tuple[str, str | None]:
     """(reaction, item opened this turn). Order: what hurts first, then questions, then the rest."""
+    scale = level.thresholds
     acts = set(reading.acts)
-    is_open = "open_question" in acts
+    forward = reading.tirta in FORWARD_STAGES or (reading.forward and reading.tirta != "tujuan")
+    is_open = "open_question" in acts or (move.question == "open" and not reading.has("why_question"))
     if reading.judgement:
         return "judgement", None
-    if reading.stacked:
+    if move.stacked:
         return "stacked", None
     if "why_question" in acts:
         return "why", None
@@ -252,7 +301,11 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     if rules.matches("closing", reading.text):
         # "Apa kesimpulan Ibu?" asks the coachee to close in their own words (programme rubric, criterion 8).
         return ("closing" if "core" in revealed else "closed"), None
-    if is_open and reading.tirta in FORWARD_STAGES:
+    if move.question in ("factual", "yes_no") and not forward and reading.tirta != "tujuan":
+        # A question for a fact gets the fact: it never opens a layer (a "yes/no" about a feeling is still
+        # answered from what the coachee may say now; see plan()).
+        return "answer", None
+    if is_open and forward:
         if "action_plan" in revealed:
             return "reveal", None
         ready = "core" in revealed and "goal" in revealed
@@ -265,7 +318,9 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         nxt = next((layer for layer in LAYERS if layer not in revealed), None)
         if nxt == "surface" and _meets(values, gates["surface"], scale):
             return "reveal", "surface"
-        if nxt and nxt != "surface" and (reflected or state.primed) and _meets(values, gates[nxt], scale):
+        floor = level.underneath_floor if nxt == "underneath" else level.core_floor
+        if nxt and nxt != "surface" and (engaged or state.primed) and depth >= floor \
+                and _meets(values, gates[nxt], scale):
             return "reveal", nxt
         return "reveal", None
     if "reflection" in acts:
@@ -283,54 +338,75 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     return "reveal", None
 
 
-def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules | None = None) -> CoacheeState:
-    """The coachee's state after one coach turn (pure: same inputs, same result)."""
+def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules | None = None,
+           move: Move | None = None) -> CoacheeState:
+    """The coachee's state after one coach turn (pure: same inputs, same result).
+
+    Layers open on ENGAGEMENT: the coach takes up what the coachee said (its words, reflected, then explored),
+    not on a count of well-formed turns. A repeated turn earns less each time (`novelty`), ordinary conversation
+    (simulator/moves.py) changes nothing, and the difficulty sets a floor of coaching turns before the deeper
+    layers as well as the thresholds."""
     rules = rules or load_rules()
+    move = move or classify(reading.text, reading.lang, names=_names(persona))
     level = rules.difficulty[persona.difficulty]
     gates = {name: getattr(rules.thresholds, name) for name in ITEMS}
     counts = dict(state.counts)
-    for name in (*reading.acts, *(f for f in ("stacked", "leading", "judgement") if getattr(reading, f))):
+    for name in (*reading.acts, *(f for f in ("leading", "judgement") if getattr(reading, f)),
+                 *(("stacked",) if move.stacked else ())):
         counts[name] = counts.get(name, 0) + 1
-    base = dict(turn=state.turn + 1, counts=tuple(sorted(counts.items())))
+    base = dict(turn=state.turn + 1, counts=tuple(sorted(counts.items())), move=move.kind)
 
     if is_role_break(reading.text, rules):
         # Stay in character: nothing about the coachee changes, the reflection chain is kept.
         return replace(state, **base, reaction="deflect", opened=None, mood=rules.moods.by_reaction["deflect"])
+    if move.ordinary:
+        # Ordinary conversation is answered in kind; it neither opens a layer nor costs trust.
+        return replace(state, **base, reaction=move.kind, opened=None, ended=state.ended or move.kind == "goodbye")
 
     acts = set(reading.acts)
     reflected = "reflection" in acts
-    is_open = "open_question" in acts
+    is_open = "open_question" in acts or (move.question == "open" and "why_question" not in acts)
+    asks_fact = move.question in ("factual", "yes_no") and not reflected
+    own = _own_words(reading, persona, state.revealed, rules)
+    engaged = own and (reflected or is_open)
+    sig = signature(reading.text, reading.lang)
+    fresh = novelty(sig, state.seen, rules)
     fx = rules.effects
     applied: list[Deltas] = []
     if state.turn == 0 and acts == {"other"} or rules.matches("greeting", reading.text):
         applied.append(fx.greeting)
     if reflected:
-        own = _own_words(reading, persona, state.revealed, rules)
         applied.append(fx.reflection_own_words if own else fx.reflection)
-    if is_open:
+    if is_open and not asks_fact:
         applied.append(fx.open_question)
-        if reflected or state.primed:
+        if (reflected and own) or state.primed:
             applied.append(fx.reflect_then_ask)
+        elif own:
+            applied.append(fx.engaged_question)
         if reading.tirta in FORWARD_STAGES and "goal" in state.revealed:
             applied.append(fx.forward_question)
+    if asks_fact and own:
+        applied.append(fx.fact_interest)   # asking about a detail just mentioned is listening, a little
     if "affirmation" in acts:
         applied.append(fx.affirmation)
     if "why_question" in acts:
         applied.append(fx.why_question)
     if "advice" in acts:
         applied.append(fx.advice)
-    if "closed_question" in acts and not reflected and not is_open:
+    if "closed_question" in acts and not reflected and not is_open and move.question != "factual":
         applied.append(fx.closed_question)
     if reading.leading:
         applied.append(fx.leading)
     if reading.judgement:
         applied.append(fx.judgement)
-    if reading.stacked:
+    if move.stacked:
         applied.append(fx.stacked)
 
+    depth = state.depth + 1
     values = {k: getattr(state, k) for k in VALUES}
-    values = _apply(values, applied, level.penalties)
-    reaction, opened = _decide(state, reading, values, state.revealed, gates, level.thresholds, rules, reflected)
+    values = _apply(values, applied, level.penalties, gain=fresh)
+    reaction, opened = _decide(state, reading, values, state.revealed, gates, level, rules,
+                               engaged and fresh > 0, move, depth)
     revealed = state.revealed
     if opened:
         revealed = (*revealed, opened)
@@ -348,30 +424,67 @@ def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules
     if mood is None:
         mood = next((r.mood for r in rules.moods.by_state if _meets(values, r.when, 1.0)), state.mood)
     return CoacheeState(**values, stage=stage, revealed=revealed, mood=mood, reaction=reaction, opened=opened,
-                        primed=reflected and opened is None, **base)
+                        primed=reflected and own and fresh > 0 and opened is None, depth=depth,
+                        seen=(*state.seen, sig)[-SEEN_KEPT:], ended=state.ended, **base)
 
 
-def _apply(values: dict, deltas: list[Deltas], penalties: float) -> dict:
+SEEN_KEPT = 24   # how many earlier coaching turns a new one is compared with
+
+
+def _names(persona: Persona) -> tuple[str, ...]:
+    names = [persona.name(lang) for lang in persona.languages]
+    return tuple(names + [n.split()[-1] for n in names])
+
+
+def _apply(values: dict, deltas: list[Deltas], penalties: float, gain: float = 1.0) -> dict:
+    """Add the deltas; losses are scaled by the difficulty's penalties, gains by the turn's novelty."""
     out = dict(values)
     for d in deltas:
         for k in VALUES:
             delta = getattr(d, k)
-            out[k] = _clip(out[k] + (delta * penalties if delta < 0 else delta))
+            out[k] = _clip(out[k] + (delta * penalties if delta < 0 else delta * gain))
     return out
 
 
-def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | None = None) -> Plan:
-    """Instructions for the voice, from the state `update` just returned for this reading."""
+def allowed_layers(state: CoacheeState) -> tuple[str, ...]:
+    """The memory layers the coachee may draw on now: plain facts, and what has been revealed."""
+    return ("open", *state.revealed)
+
+
+def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | None = None, *,
+         move: Move | None = None, hits: Sequence = (), truth: bool | None = None,
+         match_floor: float = 0.0) -> Plan:
+    """Instructions for the voice, from the state `update` just returned for this reading, and the memory
+    items that answer the turn (`hits`: memory.Hit, best first, any layer; `truth`: a yes/no's true answer)."""
     lang = lang if lang in persona.languages else (reading.lang if reading.lang in persona.languages
                                                     else persona.languages[0])
+    move = move or classify(reading.text, reading.lang, names=_names(persona))
     reaction = state.reaction or "greeting"
+    allowed_now = set(allowed_layers(state))
+    strong = [h for h in hits if h.score >= match_floor]
+    usable = [h for h in strong if h.layer in allowed_now]
     layer = None
-    if reaction == "reveal":
+    if reaction == "answer":
+        if strong and strong[0].layer not in allowed_now:
+            reaction = "not_yet"     # asked for something the coachee is not ready to say: deflect, never answer
+            usable = []
+        elif not usable:
+            truth = None
+    elif reaction == "reveal":
         layer = state.opened or _topic(state.revealed, reading)
+    if reaction != "answer":
+        truth = None
     allowed = [_item(persona, item).summary(lang) for item in state.revealed]
     queries = list(persona.knowledge_queries[:2]) if state.opened in ("underneath", "core") else []
+    use_short = reaction == "answer"
+    memories = [(h.item.short if use_short else h.item.long)(lang) for h in usable]
+    items = [{"id": h.item.id, "layer": h.layer, "topic": h.item.topic, "short": h.item.short(lang),
+              "long": h.item.long(lang), "score": h.score} for h in usable]
     return Plan(reaction=reaction, reveal=state.opened, allowed=allowed, mood=state.mood,
-                knowledge_queries=queries, layer=layer)
+                knowledge_queries=queries, layer=layer, move=move.kind, question=move.question,
+                memories=memories, memory_items=items, truth=truth,
+                greeting=move.greeting if state.turn <= 2 or move.kind == "greeting" else None,
+                ended=state.ended)
 
 
 def _topic(revealed: tuple[str, ...], reading: Reading) -> str:

@@ -14,6 +14,7 @@ voice with a notice; the session goes on.
 
 from __future__ import annotations
 
+import inspect
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -22,6 +23,8 @@ from typing import Any, Protocol
 from . import coachee
 from .coachee import CoacheeState, Plan
 from .errors import InputError
+from .memory import MATCH_FLOOR, Hit, PersonaMemory, load_memory, memory_index
+from .moves import Move, classify
 from .persona import Persona, get_persona
 from .reading import Reading, read_turn
 from .retrieval import Passage
@@ -100,7 +103,8 @@ def check_text(text: str, lang: str) -> str:
 
 class Session:
     def __init__(self, persona: Persona | str, lang: str = "id", voice: Voice | None = None, searcher=None,
-                 recorder: Recorder | None = None, session_id: str | None = None, rules=None):
+                 recorder: Recorder | None = None, session_id: str | None = None, rules=None,
+                 memory: PersonaMemory | None | bool = True):
         self.persona = get_persona(persona) if isinstance(persona, str) else persona
         if lang not in self.persona.languages:
             raise InputError(f"Persona '{self.persona.id}' speaks {', '.join(self.persona.languages)}, "
@@ -111,6 +115,8 @@ class Session:
         self.recorder = recorder
         self.id = session_id or uuid.uuid4().hex
         self.rules = rules or coachee.load_rules()
+        # The persona's memory (personas/memory/<id>.yaml): True = load the shipped file if there is one.
+        self.memory = load_memory(self.persona.id) if memory is True else (memory or None)
         self.turns: list[Turn] = []
         self.states: list[CoacheeState] = [coachee.initial_state(self.persona, self.rules)]
         self.forked_from: dict | None = None
@@ -150,7 +156,10 @@ class Session:
         if stream is not None:
             parts: list[str] = []
             try:
-                for chunk in stream(**self._voice_args(plan, state, passages)):
+                args = self._voice_args(plan, state, passages)
+                if not _accepts_memories(self.voice, "stream"):
+                    args.pop("memories", None)
+                for chunk in stream(**args):
                     parts.append(chunk)
                     yield "".join(parts)
                 if "".join(parts).strip():
@@ -168,19 +177,44 @@ class Session:
         if not self.turns or self.turns[-1].speaker != "coach":
             return None
         reading, state = self.turns[-1].reading, self.state
-        plan = coachee.plan(state, reading, self.persona, lang=self.lang)
+        move = self._classify(reading.text)
+        plan = self._plan(state, reading, move)
         passages = self._search(plan)
         return self._finish(self._say(plan, state, passages), reading, state, plan, passages)
 
     def _take_coach_turn(self, text: str) -> tuple[Reading, CoacheeState, Plan]:
         text = check_text(text, self.lang)
-        reading = read_turn(text, self.last_coachee_text(), self.lang)
-        state = coachee.update(self.state, reading, self.persona, self.rules)
-        plan = coachee.plan(state, reading, self.persona, lang=self.lang)
+        move = self._classify(text)
+        # A turn written in the other language is read in that language (and answered in the session's).
+        read_lang = move.lang if move.lang in ("id", "en") and len(text.split()) >= 3 else self.lang
+        reading = read_turn(text, self.last_coachee_text(), read_lang)
+        state = coachee.update(self.state, reading, self.persona, self.rules, move=move)
+        plan = self._plan(state, reading, move)
         self.turns.append(Turn("coach", text, reading))
         self.states.append(state)
         self._record()
         return reading, state, plan
+
+    def _classify(self, text: str) -> Move:
+        return classify(text, self.lang, names=coachee._names(self.persona))
+
+    def _plan(self, state: CoacheeState, reading: Reading, move: Move) -> Plan:
+        hits, truth = self._recall(state, move)
+        return coachee.plan(state, reading, self.persona, lang=self.lang, move=move, hits=hits, truth=truth,
+                            match_floor=MATCH_FLOOR)
+
+    def _recall(self, state: CoacheeState, move: Move) -> tuple[list[Hit], bool | None]:
+        """The memory items that answer the turn (any layer: the plan decides what may be said) and, for a
+        yes/no question, its true answer."""
+        if self.memory is None or move.ordinary or state.reaction in ("deflect", "judgement", "why", "advice"):
+            return [], None
+        index = memory_index(self.memory, self.lang)
+        hits = index.search(move.focus, k=5)
+        truth = None
+        if move.question == "yes_no" and hits and hits[0].score >= MATCH_FLOOR \
+                and hits[0].layer in coachee.allowed_layers(state):
+            truth = index.yes_no(move.focus, hits[0].item)
+        return hits, truth
 
     def _search(self, plan: Plan) -> tuple[Passage, ...]:
         if self.searcher is None or not plan.knowledge_queries:
@@ -193,9 +227,12 @@ class Session:
                 return tuple(passages)
         return tuple(passages)
 
-    def _voice_args(self, plan: Plan, state: CoacheeState, passages) -> dict[str, Any]:
-        return dict(persona=self.persona, plan=plan, state=state, history=list(self.turns), lang=self.lang,
+    def _voice_args(self, plan: Plan, state: CoacheeState, passages, voice=None) -> dict[str, Any]:
+        args = dict(persona=self.persona, plan=plan, state=state, history=list(self.turns), lang=self.lang,
                     passages=passages)
+        if _accepts_memories(voice or self.voice):
+            args["memories"] = list(plan.memories)   # agreed with the model voice: localised texts, best first
+        return args
 
     def _say(self, plan: Plan, state: CoacheeState, passages) -> Reply:
         try:
@@ -208,7 +245,8 @@ class Session:
 
     def _fallback(self, plan: Plan, state: CoacheeState, passages, exc: Exception) -> Reply:
         why = (str(exc).splitlines() or [type(exc).__name__])[0][:160] or type(exc).__name__
-        reply = ScriptedVoice().say(**self._voice_args(plan, state, passages))
+        fallback = ScriptedVoice()
+        reply = fallback.say(**self._voice_args(plan, state, passages, fallback))
         notice = _MESSAGES["fallback"][self.lang].format(voice=getattr(self.voice, "name", "?"), why=why)
         return Reply(text=reply.text, voice=reply.voice, notice=notice)
 
@@ -240,7 +278,8 @@ class Session:
         positions = [i for i, t in enumerate(self.turns) if t.speaker == "coach"]
         if not 0 <= coach_turn_index < len(positions):
             raise InputError(f"No coach turn {coach_turn_index + 1}: this session has {len(positions)}.")
-        new = Session(self.persona, self.lang, self.voice, self.searcher, self.recorder, session_id, self.rules)
+        new = Session(self.persona, self.lang, self.voice, self.searcher, self.recorder, session_id, self.rules,
+                      memory=self.memory)
         new.turns = list(self.turns[: positions[coach_turn_index]])
         new.states = new.replay_states()
         new.forked_from = {"session_id": self.id, "coach_turn": coach_turn_index}
@@ -277,6 +316,15 @@ class Session:
                 turns.append(t)
             session.turns = turns
         return session
+
+
+def _accepts_memories(voice, method: str = "say") -> bool:
+    """Does the voice's say()/stream() take the `memories` keyword (or **kwargs)? Older voices do not."""
+    try:
+        params = inspect.signature(getattr(voice, method)).parameters
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return "memories" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 def _hint(reading: Reading, lang: str) -> str | None:

@@ -1,22 +1,31 @@
 """Voices: what turns a Plan into the coachee's words.
 
     Reply(text, voice, notice=None)
-    Voice (Protocol): name; say(*, persona, plan, state, history, lang, passages=()) -> Reply
+    Voice (Protocol): name; say(*, persona, plan, state, history, lang, passages=(), memories=()) -> Reply
                       optional stream(...) -> Iterator[str]
-    ScriptedVoice(seed=0): the authored lines, deterministic, no model and no extra dependency.
+    ScriptedVoice(seed=0): composes the reply from the plan, the persona's memory items and authored lines;
+                           deterministic, no model and no extra dependency.
 
 A model-backed voice (simulator/llm_voice.py) implements the same Protocol and falls back to ScriptedVoice.
 `history` is the session's turns so far (objects with `.speaker` and `.text`, or dicts with those keys).
+`memories` are the localised memory texts the coachee may use now, best first (the Session passes them as a
+keyword when the voice accepts it; they are also on `plan.memories`).
+
+The scripted voice keeps a dialogue memory: it never says a line it has already said in the session verbatim
+("Seperti saya bilang tadi, ..." and a short form instead), answers "Bisa diulang?" with what it actually said,
+and greets back with the coach's own time of day.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from .coachee import LAYERS, CoacheeState, Plan
+from .moves import greeting_reply, move_lines
 from .persona import Persona
 
 
@@ -43,43 +52,251 @@ def said_by_coachee(history: Iterable[Any]) -> list[str]:
     return [str(_field(t, "text")) for t in history if _field(t, "speaker") == "coachee"]
 
 
+def _source(persona: Persona, item: str):
+    return getattr(persona.layers, item) if item in LAYERS else getattr(persona, item)
+
+
 def candidate_lines(persona: Persona, plan: Plan, lang: str) -> list[str]:
     """The authored lines that fit the plan, in the session's language."""
     lang = lang if lang in persona.languages else persona.languages[0]
     if plan.reaction == "reveal":
         item = plan.layer or plan.reveal or "surface"
-        source = getattr(persona.layers, item) if item in LAYERS else getattr(persona, item)
-        return list(source.lines(lang))
-    return list(getattr(persona.reactions, plan.reaction)(lang))
+        return list(_source(persona, item).lines(lang))
+    lines = getattr(persona.reactions, plan.reaction, None)
+    return list(lines(lang)) if lines is not None else []
+
+
+_GREETING_SENTENCE = re.compile(
+    r"^\s*(selamat (pagi|siang|sore|malam)|pagi|siang|sore|malam|halo|hai|good (morning|afternoon|evening)|"
+    r"morning|afternoon|evening|hello|hi|hey)\b[^.!?]*[.!?]\s*", re.IGNORECASE)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _lower_first(text: str) -> str:
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper() and not text.startswith(("I ", "I'")):
+        return text[0].lower() + text[1:]
+    return text
 
 
 class ScriptedVoice:
-    """Renders the persona's authored line for the plan. Deterministic: the choice depends only on the seed,
-    the persona, the plan and what the coachee has already said. A line already said in this session is not
-    repeated while an unused alternative remains; when all are used, the least recently said one returns."""
+    """Composes the reply from the plan. Deterministic: the choice depends only on the seed, the persona, the
+    plan and what the coachee has already said. Nothing is said twice verbatim in a session."""
 
     name = "scripted"
 
     def __init__(self, seed: int = 0):
         self.seed = seed
 
-    def choose(self, persona: Persona, plan: Plan, history: Sequence[Any], lang: str) -> str:
-        lines = candidate_lines(persona, plan, lang)
-        said = said_by_coachee(history)
-        key = f"{self.seed}|{persona.id}|{plan.reaction}|{plan.layer}|{lang}"
-        start = int(hashlib.sha256(key.encode()).hexdigest(), 16) % len(lines)
-        ordered = lines[start:] + lines[:start]
-        fresh = [line for line in ordered if line not in said]
-        if fresh:
-            return fresh[0]
-        last_said = {line: max(i for i, s in enumerate(said) if s == line) for line in ordered}
-        return min(ordered, key=lambda line: last_said[line])
+    # ------------------------------------------------------------------------------------------ helpers
+    def _rotate(self, pool: Sequence[str], key: str) -> list[str]:
+        if not pool:
+            return []
+        start = int(hashlib.sha256(f"{self.seed}|{key}".encode()).hexdigest(), 16) % len(pool)
+        return list(pool[start:]) + list(pool[:start])
 
+    def _fresh(self, pool: Sequence[str], said: list[str], key: str) -> str | None:
+        """The first line of the (rotated) pool not yet said in this session."""
+        done = {_norm(s) for s in said}
+        return next((line for line in self._rotate(pool, key) if _norm(line) not in done), None)
+
+    def _again(self, text: str, said: list[str], lang: str, key: str) -> str:
+        """Something already said, said again as a person would: "As I said, ..." (never verbatim)."""
+        done = {_norm(s) for s in said}
+        for template in self._rotate(move_lines(lang)["already"], key):
+            candidate = template.format(said=_lower_first(text))
+            if _norm(candidate) not in done:
+                return candidate
+        return f"{text} ..." if _norm(f"{text} ...") not in done else f"... {text}"
+
+    def choose(self, persona: Persona, plan: Plan, history: Sequence[Any], lang: str) -> str:
+        """The authored line for a persona reaction or layer (kept for callers of the earlier voice)."""
+        said = said_by_coachee(history)
+        lines = candidate_lines(persona, plan, lang)
+        key = f"{persona.id}|{plan.reaction}|{plan.layer}|{lang}"
+        fresh = self._fresh(lines, said, key)
+        if fresh is not None:
+            return fresh
+        return self._again(self._rotate(lines, key)[0], said, lang, key)
+
+    # ------------------------------------------------------------------------------------------ compose
+    def compose(self, persona: Persona, plan: Plan, history: Sequence[Any], lang: str) -> str:
+        lang = lang if lang in persona.languages else persona.languages[0]
+        said = said_by_coachee(history)
+        lines = move_lines(lang)
+        key = f"{persona.id}|{plan.reaction}|{plan.move}|{lang}|{len(said)}"
+        move = plan.move or "coaching"
+        greet = greeting_reply(plan.greeting, lang, len(said)) if plan.greeting else ""
+
+        def pool(name: str) -> str:
+            line = self._fresh(lines[name], said, f"{key}|{name}")
+            return line if line is not None else self._again(self._rotate(lines[name], key)[0], said, lang, key)
+
+        if move == "greeting":
+            return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
+        if move in ("small_talk", "thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue"):
+            return _join(greet if move == "small_talk" else "", pool(move))
+        if move == "repeat":
+            last = _last_own_words(said, lang)
+            if not last:
+                return pool("repeat_nothing")
+            return self._formatted(lines["repeat"], last, said, lang, key)
+        if move == "clarify":
+            last = _last_own_words(said, lang)
+            if not last:
+                return pool("clarify_nothing")
+            return self._formatted(lines["clarify"], self._other_words(persona, plan, last, said, lang), said,
+                                   lang, key)
+
+        reaction = plan.reaction
+        if reaction == "not_yet":
+            return _join(greet, pool("not_yet"))
+        if reaction == "answer":
+            return _join(greet, self._answer(persona, plan, said, lang, key))
+        if reaction == "reveal":
+            return _join(greet, self._reveal(persona, plan, said, lang, key))
+        if reaction == "closing" and "action_plan" not in plan_revealed(plan, persona, lang):
+            core = self.choose(persona, Plan("reveal", None, [], plan.mood, layer="core"), history, lang)
+            return self._formatted(lines["conclude"], _strip_again(core, lang), said, lang, key)
+        if reaction == "greeting":
+            return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
+        return _join(greet, self.choose(persona, plan, history, lang))
+
+    def _greeting_line(self, persona, plan, said, lang, key, strip: bool) -> str:
+        lines = list(persona.reactions.greeting(lang))
+        if strip:
+            # The coach chose the time of day: answer in kind, never "correct" it with the authored greeting.
+            lines = [_GREETING_SENTENCE.sub("", line).strip() for line in lines]
+            lines = [line for line in lines if line]
+        line = self._fresh(lines, said, f"{key}|greet")
+        if line is None:
+            return "" if strip else self._again(lines[0], said, lang, key)
+        return line
+
+    def _formatted(self, templates: Sequence[str], text: str, said: list[str], lang: str, key: str) -> str:
+        done = {_norm(s) for s in said}
+        for template in self._rotate(templates, key):
+            candidate = template.format(said=_lower_first(text) if template.index("{said}") > 0 else text)
+            if _norm(candidate) not in done:
+                return candidate
+        return self._again(text, said, lang, key)
+
+    def _other_words(self, persona: Persona, plan: Plan, last: str, said: list[str], lang: str) -> str:
+        """A clarification: the same thing in other words. The memory item's other form (short for long, long for
+        short), else another authored line of the same layer, else the short first sentence of what was said."""
+        from .memory import load_memory
+
+        memory = load_memory(persona.id)
+        low = _norm(last)
+        if memory is not None:
+            for item in memory.items:
+                short, long = item.short(lang), item.long(lang)
+                if _norm(long) in low and _norm(short) not in low:
+                    return short
+                if _norm(short) in low:
+                    return long
+        for item in ("surface", "underneath", "core", "goal", "action_plan"):
+            group = list(_source(persona, item).lines(lang))
+            if any(_norm(line) in low for line in group):
+                other = self._fresh(group, said, f"clarify|{item}")
+                if other:
+                    return other
+        first = re.split(r"(?<=[.!?])\s+", last.strip())[0]
+        return first
+
+    def _answer(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
+        lines = move_lines(lang)
+        if not plan.memory_items:
+            from .memory import load_memory
+
+            if load_memory(persona.id) is None:
+                # No memory file for this persona: its authored short answers / current layer, as before.
+                if plan.question == "yes_no":
+                    return self.choose(persona, Plan("closed", None, [], plan.mood), said_history(said), lang)
+                revealed = plan_revealed(plan, persona, lang)
+                layer = next((x for x in ("core", "underneath", "surface") if x in revealed), "surface")
+                return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said),
+                                   lang)
+            # Nothing in memory answers it: a person says so rather than invent.
+            line = self._fresh(lines["unknown"], said, f"{key}|unknown")
+            return line or self._again(lines["unknown"][0], said, lang, key)
+        item = plan.memory_items[0]
+        fact = item["short"]
+        prefix = ""
+        if plan.question == "yes_no" and plan.truth is not None:
+            word = self._rotate(lines["say_yes" if plan.truth else "say_no"], key)[0]
+            if not re.match(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|yes|no|not|that's right)\b", fact,
+                            re.I):
+                prefix = word
+        text = f"{prefix}{fact}"
+        done = {_norm(s) for s in said}
+        if _norm(text) in done or any(_norm(fact) in d for d in done):
+            # Asked again: the yes/no first, then "as I said" and the fact (never the same words twice).
+            return _join(prefix, self._again(fact, said, lang, key))
+        return text
+
+    def _reveal(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
+        done = {_norm(s) for s in said}
+        if plan.reveal:
+            # A layer opens now: the persona's authored words for it come first.
+            line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|open")
+            if line:
+                return line
+        for item in plan.memory_items:
+            for text in (item["long"], item["short"]):
+                if _norm(text) not in done and not any(_norm(text) in d for d in done):
+                    return text
+        line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer")
+        if line:
+            return line
+        if plan.memory_items:
+            return self._again(plan.memory_items[0]["short"], said, lang, key)
+        lines = candidate_lines(persona, plan, lang)
+        return self._again(self._rotate(lines, key)[0], said, lang, key)
+
+    # ------------------------------------------------------------------------------------------ Voice
     def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
-            passages: Sequence[Any] = ()) -> Reply:
-        return Reply(text=self.choose(persona, plan, history, lang), voice=self.name)
+            passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Reply:
+        text = self.compose(persona, plan, history, lang)
+        said = {_norm(s) for s in said_by_coachee(history)}
+        if _norm(text) in said:   # the last guard: never a verbatim repeat
+            text = self._again(text, said_by_coachee(history), lang, f"{persona.id}|guard")
+        return Reply(text=text, voice=self.name)
 
     def stream(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
-               passages: Sequence[Any] = ()) -> Iterator[str]:
+               passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Iterator[str]:
         yield self.say(persona=persona, plan=plan, state=state, history=history, lang=lang,
-                       passages=passages).text
+                       passages=passages, memories=memories).text
+
+
+def said_history(said: list[str]) -> list[dict]:
+    return [{"speaker": "coachee", "text": s} for s in said]
+
+
+def plan_revealed(plan: Plan, persona: Persona, lang: str) -> set[str]:
+    """The items revealed so far, from the plan's hidden summaries."""
+    out = set()
+    for item in ("surface", "underneath", "core", "goal", "action_plan"):
+        if _source(persona, item).summary(lang) in plan.allowed:
+            out.add(item)
+    return out
+
+
+def _strip_again(text: str, lang: str) -> str:
+    """Drop an "As I said, " prefix so it is not doubled."""
+    for template in move_lines(lang)["already"] + move_lines(lang)["repeat"] + move_lines(lang)["clarify"]:
+        head = template.split("{said}")[0]
+        if head and text.startswith(head):
+            rest = text[len(head):]
+            return rest[:1].upper() + rest[1:]
+    return text
+
+
+def _last_own_words(said: list[str], lang: str) -> str:
+    return _strip_again(said[-1], lang) if said else ""
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())

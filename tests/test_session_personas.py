@@ -17,18 +17,33 @@ from simulator.session import Session
 PERSONAS = load_personas()
 CASES = [(pid, lang) for pid, p in sorted(PERSONAS.items()) for lang in LANGS if lang in p.languages]
 ITEMS = ("surface", "underneath", "core", "goal", "action_plan")
-MAX_TURNS = 16
+MAX_TURNS = 24
 
-ASK = {"id": ["Bagaimana hal itu memengaruhi {a}?", "Apa yang paling penting bagi {a} di sini?",
-              "Apa yang {a} rasakan tentang hal itu?", "Apa lagi yang {a} sadari sekarang?"],
-       "en": ["How does that affect you?", "What matters most to you here?",
-              "How do you feel about that?", "What else are you noticing now?"]}
-GOAL = {"id": "Apa yang ingin {a} capai dari percakapan kita hari ini?",
-        "en": "What would you like to achieve from our conversation today?"}
+# A good coach varies its words and builds every turn on what the coachee just said (RASA): a reflection with the
+# coachee's own key words, then a question about one of them. {k} is the coachee's key word.
+REFLECT = {"id": ["Jadi yang saya dengar, {kw} sedang {a} pikirkan.", "Saya menangkap bahwa {kw} terasa berat buat {a}.",
+                  "Kedengarannya {kw} cukup menguras tenaga {a}.", "{A} tadi menyebut {kw}.",
+                  "Sepertinya {kw} penting sekali buat {a}."],
+           "en": ["So what I'm hearing is that {kw} are on your mind.", "It sounds like {kw} weigh on you.",
+                  "You mentioned {kw}.", "I notice {kw} matter a lot to you.", "So {kw} have been taking a lot out of you."]}
+ASK = {"id": ["Bagaimana {k} itu memengaruhi {a}?", "Apa yang paling {a} rasakan soal {k}?",
+              "Apa arti {k} itu bagi {a}?", "Apa yang {a} sadari tentang {k} sekarang?",
+              "Seperti apa {k} itu dalam keseharian {a}?", "Apa yang sebenarnya paling penting bagi {a} di balik {k}?"],
+       "en": ["How does '{k}' affect you?", "What do you feel most about '{k}'?", "What does '{k}' mean to you?",
+              "What are you noticing about '{k}' now?", "What is '{k}' like day to day for you?",
+              "What matters most to you behind '{k}'?"]}
+GOAL = {"id": ["Apa yang ingin {a} capai dari percakapan kita hari ini?", "Kalau percakapan ini berhasil, apa yang ingin {a} capai?",
+               "Apa tujuan {a} untuk beberapa minggu ke depan?"],
+        "en": ["What would you like to achieve from our conversation today?",
+               "If this conversation went well, what would you like to achieve?", "What is your goal for the next few weeks?"]}
 FORWARD = {"id": ["Langkah apa yang akan {a} ambil untuk mencapainya?", "Apa yang akan {a} lakukan pertama kali?",
-                  "Kapan {a} akan mulai?"],
-           "en": ["What steps will you take to get there?", "What will you do first?", "When will you start?"]}
+                  "Rencana apa yang akan {a} jalankan minggu ini?", "Apa langkah kecil yang ingin {a} coba besok?"],
+           "en": ["What steps will you take to get there?", "What will you do first?", "What plan will you carry out this week?",
+                  "What small step would you like to try tomorrow?"]}
 OPENING = {"id": "Bagaimana keadaan {a} akhir-akhir ini?", "en": "How have things been going lately?"}
+CANNED = {"id": "Jadi Ibu merasa berat dan cemas. Apa yang paling penting bagi Ibu di sini?",
+          "en": "So you feel it is heavy and you are anxious. What matters most to you here?"}
+FLOOR = {"easy": 4, "medium": 6, "hard": 8}
 BAD = {"id": ["Mengapa {a} membiarkan hal itu terjadi?", "Sebaiknya {a} lebih tegas saja.",
               "Kenapa tidak dari dulu dicoba?", "Bagaimana kalau {a} coba cara lain saja?",
               "Apakah {a} sudah mencoba?", "Langkah apa yang akan {a} ambil?", "Coba {a} buat jadwal yang lebih ketat.",
@@ -67,13 +82,16 @@ def key_words(persona: Persona, reply: str, lang: str, n: int = 2) -> list[str]:
     return list(dict.fromkeys(found))[:n]
 
 
-def reflection(persona: Persona, reply: str, lang: str) -> str:
+def reflection(persona: Persona, reply: str, lang: str, i: int) -> tuple[str, str]:
+    """(a reflection in the coachee's own words, the key word to ask about)."""
     words = key_words(persona, reply, lang)
+    a = address(persona, lang)
     if lang == "id":
-        joined = " dan ".join(words) or "hal itu"
-        return f"Jadi yang saya dengar, {joined} sedang {address(persona, lang)} pikirkan."
-    joined = " and ".join(f"'{w}'" for w in words) or "this"
-    return f"So what I'm hearing is that {joined} are on your mind."
+        kw = " dan ".join(words) or "hal itu"
+    else:
+        kw = " and ".join(f"'{w}'" for w in words) or "this"
+    text = REFLECT[lang][i % len(REFLECT[lang])].format(kw=kw, a=a, A=a[:1].upper() + a[1:])
+    return text, (words[0] if words else ("itu" if lang == "id" else "this"))
 
 
 def good_conversation(persona: Persona, lang: str, voice=None) -> Session:
@@ -84,14 +102,15 @@ def good_conversation(persona: Persona, lang: str, voice=None) -> Session:
     i = 0
     while session.coach_turns < MAX_TURNS and "action_plan" not in session.state.revealed:
         revealed = session.state.revealed
-        if "goal" not in revealed:
-            question = GOAL[lang]
+        said, k = reflection(persona, reply, lang, i)
+        if "goal" not in revealed and "surface" in revealed:
+            question = GOAL[lang][i % len(GOAL[lang])]
         elif "core" not in revealed:
             question = ASK[lang][i % len(ASK[lang])]
         else:
             question = FORWARD[lang][i % len(FORWARD[lang])]
         i += 1
-        reply = session.coach_says(f"{reflection(persona, reply, lang)} {question.format(a=a)}").reply
+        reply = session.coach_says(f"{said} {question.format(a=a, k=k)}").reply
     return session
 
 
@@ -119,6 +138,31 @@ def test_good_coaching_reaches_core_insight_and_owned_plan(persona_id, lang):
     plan_lines = persona.action_plan.lines(lang)
     assert session.turns[-1].speaker == "coachee" and session.turns[-1].text in plan_lines
     assert len(session.states) == session.coach_turns + 1
+    core_at = next(i for i, st in enumerate(session.states) if "core" in st.revealed)
+    assert session.states[core_at].depth >= FLOOR[persona.difficulty]
+
+
+@pytest.mark.parametrize(("persona_id", "lang"), CASES)
+def test_a_canned_turn_repeated_never_opens_the_core(persona_id, lang):
+    """The same well-formed "summary + question" turn, again and again, earns less each time: no core."""
+    persona = PERSONAS[persona_id]
+    session = Session(persona, lang)
+    session.coach_says(greeting(persona, lang))
+    session.coach_says(OPENING[lang].format(a=address(persona, lang)))
+    canned = CANNED[lang].replace("Ibu", address(persona, lang))
+    for _ in range(12):
+        session.coach_says(canned)
+    assert "core" not in session.state.revealed
+
+
+@pytest.mark.parametrize(("persona_id", "lang"), CASES)
+def test_the_core_never_comes_before_the_difficulty_floor(persona_id, lang):
+    persona = PERSONAS[persona_id]
+    session = good_conversation(persona, lang)
+    for st in session.states:
+        if "core" in st.revealed:
+            assert st.depth >= FLOOR[persona.difficulty], st
+            break
 
 
 @pytest.mark.parametrize(("persona_id", "lang"), CASES)

@@ -1,0 +1,394 @@
+"""Persona memory: what the coachee knows and has lived, so the scripted coachee answers what was asked.
+
+    load_memory(persona_id, directory=MEMORY_DIR) -> PersonaMemory | None     validated; None when no file
+    memory_index(memory, lang) -> MemoryIndex                                 built lazily, cached per persona+lang
+    MemoryIndex.search(text, layers, k=5) -> list[Hit]                        best first
+    MemoryIndex.yes_no(text, item) -> True | False | None                     the TRUE answer to a yes/no question
+
+The file format is docs/writing-persona-memory.md (personas/memory/<persona_id>.yaml). Search is hybrid:
+BM25 over the light stems of each item's texts (finds rare exact words: names, numbers, "KKTP") fused with the
+offline multilingual embedding (finds paraphrases and cross-lingual asks). The embedding side compares the coach's
+turn as a "query:" with the item's example questions as "query:" too (question to question is a symmetric task)
+and with its short/long texts as "passage:". Everything is kept in memory: an index is ~300 vectors.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .config import PERSONAS_DIR
+from .content import Strict, load_yaml
+from .errors import ContentError
+from .persona import Text
+from .reading import stems, tokens
+
+MEMORY_DIR = PERSONAS_DIR / "memory"
+LAYERS = ("open", "surface", "underneath", "core", "goal", "action_plan")
+Layer = Literal["open", "surface", "underneath", "core", "goal", "action_plan"]
+Kind = Literal["fact", "episode", "opinion", "feeling", "history"]
+
+DENSE_WEIGHT = 0.5    # share of the embedding in the fused score; the lexical coverage gets the rest
+DENSE_FLOOR = 0.86    # an E5 cosine at or below this says nothing
+MATCH_FLOOR = 0.4     # a fused score below this is "nothing in memory answers that"
+
+
+class Asks(Strict):
+    """2-4 ways a coach might ask for the item, per language."""
+
+    id: list[str] = Field(min_length=2, max_length=4)
+    en: list[str] = Field(min_length=2, max_length=4)
+
+    def __call__(self, lang: str) -> list[str]:
+        return getattr(self, lang)
+
+
+class Examples(Strict):
+    """Yes/no questions whose true answer is fixed (the `yes` or the `no` list)."""
+
+    id: list[str] = Field(min_length=1)
+    en: list[str] = Field(min_length=1)
+
+    def __call__(self, lang: str) -> list[str]:
+        return getattr(self, lang)
+
+
+class MemoryItem(Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    kind: Kind
+    layer: Layer
+    topic: str = Field(pattern=r"^[a-z_]+$")
+    short: Text          # the direct answer: one spoken sentence
+    long: Text           # 2-3 sentences, when asked openly about the topic
+    asks: Asks
+    yes: Examples | None = None
+    no: Examples | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_booleans(cls, data):
+        """YAML 1.1 reads an unquoted key `yes:`/`no:` as the boolean true/false: take them as the names."""
+        if isinstance(data, dict) and (True in data or False in data):
+            data = {("yes" if k is True else "no" if k is False else k): v for k, v in data.items()}
+        return data
+
+
+class PersonaMemory(Strict):
+    persona: str = Field(pattern=r"^[a-z0-9_]+$")
+    items: list[MemoryItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> PersonaMemory:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(self.items):
+            if item.id in seen:
+                raise ValueError(f"items.{i}.id: '{item.id}' is used twice (also items.{seen[item.id]})")
+            seen[item.id] = i
+        for lang in ("id", "en"):
+            shorts: dict[str, int] = {}
+            for i, item in enumerate(self.items):
+                key = " ".join(item.short(lang).lower().split())
+                if key in shorts:
+                    raise ValueError(f"items.{i}.short.{lang}: the same text as items.{shorts[key]}")
+                shorts[key] = i
+        return self
+
+    def item(self, item_id: str) -> MemoryItem:
+        return next(i for i in self.items if i.id == item_id)
+
+
+def load_memory_file(path: str | Path) -> PersonaMemory:
+    path = Path(path)
+    memory = load_yaml(path, PersonaMemory, "persona memory")
+    if memory.persona != path.stem:
+        raise ContentError(f"{path}: field 'persona' is '{memory.persona}' but must match the file name "
+                           f"'{path.stem}'.")
+    return memory
+
+
+@cache
+def _load(path: Path, mtime: float) -> PersonaMemory:
+    return load_memory_file(path)
+
+
+def load_memory(persona_id: str, directory: str | Path = MEMORY_DIR) -> PersonaMemory | None:
+    """The persona's memory (validated, cached per file version); None when the persona has no memory file."""
+    path = Path(directory) / f"{persona_id}.yaml"
+    if not path.is_file():
+        return None
+    return _load(path, path.stat().st_mtime)
+
+
+def load_memories(directory: str | Path = MEMORY_DIR) -> dict[str, PersonaMemory]:
+    return {p.stem: load_memory_file(p) for p in sorted(Path(directory).glob("*.yaml"))}
+
+
+# ---------------------------------------------------------------------------------------------- search
+@dataclass(frozen=True)
+class Hit:
+    item: MemoryItem
+    score: float        # fused, 0..1 (1 = the best possible on both sides)
+    dense: float        # best cosine of the turn with the item's asks / texts
+    lexical: float      # share of the turn's informative words (idf-weighted) found in the item
+
+    @property
+    def layer(self) -> str:
+        return self.item.layer
+
+
+def _bag(text: str, lang: str) -> list[str]:
+    out: list[str] = []
+    for tok in tokens(text):
+        if len(tok) < 3 and not tok.isdigit():
+            continue
+        out.extend(sorted(stems(tok, lang)))
+    out.extend(NUMBER.findall(text))
+    return out
+
+
+NUMBER = re.compile(r"\d+")
+_STOP = {"id": {"yang", "apa", "ibu", "bapak", "pak", "bu", "saya", "itu", "ini", "ada", "dan", "dengan", "untuk",
+                "dari", "kamu", "anda", "sudah", "tidak", "akan", "bisa", "juga", "apakah", "berapa", "siapa",
+                "kapan", "mana", "bagaimana", "kalau", "karena", "tadi", "kita", "nya", "sih", "kah", "dong"},
+         "en": {"the", "you", "your", "what", "how", "who", "when", "which", "where", "does", "did", "are",
+                "was", "were", "have", "has", "and", "that", "this", "with", "for", "many", "much", "about",
+                "can", "could", "would", "there", "they", "them", "any", "tell", "our", "from"}}
+
+
+class MemoryIndex:
+    """One persona's memory in one language, ready to search (BM25 + embedding, all in memory)."""
+
+    def __init__(self, memory: PersonaMemory, lang: str, embed: bool = True):
+        self.memory, self.lang = memory, lang
+        self.items = list(memory.items)
+        stop = _STOP.get(lang, set())
+        self._docs: list[set[str]] = []
+        for item in self.items:
+            text = " ".join([item.short(lang), item.long(lang), *item.asks(lang),
+                             *(item.yes(lang) if item.yes else []), *(item.no(lang) if item.no else [])])
+            self._docs.append(set(_bag(text, lang)) - stop)
+        self._df: dict[str, int] = {}
+        for doc in self._docs:
+            for w in doc:
+                self._df[w] = self._df.get(w, 0) + 1
+        self._stop = stop
+        self._vectors: bool | None = None
+        self._matrix = self._owner = None
+        self._kind: list[str] = []
+        self._embed = embed
+        self._lock = threading.Lock()
+
+    # The embedding side is built on first use (~1-2 s for 40 items), then kept.
+    def _ensure_vectors(self) -> bool | None:
+        if not self._embed:
+            return None
+        with self._lock:
+            if self._vectors is None:
+                import numpy as np
+
+                from .retrieval import embed_passages, embedder
+
+                lang = self.lang
+                questions, owners = [], []
+                for i, item in enumerate(self.items):
+                    for kind, texts in (("asks", item.asks(lang)), ("yes", item.yes(lang) if item.yes else []),
+                                        ("no", item.no(lang) if item.no else [])):
+                        for t in texts:
+                            questions.append(t)
+                            owners.append((i, kind))
+                model = embedder(1)
+                qvecs = np.asarray(model.query(questions)) if questions else np.zeros((0, 1))
+                texts = [t for item in self.items for t in (item.short(lang), item.long(lang))]
+                pvecs = np.asarray(embed_passages(texts), dtype=np.float32)
+                # One matrix for all example questions and texts, with the owner item of each row and its kind.
+                rows = [qvecs.astype(np.float32)] if questions else []
+                rows.append(pvecs)
+                self._matrix = np.vstack(rows)
+                self._owner = np.array([i for i, _ in owners] + [i for i in range(len(self.items)) for _ in (0, 1)])
+                self._kind = [k for _, k in owners] + ["text"] * len(texts)
+                self._vectors = True
+            return self._vectors
+
+    def warm(self) -> MemoryIndex:
+        self._ensure_vectors()
+        return self
+
+    def search(self, text: str, layers: Sequence[str] | None = None, k: int = 5) -> list[Hit]:
+        """The items that answer `text`, best first, among `layers` (all when None)."""
+        raw = self._coverage(text)
+        dense_by_item = self._dense(text)
+        hits = []
+        for i, item in enumerate(self.items):
+            if layers is not None and item.layer not in layers:
+                continue
+            lexical = raw[i]
+            dense = float(dense_by_item[i]) if dense_by_item is not None else 0.0
+            score = (DENSE_WEIGHT * _scale(dense) + (1 - DENSE_WEIGHT) * lexical if dense_by_item is not None
+                     else lexical)
+            hits.append(Hit(item, round(score, 4), round(dense, 4), round(lexical, 4)))
+        hits.sort(key=lambda h: (-h.score, h.item.id))
+        return hits[:k]
+
+    def _coverage(self, text: str) -> list[float]:
+        """Per item: the share of the turn's informative words (weighted by rarity, idf) that the item contains.
+        Absolute, unlike a BM25 score scaled by the best item, so "nothing answers this" stays low; a word no
+        item knows ("hobi") weighs most and lowers every item's share."""
+        n = len(self._docs)
+        words = []
+        for tok in tokens(text):
+            if (len(tok) < 3 and not tok.isdigit()) or tok in self._stop:
+                continue
+            forms = stems(tok, self.lang) - self._stop
+            if forms:
+                words.append(forms)
+        words += [{d} for d in NUMBER.findall(text)]
+        if not words:
+            return [0.0] * n
+        idf = [math.log((n + 1) / (max((self._df.get(f, 0) for f in forms), default=0) + 0.5)) for forms in words]
+        total = sum(idf) or 1.0
+        return [sum(w for forms, w in zip(words, idf, strict=True) if forms & doc) / total for doc in self._docs]
+
+    def _similarities(self, text: str):
+        """Cosine of the turn with every row (asks, yes, no as "query:"; short, long as "passage:")."""
+        if not self._ensure_vectors():
+            return None
+        import numpy as np
+
+        from .retrieval import embed_query
+
+        q = np.asarray(embed_query(text), dtype=np.float32)
+        return self._matrix @ q
+
+    def _dense(self, text: str):
+        """Per item: the best cosine over its example questions and (a little favoured) its own texts."""
+        sims = self._similarities(text)
+        if sims is None:
+            return None
+        import numpy as np
+
+        bonus = np.array([0.02 if k == "text" else 0.0 for k in self._kind], dtype=np.float32)
+        best = np.full(len(self.items), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._owner, sims + bonus)
+        return best
+
+    def yes_no(self, text: str, item: MemoryItem) -> bool | None:
+        """True/False when the question's true answer is known from the item, None when it is not.
+
+        First the item's own yes/no examples (the closest one, by embedding, decides); then numbers and names:
+        a number or a capitalised name in the question that the item's texts contradict is a "no", all of them
+        found is a "yes"."""
+        i = self.items.index(item)
+        sims = self._similarities(text)
+        if sims is not None:
+            yes = max((float(sims[r]) for r in range(len(self._kind)) if self._owner[r] == i and self._kind[r] == "yes"),
+                      default=-1.0)
+            no = max((float(sims[r]) for r in range(len(self._kind)) if self._owner[r] == i and self._kind[r] == "no"),
+                     default=-1.0)
+            if max(yes, no) >= 0.86 and abs(yes - no) >= 0.005:
+                return yes > no
+        return facts_agree(text, item.short(self.lang) + " " + item.long(self.lang), self.lang)
+
+
+def facts_agree(question: str, fact: str, lang: str) -> bool | None:
+    """Numbers and names: all of the question's found in the fact -> True; one missing while the fact states
+    others of the same kind -> False; nothing to compare -> None."""
+    q_nums, f_nums = set(_numbers(question, lang)), set(_numbers(fact, lang))
+    q_names, f_names = _names(question), _names(fact)
+    verdicts = []
+    if q_nums:
+        verdicts.append(q_nums <= f_nums if f_nums else None)
+    if q_names:
+        found = {n for n in q_names if n.lower() in fact.lower()}
+        verdicts.append(True if found == q_names else (False if f_names - q_names else None))
+    known = [v for v in verdicts if v is not None]
+    if not known:
+        return None
+    return all(known)
+
+
+_NUMBER_WORDS = {
+    "id": {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+           "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100},
+    "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+           "hundred": 100},
+}
+_TENS_ID = {"belas": 10, "puluh": 10}
+
+
+def _numbers(text: str, lang: str) -> list[int]:
+    """Digits and number words ("tiga puluh dua" -> 32, "thirty-two" -> 32)."""
+    out = [int(n) for n in NUMBER.findall(text)]
+    words = tokens(text.replace("-", " "))
+    table = _NUMBER_WORDS.get(lang, {})
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in table or w in ("sepuluh", "sebelas", "seratus"):
+            value = table[w]
+            j = i + 1
+            if lang == "id" and j < len(words) and words[j] in _TENS_ID:
+                value = value * 10 if words[j] == "puluh" else value + 10
+                j += 1
+                if j < len(words) and words[j] in table and table[words[j]] < 10:
+                    value += table[words[j]]
+                    j += 1
+            elif lang == "en" and value >= 20 and j < len(words) and words[j] in table and table[words[j]] < 10:
+                value += table[words[j]]
+                j += 1
+            out.append(value)
+            i = j
+            continue
+        i += 1
+    return out
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
+_NOT_NAMES = {"Ibu", "Bapak", "Pak", "Bu", "Mrs", "Mr", "Ms", "Miss", "Year", "Kelas", "Saya", "Apakah", "Apa",
+              "Do", "Did", "Is", "Are", "Was", "The", "Jadi", "Kalau", "And", "But", "Tapi", "Dan", "Sir",
+              "Madam", "Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Monday", "Tuesday",
+              "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "English", "Bahasa", "Indonesia",
+              "Inggris", "Kak", "Nak", "You", "Your", "What", "How", "Who", "When", "Which", "Where"}
+
+
+def _names(text: str) -> set[str]:
+    return {m for m in _NAME.findall(text) if m not in _NOT_NAMES}
+
+
+def _dot(a: Sequence[float], b: Sequence[float]) -> float:
+    return float(sum(x * y for x, y in zip(a, b, strict=True)))
+
+
+def _scale(cos: float) -> float:
+    """E5 cosines crowd into 0.85-1.0 (an unrelated question ~0.89, a paraphrase ~0.93+); stretch that to 0..1."""
+    return min(1.0, max(0.0, (cos - DENSE_FLOOR) / (1.0 - DENSE_FLOOR)))
+
+
+_INDEXES: dict[tuple[str, str, int, bool], MemoryIndex] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def memory_index(memory: PersonaMemory, lang: str, embed: bool = True) -> MemoryIndex:
+    """The cached index of one persona's memory in one language (built once per process and memory object)."""
+    key = (memory.persona, lang, id(memory), embed)
+    with _INDEX_LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            index = _INDEXES[key] = MemoryIndex(memory, lang, embed)
+        return index
+
+
+def is_number_or_name(text: str) -> bool:
+    return bool(NUMBER.search(text) or _names(text))
+
+
+__all__ = ["LAYERS", "MEMORY_DIR", "Hit", "MemoryIndex", "MemoryItem", "PersonaMemory", "facts_agree",
+           "load_memory", "load_memory_file", "load_memories", "memory_index"]

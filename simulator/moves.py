@@ -1,0 +1,270 @@
+"""What kind of turn the coach took, beyond the coaching acts the reader finds: ordinary conversation (repeat,
+clarify, thanks, goodbye, small talk, a joke, a question about the coach, a greeting, noise, a name) and the type
+of the question asked (factual, yes/no, open), with real stacked questions told apart from one question with an
+echo or a clause in front.
+
+    classify(text, lang, names=()) -> Move          pure and deterministic
+    move_lines(lang) -> dict[str, list[str]]         the generic lines for these moves (simulator/rules/moves.yaml)
+
+Kept apart from the reader (simulator/reading.py) on purpose: the reader scores the coach; this module only
+decides how a person would take the turn in conversation. Patterns and lines are data in rules/moves.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+from pydantic import PrivateAttr, model_validator
+
+from .content import Strict, load_yaml
+from .reading import detect_lang, tokens
+
+MOVES_PATH = Path(__file__).resolve().parent / "rules" / "moves.yaml"
+
+# Ordinary conversation: answered in kind, the hidden state does not move.
+ORDINARY = ("noise", "name_only", "repeat", "clarify", "thanks", "goodbye", "greeting", "small_talk", "humour",
+            "about_coach", "monologue")
+QUESTION_TYPES = ("factual", "yes_no", "open")
+MONOLOGUE_WORDS = 250        # a turn this long is a monologue: nobody answers all of it
+SHORT_ORDINARY_WORDS = 14    # thanks / small talk / a joke longer than this carries something else too
+
+
+class LangPatterns(Strict):
+    repeat: list[str]
+    clarify: list[str]
+    thanks: list[str]
+    goodbye: list[str]
+    greeting: list[str]
+    small_talk: list[str]
+    humour: list[str]
+    about_coach: list[str]
+    factual: list[str]
+    yes_no: list[str]
+    open: list[str]
+    stop_echo_words: int
+
+
+class LangLines(Strict):
+    greet_back: list[str]
+    repeat: list[str]
+    repeat_nothing: list[str]
+    clarify: list[str]
+    clarify_nothing: list[str]
+    thanks: list[str]
+    goodbye: list[str]
+    small_talk: list[str]
+    humour: list[str]
+    about_coach: list[str]
+    noise: list[str]
+    name_only: list[str]
+    monologue: list[str]
+    other_lang: list[str]
+    not_yet: list[str]
+    unknown: list[str]
+    already: list[str]
+    say_yes: list[str]
+    say_no: list[str]
+    after_end: list[str]
+    conclude: list[str]
+
+
+class MoveRules(Strict):
+    patterns: dict[str, LangPatterns]
+    lines: dict[str, LangLines]
+    _compiled: dict[tuple[str, str], list[re.Pattern]] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _compile(self) -> MoveRules:
+        for lang, pats in self.patterns.items():
+            for kind, values in pats.model_dump().items():
+                if not isinstance(values, list):
+                    continue
+                compiled = []
+                for i, pattern in enumerate(values):
+                    try:
+                        compiled.append(re.compile(pattern, re.IGNORECASE))
+                    except re.error as exc:
+                        raise ValueError(f"patterns.{lang}.{kind}.{i}: bad regular expression ({exc})") from exc
+                self._compiled[(lang, kind)] = compiled
+        for lang in ("id", "en"):
+            if lang not in self.patterns or lang not in self.lines:
+                raise ValueError(f"patterns/lines.{lang}: missing")
+        return self
+
+    def search(self, lang: str, kind: str, text: str) -> re.Match | None:
+        for p in self._compiled[(lang, kind)]:
+            m = p.search(text)
+            if m:
+                return m
+        return None
+
+
+@cache
+def _load(path: Path) -> MoveRules:
+    return load_yaml(path, MoveRules, "conversation moves")
+
+
+def load_move_rules(path: str | Path = MOVES_PATH) -> MoveRules:
+    return _load(Path(path))
+
+
+def move_lines(lang: str) -> dict[str, list[str]]:
+    rules = load_move_rules()
+    return rules.lines[lang if lang in rules.lines else "id"].model_dump()
+
+
+@dataclass(frozen=True)
+class Move:
+    kind: str                   # one of ORDINARY, or "coaching" (everything else)
+    question: str | None        # type of the main question: factual | yes_no | open | None (no question)
+    questions: int              # distinct real questions (echoes and tags do not count)
+    stacked: bool               # two or more distinct real questions
+    greeting: str | None        # the coach's greeting, as typed ("Selamat pagi"), to answer in kind
+    lang: str                   # the language the turn is written in
+    focus: str                  # the main question (or the whole turn): what the coachee answers
+    ordinary: bool = False      # True for ORDINARY moves: no state change
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+_SENTENCE = re.compile(r"[^.?!…]+[.?!…]*")
+_LETTERS = re.compile(r"[^\W_]", re.UNICODE)
+_NAME_WORDS = {"bu", "ibu", "pak", "bapak", "mas", "mbak", "nak", "dik", "kak", "mrs", "mr", "ms", "miss", "sir"}
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def _is_question(piece: str, rules: MoveRules, lang: str) -> bool:
+    if "?" in piece:
+        return True
+    head = " ".join(tokens(piece)[:3])
+    return bool(rules.search(lang, "yes_no", piece) and lang == "en" and rules.search(lang, "yes_no", head))
+
+
+def question_type(piece: str, rules: MoveRules, lang: str) -> str:
+    """factual | yes_no | open for one question piece (a question mark alone is a yes/no question)."""
+    low = piece.strip()
+    if re.match(r"^\W*(apakah|do|does|did|is|are|was|were|have|has|can|could|will|would)\b", low, re.I):
+        return "yes_no"
+    if rules.search(lang, "factual", low):
+        return "factual"
+    if rules.search(lang, "yes_no", low) and not re.search(r"\b(apa yang|bagaimana|gimana|seperti apa)\b", low, re.I):
+        return "yes_no"
+    if rules.search(lang, "open", low):
+        return "open"
+    return "yes_no"
+
+
+def _strip_greeting(text: str, rules: MoveRules, lang: str) -> tuple[str | None, str]:
+    m = rules.search(lang, "greeting", text)
+    if not m:
+        return None, text
+    greeting = m.group(0).strip(" ,.!")
+    rest = text[m.end():].lstrip(" ,.!")
+    # Drop the name after the greeting too ("Selamat pagi, Bu Nadia.")
+    rest = re.sub(r"^(bu|ibu|pak|bapak|mas|mbak|nak|dik|kak|mrs|mr|ms|miss|sir)?\s*[A-Z][\w.]*[\s,.!]*", "",
+                  rest) if re.match(r"^(bu|ibu|pak|bapak|mas|mbak|nak|dik|kak|mrs|mr|ms|miss|sir)\b", rest, re.I) \
+        else rest
+    return greeting, rest.strip()
+
+
+def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules | None = None) -> Move:
+    """How a person would take this coach turn. `lang` is the session's language; `names` the coachee's
+    names ("Bu Nadia", "Nadia") so a turn that is only a name is recognised."""
+    rules = rules or load_move_rules()
+    raw = " ".join(text.split())
+    turn_lang = detect_lang(raw, "") if tokens(raw) else lang
+    if turn_lang not in rules.patterns:
+        turn_lang = lang
+    L = turn_lang
+
+    def move(kind: str, question=None, questions=0, stacked=False, greeting=None, focus=raw) -> Move:
+        return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY)
+
+    if not _LETTERS.search(raw):
+        return move("noise")
+    words = tokens(raw)
+    if names:
+        name_words = {w for n in names for w in tokens(n)} | _NAME_WORDS
+        if words and all(w in name_words for w in words) and any(w not in _NAME_WORDS for w in words) \
+                or (words and all(w in _NAME_WORDS for w in words) and len(words) <= 2):
+            return move("name_only")
+    if len(words) > MONOLOGUE_WORDS:
+        return move("monologue")
+
+    greeting, rest = _strip_greeting(raw, rules, L)
+    short = len(words) <= SHORT_ORDINARY_WORDS
+    # Goodbye first: "Terima kasih, sampai jumpa" is a goodbye, not a thank-you.
+    if rules.search(L, "goodbye", raw) and "?" not in raw:
+        return move("goodbye", greeting=greeting)
+    if rules.search(L, "repeat", rest or raw) and len(words) <= 10:
+        return move("repeat", greeting=greeting)
+    if rules.search(L, "clarify", rest or raw) and len(words) <= 14:
+        return move("clarify", greeting=greeting)
+
+    pieces = [p for p in _sentences(rest) if tokens(p)]
+    real: list[str] = []
+    for p in pieces:
+        if not _is_question(p, rules, L):
+            continue
+        n = len(tokens(p))
+        typed = question_type(p, rules, L)
+        # An echo ("Ramai?", "Oh ya?", "Really?") or a tag is no question of its own.
+        if n <= rules.patterns[L].stop_echo_words and typed == "yes_no":
+            continue
+        if real and _same_question(real[-1], p):
+            continue
+        real.append(p)
+    if len(real) == 1 and len(pieces) == 1 and "," in real[0]:
+        # "Kalau boleh tahu, apa yang...": a clause in front; count the questions after commas only if each
+        # carries its own question word.
+        parts = [x for x in real[0].split(",") if tokens(x)]
+        wh = [x for x in parts if rules.search(L, "factual", x) or re.search(
+            r"\b(apa yang|bagaimana|gimana|what|how|who|when|where|which|apakah)\b", x, re.I)]
+        if len(wh) >= 2:
+            real = wh
+    if not real and pieces:
+        if greeting and short and not rules.search(L, "small_talk", rest):
+            return move("greeting", greeting=greeting)
+        if rules.search(L, "thanks", rest or raw) and short:
+            return move("thanks", greeting=greeting)
+        if rules.search(L, "humour", raw) and short:
+            return move("humour", greeting=greeting)
+        if rules.search(L, "small_talk", rest) and short:
+            return move("small_talk", greeting=greeting)
+    if not pieces:
+        if greeting:
+            return move("greeting", greeting=greeting)
+        if rules.search(L, "humour", raw):
+            return move("humour")
+        return move("noise")
+    if real:
+        main = real[-1]
+        if short and rules.search(L, "small_talk", main):
+            return move("small_talk", greeting=greeting)
+        if rules.search(L, "about_coach", main):
+            return move("about_coach", greeting=greeting)
+        if short and rules.search(L, "humour", raw) and not rules.search(L, "open", main):
+            return move("humour", greeting=greeting)
+        # The whole turn is what the coachee answers: a reflection in front names the topic of "itu".
+        return move("coaching", question_type(main, rules, L), len(real), len(real) >= 2, greeting, rest or raw)
+    return move("coaching", None, 0, False, greeting, rest or raw)
+
+
+def _same_question(a: str, b: str) -> bool:
+    ta, tb = set(tokens(a)), set(tokens(b))
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.6
+
+
+def greeting_reply(greeting: str, lang: str, pick: int = 0) -> str:
+    """Answer a greeting in kind: the coach's own time of day, never a "correction"."""
+    lines = move_lines(lang)["greet_back"]
+    g = greeting.strip()
+    g = g[:1].upper() + g[1:]
+    return lines[pick % len(lines)].format(greeting=g, greeting_low=g.lower())
