@@ -360,8 +360,16 @@ def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules
         # Stay in character: nothing about the coachee changes, the reflection chain is kept.
         return replace(state, **base, reaction="deflect", opened=None, mood=rules.moods.by_reaction["deflect"])
     if move.ordinary:
-        # Ordinary conversation is answered in kind; it neither opens a layer nor costs trust.
-        return replace(state, **base, reaction=move.kind, opened=None, ended=state.ended or move.kind == "goodbye")
+        # Ordinary conversation is answered in kind; it neither opens a layer nor costs trust. Only the first
+        # greeting of a session warms a little (said again it earns nothing, like any repeated turn).
+        warmed = {}
+        if move.kind == "greeting" and state.count("greeting") == 0:
+            level = rules.difficulty[persona.difficulty]
+            warmed = _apply({k: getattr(state, k) for k in VALUES}, [rules.effects.greeting], level.penalties)
+        counts[move.kind] = counts.get(move.kind, 0) + 1
+        base["counts"] = tuple(sorted(counts.items()))
+        return replace(state, **base, **warmed, reaction=move.kind, opened=None,
+                       ended=state.ended or move.kind == "goodbye")
 
     acts = set(reading.acts)
     reflected = "reflection" in acts
