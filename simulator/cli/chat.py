@@ -4,6 +4,10 @@ Type what you say as the coach. /end ends the session and shows the evaluation, 
 hidden state (for facilitators), /help lists the commands. Non-interactive:
 `pamong chat --persona ID --coach-turns FILE --json` reads one coach turn per line and prints JSON with
 `turns` (speaker, text) and `states` (one per coach turn).
+
+One turn per command (for raters holding an adaptive conversation):
+`pamong chat --persona ID --lang id --state FILE.json --say "coach text"` prints only the coachee's reply; the
+session is created in FILE.json on the first call and resumed from it on every later one.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ def register(subparsers) -> None:
     p.add_argument("--coach-turns", metavar="FILE", help="read the coach turns from FILE, one per line ('-' = stdin)")
     p.add_argument("--json", action="store_true", help="with --coach-turns: print the session as JSON")
     p.add_argument("--seed", type=int, default=0, help="seed of the scripted voice (default 0)")
+    p.add_argument("--say", metavar="TEXT", help="one coach turn: print only the coachee's reply (needs --state)")
+    p.add_argument("--state", metavar="FILE", help="with --say: the session file to create or resume (JSON)")
     p.set_defaults(func=run)
 
 
@@ -88,6 +94,8 @@ def run(args) -> int:
     settings = load_settings(data_dir=args.data_dir)
     persona = get_persona(args.persona)
     voice = make_voice(args.voice or settings.voice, settings, args.seed)
+    if args.say is not None or args.state:
+        return _one_turn(args, persona, voice)
     session = Session(persona, args.lang, voice)
     if args.coach_turns:
         for text in read_coach_turns(args.coach_turns):
@@ -100,6 +108,33 @@ def run(args) -> int:
     if args.json:
         raise InputError("--json needs --coach-turns FILE (the interactive chat prints text).")
     return _interactive(session, settings)
+
+
+def _one_turn(args, persona, voice) -> int:
+    """--say TEXT --state FILE: create or resume the session in FILE, take one coach turn, print the reply."""
+    if args.say is None or not args.state:
+        raise InputError("--say and --state go together: --state FILE.json --say \"what the coach says\".")
+    path = Path(args.state)
+    if path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"{path}: not a saved session ({exc}).") from None
+        if not isinstance(data, dict):
+            raise InputError(f"{path}: not a saved session.")
+        if data.get("persona") != persona.id or data.get("lang", "id") != args.lang:
+            raise InputError(f"{path} holds a session with {data.get('persona')} ({data.get('lang')}), not "
+                             f"{persona.id} ({args.lang}): use another --state file.")
+        session = Session.from_dict(data, voice=voice, persona=persona)
+        session.respond()   # a turn left unanswered by an interrupted call is answered first
+    else:
+        session = Session(persona, args.lang, voice)
+    result = session.coach_says(args.say)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(session.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)   # atomic: an interrupted call never leaves half a file
+    print(result.reply)
+    return 0
 
 
 def _transcript_text(session: Session) -> str:
