@@ -14,7 +14,10 @@ and with its short/long texts as "passage:". Everything is kept in memory: an in
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -194,8 +197,6 @@ class MemoryIndex:
             if self._vectors is None:
                 import numpy as np
 
-                from .retrieval import embed_passages, embedder
-
                 lang = self.lang
                 questions, owners = [], []
                 for i, item in enumerate(self.items):
@@ -204,10 +205,8 @@ class MemoryIndex:
                         for t in texts:
                             questions.append(t)
                             owners.append((i, kind))
-                model = embedder(1)
-                qvecs = np.asarray(model.query(questions)) if questions else np.zeros((0, 1))
                 texts = [t for item in self.items for t in (item.short(lang), item.long(lang))]
-                pvecs = np.asarray(embed_passages(texts), dtype=np.float32)
+                qvecs, pvecs = _cached_vectors(questions, texts, lambda: _embed_all(questions, texts))
                 # One matrix for all example questions and texts, with the owner item of each row and its kind.
                 rows = [qvecs.astype(np.float32)] if questions else []
                 rows.append(pvecs)
@@ -372,8 +371,60 @@ def _scale(cos: float) -> float:
     return min(1.0, max(0.0, (cos - DENSE_FLOOR) / (1.0 - DENSE_FLOOR)))
 
 
+def _embed_all(questions: list[str], texts: list[str]):
+    import numpy as np
+
+    from .retrieval import embed_passages, embedder
+
+    qvecs = np.asarray(embedder(1).query(questions), dtype=np.float32) if questions else np.zeros((0, 384), np.float32)
+    return qvecs, np.asarray(embed_passages(texts), dtype=np.float32)
+
+
+def cache_dir() -> Path:
+    """Where embedded memories are kept between runs (PAMONG_CACHE_DIR, else the user's cache folder)."""
+    explicit = os.environ.get("PAMONG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pamong" / "memory-index"
+
+
+def _cached_vectors(questions: list[str], texts: list[str], compute):
+    """The vectors of these exact texts: embedding a persona's memory costs seconds on a busy CPU, so the
+    result is kept on disk under a hash of the texts (any edit of the memory file makes a new key)."""
+    import numpy as np
+
+    digest = hashlib.sha256(json.dumps([questions, texts], ensure_ascii=False).encode()).hexdigest()[:24]
+    path = cache_dir() / f"{digest}.npz"
+    try:
+        with np.load(path) as data:
+            q, p = data["q"], data["p"]
+            if len(q) == len(questions) and len(p) == len(texts):
+                return q, p
+    except (OSError, KeyError, ValueError):
+        pass
+    q, p = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
+        np.savez(tmp, q=q, p=p)
+        tmp.replace(path)
+    except OSError:
+        pass   # a read-only home: the index still works, it is only rebuilt next time
+    return q, p
+
+
 _INDEXES: dict[tuple[str, str, int, bool], MemoryIndex] = {}
 _INDEX_LOCK = threading.Lock()
+
+
+def warm_in_background(memory: PersonaMemory, lang: str) -> threading.Thread:
+    """Build the index (and load the embedding model) while the coach reads the scenario card, so the first
+    question is answered as fast as the others."""
+    thread = threading.Thread(target=lambda: memory_index(memory, lang).warm(), daemon=True,
+                              name=f"memory-{memory.persona}-{lang}")
+    thread.start()
+    return thread
 
 
 def memory_index(memory: PersonaMemory, lang: str, embed: bool = True) -> MemoryIndex:

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from . import coachee
 from .coachee import CoacheeState, Plan
 from .errors import InputError
-from .memory import MATCH_FLOOR, Hit, PersonaMemory, load_memory, memory_index
+from .memory import MATCH_FLOOR, Hit, PersonaMemory, load_memory, memory_index, warm_in_background
 from .moves import Move, classify
 from .persona import Persona, get_persona
 from .reading import Reading, read_turn
@@ -117,6 +117,8 @@ class Session:
         self.rules = rules or coachee.load_rules()
         # The persona's memory (personas/memory/<id>.yaml): True = load the shipped file if there is one.
         self.memory = load_memory(self.persona.id) if memory is True else (memory or None)
+        if self.memory is not None:
+            warm_in_background(self.memory, lang)
         self.turns: list[Turn] = []
         self.states: list[CoacheeState] = [coachee.initial_state(self.persona, self.rules)]
         self.forked_from: dict | None = None

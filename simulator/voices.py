@@ -240,7 +240,11 @@ class ScriptedVoice:
     def _reveal(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
         done = {_norm(s) for s in said}
         if plan.reveal:
-            # A layer opens now: the persona's authored words for it come first.
+            # A layer opens now: in the words of the memory item of that layer that answers the turn, else in
+            # the persona's authored words for the layer.
+            for item in plan.memory_items:
+                if item["layer"] == plan.reveal and _norm(item["long"]) not in done:
+                    return item["long"]
             line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|open")
             if line:
                 return line
