@@ -88,21 +88,21 @@ class PersonaMemory(Strict):
     persona: str = Field(pattern=r"^[a-z0-9_]+$")
     items: list[MemoryItem] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _unique(self) -> PersonaMemory:
+    def duplicates(self) -> str | None:
+        """'items.3.id: ...' for the first id or short text used twice (a field path and why), else None."""
         seen: dict[str, int] = {}
         for i, item in enumerate(self.items):
             if item.id in seen:
-                raise ValueError(f"items.{i}.id: '{item.id}' is used twice (also items.{seen[item.id]})")
+                return f"items.{i}.id': '{item.id}' is used twice (also items.{seen[item.id]})"
             seen[item.id] = i
         for lang in ("id", "en"):
             shorts: dict[str, int] = {}
             for i, item in enumerate(self.items):
                 key = " ".join(item.short(lang).lower().split())
                 if key in shorts:
-                    raise ValueError(f"items.{i}.short.{lang}: the same text as items.{shorts[key]}")
+                    return f"items.{i}.short.{lang}': the same text as items.{shorts[key]}"
                 shorts[key] = i
-        return self
+        return None
 
     def item(self, item_id: str) -> MemoryItem:
         return next(i for i in self.items if i.id == item_id)
@@ -111,6 +111,9 @@ class PersonaMemory(Strict):
 def load_memory_file(path: str | Path) -> PersonaMemory:
     path = Path(path)
     memory = load_yaml(path, PersonaMemory, "persona memory")
+    duplicate = memory.duplicates()
+    if duplicate:
+        raise ContentError(f"{path}: field '{duplicate}")
     if memory.persona != path.stem:
         raise ContentError(f"{path}: field 'persona' is '{memory.persona}' but must match the file name "
                            f"'{path.stem}'.")
@@ -443,3 +446,35 @@ def is_number_or_name(text: str) -> bool:
 
 __all__ = ["LAYERS", "MEMORY_DIR", "Hit", "MemoryIndex", "MemoryItem", "PersonaMemory", "facts_agree",
            "load_memory", "load_memory_file", "load_memories", "memory_index"]
+
+
+# ---------------------------------------------------------------------------------------------- card facts
+_CARD_NOT_FACTS = {"Anda", "You", "I", "Catatan", "Facilitator", "Surface", "Ms", "Mr", "Mrs", "Pak", "Bu", "Ibu",
+                   "Bapak"}
+
+
+def card_facts(text: str, lang: str) -> set[str]:
+    """The numbers and names in a persona card's text: digits, number words, class codes (VII, VIII-B) and
+    capitalised words that do not open a sentence. Each must be said somewhere in the persona's memory."""
+    out = set(re.findall(r"(?<![\w-])\d+(?:[.,]\d+)?(?![\w-])", text))
+    out |= set(re.findall(r"\b[IVX]{2,}(?:-[A-Z])?\b|(?<=kelas )[IVX]+(?:-[A-Z])?\b", text))
+    words = {"id": set(_NUMBER_WORDS["id"]) | {"puluh", "belas", "ratus"}, "en": set(_NUMBER_WORDS["en"])}[lang]
+    out |= {w.lower() for w in tokens(text) if w.lower() in words}
+    for m in re.finditer(r"(?<![.!?:]\s)(?<!^)\b([A-Z][\w]*(?:-[\w]+)*)", text):
+        if m.group(1) not in _CARD_NOT_FACTS:
+            out.add(m.group(1))
+    return out
+
+
+def missing_card_facts(persona, memory: PersonaMemory) -> dict[str, list[str]]:
+    """Per language, the card's numbers and names (scenario, background, presenting_issue) that no memory item's
+    short or long text says."""
+    missing = {}
+    for lang in persona.languages:
+        said = " ".join(f"{i.short(lang)} {i.long(lang)}" for i in memory.items)
+        card = " ".join(getattr(persona, f)(lang) for f in ("scenario", "background", "presenting_issue"))
+        gaps = [f for f in sorted(card_facts(card, lang))
+                if not re.search(r"(?<![\w-])" + re.escape(f) + r"(?!\w)", said, re.IGNORECASE)]
+        if gaps:
+            missing[lang] = gaps
+    return missing
