@@ -219,6 +219,7 @@ class Plan:
     truth: bool | None = None        # a yes/no question's true answer (None: not known from memory)
     greeting: str | None = None      # the coach's greeting to answer in kind ("Selamat pagi")
     ended: bool = False              # the coach said goodbye
+    remembers: bool = False          # the coachee has a memory to answer from (personas/memory/<id>.yaml)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -461,7 +462,7 @@ def allowed_layers(state: CoacheeState) -> tuple[str, ...]:
 
 def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | None = None, *,
          move: Move | None = None, hits: Sequence = (), truth: bool | None = None,
-         match_floor: float = 0.0) -> Plan:
+         match_floor: float = 0.0, remembers: bool = False) -> Plan:
     """Instructions for the voice, from the state `update` just returned for this reading, and the memory
     items that answer the turn (`hits`: memory.Hit, best first, any layer; `truth`: a yes/no's true answer)."""
     lang = lang if lang in persona.languages else (reading.lang if reading.lang in persona.languages
@@ -492,7 +493,7 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
                 knowledge_queries=queries, layer=layer, move=move.kind, question=move.question,
                 memories=memories, memory_items=items, truth=truth,
                 greeting=move.greeting if state.turn <= 2 or move.kind == "greeting" else None,
-                ended=state.ended)
+                ended=state.ended, remembers=remembers)
 
 
 def _topic(revealed: tuple[str, ...], reading: Reading) -> str:

@@ -140,8 +140,15 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
+_REQUEST = re.compile(r"^\W*(coba |boleh |tolong )?(ceritakan|ceritain|jelaskan|gambarkan|tell me|describe|"
+                      r"walk me through|talk me through|say more)\b", re.IGNORECASE)
+_MARKED_YES_NO = re.compile(r"^\W*(apakah|\w+kah|do|does|did|is|are|was|were|have|has|can|could|will|would)\b",
+                            re.IGNORECASE)
+_TAG = re.compile(r",\s*(ya|kan|bukan|right|yes|no)\s*\?\s*$", re.IGNORECASE)
+
+
 def _is_question(piece: str, rules: MoveRules, lang: str) -> bool:
-    if "?" in piece:
+    if "?" in piece or _REQUEST.search(piece):
         return True
     head = " ".join(tokens(piece)[:3])
     return bool(rules.search(lang, "yes_no", piece) and lang == "en" and rules.search(lang, "yes_no", head))
@@ -198,6 +205,12 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
     if len(words) > MONOLOGUE_WORDS:
         return move("monologue")
 
+    if len(words) <= 4:
+        # "Pardon?", "Goodbye, Ms Nadia": too short to tell the language; an ordinary move in either counts.
+        for other in (L, *(x for x in rules.patterns if x != L)):
+            for name in ("goodbye", "repeat", "clarify", "thanks"):
+                if rules.search(other, name, raw) and "?" not in raw.replace("?", "", 1 if name != "goodbye" else 0):
+                    return move(name)
     greeting, rest = _strip_greeting(raw, rules, L)
     short = len(words) <= SHORT_ORDINARY_WORDS
     # Goodbye first: "Terima kasih, sampai jumpa" is a goodbye, not a thank-you.
@@ -210,17 +223,22 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
 
     pieces = [p for p in _sentences(rest) if tokens(p)]
     real: list[str] = []
+    echoes: list[str] = []
     for p in pieces:
         if not _is_question(p, rules, L):
             continue
         n = len(tokens(p))
         typed = question_type(p, rules, L)
-        # An echo ("Ramai?", "Oh ya?", "Really?") or a tag is no question of its own.
-        if n <= rules.patterns[L].stop_echo_words and typed == "yes_no":
+        # An echo ("Ramai?", "Oh ya?", "Really?", "Ramai sekali, ya?") is no question of its own.
+        if typed == "yes_no" and not _MARKED_YES_NO.search(p) and (
+                n <= rules.patterns[L].stop_echo_words or (_TAG.search(p) and n <= 4)):
+            echoes.append(p)
             continue
         if real and _same_question(real[-1], p):
             continue
         real.append(p)
+    if not real and echoes:
+        real = echoes[-1:]   # a short question alone ("Ramai, ya?") is a question, not an echo
     if len(real) == 1 and len(pieces) == 1 and "," in real[0]:
         # "Kalau boleh tahu, apa yang...": a clause in front; count the questions after commas only if each
         # carries its own question word.

@@ -203,14 +203,23 @@ class Session:
     def _plan(self, state: CoacheeState, reading: Reading, move: Move) -> Plan:
         hits, truth = self._recall(state, move)
         return coachee.plan(state, reading, self.persona, lang=self.lang, move=move, hits=hits, truth=truth,
-                            match_floor=MATCH_FLOOR)
+                            match_floor=MATCH_FLOOR, remembers=self.memory is not None)
 
     def _recall(self, state: CoacheeState, move: Move) -> tuple[list[Hit], bool | None]:
         """The memory items that answer the turn (any layer: the plan decides what may be said) and, for a
         yes/no question, its true answer."""
-        if self.memory is None or move.ordinary or state.reaction in ("deflect", "judgement", "why", "advice"):
+        if self.memory is None or state.reaction in ("deflect", "judgement", "why", "advice"):
             return [], None
-        index = memory_index(self.memory, self.lang)
+        if move.kind in ("clarify", "repeat"):
+            # "What do you mean?": the memory item behind what the coachee just said, to say it in other words.
+            said = " ".join(self.last_coachee_text().lower().split())
+            return [Hit(item, 1.0, 1.0, 1.0) for item in self.memory.items
+                    if " ".join(item.short(self.lang).lower().split()) in said
+                    or " ".join(item.long(self.lang).lower().split()) in said][:1], None
+        if move.ordinary:
+            return [], None
+        # A turn in the other language is searched in that language (the items are the same in both).
+        index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
         hits = index.search(move.focus, k=5)
         truth = None
         if move.question == "yes_no" and hits and hits[0].score >= MATCH_FLOOR \

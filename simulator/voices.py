@@ -186,17 +186,12 @@ class ScriptedVoice:
     def _other_words(self, persona: Persona, plan: Plan, last: str, said: list[str], lang: str) -> str:
         """A clarification: the same thing in other words. The memory item's other form (short for long, long for
         short), else another authored line of the same layer, else the short first sentence of what was said."""
-        from .memory import load_memory
-
-        memory = load_memory(persona.id)
         low = _norm(last)
-        if memory is not None:
-            for item in memory.items:
-                short, long = item.short(lang), item.long(lang)
-                if _norm(long) in low and _norm(short) not in low:
-                    return short
-                if _norm(short) in low:
-                    return long
+        for item in plan.memory_items:
+            if _norm(item["short"]) in low and _norm(item["long"]) not in low:
+                return item["long"]
+            if _norm(item["long"]) in low:
+                return item["short"]
         for item in ("surface", "underneath", "core", "goal", "action_plan"):
             group = list(_source(persona, item).lines(lang))
             if any(_norm(line) in low for line in group):
@@ -209,9 +204,7 @@ class ScriptedVoice:
     def _answer(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
         lines = move_lines(lang)
         if not plan.memory_items:
-            from .memory import load_memory
-
-            if load_memory(persona.id) is None:
+            if not plan.remembers:
                 # No memory file for this persona: its authored short answers / current layer, as before.
                 if plan.question == "yes_no":
                     return self.choose(persona, Plan("closed", None, [], plan.mood), said_history(said), lang)

@@ -1,0 +1,119 @@
+"""Conversation moves: ordinary conversation and question types, in both languages (simulator/moves.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.errors import ContentError
+from simulator.moves import ORDINARY, classify, greeting_reply, load_move_rules
+
+NAMES = ("Bu Nadia", "Ms Nadia", "Nadia")
+
+
+def kind(text, lang="id"):
+    return classify(text, lang, names=NAMES).kind
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Bisa diulang?", "id", "repeat"),
+    ("Maaf, bisa diulang, Bu?", "id", "repeat"),
+    ("Tadi Ibu bilang apa?", "id", "repeat"),
+    ("Sorry, could you say that again?", "en", "repeat"),
+    ("Pardon?", "en", "repeat"),
+    ("Maksudnya bagaimana, Bu?", "id", "clarify"),
+    ("Apa maksud Ibu?", "id", "clarify"),
+    ("What do you mean?", "en", "clarify"),
+    ("Terima kasih, Bu.", "id", "thanks"),
+    ("Thank you.", "en", "thanks"),
+    ("Terima kasih, sampai jumpa", "id", "goodbye"),
+    ("Baik, kita akhiri di sini. Sampai bertemu lagi!", "id", "goodbye"),
+    ("Thanks, see you next week!", "en", "goodbye"),
+    ("Goodbye, Ms Nadia.", "en", "goodbye"),
+    ("Selamat pagi, Bu Nadia.", "id", "greeting"),
+    ("Good evening!", "en", "greeting"),
+    ("Apa kabar, Bu?", "id", "small_talk"),
+    ("Selamat pagi, Bu. Apa kabar?", "id", "small_talk"),
+    ("How are you today?", "en", "small_talk"),
+    ("Hujan terus ya, Bu, minggu ini.", "id", "small_talk"),
+    ("haha", "id", "humour"),
+    ("Wkwkwk, bercanda, Bu.", "id", "humour"),
+    ("Just kidding!", "en", "humour"),
+    ("Menurut Ibu, saya ini bagaimana sebagai coach?", "id", "about_coach"),
+    ("What do you think of me?", "en", "about_coach"),
+    ("???", "id", "noise"),
+    ("🙂👍", "en", "noise"),
+    ("...", "en", "noise"),
+    ("Bu Nadia?", "id", "name_only"),
+    ("Nadia", "en", "name_only"),
+])
+def test_ordinary_moves(text, lang, expected):
+    move = classify(text, lang, names=NAMES)
+    assert move.kind == expected and move.ordinary and expected in ORDINARY
+
+
+def test_a_monologue_is_recognised():
+    assert kind("Saya mau cerita panjang tentang kelas saya. " * 60) == "monologue"
+
+
+@pytest.mark.parametrize(("text", "lang", "question"), [
+    ("Muridnya di VII-A ada berapa, Bu?", "id", "factual"),
+    ("Siapa nama kepala sekolahnya?", "id", "factual"),
+    ("Sudah berapa lama Ibu mengajar?", "id", "factual"),
+    ("Ibu mengajar apa?", "id", "factual"),
+    ("How many students are in 7A?", "en", "factual"),
+    ("When did this start?", "en", "factual"),
+    ("Who is the senior English teacher?", "en", "factual"),
+    ("Apakah Ibu mengajar kelas VII?", "id", "yes_no"),
+    ("Ibu mengajar kelas IX juga?", "id", "yes_no"),
+    ("Sudahkah Ibu bertanya?", "id", "yes_no"),
+    ("Do you teach Year 9?", "en", "yes_no"),
+    ("Bagaimana perasaan Ibu?", "id", "open"),
+    ("Apa yang terjadi di kelas kemarin?", "id", "open"),
+    ("Langkah apa yang akan Ibu ambil?", "id", "open"),
+    ("What matters most to you here?", "en", "open"),
+    ("Tell me about your classes.", "en", "open"),
+])
+def test_question_types(text, lang, question):
+    move = classify(text, lang, names=NAMES)
+    assert move.kind == "coaching" and move.question == question and not move.ordinary
+
+
+@pytest.mark.parametrize(("text", "lang", "stacked"), [
+    ("Apa yang terjadi? Siapa yang diam? Kapan mulai?", "id", True),
+    ("Apa yang Ibu rasakan, dan bagaimana murid menanggapinya?", "id", True),
+    ("What happened, and how did the students react?", "en", True),
+    ("What happened? Who was quiet?", "en", True),
+    # one question with an echo or a clause in front is ONE question
+    ("Ramai? Apa yang terjadi waktu itu?", "id", False),
+    ("Kalau boleh tahu, apa yang membuat Ibu cemas?", "id", False),
+    ("Jadi Ibu kewalahan. Apa yang paling berat?", "id", False),
+    ("Noisy? What happened then?", "en", False),
+    ("So you were exhausted. What was hardest?", "en", False),
+    ("Apa yang paling berat? Apa yang paling berat?", "id", False),
+])
+def test_only_real_stacked_questions_are_stacked(text, lang, stacked):
+    assert classify(text, lang, names=NAMES).stacked is stacked
+
+
+@pytest.mark.parametrize(("greeting", "lang", "expected"), [
+    ("Selamat pagi", "id", "pagi"), ("selamat malam", "id", "malam"), ("Good evening", "en", "evening"),
+    ("Good morning", "en", "morning"),
+])
+def test_greeting_is_answered_in_kind(greeting, lang, expected):
+    for pick in range(3):
+        reply = greeting_reply(greeting, lang, pick)
+        assert expected in reply.lower()
+        for other in {"pagi", "siang", "sore", "malam", "morning", "afternoon", "evening"} - {expected}:
+            assert other not in reply.lower()
+
+
+def test_the_turns_language_is_detected():
+    assert classify("How many students are in 7A?", "id", names=NAMES).lang == "en"
+    assert classify("Muridnya ada berapa, Bu?", "en", names=NAMES).lang == "id"
+
+
+def test_bad_moves_file_names_the_field(tmp_path):
+    path = tmp_path / "moves.yaml"
+    path.write_text("patterns: {}\nlines: {}\nextra: 1\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="extra"):
+        load_move_rules(path)
