@@ -285,7 +285,8 @@ def novelty(sig: str, seen: tuple[str, ...], rules: Rules) -> float:
 
 
 def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple[str, ...], gates: dict,
-            level: Difficulty, rules: Rules, engaged: bool, move: Move, depth: int) -> tuple[str, str | None]:
+            level: Difficulty, rules: Rules, engaged: bool, move: Move, depth: int,
+            deeper: bool = True) -> tuple[str, str | None]:
     """(reaction, item opened this turn). Order: what hurts first, then questions, then the rest."""
     scale = level.thresholds
     acts = set(reading.acts)
@@ -320,7 +321,7 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         if nxt == "surface" and _meets(values, gates["surface"], scale):
             return "reveal", "surface"
         floor = level.underneath_floor if nxt == "underneath" else level.core_floor
-        if nxt and nxt != "surface" and (engaged or state.primed) and depth >= floor \
+        if nxt and nxt != "surface" and deeper and (engaged or state.primed) and depth >= floor \
                 and _meets(values, gates[nxt], scale):
             return "reveal", nxt
         return "reveal", None
@@ -340,13 +341,14 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
 
 
 def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules | None = None,
-           move: Move | None = None) -> CoacheeState:
+           move: Move | None = None, topic: str | None = None) -> CoacheeState:
     """The coachee's state after one coach turn (pure: same inputs, same result).
 
     Layers open on ENGAGEMENT: the coach takes up what the coachee said (its words, reflected, then explored),
     not on a count of well-formed turns. A repeated turn earns less each time (`novelty`), ordinary conversation
     (simulator/moves.py) changes nothing, and the difficulty sets a floor of coaching turns before the deeper
-    layers as well as the thresholds."""
+    layers as well as the thresholds. `topic` is the memory layer the turn is about (its best memory match): a
+    question about plain facts and episodes ("open") is answered, it does not take the coachee deeper."""
     rules = rules or load_rules()
     move = move or classify(reading.text, reading.lang, names=_names(persona))
     level = rules.difficulty[persona.difficulty]
@@ -415,7 +417,7 @@ def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules
     values = {k: getattr(state, k) for k in VALUES}
     values = _apply(values, applied, level.penalties, gain=fresh)
     reaction, opened = _decide(state, reading, values, state.revealed, gates, level, rules,
-                               engaged and fresh > 0, move, depth)
+                               engaged and fresh > 0, move, depth, deeper=topic != "open")
     revealed = state.revealed
     if opened:
         revealed = (*revealed, opened)

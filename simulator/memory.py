@@ -41,6 +41,7 @@ Kind = Literal["fact", "episode", "opinion", "feeling", "history"]
 
 DENSE_WEIGHT = 0.5    # share of the embedding in the fused score; the lexical coverage gets the rest
 DENSE_FLOOR = 0.86    # an E5 cosine at or below this says nothing
+WHOLE_TURN_WEIGHT = 0.85   # a match on the whole turn (summary + question) counts this much of one on the question
 MATCH_FLOOR = 0.4     # a fused score below this is "nothing in memory answers that"
 
 
@@ -238,6 +239,21 @@ class MemoryIndex:
             hits.append(Hit(item, round(score, 4), round(dense, 4), round(lexical, 4)))
         hits.sort(key=lambda h: (-h.score, h.item.id))
         return hits[:k]
+
+    def search_turn(self, turn: str, question: str = "", layers: Sequence[str] | None = None,
+                    k: int = 5) -> list[Hit]:
+        """Search for a whole coach turn whose main question is `question`: the question decides ("Kelas mana
+        yang paling menantang?" after a summary about paperwork asks about classes), the whole turn (whose
+        summary names what "itu" is) counts a little less."""
+        if not question or question.strip() == turn.strip():
+            return self.search(turn, layers, k)
+        by_item: dict[str, Hit] = {}
+        for weight, text in ((1.0, question), (WHOLE_TURN_WEIGHT, turn)):
+            for hit in self.search(text, layers, k=len(self.items)):
+                scored = Hit(hit.item, round(hit.score * weight, 4), hit.dense, hit.lexical)
+                if hit.item.id not in by_item or scored.score > by_item[hit.item.id].score:
+                    by_item[hit.item.id] = scored
+        return sorted(by_item.values(), key=lambda h: (-h.score, h.item.id))[:k]
 
     def _coverage(self, text: str) -> list[float]:
         """Per item: the share of the turn's informative words (weighted by rarity, idf) that the item contains.

@@ -126,6 +126,7 @@ class Move:
     lang: str                   # the language the turn is written in
     focus: str                  # the main question (or the whole turn): what the coachee answers
     ordinary: bool = False      # True for ORDINARY moves: no state change
+    asked: str = ""             # the main question alone ("" when the turn asks none)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -163,7 +164,7 @@ def question_type(piece: str, rules: MoveRules, lang: str) -> str:
         return "factual"
     if rules.search(lang, "yes_no", low) and not re.search(r"\b(apa yang|bagaimana|gimana|seperti apa)\b", low, re.I):
         return "yes_no"
-    if rules.search(lang, "open", low):
+    if rules.search(lang, "open", low) or re.search(r"\b(apa|what|how)\b", low, re.I):
         return "open"
     return "yes_no"
 
@@ -191,8 +192,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         turn_lang = lang
     L = turn_lang
 
-    def move(kind: str, question=None, questions=0, stacked=False, greeting=None, focus=raw) -> Move:
-        return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY)
+    def move(kind: str, question=None, questions=0, stacked=False, greeting=None, focus=raw, asked="") -> Move:
+        return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked)
 
     if not _LETTERS.search(raw):
         return move("noise")
@@ -271,7 +272,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         if short and rules.search(L, "humour", raw) and not rules.search(L, "open", main):
             return move("humour", greeting=greeting)
         # The whole turn is what the coachee answers: a reflection in front names the topic of "itu".
-        return move("coaching", question_type(main, rules, L), len(real), len(real) >= 2, greeting, rest or raw)
+        return move("coaching", question_type(main, rules, L), len(real), len(real) >= 2, greeting, rest or raw,
+                    main)
     return move("coaching", None, 0, False, greeting, rest or raw)
 
 

@@ -180,7 +180,7 @@ class Session:
             return None
         reading, state = self.turns[-1].reading, self.state
         move = self._classify(reading.text)
-        plan = self._plan(state, reading, move)
+        plan = self._plan(state, reading, move, self._hits(move, self._coachee_text_before(len(self.turns) - 1)))
         passages = self._search(plan)
         return self._finish(self._say(plan, state, passages), reading, state, plan, passages)
 
@@ -189,9 +189,11 @@ class Session:
         move = self._classify(text)
         # A turn written in the other language is read in that language (and answered in the session's).
         read_lang = move.lang if move.lang in ("id", "en") and len(text.split()) >= 3 else self.lang
-        reading = read_turn(text, self.last_coachee_text(), read_lang)
-        state = coachee.update(self.state, reading, self.persona, self.rules, move=move)
-        plan = self._plan(state, reading, move)
+        before = self.last_coachee_text()
+        reading = read_turn(text, before, read_lang)
+        hits = self._hits(move, before)
+        state = coachee.update(self.state, reading, self.persona, self.rules, move=move, topic=_topic(move, hits))
+        plan = self._plan(state, reading, move, hits)
         self.turns.append(Turn("coach", text, reading))
         self.states.append(state)
         self._record()
@@ -200,32 +202,35 @@ class Session:
     def _classify(self, text: str) -> Move:
         return classify(text, self.lang, names=coachee._names(self.persona))
 
-    def _plan(self, state: CoacheeState, reading: Reading, move: Move) -> Plan:
-        hits, truth = self._recall(state, move)
+    def _coachee_text_before(self, index: int) -> str:
+        return next((t.text for t in reversed(self.turns[:index]) if t.speaker == "coachee"), "")
+
+    def _plan(self, state: CoacheeState, reading: Reading, move: Move, hits: list[Hit]) -> Plan:
+        truth = None
+        if state.reaction in ("deflect", "judgement", "why", "advice"):
+            hits = []   # the coachee reacts to HOW it was asked; nothing from memory
+        elif move.question == "yes_no" and hits and hits[0].score >= MATCH_FLOOR \
+                and hits[0].layer in coachee.allowed_layers(state):
+            index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
+            truth = index.yes_no(move.focus, hits[0].item)
         return coachee.plan(state, reading, self.persona, lang=self.lang, move=move, hits=hits, truth=truth,
                             match_floor=MATCH_FLOOR, remembers=self.memory is not None)
 
-    def _recall(self, state: CoacheeState, move: Move) -> tuple[list[Hit], bool | None]:
-        """The memory items that answer the turn (any layer: the plan decides what may be said) and, for a
-        yes/no question, its true answer."""
-        if self.memory is None or state.reaction in ("deflect", "judgement", "why", "advice"):
-            return [], None
+    def _hits(self, move: Move, before: str) -> list[Hit]:
+        """The memory items that answer the turn, any layer, best first (the plan decides what may be said)."""
+        if self.memory is None:
+            return []
         if move.kind in ("clarify", "repeat"):
             # "What do you mean?": the memory item behind what the coachee just said, to say it in other words.
-            said = " ".join(self.last_coachee_text().lower().split())
+            said = " ".join(before.lower().split())
             return [Hit(item, 1.0, 1.0, 1.0) for item in self.memory.items
                     if " ".join(item.short(self.lang).lower().split()) in said
-                    or " ".join(item.long(self.lang).lower().split()) in said][:1], None
+                    or " ".join(item.long(self.lang).lower().split()) in said][:1]
         if move.ordinary:
-            return [], None
+            return []
         # A turn in the other language is searched in that language (the items are the same in both).
         index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
-        hits = index.search(move.focus, k=5)
-        truth = None
-        if move.question == "yes_no" and hits and hits[0].score >= MATCH_FLOOR \
-                and hits[0].layer in coachee.allowed_layers(state):
-            truth = index.yes_no(move.focus, hits[0].item)
-        return hits, truth
+        return index.search_turn(move.focus, move.asked, k=5)
 
     def _search(self, plan: Plan) -> tuple[Passage, ...]:
         if self.searcher is None or not plan.knowledge_queries:
@@ -281,7 +286,9 @@ class Session:
                 before = turn.text
                 continue
             reading = turn.reading or read_turn(turn.text, before, self.lang)
-            states.append(coachee.update(states[-1], reading, self.persona, self.rules))
+            move = self._classify(turn.text)
+            states.append(coachee.update(states[-1], reading, self.persona, self.rules, move=move,
+                                         topic=_topic(move, self._hits(move, before))))
         return states
 
     def fork(self, coach_turn_index: int, session_id: str | None = None) -> Session:
@@ -327,6 +334,13 @@ class Session:
                 turns.append(t)
             session.turns = turns
         return session
+
+
+def _topic(move: Move, hits: list[Hit]) -> str | None:
+    """The memory layer the coaching turn is about (its best match), None when nothing matches."""
+    if move.ordinary or not hits or hits[0].score < MATCH_FLOOR:
+        return None
+    return hits[0].layer
 
 
 def _accepts_memories(voice, method: str = "say") -> bool:

@@ -81,6 +81,9 @@ def _lower_first(text: str) -> str:
     return text
 
 
+LEAD_SCORE = 0.6   # a memory match this strong is answered first when a layer opens in the same reply
+
+
 class ScriptedVoice:
     """Composes the reply from the plan. Deterministic: the choice depends only on the seed, the persona, the
     plan and what the coachee has already said. Nothing is said twice verbatim in a session."""
@@ -232,19 +235,31 @@ class ScriptedVoice:
 
     def _reveal(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
         done = {_norm(s) for s in said}
+
+        def unsaid(text: str) -> bool:
+            return _norm(text) not in done and not any(_norm(text) in d for d in done)
+
+        items = [i for i in plan.memory_items if unsaid(i["long"]) or unsaid(i["short"])]
         if plan.reveal:
-            # A layer opens now: in the words of the memory item of that layer that answers the turn, else in
-            # the persona's authored words for the layer.
-            for item in plan.memory_items:
-                if item["layer"] == plan.reveal and _norm(item["long"]) not in done:
-                    return item["long"]
-            line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|open")
+            # A layer opens now: in the words of that layer's memory item that answers the turn, else in the
+            # persona's authored words for it; a strong answer to what was asked comes first, so the coachee
+            # answers the question and then goes deeper.
+            own = [i for i in items if i["layer"] == plan.reveal and unsaid(i["long"])]
+            opening = own[0]["long"] if own else self._fresh(candidate_lines(persona, plan, lang), said,
+                                                              f"{key}|open")
+            lead = next((i for i in items if i["layer"] != plan.reveal and i["score"] >= LEAD_SCORE
+                         and unsaid(i["short"])), None)
+            if opening:
+                return _join(lead["short"] if lead else "", opening)
+        if plan.layer in ("goal", "action_plan"):
+            own = [i for i in items if i["layer"] == plan.layer]
+            if own:
+                return own[0]["long"] if unsaid(own[0]["long"]) else own[0]["short"]
+            line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer")
             if line:
                 return line
-        for item in plan.memory_items:
-            for text in (item["long"], item["short"]):
-                if _norm(text) not in done and not any(_norm(text) in d for d in done):
-                    return text
+        for item in items:
+            return item["long"] if unsaid(item["long"]) else item["short"]
         line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer")
         if line:
             return line
