@@ -286,11 +286,14 @@ def novelty(sig: str, seen: tuple[str, ...], rules: Rules) -> float:
 
 def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple[str, ...], gates: dict,
             level: Difficulty, rules: Rules, engaged: bool, move: Move, depth: int,
-            deeper: bool = True) -> tuple[str, str | None]:
-    """(reaction, item opened this turn). Order: what hurts first, then questions, then the rest."""
+            topic: str | None = None) -> tuple[str, str | None]:
+    """(reaction, item opened this turn). Order: what hurts first, then questions, then the rest. `topic` is the
+    memory layer the turn asks about (None: nothing in memory matches)."""
     scale = level.thresholds
     acts = set(reading.acts)
-    forward = reading.tirta in FORWARD_STAGES or (reading.forward and reading.tirta != "tujuan")
+    # "What topic will they work on?" sounds forward but asks for a plain fact the coachee knows.
+    forward = (reading.tirta in FORWARD_STAGES or (reading.forward and reading.tirta != "tujuan")) \
+        and topic not in ("open", "surface")
     is_open = "open_question" in acts or (move.question == "open" and not reading.has("why_question"))
     if reading.judgement:
         return "judgement", None
@@ -303,7 +306,8 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     if rules.matches("closing", reading.text):
         # "Apa kesimpulan Ibu?" asks the coachee to close in their own words (programme rubric, criterion 8).
         return ("closing" if "core" in revealed else "closed"), None
-    if move.question in ("factual", "yes_no") and not forward and reading.tirta != "tujuan":
+    about_known = topic in ("open", "surface", "underneath", "core")
+    if move.question in ("factual", "yes_no") and (about_known or not forward and reading.tirta != "tujuan"):
         # A question for a fact gets the fact: it never opens a layer (a "yes/no" about a feeling is still
         # answered from what the coachee may say now; see plan()).
         return "answer", None
@@ -321,7 +325,7 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         if nxt == "surface" and _meets(values, gates["surface"], scale):
             return "reveal", "surface"
         floor = level.underneath_floor if nxt == "underneath" else level.core_floor
-        if nxt and nxt != "surface" and deeper and (engaged or state.primed) and depth >= floor \
+        if nxt and nxt != "surface" and topic != "open" and (engaged or state.primed) and depth >= floor \
                 and _meets(values, gates[nxt], scale):
             return "reveal", nxt
         return "reveal", None
@@ -417,7 +421,7 @@ def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules
     values = {k: getattr(state, k) for k in VALUES}
     values = _apply(values, applied, level.penalties, gain=fresh)
     reaction, opened = _decide(state, reading, values, state.revealed, gates, level, rules,
-                               engaged and fresh > 0, move, depth, deeper=topic != "open")
+                               engaged and fresh > 0, move, depth, topic)
     revealed = state.revealed
     if opened:
         revealed = (*revealed, opened)
@@ -457,6 +461,9 @@ def _apply(values: dict, deltas: list[Deltas], penalties: float, gain: float = 1
     return out
 
 
+NEAR = 0.08   # an answerable memory this close to a locked best match is answered (a person says what they can)
+
+
 def allowed_layers(state: CoacheeState) -> tuple[str, ...]:
     """The memory layers the coachee may draw on now: plain facts, and what has been revealed."""
     return ("open", *state.revealed)
@@ -473,10 +480,11 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
     reaction = state.reaction or "greeting"
     allowed_now = set(allowed_layers(state))
     strong = [h for h in hits if h.score >= match_floor]
-    usable = [h for h in strong if h.layer in allowed_now]
+    usable = [h for h in strong if h.layer in allowed_now
+              or (reaction == "answer" and h.layer == "surface" and h.item.kind in ("fact", "episode"))]
     layer = None
     if reaction == "answer":
-        if strong and strong[0].layer not in allowed_now:
+        if strong and strong[0] not in usable and not (usable and usable[0].score >= strong[0].score - NEAR):
             reaction = "not_yet"     # asked for something the coachee is not ready to say: deflect, never answer
             usable = []
         elif not usable:

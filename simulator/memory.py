@@ -39,7 +39,8 @@ LAYERS = ("open", "surface", "underneath", "core", "goal", "action_plan")
 Layer = Literal["open", "surface", "underneath", "core", "goal", "action_plan"]
 Kind = Literal["fact", "episode", "opinion", "feeling", "history"]
 
-DENSE_WEIGHT = 0.5    # share of the embedding in the fused score; the lexical coverage gets the rest
+DENSE_WEIGHT = 0.45   # share of the embedding in the fused score
+ASK_WEIGHT = 0.2      # share of the word overlap with the item's example questions; the lexical coverage gets the rest
 DENSE_FLOOR = 0.86    # an E5 cosine at or below this says nothing
 WHOLE_TURN_WEIGHT = 0.85   # a match on the whole turn (summary + question) counts this much of one on the question
 MATCH_FLOOR = 0.4     # a fused score below this is "nothing in memory answers that"
@@ -187,6 +188,10 @@ class MemoryIndex:
             for w in doc:
                 self._df[w] = self._df.get(w, 0) + 1
         self._stop = stop
+        # Each example question as a set of ALL its words (question words included: "how many" vs "who" matters
+        # when matching a question against questions).
+        self._asks = [[set(tokens(q)) for q in (*item.asks(lang), *(item.yes(lang) if item.yes else []),
+                                                 *(item.no(lang) if item.no else []))] for item in self.items]
         self._vectors: bool | None = None
         self._matrix = self._owner = None
         self._kind: list[str] = []
@@ -227,6 +232,9 @@ class MemoryIndex:
     def search(self, text: str, layers: Sequence[str] | None = None, k: int = 5) -> list[Hit]:
         """The items that answer `text`, best first, among `layers` (all when None)."""
         raw = self._coverage(text)
+        words = set(tokens(text))
+        asked = [max((2 * len(words & a) / (len(words) + len(a)) for a in asks if a), default=0.0) if words else 0.0
+                 for asks in self._asks]
         dense_by_item = self._dense(text)
         hits = []
         for i, item in enumerate(self.items):
@@ -234,8 +242,10 @@ class MemoryIndex:
                 continue
             lexical = raw[i]
             dense = float(dense_by_item[i]) if dense_by_item is not None else 0.0
-            score = (DENSE_WEIGHT * _scale(dense) + (1 - DENSE_WEIGHT) * lexical if dense_by_item is not None
-                     else lexical)
+            if dense_by_item is not None:
+                score = DENSE_WEIGHT * _scale(dense) + ASK_WEIGHT * asked[i] + (1 - DENSE_WEIGHT - ASK_WEIGHT) * lexical
+            else:
+                score = (1 - ASK_WEIGHT) * lexical + ASK_WEIGHT * asked[i]
             hits.append(Hit(item, round(score, 4), round(dense, 4), round(lexical, 4)))
         hits.sort(key=lambda h: (-h.score, h.item.id))
         return hits[:k]
@@ -271,7 +281,9 @@ class MemoryIndex:
         if not words:
             return [0.0] * n
         idf = [math.log((n + 1) / (max((self._df.get(f, 0) for f in forms), default=0) + 0.5)) for forms in words]
-        total = sum(idf) or 1.0
+        # Normalised by at least one rare word's weight: a turn whose only content word is common to many items
+        # ("the practical") is weak lexical evidence for any one of them.
+        total = max(sum(idf), math.log((n + 1) / 0.5))
         return [sum(w for forms, w in zip(words, idf, strict=True) if forms & doc) / total for doc in self._docs]
 
     def _similarities(self, text: str):

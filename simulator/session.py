@@ -210,7 +210,8 @@ class Session:
         if state.reaction in ("deflect", "judgement", "why", "advice"):
             hits = []   # the coachee reacts to HOW it was asked; nothing from memory
         elif move.question == "yes_no" and hits and hits[0].score >= MATCH_FLOOR \
-                and hits[0].layer in coachee.allowed_layers(state):
+                and (hits[0].layer in coachee.allowed_layers(state)
+                     or hits[0].layer == "surface" and hits[0].item.kind in ("fact", "episode")):
             index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
             truth = index.yes_no(move.focus, hits[0].item)
         return coachee.plan(state, reading, self.persona, lang=self.lang, move=move, hits=hits, truth=truth,

@@ -1,0 +1,232 @@
+"""Does the scripted coachee answer what was asked? Per persona and language, with the shipped memories:
+
+- fact probes written from each persona's CARD (bench/coachee_probes.py), asked once the presenting problem is on
+  the table: answered with the right fact (target >= 95% per persona);
+- ordinary moves (repeat, clarify, small talk, thanks, goodbye, a joke, a question about the coach, a greeting by
+  time of day, noise, a name): recognised, answered in kind, state unchanged;
+- verbatim repeats in 20-turn sessions that re-ask and re-say things (target 0);
+- canned-turn gaming: one well-formed "summary + question" turn sent 12 times (target: the core never opens);
+- the core before the difficulty's floor with a good, engaging coach (target 0), and whether it gets there;
+- p95 latency of a scripted turn with retrieval (index warm; target < 50 ms).
+
+Prints Markdown, writes bench/results/coachee.json and the figures block of docs/coachee.md.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(HERE))
+
+from simulator import offline  # noqa: E402
+
+offline.setup()
+
+from coachee_probes import PROBES  # noqa: E402
+from test_session_personas import CANNED, FLOOR, OPENING, address, good_conversation, greeting, reflection  # noqa: E402
+
+from simulator.coachee import VALUES  # noqa: E402
+from simulator.memory import load_memory, memory_index  # noqa: E402
+from simulator.persona import load_personas  # noqa: E402
+from simulator.session import Session  # noqa: E402
+
+DOC = ROOT / "docs" / "coachee.md"
+START, END = "<!-- bench_coachee:start -->", "<!-- bench_coachee:end -->"
+
+ORDINARY = {
+    "id": [("Bisa diulang?", "repeat"), ("Maksudnya bagaimana?", "clarify"), ("Apa kabar hari ini?", "small_talk"),
+           ("Terima kasih, ya.", "thanks"), ("haha", "humour"), ("Menurut {a}, saya ini bagaimana sebagai coach?",
+                                                                "about_coach"),
+           ("???", "noise"), ("{name}?", "name_only"), ("Selamat malam, {name}.", "greeting"),
+           ("Terima kasih, sampai jumpa", "goodbye")],
+    "en": [("Sorry, could you say that again?", "repeat"), ("What do you mean?", "clarify"),
+           ("How are you today?", "small_talk"), ("Thank you.", "thanks"), ("haha", "humour"),
+           ("What do you think of me as a coach?", "about_coach"), ("???", "noise"), ("{name}?", "name_only"),
+           ("Good evening, {name}.", "greeting"), ("Thanks, see you next week!", "goodbye")],
+}
+REASK = {"id": ["Bisa diulang?", "Terima kasih.", "Apa yang {a} rasakan?", "Mengapa begitu?", "haha",
+                "Bisa diulang?", "Apa yang {a} rasakan?", "Mengapa begitu?", "Terima kasih.", "haha"],
+         "en": ["Could you say that again?", "Thank you.", "How do you feel?", "Why is that?", "haha",
+                "Could you say that again?", "How do you feel?", "Why is that?", "Thank you.", "haha"]}
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    if not values:
+        return 0.0
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def opened(persona, lang) -> Session:
+    """A session where the presenting problem is on the table (the surface layer open)."""
+    s = Session(persona, lang)
+    a = address(persona, lang)
+    s.coach_says(greeting(persona, lang))
+    reply = s.coach_says(OPENING[lang].format(a=a)).reply
+    i = 0
+    while "surface" not in s.state.revealed and i < 4:
+        said, k = reflection(persona, reply, lang, i)
+        reply = s.coach_says(f"{said} " + ("Bagaimana {k} itu bagi {a}?" if lang == "id" else
+                                           "How is '{k}' for you?").format(k=k, a=a)).reply
+        i += 1
+    return s
+
+
+def fact_probes(persona, lang, latencies) -> tuple[int, int, list[str]]:
+    right, misses = 0, []
+    base = opened(persona, lang).to_dict()
+    for question, expected in PROBES.get(persona.id, {}).get(lang, []):
+        s = Session.from_dict(base, persona=persona)
+        q = question.replace("Ibu", address(persona, lang)) if lang == "id" and persona.role != "student" else question
+        t0 = time.perf_counter()
+        reply = s.coach_says(q).reply
+        latencies.append((time.perf_counter() - t0) * 1000)
+        if any(e.lower() in reply.lower() for e in expected):
+            right += 1
+        else:
+            misses.append(f"{q} -> {reply}")
+    return right, len(PROBES.get(persona.id, {}).get(lang, [])), misses
+
+
+def ordinary_moves(persona, lang) -> tuple[int, int, list[str]]:
+    s = opened(persona, lang)
+    s.coach_says("Muridnya ada berapa?" if lang == "id" else "How many students are there?")
+    ok, wrong = 0, []
+    name = persona.name(lang)
+    for text, kind in ORDINARY[lang]:
+        text = text.format(a=address(persona, lang), name=name)
+        before = tuple(getattr(s.state, k) for k in VALUES), s.state.revealed
+        last = s.last_coachee_text()
+        r = s.coach_says(text)
+        after = tuple(getattr(r.state, k) for k in VALUES), r.state.revealed
+        good = r.plan.move == kind and after == before and r.reply.strip()
+        if kind == "repeat":
+            good = good and last[1:] in r.reply
+        if kind == "greeting":
+            good = good and ("malam" in r.reply.lower() if lang == "id" else "evening" in r.reply.lower())
+        if kind == "goodbye":
+            good = good and r.state.ended
+        ok += bool(good)
+        if not good:
+            wrong.append(f"{text} -> [{r.plan.move}] {r.reply}")
+    return ok, len(ORDINARY[lang]), wrong
+
+
+def repeats(persona, lang, latencies) -> tuple[int, int]:
+    """20+ turns: a good start, then re-asks and re-said things; count verbatim repeated replies."""
+    s = opened(persona, lang)
+    a = address(persona, lang)
+    for question, _ in PROBES.get(persona.id, {}).get(lang, [])[:3] * 2:
+        t0 = time.perf_counter()
+        s.coach_says(question.replace("Ibu", a) if lang == "id" and persona.role != "student" else question)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    for text in REASK[lang]:
+        t0 = time.perf_counter()
+        s.coach_says(text.format(a=a))
+        latencies.append((time.perf_counter() - t0) * 1000)
+    replies = [t.text for t in s.turns if t.speaker == "coachee"]
+    return len(replies) - len(set(replies)), len(replies)
+
+
+def canned(persona, lang) -> bool:
+    s = Session(persona, lang)
+    s.coach_says(greeting(persona, lang))
+    s.coach_says(OPENING[lang].format(a=address(persona, lang)))
+    text = CANNED[lang].replace("Ibu", address(persona, lang))
+    for _ in range(12):
+        s.coach_says(text)
+    return "core" in s.state.revealed
+
+
+def good_coach(persona, lang, latencies) -> tuple[int | None, bool]:
+    t0 = time.perf_counter()
+    s = good_conversation(persona, lang)
+    n = max(1, s.coach_turns)
+    latencies.extend([(time.perf_counter() - t0) * 1000 / n] * n)
+    core = next((st for st in s.states if "core" in st.revealed), None)
+    return (core.depth if core else None), ("action_plan" in s.state.revealed)
+
+
+def main() -> int:
+    personas = load_personas()
+    rows, details, latencies = [], {}, []
+    with_memory = [pid for pid in sorted(personas) if load_memory(pid) is not None]
+    for pid in with_memory:   # warm every index first: the bench measures turns, not the one-off build
+        for lang in personas[pid].languages:
+            memory_index(load_memory(pid), lang).warm()
+    for pid in with_memory:
+        persona = personas[pid]
+        for lang in persona.languages:
+            f_ok, f_n, f_miss = fact_probes(persona, lang, latencies)
+            o_ok, o_n, o_wrong = ordinary_moves(persona, lang)
+            rep, said = repeats(persona, lang, latencies)
+            gamed = canned(persona, lang)
+            core_depth, plan = good_coach(persona, lang, latencies)
+            early = core_depth is not None and core_depth < FLOOR[persona.difficulty]
+            rows.append({"persona": pid, "lang": lang, "difficulty": persona.difficulty, "facts": f_ok,
+                         "facts_n": f_n, "ordinary": o_ok, "ordinary_n": o_n, "repeats": rep, "replies": said,
+                         "canned_core": gamed, "core_depth": core_depth, "floor": FLOOR[persona.difficulty],
+                         "core_early": early, "plan": plan})
+            details[f"{pid}/{lang}"] = {"fact_misses": f_miss, "ordinary_wrong": o_wrong}
+    missing = [pid for pid in sorted(personas) if pid not in with_memory]
+    p50, p95 = statistics.median(latencies) if latencies else 0.0, pct(latencies, 95)
+    md = table(rows, p50, p95, len(latencies), missing)
+    print(md)
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "coachee.json").write_text(json.dumps(
+        {"rows": rows, "details": details, "latency_ms": {"p50": p50, "p95": p95, "n": len(latencies)},
+         "without_memory": missing}, ensure_ascii=False, indent=1))
+    write_doc(md)
+    return 0
+
+
+def table(rows, p50, p95, n, missing) -> str:
+    def share(a, b):
+        return f"{a}/{b} ({100 * a / b:.0f}%)" if b else "-"
+
+    out = ["### Scripted coachee: answering what was asked (bench/bench_coachee.py)", "",
+           "| persona | lang | difficulty | card facts answered | ordinary moves | verbatim repeats | canned turn x12 "
+           "opens core | core at coaching turn (floor) | owned plan |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        core = f"{r['core_depth']} ({r['floor']})" if r["core_depth"] is not None else f"never ({r['floor']})"
+        out.append(f"| {r['persona']} | {r['lang']} | {r['difficulty']} | {share(r['facts'], r['facts_n'])} | "
+                   f"{share(r['ordinary'], r['ordinary_n'])} | {r['repeats']} of {r['replies']} | "
+                   f"{'YES' if r['canned_core'] else 'no'} | {core}{' EARLY' if r['core_early'] else ''} | "
+                   f"{'yes' if r['plan'] else 'no'} |")
+    facts = sum(r["facts"] for r in rows), sum(r["facts_n"] for r in rows)
+    ordinary = sum(r["ordinary"] for r in rows), sum(r["ordinary_n"] for r in rows)
+    out += ["", f"All: card facts {share(*facts)}; ordinary moves {share(*ordinary)}; verbatim repeats "
+                f"{sum(r['repeats'] for r in rows)} in {sum(r['replies'] for r in rows)} replies; canned turn opened "
+                f"the core in {sum(r['canned_core'] for r in rows)} of {len(rows)} persona-languages; core before the "
+                f"floor {sum(r['core_early'] for r in rows)}; good coach reached the core in "
+                f"{sum(r['core_depth'] is not None for r in rows)} of {len(rows)}.",
+            f"Latency of a scripted turn with memory retrieval (index warm): p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+            f"over {n} turns."]
+    if missing:
+        out.append(f"Personas without a memory file (not measured): {', '.join(missing)}.")
+    return "\n".join(out)
+
+
+def write_doc(md: str) -> None:
+    if not DOC.exists():
+        return
+    text = DOC.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        return
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    stamp = f"_Generated by `python bench/bench_coachee.py` on {time.strftime('%Y-%m-%d %H:%M')}; do not edit._"
+    DOC.write_text(f"{head}{START}\n{stamp}\n\n{md}\n{END}{tail}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
