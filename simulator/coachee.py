@@ -248,6 +248,8 @@ def _own_words(reading: Reading, persona: Persona, revealed: tuple[str, ...], ru
     th = rules.thresholds
     if reading.keyword_overlap >= th.own_words_overlap or len(reading.key_words) >= th.own_words_min:
         return True
+    if "reflection" in reading.acts and reading.key_words:
+        return True   # a summary that takes up even one of the coachee's own words
     text = reading.text.lower()
     words: list[str] = []
     for lang in persona.languages:
@@ -461,6 +463,8 @@ def _apply(values: dict, deltas: list[Deltas], penalties: float, gain: float = 1
     return out
 
 
+OPEN_FLOOR = 0.3   # an open question may be answered from a weaker memory match than a factual one
+LOCKED_ASK = 0.5   # ... but one that matches a locked item this well is met with a guarded answer
 NEAR = 0.08   # an answerable memory this close to a locked best match is answered (a person says what they can)
 
 
@@ -484,13 +488,20 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
               or (reaction == "answer" and h.layer == "surface" and h.item.kind in ("fact", "episode"))]
     layer = None
     if reaction == "answer":
-        if strong and strong[0] not in usable and not (usable and usable[0].score >= strong[0].score - NEAR):
+        top = hits[0] if hits and hits[0].score >= OPEN_FLOOR else None
+        if top is not None and top not in usable and not (usable and usable[0].score >= top.score - NEAR):
             reaction = "not_yet"     # asked for something the coachee is not ready to say: deflect, never answer
             usable = []
         elif not usable:
             truth = None
     elif reaction == "reveal":
         layer = state.opened or _topic(state.revealed, reading)
+        if not state.opened:
+            # An open question: any allowed memory on its topic beats repeating the presenting problem; one that
+            # asks straight for what is still locked gets a guarded answer.
+            usable = [h for h in hits if h.score >= OPEN_FLOOR and h.layer in allowed_now]
+            if not usable and strong and strong[0].score >= LOCKED_ASK:
+                reaction, layer = "guarded", None
     if reaction != "answer":
         truth = None
     allowed = [_item(persona, item).summary(lang) for item in state.revealed]

@@ -145,6 +145,10 @@ _REQUEST = re.compile(r"^\W*(coba |boleh |tolong )?(ceritakan|ceritain|jelaskan|
                       r"walk me through|talk me through|say more)\b", re.IGNORECASE)
 _MARKED_YES_NO = re.compile(r"^\W*(apakah|\w+kah|do|does|did|is|are|was|were|have|has|can|could|will|would)\b",
                             re.IGNORECASE)
+_SUBORDINATE = re.compile(
+    r"^\W*(ketika|saat|waktu|kalau|jika|apabila|setelah|sesudah|sebelum|sambil|selama|sejak|"
+    r"(when|if|while|after|before|as|since|once)(?!\s+(did|do|does|is|are|was|were|will|can|could|would|have|has)\b))\b",
+    re.IGNORECASE)
 _TAG = re.compile(r",\s*(ya|kan|bukan|right|yes|no)\s*\?\s*$", re.IGNORECASE)
 
 
@@ -244,8 +248,11 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         # "Kalau boleh tahu, apa yang...": a clause in front; count the questions after commas only if each
         # carries its own question word.
         parts = [x for x in real[0].split(",") if tokens(x)]
-        wh = [x for x in parts if rules.search(L, "factual", x) or re.search(
-            r"\b(apa yang|bagaimana|gimana|what|how|who|when|where|which|apakah)\b", x, re.I)]
+        # "When they were spellbound, what was happening?": a clause in front, not a question of its own.
+        parts = [x for x in parts if not _SUBORDINATE.match(x)]
+        wh = [x for x in parts if re.match(r"^\W*((dan|atau|lalu|terus|juga|and|or|then|also)\s+)?"
+                                           r"(apa|apakah|bagaimana|gimana|siapa|kapan|berapa|di mana|mengapa|kenapa|"
+                                           r"what|how|who|when|where|which|why|do|does|did|is|are)\b", x, re.I)]
         if len(wh) >= 2:
             real = wh
     if not real and pieces:

@@ -77,12 +77,19 @@ def test_yes_no_gets_a_true_yes_or_no_and_the_fact(lang, question, truth, fact):
 
 
 def test_what_the_state_does_not_allow_is_deflected_never_answered():
-    s = session()
-    result = s.coach_says("Jam berapa Ibu biasanya tidur?")      # a surface fact, before the surface opened
-    assert result.plan.reaction == "not_yet" and result.reply in move_lines("id")["not_yet"]
-    assert "jam satu" not in result.reply and result.plan.memories == []
     s = opened_surface()
-    assert "jam satu" in s.coach_says("Jam berapa Ibu biasanya tidur?").reply   # now it may be said
+    result = s.coach_says("Kapan Ibu terakhir menangis di motor?")    # an underneath episode, not yet earned
+    assert result.plan.reaction == "not_yet" and result.reply in move_lines("id")["not_yet"]
+    assert "menangis" not in result.reply and result.plan.memories == []
+    assert "underneath" not in s.state.revealed
+    deep = s.coach_says("Apa yang membuat Ibu takut dianggap tidak mampu?")   # open, straight at a locked feeling
+    assert "takut dianggap tidak mampu" not in deep.reply.lower()
+
+
+def test_a_plain_fact_of_the_presenting_problem_is_answered_to_a_direct_question():
+    s = session()
+    result = s.coach_says("Jam berapa Ibu biasanya tidur?")      # a surface fact, asked before the problem is told
+    assert "jam satu" in result.reply and s.state.revealed == ()
 
 
 ORDINARY = {"id": ["Bisa diulang?", "Maksudnya bagaimana, Bu?", "Apa kabar, Bu?", "Terima kasih, Bu.", "haha",
