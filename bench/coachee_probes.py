@@ -112,7 +112,7 @@ PROBES: dict[str, dict[str, list[tuple[str, list[str]]]]] = {
                ("Materi apa yang paling sulit?", ["persamaan kuadrat"]),
                ("Kamu ingin masuk sekolah mana?", ["SMA"]),
                ("Kamu suka apa di luar pelajaran?", ["bola", "menggambar"])],
-        "en": [("What year are you in, Raka?", ["Year 9"]),
+        "en": [("What year are you in, Raka?", ["Year 9", "9A"]),
                ("Which subject have your marks dropped in?", ["maths", "math"]),
                ("When are the school exams?", ["two months"]),
                ("Which topic is hardest?", ["quadratic"]),

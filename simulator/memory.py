@@ -229,13 +229,13 @@ class MemoryIndex:
         self._ensure_vectors()
         return self
 
-    def search(self, text: str, layers: Sequence[str] | None = None, k: int = 5) -> list[Hit]:
-        """The items that answer `text`, best first, among `layers` (all when None)."""
+    def search(self, text: str, layers: Sequence[str] | None = None, k: int = 5, dense: bool = True) -> list[Hit]:
+        """The items that answer `text`, best first, among `layers` (all when None). `dense=False`: words only."""
         raw = self._coverage(text)
         words = set(tokens(text))
         asked = [max((2 * len(words & a) / (len(words) + len(a)) for a in asks if a), default=0.0) if words else 0.0
                  for asks in self._asks]
-        dense_by_item = self._dense(text)
+        dense_by_item = self._dense(text) if dense else None
         hits = []
         for i, item in enumerate(self.items):
             if layers is not None and item.layer not in layers:
@@ -254,12 +254,13 @@ class MemoryIndex:
                     k: int = 5) -> list[Hit]:
         """Search for a whole coach turn whose main question is `question`: the question decides ("Kelas mana
         yang paling menantang?" after a summary about paperwork asks about classes), the whole turn (whose
-        summary names what "itu" is) counts a little less."""
+        summary names what "itu" is) counts a little less, by its words only (one embedding per turn keeps a
+        turn fast)."""
         if not question or question.strip() == turn.strip():
             return self.search(turn, layers, k)
         by_item: dict[str, Hit] = {}
-        for weight, text in ((1.0, question), (WHOLE_TURN_WEIGHT, turn)):
-            for hit in self.search(text, layers, k=len(self.items)):
+        for weight, text, dense in ((1.0, question, True), (WHOLE_TURN_WEIGHT, turn, False)):
+            for hit in self.search(text, layers, k=len(self.items), dense=dense):
                 scored = Hit(hit.item, round(hit.score * weight, 4), hit.dense, hit.lexical)
                 if hit.item.id not in by_item or scored.score > by_item[hit.item.id].score:
                     by_item[hit.item.id] = scored
