@@ -463,6 +463,7 @@ def _apply(values: dict, deltas: list[Deltas], penalties: float, gain: float = 1
     return out
 
 
+GUARDED_ANSWER = 0.5   # a guarded coachee still answers a memory matched this well, in a word
 OPEN_FLOOR = 0.3   # an open question may be answered from a weaker memory match than a factual one
 LOCKED_ASK = 0.5   # ... but one that matches a locked item this well is met with a guarded answer
 NEAR = 0.08   # an answerable memory this close to a locked best match is answered (a person says what they can)
@@ -502,11 +503,15 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
             usable = [h for h in hits if h.score >= OPEN_FLOOR and h.layer in allowed_now]
             if not usable and strong and strong[0].score >= LOCKED_ASK:
                 reaction, layer = "guarded", None
+    elif reaction == "guarded":
+        # Guarded is terse, not deaf: a plain fact or the presenting problem that the turn asks about straight
+        # may still be said, briefly (the voice uses its short form).
+        usable = [h for h in usable if h.score >= GUARDED_ANSWER]
     if reaction != "answer":
         truth = None
     allowed = [_item(persona, item).summary(lang) for item in state.revealed]
     queries = list(persona.knowledge_queries[:2]) if state.opened in ("underneath", "core") else []
-    use_short = reaction == "answer"
+    use_short = reaction in ("answer", "guarded")
     memories = [(h.item.short if use_short else h.item.long)(lang) for h in usable]
     items = [{"id": h.item.id, "layer": h.layer, "topic": h.item.topic, "short": h.item.short(lang),
               "long": h.item.long(lang), "score": h.score} for h in usable]

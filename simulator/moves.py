@@ -69,6 +69,7 @@ class LangLines(Strict):
     say_no: list[str]
     after_end: list[str]
     conclude: list[str]
+    guarded: list[str]
 
 
 class MoveRules(Strict):

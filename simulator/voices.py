@@ -165,7 +165,21 @@ class ScriptedVoice:
             return self._formatted(lines["conclude"], _strip_again(core, lang), said, lang, key)
         if reaction == "greeting":
             return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
+        if reaction == "guarded":
+            return _join(greet, self._guarded(persona, plan, said, lang, key))
         return _join(greet, self.choose(persona, plan, history, lang))
+
+    def _guarded(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
+        """Terse: a plain fact asked straight, in its short form; else the persona's guarded lines, then a few
+        generic non-committal ones (never "as I said, ..." for a shrug)."""
+        done = {_norm(s) for s in said}
+        for item in plan.memory_items:
+            if _norm(item["short"]) not in done:
+                return item["short"]
+        line = self._fresh(list(persona.reactions.guarded(lang)), said, f"{key}|guarded")
+        if line is None:
+            line = self._fresh(move_lines(lang)["guarded"], said, f"{key}|shrug")
+        return line or self._again(persona.reactions.guarded(lang)[0], said, lang, key)
 
     def _greeting_line(self, persona, plan, said, lang, key, strip: bool) -> str:
         lines = list(persona.reactions.greeting(lang))
