@@ -307,7 +307,7 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         return "advice", None
     if rules.matches("closing", reading.text):
         # "Apa kesimpulan Ibu?" asks the coachee to close in their own words (programme rubric, criterion 8).
-        return ("closing" if "core" in revealed else "closed"), None
+        return ("closing" if "core" in revealed else "stuck"), None   # nothing to conclude yet
     about_known = topic in ("open", "surface", "underneath", "core")
     if move.question in ("factual", "yes_no") and (about_known or not forward and reading.tirta != "tujuan"):
         # A question for a fact gets the fact: it never opens a layer (a "yes/no" about a feeling is still

@@ -75,6 +75,7 @@ class LangLines(Strict):
 class MoveRules(Strict):
     patterns: dict[str, LangPatterns]
     lines: dict[str, LangLines]
+    student_lines: dict[str, dict[str, list[str]]] = {}   # per language, replaces lines for student personas
     _compiled: dict[tuple[str, str], list[re.Pattern]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
@@ -93,6 +94,10 @@ class MoveRules(Strict):
         for lang in ("id", "en"):
             if lang not in self.patterns or lang not in self.lines:
                 raise ValueError(f"patterns/lines.{lang}: missing")
+        for lang, lines in self.student_lines.items():
+            unknown = set(lines) - set(LangLines.model_fields)
+            if unknown:
+                raise ValueError(f"student_lines.{lang}.{sorted(unknown)[0]}: not a kind of line")
         return self
 
     def search(self, lang: str, kind: str, text: str) -> re.Match | None:
@@ -112,9 +117,14 @@ def load_move_rules(path: str | Path = MOVES_PATH) -> MoveRules:
     return _load(Path(path))
 
 
-def move_lines(lang: str) -> dict[str, list[str]]:
+def move_lines(lang: str, role: str | None = None) -> dict[str, list[str]]:
+    """The generic lines in `lang`; a student's own register replaces some of them (rules/moves.yaml)."""
     rules = load_move_rules()
-    return rules.lines[lang if lang in rules.lines else "id"].model_dump()
+    lang = lang if lang in rules.lines else "id"
+    lines = rules.lines[lang].model_dump()
+    if role == "student":
+        lines.update(rules.student_lines.get(lang, {}))
+    return lines
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ class ScriptedVoice:
     def compose(self, persona: Persona, plan: Plan, history: Sequence[Any], lang: str) -> str:
         lang = lang if lang in persona.languages else persona.languages[0]
         said = said_by_coachee(history)
-        lines = move_lines(lang)
+        lines = move_lines(lang, persona.role)
         key = f"{persona.id}|{plan.reaction}|{plan.move}|{lang}|{len(said)}"
         move = plan.move or "coaching"
         greet = greeting_reply(plan.greeting, lang, len(said)) if plan.greeting else ""
@@ -178,7 +178,7 @@ class ScriptedVoice:
                 return item["short"]
         line = self._fresh(list(persona.reactions.guarded(lang)), said, f"{key}|guarded")
         if line is None:
-            line = self._fresh(move_lines(lang)["guarded"], said, f"{key}|shrug")
+            line = self._fresh(move_lines(lang, persona.role)["guarded"], said, f"{key}|shrug")
         return line or self._again(persona.reactions.guarded(lang)[0], said, lang, key)
 
     def _greeting_line(self, persona, plan, said, lang, key, strip: bool) -> str:

@@ -59,7 +59,7 @@ def test_never_repeats_while_alternatives_remain(reaction):
     again = say(voice, plan, history).text
     assert again not in said
     if reaction == "guarded":   # a guarded coachee shrugs in new words rather than "as I said, ..."
-        assert again in move_lines("id")["guarded"]
+        assert again in move_lines("id", P.role)["guarded"]
     else:
         assert any(line[1:].lower() in again.lower() for line in said)
 
