@@ -317,6 +317,9 @@ class MemoryIndex:
         a number or a capitalised name in the question that the item's texts contradict is a "no", all of them
         found is a "yes"."""
         i = self.items.index(item)
+        facts = facts_agree(text, item.short(self.lang) + " " + item.long(self.lang), self.lang)
+        if facts is False:
+            return False   # a number or name the item contradicts decides ("first year?" - "my second year")
         sims = self._similarities(text)
         if sims is not None:
             yes = max((float(sims[r]) for r in range(len(self._kind)) if self._owner[r] == i and self._kind[r] == "yes"),
@@ -325,7 +328,7 @@ class MemoryIndex:
                      default=-1.0)
             if max(yes, no) >= 0.86 and abs(yes - no) >= 0.005:
                 return yes > no
-        return facts_agree(text, item.short(self.lang) + " " + item.long(self.lang), self.lang)
+        return facts
 
 
 def facts_agree(question: str, fact: str, lang: str) -> bool | None:
@@ -353,12 +356,19 @@ _NUMBER_WORDS = {
            "hundred": 100},
 }
 _TENS_ID = {"belas": 10, "puluh": 10}
+_ORDINALS = {
+    "id": {"pertama": 1, "kedua": 2, "ketiga": 3, "keempat": 4, "kelima": 5, "keenam": 6, "ketujuh": 7,
+           "kedelapan": 8, "kesembilan": 9, "kesepuluh": 10},
+    "en": {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+           "ninth": 9, "tenth": 10},
+}
 
 
 def _numbers(text: str, lang: str) -> list[int]:
     """Digits and number words ("tiga puluh dua" -> 32, "thirty-two" -> 32)."""
     out = [int(n) for n in NUMBER.findall(text)]
     words = tokens(text.replace("-", " "))
+    out += [_ORDINALS.get(lang, {})[w] for w in words if w in _ORDINALS.get(lang, {})]
     table = _NUMBER_WORDS.get(lang, {})
     i = 0
     while i < len(words):

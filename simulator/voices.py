@@ -240,7 +240,7 @@ class ScriptedVoice:
             if not re.match(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|yes|no|not|that's right)\b", fact,
                             re.I):
                 prefix = word
-        text = f"{prefix}{fact}"
+        text = f"{prefix}{_lower_first(fact) if prefix.endswith(', ') else fact}"
         done = {_norm(s) for s in said}
         if _norm(text) in done or any(_norm(fact) in d for d in done):
             # Asked again: the yes/no first, then "as I said" and the fact (never the same words twice).

@@ -164,3 +164,12 @@ def test_numbers_and_names_decide_when_there_are_no_examples():
     assert facts_agree("Was it Mrs Wati?", "Mrs Wati is the senior teacher.", "en") is True
     assert facts_agree("Was it Mrs Endang?", "Mrs Wati is the senior teacher.", "en") is False
     assert facts_agree("Was it hard?", "Mrs Wati is the senior teacher.", "en") is None
+    assert facts_agree("Is this your first year?", "I'm in my second year.", "en") is False
+    assert facts_agree("Ini tahun kedua Ibu?", "Ini tahun kedua saya.", "id") is True
+
+
+def test_a_contradicted_number_beats_a_similar_yes_example(index):
+    """"Ibu mengajar lima rombel?" resembles the yes example "Ibu mengajar kelas VII?", but the item says four."""
+    memory = load_memory_file(FIXTURE)
+    assert index.yes_no("Ibu mengajar lima rombel kelas VII?", memory.item("class_count")) is False
+    assert index.yes_no("Ibu mengajar empat rombel kelas VII?", memory.item("class_count")) is True
