@@ -294,7 +294,9 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     scale = level.thresholds
     acts = set(reading.acts)
     # "What topic will they work on?" sounds forward but asks for a plain fact the coachee knows.
-    forward = (reading.tirta in FORWARD_STAGES or (reading.forward and reading.tirta != "tujuan")) \
+    # The reader's TIRTA stage says what the turn works on; our own forward patterns confirm it really asks for
+    # a step or a plan ("Apa yang Ibu sadari tentang cara mengajar?" is no plan question).
+    forward = (reading.tirta in FORWARD_STAGES or reading.forward) and move.forward \
         and topic not in ("open", "surface")
     is_open = "open_question" in acts or (move.question == "open" and not reading.has("why_question"))
     if reading.judgement:
@@ -327,7 +329,8 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         if nxt == "surface" and _meets(values, gates["surface"], scale):
             return "reveal", "surface"
         floor = level.underneath_floor if nxt == "underneath" else level.core_floor
-        if nxt and nxt != "surface" and topic != "open" and (engaged or state.primed) and depth >= floor \
+        about_a_fact = topic == "open" and not move.deep
+        if nxt and nxt != "surface" and not about_a_fact and (engaged or state.primed) and depth >= floor \
                 and _meets(values, gates[nxt], scale):
             return "reveal", nxt
         return "reveal", None
@@ -497,10 +500,13 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
             truth = None
     elif reaction == "reveal":
         layer = state.opened or _topic(state.revealed, reading)
+        if move.deep:
+            usable = [h for h in usable if h.layer != "open"]   # meaning and feelings, not a plain fact
         if not state.opened:
             # An open question: any allowed memory on its topic beats repeating the presenting problem; one that
             # asks straight for what is still locked gets a guarded answer.
-            usable = [h for h in hits if h.score >= OPEN_FLOOR and h.layer in allowed_now]
+            usable = [h for h in hits if h.score >= OPEN_FLOOR and h.layer in allowed_now
+                      and not (move.deep and h.layer == "open")]
             if not usable and strong and strong[0].score >= LOCKED_ASK:
                 reaction, layer = "guarded", None
     elif reaction == "guarded":

@@ -44,6 +44,8 @@ class LangPatterns(Strict):
     factual: list[str]
     yes_no: list[str]
     open: list[str]
+    forward: list[str]
+    deep: list[str]
     stop_echo_words: int
 
 
@@ -138,6 +140,8 @@ class Move:
     focus: str                  # the main question (or the whole turn): what the coachee answers
     ordinary: bool = False      # True for ORDINARY moves: no state change
     asked: str = ""             # the main question alone ("" when the turn asks none)
+    forward: bool = False       # looks forward: a plan, a next step, a commitment
+    deep: bool = False          # asks for meaning, feelings or values
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -208,7 +212,9 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
     L = turn_lang
 
     def move(kind: str, question=None, questions=0, stacked=False, greeting=None, focus=raw, asked="") -> Move:
-        return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked)
+        probe = asked or focus
+        return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked,
+                    bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)))
 
     if not _LETTERS.search(raw):
         return move("noise")

@@ -117,3 +117,18 @@ def test_bad_moves_file_names_the_field(tmp_path):
     path.write_text("patterns: {}\nlines: {}\nextra: 1\n", encoding="utf-8")
     with pytest.raises(ContentError, match="extra"):
         load_move_rules(path)
+
+
+@pytest.mark.parametrize(("text", "lang", "forward", "deep"), [
+    ("Langkah apa yang akan Ibu coba minggu depan?", "id", True, False),
+    ("Kapan Ibu akan mulai?", "id", True, False),
+    ("Apa yang Ibu sadari tentang cara Ibu mengajar membaca?", "id", False, True),
+    ("Apa yang paling penting buat Ibu sebagai guru kelas II?", "id", False, True),
+    ("Muridnya ada berapa?", "id", False, False),
+    ("What will you do first?", "en", True, False),
+    ("What matters most to you here?", "en", False, True),
+    ("How many students are in 7A?", "en", False, False),
+])
+def test_forward_and_deep_questions(text, lang, forward, deep):
+    move = classify(text, lang, names=NAMES)
+    assert (move.forward, move.deep) == (forward, deep)
