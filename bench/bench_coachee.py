@@ -53,9 +53,11 @@ ORDINARY = {
            ("Good evening, {name}.", "greeting"), ("Thanks, see you next week!", "goodbye")],
 }
 REASK = {"id": ["Bisa diulang?", "Terima kasih.", "Apa yang {a} rasakan?", "Mengapa begitu?", "haha",
-                "Bisa diulang?", "Apa yang {a} rasakan?", "Mengapa begitu?", "Terima kasih.", "haha"],
+                "Bisa diulang?", "Apa yang {a} rasakan?", "Mengapa begitu?", "Terima kasih.", "haha",
+                "Maksudnya bagaimana?", "Apa yang {a} rasakan?", "Bisa diulang?"],
          "en": ["Could you say that again?", "Thank you.", "How do you feel?", "Why is that?", "haha",
-                "Could you say that again?", "How do you feel?", "Why is that?", "Thank you.", "haha"]}
+                "Could you say that again?", "How do you feel?", "Why is that?", "Thank you.", "haha",
+                "What do you mean?", "How do you feel?", "Could you say that again?"]}
 
 
 def pct(values: list[float], p: float) -> float:
