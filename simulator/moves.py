@@ -231,7 +231,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         # "Pardon?", "Goodbye, Ms Nadia": too short to tell the language; an ordinary move in either counts.
         for other in (L, *(x for x in rules.patterns if x != L)):
             for name in ("goodbye", "repeat", "clarify", "thanks"):
-                if rules.search(other, name, raw) and "?" not in raw.replace("?", "", 1 if name != "goodbye" else 0):
+                asks = "?" in raw
+                if rules.search(other, name, raw) and not (asks and name in ("goodbye", "thanks")):
                     return move(name)
     greeting, rest = _strip_greeting(raw, rules, L)
     short = len(words) <= SHORT_ORDINARY_WORDS
