@@ -44,6 +44,7 @@ class LangPatterns(Strict):
     factual: list[str]
     yes_no: list[str]
     open: list[str]
+    more: list[str]
     forward: list[str]
     deep: list[str]
     stop_echo_words: int
@@ -142,6 +143,7 @@ class Move:
     asked: str = ""             # the main question alone ("" when the turn asks none)
     forward: bool = False       # looks forward: a plan, a next step, a commitment
     deep: bool = False          # asks for meaning, feelings or values
+    more: bool = False          # "tell me more": go on about what was just said
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -168,7 +170,7 @@ _TAG = re.compile(r",\s*(ya|kan|bukan|right|yes|no)\s*\?\s*$", re.IGNORECASE)
 
 
 def _is_question(piece: str, rules: MoveRules, lang: str) -> bool:
-    if "?" in piece or _REQUEST.search(piece):
+    if "?" in piece or _REQUEST.search(piece) or rules.search(lang, "more", piece):
         return True
     head = " ".join(tokens(piece)[:3])
     return bool(rules.search(lang, "yes_no", piece) and lang == "en" and rules.search(lang, "yes_no", head))
@@ -183,7 +185,8 @@ def question_type(piece: str, rules: MoveRules, lang: str) -> str:
         return "factual"
     if rules.search(lang, "yes_no", low) and not re.search(r"\b(apa yang|bagaimana|gimana|seperti apa)\b", low, re.I):
         return "yes_no"
-    if rules.search(lang, "open", low) or re.search(r"\b(apa|what|how)\b", low, re.I):
+    if rules.search(lang, "open", low) or rules.search(lang, "more", low) or re.search(r"\b(apa|what|how)\b", low,
+                                                                                         re.I):
         return "open"
     return "yes_no"
 
@@ -213,8 +216,10 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
 
     def move(kind: str, question=None, questions=0, stacked=False, greeting=None, focus=raw, asked="") -> Move:
         probe = asked or focus
+        more = kind == "coaching" and bool(rules.search(L, "more", probe))
+        question = "open" if more else question
         return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked,
-                    bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)))
+                    bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)), more)
 
     if not _LETTERS.search(raw):
         return move("noise")

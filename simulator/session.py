@@ -229,6 +229,19 @@ class Session:
                     or " ".join(item.long(self.lang).lower().split()) in said][:1]
         if move.ordinary:
             return []
+        if move.more and before:
+            # "Tell me more": more on the topic of what the coachee just said (same topic first, then what is
+            # closest to it), never the same item again.
+            index = memory_index(self.memory, self.lang)
+            said = " ".join(before.lower().split())
+            just = {i.topic for i in self.memory.items if " ".join(i.short(self.lang).lower().split()) in said
+                    or " ".join(i.long(self.lang).lower().split()) in said}
+            earlier = " ".join(" ".join(t.text.lower().split()) for t in self.turns if t.speaker == "coachee")
+            hits = [h for h in index.search(before, k=len(self.memory.items))
+                    if " ".join(h.item.short(self.lang).lower().split()) not in earlier]
+            hits.sort(key=lambda h: (h.item.topic not in just, -h.score))
+            return [Hit(h.item, max(h.score, MORE_SCORE), h.dense, h.lexical) if h.item.topic in just else h
+                    for h in hits[:5]]
         # A turn in the other language is searched in that language (the items are the same in both).
         index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
         return index.search_turn(move.focus, move.asked, k=5)
@@ -335,6 +348,9 @@ class Session:
                 turns.append(t)
             session.turns = turns
         return session
+
+
+MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
 
 
 def _topic(move: Move, hits: list[Hit]) -> str | None:

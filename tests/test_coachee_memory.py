@@ -196,3 +196,13 @@ def test_a_monologue_gets_an_in_character_reply_and_is_kept():
     result = s.coach_says(text)
     assert result.reply in move_lines("id")["monologue"] and values(result.state) == before
     assert s.turns[-2].text == text.strip()
+
+
+@pytest.mark.parametrize(("lang", "more"), [("id", "Terus?"), ("id", "Ceritakan lebih lanjut, Bu."),
+                                            ("en", "Can you say more?"), ("en", "And then?")])
+def test_tell_me_more_goes_on_about_the_same_topic(lang, more):
+    s = session(lang)
+    s.coach_says("Muridnya di VII-A ada berapa?" if lang == "id" else "How many students are in 7A?")
+    reply = s.coach_says(more).reply
+    other = MEMORY.item("class_count")   # the other item of the topic "classes"
+    assert other.long(lang) in reply or other.short(lang) in reply
