@@ -34,6 +34,7 @@ def kind(text, lang="id"):
     ("Apa kabar, Bu?", "id", "small_talk"),
     ("Selamat pagi, Bu. Apa kabar?", "id", "small_talk"),
     ("How are you today?", "en", "small_talk"),
+    ("How's your week been?", "en", "small_talk"),
     ("Hujan terus ya, Bu, minggu ini.", "id", "small_talk"),
     ("haha", "id", "humour"),
     ("Wkwkwk, bercanda, Bu.", "id", "humour"),
@@ -72,6 +73,10 @@ def test_a_monologue_is_recognised():
     ("Langkah apa yang akan Ibu ambil?", "id", "open"),
     ("What matters most to you here?", "en", "open"),
     ("Tell me about your classes.", "en", "open"),
+    ("How are you feeling about the observation?", "en", "open"),       # not small talk
+    ("What happens in the groups when it gets noisy?", "en", "open"),   # "when" inside is no question word
+    ("Terus?", "id", "open"),
+    ("Can you say more?", "en", "open"),
 ])
 def test_question_types(text, lang, question):
     move = classify(text, lang, names=NAMES)
