@@ -21,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
 from .coachee import LAYERS, CoacheeState, Plan
@@ -75,12 +77,49 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+_KEEP_CAPITAL = {"I", "Bu", "Pak", "Ibu", "Bapak", "Mrs", "Mr", "Ms", "Miss", "Sir", "Mas", "Mbak", "Kak", "Dik",
+                 "Nak", "Tuhan", "Allah", "Alhamdulillah", "Insya", "Insyaallah"}
+
+
+# The words this persona writes in lower case somewhere (so "Empat" may become "empat", "Rafi" stays "Rafi").
+_LOWER_WORDS: ContextVar[frozenset[str] | None] = ContextVar("lower_words", default=None)
+
+
+@cache
+def _lower_words(persona_id: str, lang: str) -> frozenset[str]:
+    from .memory import load_memory
+    from .persona import get_persona
+
+    texts: list[str] = []
+    try:
+        stack: list = [get_persona(persona_id).model_dump()]
+    except Exception:  # noqa: BLE001 - a test persona not on disk: the memory alone
+        stack = []
+    while stack:   # every string of the card, both languages (a word in lower case in either is no name)
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            texts.append(node)
+    memory = load_memory(persona_id)
+    if memory is not None:
+        texts += [t for i in memory.items for t in (i.short(lang), i.long(lang))]
+    return frozenset(w for t in texts for w in re.findall(r"(?<![\w-])[a-z][a-z']*", t))
+
+
 def _lower_first(text: str) -> str:
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper() and not text.startswith(("I ", "I'")):
+    """"Empat rombel." -> "empat rombel." after "As I said, "; names, titles, codes ("P5", "VII-A") stay."""
+    first = re.split(r"[\s,.!?;:]", text, maxsplit=1)[0]
+    known = _LOWER_WORDS.get()
+    if (len(first) > 1 and first[0].isupper() and first[1:].islower() and first.isalpha()
+            and first.split("'")[0] not in _KEEP_CAPITAL and (known is None or first.lower() in known)):
         return text[0].lower() + text[1:]
     return text
 
 
+TOLD_MARGIN = 0.15   # ... and a told best match beats an untold one this much weaker
 LEAD_SCORE = 0.6   # a memory match this strong is answered first when a layer opens in the same reply
 
 
@@ -242,7 +281,7 @@ class ScriptedVoice:
                 prefix = word
         text = f"{prefix}{_lower_first(fact) if prefix.endswith(', ') else fact}"
         done = {_norm(s) for s in said}
-        if _norm(text) in done or any(_norm(fact) in d for d in done):
+        if _norm(text) in done or any(_norm(fact) in d or _norm(item["long"]) in d for d in done):
             # Asked again: the yes/no first, then "as I said" and the fact (never the same words twice).
             return _join(prefix, self._again(fact, said, lang, key))
         return text
@@ -253,7 +292,9 @@ class ScriptedVoice:
         def unsaid(text: str) -> bool:
             return _norm(text) not in done and not any(_norm(text) in d for d in done)
 
-        items = [i for i in plan.memory_items if unsaid(i["long"]) or unsaid(i["short"])]
+        # An item whose long telling was said is told (its short form would only repeat it); one whose short
+        # answer was said may still be told at length.
+        items = [i for i in plan.memory_items if unsaid(i["long"])]
         if plan.reveal:
             # A layer opens now: in the words of that layer's memory item that answers the turn, else in the
             # persona's authored words for it; a strong answer to what was asked comes first, so the coachee
@@ -272,8 +313,13 @@ class ScriptedVoice:
             line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer")
             if line:
                 return line
+        best = plan.memory_items[0] if plan.memory_items else None
+        if best is not None and not unsaid(best["long"]) and not any(
+                i["score"] >= best["score"] - TOLD_MARGIN for i in items):
+            # What was asked is what the coachee has already told: it says so, rather than wander off.
+            return self._again(best["short"], said, lang, key)
         for item in items:
-            return item["long"] if unsaid(item["long"]) else item["short"]
+            return item["long"]
         line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer")
         if line:
             return line
@@ -285,7 +331,11 @@ class ScriptedVoice:
     # ------------------------------------------------------------------------------------------ Voice
     def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
             passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Reply:
-        text = self.compose(persona, plan, history, lang)
+        token = _LOWER_WORDS.set(_lower_words(persona.id, lang if lang in persona.languages else "id"))
+        try:
+            text = self.compose(persona, plan, history, lang)
+        finally:
+            _LOWER_WORDS.reset(token)
         said = {_norm(s) for s in said_by_coachee(history)}
         if _norm(text) in said:   # the last guard: never a verbatim repeat
             text = self._again(text, said_by_coachee(history), lang, f"{persona.id}|guard")

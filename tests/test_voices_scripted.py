@@ -99,3 +99,16 @@ def test_every_authored_line_is_one_to_four_sentences(persona_id):
         for plan in plans:
             for line in candidate_lines(persona, plan, lang):
                 assert 1 <= _sentences(line) <= 4, f"{persona_id} {plan.reaction}/{plan.layer} {lang}: {line}"
+
+
+def test_said_again_keeps_names_and_codes_capitalised():
+    from simulator.voices import _LOWER_WORDS, _lower_first, _lower_words
+
+    token = _LOWER_WORDS.set(_lower_words("guru_baru", "id"))
+    try:
+        assert _lower_first("Empat rombel, semuanya kelas VII.") == "empat rombel, semuanya kelas VII."
+        assert _lower_first("P5 kelas VIII temanya bank sampah.") == "P5 kelas VIII temanya bank sampah."
+        assert _lower_first("Bu Wati guru senior.") == "Bu Wati guru senior."
+        assert _lower_first("Nadia, kelas VII.") == "Nadia, kelas VII."    # a name is never lower-cased
+    finally:
+        _LOWER_WORDS.reset(token)
