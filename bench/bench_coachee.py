@@ -157,6 +157,35 @@ def good_coach(persona, lang, latencies) -> tuple[int | None, bool]:
     return (core.depth if core else None), ("action_plan" in s.state.revealed)
 
 
+def real_coach_turns() -> dict:
+    """The coach's turns of the real transcripts (development half, third-party: read, never copied), played to a
+    teacher persona: how often the coachee takes a turn as stacked questions (the reader's own flag beside it),
+    and verbatim repeats."""
+    for base in (ROOT.parent / "shared", ROOT.parent.parent / "shared"):
+        folder = base / "data" / "real_transcripts" / "clean"
+        if folder.is_dir():
+            break
+    else:
+        return {}
+    from simulator.reading import read_turn
+
+    turns = stacked = reader_stacked = repeats = replies = 0
+    for path in sorted(folder.glob("*.txt")):
+        coach = [line.split(":", 1)[1].strip() for line in path.read_text(encoding="utf-8").splitlines()
+                 if line.lower().startswith("coach:") and line.split(":", 1)[1].strip()]
+        session = Session("pra_observasi_guru_matematika", "id")
+        for text in coach:
+            result = session.coach_says(text[:4000])
+            turns += 1
+            stacked += result.plan.reaction == "stacked"
+            reader_stacked += read_turn(text, "", "id").stacked
+        said = [t.text for t in session.turns if t.speaker == "coachee"]
+        repeats += len(said) - len(set(said))
+        replies += len(said)
+    return {"turns": turns, "stacked": stacked, "reader_stacked": reader_stacked, "repeats": repeats,
+            "replies": replies}
+
+
 def main() -> int:
     personas = load_personas()
     rows, details, latencies = [], {}, []
@@ -180,17 +209,18 @@ def main() -> int:
             details[f"{pid}/{lang}"] = {"fact_misses": f_miss, "ordinary_wrong": o_wrong}
     missing = [pid for pid in sorted(personas) if pid not in with_memory]
     p50, p95 = statistics.median(latencies) if latencies else 0.0, pct(latencies, 95)
-    md = table(rows, p50, p95, len(latencies), missing)
+    real = real_coach_turns()
+    md = table(rows, p50, p95, len(latencies), missing, real)
     print(md)
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "coachee.json").write_text(json.dumps(
         {"rows": rows, "details": details, "latency_ms": {"p50": p50, "p95": p95, "n": len(latencies)},
-         "without_memory": missing}, ensure_ascii=False, indent=1))
+         "without_memory": missing, "real_transcripts": real}, ensure_ascii=False, indent=1))
     write_doc(md)
     return 0
 
 
-def table(rows, p50, p95, n, missing) -> str:
+def table(rows, p50, p95, n, missing, real) -> str:
     def share(a, b):
         return f"{a}/{b} ({100 * a / b:.0f}%)" if b else "-"
 
@@ -213,6 +243,10 @@ def table(rows, p50, p95, n, missing) -> str:
                 f"{sum(r['core_depth'] is not None for r in rows)} of {len(rows)}.",
             f"Latency of a scripted turn with memory retrieval (index warm): p50 {p50:.1f} ms, p95 {p95:.1f} ms "
             f"over {n} turns."]
+    if real:
+        out.append(f"Real coach turns (the {real['turns']} coach turns of the development transcripts, played to "
+                   f"pra_observasi_guru_matematika): taken as stacked questions {real['stacked']} times (the reader "
+                   f"flags {real['reader_stacked']}); verbatim repeats {real['repeats']} in {real['replies']} replies.")
     if missing:
         out.append(f"Personas without a memory file (not measured): {', '.join(missing)}.")
     return "\n".join(out)

@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import PrivateAttr, model_validator
 
 from .content import Strict, load_yaml
-from .reading import detect_lang, tokens
+from .reading import content_words, detect_lang, tokens
 
 MOVES_PATH = Path(__file__).resolve().parent / "rules" / "moves.yaml"
 
@@ -262,8 +262,10 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
                 n <= rules.patterns[L].stop_echo_words or (_TAG.search(p) and n <= 4)):
             echoes.append(p)
             continue
-        if real and _same_question(real[-1], p):
-            continue
+        if real and _same_question(real[-1], p, rules, L):
+            continue   # the same question again, or rephrased ("Apa yang akan kita bahas? Topik apa yang mau...?")
+        if rules.search(L, "small_talk", p) and len(tokens(p)) <= 6:
+            continue   # "Gimana kabarnya? ..." - a greeting, not a question to answer alongside the other
         real.append(p)
     if not real and echoes:
         real = echoes[-1:]   # a short question alone ("Ramai, ya?") is a question, not an echo
@@ -301,15 +303,32 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
             return move("about_coach", greeting=greeting)
         if short and rules.search(L, "humour", raw) and not rules.search(L, "open", main):
             return move("humour", greeting=greeting)
+        # Stacked: two questions that each ask for something (a wh-question), or three of any kind. A yes/no check
+        # in front of a real question ("Jadi anaknya tinggal dengan nenek? Menurut Ibu, apa masalahnya?") is how
+        # people talk, and is answered as one.
+        wh = [q for q in real if question_type(q, rules, L) != "yes_no"]
+        stacked = len(wh) >= 2 or len(real) >= 3
         # The whole turn is what the coachee answers: a reflection in front names the topic of "itu".
-        return move("coaching", question_type(main, rules, L), len(real), len(real) >= 2, greeting, rest or raw,
-                    main)
+        return move("coaching", question_type(main, rules, L), len(real), stacked, greeting, rest or raw, main)
     return move("coaching", None, 0, False, greeting, rest or raw)
 
 
-def _same_question(a: str, b: str) -> bool:
+_WH = re.compile(r"\b(apa|siapa|kapan|berapa|bagaimana|gimana|mana|mengapa|kenapa|"
+                 r"what|who|when|how|where|which|why)\b", re.IGNORECASE)
+
+
+def _same_question(a: str, b: str, rules: MoveRules, lang: str) -> bool:
+    """The same question twice, or rephrased: most words shared, or the same question word and half of the
+    content words of the shorter one."""
     ta, tb = set(tokens(a)), set(tokens(b))
-    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.6
+    if not (ta and tb):
+        return False
+    if len(ta & tb) / len(ta | tb) >= 0.6:
+        return True
+    wa, wb = {w.lower() for w in _WH.findall(a)}, {w.lower() for w in _WH.findall(b)}
+    ca, cb = set(content_words(a, lang)), set(content_words(b, lang))
+    small = min(len(ca), len(cb))
+    return bool(wa & wb) and wa == wb and small > 0 and len(ca & cb) / small >= 0.5
 
 
 def greeting_reply(greeting: str, lang: str, pick: int = 0) -> str:

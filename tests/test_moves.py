@@ -95,6 +95,13 @@ def test_question_types(text, lang, question):
     ("Noisy? What happened then?", "en", False),
     ("So you were exhausted. What was hardest?", "en", False),
     ("Apa yang paling berat? Apa yang paling berat?", "id", False),
+    # a yes/no check in front of a real question, small talk in front, a rephrase: answered as one
+    ("Jadi muridnya pindah ke rumah neneknya? Menurut Ibu, apa yang sebenarnya terjadi?", "id", False),
+    ("Apa kabar, Bu? Apa yang ingin Ibu bahas hari ini?", "id", False),
+    ("So she moved in with her grandmother? What do you think is going on?", "en", False),
+    ("Apa yang ingin Ibu bahas hari ini? Apa yang ingin Ibu bahas dari kelas hari ini?", "id", False),
+    # three questions of any kind are a stack
+    ("Ibu sudah siap? Muridnya sudah tahu? Kelasnya sudah diatur?", "id", True),
 ])
 def test_only_real_stacked_questions_are_stacked(text, lang, stacked):
     assert classify(text, lang, names=NAMES).stacked is stacked
