@@ -140,9 +140,12 @@ class ScriptedVoice:
         return list(pool[start:]) + list(pool[:start])
 
     def _fresh(self, pool: Sequence[str], said: list[str], key: str) -> str | None:
-        """The first line of the (rotated) pool not yet said in this session."""
+        """The first line of the (rotated) pool not yet said in this session; lines that refer to something not
+        yet mentioned ("tiga prioritas itu" before any priorities were named) go last."""
         done = {_norm(s) for s in said}
-        return next((line for line in self._rotate(pool, key) if _norm(line) not in done), None)
+        fresh = [line for line in self._rotate(pool, key) if _norm(line) not in done]
+        fresh.sort(key=presupposes)   # stable: the rotation decides among the rest
+        return fresh[0] if fresh else None
 
     def _again(self, text: str, said: list[str], lang: str, key: str) -> str:
         """Something already said, said again as a person would: "As I said, ..." (never verbatim)."""
@@ -318,6 +321,7 @@ class ScriptedVoice:
                 i["score"] >= best["score"] - TOLD_MARGIN for i in items):
             # What was asked is what the coachee has already told: it says so, rather than wander off.
             return self._again(best["short"], said, lang, key)
+        items.sort(key=lambda i: presupposes(i["long"]))   # stable: best match first among the rest
         for item in items:
             return item["long"]
         line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer")
@@ -332,10 +336,14 @@ class ScriptedVoice:
     def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
             passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Reply:
         token = _LOWER_WORDS.set(_lower_words(persona.id, lang if lang in persona.languages else "id"))
+        heard = " ".join([persona.scenario(lang if lang in persona.languages else persona.languages[0]),
+                          *(str(_field(t, "text")) for t in history)]).lower()
+        heard_token = _HEARD.set(heard)
         try:
             text = self.compose(persona, plan, history, lang)
         finally:
             _LOWER_WORDS.reset(token)
+            _HEARD.reset(heard_token)
         said = {_norm(s) for s in said_by_coachee(history)}
         if _norm(text) in said:   # the last guard: never a verbatim repeat
             text = self._again(text, said_by_coachee(history), lang, f"{persona.id}|guard")
@@ -345,6 +353,29 @@ class ScriptedVoice:
                passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Iterator[str]:
         yield self.say(persona=persona, plan=plan, state=state, history=history, lang=lang,
                        passages=passages, memories=memories).text
+
+
+_HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
+_REFERS = {"id": re.compile(r"\b([a-z][a-z-]{3,}) (itu|tadi|tersebut)\b"),
+           "en": re.compile(r"\b(?:those|these|that same) ([a-z][a-z-]{3,})\b")}
+_NOT_THINGS = {"hal", "begitu", "waktu", "saat", "semua", "rasanya", "memang", "kalau", "karena", "seperti",
+               "justru", "hanya", "cuma", "juga", "sudah", "masih", "yang", "sama", "kata", "bilang", "sebenarnya",
+               "days", "times", "things", "ones", "kinds"}
+
+
+def presupposes(text: str) -> bool:
+    """Does the line refer to a thing as known ("anak itu", "those priorities") that nobody has mentioned yet in
+    this session (coach or coachee) or on the scenario card?"""
+    heard = _HEARD.get()
+    if heard is None:
+        return False
+    low = text.lower()
+    for pattern in _REFERS.values():
+        for m in pattern.finditer(low):
+            noun = m.group(1)
+            if noun not in _NOT_THINGS and noun[:5] not in heard:
+                return True
+    return False
 
 
 def said_history(said: list[str]) -> list[dict]:

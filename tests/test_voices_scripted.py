@@ -112,3 +112,19 @@ def test_said_again_keeps_names_and_codes_capitalised():
         assert _lower_first("Nadia, kelas VII.") == "Nadia, kelas VII."    # a name is never lower-cased
     finally:
         _LOWER_WORDS.reset(token)
+
+
+def test_a_line_that_refers_to_something_never_mentioned_goes_last():
+    from simulator.voices import _HEARD
+
+    voice = ScriptedVoice()
+    pool = ["Minggu sore saya mulai dengan tiga prioritas itu.", "Saya mulai hari Minggu sore."]
+    token = _HEARD.set("selamat siang. apa yang ingin ibu capai?")
+    try:
+        for seed in range(4):   # whatever the rotation
+            assert ScriptedVoice(seed=seed)._fresh(pool, [], "k") == pool[1]
+        _HEARD.set("saya akan menulis tiga prioritas setiap minggu.")
+        assert {ScriptedVoice(seed=s)._fresh(pool, [], "k") for s in range(8)} == set(pool)
+    finally:
+        _HEARD.reset(token)
+    assert voice.name == "scripted"
