@@ -15,6 +15,7 @@ Prints Markdown, writes bench/results/coachee.json and the figures block of docs
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 import time
@@ -96,6 +97,39 @@ def fact_probes(persona, lang, latencies) -> tuple[int, int, list[str]]:
         else:
             misses.append(f"{q} -> {reply}")
     return right, len(PROBES.get(persona.id, {}).get(lang, [])), misses
+
+
+_NAME = re.compile(r"(?<=[a-z,] )(?:(?:Bu|Pak|Mrs|Mr|Ms|Miss) )?([A-Z][a-z]{2,})\b")
+FOLLOW = {"id": "{name} itu siapa?", "en": "Who is {name}?"}
+
+
+def follow_ups(persona, lang) -> tuple[int, int, list[str]]:
+    """A question about a detail just mentioned: whenever a reply names someone, ask who that is; the answer must
+    speak of them (not a line about something else)."""
+    s = opened(persona, lang)
+    ok = n = 0
+    wrong = []
+    own = set(persona.name(lang).split())
+    for question, _ in PROBES.get(persona.id, {}).get(lang, []) + [(OPENING[lang].format(a=address(persona, lang)),
+                                                                     [])]:
+        reply = s.coach_says(question).reply
+        names = [m for m in _NAME.findall(reply) if m not in own and m.lower() not in _COMMON]
+        if not names:
+            continue
+        name = names[0]
+        answer = s.coach_says(FOLLOW[lang].format(name=name)).reply
+        n += 1
+        if name.lower() in answer.lower():
+            ok += 1
+        else:
+            wrong.append(f"{name}: {answer}")
+    return ok, n, wrong
+
+
+_COMMON = {"saya", "kami", "kelas", "year", "the", "sekolah", "bahasa", "indonesia", "inggris", "english",
+           "matematika", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "monday", "tuesday",
+           "wednesday", "thursday", "friday", "saturday", "sunday", "kurikulum", "merdeka", "guru", "penggerak",
+           "platform", "whatsapp", "sma", "smp", "ipa", "ips"}
 
 
 def ordinary_moves(persona, lang) -> tuple[int, int, list[str]]:
@@ -198,15 +232,16 @@ def main() -> int:
         for lang in persona.languages:
             f_ok, f_n, f_miss = fact_probes(persona, lang, latencies)
             o_ok, o_n, o_wrong = ordinary_moves(persona, lang)
+            d_ok, d_n, d_wrong = follow_ups(persona, lang)
             rep, said = repeats(persona, lang, latencies)
             gamed = canned(persona, lang)
             core_depth, plan = good_coach(persona, lang, latencies)
             early = core_depth is not None and core_depth < FLOOR[persona.difficulty]
             rows.append({"persona": pid, "lang": lang, "difficulty": persona.difficulty, "facts": f_ok,
-                         "facts_n": f_n, "ordinary": o_ok, "ordinary_n": o_n, "repeats": rep, "replies": said,
+                         "facts_n": f_n, "ordinary": o_ok, "ordinary_n": o_n, "detail": d_ok, "detail_n": d_n, "repeats": rep, "replies": said,
                          "canned_core": gamed, "core_depth": core_depth, "floor": FLOOR[persona.difficulty],
                          "core_early": early, "plan": plan})
-            details[f"{pid}/{lang}"] = {"fact_misses": f_miss, "ordinary_wrong": o_wrong}
+            details[f"{pid}/{lang}"] = {"fact_misses": f_miss, "ordinary_wrong": o_wrong, "detail_wrong": d_wrong}
     missing = [pid for pid in sorted(personas) if pid not in with_memory]
     p50, p95 = statistics.median(latencies) if latencies else 0.0, pct(latencies, 95)
     real = real_coach_turns()
@@ -225,18 +260,20 @@ def table(rows, p50, p95, n, missing, real) -> str:
         return f"{a}/{b} ({100 * a / b:.0f}%)" if b else "-"
 
     out = ["### Scripted coachee: answering what was asked (bench/bench_coachee.py)", "",
-           "| persona | lang | difficulty | card facts answered | ordinary moves | verbatim repeats | canned turn x12 "
-           "opens core | core at coaching turn (floor) | owned plan |",
-           "|---|---|---|---|---|---|---|---|---|"]
+           "| persona | lang | difficulty | card facts answered | 'who is X?' after X was named | ordinary moves | "
+           "verbatim repeats | canned turn x12 opens core | core at coaching turn (floor) | owned plan |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         core = f"{r['core_depth']} ({r['floor']})" if r["core_depth"] is not None else f"never ({r['floor']})"
         out.append(f"| {r['persona']} | {r['lang']} | {r['difficulty']} | {share(r['facts'], r['facts_n'])} | "
-                   f"{share(r['ordinary'], r['ordinary_n'])} | {r['repeats']} of {r['replies']} | "
+                   f"{share(r['detail'], r['detail_n'])} | {share(r['ordinary'], r['ordinary_n'])} | {r['repeats']} of {r['replies']} | "
                    f"{'YES' if r['canned_core'] else 'no'} | {core}{' EARLY' if r['core_early'] else ''} | "
                    f"{'yes' if r['plan'] else 'no'} |")
     facts = sum(r["facts"] for r in rows), sum(r["facts_n"] for r in rows)
     ordinary = sum(r["ordinary"] for r in rows), sum(r["ordinary_n"] for r in rows)
-    out += ["", f"All: card facts {share(*facts)}; ordinary moves {share(*ordinary)}; verbatim repeats "
+    detail = sum(r["detail"] for r in rows), sum(r["detail_n"] for r in rows)
+    out += ["", f"All: card facts {share(*facts)}; 'who is X?' about a name just said {share(*detail)}; "
+                f"ordinary moves {share(*ordinary)}; verbatim repeats "
                 f"{sum(r['repeats'] for r in rows)} in {sum(r['replies'] for r in rows)} replies; canned turn opened "
                 f"the core in {sum(r['canned_core'] for r in rows)} of {len(rows)} persona-languages; core before the "
                 f"floor {sum(r['core_early'] for r in rows)}; good coach reached the core in "

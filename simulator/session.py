@@ -15,6 +15,7 @@ voice with a notice; the session goes on.
 from __future__ import annotations
 
 import inspect
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -206,6 +207,7 @@ class Session:
         return next((t.text for t in reversed(self.turns[:index]) if t.speaker == "coachee"), "")
 
     def _plan(self, state: CoacheeState, reading: Reading, move: Move, hits: list[Hit]) -> Plan:
+        hits = self._about_someone_mentioned(state, move, hits)
         truth = None
         if state.reaction in ("deflect", "judgement", "why", "advice"):
             hits = []   # the coachee reacts to HOW it was asked; nothing from memory
@@ -216,6 +218,27 @@ class Session:
             truth = index.yes_no(move.focus, hits[0].item)
         return coachee.plan(state, reading, self.persona, lang=self.lang, move=move, hits=hits, truth=truth,
                             match_floor=MATCH_FLOOR, remembers=self.memory is not None)
+
+    def _about_someone_mentioned(self, state: CoacheeState, move: Move, hits: list[Hit]) -> list[Hit]:
+        """"Hartono itu siapa?" right after the coachee named Pak Hartono: what the coachee may say about them comes
+        first (it brought them up itself, so it does not deflect the question)."""
+        if self.memory is None or move.ordinary or not hits:
+            return hits
+        earlier = [t.text for t in self.turns if t.speaker == "coachee"]
+        named = {n for text in earlier for n in _MENTIONED.findall(text)}
+        asked = {w.lower() for w in re.findall(r"[A-Za-z]+", move.asked or move.focus)}
+        wanted = [n for n in named if n.lower() in asked]
+        if not wanted:
+            return hits
+        allowed = set(coachee.allowed_layers(state))
+        index = memory_index(self.memory, self.lang)
+        about = [h for h in index.search(move.focus, k=len(self.memory.items))
+                 if h.layer in allowed and any(n in f"{h.item.short(self.lang)} {h.item.long(self.lang)}"
+                                               for n in wanted)]
+        if not about:
+            return hits
+        first = [Hit(h.item, max(h.score, MORE_SCORE), h.dense, h.lexical) for h in about[:3]]
+        return first + [h for h in hits if h.item.id not in {f.item.id for f in first}]
 
     def _hits(self, move: Move, before: str) -> list[Hit]:
         """The memory items that answer the turn, any layer, best first (the plan decides what may be said)."""
@@ -350,6 +373,7 @@ class Session:
         return session
 
 
+_MENTIONED = re.compile(r"(?<=[\w,] )(?:(?:Bu|Pak|Mrs|Mr|Ms|Miss|Kak|Mas|Mbak) )?([A-Z][a-z]{2,})\b")
 MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
 
 

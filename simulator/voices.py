@@ -275,7 +275,7 @@ class ScriptedVoice:
             line = self._fresh(lines["unknown"], said, f"{key}|unknown")
             return line or self._again(lines["unknown"][0], said, lang, key)
         item = plan.memory_items[0]
-        fact = item["short"]
+        fact = _naming_sentence(item, _COACH_SAID.get() or "") or item["short"]
         prefix = ""
         if plan.question == "yes_no" and plan.truth is not None:
             word = self._rotate(lines["say_yes" if plan.truth else "say_no"], key)[0]
@@ -339,11 +339,14 @@ class ScriptedVoice:
         heard = " ".join([persona.scenario(lang if lang in persona.languages else persona.languages[0]),
                           *(str(_field(t, "text")) for t in history)]).lower()
         heard_token = _HEARD.set(heard)
+        coach_token = _COACH_SAID.set(next((str(_field(t, "text")) for t in reversed(history)
+                                            if _field(t, "speaker") == "coach"), ""))
         try:
             text = self.compose(persona, plan, history, lang)
         finally:
             _LOWER_WORDS.reset(token)
             _HEARD.reset(heard_token)
+            _COACH_SAID.reset(coach_token)
         said = {_norm(s) for s in said_by_coachee(history)}
         if _norm(text) in said:   # the last guard: never a verbatim repeat
             text = self._again(text, said_by_coachee(history), lang, f"{persona.id}|guard")
@@ -356,6 +359,19 @@ class ScriptedVoice:
 
 
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
+_COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)
+
+
+def _naming_sentence(item: dict, question: str) -> str | None:
+    """Asked about someone by name ("Hartono itu siapa?"): the sentence of the item that names them, when its
+    short answer does not."""
+    names = [w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", question) if w not in item["short"]]
+    if not names:
+        return None
+    for sentence in re.split(r"(?<=[.!?])\s+", item["long"]):
+        if any(n in sentence for n in names):
+            return sentence
+    return None
 _REFERS = {"id": re.compile(r"\b([a-z][a-z-]{3,}) (itu|tadi|tersebut)\b"),
            "en": re.compile(r"\b(?:those|these|that same) ([a-z][a-z-]{3,})\b")}
 _NOT_THINGS = {"hal", "begitu", "waktu", "saat", "semua", "rasanya", "memang", "kalau", "karena", "seperti",

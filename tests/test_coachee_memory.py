@@ -206,3 +206,11 @@ def test_tell_me_more_goes_on_about_the_same_topic(lang, more):
     reply = s.coach_says(more).reply
     other = MEMORY.item("class_count")   # the other item of the topic "classes"
     assert other.long(lang) in reply or other.short(lang) in reply
+
+
+def test_asked_who_someone_is_right_after_naming_them_the_coachee_says():
+    s = session()
+    s.coach_says("Ada rekan yang bisa Ibu tanyai?")
+    assert "Wati" in s.last_coachee_text()
+    reply = s.coach_says("Bu Wati itu siapa?").reply
+    assert "Wati" in reply and reply not in move_lines("id")["not_yet"]
