@@ -38,6 +38,7 @@ from simulator.coachee import VALUES  # noqa: E402
 from simulator.memory import load_memory, memory_index  # noqa: E402
 from simulator.persona import load_personas  # noqa: E402
 from simulator.session import Session  # noqa: E402
+from simulator.voices import _lower_words  # noqa: E402
 
 DOC = ROOT / "docs" / "coachee.md"
 START, END = "<!-- bench_coachee:start -->", "<!-- bench_coachee:end -->"
@@ -113,7 +114,8 @@ def follow_ups(persona, lang) -> tuple[int, int, list[str]]:
     for question, _ in PROBES.get(persona.id, {}).get(lang, []) + [(OPENING[lang].format(a=address(persona, lang)),
                                                                      [])]:
         reply = s.coach_says(question).reply
-        names = [m for m in _NAME.findall(reply) if m not in own and m.lower() not in _COMMON]
+        names = [m for m in _NAME.findall(reply) if m not in own and m.lower() not in _COMMON
+                 and m.lower() not in _lower_words(persona.id, lang)]   # a word also written in lower case: no name
         if not names:
             continue
         name = names[0]

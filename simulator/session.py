@@ -30,7 +30,7 @@ from .persona import Persona, get_persona
 from .reading import Reading, read_turn
 from .retrieval import Passage
 from .transcript import Transcript, Utterance
-from .voices import Reply, ScriptedVoice, Voice
+from .voices import Reply, ScriptedVoice, Voice, _lower_words
 
 MAX_CHARS = 4000
 _MESSAGES = {
@@ -227,7 +227,8 @@ class Session:
         earlier = [t.text for t in self.turns if t.speaker == "coachee"]
         named = {n for text in earlier for n in _MENTIONED.findall(text)}
         asked = {w.lower() for w in re.findall(r"[A-Za-z]+", move.asked or move.focus)}
-        wanted = [n for n in named if n.lower() in asked]
+        common = _lower_words(self.persona.id, self.lang)   # "Guru" in "Guru Penggerak" is no one's name
+        wanted = [n for n in named if n.lower() in asked and n.lower() not in common]
         if not wanted:
             return hits
         allowed = set(coachee.allowed_layers(state))
