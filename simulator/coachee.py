@@ -201,9 +201,12 @@ class CoacheeState:
 
 @dataclass(frozen=True)
 class Plan:
-    """What the voice should do this turn. `reaction` is one of persona.REACTIONS or "reveal" (the coachee
-    talks substantively from `layer`; `reveal` is set when that item opens THIS turn). `allowed` holds the
-    hidden summaries of what has been revealed so far: a model voice may draw on these and nothing deeper."""
+    """What the voice should do this turn. `reaction` is one of persona.REACTIONS, "reveal" (the coachee
+    talks substantively from `layer`; `reveal` is set when that item opens THIS turn), "answer" (a fact or a
+    yes/no answer from `memory_items`, true per `truth`), "not_yet" (asked for what the state does not allow:
+    deflect in character, never answer) or an ordinary move by name (moves.ORDINARY: "repeat", "thanks",
+    "goodbye", ...; the same as `move`). `allowed` holds the hidden summaries of what has been revealed so far and
+    `memories` the memory texts that may be said now: a model voice may draw on these and nothing deeper."""
 
     reaction: str
     reveal: str | None
