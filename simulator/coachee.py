@@ -223,6 +223,7 @@ class Plan:
     greeting: str | None = None      # the coach's greeting to answer in kind ("Selamat pagi")
     ended: bool = False              # the coach said goodbye
     remembers: bool = False          # the coachee has a memory to answer from (personas/memory/<id>.yaml)
+    off_topic: bool = False          # nothing in memory comes near what was asked
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -470,6 +471,7 @@ def _apply(values: dict, deltas: list[Deltas], penalties: float, gain: float = 1
 
 
 GUARDED_ANSWER = 0.5   # a guarded coachee still answers a memory matched this well, in a word
+ASKS_ABOUT = 0.5   # a turn sharing this share of its informative words with an item is about it
 OPEN_FLOOR = 0.3   # an open question may be answered from a weaker memory match than a factual one
 LOCKED_ASK = 0.5   # ... but one that matches a locked item this well is met with a guarded answer
 NEAR = 0.08   # an answerable memory this close to a locked best match is answered (a person says what they can)
@@ -496,7 +498,12 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
     layer = None
     if reaction == "answer":
         top = hits[0] if hits and hits[0].score >= OPEN_FLOOR else None
-        if top is not None and top not in usable and not (usable and usable[0].score >= top.score - NEAR):
+        # A locked item the turn really asks about (a word of it, or a strong match): deflect. A faint likeness
+        # with no shared word ("Ibu punya kucing?" ~ "I feel alone") is no question about it.
+        locked = top is not None and top.layer not in allowed_now and not (
+            top.layer == "surface" and top.item.kind in ("fact", "episode")) and (
+            top.score >= match_floor or top.lexical >= ASKS_ABOUT)
+        if locked and not (usable and usable[0].score >= top.score - NEAR):
             reaction = "not_yet"     # asked for something the coachee is not ready to say: deflect, never answer
             usable = []
         elif not usable:
@@ -528,7 +535,8 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
                 knowledge_queries=queries, layer=layer, move=move.kind, question=move.question,
                 memories=memories, memory_items=items, truth=truth,
                 greeting=move.greeting if state.turn <= 2 or move.kind == "greeting" else None,
-                ended=state.ended, remembers=remembers)
+                ended=state.ended, remembers=remembers,
+                off_topic=remembers and not any(h.lexical >= ASKS_ABOUT or h.score >= match_floor for h in hits))
 
 
 def _topic(revealed: tuple[str, ...], reading: Reading) -> str:

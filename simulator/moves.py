@@ -67,6 +67,7 @@ class LangLines(Strict):
     other_lang: list[str]
     not_yet: list[str]
     unknown: list[str]
+    off_topic: list[str]
     already: list[str]
     say_yes: list[str]
     say_no: list[str]

@@ -271,9 +271,11 @@ class ScriptedVoice:
                 layer = next((x for x in ("core", "underneath", "surface") if x in revealed), "surface")
                 return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said),
                                    lang)
-            # Nothing in memory answers it: a person says so rather than invent.
-            line = self._fresh(lines["unknown"], said, f"{key}|unknown")
-            return line or self._again(lines["unknown"][0], said, lang, key)
+            # Nothing in memory answers it: a person says so rather than invent - or, asked about something
+            # nowhere near the conversation ("Do you like coffee?"), steers back to it.
+            kind = "off_topic" if plan.off_topic else "unknown"
+            line = self._fresh(lines[kind], said, f"{key}|{kind}")
+            return line or self._again(lines[kind][0], said, lang, key)
         item = plan.memory_items[0]
         fact = _naming_sentence(item, _COACH_SAID.get() or "") or item["short"]
         prefix = ""

@@ -214,3 +214,11 @@ def test_asked_who_someone_is_right_after_naming_them_the_coachee_says():
     assert "Wati" in s.last_coachee_text()
     reply = s.coach_says("Bu Wati itu siapa?").reply
     assert "Wati" in reply and reply not in move_lines("id")["not_yet"]
+
+
+@pytest.mark.parametrize(("lang", "question"), [("id", "Apakah Ibu suka kopi?"), ("id", "Ibu punya kucing?"),
+                                                ("en", "Are you married?"), ("en", "Do you like coffee?")])
+def test_a_question_about_something_else_entirely_is_steered_back_not_deflected_or_invented(lang, question):
+    result = session(lang).coach_says(question)
+    assert result.plan.off_topic and result.plan.memories == []
+    assert result.reply in move_lines(lang)["off_topic"]
