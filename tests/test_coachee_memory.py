@@ -222,3 +222,19 @@ def test_a_question_about_something_else_entirely_is_steered_back_not_deflected_
     result = session(lang).coach_says(question)
     assert result.plan.off_topic and result.plan.memories == []
     assert result.reply in move_lines(lang)["off_topic"]
+
+
+def test_the_voice_is_never_given_what_the_state_does_not_allow():
+    from simulator.coachee import allowed_layers
+
+    s = session()
+    turns = ["Selamat pagi, Bu Nadia.", "Kapan Ibu terakhir menangis di motor?", "Apa yang Ibu tuntut dari diri sendiri?",
+             "Bagaimana keadaan Ibu akhir-akhir ini?", "Apa yang membuat Ibu enggan bertanya?", "Terus?",
+             "Jadi Ibu kewalahan dan tidur jam satu. Apa yang paling penting bagi Ibu?", "Bisa diulang?",
+             "Apa tujuan Ibu bulan ini?", "Maksudnya bagaimana?"]
+    for text in turns:
+        result = s.coach_says(text)
+        allowed = set(allowed_layers(result.state))
+        for item in result.plan.memory_items:
+            plain_surface = item["layer"] == "surface" and MEMORY.item(item["id"]).kind in ("fact", "episode")
+            assert item["layer"] in allowed or plain_surface, (text, item["id"], result.state.revealed)
