@@ -245,7 +245,8 @@ def _meets(values: dict, gate: Gate, scale: float) -> bool:
     return all(values[k] >= min(1.0, getattr(gate, k) * scale) - 1e-9 for k in VALUES)
 
 
-def _own_words(reading: Reading, persona: Persona, revealed: tuple[str, ...], rules: Rules) -> bool:
+def _own_words(reading: Reading, persona: Persona, revealed: tuple[str, ...], rules: Rules,
+               heard: frozenset[str] = frozenset()) -> bool:
     """Does the turn take up what the coachee has SAID? The reader's overlap with the coachee's last turn, or the
     key words of a layer the coachee has already revealed. (Emotion words the coachee never said do not count:
     a canned "So you feel anxious" is no engagement with this person's words.)"""
@@ -254,6 +255,8 @@ def _own_words(reading: Reading, persona: Persona, revealed: tuple[str, ...], ru
         return True
     if "reflection" in reading.acts and reading.key_words:
         return True   # a summary that takes up even one of the coachee's own words
+    if "reflection" in reading.acts and len(set(content_words(reading.text, reading.lang)) & heard) >= 2:
+        return True   # ... or words the coachee said earlier in the session
     text = reading.text.lower()
     words: list[str] = []
     for lang in persona.languages:
@@ -354,16 +357,19 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
 
 
 def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules | None = None,
-           move: Move | None = None, topic: str | None = None) -> CoacheeState:
+           move: Move | None = None, topic: str | None = None, heard: frozenset[str] = frozenset()) -> CoacheeState:
     """The coachee's state after one coach turn (pure: same inputs, same result).
 
     Layers open on ENGAGEMENT: the coach takes up what the coachee said (its words, reflected, then explored),
     not on a count of well-formed turns. A repeated turn earns less each time (`novelty`), ordinary conversation
     (simulator/moves.py) changes nothing, and the difficulty sets a floor of coaching turns before the deeper
     layers as well as the thresholds. `topic` is the memory layer the turn is about (its best memory match): a
-    question about plain facts and episodes ("open") is answered, it does not take the coachee deeper."""
+    question about plain facts and episodes ("open") is answered, it does not take the coachee deeper. `heard`
+    holds the content words of everything the coachee has said so far (a summary may take up any of them)."""
     rules = rules or load_rules()
     move = move or classify(reading.text, reading.lang, names=_names(persona))
+    if move.suggests and "advice" not in reading.acts:
+        reading = replace(reading, acts=(*reading.acts, "advice"))   # "Maybe you could ...?" is advice
     level = rules.difficulty[persona.difficulty]
     gates = {name: getattr(rules.thresholds, name) for name in ITEMS}
     counts = dict(state.counts)
@@ -391,7 +397,7 @@ def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules
     reflected = "reflection" in acts
     is_open = "open_question" in acts or (move.question == "open" and "why_question" not in acts)
     asks_fact = move.question in ("factual", "yes_no") and not reflected
-    own = _own_words(reading, persona, state.revealed, rules)
+    own = _own_words(reading, persona, state.revealed, rules, heard)
     engaged = own and (reflected or is_open)
     sig = signature(reading.text, reading.lang)
     fresh = novelty(sig, state.seen, rules)

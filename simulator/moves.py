@@ -45,6 +45,7 @@ class LangPatterns(Strict):
     yes_no: list[str]
     open: list[str]
     more: list[str]
+    suggests: list[str]
     forward: list[str]
     deep: list[str]
     stop_echo_words: int
@@ -145,6 +146,7 @@ class Move:
     forward: bool = False       # looks forward: a plan, a next step, a commitment
     deep: bool = False          # asks for meaning, feelings or values
     more: bool = False          # "tell me more": go on about what was just said
+    suggests: bool = False      # a suggestion put as a question ("Maybe you could ...?"): taken as advice
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -167,6 +169,9 @@ _SUBORDINATE = re.compile(
     r"^\W*(ketika|saat|waktu|kalau|jika|apabila|setelah|sesudah|sebelum|sambil|selama|sejak|"
     r"(when|if|while|after|before|as|since|once)(?!\s+(did|do|does|is|are|was|were|will|can|could|would|have|has)\b))\b",
     re.IGNORECASE)
+# "What could you try?" asks; "Maybe you could try ...?" suggests.
+_OPEN_START = re.compile(r"^\W*(what|which|who|when|where|how (would|could|might|will)|apa|siapa|kapan|di ?mana|"
+                         r"langkah apa)\b", re.IGNORECASE)
 _TAG = re.compile(r",\s*(ya|kan|bukan|right|yes|no)\s*\?\s*$", re.IGNORECASE)
 
 
@@ -220,7 +225,9 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         more = kind == "coaching" and bool(rules.search(L, "more", probe))
         question = "open" if more else question
         return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked,
-                    bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)), more)
+                    bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)), more,
+                    kind == "coaching" and bool(rules.search(L, "suggests", focus))
+                    and not _OPEN_START.match(asked))
 
     if not _LETTERS.search(raw):
         return move("noise")

@@ -27,7 +27,7 @@ from .errors import InputError
 from .memory import MATCH_FLOOR, Hit, PersonaMemory, load_memory, memory_index, warm_in_background
 from .moves import Move, classify
 from .persona import Persona, get_persona
-from .reading import Reading, read_turn
+from .reading import Reading, content_words, read_turn
 from .retrieval import Passage
 from .transcript import Transcript, Utterance
 from .voices import Reply, ScriptedVoice, Voice, _lower_words
@@ -193,7 +193,8 @@ class Session:
         before = self.last_coachee_text()
         reading = read_turn(text, before, read_lang)
         hits = self._hits(move, before)
-        state = coachee.update(self.state, reading, self.persona, self.rules, move=move, topic=_topic(move, hits))
+        state = coachee.update(self.state, reading, self.persona, self.rules, move=move, topic=_topic(move, hits),
+                               heard=_heard(self.turns, self.lang))
         plan = self._plan(state, reading, move, hits)
         self.turns.append(Turn("coach", text, reading))
         self.states.append(state)
@@ -268,7 +269,13 @@ class Session:
                     for h in hits[:5]]
         # A turn in the other language is searched in that language (the items are the same in both).
         index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
-        return index.search_turn(move.focus, move.asked, k=5)
+        turn = move.focus
+        asked = move.asked or move.focus
+        content = [w for w in content_words(asked, move.lang) if w not in _PRO_FORMS]
+        if before and (not content or len(content) == 1 and len(asked.split()) <= 3
+                       and content[0] in before.lower()):
+            turn = f"{before} {move.focus}"   # "Out of how many?": about what the coachee just said
+        return index.search_turn(turn, move.asked or move.focus, k=5)
 
     def _search(self, plan: Plan) -> tuple[Passage, ...]:
         if self.searcher is None or not plan.knowledge_queries:
@@ -325,8 +332,10 @@ class Session:
                 continue
             reading = turn.reading or read_turn(turn.text, before, self.lang)
             move = self._classify(turn.text)
+            done = self.turns[: self.turns.index(turn)]
             states.append(coachee.update(states[-1], reading, self.persona, self.rules, move=move,
-                                         topic=_topic(move, self._hits(move, before))))
+                                         topic=_topic(move, self._hits(move, before)),
+                                         heard=_heard(done, self.lang)))
         return states
 
     def fork(self, coach_turn_index: int, session_id: str | None = None) -> Session:
@@ -376,6 +385,17 @@ class Session:
 
 _MENTIONED = re.compile(r"(?<=[\w,] )(?:(?:Bu|Pak|Mrs|Mr|Ms|Miss|Kak|Mas|Mbak) )?([A-Z][a-z]{2,})\b")
 MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
+
+
+# Words that point back at what was just said ("Which ones?", "Yang mana saja?"), not at a new topic.
+_PRO_FORMS = {"ones", "one", "them", "those", "these", "that", "this", "itu", "ini", "tersebut", "mereka", "saja",
+              "semua", "semuanya", "lagi", "else", "more", "mana", "apa", "siapa", "berapa", "kapan", "which",
+              "what", "who", "how", "many", "much"}
+
+
+def _heard(turns: list[Turn], lang: str) -> frozenset[str]:
+    """The content words of everything the coachee has said in these turns."""
+    return frozenset(w for t in turns if t.speaker == "coachee" for w in content_words(t.text, lang))
 
 
 def _topic(move: Move, hits: list[Hit]) -> str | None:

@@ -286,7 +286,10 @@ class ScriptedVoice:
                 prefix = word
         text = f"{prefix}{_lower_first(fact) if prefix.endswith(', ') else fact}"
         done = {_norm(s) for s in said}
-        if _norm(text) in done or any(_norm(fact) in d or _norm(item["long"]) in d for d in done):
+        told_long = any(_norm(item["long"]) in d for d in done)
+        if not told_long and any(_norm(fact) in d for d in done) and not prefix:
+            return item["long"]   # asked on about a short answer already given: the fuller telling
+        if _norm(text) in done or told_long or any(_norm(fact) in d for d in done):
             # Asked again: the yes/no first, then "as I said" and the fact (never the same words twice).
             return _join(prefix, self._again(fact, said, lang, key))
         return text

@@ -238,3 +238,20 @@ def test_the_voice_is_never_given_what_the_state_does_not_allow():
         for item in result.plan.memory_items:
             plain_surface = item["layer"] == "surface" and MEMORY.item(item["id"]).kind in ("fact", "episode")
             assert item["layer"] in allowed or plain_surface, (text, item["id"], result.state.revealed)
+
+
+@pytest.mark.parametrize(("lang", "first", "follow", "expect"), [
+    ("en", "How many classes do you teach?", "Which ones?", "7A"),
+    ("id", "Ibu mengajar berapa kelas?", "Yang mana saja?", "VII-A"),
+])
+def test_an_elliptical_follow_up_is_about_what_was_just_said(lang, first, follow, expect):
+    s = session(lang)
+    s.coach_says(first)
+    assert expect in s.coach_says(follow).reply
+
+
+def test_a_suggestion_put_as_a_question_is_taken_as_advice():
+    s = opened_surface("en")
+    before = s.state.ownership
+    result = s.coach_says("Maybe you could ask Mrs Wati for help?")
+    assert result.state.reaction == "advice" and result.state.ownership < before

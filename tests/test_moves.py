@@ -144,3 +144,15 @@ def test_bad_moves_file_names_the_field(tmp_path):
 def test_forward_and_deep_questions(text, lang, forward, deep):
     move = classify(text, lang, names=NAMES)
     assert (move.forward, move.deep) == (forward, deep)
+
+
+@pytest.mark.parametrize(("text", "lang", "suggests"), [
+    ("Maybe you could make it compulsory?", "en", True),
+    ("Why don't you ask the senior teachers?", "en", True),
+    ("Bagaimana kalau Ibu wajibkan saja?", "id", True),
+    ("What's one thing you could try next week?", "en", False),
+    ("Apa yang bisa Ibu coba minggu depan?", "id", False),
+    ("How would you like to start?", "en", False),
+])
+def test_a_suggestion_put_as_a_question_is_told_from_a_question(text, lang, suggests):
+    assert classify(text, lang, names=NAMES).suggests is suggests
