@@ -172,14 +172,16 @@ _SUBORDINATE = re.compile(
 # "What could you try?" asks; "Maybe you could try ...?" suggests.
 _OPEN_START = re.compile(r"^\W*(what|which|who|when|where|how (would|could|might|will)|apa|siapa|kapan|di ?mana|"
                          r"langkah apa)\b", re.IGNORECASE)
+_EN_ASKS = re.compile(r"^\W*(do|does|did|is|are|was|were|have|has|can|could|will|would)\s+"
+                     r"(you|i|we|they|he|she|it|there|the|your|this|that|those|these)\b", re.IGNORECASE)
 _TAG = re.compile(r",\s*(ya|kan|bukan|right|yes|no)\s*\?\s*$", re.IGNORECASE)
 
 
 def _is_question(piece: str, rules: MoveRules, lang: str) -> bool:
     if "?" in piece or _REQUEST.search(piece) or rules.search(lang, "more", piece):
         return True
-    head = " ".join(tokens(piece)[:3])
-    return bool(rules.search(lang, "yes_no", piece) and lang == "en" and rules.search(lang, "yes_no", head))
+    # English asks by word order even without "?" ("Do you teach Year 7"); "Have a seat." does not.
+    return lang == "en" and bool(_EN_ASKS.match(piece))
 
 
 def question_type(piece: str, rules: MoveRules, lang: str) -> str:
@@ -341,7 +343,17 @@ def _same_question(a: str, b: str, rules: MoveRules, lang: str) -> bool:
 
 def greeting_reply(greeting: str, lang: str, pick: int = 0) -> str:
     """Answer a greeting in kind: the coach's own time of day, never a "correction"."""
-    lines = move_lines(lang)["greet_back"]
     g = greeting.strip()
+    for pattern, reply in _GREETING_ANSWERS:
+        if pattern.match(g):
+            return reply
+    lines = move_lines(lang)["greet_back"]
     g = g[:1].upper() + g[1:]
     return lines[pick % len(lines)].format(greeting=g, greeting_low=g.lower())
+
+
+# Greetings answered with their own reply rather than "... juga": a salam, a welcome.
+_GREETING_ANSWERS = [(re.compile(r"^assalamu", re.I), "Waalaikumsalam."),
+                     (re.compile(r"^salam\b", re.I), "Salam."),
+                     (re.compile(r"^selamat datang", re.I), "Terima kasih."),
+                     (re.compile(r"^welcome", re.I), "Thank you.")]

@@ -119,6 +119,12 @@ def test_greeting_is_answered_in_kind(greeting, lang, expected):
             assert other not in reply.lower()
 
 
+def test_a_salam_and_a_welcome_get_their_own_answer():
+    assert greeting_reply("Assalamualaikum", "id") == "Waalaikumsalam."
+    assert greeting_reply("Selamat datang", "id") == "Terima kasih."
+    assert greeting_reply("Welcome", "en") == "Thank you."
+
+
 def test_the_turns_language_is_detected():
     assert classify("How many students are in 7A?", "id", names=NAMES).lang == "en"
     assert classify("Muridnya ada berapa, Bu?", "en", names=NAMES).lang == "id"
