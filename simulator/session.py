@@ -275,7 +275,13 @@ class Session:
         if before and (not content or len(content) == 1 and len(asked.split()) <= 3
                        and content[0] in before.lower()):
             turn = f"{before} {move.focus}"   # "Out of how many?": about what the coachee just said
-        return index.search_turn(turn, move.asked or move.focus, k=5)
+        hits = index.search_turn(turn, move.asked or move.focus, k=5)
+        if hits and MATCH_FLOOR > hits[0].score >= CLEAR_FLOOR and hits[0].lexical >= CLEAR_WORDS and (
+                len(hits) == 1 or hits[0].score - hits[1].score >= CLEAR_MARGIN):
+            # A short question ("Muridnya ada berapa?") scores low, but one item stands clearly apart and shares
+            # its words: that is what was asked.
+            hits[0] = Hit(hits[0].item, MATCH_FLOOR, hits[0].dense, hits[0].lexical)
+        return hits
 
     def _search(self, plan: Plan) -> tuple[Passage, ...]:
         if self.searcher is None or not plan.knowledge_queries:
@@ -384,6 +390,7 @@ class Session:
 
 
 _MENTIONED = re.compile(r"(?<=[\w,] )(?:(?:Bu|Pak|Mrs|Mr|Ms|Miss|Kak|Mas|Mbak) )?([A-Z][a-z]{2,})\b")
+CLEAR_FLOOR, CLEAR_MARGIN, CLEAR_WORDS = 0.3, 0.1, 0.5   # a clear winner below the match floor (see _hits)
 MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
 
 
