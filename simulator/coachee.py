@@ -490,7 +490,7 @@ def allowed_layers(state: CoacheeState) -> tuple[str, ...]:
 
 def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | None = None, *,
          move: Move | None = None, hits: Sequence = (), truth: bool | None = None,
-         match_floor: float = 0.0, remembers: bool = False) -> Plan:
+         match_floor: float = 0.0, remembers: bool = False, off_topic: bool | None = None) -> Plan:
     """Instructions for the voice, from the state `update` just returned for this reading, and the memory
     items that answer the turn (`hits`: memory.Hit, best first, any layer; `truth`: a yes/no's true answer)."""
     lang = lang if lang in persona.languages else (reading.lang if reading.lang in persona.languages
@@ -542,7 +542,8 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
                 memories=memories, memory_items=items, truth=truth,
                 greeting=move.greeting if state.turn <= 2 or move.kind == "greeting" else None,
                 ended=state.ended, remembers=remembers,
-                off_topic=remembers and not any(h.lexical >= ASKS_ABOUT or h.score >= match_floor for h in hits))
+                off_topic=remembers and not any(h.score >= match_floor for h in hits) and (
+                    off_topic if off_topic is not None else not any(h.lexical >= ASKS_ABOUT for h in hits)))
 
 
 def _topic(revealed: tuple[str, ...], reading: Reading) -> str:

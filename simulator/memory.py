@@ -266,16 +266,39 @@ class MemoryIndex:
                     by_item[hit.item.id] = scored
         return sorted(by_item.values(), key=lambda h: (-h.score, h.item.id))[:k]
 
+    def unknown_share(self, text: str) -> float:
+        """The share of the turn's informative words (idf-weighted) that no item has: near 1 for "Do you like
+        coffee?" (nobody here talks about coffee), 0 when every word is known."""
+        n = len(self._docs)
+        rare = math.log((n + 1) / 0.5)
+        total = unknown = 0.0
+        same = synonyms(self.lang)
+        for tok in tokens(text):
+            if (len(tok) < 3 and not tok.isdigit()) or tok in self._stop:
+                continue
+            forms = set(stems(tok, self.lang))
+            for other in same.get(tok, ()):
+                forms |= stems(other, self.lang)
+            df = max((self._df.get(f, 0) for f in forms - self._stop), default=0)
+            weight = math.log((n + 1) / (df + 0.5))
+            total += weight
+            unknown += weight if df == 0 else 0.0
+        return unknown / total if total and total >= rare * 0.5 else 0.0
+
     def _coverage(self, text: str) -> list[float]:
         """Per item: the share of the turn's informative words (weighted by rarity, idf) that the item contains.
         Absolute, unlike a BM25 score scaled by the best item, so "nothing answers this" stays low; a word no
         item knows ("hobi") weighs most and lowers every item's share."""
         n = len(self._docs)
         words = []
+        same = synonyms(self.lang)
         for tok in tokens(text):
             if (len(tok) < 3 and not tok.isdigit()) or tok in self._stop:
                 continue
-            forms = stems(tok, self.lang) - self._stop
+            forms = set(stems(tok, self.lang))
+            for other in same.get(tok, ()):
+                forms |= stems(other, self.lang)
+            forms -= self._stop
             if forms:
                 words.append(forms)
         words += [{d} for d in NUMBER.findall(text)]
@@ -411,6 +434,27 @@ def _dot(a: Sequence[float], b: Sequence[float]) -> float:
 def _scale(cos: float) -> float:
     """E5 cosines crowd into 0.85-1.0 (an unrelated question ~0.89, a paraphrase ~0.93+); stretch that to 0..1."""
     return min(1.0, max(0.0, (cos - DENSE_FLOOR) / (1.0 - DENSE_FLOOR)))
+
+
+SYNONYMS_PATH = Path(__file__).resolve().parent / "rules" / "synonyms.yaml"
+
+
+class Synonyms(Strict):
+    id: list[list[str]] = []
+    en: list[list[str]] = []
+
+
+@cache
+def synonyms(lang: str, path: Path = SYNONYMS_PATH) -> dict[str, tuple[str, ...]]:
+    """Each single word of rules/synonyms.yaml -> the other words of its group (one-word forms only)."""
+    groups = getattr(load_yaml(path, Synonyms, "synonyms"), lang, [])
+    out: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        words = [w.lower() for w in group]
+        for w in words:
+            if " " not in w:
+                out[w] = tuple(x for x in words if x != w and " " not in x)
+    return out
 
 
 def _embed_all(questions: list[str], texts: list[str]):

@@ -217,8 +217,12 @@ class Session:
                      or hits[0].layer == "surface" and hits[0].item.kind in ("fact", "episode")):
             index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
             truth = index.yes_no(move.focus, hits[0].item)
+        off_topic = None
+        if self.memory is not None and not move.ordinary:
+            index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
+            off_topic = index.unknown_share(move.asked or move.focus) >= OFF_TOPIC
         return coachee.plan(state, reading, self.persona, lang=self.lang, move=move, hits=hits, truth=truth,
-                            match_floor=MATCH_FLOOR, remembers=self.memory is not None)
+                            match_floor=MATCH_FLOOR, remembers=self.memory is not None, off_topic=off_topic)
 
     def _about_someone_mentioned(self, state: CoacheeState, move: Move, hits: list[Hit]) -> list[Hit]:
         """"Hartono itu siapa?" right after the coachee named Pak Hartono: what the coachee may say about them comes
@@ -390,6 +394,7 @@ class Session:
 
 
 _MENTIONED = re.compile(r"(?<=[\w,] )(?:(?:Bu|Pak|Mrs|Mr|Ms|Miss|Kak|Mas|Mbak) )?([A-Z][a-z]{2,})\b")
+OFF_TOPIC = 0.5   # half the weight of the question's words unknown to the whole memory: about something else
 CLEAR_FLOOR, CLEAR_MARGIN, CLEAR_WORDS = 0.3, 0.1, 0.5   # a clear winner below the match floor (see _hits)
 MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
 
