@@ -173,3 +173,15 @@ def test_a_contradicted_number_beats_a_similar_yes_example(index):
     memory = load_memory_file(FIXTURE)
     assert index.yes_no("Ibu mengajar lima rombel kelas VII?", memory.item("class_count")) is False
     assert index.yes_no("Ibu mengajar empat rombel kelas VII?", memory.item("class_count")) is True
+
+
+def test_synonyms_and_words_no_item_knows(index, tmp_path):
+    from simulator.memory import synonyms
+
+    assert "siswa" in synonyms("id")["murid"] and "kids" in synonyms("en")["students"]
+    assert index.unknown_share("Apakah Ibu suka kopi?") >= 0.5
+    assert index.unknown_share("Siswa di VII-A ada berapa?") == 0.0   # 'siswa' is known as 'murid'/'anak'
+    bad = tmp_path / "synonyms.yaml"
+    bad.write_text("id: [[murid, siswa]]\nfr: [[eleve]]\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="fr"):
+        synonyms("id", bad)
