@@ -318,7 +318,8 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         # "Apa kesimpulan Ibu?" asks the coachee to close in their own words (programme rubric, criterion 8).
         return ("closing" if "core" in revealed else "stuck"), None   # nothing to conclude yet
     about_known = topic in ("open", "surface", "underneath", "core")
-    if move.question in ("factual", "yes_no") and (about_known or not forward and reading.tirta != "tujuan"):
+    if move.question in ("factual", "yes_no") and (about_known or not forward and reading.tirta != "tujuan"
+                                                    and not move.goal):
         # A question for a fact gets the fact: it never opens a layer (a "yes/no" about a feeling is still
         # answered from what the coachee may say now; see plan()).
         return "answer", None
@@ -327,7 +328,7 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
             return "reveal", None
         ready = "core" in revealed and "goal" in revealed
         return ("reveal", "action_plan") if ready and _meets(values, gates["action_plan"], scale) else ("stuck", None)
-    if is_open and reading.tirta == "tujuan" and "goal" not in revealed:
+    if is_open and (reading.tirta == "tujuan" or move.goal) and "goal" not in revealed:
         return ("reveal", "goal") if _meets(values, gates["goal"], scale) else ("guarded", None)
     if is_open:
         if values["trust"] < rules.thresholds.guarded_below_trust * scale:
@@ -515,7 +516,7 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
         elif not usable:
             truth = None
     elif reaction == "reveal":
-        layer = state.opened or _topic(state.revealed, reading)
+        layer = state.opened or _topic(state.revealed, reading, move)
         if move.deep:
             usable = [h for h in usable if h.layer != "open"]   # meaning and feelings, not a plain fact
         if not state.opened:
@@ -546,11 +547,11 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
                     off_topic if off_topic is not None else not any(h.lexical >= ASKS_ABOUT for h in hits)))
 
 
-def _topic(revealed: tuple[str, ...], reading: Reading) -> str:
+def _topic(revealed: tuple[str, ...], reading: Reading, move: Move | None = None) -> str:
     """What the coachee keeps talking about when nothing new opens: the goal or the plan when the question is
     about them, else the deepest layer revealed so far."""
-    if reading.tirta == "tujuan" and "goal" in revealed:
+    if (reading.tirta == "tujuan" or (move is not None and move.goal)) and "goal" in revealed:
         return "goal"
-    if reading.tirta in FORWARD_STAGES and "action_plan" in revealed:
+    if (reading.tirta in FORWARD_STAGES or (move is not None and move.forward)) and "action_plan" in revealed:
         return "action_plan"
     return next((layer for layer in reversed(LAYERS) if layer in revealed), "surface")

@@ -47,6 +47,7 @@ class LangPatterns(Strict):
     more: list[str]
     suggests: list[str]
     forward: list[str]
+    goal: list[str]
     deep: list[str]
     stop_echo_words: int
 
@@ -147,6 +148,7 @@ class Move:
     deep: bool = False          # asks for meaning, feelings or values
     more: bool = False          # "tell me more": go on about what was just said
     suggests: bool = False      # a suggestion put as a question ("Maybe you could ...?"): taken as advice
+    goal: bool = False          # asks what the coachee wants to achieve
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -229,7 +231,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked,
                     bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)), more,
                     kind == "coaching" and bool(rules.search(L, "suggests", focus))
-                    and not _OPEN_START.match(asked))
+                    and not _OPEN_START.match(asked), bool(rules.search(L, "goal", probe)))
 
     if not _LETTERS.search(raw):
         return move("noise")
@@ -356,4 +358,6 @@ def greeting_reply(greeting: str, lang: str, pick: int = 0) -> str:
 _GREETING_ANSWERS = [(re.compile(r"^assalamu", re.I), "Waalaikumsalam."),
                      (re.compile(r"^salam\b", re.I), "Salam."),
                      (re.compile(r"^selamat datang", re.I), "Terima kasih."),
-                     (re.compile(r"^welcome", re.I), "Thank you.")]
+                     (re.compile(r"^welcome", re.I), "Thank you."),
+                     (re.compile(r"^(hi|hey|hello)$", re.I), "Hi."),
+                     (re.compile(r"^(hai|halo|hallo)$", re.I), "Halo.")]

@@ -162,3 +162,15 @@ def test_forward_and_deep_questions(text, lang, forward, deep):
 ])
 def test_a_suggestion_put_as_a_question_is_told_from_a_question(text, lang, suggests):
     assert classify(text, lang, names=NAMES).suggests is suggests
+
+
+@pytest.mark.parametrize(("text", "lang", "goal"), [
+    ("What would you like your maths mark to be before the exam?", "en", True),
+    ("What is your goal for this term?", "en", True),
+    ("Apa yang ingin Ibu capai bulan ini?", "id", True),
+    ("Apa tujuan Ibu?", "id", True),
+    ("What happened in class?", "en", False),
+    ("Muridnya ada berapa?", "id", False),
+])
+def test_goal_questions(text, lang, goal):
+    assert classify(text, lang, names=NAMES).goal is goal
