@@ -246,7 +246,7 @@ class Session:
         first = [Hit(h.item, max(h.score, MORE_SCORE), h.dense, h.lexical) for h in about[:3]]
         return first + [h for h in hits if h.item.id not in {f.item.id for f in first}]
 
-    def _hits(self, move: Move, before: str) -> list[Hit]:
+    def _hits(self, move: Move, before: str, turns: list[Turn] | None = None) -> list[Hit]:
         """The memory items that answer the turn, any layer, best first (the plan decides what may be said)."""
         if self.memory is None:
             return []
@@ -265,7 +265,8 @@ class Session:
             said = " ".join(before.lower().split())
             just = {i.topic for i in self.memory.items if " ".join(i.short(self.lang).lower().split()) in said
                     or " ".join(i.long(self.lang).lower().split()) in said}
-            earlier = " ".join(" ".join(t.text.lower().split()) for t in self.turns if t.speaker == "coachee")
+            earlier = " ".join(" ".join(t.text.lower().split()) for t in (self.turns if turns is None else turns)
+                               if t.speaker == "coachee")
             hits = [h for h in index.search(before, k=len(self.memory.items))
                     if " ".join(h.item.short(self.lang).lower().split()) not in earlier]
             hits.sort(key=lambda h: (h.item.topic not in just, -h.score))
@@ -336,15 +337,15 @@ class Session:
         """The state history recomputed from the coach turns' readings (deterministic)."""
         states = [coachee.initial_state(self.persona, self.rules)]
         before = ""
-        for turn in self.turns:
+        for i, turn in enumerate(self.turns):
             if turn.speaker == "coachee":
                 before = turn.text
                 continue
             reading = turn.reading or read_turn(turn.text, before, self.lang)
             move = self._classify(turn.text)
-            done = self.turns[: self.turns.index(turn)]
+            done = self.turns[:i]   # exactly what the live turn saw
             states.append(coachee.update(states[-1], reading, self.persona, self.rules, move=move,
-                                         topic=_topic(move, self._hits(move, before)),
+                                         topic=_topic(move, self._hits(move, before, done)),
                                          heard=_heard(done, self.lang)))
         return states
 

@@ -255,3 +255,15 @@ def test_a_suggestion_put_as_a_question_is_taken_as_advice():
     before = s.state.ownership
     result = s.coach_says("Maybe you could ask Mrs Wati for help?")
     assert result.state.reaction == "advice" and result.state.ownership < before
+
+
+def test_replayed_states_equal_the_live_ones_and_a_fork_goes_on():
+    s = opened_surface()
+    for text in ["Muridnya di VII-A ada berapa?", "Terus?", "Terus?", "Jadi Ibu kewalahan. Apa yang paling berat?",
+                 "Jadi Ibu kewalahan. Apa yang paling berat?", "Bisa diulang?", "Siapa guru senior di sini?",
+                 "Bu Wati itu siapa?", "Maybe you could ask Mrs Wati?", "Out of how many?"]:
+        s.coach_says(text)
+    assert s.replay_states() == s.states
+    fork = s.fork(5)
+    assert fork.states == s.states[:6]
+    assert fork.coach_says("Terus?").reply.strip()
