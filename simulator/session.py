@@ -268,7 +268,8 @@ class Session:
             earlier = " ".join(" ".join(t.text.lower().split()) for t in (self.turns if turns is None else turns)
                                if t.speaker == "coachee")
             hits = [h for h in index.search(before, k=len(self.memory.items))
-                    if " ".join(h.item.short(self.lang).lower().split()) not in earlier]
+                    if " ".join(h.item.short(self.lang).lower().split()) not in earlier
+                    and " ".join(h.item.long(self.lang).lower().split()) not in earlier]
             hits.sort(key=lambda h: (h.item.topic not in just, -h.score))
             return [Hit(h.item, max(h.score, MORE_SCORE), h.dense, h.lexical) if h.item.topic in just else h
                     for h in hits[:5]]
