@@ -3,13 +3,16 @@
     load_memory(persona_id, directory=MEMORY_DIR) -> PersonaMemory | None     validated; None when no file
     memory_index(memory, lang) -> MemoryIndex                                 built lazily, cached per persona+lang
     MemoryIndex.search(text, layers, k=5) -> list[Hit]                        best first
+    MemoryIndex.search_turn(turn, question, k=5) -> list[Hit]                 the main question decides
     MemoryIndex.yes_no(text, item) -> True | False | None                     the TRUE answer to a yes/no question
 
-The file format is docs/writing-persona-memory.md (personas/memory/<persona_id>.yaml). Search is hybrid:
-BM25 over the light stems of each item's texts (finds rare exact words: names, numbers, "KKTP") fused with the
-offline multilingual embedding (finds paraphrases and cross-lingual asks). The embedding side compares the coach's
-turn as a "query:" with the item's example questions as "query:" too (question to question is a symmetric task)
-and with its short/long texts as "passage:". Everything is kept in memory: an index is ~300 vectors.
+The file format is docs/writing-persona-memory.md (personas/memory/<persona_id>.yaml). Search is hybrid, three
+signals fused: a lexical one in the spirit of BM25 (the idf-weighted share of the turn's words, light stems and
+everyday synonyms, that the item contains: finds rare exact words - names, numbers, "KKTP"), the offline
+multilingual embedding (finds paraphrases and cross-lingual asks; the turn as a "query:" against the item's example
+questions as "query:" too - question to question is a symmetric task - and against its short/long texts as
+"passage:"), and the word overlap with the example questions (question words included: "how many" vs "who").
+Everything is kept in memory: an index is ~300 vectors, cached on disk by a hash of its texts.
 """
 
 from __future__ import annotations
@@ -172,7 +175,7 @@ _STOP = {"id": {"yang", "apa", "ibu", "bapak", "pak", "bu", "saya", "itu", "ini"
 
 
 class MemoryIndex:
-    """One persona's memory in one language, ready to search (BM25 + embedding, all in memory)."""
+    """One persona's memory in one language, ready to search (idf word coverage + embedding, all in memory)."""
 
     def __init__(self, memory: PersonaMemory, lang: str, embed: bool = True):
         self.memory, self.lang = memory, lang
@@ -287,7 +290,7 @@ class MemoryIndex:
 
     def _coverage(self, text: str) -> list[float]:
         """Per item: the share of the turn's informative words (weighted by rarity, idf) that the item contains.
-        Absolute, unlike a BM25 score scaled by the best item, so "nothing answers this" stays low; a word no
+        Absolute, unlike a BM25 score scaled by the best item so "nothing answers this" stays low; a word no
         item knows ("hobi") weighs most and lowers every item's share."""
         n = len(self._docs)
         words = []

@@ -1,5 +1,5 @@
 """Persona memory: the file format (validated, one clear error naming file and field), the shipped files (enough
-items per layer, consistent with the persona card), and search (BM25-style coverage + embedding)."""
+items per layer, consistent with the persona card), and search (idf word coverage + embedding)."""
 
 from __future__ import annotations
 
