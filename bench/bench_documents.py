@@ -73,7 +73,11 @@ def judge_clean(doc, key: dict[str, list[str]]) -> tuple[bool, str]:
 
 
 def judge_label(doc, coach: str, coachee: str, turns: int) -> tuple[bool, str]:
+    """Against keys.tsv. A key of 0 coach turns means there is no coaching to score (an article, a
+    pre-observation talk only): any reading of it is wrong."""
     got = doc.coach()
+    if turns == 0:
+        return False, f"nothing to score, but read with coach '{got.label if got else '-'}'"
     n = sum(t.speaker == "coach" for t in doc.transcript.turns)
     if got is None:
         return False, "no coach"
@@ -88,22 +92,29 @@ def run_set(items: list[tuple[str, bytes, object]]) -> dict:
     times = []
     for name, data, key in items:
         t0 = time.perf_counter()
+        scorable = not (isinstance(key, tuple) and key[2] == 0)
         try:
             doc = read_document(data, name=name)
         except DocumentError as exc:
             times.append(time.perf_counter() - t0)
             line = str(exc)
-            rows.append({"file": name, "outcome": "refused", "why": line, "one_line": "\n" not in line})
+            rows.append({"file": name, "outcome": "refused", "why": line, "one_line": "\n" not in line,
+                         "scorable": scorable})
             continue
         times.append(time.perf_counter() - t0)
         ok, why = judge_clean(doc, key) if isinstance(key, dict) else judge_label(doc, *key)
         coach = doc.coach()
-        rows.append({"file": name, "outcome": "right" if ok else "WRONG", "why": why,
+        rows.append({"file": name, "outcome": "right" if ok else "WRONG", "why": why, "scorable": scorable,
                      "coach": coach.label if coach else None, "inferred": doc.roles_inferred,
                      "confident": doc.confident, "conversations": doc.conversations})
-    n = len(rows)
-    count = {k: sum(r["outcome"] == k for r in rows) for k in ("right", "refused", "WRONG")}
-    return {"files": n, **count, "share_right": count["right"] / n if n else 0.0,
+    conv = [r for r in rows if r["scorable"]]
+    n = len(conv)
+    count = {k: sum(r["outcome"] == k for r in conv) for k in ("right", "refused", "WRONG")}
+    empty = [r for r in rows if not r["scorable"]]
+    return {"files": len(rows), "conversations": n, **count, "share_right": count["right"] / n if n else 0.0,
+            "nothing_to_score": len(empty), "nothing_refused": sum(r["outcome"] == "refused" for r in empty),
+            "nothing_wrong": sum(r["outcome"] == "WRONG" for r in empty),
+            "one_line": all(r.get("one_line", True) for r in rows),
             "ms_median": 1000 * statistics.median(times) if times else 0.0,
             "ms_max": 1000 * max(times) if times else 0.0, "rows": rows}
 
@@ -141,8 +152,10 @@ def speed() -> float:
 
 
 def table(title: str, res: dict) -> list[str]:
-    return [f"| {title} | {res['files']} | {res['right']} ({res['share_right']:.0%}) | {res['refused']} | "
-            f"{res['WRONG']} | {res['ms_median']:.1f} / {res['ms_max']:.1f} |"]
+    nothing = (f"{res['nothing_refused']} of {res['nothing_to_score']} refused, {res['nothing_wrong']} scored"
+               if res["nothing_to_score"] else "—")
+    return [f"| {title} | {res['conversations']} | {res['right']} ({res['share_right']:.0%}) | {res['refused']} | "
+            f"**{res['WRONG']}** | {nothing} | {res['ms_median']:.1f} / {res['ms_max']:.1f} |"]
 
 
 def main() -> int:
@@ -150,8 +163,9 @@ def main() -> int:
     ap.add_argument("--show", action="store_true", help="print every file's outcome")
     args = ap.parse_args()
     results = {}
-    lines = ["| material | files | read right | refused (one line) | WRONG (scored wrong) | ms median / max |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| material | files with a conversation | read right | refused (one line) | WRONG (scored wrong) | "
+             "files with nothing to score (articles, observer talk only) | ms median / max |",
+             "|---|---|---|---|---|---|---|"]
     notes = []
     if (DEV / "raw").exists():
         results["development"] = run_set(dev_items())

@@ -102,6 +102,7 @@ def _from_transcript(transcript: Transcript, name: str) -> Document:
 
 
 def _read_text(text: str, *, name: str, coach: str | None, conversation: int) -> Document:
+    text = text.replace("\u00c2\u00a0", " ")  # a UTF-8 no-break space read as Latin-1 ("Â ") by a web export
     layout = split_lines(text)
     turns = [x for x in layout.items if isinstance(x, Turn)]
     lang = detect_lang(text)
@@ -200,7 +201,20 @@ def _conversations(layout: Layout, turns: list[Turn], groups: list[Group]) -> li
         elif x.kind in ("prose", "cast"):
             seen_prose.append(x.text)
     bounds = [0] + cuts + [len(turns)]
-    return [turns[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    runs = [turns[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    # A run where one person talks with the observer (the pre-observation talk of a practice triad) is not a
+    # conversation of its own: it is set aside with the coaching that follows it.
+    observer = {g.key for g in groups if g.kind == "observer"}
+    merged: list[list[Turn]] = []
+    for run in runs:
+        people = {owner[id(t)] for t in run} - observer - minor
+        if merged and len({owner[id(t)] for t in merged[-1]} - observer - minor) < 2:
+            merged[-1] = merged[-1] + run
+        elif merged and len(people) < 2:
+            merged[-1] = merged[-1] + run
+        else:
+            merged.append(run)
+    return merged
 
 
 def _decide(groups: list[Group], layout: Layout, name: str, lang: str, coach: str | None,
@@ -208,9 +222,14 @@ def _decide(groups: list[Group], layout: Layout, name: str, lang: str, coach: st
     """Role for every group key, the evidence, whether it was inferred from behaviour, and confidence."""
     roles: dict[str, str] = {}
     evidence: dict[str, Text] = {}
+    observers = [(v, line) for k, v, line in layout.cast if k == "observer"] + [
+        (who, quote) for who, k, _, quote in declarations(layout.prose) if k == "observer"]
     for g in groups:
         if g.kind == "observer":
             roles[g.key], evidence[g.key] = "observer", _msg("ev_observer")
+        elif g.kind is None and any(matches_name(g, who) for who, _ in observers):
+            line = next(line for who, line in observers if matches_name(g, who))
+            roles[g.key], evidence[g.key] = "observer", _msg("ev_cast", line=line[:60])
         elif g.kind == "header":
             roles[g.key], evidence[g.key] = "other", _msg("ev_minor", turns=len(g.turns))
     speakers = sorted((g for g in groups if g.key not in roles), key=lambda g: -len(g.turns))
@@ -401,7 +420,7 @@ def _assemble(layout: Layout, chosen: list[Turn], groups: list[Group], roles: di
     if set_aside_turns:
         who = ", ".join(label_of[k] for k in set_aside_turns)
         doc.set_aside.append(_msg("aside_observer", n=sum(set_aside_turns.values()), who=who))
-        minor = [label_of[k] for k in set_aside_turns if roles.get(k) == "other" and
+        minor = [label_of[k] for k in set_aside_turns if roles.get(k) == "other" and set_aside_turns[k] >= 2 and
                  next(g for g in groups if g.key == k).kind != "header"]
         if minor:
             doc.warnings.append(_msg("warn_third", who=", ".join(minor)))

@@ -121,9 +121,15 @@ def role_word(part: str) -> tuple[str | None, str, bool]:
     kinds = rules().role_of
     if p in kinds:
         return kinds[p], p, False
+    first = p.split(" ", 1)[0]
+    if " " in p and kinds.get(first) == "header":  # "Tujuan Pembelajaran Khusus", "Nama Siswa"
+        return "header", first, False
     letters = re.sub(r"[^a-z ]", "", p).strip()
     if letters in kinds and len(letters) > 1:
         return kinds[letters], letters, False
+    numbered = re.fullmatch(r"(.+?) (?:[a-z]|\d{1,2})", p)  # "Guru B", "Siswa 1", "Observer 2"
+    if numbered and numbered.group(1) in kinds:
+        return kinds[numbered.group(1)], numbered.group(1), False
     if " " in letters or len(letters) < 3:
         return None, p, False
     best: list[tuple[int, str]] = []
@@ -218,6 +224,26 @@ class Layout:
     prose: str = ""                                # all prose joined, for declarations ("X sebagai coach")
 
 
+_INLINE = re.compile(r"(?:^|(?<=[.?!…”\"')]\s))(?P<label>[A-Z][\w.'’]*(?:\s[A-Z0-9][\w.'’]*){0,2})\s?:\s")
+
+
+def _unflatten(line: str) -> list[str]:
+    """A dialogue flattened into one paragraph ("A: Halo. B: Apa kabar? A: Baik."): split it before each
+    label that recurs; a paragraph that merely contains a colon stays whole."""
+    if len(line) < 200:
+        return [line]
+    hits = list(_INLINE.finditer(line))
+    counts: dict[str, int] = {}
+    for m in hits:
+        counts[m.group("label")] = counts.get(m.group("label"), 0) + 1
+    recurring = {k for k, n in counts.items() if n >= 2}
+    if len(recurring) < 2 or sum(counts[k] for k in recurring) < 4:
+        return [line]
+    cuts = [m.start() for m in hits if m.group("label") in recurring and m.start() > 0]
+    bounds = [0] + cuts + [len(line)]
+    return [line[a:b].strip() for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
+
+
 def _table_cells(line: str) -> list[str] | None:
     if line.count("|") < 1:
         return None
@@ -228,11 +254,19 @@ def _table_cells(line: str) -> list[str] | None:
 
 
 def _name_like(text: str) -> bool:
-    """A cast-list value ("Pak Fatchur", "Chitra Sintarani, S.Pd.", "guru"), not a short turn ("Baik bu.")."""
+    """A cast-list value ("Pak Fatchur", "Chitra Sintarani, S.Pd.", "Asih dari SMK 1", "guru"), not a short
+    turn ("Baik bu.")."""
     t = text.strip().strip("“”\"")
-    if not t or re.search(r"[?!“”\"]", t) or len(t.split()) > 7:
+    if not t or re.search(r"[?!“”\"]", t) or len(t.split()) > 12:
         return False
-    head = t.split(",")[0].strip()
+    # "NAME dari/from PLACE": only the name before the origin counts
+    if "," in t:  # only a degree may follow a comma ("Chitra, S.Pd."), never a sentence ("Nak, bisakah ...")
+        after = t.split(",", 1)[1].strip()
+        if len(after.split()) > 3 or "." not in after:
+            return False
+    head = re.split(r",|\s(?:dari|from|di|of|asal)\s", t)[0].strip()
+    if len(head.split()) > 5:
+        return False
     if head.endswith(".") and not re.search(r"\b[A-Z][a-z]?\.$", head):
         return False
     honor = set(rules().rules.honorifics)
@@ -273,7 +307,7 @@ def stage_only(text: str, lang_words: list[str]) -> bool:
 def split_lines(text: str) -> Layout:
     """Turn the text into items: turns (with their continuation lines joined) and set-aside lines."""
     r = rules()
-    lines = text.splitlines()
+    lines = [part for line in text.splitlines() for part in _unflatten(line)]
     stripped = [ln.strip() for ln in lines]
     parsed: list[tuple[int, str, object, bool]] = []  # (line no, kind, payload, blank_before)
     blank = False
@@ -353,7 +387,7 @@ def split_lines(text: str) -> Layout:
                     layout.cast.append((k, m.group(2).strip(), whole))
             continue
         if info.kind is not None and not info.name and body and _name_like(body) and (
-                not first_dialogue_seen or info.kind in ("observer",)):
+                not first_dialogue_seen or _cast_neighbour(parsed, i - 1)):
             current = None
             layout.items.append(Aside("cast", f"{label}: {body}", no))
             layout.cast.append((info.kind, body, f"{label}: {body}"))
@@ -374,6 +408,20 @@ def split_lines(text: str) -> Layout:
         layout.items.append(current)
     layout.prose = " ".join(prose)
     return layout
+
+
+def _cast_candidate(item) -> bool:
+    no, kind, payload, _ = item
+    if kind != "turn":
+        return False
+    info = parse_label(payload[0])
+    return info.kind is not None and not info.name and bool(payload[1]) and _name_like(payload[1])
+
+
+def _cast_neighbour(parsed: list, i: int) -> bool:
+    """A cast line after some dialogue (a second cast list before the main conversation) comes in a block:
+    the line before or after it is a cast line too. A lone "Coachee : Baik bu." stays a turn."""
+    return any(0 <= j < len(parsed) and _cast_candidate(parsed[j]) for j in (i - 1, i + 1))
 
 
 def _known_prefix(line: str, seen: dict[str, int], current: Turn | None) -> str | None:
