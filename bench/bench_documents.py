@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 from simulator.document import DocumentError, read_document  # noqa: E402
 
 DEV = Path(os.environ.get("PAMONG_REAL_TRANSCRIPTS", ROOT.parent / "shared" / "data" / "real_transcripts"))
-if not DEV.exists():
-    DEV = Path("/work/shared/data/real_transcripts")
+if not DEV.exists() and "PAMONG_REAL_TRANSCRIPTS" not in os.environ:  # a worktree one level deeper
+    DEV = ROOT.parent.parent / "shared" / "data" / "real_transcripts"
 EXTRA = Path(os.environ.get("PAMONG_EXTRA_REAL", ROOT.parent / "extra_real"))
 DOC = ROOT / "docs" / "reading-real-transcripts.md"
 BEGIN, END = "<!-- figures:begin (bench/bench_documents.py writes this section) -->", "<!-- figures:end -->"
