@@ -125,6 +125,18 @@ def dev_items() -> list:
             if (DEV / "clean" / p.name).exists()]
 
 
+def behaviour_items() -> list:
+    """The clean copies with their labels replaced by two neutral names: only behaviour can tell the coach.
+    (A harder test than the raw files, where labels, cast lists and introductions usually say who is who.)"""
+    out = []
+    for p in sorted((DEV / "clean").glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        text = re.sub(r"^Coachee:", "Rudi:", text, flags=re.M)
+        text = re.sub(r"^Coach:", "Wati:", text, flags=re.M)
+        out.append((p.name, text.encode("utf-8"), clean_key(p)))
+    return out
+
+
 def extra_items() -> list:
     keys = EXTRA / "keys.tsv"
     out = []
@@ -170,11 +182,14 @@ def main() -> int:
     if (DEV / "raw").exists():
         results["development"] = run_set(dev_items())
         lines += table("real transcripts, development half (looked at while building)", results["development"])
+        results["behaviour_only"] = run_set(behaviour_items())
+        lines += table("the same conversations with neutral names instead of labels (roles from behaviour only)",
+                       results["behaviour_only"])
     else:
         notes.append(f"- {DEV} is absent: the development half was skipped.")
     if (EXTRA / "keys.tsv").exists():
         results["extra"] = run_set(extra_items())
-        lines += table("extra real transcripts found with the search tool (measured only)", results["extra"])
+        lines += table("extra real transcripts found with the search tool (looked at after the first measurement)", results["extra"])
     else:
         notes.append(f"- {EXTRA} is absent: the extra real transcripts were skipped.")
     ms = speed()

@@ -22,15 +22,43 @@ The layout pass is in document_layout.py, the speakers and the evidence for role
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .document_layout import TERMINAL, Aside, Layout, Turn, rules, split_lines, stage_only
-from .document_roles import (CONFIDENT, REFUSE, Group, behaviour, build_groups, declarations,
-                             declared_abbreviations, matches_name)
+from .document_layout import (
+    PRONOUNS,
+    TERMINAL,
+    Aside,
+    Layout,
+    Turn,
+    parse_label,
+    rules,
+    split_lines,
+    stage_only,
+)
+from .document_roles import (
+    CONFIDENT,
+    REFUSE,
+    Group,
+    behaviour,
+    build_groups,
+    declarations,
+    declared_abbreviations,
+    matches_name,
+)
 from .errors import InputError
 from .scoring import Text
-from .transcript import MAX_BYTES, MAX_TURNS, Transcript, Utterance, _clean, _decode, detect_lang, parse_transcript
+from .transcript import (
+    MAX_BYTES,
+    MAX_TURNS,
+    Transcript,
+    Utterance,
+    _clean,
+    _decode,
+    detect_lang,
+    parse_transcript,
+)
 
 ROLES = ("coach", "coachee", "observer", "other")
 
@@ -94,7 +122,7 @@ def read_document(data: str | bytes, *, name: str = "transcript", coach: str | N
 
 def _from_transcript(transcript: Transcript, name: str) -> Document:
     counts = Counter(t.speaker for t in transcript.turns)
-    ev = _msg("ev_label", word="speaker")
+    ev = _msg("ev_json")
     speakers = [Speaker(role.capitalize(), role, counts[role], ev) for role in ("coach", "coachee") if counts[role]]
     doc = Document(transcript=transcript, speakers=speakers, name=name)
     _common_warnings(doc)
@@ -145,8 +173,6 @@ def _read_text(text: str, *, name: str, coach: str | None, conversation: int) ->
 # ------------------------------------------------------------------------------------------------ steps
 def _quoted_turns(layout: Layout, lang: str) -> list[Turn]:
     """No labels at all: turns given only as alternating quotations, one (possibly wrapped) per paragraph."""
-    from .document_layout import parse_label
-
     lines = [x for x in layout.items if isinstance(x, Aside) and x.kind == "prose"]
     quotes: list[Aside] = []
     buf: list[Aside] = []
@@ -201,7 +227,7 @@ def _conversations(layout: Layout, turns: list[Turn], groups: list[Group]) -> li
         elif x.kind in ("prose", "cast"):
             seen_prose.append(x.text)
     bounds = [0] + cuts + [len(turns)]
-    runs = [turns[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    runs = [turns[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
     # A run where one person talks with the observer (the pre-observation talk of a practice triad) is not a
     # conversation of its own: it is set aside with the coaching that follows it.
     observer = {g.key for g in groups if g.kind == "observer"}
@@ -434,16 +460,12 @@ def _assemble(layout: Layout, chosen: list[Turn], groups: list[Group], roles: di
 def _strip_stage(text: str, stage_words: list[str]) -> tuple[str, int]:
     """Remove short parenthesised stage directions from a turn ("(Tertawa kecil)", "(sambil tersenyum)");
     keep parentheses that hold speech (they use "saya", "I", "you" ...)."""
-    import re
-
-    from .document_layout import _PRONOUNS
-
     count = 0
 
     def repl(m):
         nonlocal count
         inner = m.group(1)
-        if len(inner.split()) <= 8 and not _PRONOUNS.search(inner):
+        if len(inner.split()) <= 8 and not PRONOUNS.search(inner):
             count += 1
             return " "
         return m.group(0)

@@ -88,7 +88,7 @@ _LABEL = re.compile(
     r"(?P<sep>[:：]|\s[-–—]\s)\**\s*(?P<text>.*)$")
 _STRONG = ("coach", "coachee", "observer")
 TERMINAL = tuple(".?!…”\"’')»")
-_PRONOUNS = re.compile(r"\b(saya|aku|kamu|anda|kita|kami|i|you|we|my|your|me|don't|i'm)\b", re.I)
+PRONOUNS = re.compile(r"\b(saya|aku|kamu|anda|kita|kami|i|you|we|my|your|me|don't|i'm)\b", re.I)
 
 
 def norm(text: str) -> str:
@@ -241,7 +241,7 @@ def _unflatten(line: str) -> list[str]:
         return [line]
     cuts = [m.start() for m in hits if m.group("label") in recurring and m.start() > 0]
     bounds = [0] + cuts + [len(line)]
-    return [line[a:b].strip() for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
+    return [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if line[a:b].strip()]
 
 
 def _table_cells(line: str) -> list[str] | None:
@@ -298,7 +298,7 @@ def stage_only(text: str, lang_words: list[str]) -> bool:
     if re.fullmatch(r"[\(\[][^()\[\]]*[\)\]][.…]*", t):
         return True
     words = t.lower().strip(" .…!").split()
-    if not words or len(words) > 6 or _PRONOUNS.search(t):
+    if not words or len(words) > 6 or PRONOUNS.search(t):
         return False
     first_two = " ".join(words[:2])
     return any(first_two.startswith(w) or words[0] == w for w in lang_words)
