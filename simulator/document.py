@@ -301,9 +301,9 @@ def _decide(groups: list[Group], layout: Layout, name: str, lang: str, coach: st
         only = main[0] if main else speakers[0]
         if only.kind == "coachee":
             raise DocumentError(_msg("no_coach", name=name), lang, (only.label,))
-        seen = [g.label for g in groups if roles.get(g.key) == "observer"]
-        raise DocumentError(_msg("one_speaker", name=name, speakers=only.label,
-                                 observers=f"; observer: {', '.join(seen)}" if seen else ""), lang, (only.label,))
+        seen = ", ".join(g.label for g in groups if roles.get(g.key) == "observer")
+        raise DocumentError(_msg("one_speaker_observer" if seen else "one_speaker", name=name, speakers=only.label,
+                                 observers=seen), lang, (only.label,))
     a, b = main
     coach_g, decided = _resolve(a, b, votes)
     inferred, confident = False, True
@@ -390,7 +390,7 @@ def _user_choice(groups, speakers, roles, evidence, coach, name, lang):
     rest = sorted((g for g in candidates if g is not chosen and roles.get(g.key) != "observer"),
                   key=lambda g: -len(g.turns))
     if not rest:
-        raise DocumentError(_msg("one_speaker", name=name, speakers=chosen.label, observers=""), lang)
+        raise DocumentError(_msg("one_speaker", name=name, speakers=chosen.label), lang)
     roles[chosen.key], evidence[chosen.key] = "coach", _msg("ev_user")
     roles[rest[0].key], evidence[rest[0].key] = "coachee", _msg("ev_partner", other=chosen.label)
     for g in rest[1:]:

@@ -192,11 +192,14 @@ def plausible_label(label: str) -> bool:
     if re.search(r"\d", label) and not re.fullmatch(r"[^\d]+ \d{1,2}", label):
         return False
     honor = set(rules().rules.honorifics)
+    after_honorific = False
     for w in re.split(r"[ /()]+", label):
         if not w:
             continue
-        if not (w[0].isupper() or w.lower().strip(".") in honor or w.isdigit()):
+        # a name after a title may be written in lower case ("Bu cucu"); a sentence may not ("dengan guru")
+        if not (w[0].isupper() or w.lower().strip(".") in honor or w.isdigit() or after_honorific):
             return False
+        after_honorific = w.lower().strip(".") in honor and w[0].isupper()
     return True
 
 
@@ -278,6 +281,19 @@ def _name_like(text: str) -> bool:
 
 
 _SCENARIO = re.compile(r"\b(coachee|coach|pengamat|observer|klien|client|supervisor)\s*[:：]", re.I)
+_EQUALS = re.compile(r"([A-Za-z][\w ]{1,25}?)\s*(?:\([^)]*\))?\s*=\s*([^,;=]+)")
+
+
+def _equals_cast(line: str) -> list[tuple[str, str]]:
+    """A cast written with equals signs on one line ("Pengamat = Ayu, Coach = Bu Sari, Coachee = Pak Budi")."""
+    if line.count("=") < 2:
+        return []
+    pairs = []
+    for m in _EQUALS.finditer(line):
+        kind, _, _ = role_word(m.group(1).strip())
+        if kind in ("coach", "coachee", "observer", "weak_coach", "weak_coachee"):
+            pairs.append((kind, m.group(2).strip()))
+    return pairs if len(pairs) >= 2 else []
 
 
 def _heading_like(line: str) -> bool:
@@ -356,6 +372,12 @@ def split_lines(text: str) -> Layout:
             continue
         if kind == "plain":
             line = str(payload)
+            pairs = _equals_cast(line)
+            if pairs:
+                current = None
+                layout.items.append(Aside("cast", line, no))
+                layout.cast += [(k, v, line) for k, v in pairs]
+                continue
             known = _known_prefix(line, speakers_seen, current)
             if known is not None:
                 kind, payload = "turn", (known, line[len(known):].strip(), False)

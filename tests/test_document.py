@@ -233,6 +233,17 @@ def test_observer_and_coach_only_is_refused_not_scored():
     assert "only one speaker" in err.value.message.en and "Pengamat" in err.value.message.en
 
 
+def test_a_cast_written_with_equals_signs_and_a_lower_case_name_after_a_title():
+    text = ("Pengamat (Observer) = Tia, Coach = Bu wulan, Coachee = Pak Hadi\n\n"
+            "Tia : Bagaimana persiapan Ibu hari ini? Apa yang ingin diamati?\n"
+            "Bu wulan : Saya ingin diamati saat merangkum.\n"
+            "Tia : Indikator keberhasilannya seperti apa?\n"
+            "Bu wulan : Coachee menemukan langkahnya sendiri.\n")
+    with pytest.raises(DocumentError) as err:  # the observer's pre-talk with the coach: nothing to score
+        read_document(text, name="pra.txt")
+    assert "observer: Tia" in err.value.message.en and "Bu wulan" in err.value.message.en
+
+
 # ------------------------------------------------------------------------------------------ roles without labels
 def test_two_names_and_the_coachee_first_roles_come_from_behaviour_with_evidence():
     text = ("Rina: Mbak, aku lagi bingung banget soal kerjaan.\n"
