@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from simulator.document import Document, DocumentError, read_document
 from simulator.errors import InputError, SimulatorError
@@ -427,3 +429,23 @@ def test_real_transcripts_as_found_are_never_scored_silently_wrong():
     assert not wrong, wrong
     assert result["share_right"] >= 0.9
     assert result["one_line"]
+
+
+# ------------------------------------------------------------------------------------------ never a traceback
+_PIECES = ["Coach", "Coachee", "Guru", "Murid", "K", "C", "Pengamat", "Bu Sari", "Pak Budi", "COACH", "Cocah",
+           ":", " : ", " - ", "|", "(", ")", "“", "”", "\"", "?", ".", "\n", "\n\n", "•", "/", "=", "1",
+           "apa yang ingin", "saya bingung", "Anda di halaman 1dari 2", "Tujuan", "Nama :", " "]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=12), max_size=80),
+       st.sampled_from([None, "c", "bu", "x"]), st.integers(min_value=-1, max_value=2))
+def test_any_text_is_read_or_refused_in_one_line_never_a_traceback(pieces, coach, conversation):
+    text = "".join(pieces)
+    try:
+        doc = read_document(text, name="f.txt", coach=coach, conversation=conversation)
+    except InputError as exc:  # DocumentError included: one line for a person
+        assert "\n" not in str(exc)
+        return
+    assert any(u.speaker == "coach" for u in doc.transcript.turns)
+    assert all(u.text.strip() for u in doc.transcript.turns)
