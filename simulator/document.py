@@ -171,36 +171,55 @@ def _read_text(text: str, *, name: str, coach: str | None, conversation: int) ->
 
 
 # ------------------------------------------------------------------------------------------------ steps
+_NAME = r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2}"
+_SAID = re.compile(
+    r"^[“\"](?P<q>.+)[”\"“]\s*[,.]?\s*(?:(?P<a>" + _NAME + r")\s+(?:said|asked|replied|stated|answered|added|"
+    r"continued|says|asks|replies|responded|berkata|bertanya|menjawab)|(?:kata|tanya|jawab|ujar|ucap|balas|sahut)\s+"
+    r"(?P<b>" + _NAME + r"))\b[^“”\"]{0,40}$", re.S)
+
+
 def _quoted_turns(layout: Layout, lang: str) -> list[Turn]:
-    """No labels at all: turns given only as alternating quotations, one (possibly wrapped) per paragraph."""
-    lines = [x for x in layout.items if isinstance(x, Aside) and x.kind == "prose"]
-    quotes: list[Aside] = []
+    """No labels at all: turns given as quotations, one (possibly wrapped) per paragraph — either with who said
+    it ("…,” John asked. / “…,” kata Bu Sari.) or, without names, alternating between two speakers."""
+    prose = [x for x in layout.items if isinstance(x, Aside) and x.kind == "prose"]
+    quotes: list[tuple[list[Aside], str, str | None]] = []   # (lines, words, speaker named by the page)
     buf: list[Aside] = []
-    for x in lines:
-        t = x.text
-        if not buf and t.startswith(("“", '"')):
-            buf = [x]
-        elif buf:
-            buf.append(x)
-        else:
+    for x in prose:
+        if not buf and not x.text.startswith(("“", '"')):
             continue
+        buf.append(x)
         joined = " ".join(b.text for b in buf)
-        if joined.rstrip(" .").endswith(("”", '"')) and len(joined) > 1:
-            quotes.append(Aside("quote", joined, buf[0].line))
+        said = _SAID.match(joined)
+        if said:
+            quotes.append((buf, "“" + said.group("q").strip(" ,") + "”", said.group("a") or said.group("b")))
+            buf = []
+        elif joined.rstrip(" .").endswith(("”", '"')) and len(joined) > 2:
+            quotes.append((buf, joined, None))
             buf = []
         elif len(buf) > 8:
             buf = []
     if len(quotes) < 4:
         return []
-    names = ("Pembicara 1", "Pembicara 2") if lang == "id" else ("Speaker 1", "Speaker 2")
-    out = []
-    for i, q in enumerate(quotes):
-        label = names[i % 2]
-        t = Turn(label=label, text=q.text, line=q.line, info=parse_label(label))
+    named = [who for _, _, who in quotes if who]
+    people = sorted(set(named), key=named.index)
+    if len(named) >= 0.75 * len(quotes) and 2 <= len(people) <= 3:
+        labels = []
+        for _, _, who in quotes:  # an unattributed quote goes to the other of the last two speakers
+            labels.append(who or (people[1] if labels and labels[-1] == people[0] else people[0]))
+    elif not named:
+        pair = ("Pembicara 1", "Pembicara 2") if lang == "id" else ("Speaker 1", "Speaker 2")
+        labels = [pair[i % 2] for i in range(len(quotes))]
+    else:
+        return []
+    out: list[Turn] = []
+    replace: dict[int, Turn] = {}
+    dropped: set[int] = set()
+    for (lines, words, _), label in zip(quotes, labels, strict=True):
+        t = Turn(label=label, text=words, line=lines[0].line, info=parse_label(label))
         out.append(t)
-        layout.items = [t if (isinstance(x, Aside) and x.line == q.line) else x for x in layout.items]
-    quoted_lines = {q.line for q in quotes}
-    layout.items = [x for x in layout.items if isinstance(x, Turn) or x.line not in quoted_lines or x.kind != "prose"]
+        replace[id(lines[0])] = t
+        dropped |= {id(x) for x in lines[1:]}
+    layout.items = [replace.get(id(x), x) for x in layout.items if id(x) not in dropped]
     return out
 
 

@@ -386,7 +386,9 @@ def split_lines(text: str) -> Layout:
                     layout.items.append(Aside("stage", line, no))
                     continue
                 if current is not None and _continues(current.text, line, blank_before, multiline):
-                    current.text = f"{current.text} {line}".strip()
+                    # a word hyphenated across the line break ("masalah-\nmasalah" stays one word)
+                    glue = "" if current.text.endswith("-") and line[:1].islower() else " "
+                    current.text = f"{current.text}{glue}{line}".strip()
                     continue
                 current = None
                 layout.items.append(Aside("prose", line, no))

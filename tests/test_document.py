@@ -309,6 +309,20 @@ def test_turns_given_only_as_alternating_quotations():
                                   "“Bagaimana reaksinya waktu itu?”"]
 
 
+def test_quotations_with_who_said_them():
+    text = ("Sore itu di ruang guru.\n\n"
+            "“Bu Nisa, boleh saya cerita sedikit?” tanya Pak Arif.\n\n"
+            "“Tentu, Pak. Apa yang sedang Bapak pikirkan?” jawab Bu Nisa.\n\n"
+            "“Saya bingung, nilai kelas saya turun semua,” kata Pak Arif.\n\n"
+            "“Turun seperti apa yang Bapak lihat?” tanya Bu Nisa.\n\n"
+            "“Hampir separuh kelas di bawah KKM,” jawab Pak Arif.\n\n"
+            "“Apa yang menurut Bapak berubah semester ini?” tanya Bu Nisa.\n")
+    doc = read_document(text)
+    assert role_of(doc, "Bu Nisa") == "coach" and role_of(doc, "Pak Arif") == "coachee"
+    assert said(doc, "coach")[0] == "“Tentu, Pak. Apa yang sedang Bapak pikirkan?”"
+    assert said(doc, "coachee")[1] == "“Saya bingung, nilai kelas saya turun semua”"
+
+
 # ------------------------------------------------------------------------------------------ non-speech, conversations
 def test_stage_directions_are_not_speech():
     text = ("Coach : Selamat datang, Bu. (tersenyum) Apa yang ingin Ibu bicarakan?\n"
