@@ -121,6 +121,7 @@ class LexiconFile(Strict):
     markers: list[str]
     auxiliaries: list[str] = []
     subjects: list[str]
+    titles: list[str] = []             # forms of address before a name ("Bu", "Pak"): a vocative, not a subject
     fillers: list[str]
     stopwords: list[str]
     feelings: list[str] = []           # words for feelings: `{feeling}` in patterns

@@ -196,6 +196,48 @@ def _strip_fillers(low: str, lex: Lexicon) -> tuple[str, int]:
     return s.rstrip(" ?.!,;:\"')…"), cut
 
 
+_ONE_FILLER: dict[str, re.Pattern] = {}
+
+
+def _after_fillers(low: str, lex: Lexicon):
+    """(offset, text) after each leading filler in turn: "ooh jadi ibu ..." -> "jadi ibu ...", "ibu ...", ...
+
+    `_strip_fillers` cuts every filler at once, and "jadi" and "Ibu" are fillers too; a reflection opener
+    ("jadi Ibu ...") hidden behind an interjection of typed talk ("ooh", "emmm") is found one filler at a time."""
+    one = _ONE_FILLER.get(lex.lang)
+    if one is None:  # the fillers pattern is "^(?:filler[sep]*)+": without its final "+" it takes one filler
+        one = _ONE_FILLER[lex.lang] = re.compile(lex.fillers.pattern[:-1])
+    body = low.lstrip(" ,;:-\"'(")
+    off = len(low) - len(body)
+    for _ in range(4):
+        m = one.match(body)
+        if not m or not m.end():
+            return
+        body, off = body[m.end():], off + m.end()
+        yield off, body
+
+
+_VOCATIVE: dict[str, re.Pattern] = {}
+
+
+def _without_vocatives(text: str, low: str, lex: Lexicon) -> str:
+    """`low` with the coachee's name in address blanked out ("Terima kasih, Bu Sari, sudah datang.").
+
+    An address term is the coachee as subject ("Ibu sudah mencoba…": a statement about them) unless it only
+    calls them: followed by a name (capitalised, or after a short form "bu"/"pak") and then a comma or the end."""
+    voc = _VOCATIVE.get(lex.lang)
+    if voc is None:
+        voc = _VOCATIVE[lex.lang] = re.compile(
+            rf"(?<!\w)({lex.subj})((?:\s+[^\W\d_]+){{0,2}})\s*(?=[,.!?…;:]|$)")
+    out = low
+    for m in voc.finditer(low):
+        name = text[m.start(2):m.end(2)].split()
+        short = m.group(1) in lex.data.titles  # "bu", "pak", "nak": a form of address, rarely a sentence's subject
+        if not name or short or all(w[:1].isupper() for w in name):
+            out = out[:m.start()] + " " * (m.end() - m.start()) + out[m.end():]
+    return out
+
+
 def _pieces(text: str, low: str, lex: Lexicon) -> list[_Piece]:
     pieces: list[_Piece] = []
     for n_sent, sm in enumerate(_SENTENCE.finditer(low)):
@@ -287,7 +329,8 @@ def _question_act(piece: _Piece, lex: Lexicon) -> tuple[str, str]:
             return "open_question", _span(piece, m, cut)
     # no question form: a statement voiced as a question ("So that's a big stress right now?")
     body = piece.low.lstrip(" ,;:-\"'(")
-    m = lex.reflection_check.match(body) or lex.reflection_check.match(s)
+    m = lex.reflection_check.match(body) or lex.reflection_check.match(s) or next(
+        (x for _, rest in _after_fillers(piece.low, lex) if (x := lex.reflection_check.match(rest))), None)
     if (m or lex.data.patterns.declarative_reflects) and not piece.tag and len(tokens(s)) >= 3:
         return "reflection", piece.text.strip(" ?")
     return "closed_question", piece.text.strip()
@@ -310,6 +353,7 @@ def similarity(a: str, b: str) -> float:
     return float(sum(x * y for x, y in zip(_embed(a), _embed(b), strict=True)))
 
 
+LECTURE_WORDS = 30  # the coach's own statements in one turn (no reflection, praise or question): a lecture
 VERDICT_WORDS = 12  # a verdict of praise is a short clause: "Rapi sekali perencanaannya, Bu."
 _CLAUSE = re.compile(r"[^,;:]+")
 
@@ -367,6 +411,8 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
         off = lead
         if not rm and s:
             rm, off = lex.opener.match(s), cut
+        if not rm:  # "ooh jadi Ibu…": the opener behind an interjection
+            rm, off = next(((x, o) for o, rest in _after_fillers(low, lex) if (x := lex.opener.match(rest))), (None, 0))
         if not rm:
             rm, off = lex.reflection_any.search(body), lead
         if rm and aff and off + rm.start() < aff.end() and aff.start() < off + rm.end():
@@ -377,7 +423,7 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
         praise_follows = praise_follows and not echo
         if rm and (praise_follows or aff) and lex.addressee.match(rm.group(0)) and not lex.feeling.search(low):
             rm = None  # "Ibu sudah jarang memotong jawaban siswa. Kemajuannya kelihatan sekali.": the deed praised
-        you = lex.second_person.search(s) if n_words >= 4 else None
+        you = lex.second_person.search(_without_vocatives(piece.text[cut:cut + len(s)], s, lex)) if n_words >= 4 else None
         info = lex.information.search(low)
         if info:
             found.append((info.start(), "information", _span(piece, info)))
@@ -390,7 +436,7 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
         elif (you and not aff and not info and not lex.first_person.search(s) and not lex.greeting.search(low)
               and not lex.judgement.search(low)):
             found.append((cut + you.start(), "reflection", _span(piece, you, cut)))
-        elif (coachee_stems and n_words >= 3 and not lex.conditional.match(s)
+        elif (coachee_stems and n_words >= 3 and not lex.conditional.match(s) and not lex.greeting.search(low)
               and not (lex.first_person.match(s) and not lex.addressee.search(s))):  # "Saya dulu juga begitu…"
             mine = content_words(s, lang)
             shared = [w for w in mine if stems(w, lang) & coachee_stems]
@@ -572,6 +618,8 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     questions = 0
     q_texts: list[str] = []
     n = len(pieces)
+    told = 0              # words of the coach's own statements: no reflection, praise, question or greeting
+    told_at: tuple[int, str] | None = None  # where in the acts the telling starts, and its first sentence
     praised = [None if p.question else _praise(p, lex) for p in pieces]
     for i, piece in enumerate(pieces):
         if piece.question:
@@ -591,6 +639,10 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
         if notes and not found and primary:
             found = [(notes[0][0], "other", piece.text.strip())]
         evidence.extend(("information", span) for _, _, span in notes)
+        if (not piece.question and {a for _, a, _ in found} <= {"other"} and not lex.greeting.search(piece.low)
+                and (found or notes)):
+            told += len(tokens(piece.low))
+            told_at = told_at or (len(acts), piece.text.strip())
         for _, act, span in found:
             evidence.append((act, span))
             if act not in acts:
@@ -598,6 +650,11 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     if not acts:
         acts = ["other"]
         evidence.append(("other", text.strip()[:80]))
+    if told >= LECTURE_WORDS and told_at and "advice" not in acts and questions and pieces[-1].question:
+        # a lecture: the coach talks at length of their own views, experience or rules, then perhaps asks. Trainers
+        # read the turn as telling first, however good the question after it (issue #12: real transcripts)
+        acts.insert(told_at[0], "advice")
+        evidence.append(("advice", told_at[1][:160]))
     key_words, overlap = key_word_overlap(text, coachee_before, lang) if coachee_before else ((), 0.0)
     if lex.model is not None and (model or features is not None):
         feats = model_features(text, low, pieces, lex, acts, evidence, questions, overlap, coachee_before)

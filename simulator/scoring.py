@@ -231,17 +231,23 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
         # the coachee's words and feelings count only where the coach listens: a lecture on the same topic reuses them
         listening = not (r.has("advice") or r.judgement)
         is_q = r.has("open_question", "closed_question", "why_question") or r.questions > 0
-        if r.has("open_question"):
+        if is_q and _told_first(r):
+            # "Sesuai aturan, guru wajib… Bagaimana menurut Ibu?": the question asks for a reaction to what the coach
+            # has just told; trainers credit the telling, not the question (issue #12)
+            n_advice_q += 1
+            tr.add("open_share", i, False)
+        elif r.has("open_question"):
             n_open += 1
             tr.add("open_share", i, True)
-        if r.has("closed_question"):
+        if r.has("closed_question") and not _told_first(r):
             n_closed += 1
             tr.add("open_share", i, False)
             tr.add("closed_share", i, False)
-        if r.questions and r.has("advice") and not r.has("open_question", "closed_question", "why_question"):
+        if (r.questions and r.has("advice") and not r.has("open_question", "closed_question", "why_question")
+                and not _told_first(r)):
             n_advice_q += 1  # "Bagaimana kalau Ibu…?" asks nothing open: a suggestion is no powerful question
             tr.add("open_share", i, False)
-        if r.has("why_question"):
+        if r.has("why_question") and not _told_first(r):
             why_raw += 1
             if s.why_counts_against:
                 n_why += 1
@@ -353,6 +359,15 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
     values["_reflections"], values["_coach_words"], values["_coachee_words"] = refl, coach_words, coachee_words
     tr.turns["_stages"] = [(TIRTA_STAGES.index(x), True) for x in stages]
     return values, tr
+
+
+def _told_first(r: Reading) -> bool:
+    """The turn tells (advice, a lecture) before it asks its question."""
+    acts = list(r.acts)
+    if "advice" not in acts:
+        return False
+    qs = [k for k, a in enumerate(acts) if a in ("open_question", "closed_question", "why_question")]
+    return bool(qs) and acts.index("advice") < min(qs)
 
 
 def _reflection_before_question(r: Reading) -> bool:
