@@ -138,11 +138,44 @@ def write_block(path: Path, name: str, body: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+MIN_R_FOR_SPREAD = 0.3  # below this tuning correlation only the strictness (mean) is fitted, not the spread
+
+
+def fit(where: Path, ratings, rubric) -> str:
+    """The calibration maps, fitted on the TUNE files only: per dimension, a line that gives Pamong's unrounded
+    scores the trainers' mean and SD (moment matching, not regression, so the spread is kept); where the tuning
+    correlation is weak (< MIN_R_FOR_SPREAD) the slope stays 1: stretching a ranking that is not trusted would
+    only spread the errors. Then the same for the overall score (the weighted mean of the calibrated dimensions)."""
+    from simulator.rubric import DIMENSIONS, Calibration
+
+    def line(xs, ys, label):
+        mx, my, sx, sy = statistics.mean(xs), statistics.mean(ys), statistics.pstdev(xs), statistics.pstdev(ys)
+        r = _pearson(xs, ys)
+        slope = sy / sx if sx and r >= MIN_R_FOR_SPREAD else 1.0
+        pts = [(1.0, round(my + (1 - mx) * slope, 3)), (4.0, round(my + (4 - mx) * slope, 3))]
+        return Calibration(points=pts, fitted_on=f"real transcripts, tune half ({label}; r {r:.2f}, slope {slope:.2f})")
+
+    for k in DIMENSIONS:
+        rubric.dimensions[k].calibration = None
+    rubric.overall.calibration = None
+    tune = {f: evaluate(load_transcript(where / "clean" / f"{f}.txt"), rubric) for f in TUNE}
+    human = {k: [statistics.mean(r[k] for r in ratings[f].values()) for f in TUNE] for k in KEYS}
+    out = []
+    for k in DIMENSIONS:
+        rubric.dimensions[k].calibration = line([tune[f].dimensions[k].uncalibrated for f in TUNE], human[k], k)
+        out.append(f"  {k}: {rubric.dimensions[k].calibration.model_dump()}")
+    tune = {f: evaluate(load_transcript(where / "clean" / f"{f}.txt"), rubric) for f in TUNE}
+    rubric.overall.calibration = line([tune[f].overall_raw for f in TUNE], human["overall"], "overall")
+    out.append(f"  overall: {rubric.overall.calibration.model_dump()}")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("tune", "holdout", "all"), default="all")
     ap.add_argument("--rubric", default=DEFAULT_RUBRIC_ID)
     ap.add_argument("--show", action="store_true", help="per-file scores beside the trainers' mean")
+    ap.add_argument("--fit", action="store_true", help="fit the calibration maps on the TUNE files and print them")
     ap.add_argument("--doc", default=None, help=f"docs page to write the table into (default with --split all: {DOC})")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "real_scores.json"))
     args = ap.parse_args(argv)
@@ -152,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rubric = load_rubric(args.rubric)
     ratings = load_ratings(where)
+    if args.fit:
+        print(fit(where, ratings, rubric.model_copy(deep=True)))
+        return 0
     splits = {"tune": TUNE, "holdout": HOLDOUT, "all": TUNE + HOLDOUT}
     chosen = {"tune": ["tune"], "holdout": ["holdout"], "all": ["tune", "holdout", "all"]}[args.split]
     files = sorted({f for s in chosen for f in splits[s]})
