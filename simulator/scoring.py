@@ -357,20 +357,20 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
         "followup_from_coachee": float(from_coachee),
         "coachee_conclusion": float(conclusion),
     }
-    values["_plan_reached"] = float(_plan_reached(transcript, readings, stages, followup, conclusion))
+    values["_plan_reached"] = float(_plan_reached(transcript, readings, stages, followup))
     values["_open"], values["_closed"], values["_why_raw"] = n_open, n_closed, why_raw
     values["_reflections"], values["_coach_words"], values["_coachee_words"] = refl, coach_words, coachee_words
     tr.turns["_stages"] = [(TIRTA_STAGES.index(x), True) for x in stages]
     return values, tr
 
 
-def _plan_reached(transcript: Transcript, readings: Mapping[int, Reading], stages: list[str], followup: int,
-                  conclusion: int) -> bool:
+def _plan_reached(transcript: Transcript, readings: Mapping[int, Reading], stages: list[str], followup: int) -> bool:
     """Did the conversation get to its later phases (options, plan, commitment, closing)?
 
     Real transcripts are often cut off after the goal and a few questions, and a practice can be stopped early:
     what was never reached cannot be judged, only what is there (issue #12)."""
-    if followup or conclusion or any(s in ("rencana", "tanggung_jawab") for s in stages):
+    # (the closing-conclusion signal alone is no proof: any "coba" in the coachee's last words sets it)
+    if followup or any(s in ("rencana", "tanggung_jawab") for s in stages):
         return True
     from .reading import lexicon
     lex = lexicon(transcript.lang if transcript.lang in ("id", "en") else "id")

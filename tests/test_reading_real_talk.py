@@ -1,0 +1,78 @@
+"""Reading real, typed coaching talk (issue #12): each fix the real transcripts called for, on sentences of our own.
+
+None of these sentences comes from the real transcripts (they are third-party text): each is written to show
+the kind of turn a trainer reads differently from what the reader did before.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.reading import read_turn
+
+
+@pytest.mark.parametrize("text", [
+    # citing a rule, persuading, the coach's own experience: telling, even with a question after it
+    "Bu, sesuai peraturan menteri yang baru, guru wajib mengisi jurnal harian. Itu sudah kewajiban kita. Bagaimana menurut Ibu?",
+    "Sebagai guru, kita harus sabar menghadapi anak seperti itu. Apa pendapat Bapak?",
+    "Percayalah sama saya, Pak, anak-anak pasti berubah kalau Bapak tegas.",
+    "Pengalaman saya, anak yang suka telat itu harus ditelepon orang tuanya.",
+    "In my experience, a seating plan settles a noisy class within a week. What do you think?",
+    "Trust me, the parents will calm down once you call them.",
+    "According to the school policy, you have to report it to the head. How does that sound?",
+    # advice a reader missed
+    "Maybe you've just got to say no to the extra duties this term.",
+    "How would you feel about starting each lesson with a quiz?",
+    # directives to a student
+    "Rafi, letakkan ponselnya di dalam tas sekarang!",
+    "Ayo kumpulkan tugasnya di meja depan!",
+])
+def test_telling_and_directives_read_as_advice(text):
+    r = read_turn(text)
+    assert "advice" in r.acts, (text, r.acts, r.evidence)
+
+
+def test_a_lecture_before_a_question_is_telling_first():
+    text = ("Begini Bu, anak-anak zaman sekarang itu memang beda dengan kita dulu, mereka lebih banyak main gawai "
+            "dan kurang membaca, orang tua juga sibuk bekerja sehingga tidak sempat mendampingi belajar di rumah "
+            "setiap malam. Nah, apa yang ingin Ibu lakukan?")
+    r = read_turn(text)
+    assert r.acts.index("advice") < r.acts.index("open_question")
+    # a short opening before the question is no lecture
+    short = read_turn("Waktu kita sekitar lima belas menit, Bu. Apa yang ingin Ibu bicarakan?")
+    assert "advice" not in short.acts and "open_question" in short.acts
+
+
+def test_the_same_questions_without_telling_stay_questions():
+    for text in ("How would you feel about that?", "Bagaimana perasaan Ibu tentang aturan baru itu?",
+                 "Apa yang Bapak alami waktu pertama mengajar?"):
+        r = read_turn(text)
+        assert "advice" not in r.acts and "open_question" in r.acts, (text, r.acts)
+
+
+@pytest.mark.parametrize("text", [
+    "Apaka yang ingin Ibu dapatkan dari obrolan ini?",      # a letter dropped
+    "Apakah yang membuat Bapak ragu?",                        # formal "apakah yang" asks for content
+    "bagaimna perasaan bapak setelah rapat tadi?",
+    "gmn rencana ibu minggu depan?",
+])
+def test_misspelt_question_words_still_read_open(text):
+    assert read_turn(text).acts == ("open_question",), read_turn(text).acts
+
+
+def test_a_summary_behind_an_interjection_is_a_reflection():
+    before = "Saya pusing karena laporan nilai harus selesai lusa, padahal koreksian masih banyak."
+    for text in ("ooh jadi Ibu dikejar tenggat laporan nilai, begitu ya bu?",
+                 "emmm, jadi Ibu merasa waktunya sempit sekali."):
+        r = read_turn(text, before)
+        assert "reflection" in r.acts and "closed_question" not in r.acts, (text, r.acts)
+
+
+def test_calling_the_coachee_by_name_is_no_reflection():
+    before = "Selamat siang Pak Joko, boleh saya minta waktunya sebentar?"
+    for text in ("Terima kasih Bu Sari, sudah datang ke ruangan saya.", "Selamat siang juga, Bu Sari."):
+        r = read_turn(text, before)
+        assert "reflection" not in r.acts, (text, r.acts, r.evidence)
+    # the coachee as the subject of a statement still is: "Ibu sudah mencoba tiga cara."
+    r = read_turn("Ibu sudah mencoba tiga cara berbeda minggu ini.", "Saya coba kuis, diskusi, lalu tugas kelompok.")
+    assert "reflection" in r.acts
