@@ -299,6 +299,9 @@ def _question_act(piece: _Piece, lex: Lexicon) -> tuple[str, str]:
     s, cut = _strip_fillers(piece.low, lex)
     if piece.tag and not s:
         return "closed_question", piece.text.strip()
+    m = lex.greeting.match(s)
+    if m and len(tokens(s)) <= SMALL_TALK_WORDS:
+        return "other", _span(piece, m, cut)  # "Bagaimana kabarnya, Pak?": small talk, no coaching question
     m = lex.advice_question.search(s)
     if m:
         return "advice", _span(piece, m, cut)
@@ -353,6 +356,7 @@ def similarity(a: str, b: str) -> float:
     return float(sum(x * y for x, y in zip(_embed(a), _embed(b), strict=True)))
 
 
+SMALL_TALK_WORDS = 7  # a greeting asked as a question, with a name and "hari ini": small talk
 LECTURE_WORDS = 30  # the coach's own statements in one turn (no reflection, praise or question): a lecture
 VERDICT_WORDS = 12  # a verdict of praise is a short clause: "Rapi sekali perencanaannya, Bu."
 _CLAUSE = re.compile(r"[^,;:]+")
@@ -624,7 +628,7 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     for i, piece in enumerate(pieces):
         if piece.question:
             act, span = _question_act(piece, lex)
-            if act != "reflection":
+            if act not in ("reflection", "other"):
                 questions += 1
                 q_texts.append(piece.low)
             found = [(0, act, span)]

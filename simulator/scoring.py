@@ -370,7 +370,8 @@ def _plan_reached(transcript: Transcript, readings: Mapping[int, Reading], stage
     Real transcripts are often cut off after the goal and a few questions, and a practice can be stopped early:
     what was never reached cannot be judged, only what is there (issue #12)."""
     # (the closing-conclusion signal alone is no proof: any "coba" in the coachee's last words sets it)
-    if followup or any(s in ("rencana", "tanggung_jawab") for s in stages):
+    # A plan question in the last turns is not yet a plan phase: the page may stop right after it.
+    if followup or "tanggung_jawab" in stages:
         return True
     from .reading import lexicon
     lex = lexicon(transcript.lang if transcript.lang in ("id", "en") else "id")

@@ -505,8 +505,9 @@ REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real_tr
 if not REAL.exists():
     REAL = Path("/work/shared/data/real_transcripts")
 # the agreement reached on the TUNE half of the real transcripts (bench/bench_real_scores.py), minus a little
-REAL_FLOOR = {"active_listening": 0.8, "overall": 0.75}
-REAL_MAX_BIAS = 0.3
+# (tune: presence -0.04, active listening 0.88, powerful questions 0.62, overall 0.86; presence is not solved)
+REAL_FLOOR = {"presence": -0.15, "active_listening": 0.83, "powerful_questions": 0.55, "overall": 0.8}
+REAL_MAX_BIAS = 0.1  # the calibration is fitted on these files: its mean must land on the trainers' mean
 
 
 @pytest.mark.skipif(not (REAL / "ratings.tsv").exists(), reason="../shared/data/real_transcripts is absent")
@@ -524,4 +525,16 @@ def test_real_transcripts_tune_half_agreement_floor():
         assert res[k]["pearson"] >= floor, (k, res[k])
     for k in bench.KEYS:
         assert abs(res[k]["bias"]) <= REAL_MAX_BIAS, (k, res[k])
-    assert statistics.mean(res[k]["sd_ratio"] for k in ("active_listening", "powerful_questions", "overall")) >= 0.8
+    for k in ("active_listening", "powerful_questions", "overall"):
+        assert res[k]["sd_ratio"] >= 0.9, (k, res[k])
+
+
+def test_small_talk_is_no_question_and_minimising_is_a_judgement():
+    from simulator.reading import read_turn
+    for text in ("Bagaimana kabarnya, Bu Ratna?", "Gimana kabar Bapak hari ini?"):
+        r = read_turn(text)
+        assert r.questions == 0 and "open_question" not in r.acts, (text, r.acts)
+    # asking after the coachee's class is a real question
+    assert "open_question" in read_turn("Bagaimana kabar kelas tujuh setelah ujian?").acts
+    r = read_turn("Jadi Bapak hanya menyuruh mereka menyalin catatan saja?", "Saya suruh mereka menyalin catatan.")
+    assert r.judgement
