@@ -31,10 +31,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from simulator import offline  # noqa: E402
 
 offline.setup()
+
+from docblock import VALIDITY as DOC  # noqa: E402
+from docblock import write_block  # noqa: E402
 
 from simulator.rubric import DEFAULT_RUBRIC_ID, load_rubric  # noqa: E402
 from simulator.scoring import evaluate  # noqa: E402
@@ -43,7 +47,6 @@ from simulator.transcript import load_transcript  # noqa: E402
 TUNE = ("01", "02", "05", "07", "08", "12", "14")
 HOLDOUT = ("15", "17", "21", "22", "23", "24", "25")
 KEYS = ("presence", "active_listening", "powerful_questions", "overall")
-DOC = ROOT / "docs" / "evaluator-validity.md"
 
 
 def data_dir() -> Path | None:
@@ -122,20 +125,6 @@ def table(results: dict, rest: dict) -> str:
     for k in KEYS:
         lines.append(f"| {k} | " + " | ".join(f"{v:.2f}" for _, v in sorted(rest[k].items())) + " |")
     return "\n".join(lines)
-
-
-def write_block(path: Path, name: str, body: str) -> None:
-    """Replace the text between `<!-- BEGIN name -->` and `<!-- END name -->` in a docs page (generated figures)."""
-    begin, end = f"<!-- BEGIN {name} (generated) -->", f"<!-- END {name} -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{begin}\n{body.strip()}\n{end}"
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        text = head + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip() + ("\n\n" if text else "") + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 MIN_R_FOR_SPREAD = 0.3  # below this tuning correlation only the strictness (mean) is fitted, not the spread

@@ -513,7 +513,6 @@ REAL_MAX_BIAS = 0.1  # the calibration is fitted on these files: its mean must l
 @pytest.mark.skipif(not (REAL / "ratings.tsv").exists(), reason="../shared/data/real_transcripts is absent")
 def test_real_transcripts_tune_half_agreement_floor():
     import importlib.util
-    import statistics
     spec = importlib.util.spec_from_file_location("bench_real_scores",
                                                   Path(__file__).resolve().parents[1] / "bench" / "bench_real_scores.py")
     bench = importlib.util.module_from_spec(spec)
