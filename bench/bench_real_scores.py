@@ -165,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rubric", default=DEFAULT_RUBRIC_ID)
     ap.add_argument("--show", action="store_true", help="per-file scores beside the trainers' mean")
     ap.add_argument("--fit", action="store_true", help="fit the calibration maps on the TUNE files and print them")
+    ap.add_argument("--no-calibration", action="store_true",
+                    help="score without the rubric's calibration maps (a diagnostic: what the reader and signals do)")
     ap.add_argument("--doc", default=None, help=f"docs page to write the table into (default with --split all: {DOC})")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "real_scores.json"))
     args = ap.parse_args(argv)
@@ -177,6 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.fit:
         print(fit(where, ratings, rubric.model_copy(deep=True)))
         return 0
+    block = "real-scores"
+    if args.no_calibration:
+        from simulator.rubric import DIMENSIONS
+        rubric = rubric.model_copy(deep=True)
+        for k in DIMENSIONS:
+            rubric.dimensions[k].calibration = None
+        rubric.overall.calibration = None
+        block = "real-scores-uncalibrated"
     splits = {"tune": TUNE, "holdout": HOLDOUT, "all": TUNE + HOLDOUT}
     chosen = {"tune": ["tune"], "holdout": ["holdout"], "all": ["tune", "holdout", "all"]}[args.split]
     files = sorted({f for s in chosen for f in splits[s]})
@@ -195,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                                           "scores": scores}, indent=2) + "\n", encoding="utf-8")
     doc = args.doc or (str(DOC) if args.split == "all" else None)
     if doc:
-        write_block(Path(doc), "real-scores", out)
+        write_block(Path(doc), block, out)
         print(f"\nwritten: {doc}")
     return 0
 
