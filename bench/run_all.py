@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_retrieval.py", "bench_reading.py", "bench_sessions.py", "bench_real_scores.py", "bench_voices.py",
+SCRIPTS = ["bench_retrieval.py", "bench_reading.py", "bench_sessions.py", "bench_real_scores.py", "bench_real_acts.py",
+           "bench_voices.py",
            "bench_app.py"]
 
 

@@ -56,6 +56,12 @@ class Patterns(Strict):
     conditional: list[str]
     stacker: list[str]
     greeting: list[str]
+    # a question that only checks the reflection just given ("..., apakah benar demikian?", "is that right?"): part
+    # of the reflection, not a question of its own (MITI codes the pair as one reflection)
+    check_question: list[str] = []
+    # asking for time, a meeting or a place ("Bisa minta waktunya sebentar?", "Can we talk after class?"): arranging
+    # the conversation, not a coaching question
+    procedural: list[str] = []
     tirta: TirtaPatterns
 
 
@@ -186,6 +192,8 @@ class Lexicon:
         self.conditional = self._compile("patterns.conditional", p.conditional, "start")
         self.stacker = self._compile("patterns.stacker", p.stacker, "any")
         self.greeting = self._compile("patterns.greeting", p.greeting, "any")
+        self.check_question = self._compile("patterns.check_question", p.check_question, "start")
+        self.procedural = self._compile("patterns.procedural", p.procedural, "any")
         self.tirta = [(stage, self._compile(f"patterns.tirta.{stage}", getattr(p.tirta, stage), "any"))
                       for stage in ("tanggung_jawab", "rencana", "tujuan", "identifikasi")]
         self.model = data.model

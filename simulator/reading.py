@@ -302,6 +302,9 @@ def _question_act(piece: _Piece, lex: Lexicon) -> tuple[str, str]:
     m = lex.greeting.match(s)
     if m and len(tokens(s)) <= SMALL_TALK_WORDS:
         return "other", _span(piece, m, cut)  # "Bagaimana kabarnya, Pak?": small talk, no coaching question
+    m = lex.procedural.search(s)
+    if m and not lex.why.match(s):
+        return "other", _span(piece, m, cut)  # "Bisa minta waktunya sebentar?": arranging the talk, not coaching
     m = lex.advice_question.search(s)
     if m:
         return "advice", _span(piece, m, cut)
@@ -337,6 +340,30 @@ def _question_act(piece: _Piece, lex: Lexicon) -> tuple[str, str]:
     if (m or lex.data.patterns.declarative_reflects) and not piece.tag and len(tokens(s)) >= 3:
         return "reflection", piece.text.strip(" ?")
     return "closed_question", piece.text.strip()
+
+
+ECHO_WORDS = 3  # a question of at most this many words that only repeats the coachee: an echo
+
+
+def _checks_reflection(piece: _Piece, before: _Piece | None, lex: Lexicon) -> bool:
+    """A question that only checks what the coach just gave back: "benar begitu?", "is that right?", or the tag of
+    "..., begitu ya?". A bare "..., ya?" / "..., right?" stays a closed question, as our labelled sets read it."""
+    s = _strip_fillers(piece.low, lex)[0].strip()
+    if lex.check_question.match(s):
+        return True
+    if piece.tag and before is not None:  # "Jadi Ibu lelah, begitu ya?": the tag closes a "begitu" check
+        return bool(lex.check_question.search(_strip_fillers(before.low.split(",")[-1], lex)[0].strip()))
+    return False
+
+
+def _echo(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], lang: str) -> str | None:
+    """The coachee's own word(s) asked back ("Menyerah?"): the span, or None."""
+    s = _strip_fillers(piece.low, lex)[0]
+    if not coachee_stems or not 1 <= len(tokens(s)) <= ECHO_WORDS or lex.starter.match(s) or lex.why.match(s):
+        return None
+    mine = content_words(s, lang)
+    shared = [w for w in mine if stems(w, lang) & coachee_stems]
+    return piece.text.strip() if shared and len(shared) * 2 >= len(mine) else None
 
 
 @lru_cache(maxsize=4096)
@@ -381,6 +408,12 @@ def _praise(piece: _Piece, lex: Lexicon) -> re.Match | None:
             if m and not lex.negator.search(m.group(0)):  # "It is not very creative." / "Itu kurang rapi."
                 return re.compile(re.escape(m.group(0))).search(low, clause.start() + cut)
     return None
+
+
+def _backchannel(coachee_before: str) -> bool:
+    """The coachee only said "Iya, Pak." / "Oh, okay.": an unmarked statement about them then tells them something
+    (what a form says, what the coach saw) rather than giving back what they said (issue #12)."""
+    return bool(coachee_before.strip()) and len(tokens(coachee_before)) <= 3
 
 
 def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], lang: str,
@@ -438,7 +471,7 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
         elif praise_follows:
             pass  # the deed praised
         elif (you and not aff and not info and not lex.first_person.search(s) and not lex.greeting.search(low)
-              and not lex.judgement.search(low)):
+              and not lex.judgement.search(low) and not _backchannel(coachee_before)):
             found.append((cut + you.start(), "reflection", _span(piece, you, cut)))
         elif (coachee_stems and n_words >= 3 and not lex.conditional.match(s) and not lex.greeting.search(low)
               and not (lex.first_person.match(s) and not lex.addressee.search(s))):  # "Saya dulu juga begitu…"
@@ -563,7 +596,7 @@ def _apply_model(lex: Lexicon, feats: dict[str, float], acts: list[str], evidenc
     elif main == "question":
         # a statement voiced as a check ("You felt ignored?") stays a reflection (MITI 4.2.1 codes it so)
         check = "reflection" in acts and feats.get("qmark_end") and feats.get("short_check")
-        if not has_q and "advice" not in acts and not check:
+        if not has_q and "advice" not in acts and not check and not feats.get("small_talk"):
             acts = [a for a in acts if a not in ("reflection", "other")] + [qact]
             evidence.append((qact, span))
             questions = max(questions, 1)
@@ -625,9 +658,24 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     told = 0              # words of the coach's own statements: no reflection, praise, question or greeting
     told_at: tuple[int, str] | None = None  # where in the acts the telling starts, and its first sentence
     praised = [None if p.question else _praise(p, lex) for p in pieces]
+    small_talk = 0  # questions that only greet or arrange the meeting ("How are you?", "Bisa minta waktunya?")
     for i, piece in enumerate(pieces):
+        if piece.question and "reflection" in acts and _checks_reflection(piece, pieces[i - 1] if i else None, lex):
+            # "Jadi Ibu kewalahan, begitu ya?" / "..., apakah benar demikian?": the check belongs to the reflection
+            # just given; it asks nothing new (MITI codes the pair as one reflection; real transcripts, issue #12)
+            evidence.append(("reflection", piece.text.strip()))
+            continue
+        echo = _echo(piece, lex, coachee_stems, lang) if piece.question else None
+        if echo:
+            # "Tidak adil?" / "Overwhelmed?": the coachee's own word given back with a rising voice is a simple
+            # reflection, not a closed question, and does not stack with the question that follows it
+            if "reflection" not in acts:
+                acts.append("reflection")
+            evidence.append(("reflection", echo))
+            continue
         if piece.question:
             act, span = _question_act(piece, lex)
+            small_talk += act == "other"
             if act not in ("reflection", "other"):
                 questions += 1
                 q_texts.append(piece.low)
@@ -662,6 +710,8 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     key_words, overlap = key_word_overlap(text, coachee_before, lang) if coachee_before else ((), 0.0)
     if lex.model is not None and (model or features is not None):
         feats = model_features(text, low, pieces, lex, acts, evidence, questions, overlap, coachee_before)
+        if small_talk and not questions:
+            feats["small_talk"] = 1.0  # the model must not turn "Hi Ana. How are you?" back into a question
         if features is not None:  # the caller wants the features (bench/bench_reading.py --fit)
             features.update(feats)
         if model:

@@ -504,28 +504,37 @@ def test_a_question_after_telling_is_not_credited_as_open():
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real_transcripts"
 if not REAL.exists():
     REAL = Path("/work/shared/data/real_transcripts")
-# the agreement reached on the TUNE half of the real transcripts (bench/bench_real_scores.py), minus a little
-# (tune: presence -0.04, active listening 0.88, powerful questions 0.62, overall 0.86; presence is not solved)
-REAL_FLOOR = {"presence": -0.15, "active_listening": 0.83, "powerful_questions": 0.55, "overall": 0.8}
-REAL_MAX_BIAS = 0.1  # the calibration is fitted on these files: its mean must land on the trainers' mean
+# leave-one-out agreement over all 14 real transcripts (bench/bench_real_scores.py), minus a margin: the reader
+# and the shipped calibration must not fall below what round 2 measured (presence is not solved; see the docs)
+REAL_FLOOR = {"active_listening": 0.4, "powerful_questions": 0.35}
+REAL_FLOOR_TEACHERS = {"active_listening": 0.8, "overall": 0.8}
+REAL_MAX_BIAS = 0.25  # the issue's target, leave-one-out
 
 
 @pytest.mark.skipif(not (REAL / "ratings.tsv").exists(), reason="../shared/data/real_transcripts is absent")
-def test_real_transcripts_tune_half_agreement_floor():
+def test_real_transcripts_leave_one_out_floor():
     import importlib.util
     spec = importlib.util.spec_from_file_location("bench_real_scores",
                                                   Path(__file__).resolve().parents[1] / "bench" / "bench_real_scores.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    ratings = bench.load_ratings(REAL)
-    scores = bench.pamong_scores(REAL, bench.TUNE, load_rubric(None))
-    res = bench.agreement(bench.TUNE, ratings, scores)
+    rubric = load_rubric(None)
+    ratings, kinds = bench.load_ratings(REAL), bench.load_kinds(REAL)
+    files = sorted(ratings)
+    human = bench.human_means(ratings, files)
+    data = bench.read_files(REAL, files)
+    plain_ev = {f: bench.evaluate_readings(*data[f], bench.plain(rubric)) for f in files}
+    method = bench.shipped_method(rubric)
+    assert method in ("none", "shift", "shift-pooled")  # round 1's stretch did not survive leave-one-out
+    loo = bench.leave_one_out(method, files, data, plain_ev, human, rubric, bench.synthetic_offsets(rubric))
+    res = bench.agreement(files, human, loo)
     for k, floor in REAL_FLOOR.items():
         assert res[k]["pearson"] >= floor, (k, res[k])
     for k in bench.KEYS:
         assert abs(res[k]["bias"]) <= REAL_MAX_BIAS, (k, res[k])
-    for k in ("active_listening", "powerful_questions", "overall"):
-        assert res[k]["sd_ratio"] >= 0.9, (k, res[k])
+    teachers = bench.agreement([f for f in files if kinds[f] == bench.TEACHERS], human, loo)
+    for k, floor in REAL_FLOOR_TEACHERS.items():
+        assert teachers[k]["pearson"] >= floor, (k, teachers[k])
 
 
 def test_small_talk_is_no_question_and_minimising_is_a_judgement():
