@@ -62,6 +62,10 @@ class Patterns(Strict):
     # asking for time, a meeting or a place ("Bisa minta waktunya sebentar?", "Can we talk after class?"): arranging
     # the conversation, not a coaching question
     procedural: list[str] = []
+    # a teacher talking to a student calls the student "kamu"/"nak" and themself "ibu"/"bapak": in such talk the
+    # titles are the coach, not the coachee ("Mungkin bapak bisa bantu", "kamu bertemu bapak tadi")
+    student_address: list[str] = []
+    coach_titles: list[str] = []
     tirta: TirtaPatterns
 
 
@@ -194,6 +198,8 @@ class Lexicon:
         self.greeting = self._compile("patterns.greeting", p.greeting, "any")
         self.check_question = self._compile("patterns.check_question", p.check_question, "start")
         self.procedural = self._compile("patterns.procedural", p.procedural, "any")
+        self.student_address = self._compile("patterns.student_address", p.student_address, "any")
+        self.coach_titles = self._compile("patterns.coach_titles", p.coach_titles, "any")
         self.tirta = [(stage, self._compile(f"patterns.tirta.{stage}", getattr(p.tirta, stage), "any"))
                       for stage in ("tanggung_jawab", "rencana", "tujuan", "identifikasi")]
         self.model = data.model

@@ -410,16 +410,10 @@ def _praise(piece: _Piece, lex: Lexicon) -> re.Match | None:
     return None
 
 
-def _backchannel(coachee_before: str) -> bool:
-    """The coachee only said "Iya, Pak." / "Oh, okay.": an unmarked statement about them then tells them something
-    (what a form says, what the coach saw) rather than giving back what they said (issue #12)."""
-    return bool(coachee_before.strip()) and len(tokens(coachee_before)) <= 3
-
-
 def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], lang: str,
                     primary: bool, coachee_before: str = "", semantic: bool = False,
                     praise: re.Match | None = None, praise_follows: bool = False,
-                    after_advice: bool = False) -> list[tuple[int, str, str]]:
+                    after_advice: bool = False, student: bool = False) -> list[tuple[int, str, str]]:
     """[(position, act, span)] for a statement piece (possibly empty when nothing marks it).
 
     praise: the piece's affirmation (`_praise`).
@@ -461,6 +455,13 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
         if rm and (praise_follows or aff) and lex.addressee.match(rm.group(0)) and not lex.feeling.search(low):
             rm = None  # "Ibu sudah jarang memotong jawaban siswa. Kemajuannya kelihatan sekali.": the deed praised
         you = lex.second_person.search(_without_vocatives(piece.text[cut:cut + len(s)], s, lex)) if n_words >= 4 else None
+        me = lex.first_person.search(s)
+        if student:  # talk to a student: "ibu"/"bapak" is the teacher speaking of themself
+            if rm and lex.coach_titles.search(rm.group(0)) and not lex.student_address.search(rm.group(0)):
+                rm = None
+            if you and lex.coach_titles.search(you.group(0)) and not lex.student_address.search(you.group(0)):
+                you = None
+            me = me or lex.coach_titles.search(_without_vocatives(piece.text[cut:cut + len(s)], s, lex))
         info = lex.information.search(low)
         if info:
             found.append((info.start(), "information", _span(piece, info)))
@@ -470,8 +471,8 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
             found.append((0, "reflection", ", ".join(echo)))  # the deed praised, told in the coachee's words
         elif praise_follows:
             pass  # the deed praised
-        elif (you and not aff and not info and not lex.first_person.search(s) and not lex.greeting.search(low)
-              and not lex.judgement.search(low) and not _backchannel(coachee_before)):
+        elif (you and not aff and not info and not me and not lex.greeting.search(low)
+              and not lex.judgement.search(low)):
             found.append((cut + you.start(), "reflection", _span(piece, you, cut)))
         elif (coachee_stems and n_words >= 3 and not lex.conditional.match(s) and not lex.greeting.search(low)
               and not (lex.first_person.match(s) and not lex.addressee.search(s))):  # "Saya dulu juga begitu…"
@@ -613,7 +614,8 @@ def _apply_model(lex: Lexicon, feats: dict[str, float], acts: list[str], evidenc
             questions = 0
         if any(a in QUESTION_ACTS for a in acts):
             pass  # a formed question stays; what comes before it is the rules' reading
-        elif main == "reflection" and "reflection" not in acts and "affirmation" not in acts:
+        elif (main == "reflection" and "reflection" not in acts and "affirmation" not in acts
+              and not feats.get("courtesy")):
             acts = [a for a in acts if a != "other"] + ["reflection"]
             evidence.append(("reflection", span))
         elif main == "input":
@@ -633,12 +635,13 @@ def _apply_model(lex: Lexicon, feats: dict[str, float], acts: list[str], evidenc
 
 
 def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semantic: bool = False,
-              model: bool = True, features: dict | None = None) -> Reading:
+              model: bool = True, features: dict | None = None, student: bool | None = None) -> Reading:
     """Read one coach turn. `lang` is "auto" (detected per turn), "id" or "en".
 
     semantic=True also asks the multilingual embedding whether an otherwise unmarked statement restates the
     coachee's previous turn (a reflection without shared words). It costs ~50 ms per such statement, so the
     default (the fast, deterministic path) leaves it off.
+    student: the coach talks to a student ("kamu", "nak"), so "ibu"/"bapak" is the coach; None: from this turn.
     """
     text = (text or "").translate(_QUOTES)
     coachee_before = (coachee_before or "").translate(_QUOTES)
@@ -647,6 +650,8 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     lex = lexicon(lang)
     low = _lower(text)
     pieces = _pieces(text, low, lex)
+    if student is None:
+        student = bool(lex.student_address.search(low))
 
     coachee_stems = _coachee_words(coachee_before, lang)[1] if coachee_before else frozenset()
 
@@ -685,7 +690,7 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
             nxt = pieces[i + 1] if i + 1 < n else None
             primary = not (nxt and nxt.question and nxt.sentence == piece.sentence)
             found = sorted(_statement_acts(piece, lex, coachee_stems, lang, primary, coachee_before, semantic,
-                                           praised[i], any(praised[i + 1:]), "advice" in acts))
+                                           praised[i], any(praised[i + 1:]), "advice" in acts, student))
         notes = [f for f in found if f[1] == "information"]
         found = [f for f in found if f[1] != "information"]
         if notes and not found and primary:
@@ -712,6 +717,8 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
         feats = model_features(text, low, pieces, lex, acts, evidence, questions, overlap, coachee_before)
         if small_talk and not questions:
             feats["small_talk"] = 1.0  # the model must not turn "Hi Ana. How are you?" back into a question
+        if acts == ["other"] and lex.greeting.search(low):
+            feats["courtesy"] = 1.0  # nor "Good luck, I hope you enjoy it" into a reflection
         if features is not None:  # the caller wants the features (bench/bench_reading.py --fit)
             features.update(feats)
         if model:

@@ -439,11 +439,20 @@ def _follow_up(transcript: Transcript, readings: Mapping[int, Reading], rubric: 
 def read_transcript(transcript: Transcript) -> dict[int, Reading]:
     """read_turn over every coach turn, with the coachee turn just before it."""
     out: dict[int, Reading] = {}
+    student = _talks_to_a_student(transcript)
     for i, t in enumerate(transcript.turns):
         if t.speaker == "coach":
             before = transcript.turns[i - 1].text if i and transcript.turns[i - 1].speaker == "coachee" else ""
-            out[i] = read_turn(t.text, coachee_before=before, lang=transcript.lang)
+            out[i] = read_turn(t.text, coachee_before=before, lang=transcript.lang, student=student or None)
     return out
+
+
+def _talks_to_a_student(transcript: Transcript) -> bool:
+    """The coach calls the coachee "kamu"/"nak" somewhere: a teacher with a student, who says "ibu"/"bapak" of
+    themself in every turn, also those that do not say "kamu" ("Mungkin bapak bisa bantu")."""
+    from .reading import lexicon
+    lex = lexicon(transcript.lang if transcript.lang in ("id", "en") else "id")
+    return any(lex.student_address.search(t.text.lower()) for t in transcript.turns if t.speaker == "coach")
 
 
 def evaluate(transcript: Transcript, rubric: Rubric | str | None = None, searcher=None, judge: Judge | None = None

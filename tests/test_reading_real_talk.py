@@ -122,12 +122,31 @@ def test_arranging_the_talk_and_small_talk_ask_no_coaching_question(text):
     assert r.acts == ("other",) and r.questions == 0, (text, r.acts, r.evidence)
 
 
-def test_a_wish_and_telling_after_a_backchannel_are_no_reflection():
+def test_a_wish_is_no_reflection():
     r = read_turn("Semoga percakapan ini membantu Ibu menemukan jalan keluar.", "Saya sedang bingung dengan kelas saya.")
     assert "reflection" not in r.acts, r.evidence
-    # the coachee only said "Iya, Pak.": telling them what their form says gives nothing of theirs back
-    r = read_turn("Di lembar ini Ibu menuliskan tiga target untuk semester ini.", "Iya, Pak.")
+    assert "reflection" not in read_turn("Good luck with the meeting, I hope you enjoy it.", "I have a meeting.").acts
+
+
+def test_a_teacher_speaking_of_themself_to_a_student_is_no_reflection():
+    # to a student the teacher is "ibu"/"bapak": "Mungkin bapak bisa bantu" is the coach offering, not the coachee
+    before = "Tidak apa-apa, Pak. Cuma lagi kesal saja."
+    r = read_turn("Ada apa sebenarnya? Mungkin bapak bisa bantu.", before, student=True)
     assert "reflection" not in r.acts, r.evidence
-    # after a real turn the same kind of sentence can give it back
-    r = read_turn("Ibu sudah mencoba tiga cara berbeda minggu ini.", "Saya coba kuis, diskusi, lalu tugas kelompok.")
+    r = read_turn("Tadi sebelum kamu ketemu ibu ada ulangan matematika ya.", before)  # "kamu" in the turn says so
+    assert "reflection" not in r.acts, r.evidence
+    # the same words between teachers: "Bapak" is the coachee, and giving back what he said is a reflection
+    r = read_turn("Jadi Bapak merasa kesal dengan kejadian tadi pagi.", "Saya kesal sekali dengan kejadian tadi pagi.")
     assert "reflection" in r.acts
+    # and to a student, what the student said given back still is one
+    r = read_turn("Jadi kamu merasa kesal karena diejek teman.", "Saya kesal, Bu, teman-teman mengejek saya.")
+    assert "reflection" in r.acts
+
+
+def test_a_transcript_where_the_coach_says_kamu_is_read_as_talk_to_a_student():
+    from simulator.scoring import read_transcript
+    from simulator.transcript import Transcript, Utterance
+    t = Transcript("id", [Utterance("coach", "Kenapa kamu sendirian di sini, Nak?"),
+                          Utterance("coachee", "Tidak apa-apa, Pak. Cuma lagi kesal saja."),
+                          Utterance("coach", "Ada apa sebenarnya? Mungkin bapak bisa bantu.")])
+    assert "reflection" not in read_transcript(t)[2].acts
