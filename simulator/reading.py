@@ -352,7 +352,8 @@ def _checks_reflection(piece: _Piece, before: _Piece | None, lex: Lexicon) -> bo
     if lex.check_question.match(s):
         return True
     if piece.tag and before is not None:  # "Jadi Ibu lelah, begitu ya?": the tag closes a "begitu" check
-        return bool(lex.check_question.search(_strip_fillers(before.low.split(",")[-1], lex)[0].strip()))
+        words = tokens(before.low)[-3:]
+        return any(lex.check_question.match(" ".join(words[k:])) for k in range(len(words)))
     return False
 
 
@@ -472,7 +473,9 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
         elif praise_follows:
             pass  # the deed praised
         elif (you and not aff and not info and not me and not lex.greeting.search(low)
-              and not lex.judgement.search(low)):
+              and not lex.judgement.search(low) and (primary or not lex.conditional.match(s))):
+            # (a framing clause before a question, "Kalau Ibu…, apa…?" / "Selain yang Ibu sebutkan, adakah…?", is
+            # not a statement about the coachee)
             found.append((cut + you.start(), "reflection", _span(piece, you, cut)))
         elif (coachee_stems and n_words >= 3 and not lex.conditional.match(s) and not lex.greeting.search(low)
               and not (lex.first_person.match(s) and not lex.addressee.search(s))):  # "Saya dulu juga begitu…"

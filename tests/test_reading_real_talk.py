@@ -150,3 +150,24 @@ def test_a_transcript_where_the_coach_says_kamu_is_read_as_talk_to_a_student():
                           Utterance("coachee", "Tidak apa-apa, Pak. Cuma lagi kesal saja."),
                           Utterance("coach", "Ada apa sebenarnya? Mungkin bapak bisa bantu.")])
     assert "reflection" not in read_transcript(t)[2].acts
+
+
+def test_a_begitu_ya_check_at_the_end_of_a_reflection_is_part_of_it():
+    r = read_turn("Oh jadi Bu Sari sekarang kesulitan mengajarkan pecahan di kelas empat begitu ya?",
+                  "Saya kesulitan mengajarkan pecahan di kelas empat.")
+    assert r.acts == ("reflection",) and r.questions == 0, (r.acts, r.evidence)
+
+
+def test_a_framing_clause_before_a_question_is_neither_a_question_nor_a_reflection():
+    r = read_turn("Selain yang Ibu sebutkan tadi, adakah cara lain yang bisa dicoba?", "Saya sudah coba kuis.")
+    assert r.acts == ("closed_question",) and not r.stacked, (r.acts, r.evidence)
+    assert read_turn("Coba Ibu ceritakan apa yang terjadi.").acts == ("open_question",)
+
+
+def test_a_reproach_asked_with_kok_is_a_judgement_and_kok_bisa_is_curiosity():
+    assert read_turn("Sudah jam masuk kok malah main di kantin?").judgement
+    assert not read_turn("Kok bisa begitu, Bu?").judgement
+
+
+def test_that_is_incredible_is_an_affirmation():
+    assert "affirmation" in read_turn("Wow, Dana! That is incredible. Did you tell your team?").acts
