@@ -140,13 +140,18 @@ def _line(xs, ys, shrink: float, label: str) -> Calibration:
 # Each method: how many numbers it fits, and how. "shift" moves each dimension to the trainers' mean (3 numbers;
 # the overall, a weighted mean of the shifted dimensions, follows). "shift-pooled" fits the same shifts on the
 # real files AND our 40 synthetic rated conversations (each set weighted as much as the real files), so one odd
-# real file moves them less. "stretch" is round 1's moment matching of mean and SD (8 numbers); "stretch-half"
+# real file moves them less; "shift-needed" applies that shift only to a dimension whose bias on the real files is
+# beyond the issue's ±0.25. "stretch" is round 1's moment matching of mean and SD (8 numbers); "stretch-half"
 # shrinks its slopes halfway toward 1.
 METHODS = {"none": "no calibration (nothing fitted)",
            "shift": "shift per dimension (3 numbers)",
            "shift-pooled": "shift per dimension, real + synthetic rated sets (3 numbers)",
+           "shift-needed": "pooled shift, only where the real files' bias is beyond the issue's ±0.25 (0-3 numbers)",
            "stretch-half": "mean and SD, slopes shrunk halfway to 1 (8 numbers)",
            "stretch": "mean and SD per dimension and overall, round 1's form (8 numbers)"}
+
+
+BIAS_TOLERANCE = 0.25  # the issue's target for the bias; "shift-needed" calibrates only a dimension beyond it
 
 
 def synthetic_offsets(rubric: Rubric) -> dict[str, list[float]]:
@@ -177,8 +182,10 @@ def fit(method: str, train, data, plain_ev: dict[str, Evaluation], human, rubric
         ys = [human[f][k] for f in train]
         if method == "shift":
             rb.dimensions[k].calibration = _shift(statistics.mean(ys) - statistics.mean(xs), f"{label}; {k}; shift")
-        elif method == "shift-pooled":
+        elif method in ("shift-pooled", "shift-needed"):
             real = statistics.mean(ys) - statistics.mean(xs)
+            if method == "shift-needed" and abs(real) <= BIAS_TOLERANCE:
+                continue  # within the issue's tolerance already: nothing to fit
             synth = statistics.mean((synthetic or {}).get(k) or [real])
             rb.dimensions[k].calibration = _shift((real + synth) / 2,
                                                   f"{label} and 40 synthetic rated conversations; {k}; shift")
@@ -237,7 +244,9 @@ def shipped_method(rubric: Rubric) -> str:
         return "none"
     slopes = [(c.points[-1][1] - c.points[0][1]) / (c.points[-1][0] - c.points[0][0]) for c in cals if c]
     if not rubric.overall.calibration and all(abs(s - 1) < 1e-6 for s in slopes):
-        return "shift-pooled" if any("synthetic" in c.fitted_on for c in cals if c) else "shift"
+        if not any("synthetic" in c.fitted_on for c in cals if c):
+            return "shift"
+        return "shift-needed" if not all(cals) else "shift-pooled"
     return "stretch"
 
 

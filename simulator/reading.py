@@ -750,10 +750,13 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     forward = bool(fm) or (stage in ("tujuan", "rencana", "tanggung_jawab") and questions > 0)
     if fm:
         evidence.append(("forward", fm.group(0)))
-    if questions > 1:
+    # a greeting asked as a question is no coaching question, but asked together with one it still stacks: the
+    # coachee gets two questions at once (both annotators of the real transcripts read it so)
+    stacked = questions + (small_talk if questions else 0) > 1
+    if stacked:
         evidence.append(("stacked", f"{questions} questions"))
     return Reading(
-        text=text, lang=lang, acts=tuple(acts), questions=questions, stacked=questions > 1,
+        text=text, lang=lang, acts=tuple(acts), questions=questions, stacked=stacked,
         leading=flags["leading"], judgement=flags["judgement"], forward=forward, tirta=stage,
         key_words=key_words, keyword_overlap=overlap, words=len(tokens(text)), evidence=tuple(evidence),
     )

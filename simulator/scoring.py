@@ -249,7 +249,7 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
                 and not _told_first(r)):
             n_advice_q += 1  # "Bagaimana kalau Ibu…?" asks nothing open: a suggestion is no powerful question
             tr.add("open_share", i, False)
-        if r.has("why_question") and not _told_first(r):
+        if r.has("why_question"):  # a why after telling still puts the coachee on the defensive
             why_raw += 1
             if s.why_counts_against:
                 n_why += 1
@@ -372,6 +372,12 @@ def _plan_reached(transcript: Transcript, readings: Mapping[int, Reading], stage
     # (the closing-conclusion signal alone is no proof: any "coba" in the coachee's last words sets it)
     # A plan question in the last turns is not yet a plan phase: the page may stop right after it.
     if followup or "tanggung_jawab" in stages:
+        return True
+    turns = transcript.turns
+    later = range(len(turns) // 2, len(turns))
+    # a plan stated by anyone in the second half (the coach dictating one too: the phase was reached, badly)
+    if any((has_marker("commitment", turns[i].text, transcript.lang) or (i in readings and readings[i].has("advice")))
+           and has_marker("time", turns[i].text, transcript.lang) for i in later):
         return True
     from .reading import lexicon
     lex = lexicon(transcript.lang if transcript.lang in ("id", "en") else "id")

@@ -472,8 +472,21 @@ def _cut_off() -> Transcript:
     ])
 
 
-def test_a_conversation_cut_off_before_the_plan_is_not_judged_on_the_plan():
-    ev = evaluate(_cut_off())
+def _phased_rubric(tmp_path) -> Path:
+    """The default rubric with its plan-phase signals marked `phase: plan` (a rubric author's choice; the default
+    rubric judges them always since round 2 of issue #12)."""
+    data = _default_data()
+    for rule in data["dimensions"]["powerful_questions"]["signals"]:
+        if rule["signal"] in ("forward_count", "tirta_stages"):
+            rule["phase"] = "plan"
+    path = tmp_path / "phased.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_conversation_cut_off_before_the_plan_is_not_judged_on_the_plan(tmp_path):
+    rubric = _phased_rubric(tmp_path)
+    ev = evaluate(_cut_off(), rubric)
     pq = ev.dimensions["powerful_questions"]
     assert set(pq.not_judged) == {"forward_count", "tirta_stages"}
     assert {s.signal for s in pq.signals}.isdisjoint(pq.not_judged)
@@ -486,8 +499,14 @@ def test_a_conversation_cut_off_before_the_plan_is_not_judged_on_the_plan():
         Utterance("coachee", "Minggu depan saya akan pakai kartu giliran bicara di setiap kelompok."),
         Utterance("coach", "Terima kasih, Bu. Sampai jumpa minggu depan."),
     ]
-    ev2 = evaluate(done)
+    ev2 = evaluate(done, rubric)
     assert ev2.dimensions["powerful_questions"].not_judged == [] and not ev2.notes
+    # a plan the coach dictates is a plan phase reached too (badly): it is judged, not left out
+    told = _cut_off()
+    told.turns += [Utterance("coach", "Jadi Ibu pakai kartu giliran mulai besok, ya."), Utterance("coachee", "Baik, Pak.")]
+    assert evaluate(told, rubric).dimensions["powerful_questions"].not_judged == []
+    # the default rubric judges every signal, cut off or not
+    assert evaluate(_cut_off()).dimensions["powerful_questions"].not_judged == []
 
 
 def test_a_question_after_telling_is_not_credited_as_open():
@@ -506,8 +525,8 @@ if not REAL.exists():
     REAL = Path("/work/shared/data/real_transcripts")
 # leave-one-out agreement over all 14 real transcripts (bench/bench_real_scores.py), minus a margin: the reader
 # and the shipped calibration must not fall below what round 2 measured (presence is not solved; see the docs)
-REAL_FLOOR = {"active_listening": 0.4, "powerful_questions": 0.35}
-REAL_FLOOR_TEACHERS = {"active_listening": 0.8, "overall": 0.8}
+REAL_FLOOR = {"active_listening": 0.3, "powerful_questions": 0.4, "overall": 0.2}
+REAL_FLOOR_TEACHERS = {"active_listening": 0.85, "overall": 0.75}
 REAL_MAX_BIAS = 0.25  # the issue's target, leave-one-out
 
 
@@ -525,7 +544,7 @@ def test_real_transcripts_leave_one_out_floor():
     data = bench.read_files(REAL, files)
     plain_ev = {f: bench.evaluate_readings(*data[f], bench.plain(rubric)) for f in files}
     method = bench.shipped_method(rubric)
-    assert method in ("none", "shift", "shift-pooled")  # round 1's stretch did not survive leave-one-out
+    assert method in ("none", "shift", "shift-pooled", "shift-needed")  # round 1's stretch failed leave-one-out
     loo = bench.leave_one_out(method, files, data, plain_ev, human, rubric, bench.synthetic_offsets(rubric))
     res = bench.agreement(files, human, loo)
     for k, floor in REAL_FLOOR.items():
