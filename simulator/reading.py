@@ -414,7 +414,8 @@ def _praise(piece: _Piece, lex: Lexicon) -> re.Match | None:
 def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], lang: str,
                     primary: bool, coachee_before: str = "", semantic: bool = False,
                     praise: re.Match | None = None, praise_follows: bool = False,
-                    after_advice: bool = False, student: bool = False) -> list[tuple[int, str, str]]:
+                    after_advice: bool = False, student: bool = False, nothing_said: bool = False
+                    ) -> list[tuple[int, str, str]]:
     """[(position, act, span)] for a statement piece (possibly empty when nothing marks it).
 
     praise: the piece's affirmation (`_praise`).
@@ -472,7 +473,7 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
             found.append((0, "reflection", ", ".join(echo)))  # the deed praised, told in the coachee's words
         elif praise_follows:
             pass  # the deed praised
-        elif (you and not aff and not info and not me and not lex.greeting.search(low)
+        elif (you and not nothing_said and not aff and not info and not me and not lex.greeting.search(low)
               and not lex.judgement.search(low) and (primary or not lex.conditional.match(s))):
             # (a framing clause before a question, "Kalau Ibu…, apa…?" / "Selain yang Ibu sebutkan, adakah…?", is
             # not a statement about the coachee)
@@ -638,13 +639,16 @@ def _apply_model(lex: Lexicon, feats: dict[str, float], acts: list[str], evidenc
 
 
 def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semantic: bool = False,
-              model: bool = True, features: dict | None = None, student: bool | None = None) -> Reading:
+              model: bool = True, features: dict | None = None, student: bool | None = None,
+              follows_coach: bool = False) -> Reading:
     """Read one coach turn. `lang` is "auto" (detected per turn), "id" or "en".
 
     semantic=True also asks the multilingual embedding whether an otherwise unmarked statement restates the
     coachee's previous turn (a reflection without shared words). It costs ~50 ms per such statement, so the
     default (the fast, deterministic path) leaves it off.
     student: the coach talks to a student ("kamu", "nak"), so "ibu"/"bapak" is the coach; None: from this turn.
+    follows_coach: the turn before was the coach's own (a transcript where the coach speaks twice): the coachee
+    said nothing to give back, so a plain statement about them ("Ini lembar yang Ibu isi") is no reflection.
     """
     text = (text or "").translate(_QUOTES)
     coachee_before = (coachee_before or "").translate(_QUOTES)
@@ -693,7 +697,8 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
             nxt = pieces[i + 1] if i + 1 < n else None
             primary = not (nxt and nxt.question and nxt.sentence == piece.sentence)
             found = sorted(_statement_acts(piece, lex, coachee_stems, lang, primary, coachee_before, semantic,
-                                           praised[i], any(praised[i + 1:]), "advice" in acts, student))
+                                           praised[i], any(praised[i + 1:]), "advice" in acts, student,
+                                           follows_coach))
         notes = [f for f in found if f[1] == "information"]
         found = [f for f in found if f[1] != "information"]
         if notes and not found and primary:

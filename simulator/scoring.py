@@ -449,7 +449,8 @@ def read_transcript(transcript: Transcript) -> dict[int, Reading]:
     for i, t in enumerate(transcript.turns):
         if t.speaker == "coach":
             before = transcript.turns[i - 1].text if i and transcript.turns[i - 1].speaker == "coachee" else ""
-            out[i] = read_turn(t.text, coachee_before=before, lang=transcript.lang, student=student or None)
+            out[i] = read_turn(t.text, coachee_before=before, lang=transcript.lang, student=student or None,
+                               follows_coach=i > 0 and transcript.turns[i - 1].speaker == "coach")
     return out
 
 

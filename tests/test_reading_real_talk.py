@@ -171,3 +171,11 @@ def test_a_reproach_asked_with_kok_is_a_judgement_and_kok_bisa_is_curiosity():
 
 def test_that_is_incredible_is_an_affirmation():
     assert "affirmation" in read_turn("Wow, Dana! That is incredible. Did you tell your team?").acts
+
+
+def test_a_statement_about_the_coachee_when_they_said_nothing_is_no_reflection():
+    text = "Silakan duduk, Bu. Ini lembar refleksi yang minggu lalu Ibu isi sendiri."
+    assert "reflection" not in read_turn(text, follows_coach=True).acts
+    # after the coachee's own words, the same kind of sentence gives them back
+    r = read_turn("Ibu sudah mengisi lembar refleksi itu sendiri minggu lalu.", "Saya isi lembar refleksinya minggu lalu.")
+    assert "reflection" in r.acts
