@@ -458,6 +458,9 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
             rm = None  # "Ibu sudah jarang memotong jawaban siswa. Kemajuannya kelihatan sekali.": the deed praised
         you = lex.second_person.search(_without_vocatives(piece.text[cut:cut + len(s)], s, lex)) if n_words >= 4 else None
         me = lex.first_person.search(s)
+        if (rm and me and not lex.first_person.search(rm.group(0))
+                and not lex.addressee.search(_without_vocatives(piece.text[cut:cut + len(s)], s, lex))):
+            rm = None  # "Jadi penasaran saya": a feeling word, but the coach's own; nothing of the coachee's
         if student:  # talk to a student: "ibu"/"bapak" is the teacher speaking of themself
             if rm and lex.coach_titles.search(rm.group(0)) and not lex.student_address.search(rm.group(0)):
                 rm = None

@@ -179,3 +179,10 @@ def test_a_statement_about_the_coachee_when_they_said_nothing_is_no_reflection()
     # after the coachee's own words, the same kind of sentence gives them back
     r = read_turn("Ibu sudah mengisi lembar refleksi itu sendiri minggu lalu.", "Saya isi lembar refleksinya minggu lalu.")
     assert "reflection" in r.acts
+
+
+def test_a_feeling_word_of_the_coachs_own_is_no_reflection():
+    before = "Saya lagi kepikiran seseorang, Bu."
+    assert "reflection" not in read_turn("Wah, kepikiran siapa nih, Pak? Jadi penasaran saya.", before).acts
+    # the coach naming the coachee's feeling, or their own listening, still reflects
+    assert "reflection" in read_turn("Jadi yang saya tangkap, Ibu merasa lelah.", "Saya capek sekali minggu ini.").acts

