@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_retrieval.py", "bench_reading.py", "bench_sessions.py", "bench_voices.py", "bench_app.py",
-           "bench_documents.py"]
+SCRIPTS = ["bench_retrieval.py", "bench_reading.py", "bench_sessions.py", "bench_real_scores.py", "bench_real_acts.py",
+           "bench_documents.py", "bench_voices.py", "bench_app.py"]
 
 
 def machine() -> str:
