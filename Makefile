@@ -7,12 +7,16 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: install index run serve test test-fast lint bench bench-eval clean
+WORKERS ?= 2
+PIP_FLAGS := --quiet --disable-pip-version-check --no-input --prefer-binary
 
+.PHONY: install index prebuilt-index run serve test test-fast lint bench bench-eval clean
+
+# No `pip install --upgrade pip` first: the venv's bundled pip installs every pinned wheel, and the upgrade cost
+# ~5 s of a first run.
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/pip install $(PIP_FLAGS) -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,9 +24,15 @@ install: $(STAMP)
 index: install            ## build or refresh the knowledge index (only changed files are embedded)
 	$(BIN)/pamong ingest
 
-run: install              ## build/refresh the knowledge index (with progress), then serve http://127.0.0.1:7860
-	$(BIN)/pamong ingest
+prebuilt-index: install   ## maintainers: re-embed knowledge/ into the shipped index (simulator/data/knowledge_index.*)
+	$(BIN)/pamong ingest --write-prebuilt
+
+run: install              ## serve http://127.0.0.1:7860 (the index comes from the shipped vectors: ~1 s)
 	$(BIN)/python app.py
+
+serve: install            ## WORKERS app processes behind nginx on http://127.0.0.1:7860 (see docs/deployment.md)
+	bash scripts/system-deps.sh
+	$(BIN)/pamong serve --workers $(WORKERS)
 
 test: install             ## the whole test suite, browser and PostgreSQL tests included
 	bash scripts/system-deps.sh
@@ -34,7 +44,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check simulator tests bench app.py
 
-bench: install            ## every benchmark; figures go in README's Performance section
+bench: install            ## every benchmark; figures go in docs/performance.md
 	$(BIN)/python bench/run_all.py
 
 bench-eval: install       ## evaluator figures only (AnnoMI, ESConv, MI gold set, Indonesian set)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,8 @@ _LOADED: dict[tuple[str, str], Prebuilt | None] = {}
 
 def load(manifest: Path = MANIFEST, vectors: Path = VECTORS) -> Prebuilt | None:
     """The shipped index, or None (logged) when it is missing, unreadable or from another model."""
+    if os.environ.get("PAMONG_PREBUILT", "").lower() in ("off", "0", "false"):
+        return None   # benchmarks: measure a first start that embeds everything
     key = (str(manifest), str(vectors))
     if key in _LOADED:
         return _LOADED[key]
