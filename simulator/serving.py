@@ -44,10 +44,11 @@ class Worker:
     port: int
     proc: subprocess.Popen | None = None
     restarts: int = 0
+    host: str = "127.0.0.1"   # another machine's address when nginx fronts several (--print-nginx --backends)
 
     @property
     def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return f"{self.host}:{self.port}"
 
 
 def render_site(listen: str, workers: list[Worker]) -> str:
@@ -55,7 +56,7 @@ def render_site(listen: str, workers: list[Worker]) -> str:
     template = (DEPLOY / "pamong-site.conf.template").read_text(encoding="utf-8")
     upstreams = []
     for w in workers:
-        backups = "".join(f"    server {o.address} backup;\n" for o in workers if o is not w)
+        backups = "".join(f"    server {o.address} max_fails=0 backup;\n" for o in workers if o is not w)
         upstreams.append(f"upstream pamong_{w.name} {{\n    server {w.address} max_fails=0;\n"
                          f"{backups}}}")
     fields = {
@@ -68,6 +69,17 @@ def render_site(listen: str, workers: list[Worker]) -> str:
     for key, value in fields.items():
         template = template.replace(f"@@{key}@@", value)
     return template
+
+
+def print_site(listen: str, backends: list[str]) -> str:
+    """The nginx site for app processes anywhere ("host:port" each), for a system nginx (docs/deployment.md)."""
+    workers = []
+    for i, backend in enumerate(backends):
+        host, _, port = backend.strip().rpartition(":")
+        if not host or not port.isdigit():
+            raise InputError(f"--backends: {backend!r} is not HOST:PORT (e.g. 10.0.0.5:7861).")
+        workers.append(Worker(f"w{i + 1}", int(port), host=host))
+    return render_site(listen, workers)
 
 
 def _nginx_user() -> str:
@@ -206,7 +218,7 @@ class Supervisor:
         elif self.knowledge not in (None, True):
             args += ["--knowledge", str(self.knowledge)]
         logfile = open(self.run_dir / "logs" / f"{w.name}.log", "a")  # noqa: SIM115 - the child keeps it
-        w.proc = subprocess.Popen(args, stdout=logfile, stderr=subprocess.STDOUT, env=dict(env, PAMONG_NODE=w.name),
+        w.proc = subprocess.Popen(args, stdout=logfile, stderr=subprocess.STDOUT, env=env,
                                   cwd=REPO_ROOT)
 
     def _start_nginx(self, nginx: str) -> None:

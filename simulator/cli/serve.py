@@ -28,6 +28,10 @@ def register(subparsers) -> None:
                    help="N app processes behind nginx on HOST:PORT (they listen on 127.0.0.1:PORT+1..PORT+N)")
     p.add_argument("--run-dir", help="with --workers: where nginx's configuration, the logs and serve.json go "
                                      "(default: a new folder in the system's temporary folder)")
+    p.add_argument("--print-nginx", action="store_true",
+                   help="print the nginx site for a system nginx (listening on HOST:PORT) and exit; the app "
+                        "processes are --backends, or 127.0.0.1:PORT+1..PORT+N with --workers N")
+    p.add_argument("--backends", help="with --print-nginx: HOST:PORT,HOST:PORT,... of the app processes")
     p.add_argument("--hash-password", action="store_true",
                    help="read a password (stdin) and print its hash for PAMONG_AUTH_FILE, then exit")
     p.set_defaults(func=run)
@@ -42,6 +46,13 @@ def run(args) -> int:
         return 0
     settings = load_settings(data_dir=args.data_dir, host=args.host, port=args.port)
     knowledge = False if args.no_index else args.knowledge
+    if args.print_nginx:
+        from ..serving import print_site
+
+        backends = args.backends.split(",") if args.backends else \
+            [f"127.0.0.1:{settings.port + i}" for i in range(1, (args.workers or 2) + 1)]
+        print(print_site(f"{settings.host}:{settings.port}", backends))
+        return 0
     if args.workers is not None:
         from ..serving import serve
 
