@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export OMP_WAIT_POLICY := PASSIVE
@@ -10,16 +11,23 @@ export OMP_WAIT_POLICY := PASSIVE
 WORKERS ?= 2
 PIP_FLAGS := --quiet --disable-pip-version-check --no-input --prefer-binary
 
-.PHONY: install index prebuilt-index run serve test test-fast lint bench bench-eval clean
+.PHONY: install install-test index prebuilt-index run serve test test-fast lint bench bench-eval clean
 
-# No `pip install --upgrade pip` first: the venv's bundled pip installs every pinned wheel, and the upgrade cost
-# ~5 s of a first run.
+# A first `make run` installs what the app needs and nothing else: the test tools (pytest, hypothesis,
+# playwright, ruff) come with the first `make test`. No `pip install --upgrade pip` first: the venv's bundled pip
+# installs every pinned wheel, and the upgrade cost ~5 s of a first run.
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install $(PIP_FLAGS) -c constraints.txt -e '.[test]'
+	$(BIN)/pip install $(PIP_FLAGS) -c constraints.txt -e .
 	touch $(STAMP)
 
+$(TESTSTAMP): $(STAMP)
+	$(BIN)/pip install $(PIP_FLAGS) -c constraints.txt -e '.[test]'
+	touch $(TESTSTAMP)
+
 install: $(STAMP)
+
+install-test: $(TESTSTAMP)
 
 index: install            ## build or refresh the knowledge index (only changed files are embedded)
 	$(BIN)/pamong ingest
@@ -34,20 +42,20 @@ serve: install            ## WORKERS app processes behind nginx on http://127.0.
 	bash scripts/system-deps.sh
 	$(BIN)/pamong serve --workers $(WORKERS)
 
-test: install             ## the whole test suite, browser and PostgreSQL tests included
+test: install-test        ## the whole test suite, browser and PostgreSQL tests included
 	bash scripts/system-deps.sh
 	$(BIN)/python -m pytest
 
-test-fast: install
+test-fast: install-test
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check simulator tests bench app.py
 
-bench: install            ## every benchmark; figures go in docs/performance.md
+bench: install-test          ## every benchmark; figures go in docs/performance.md
 	$(BIN)/python bench/run_all.py
 
-bench-eval: install       ## evaluator figures only (AnnoMI, ESConv, MI gold set, Indonesian set)
+bench-eval: install-test     ## evaluator figures only (AnnoMI, ESConv, MI gold set, Indonesian set)
 	$(BIN)/python bench/bench_reading.py
 	$(BIN)/python bench/bench_sessions.py
 
