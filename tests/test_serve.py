@@ -21,11 +21,13 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-from gradio_page import Page, api_description
+from fake_openai_server import FakeOpenAIServer
+from gradio_page import EndpointFailed, Page, api_description
 from store_backends import postgres  # noqa: F401 - fixture
 
 from simulator.config import REPO_ROOT
@@ -102,8 +104,8 @@ def _refused(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
-@pytest.fixture(scope="module")
-def farm(postgres, tmp_path_factory):
+@contextmanager
+def running_farm(postgres, tmp_path_factory, **extra_env: str):
     db_url = postgres.new_database()
     data = tmp_path_factory.mktemp("serve-data")
     run_dir = tmp_path_factory.mktemp("serve-run")
@@ -111,7 +113,7 @@ def farm(postgres, tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in (
         "OPENAI_API_KEY", "OPENAI_BASE_URL", "PAMONG_VOICE", "PAMONG_USERS", "PAMONG_AUTH_FILE", "CHROMA_HOST")}
     env.update(DATABASE_URL=db_url, PAMONG_DATA_DIR=str(data), GRADIO_ANALYTICS_ENABLED="False",
-               ANONYMIZED_TELEMETRY="False", PYTHONPATH=str(REPO_ROOT))
+               ANONYMIZED_TELEMETRY="False", PYTHONPATH=str(REPO_ROOT), **extra_env)
     out = open(run_dir / "supervisor.out", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--workers", "2", "--no-index",
                              "--port", str(port), "--run-dir", str(run_dir)], cwd=REPO_ROOT, env=env,
@@ -137,6 +139,12 @@ def farm(postgres, tmp_path_factory):
         left = [pid for pid in pids if pid and Path(f"/proc/{pid}").exists()
                 and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
         assert left == [], f"processes left running after the supervisor stopped: {left}"
+
+
+@pytest.fixture(scope="module")
+def farm(postgres, tmp_path_factory):
+    with running_farm(postgres, tmp_path_factory) as f:
+        yield f
 
 
 def _start(page: Page, name: str) -> str:
@@ -251,3 +259,42 @@ def test_postgresql_dropping_every_connection_mid_burst_leaves_whole_turns(farm,
         assert len(saved) == shown[i] == 2 * len(TURNS), (i, len(saved), shown[i])
     for p in pages:
         p.close()
+
+
+def test_a_process_killed_mid_turn_leaves_the_turn_whole_after_resuming(postgres, tmp_path_factory):
+    """A model voice that takes 1.2 s per reply: the process is killed while the coachee's reply is being made.
+    The coach turn was saved before the model was asked; resuming on the other process answers it."""
+    lines = iter(f"Saya masih memikirkan kelas itu, Pak, bagian {n} yang paling berat." for n in range(1, 99))
+    with FakeOpenAIServer(reply=lambda body: next(lines), latency=1.2) as model, \
+            running_farm(postgres, tmp_path_factory, PAMONG_VOICE="openai", OPENAI_BASE_URL=model.base_url,
+                         OPENAI_API_KEY="test-key", PAMONG_MODEL_RETRIES="0") as slow:
+        page = Page(slow.url)
+        sid = _start(page, "citra")
+        chat, status = _send(page, TURNS[0])
+        assert len(chat) == 2
+        victim = slow.worker(page.node)
+        failed: list[BaseException] = []
+
+        def second_turn():
+            try:
+                _send(page, TURNS[1])
+            except (EndpointFailed, httpx.HTTPError) as exc:
+                failed.append(exc)
+
+        th = threading.Thread(target=second_turn)
+        th.start()
+        _wait(lambda: model.hits >= 2, 20, "the model to be asked for the second reply")
+        os.kill(victim["pid"], signal.SIGKILL)
+        th.join(30)
+        assert failed, "the trainee's turn should have failed visibly with its process"
+        saved = slow.turns(sid)
+        assert [s for s, _ in saved] == ["coach", "coachee", "coach"] and saved[-1][1] == TURNS[1]
+        _wait(lambda: _refused(victim["port"]), 10, "the killed process's port to close")
+        out = page.predict(None, sid, "citra", "id", api_name="/resume")
+        assert page.node != victim["name"]
+        saved = slow.turns(sid)
+        assert [s for s, _ in saved] == ["coach", "coachee"] * 2, saved     # the pending turn answered
+        assert len(out[0]) == 4
+        chat, status = _send(page, TURNS[2])
+        assert len(chat) == 6 and [s for s, _ in slow.turns(sid)] == ["coach", "coachee"] * 3
+        page.close()
