@@ -427,8 +427,10 @@ class KnowledgeStore:
         if partial:
             col.delete(ids=partial)
         # The swap: new chunks go in under new ids first, then the old version goes. Interrupted in between,
-        # the index holds both versions (still usable) and the next ingest finishes the job.
-        col.add(ids=[_chunk_id(source, digest, c.index) for c in chunks], embeddings=embeddings,
+        # the index holds both versions (still usable) and the next ingest finishes the job. An upsert, not an
+        # add: several app processes starting at once against one Chroma server may index the same new file
+        # (same ids, same vectors); the later one then simply rewrites them (tests/test_retrieval_server.py races three).
+        col.upsert(ids=[_chunk_id(source, digest, c.index) for c in chunks], embeddings=embeddings,
                 documents=[c.text for c in chunks], metadatas=metadatas)
         if old_ids:
             col.delete(ids=old_ids)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -56,6 +57,24 @@ def test_a_chroma_server_that_goes_away_and_comes_back(tmp_path):
         summary = store.ingest([KNOWLEDGE_DIR])
         assert summary.prebuilt == summary.chunks > 0          # the shipped vectors go to the server too
         assert store.search("apa itu RASA", k=1)[0].source == "knowledge/id/rasa.md"
+
+        # Several app processes starting at once each bring the same new index up to date: none fails.
+        settings = store.settings
+        racers = [KnowledgeStore(settings, collection="race") for _ in range(3)]
+        failures: list[BaseException] = []
+
+        def ingest(racer):
+            try:
+                racer.ingest([KNOWLEDGE_DIR])
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=ingest, args=(r,)) for r in racers]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(120)
+        assert failures == [] and racers[0].count() == summary.chunks
         stop(server)
 
         with pytest.raises(StoreError) as err:
