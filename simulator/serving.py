@@ -44,6 +44,7 @@ class Worker:
     port: int
     proc: subprocess.Popen | None = None
     restarts: int = 0
+    started: float = 0.0      # monotonic time of the last start
     host: str = "127.0.0.1"   # another machine's address when nginx fronts several (--print-nginx --backends)
 
     @property
@@ -152,7 +153,9 @@ class Supervisor:
         nginx = nginx_binary()
         self._check_login()
         ports = [self.port + i for i in range(1, self.workers + 1)]
-        for host, port in [(self.host, self.port)] + [("127.0.0.1", p) for p in ports]:
+        own_chroma = self.knowledge is not False and not self.settings.chroma_host and self.workers > 1
+        extra = [("127.0.0.1", self.port + self.workers + 1)] if own_chroma else []
+        for host, port in [(self.host, self.port)] + [("127.0.0.1", p) for p in ports] + extra:
             if not port_free(host, port):
                 raise InputError(f"{host}:{port} is already in use: choose another --port (the app processes "
                                  f"use the {self.workers} ports after it).")
@@ -161,18 +164,21 @@ class Supervisor:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.run_dir, 0o755)   # nginx's workers (www-data) write their temporary files here
         (self.run_dir / "logs").mkdir(exist_ok=True)
-        env = self._env_cache = self._env()
-        if self.knowledge is not False:
-            self._index(env)
-        self._workers = [Worker(f"w{i + 1}", p) for i, p in enumerate(ports)]
-        for w in self._workers:
-            self._spawn(w, env)
-        for w in self._workers:
-            if not wait_http(f"http://{w.address}/", 180, w.proc):
-                self.stop()
-                raise StoreError(f"app process {w.name} (port {w.port}) did not start; see "
-                                 f"{self.run_dir / 'logs' / (w.name + '.log')}")
-        self._start_nginx(nginx)
+        try:
+            env = self._env_cache = self._env()
+            if self.knowledge is not False:
+                self._index(env)
+            self._workers = [Worker(f"w{i + 1}", p) for i, p in enumerate(ports)]
+            for w in self._workers:
+                self._spawn(w, env)
+            for w in self._workers:
+                if not wait_http(f"http://{w.address}/", 180, w.proc):
+                    raise StoreError(f"app process {w.name} (port {w.port}) did not start; see "
+                                     f"{self.run_dir / 'logs' / (w.name + '.log')}")
+            self._start_nginx(nginx)
+        except BaseException:
+            self.stop()   # nothing half-started is left behind
+            raise
         self._write_status()
         log.warning("Pamong is serving on http://%s:%d with %d app processes (%.1f s); logs in %s",
                     self.host, self.port, self.workers, time.monotonic() - self.started, self.run_dir)
@@ -196,7 +202,6 @@ class Supervisor:
                  "--port", str(port)], stdout=open(self.run_dir / "logs" / "chroma.log", "w"),  # noqa: SIM115
                 stderr=subprocess.STDOUT, env=dict(env, ANONYMIZED_TELEMETRY="False"))
             if not wait_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", 60, self._chroma):
-                self.stop()
                 raise StoreError(f"the Chroma server did not start; see {self.run_dir / 'logs' / 'chroma.log'}")
             env.update(CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(port))
         return env
@@ -218,6 +223,7 @@ class Supervisor:
         elif self.knowledge not in (None, True):
             args += ["--knowledge", str(self.knowledge)]
         logfile = open(self.run_dir / "logs" / f"{w.name}.log", "a")  # noqa: SIM115 - the child keeps it
+        w.started = time.monotonic()
         w.proc = subprocess.Popen(args, stdout=logfile, stderr=subprocess.STDOUT, env=env,
                                   cwd=REPO_ROOT)
 
@@ -231,12 +237,10 @@ class Supervisor:
                str(self.run_dir / "nginx.conf")]
         check = subprocess.run(cmd + ["-t", "-q"], capture_output=True, text=True)
         if check.returncode != 0:
-            self.stop()
             raise StoreError(f"nginx rejected the configuration: {check.stderr.strip()[-500:]}")
         self._nginx = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if not wait_http(f"http://{self.host if self.host not in ('0.0.0.0', '::') else '127.0.0.1'}:{self.port}/",
                          30, self._nginx):
-            self.stop()
             raise StoreError(f"nginx did not start; see {self.run_dir / 'nginx-error.log'}")
 
     def _write_status(self) -> None:
@@ -256,7 +260,10 @@ class Supervisor:
         trainees to the others."""
         while not self._stopping:
             for w in self._workers:
-                if w.proc is not None and w.proc.poll() is not None and not self._stopping:
+                # A process that keeps dying (a broken configuration) is restarted less and less often.
+                backoff = min(2.0 ** w.restarts, 30.0) if time.monotonic() - w.started < 10 else 0.0
+                if w.proc is not None and w.proc.poll() is not None and not self._stopping \
+                        and time.monotonic() - w.started >= backoff:
                     log.warning("app process %s (port %d, pid %d) exited with %s; restarting it", w.name, w.port,
                                 w.proc.pid, w.proc.returncode)
                     w.restarts += 1
