@@ -254,7 +254,7 @@ def burst_table(r: dict) -> str:
     return ("\n".join(lines) + f"\n\nBoth behind nginx, over one PostgreSQL and one Chroma server, scripted voice; "
             f"the {one['trainees']} client threads run on the same {os.cpu_count()} cores. A second app process can "
             "only use the CPU that the first, the load generator, PostgreSQL, Chroma and the machine's other programs "
-            "leave free: the last CPU rows say how much that was. Measured {r['date']} by `bench/bench_serve.py` on "
+            f"leave free: the last CPU rows say how much that was. Measured {r['date']} by `bench/bench_serve.py` on "
             f"{r['machine']}.")
 
 

@@ -143,6 +143,7 @@ class Supervisor:
     _nginx: subprocess.Popen | None = None
     _stopping: bool = False
     _env_cache: dict = field(default_factory=dict)
+    _own_run_dir: bool = False                # made here: removed again after a clean stop
 
     # -- start -----------------------------------------------------------------------------------------------
 
@@ -161,6 +162,7 @@ class Supervisor:
                                  f"use the {self.workers} ports after it).")
         if self.run_dir is None:
             self.run_dir = Path(tempfile.mkdtemp(prefix="pamong-serve-"))
+            self._own_run_dir = True
         self.run_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.run_dir, 0o755)   # nginx's workers (www-data) write their temporary files here
         (self.run_dir / "logs").mkdir(exist_ok=True)
@@ -304,4 +306,6 @@ def serve(settings: Settings, *, workers: int, host: str, port: int, knowledge: 
     print(f"Pamong: http://{host}:{port} ({workers} app processes; status in {supervisor.run_dir / 'serve.json'})",
           flush=True)
     supervisor.watch()
+    if supervisor._own_run_dir and not any(w.restarts for w in supervisor._workers):
+        shutil.rmtree(supervisor.run_dir, ignore_errors=True)   # a clean run: nothing worth keeping
     return 0
