@@ -144,6 +144,7 @@ class Supervisor:
     _stopping: bool = False
     _env_cache: dict = field(default_factory=dict)
     _own_run_dir: bool = False                # made here: removed again after a clean stop
+    _asked_to_stop: bool = False
 
     # -- start -----------------------------------------------------------------------------------------------
 
@@ -278,7 +279,9 @@ class Supervisor:
             time.sleep(poll)
         self.stop()
 
-    def stop(self, *_signal) -> None:
+    def stop(self, *signal_args) -> None:
+        if signal_args:
+            self._asked_to_stop = True   # SIGTERM / Ctrl-C, as opposed to a failure
         self._stopping = True
         procs = [self._nginx] + [w.proc for w in self._workers] + [self._chroma]
         for proc in procs:
@@ -306,6 +309,6 @@ def serve(settings: Settings, *, workers: int, host: str, port: int, knowledge: 
     print(f"Pamong: http://{host}:{port} ({workers} app processes; status in {supervisor.run_dir / 'serve.json'})",
           flush=True)
     supervisor.watch()
-    if supervisor._own_run_dir and not any(w.restarts for w in supervisor._workers):
+    if supervisor._own_run_dir and supervisor._asked_to_stop and not any(w.restarts for w in supervisor._workers):
         shutil.rmtree(supervisor.run_dir, ignore_errors=True)   # a clean run: nothing worth keeping
     return 0
