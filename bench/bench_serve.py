@@ -187,7 +187,9 @@ def burst(url: str, pids: list[int], trainees: int, turns: int) -> dict:
             "trainees_per_process": dict(sorted(nodes.items()))}
 
 
-def bursts(work: Path, trainees: int, turns: int) -> dict:
+def bursts(work: Path, trainees: int, turns: int, rounds: int) -> dict:
+    """Both farms up at once, bursts alternating 1, 2, 1, 2, ... so that whatever else the machine is doing
+    falls on both alike; each figure is the median over the rounds (every round's throughput is kept too)."""
     from store_backends import Cluster
 
     cluster = Cluster()
@@ -195,21 +197,38 @@ def bursts(work: Path, trainees: int, turns: int) -> dict:
     chroma = subprocess.Popen([str(Path(sys.executable).with_name("chroma")), "run", "--path",
                                str(work / "chroma"), "--host", "127.0.0.1", "--port", str(chroma_port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env())
-    results = {}
+    farms: dict[str, tuple[subprocess.Popen, dict]] = {}
+    runs: dict[str, list[dict]] = {"1": [], "2": []}
     try:
         for workers in (1, 2):
-            proc, status = start_farm(workers, cluster.new_database(), chroma_port, work)
-            try:
+            farms[str(workers)] = start_farm(workers, cluster.new_database(), chroma_port, work)
+        for _ in range(rounds):
+            for key, (_proc, status) in farms.items():
                 pids = [w["pid"] for w in status["workers"]] + [status["nginx_pid"]]
-                results[str(workers)] = burst(status["url"], pids, trainees, turns)
-            finally:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(60)
+                runs[key].append(burst(status["url"], pids, trainees, turns))
     finally:
+        for proc, _status in farms.values():
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
         chroma.terminate()
         chroma.wait(30)
         cluster.stop()
-    return results
+    return {key: median_run(rs) for key, rs in runs.items()}
+
+
+def median_run(rs: list[dict]) -> dict:
+    import statistics
+
+    out = dict(rs[0])
+    for key, value in rs[0].items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = round(statistics.median(r[key] for r in rs), 2)
+    out["errors"] = sum(r["errors"] for r in rs)
+    out["turns"] = sum(r["turns"] for r in rs)
+    out["rounds"] = len(rs)
+    out["turns_per_s_each"] = [r["turns_per_s"] for r in rs]
+    out["error_examples"] = [e for r in rs for e in r["error_examples"]][:5]
+    return out
 
 
 # ----------------------------------------------------------------------------------------------------- report
@@ -239,8 +258,9 @@ def burst_table(r: dict) -> str:
     one, two = r["burst"]["1"], r["burst"]["2"]
     rows = [("turn p50 / p95 / max (ms)", lambda b: f"{b['p50_ms']} / {b['p95_ms']} / {b['max_ms']}"),
             ("end of session (report) p50 / p95 (ms)", lambda b: f"{b['end_p50_ms']} / {b['end_p95_ms']}"),
-            ("throughput (turns/s)", lambda b: f"{b['turns_per_s']}"),
-            ("errors", lambda b: f"{b['errors']} of {b['turns']} turns"),
+            ("throughput (turns/s): median, and each round", lambda b: f"{b['turns_per_s']} "
+             f"({', '.join(map(str, b['turns_per_s_each']))})"),
+            ("errors (all rounds)", lambda b: f"{b['errors']} of {b['turns']} turns"),
             ("p95 < 300 ms (the issue's target)", lambda b: "yes" if b["p95_ms"] < 300 else "**no**"),
             ("CPU of the app processes + nginx (s)", lambda b: f"{b['app_and_proxy_cpu_s']} over {b['wall_s']} s"),
             ("CPU of the 50 simulated trainees (the load generator, s)", lambda b: f"{b['client_cpu_s']}"),
@@ -248,8 +268,8 @@ def burst_table(r: dict) -> str:
              lambda b: f"{b['others_cores']}"),
             ("trainees per process (sticky cookie)", lambda b: ", ".join(f"{k}: {v}" for k, v in
                                                                        b["trainees_per_process"].items()))]
-    lines = [f"| {one['trainees']} trainees x {one['turns'] // one['trainees']} turns, no pause | 1 app process | "
-             "2 app processes |", "|---|---|---|"]
+    lines = [f"| {one['trainees']} trainees x {one['turns'] // one['trainees'] // one['rounds']} turns, no pause; "
+             f"median of {one['rounds']} bursts each, alternating | 1 app process | 2 app processes |", "|---|---|---|"]
     lines += [f"| {label} | {fn(one)} | {fn(two)} |" for label, fn in rows]
     return ("\n".join(lines) + f"\n\nBoth behind nginx, over one PostgreSQL and one Chroma server, scripted voice; "
             f"the {one['trainees']} client threads run on the same {os.cpu_count()} cores. A second app process can "
@@ -262,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--trainees", type=int, default=50)
     ap.add_argument("--turns", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3, help="bursts per configuration, alternating (default 3)")
     ap.add_argument("--no-clone", action="store_true", help="skip the fresh clone + make install")
     ap.add_argument("--no-burst", action="store_true")
     ap.add_argument("--no-first-run", action="store_true", help="skip the first start and the fresh clone")
@@ -275,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_clone:
                 result["fresh_clone"] = fresh_clone(work)
         if not args.no_burst:
-            result["burst"] = bursts(work, args.trainees, args.turns)
+            result["burst"] = bursts(work, args.trainees, args.turns, args.rounds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
