@@ -28,7 +28,7 @@ from .scoring import (
 )
 from .transcript import Transcript
 
-MAX_QUOTE = 240
+MAX_QUOTE = 400  # a whole sentence is quoted; only a run-on past this is cut (at a word)
 SPACE_MIN_WORDS = 8  # a coachee answer this long after a clean coach turn is credited as room given
 QUESTION_SIGNALS = {"open_share", "closed_share", "why_count", "leading_count", "stacked_count", "stacked_share",
                     "goal_by_coachee", "followup_concrete", "followup_from_coachee", "coachee_conclusion",
@@ -193,19 +193,22 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
             found.append("long_turn")
         problems += [(-sev[k], i, k) for k in found]
     problems.sort()
-    chosen: list[tuple[int, str]] = []
-    for _, i, k in problems:  # the most serious of each kind first, on different turns
-        if len(chosen) < 3 and k not in {c[1] for c in chosen} and i not in {c[0] for c in chosen}:
-            chosen.append((i, k))
-    for _, i, k in problems:
-        if len(chosen) < 3 and (i, k) not in chosen and i not in {c[0] for c in chosen}:
-            chosen.append((i, k))
-    # then a way to deepen a strength on another turn, before a second note on a turn already discussed
+    # Three DIFFERENT improvements: the most serious of each kind on different turns, then ways to deepen a
+    # strength (other kinds) on other turns, then other kinds on any turn; the same kind twice only when no
+    # other kind is left (it never is: 'conclude' and the deepening kinds always exist).
     deepen = _deepen(transcript, readings, trace)
-    for cand in deepen:
-        if len(chosen) < 3 and cand not in chosen and cand[0] not in {c[0] for c in chosen}:
-            chosen.append(cand)
-    for cand in [(i, k) for _, i, k in problems] + deepen:
+    candidates = [(i, k) for _, i, k in problems] + deepen
+    chosen: list[tuple[int, str]] = []
+
+    def base(kind: str) -> str:
+        return kind.split(":")[0]
+
+    for pool, new_turn in (([(i, k) for _, i, k in problems], True), (deepen, True), (candidates, False)):
+        for i, k in pool:
+            if len(chosen) < 3 and base(k) not in {base(c[1]) for c in chosen} and (
+                    not new_turn or i not in {c[0] for c in chosen}):
+                chosen.append((i, k))
+    for cand in candidates:
         if len(chosen) < 3 and cand not in chosen:
             chosen.append(cand)
     out = [_improvement(transcript, readings, i, k, addr) for i, k in chosen[:3]]
@@ -233,6 +236,7 @@ def _deepen(transcript: Transcript, readings: Mapping[int, Reading], trace: Trac
                 out.append((i, "rasa"))
     for i in reversed(coach):  # last resort: the latest turns
         out += [(i, "rasa"), (i, "feeling")]
+    out.append((coach[-1], "conclude"))  # always possible: let the coachee draw the conclusion
     seen, uniq = set(), []
     for c in out:
         if c not in seen:
@@ -278,12 +282,17 @@ def _improvement(transcript: Transcript, readings: Mapping[int, Reading], i: int
         fields["stage_question"] = _t(kinds()["stage_questions"][stage]).get(lang).format(addr=addr)
     if not better:
         better = _t(spec["better"]).get(lang).format(**fields)
+    better = _tidy(better)
+    if not good_rewrite(better, lang):  # a rewrite must itself be one good open question
+        generic = _tidy(_t(spec["better"]).get(lang).format(**fields))
+        better = generic if good_rewrite(generic, lang) else _tidy(
+            _t(kinds()["fallback"]).get(lang).format(addr=addr))
     why = _t(spec["why"])
     if stage:
         why = Text(why.id.format(stage=_t(kinds()["stage_names"][stage]).id),
                    why.en.format(stage=_t(kinds()["stage_names"][stage]).en))
     return Improvement(kind=kind if not stage else f"next_stage:{stage}", turn_index=i, quote=quote,
-                       title=_t(spec["title"]), why=why, better=_tidy(better), passage=None)
+                       title=_t(spec["title"]), why=why, better=better, passage=None)
 
 
 def _attach_passages(items: list[Improvement], searcher, lang: str, notes: list[Text]) -> None:
@@ -371,15 +380,35 @@ def rephrase_why(q: str, lang: str, addr: str) -> str:
         if m:
             aux, subj, rest = m.group(1).lower(), m.group(2).lower(), m.group(3)
             obj = {"he": "him", "she": "her", "they": "them", "we": "you", "i": "you"}.get(subj, subj)
+            if re.search(r"\b(not|never)\b|n't\b", f"{aux} {rest}", re.I):
+                return "What were you weighing up at that moment?"
             if aux in ("are", "were", "is", "was"):
                 return f"What makes {obj} {rest}?"
             return f"What led {obj} to {rest}?"
         return _t(kinds()["why"]["better"]).en
     m = re.search(r"\b(?:mengapa|kenapa)\s+(?:sih\s+)?(.*)", core, re.I)
     rest = m.group(1).strip() if m else ""
+    if re.search(r"\b(tidak|nggak|gak|enggak|belum|tak|kurang)\b", rest, re.I):
+        # "Mengapa Ibu tidak tegas?" -> "Apa yang membuat Ibu tidak tegas?" keeps the reproach: ask about the
+        # coachee's own reasoning instead
+        return f"Apa yang {addr} pertimbangkan saat itu?"
     if not rest:
         rest = f"{addr} memilih cara itu"
     return f"Apa yang membuat {rest}?"
+
+
+_BAD_IN_REWRITE = ("advice", "why_question", "closed_question")
+
+
+def good_rewrite(text: str, lang: str) -> bool:
+    """One open question, not closed, not "why", no advice, judgement or leading (a summary before it is fine)."""
+    if text.count("?") != 1 or not text.rstrip().endswith("?"):
+        return False
+    question = sentences(text)[-1]
+    r = read_turn(question, lang=lang)
+    whole = read_turn(text, lang=lang)
+    return ("open_question" in r.acts and not r.has(*_BAD_IN_REWRITE) and not r.leading and not r.stacked
+            and not whole.judgement and not whole.has("advice"))
 
 
 def first_question(q: str) -> str:
