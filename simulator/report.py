@@ -192,3 +192,39 @@ def to_html(evaluation: Evaluation, lang: str | None = None, *, states: list | N
                      f"{h(t['text'])}</li>")
     parts.append("</ol></section>")
     return _html_template().substitute(lang=lg, title=h(_L("title", lg)), body="\n".join(parts), css=CSS)
+
+
+def from_stored(data: dict) -> Evaluation:
+    """An Evaluation rebuilt from the dict the store keeps (Evaluation.to_dict), so a facilitator reads the very
+    report the trainee read, in the facilitator's language. The judge's second opinion is not rebuilt."""
+    from dataclasses import fields
+
+    from .scoring import (CriterionResult, Citation, DimensionScore, Improvement, SessionStats, SignalValue, Text,
+                          TurnView, WentWell)
+
+    def tx(v) -> Text:
+        return Text(**v) if isinstance(v, dict) else Text(str(v or ""), str(v or ""))
+
+    def evs(items) -> list[Evidence]:
+        return [Evidence(x["turn_index"], x["quote"], tx(x["note"]), x.get("positive", True)) for x in items or []]
+
+    dims = {k: DimensionScore(key=k, name=tx(v["name"]), score=v["score"], level_name=tx(v["level_name"]),
+                              evidence=evs(v["evidence"]), reason=tx(v["reason"]),
+                              signals=[SignalValue(**s) for s in v.get("signals") or []], raw=v.get("raw", 0.0))
+            for k, v in data["dimensions"].items()}
+    stats_fields = {f.name for f in fields(SessionStats)}
+    return Evaluation(
+        rubric_id=data["rubric_id"], rubric_name=tx(data["rubric_name"]), lang=data["lang"],
+        scale=[(lv, tx(name)) for lv, name in data["scale"]], dimensions=dims, overall=data["overall"],
+        overall_level=tx(data["overall_level"]), overall_reason=tx(data["overall_reason"]),
+        went_well=[WentWell(tx(w["note"]), evs(w["evidence"])) for w in data.get("went_well") or []],
+        improvements=[Improvement(kind=i["kind"], turn_index=i["turn_index"], quote=i["quote"], title=tx(i["title"]),
+                                  why=tx(i["why"]), better=i["better"],
+                                  passage=Citation(**i["passage"]) if i.get("passage") else None)
+                      for i in data.get("improvements") or []],
+        stats=SessionStats(**{k: v for k, v in data["stats"].items() if k in stats_fields}),
+        signals=dict(data.get("signals") or {}),
+        criteria=[CriterionResult(id=c["id"], name=tx(c["name"]), dimension=c["dimension"], met=c["met"],
+                                  value=c["value"], evidence=evs(c["evidence"])) for c in data.get("criteria") or []],
+        turns=[TurnView(**tv) for tv in data.get("turns") or []], notes=[tx(n) for n in data.get("notes") or []],
+        judged_by=data.get("judged_by"), overall_raw=data.get("overall_raw", 0.0))

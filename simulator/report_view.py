@@ -149,13 +149,16 @@ def _value(state, key: str) -> float:
     return float(state[key] if isinstance(state, dict) else getattr(state, key))
 
 
-def journey(states: list, lang: str) -> tuple[str, str]:
-    """(svg figure, one sentence on what it says). states[0] is before the first coach turn."""
+def journey(states: list, lang: str, coach_turns: list[int] | None = None) -> tuple[str, str]:
+    """(svg figure, one sentence on what it says). states[0] is before the first coach turn; coach_turns: the
+    transcript number of each coach turn, so the chart and the sentence use the numbers the links use."""
     if not states or len(states) < 2:
         return "", ""
+    numbers = [0] + list(coach_turns or range(1, len(states)))
+    numbers += list(range(numbers[-1] + 1, numbers[-1] + len(states)))  # never short of labels
     names = [MEASURE_NAMES[m][lang] for m in MEASURES]
     series = [(names[k], [round(100 * _value(s, m)) for s in states]) for k, m in enumerate(MEASURES)]
-    svg = line_chart(series, x_labels=[str(i) for i in range(len(states))], y_min=0, y_max=100,
+    svg = line_chart(series, x_labels=[str(numbers[i]) for i in range(len(states))], y_min=0, y_max=100,
                      y_ticks=[(v, str(v)) for v in (0, 25, 50, 75, 100)], x_title=_L("journey_x", lang),
                      y_title=_L("journey_y", lang), title=_L("journey", lang))
     trust = series[0][1]
@@ -165,9 +168,9 @@ def journey(states: list, lang: str) -> tuple[str, str]:
     steps = [(trust[i] - trust[i - 1], i) for i in range(1, len(trust))]
     worst, best = min(steps), max(steps)
     if worst[0] <= -5:
-        text += _L("journey_drop", lang, turn=worst[1])
+        text += _L("journey_drop", lang, turn=numbers[worst[1]])
     elif best[0] >= 5:
-        text += _L("journey_rise", lang, turn=best[1])
+        text += _L("journey_rise", lang, turn=numbers[best[1]])
     else:
         text += _L("journey_end", lang)
     return svg, text
@@ -231,7 +234,8 @@ def report_body(d: dict, lang: str, *, states: list | None = None, meta: dict | 
         parts.append("</li>")
     parts.append("</ol></section>")
 
-    svg, said = journey(states or [], lg)
+    coach_numbers = [x["turn"] for x in d.get("turns") or [] if x.get("speaker") == "coach"]
+    svg, said = journey(states or [], lg, coach_numbers)
     if svg:
         parts.append(f'<section><h3>{e(_L("journey", lg))}</h3><p>{e(said)}</p>{svg}</section>')
 
@@ -275,6 +279,8 @@ def report_body(d: dict, lang: str, *, states: list | None = None, meta: dict | 
 CSS = """
 .pr-report {font-size: 15px; line-height: 1.5; color: #1f2933;}
 .pr-report h3 {font-size: 1.1em; margin: 1.2em 0 .4em;}
+.pr-report p {display: block; margin: .25em 0;}
+.pr-report li {margin: .2em 0;}
 .pr-report h4 {font-size: 1em; margin: 0 0 .2em;}
 .pr-meta {color: #3e4c59; margin: 0 0 .6em;}
 .pr-overall {display: flex; gap: 1em; align-items: center; border: 1px solid #cbd2d9; border-radius: 8px;
