@@ -210,6 +210,10 @@ def report_body(d: dict, lang: str, *, states: list | None = None, meta: dict | 
                      f'<span class="pr-bar" aria-hidden="true">{bar}</span><p>{e(why)}</p></div>')
     parts.append("</section>")
 
+    if d.get("criteria"):  # a criteria rubric (e.g. the programme's eight): which are met, in words
+        parts.append(f'<section><h3>{e(_L("criteria", lg))}</h3><ul class="pr-criteria">' + "".join(
+            f'<li>{"✔" if c["met"] else "✘"} {e(c["name"])} ({e(_L("met" if c["met"] else "not_met", lg))})</li>'
+            for c in d["criteria"]) + "</ul></section>")
     parts.append(f'<section><h3>{e(_L("went_well", lg))}</h3><ul class="pr-well">')
     for w in d["went_well"]:
         quotes = "; ".join(f'{turn_link(x["turn"])}: <q>{e(x["quote"])}</q>' for x in w["evidence"][:1])
@@ -264,10 +268,6 @@ def report_body(d: dict, lang: str, *, states: list | None = None, meta: dict | 
             parts.append(f'<tr><td>{e(dim["name"])}</td><td>{e(name)}</td><td>{number(s["value"], lg, 2)}</td>'
                          f'<td>{number(s["level"], lg, 1)}</td></tr>')
     parts.append("</tbody></table>")
-    if d.get("criteria"):
-        parts.append("<ul>" + "".join(
-            f'<li>{"✔" if c["met"] else "✘"} {e(c["name"])} ({e(_L("met" if c["met"] else "not_met", lg))})</li>'
-            for c in d["criteria"]) + "</ul>")
     parts.append("</details>")
     for n in d.get("notes") or []:
         parts.append(f'<p class="pr-muted"><small>{e(n)}</small></p>')

@@ -45,8 +45,7 @@ CSS = """
   .gradio-container {padding: 6px !important;}
   .pamong-cards {grid-template-columns: 1fr;}
   #pamong-talk-row {flex-direction: column;}
-  #pamong-side {order: -1;}
-  #pamong-side .pamong-brief p:not(.pamong-meta) {font-size: .9em;}
+  #pamong-chat {height: 52vh !important;}
   .pamong-thermo {grid-template-columns: 6.5em 1fr 3em;}
   table {font-size: .85em;}
 }

@@ -361,19 +361,19 @@ def coach_turn_choices(session) -> list[tuple[str, int]]:
 
 
 def write_reports(ctx: AppContext, session_id: str, evaluation, lang: str, *, states=None,
-                  meta: dict | None = None) -> dict[str, str]:
-    """The printable HTML (trainee, scenario, date on top) and the JSON for tools: {"html": path, "json": path}."""
+                  meta: dict | None = None) -> list[str]:
+    """[printable HTML (trainee, scenario, date on top), JSON for tools] — the teacher's file first."""
     from .. import report
 
     folder = ctx.reports_dir / re.sub(r"[^A-Za-z0-9_-]", "_", session_id)
     folder.mkdir(parents=True, exist_ok=True)
     stem = ("laporan-pamong" if lang == "id" else "pamong-report") + f"-{short_code(session_id)}"
     files = {"html": report.to_html(evaluation, lang, states=states, meta=meta), "json": report.to_json(evaluation, lang)}
-    paths = {}
+    paths = []
     for ext, text in files.items():
         path = folder / f"{stem}.{ext}"
         path.write_text(text, encoding="utf-8")
-        paths[ext] = str(path)
+        paths.append(str(path))
     return paths
 
 
@@ -435,7 +435,7 @@ def report_html(evaluation, lang: str, prefix: str = "pamong", *, states=None, m
 
     lg = "en" if lang == "en" else "id"
     data = evaluation if isinstance(evaluation, dict) else to_dict(evaluation, lg)
-    return report_body(data, lg, states=states, meta=meta, prefix=prefix)
+    return '<div class="pamong-report">' + report_body(data, lg, states=states, meta=meta, prefix=prefix) + "</div>"
 
 
 # ---------------------------------------------------------------------------------------------- review
@@ -465,7 +465,7 @@ def review_rows(ctx: AppContext, *, viewer: str, role: str, trainee: str = "", p
     top = 4
     return [{"id": i.id, "owner": i.owner,
              "row": [short_code(i.id), i.owner, _persona_title(ctx, i.persona_id, lang),
-                     format_date(i.created, lang), f"{i.overall}/{top}" if i.overall is not None else "—", i.turns]}
+                     format_date(i.created, lang), f"{i.overall:g}/{top}" if i.overall is not None else "—", i.turns]}
             for i in infos if not who or who in i.owner.casefold()]
 
 

@@ -232,8 +232,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     start_outputs = open_outputs + [choose_status, show_hint, show_thermo]
     for p, btn in zip(personas, card_btns, strict=True):
         btn.click(start_for(p.id), [name, conv_lang, exam, ui_lang], start_outputs,
-                  api_name="start" if p is personas[0] else None,
-                  api_visibility="public" if p is personas[0] else "private").then(
+                  api_visibility="private").then(
             None, None, None, js=FOCUS_MSG)
 
     # the HTTP API's /start takes the persona id (tests and scripts); the cards call their own handlers
@@ -242,7 +241,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
 
     hidden_persona = gr.Textbox(visible=False, elem_id="pamong-api-persona")
     gr.Button(visible=False).click(api_start, [name, hidden_persona, conv_lang, ui_lang], start_outputs,
-                                   api_name="start_persona")
+                                   api_name="start")
 
     # ------------------------------------------------------------------ talking
     def on_send(text, st: Practice, want_hint, want_thermo, is_exam, ui, request: gr.Request):
@@ -281,7 +280,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
         st.last_reading = getattr(result, "reading", None)
         hint_text = _hint_text(st, ui) if want_hint and not is_exam else ""
         thermo_html = logic.thermometer_html(st.session.state, ui) if want_thermo and not is_exam else ""
-        yield (logic.chat_messages(st.session), "", hint_text, thermo_html, "\n\n".join(notes), gr.skip())
+        yield (logic.chat_messages(st.session), "", hint_text, thermo_html, "\n\n".join(notes),
+               _fork_update(st, ui))
 
     def on_send_once(text, st: Practice, want_hint, want_thermo, is_exam, ui, request: gr.Request):
         """The same turn as one plain call, for a voice that does not stream (the scripted coachee answers at
@@ -327,14 +327,16 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
             meta = logic.report_meta(ctx, st.owner, s.persona.id, None, ui)
             paths = logic.write_reports(ctx, s.id, st.evaluation, ui, states=s.states, meta=meta)
         except SimulatorError as exc:
-            return [gr.skip()] * 8 + [logic.message(exc, ui)] + [gr.skip()] * 5
-        return (st, gr.update(visible=False), gr.update(visible=False), gr.update(visible=True),
-                render_report(st, ui), logic.transcript_html(s.turns, ui), gr.update(value=paths["html"]),
-                gr.update(value=paths["json"]), "", t("submitted", ui) if st.submitted else t("ended", ui),
+            return [gr.skip(), logic.message(exc, ui)] + [gr.skip()] * 12
+        return (st, "", render_report(st, ui), t("submitted", ui) if st.submitted else t("ended", ui),
+                logic.transcript_html(s.turns, ui),
+                gr.update(visible=False), gr.update(visible=False), gr.update(visible=True),
+                gr.update(value=paths[0]), gr.update(value=paths[1]),
                 gr.update(interactive=not st.submitted), _fork_update(st, ui),
                 gr.update(interactive=False), gr.update(interactive=False))
 
-    end_outputs = [state, *views, report, transcript, download, json_file, status, report_status, submit, fork_turn,
+    # API clients see these without the State: [status, report, report_status, transcript, ...]
+    end_outputs = [state, status, report, report_status, transcript, *views, download, json_file, submit, fork_turn,
                    msg, send]
     end.click(on_end, [state, ui_lang], end_outputs, api_name="end").then(None, None, None, js=TO_TOP)
 

@@ -15,7 +15,6 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     """Returns (the suggested-scenario button, its persona id State, (refresh fn, inputs, outputs))."""
     lang0 = "id"
     show = gr.Button(t("show_progress", lang0), variant="primary", elem_id="progress-show")
-    status = gr.Markdown("", elem_id="progress-status")
     with gr.Row(equal_height=True):
         suggestion = gr.Markdown("", elem_id="progress-suggestion")
         next_btn = gr.Button(t("start", lang0), variant="primary", visible=False, elem_id="progress-next",
@@ -32,13 +31,19 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
             rows = logic.progress_rows(ctx, user, ui)
             text, pid = logic.suggest_next(ctx, user, ui)
         except SimulatorError as exc:
-            return gr.skip(), gr.skip(), logic.message(exc, ui), "", gr.update(visible=False), ""
+            return gr.skip(), gr.skip(), logic.message(exc, ui), gr.update(visible=False), ""
         frame = pd.DataFrame(rows, columns=logic.progress_columns(ui))
         button = gr.update(visible=bool(pid), value=t("try_suggested", ui, persona=ctx.personas[pid].title(ui))
                            if pid else "")
-        return logic.progress_charts(rows, ui), frame, "", text, button, pid or ""
+        return logic.progress_charts(rows, ui), frame, text, button, pid or ""
 
-    outputs = [charts, table, status, suggestion, next_btn, next_persona]
-    show.click(on_show, [name, ui_lang], outputs, api_name="progress")
+    # API clients see [charts, table, suggestion]; the page also gets the start button (and its persona)
+    outputs = [charts, table, suggestion, next_btn, next_persona]
+    show.click(on_show, [name, ui_lang], outputs, api_visibility="private")
+    api_out = [charts, table, suggestion]
+    def api_show(user_name, ui, request: gr.Request):
+        return on_show(user_name, ui, request)[:3]
+
+    gr.Button(visible=False).click(api_show, [name, ui_lang], api_out, api_name="progress")
     ui_lang.change(on_show, [name, ui_lang], outputs, api_visibility="private")
     return next_btn, next_persona, (on_show, [name, ui_lang], outputs)

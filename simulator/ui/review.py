@@ -22,7 +22,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     body = gr.Column(elem_id="review-body")
     body.__enter__()
     ids = gr.State([])
-    opened = gr.State("")
+    opened = gr.Textbox("", visible=False, elem_id="review-opened-id")  # a Textbox: API clients pass the id
     with gr.Row(equal_height=True):
         trainee = gr.Textbox(label=t("filter_trainee", lang0), max_lines=1, elem_id="review-trainee", min_width=160)
         persona = gr.Dropdown([(t("any", lang0), "")] + [(p.title(lang0), p.id) for p in ctx.personas.values()],
@@ -47,7 +47,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                 transcript = gr.HTML("", elem_id="review-transcript")
         with gr.Column(scale=2, min_width=260, visible=False) as override_col:
             override_title = gr.Markdown(f"### {t('override_title', lang0)}")
-            criterion = gr.Dropdown([], label=t("criterion", lang0), elem_id="review-criterion")
+            criterion = gr.Dropdown([], label=t("criterion", lang0), elem_id="review-criterion",
+                                    allow_custom_value=True)  # an id sent through the API; checked on save
             score = gr.Dropdown([1, 2, 3, 4], value=None, label=t("override_score", lang0), elem_id="review-score")
             comment = gr.Textbox(label=t("override_comment", lang0), lines=2, max_lines=5, elem_id="review-comment")
             save = gr.Button(t("save_override", lang0), variant="primary", elem_id="review-save")
@@ -158,7 +159,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
         html_ = logic.report_html(evaluation, ui, prefix="upload") + logic.transcript_html(
             [{"speaker": u.speaker, "text": u.text} for u in transcript_.turns], lang, prefix="upload",
             acts={v.index: v.acts for v in evaluation.turns if v.speaker == "coach"})
-        return html_, gr.update(value=paths["html"], visible=True), ""
+        return html_, gr.update(value=paths[0], visible=True), ""
 
     score_btn.click(on_upload, [name, upload, ui_lang], [upload_report, upload_files, upload_status],
                     api_name="review_upload")
