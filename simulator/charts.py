@@ -4,6 +4,7 @@ report, so every label is in the reader's language and ticks are whole turns / w
 
 from __future__ import annotations
 
+import base64
 import html
 
 # Colour-blind-safe (Okabe-Ito), each with >= 3:1 contrast on white for the lines; text stays dark.
@@ -27,8 +28,8 @@ def line_chart(series: list[tuple[str, list[float | None]]], *, x_labels: list[s
         return top + ph * (1 - (v - y_min) / ((y_max - y_min) or 1))
 
     e = html.escape
-    parts = [f'<svg class="pc-svg" viewBox="0 0 {width} {height}" role="img" aria-label="{e(title)}" '
-             f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">']
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'font-family="system-ui, sans-serif" xmlns="http://www.w3.org/2000/svg">']
     for value, label in y_ticks:
         yy = y(value)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#d9e2ec"/>'
@@ -62,8 +63,21 @@ def line_chart(series: list[tuple[str, list[float | None]]], *, x_labels: list[s
             parts += [f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{colour}"/>' for a, b in r]
     parts.append("</svg>")
     legend = "".join(
-        f'<span class="pc-key"><svg width="22" height="10" aria-hidden="true"><line x1="0" x2="22" y1="5" y2="5" '
-        f'stroke="{COLOURS[k % len(COLOURS)]}" stroke-width="3" '
-        + (f'stroke-dasharray="{DASHES[k % len(DASHES)]}"' if DASHES[k % len(DASHES)] else "")
-        + f'/></svg> {e(name)}</span>' for k, (name, _v) in enumerate(series))
-    return f'<figure class="pc-chart"><figcaption class="pc-legend">{legend}</figcaption>{"".join(parts)}</figure>'
+        f'<span class="pc-key">{_image(_key_svg(k), "", 22, 10)} {e(name)}</span>'
+        for k, (name, _v) in enumerate(series))
+    return (f'<figure class="pc-chart"><figcaption class="pc-legend">{legend}</figcaption>'
+            f'{_image("".join(parts), title, width, height, "pc-svg")}</figure>')
+
+
+def _key_svg(k: int) -> str:
+    dash = DASHES[k % len(DASHES)]
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="22" height="10"><line x1="0" x2="22" y1="5" y2="5" '
+            f'stroke="{COLOURS[k % len(COLOURS)]}" stroke-width="3"' + (f' stroke-dasharray="{dash}"' if dash else "")
+            + "/></svg>")
+
+
+def _image(svg: str, alt: str, width: int, height: int, cls: str = "") -> str:
+    """The SVG as an <img> data URI: an image cannot run script, and it prints and downloads like any picture."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<img {f"class={cls!r} " if cls else ""}src="data:image/svg+xml;base64,{data}" '
+            f'alt="{html.escape(alt)}" width="{width}" height="{height}">')

@@ -52,7 +52,7 @@ def test_a_whole_session_gives_a_report_in_three_formats(ctx):
     data = json.loads(open(paths[1], encoding="utf-8").read())
     assert data["scores"] == evaluation.scores
     printable = open(paths[0], encoding="utf-8").read()
-    assert "Ani" in printable and st.session.persona.title("id") in printable and "<svg" in printable
+    assert "Ani" in printable and st.session.persona.title("id") in printable and "data:image/svg+xml" in printable
     html_ = logic.report_html(evaluation, "id", states=st.session.states)
     assert len(evaluation.improvements) == 3 and html_.count("<h4>") == 3
     assert f"{evaluation.dimensions['presence'].score}/4" in html_
@@ -143,7 +143,7 @@ def test_facilitator_review_with_an_override_and_filters(ctx):
     view = logic.review_open(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id, lang="en")
     assert ">open question<" in view["transcript"] and "review-turn-8" in view["transcript"]
     assert ("Presence", "presence") in view["criteria"]
-    assert "pr-report" in view["report"] and "<svg" in view["report"]  # the trainee's report, with the chart
+    assert "pr-report" in view["report"] and "data:image/svg+xml" in view["report"]  # the trainee's report, with the chart
     with pytest.raises(InputError) as out_of_range:
         logic.review_override(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id,
                               criterion="presence", score=7, comment="x")
@@ -181,7 +181,7 @@ def test_progress_and_the_next_persona_trains_the_weakest_skill(ctx):
     rows = logic.progress_rows(ctx, "Ani", "en")
     assert len(rows) == 1 and rows[0][3:] == [evaluation.scores[k] for k in ("overall", *logic.DIMENSIONS)]
     assert logic.progress_columns("en")[3:] == ["Overall", "Presence", "Active listening", "Powerful questions"]
-    assert logic.progress_charts(rows, "en").count("<svg") == 4 * 2  # a plot (and its legend key) per measure
+    assert logic.progress_charts(rows, "en").count("data:image/svg+xml") == 4 * 2  # a plot (and its legend key) per measure
     weakest = min(logic.DIMENSIONS, key=lambda k: (evaluation.scores[k], logic.DIMENSIONS.index(k)))
     text, pid = logic.suggest_next(ctx, "Ani", "en")
     named = [p for p in ctx.personas.values() if f"**{logic.md_escape(p.title('en'))}**" in text]
