@@ -105,6 +105,14 @@ def passage_html(text: str, limit: int = 600) -> str:
     sentence end (never mid-word)."""
     blocks, current = [], []
     for line in text.splitlines():
+        if line.strip().startswith("|"):  # a table row becomes its own line: "a — b"; the rule row goes
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if current:
+                blocks.append(" ".join(current))
+            current = []
+            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                blocks.append(" — ".join(c for c in cells if c))
+            continue
         if not line.strip():
             if current:
                 blocks.append(" ".join(current))

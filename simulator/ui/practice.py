@@ -178,12 +178,12 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                 (msg, "your_turn", "label"), (msg, "your_turn_ph", "placeholder"), (send, "send", "value"),
                 (end, "end", "value"), (leave, "new_session", "value"), (options_box, "options", "label"),
                 (show_hint, "show_hint", "label"), (show_thermo, "show_thermo", "label"),
-                (download, "downloads", "value"), (submit, "submit", "value"), (again, "new_session", "value"),
+                (download, "downloads", "label"), (submit, "submit", "value"), (again, "new_session", "value"),
                 (confirm_text, "submit_confirm", "value"), (confirm_yes, "submit_yes", "value"),
                 (confirm_no, "submit_no", "value"), (fork_help, "fork_help", "value"),
                 (fork_turn, "fork_turn", "label"), (fork, "fork", "value"),
                 (transcript_box, "transcript_fold", "label"), (json_box, "json_fold", "label"),
-                (json_file, "json_download", "value"),
+                (json_file, "json_download", "label"),
                 (skill, lambda lg: [(t("any", lg), "")] + [(t(k, lg), k) for k in skills], "choices"),
                 (level, lambda lg: [(t("any", lg), "")] + [(t(k, lg), k) for k in ("easy", "medium", "hard")],
                  "choices")]
@@ -210,7 +210,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
         p = st.session.persona
         thermo_html = logic.thermometer_html(st.session.state, ui) if st.session.states else ""
         return [st, gr.update(visible=False), gr.update(visible=True), gr.update(visible=False),
-                logic.chat_messages(st.session), f"### {t('talk_with', ui, persona=p.display_name(st.lang))}",
+                logic.chat_messages(st.session), f"### {t('talk_with', ui, persona=p.display_name(ui))}",
                 logic.brief_html(p, ui, logic.short_code(st.session.id)), note, "", thermo_html,
                 gr.update(interactive=not st.ended, value=""), gr.update(interactive=not st.ended),
                 gr.update(interactive=not st.ended), _fork_update(st, ui), *clean_values()]
@@ -421,7 +421,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
         if st.session is None:
             return [gr.skip()] * 6
         p = st.session.persona
-        return (f"### {t('talk_with', ui, persona=p.display_name(st.lang))}",
+        return (f"### {t('talk_with', ui, persona=p.display_name(ui))}",
                 logic.brief_html(p, ui, logic.short_code(st.session.id)),
                 _hint_text(st, ui) if want_hint and not is_exam else "",
                 logic.thermometer_html(st.session.state, ui) if want_thermo and not is_exam and st.session.states

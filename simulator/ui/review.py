@@ -72,7 +72,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                 (criterion, "criterion", "label"), (score, "override_score", "label"),
                 (comment, "override_comment", "label"), (save, "save_override", "value"),
                 (upload_box, "upload", "label"), (upload, "upload", "label"), (score_btn, "score_upload", "value"),
-                (upload_files, "downloads", "value"),
+                (upload_files, "downloads", "label"),
                 (persona, lambda lg: [(t("any", lg), "")] + [(p.title(lg), p.id) for p in ctx.personas.values()],
                  "choices"),
                 (min_score, lambda lg: [(t("any", lg), "")] + [(str(v), str(v)) for v in (1, 2, 3, 4)], "choices"),
