@@ -36,6 +36,8 @@ CSS = """
              background: #e4e7eb; color: #1f2933;}
 .pamong-act-advice, .pamong-act-why_question, .pamong-act-closed_question {background: #ffe4de; color: #7a1f0e;}
 .pamong-act-open_question, .pamong-act-reflection, .pamong-act-affirmation {background: #d3f5dc; color: #14532d;}
+#review-table *, #progress-table *, #review-scores * {font-family: var(--font) !important;}
+#review-table tbody tr {cursor: pointer;}
 .pamong-progress-figs {display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 10px;}
 .pamong-progress-fig h4 {margin: 0;}
 #pamong-choose-status p, #pamong-status p, #pamong-submit-status p, #pamong-fork-status p, #pamong-resume-status p,

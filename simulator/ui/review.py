@@ -43,7 +43,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
         with gr.Column(scale=3, min_width=300):
             open_status = gr.Markdown("", elem_id="review-open-status")
             report = gr.HTML("", elem_id="review-report")
-            with gr.Accordion(t("transcript", lang0), open=False) as transcript_box:
+            with gr.Accordion(t("transcript", lang0), open=True) as transcript_box:
                 transcript = gr.HTML("", elem_id="review-transcript")
         with gr.Column(scale=2, min_width=260, visible=False) as override_col:
             override_title = gr.Markdown(f"### {t('override_title', lang0)}")
