@@ -275,7 +275,7 @@ def _improvement(transcript: Transcript, readings: Mapping[int, Reading], i: int
         better = rephrase_closed(closed_q, lang, addr)
     elif kind == "long_turn" and qs:
         fields["question"] = repair_question(qs[-1], lang, addr)
-    elif kind in ("missed_reflection", "rasa") and len(prev.split()) < 6:
+    elif kind in ("missed_reflection", "rasa") and (len(prev.split()) < 6 or len(fields["para"].split()) < 4):
         # nothing worth summarising ("Baik, nanti saya coba."): a summary of it would sound absurd
         fields["para"] = "ini penting bagi " + addr if lang == "id" else "this matters to you"
     if kind == "next_stage" and stage:

@@ -29,6 +29,10 @@ def _L(key: str, lang: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def number(value: float, lang: str, digits: int = 0) -> str:
     """A number in the reader's convention: 1.234,5 (id) / 1,234.5 (en)."""
     text = f"{value:,.{digits}f}"
@@ -203,7 +207,7 @@ def report_body(d: dict, lang: str, *, states: list | None = None, meta: dict | 
         parts.append(f'<p class="pr-meta">{" · ".join(bits)}</p>')
     ov = d["overall"]
     parts.append(f'<section class="pr-overall"><div class="pr-big">{ov["score"]}<small>/{top}</small></div>'
-                 f'<div><b>{e(_L("overall", lg))}: {e(ov["level"] or "")}</b>'
+                 f'<div><b>{e(_L("overall", lg))}: {e(_cap(ov["level"] or ""))}</b>'
                  f'<p>{e(overall_sentence(d, lg))}</p></div></section>')
     parts.append('<section class="pr-dims">')
     for k in DIMENSIONS:
@@ -214,7 +218,7 @@ def report_body(d: dict, lang: str, *, states: list | None = None, meta: dict | 
         bar = "".join(f'<i class="{"on" if n <= dim["score"] else "off"}"></i>' for n in range(1, top + 1))
         parts.append(f'<div class="pr-dim"><div class="pr-dim-head"><b>{e(dim["name"])}</b>'
                      f'<span class="pr-pill" aria-label="{dim["score"]} {e(_L("out_of", lg))} {top}">'
-                     f'{dim["score"]}/{top} {e(dim["level"] or "")}</span></div>'
+                     f'{dim["score"]}/{top} {e(_cap(dim["level"] or ""))}</span></div>'
                      f'<span class="pr-bar" aria-hidden="true">{bar}</span><p>{e(why)}</p></div>')
     parts.append("</section>")
 

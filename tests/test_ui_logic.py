@@ -304,6 +304,6 @@ def test_the_report_a_teacher_reads(ctx):
         assert "(→" not in html_ and ".md" not in html_ and "**" not in html_ and "knowledge/" not in html_
         for key in logic.DIMENSIONS:
             d = to_dict(evaluation, lang)["dimensions"][key]
-            assert f"{d['score']}/4 {d['level']}" in html_
+            assert f"{d['score']}/4 {d['level'][:1].upper() + d['level'][1:]}" in html_
     text = logic.report_html(evaluation, "id")
     assert "Kalimat ini berbentuk pertanyaan" in text  # "Apakah Ibu sudah mencoba…?" said to be advice, and why

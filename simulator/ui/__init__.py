@@ -38,6 +38,9 @@ CSS = """
 .pamong-act-open_question, .pamong-act-reflection, .pamong-act-affirmation {background: #d3f5dc; color: #14532d;}
 #review-table *, #progress-table *, #review-scores * {font-family: var(--font) !important;}
 #review-table tbody tr {cursor: pointer;}
+.pamong-scores {border-collapse: collapse; width: 100%; font-size: .92em;}
+.pamong-scores td, .pamong-scores th {text-align: left; padding: 4px 6px; border-bottom: 1px solid #e4e7eb;
+                                      vertical-align: top;}
 .pamong-progress-figs {display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 10px;}
 .pamong-progress-fig h4 {margin: 0;}
 #pamong-choose-status p, #pamong-status p, #pamong-submit-status p, #pamong-fork-status p, #pamong-resume-status p,
@@ -112,7 +115,8 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
                               elem_id="pamong-name", visible=not ctx.auth, min_width=200)
             ui_lang = gr.Radio([("Bahasa Indonesia", "id"), ("English", "en")], value="id",
                                label=t("ui_lang", "id"), elem_id="pamong-ui-lang", min_width=260)
-        remembered = gr.BrowserState("", storage_key="pamong-name")
+        # a fixed key: the name is no secret, and it must still read after the server restarts
+        remembered = gr.BrowserState("", storage_key="pamong-name", secret="pamong-name-in-this-browser")
         who = gr.Markdown("", elem_id="pamong-user") if ctx.auth else None
         index_note = gr.Markdown(ctx.index_note["id"] if ctx.index_note else "", elem_id="pamong-index-note")
         relabel += [(title, lambda lg: f"# {t('app_title', lg)}", "value"), (ui_lang, "ui_lang", "label"),

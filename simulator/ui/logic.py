@@ -509,6 +509,14 @@ def score_columns(lang: str) -> list[str]:
     return [t(k, lang) for k in ("col_criterion", "col_auto", "col_override", "col_comment", "col_by")]
 
 
+def scores_html(rows: list[list], lang: str) -> str:
+    """The automatic score and any facilitator's score beside it, one criterion per row (wraps on a phone)."""
+    head = "".join(f"<th>{esc(c)}</th>" for c in score_columns(lang))
+    body = "".join("<tr>" + "".join(f"<td>{esc('' if v is None else (f'{v:g}' if isinstance(v, float) else v))}</td>"
+                                    for v in row) + "</tr>" for row in rows)
+    return f'<table class="pamong-scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
 def review_open(ctx: AppContext, *, viewer: str, role: str, session_id: str, lang: str) -> dict:
     """A submitted session for a facilitator: the very report the trainee read (in the facilitator's language),
     the transcript with a reading of each turn, and the scores beside any overrides."""

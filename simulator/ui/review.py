@@ -53,8 +53,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
             comment = gr.Textbox(label=t("override_comment", lang0), lines=2, max_lines=5, elem_id="review-comment")
             save = gr.Button(t("save_override", lang0), variant="primary", elem_id="review-save")
             save_status = gr.Markdown("", elem_id="review-save-status")
-            scores = gr.Dataframe(pd.DataFrame(columns=logic.score_columns(lang0)), interactive=False,
-                                  elem_id="review-scores", show_label=False, wrap=True)
+            scores = gr.HTML("", elem_id="review-scores")
     with gr.Accordion(t("upload", lang0), open=False) as upload_box:
         upload = gr.File(label=t("upload", lang0), file_types=[".txt", ".json"], type="filepath",
                          elem_id="review-upload")
@@ -111,7 +110,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), logic.message(exc, ui)
         info = view["info"]
         return (sid, view["report"], view["transcript"],
-                pd.DataFrame(view["scores"], columns=logic.score_columns(ui)),
+                logic.scores_html(view["scores"], ui),
                 gr.update(choices=view["criteria"], value=view["criteria"][0][1] if view["criteria"] else None),
                 gr.update(visible=True),
                 t("review_opened", ui, code=logic.short_code(info.id), trainee=info.owner))
@@ -141,7 +140,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
             view = logic.review_open(ctx, viewer=viewer, role=role, session_id=sid, lang=ui)
         except SimulatorError as exc:
             return gr.skip(), logic.message(exc, ui)
-        return pd.DataFrame(view["scores"], columns=logic.score_columns(ui)), t("override_saved", ui)
+        return logic.scores_html(view["scores"], ui), t("override_saved", ui)
 
     save.click(on_save, [name, opened, criterion, score, comment, ui_lang], [scores, save_status],
                api_name="review_override")

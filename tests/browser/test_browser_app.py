@@ -186,7 +186,7 @@ def test_laptop_choose_talk_report_submit_fork_then_a_facilitator_opens_it(serve
     fpage = browser.new_context(viewport=LAPTOP).new_page()
     fac = AppPage(fpage, server.url)
     fac.open()
-    fpage.get_by_role("tab", name="Tinjauan fasilitator").click()
+    fpage.get_by_role("tab", name="Tinjauan").click()
     fpage.wait_for_function("document.querySelector('#review-table').innerText.includes('Ani')")
     assert "Bu Nadia" in fpage.locator("#review-table").inner_text()  # scenario titles, not persona ids
     fac.shot("laptop-4-review-list")
@@ -244,7 +244,7 @@ def test_the_english_page_has_no_indonesian(server, browser):
     app = AppPage(page, server.url)
     app.open()
     page.locator("#pamong-ui-lang label").filter(has_text="English").click()
-    page.get_by_role("tab", name="Facilitator review").wait_for()
+    page.get_by_role("tab", name="Review").wait_for()
     assert page.evaluate("document.documentElement.lang") == "en"
     page.locator("#pamong-conv-lang input").click()
     page.get_by_role("option", name="English").click()
@@ -280,6 +280,7 @@ def test_hostile_text_is_shown_not_run(server, browser):
     assert page.locator("#pamong-chat a[href^='javascript']").count() == 0
     assert page.locator("#pamong-chat script").count() == 0
     app.end()
+    page.get_by_text("Transkrip dengan bacaan tiap giliran").click()
     page.locator("#pamong-transcript .pamong-turn").first.wait_for(state="attached")
     assert page.locator("#pamong-transcript img, #pamong-report img[src='x'], #pamong-report script").count() == 0
     assert "<img src=x onerror=alert(1)>" in page.locator("#pamong-transcript").text_content()
@@ -298,12 +299,8 @@ def test_restarting_the_server_mid_session_loses_nothing(server, browser):
 
     server.stop()  # the server goes away mid-session
     server.start()
-    page.close()
-
-    page = browser.new_page(viewport=LAPTOP)
-    app = AppPage(page, server.url)
-    app.open()
-    assert app.field("pamong-name").input_value() == "Budi"  # this browser remembers the name
+    app.open()  # the same browser, reloaded
+    page.wait_for_function("document.querySelector('#pamong-name input').value === 'Budi'")  # name remembered
     page.locator("#pamong-resume-box").get_by_text("Lanjutkan sesi").first.click()  # the accordion
     app.field("pamong-resume-id").fill(code)  # the short code is enough
     page.locator("#pamong-resume").click()
@@ -327,7 +324,7 @@ def test_with_login_a_trainee_sees_no_review_tab_and_a_facilitator_does(login_se
         assert page.locator("#pamong-name").count() == 0 or not page.locator("#pamong-name").is_visible()
         page.get_by_role("tab", name="Latihan").wait_for()
         page.wait_for_timeout(500)
-        page.get_by_role("tab", name="Tinjauan fasilitator").click()
+        page.get_by_role("tab", name="Tinjauan").click()
         note = "Tab ini untuk fasilitator" if not review_visible else "Sesi yang sudah dikirim"
         page.locator("#review-note").get_by_text(note).wait_for()
         assert page.locator("#review-search").is_visible() == review_visible
