@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_retrieval.py", "bench_reading.py", "bench_sessions.py", "bench_voices.py", "bench_app.py"]
+SCRIPTS = ["bench_retrieval.py", "bench_reading.py", "bench_sessions.py", "bench_voices.py", "bench_app.py",
+           "bench_documents.py"]
 
 
 def machine() -> str:
