@@ -307,3 +307,23 @@ def test_the_report_a_teacher_reads(ctx):
             assert f"{d['score']}/4 {d['level'][:1].upper() + d['level'][1:]}" in html_
     text = logic.report_html(evaluation, "id")
     assert "Kalimat ini berbentuk pertanyaan" in text  # "Apakah Ibu sudah mencoba…?" said to be advice, and why
+
+
+def test_an_upload_shows_who_speaks_and_the_coach_can_be_swapped_in_one_step(ctx, tmp_path):
+    """Speakers, the role each was given and why, before scoring; naming the other speaker as the coach reads the
+    file again with the roles swapped, and the score follows."""
+    upload = tmp_path / "rina-sari.txt"
+    upload.write_text(
+        "Rina: Selamat pagi, Bu Sari. Apa yang ingin Ibu bicarakan hari ini?\n"
+        "Sari: Saya bingung dengan kelas 8B, mereka ramai sekali setiap siang dan saya merasa lelah.\n"
+        "Rina: Jadi Ibu merasa lelah dengan kelas 8B. Apa yang paling Ibu harapkan berubah?\n"
+        "Sari: Saya ingin mereka lebih tenang dan mau mendengarkan penjelasan saya.\n", encoding="utf-8")
+    document = logic.read_upload(str(upload))
+    assert [(s.label, s.role) for s in document.speakers] == [("Rina", "coach"), ("Sari", "coachee")]
+    shown = logic.document_html(document, "en")
+    assert "Rina" in shown and ">coach<" in shown and "--coach" not in shown
+    swapped = logic.read_upload(str(upload), coach="Sari")
+    assert swapped.coach().label == "Sari" and swapped.transcript.turns[0].speaker == "coachee"
+    first, second = logic.score_document(ctx, document), logic.score_document(ctx, swapped)
+    assert first.turns[0].speaker == "coach" and second.turns[0].speaker == "coachee"
+    assert logic.message(InputError("choose_file"), "en") == logic.t("choose_file", "en")

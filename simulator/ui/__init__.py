@@ -44,7 +44,8 @@ CSS = """
 .pamong-progress-figs {display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 10px;}
 .pamong-progress-fig h4 {margin: 0;}
 #pamong-choose-status p, #pamong-status p, #pamong-submit-status p, #pamong-fork-status p, #pamong-resume-status p,
-#review-status p, #progress-status p {font-weight: 600; color: #7a1f0e; margin: 2px 0;}
+#review-status p, #review-save-status p, #review-upload-status p, #review-open-status p
+  {font-weight: 600; color: #1f2933; margin: 2px 0;}
 #pamong-status p:empty {display: none;}
 @media (max-width: 640px) {
   .gradio-container {padding: 6px !important;}

@@ -126,6 +126,9 @@ _KNOWN = (("An override needs a comment", "override_needs_comment"), ("End the s
 def message(exc: Exception, lang: str) -> str:
     """One clear line for a person, in the interface language (labels for known keys and messages; the
     error's own text otherwise)."""
+    bilingual = getattr(exc, "message", None)
+    if hasattr(bilingual, "get") and hasattr(bilingual, "en"):  # DocumentError: its message in both languages
+        return md_escape(_app_words(bilingual.get(lang), lang))
     text = str(exc)
     values = getattr(exc, "values", None) or {}
     if text in _labels():
@@ -556,9 +559,10 @@ def review_override(ctx: AppContext, *, viewer: str, role: str, session_id: str,
     ctx.store.add_override(session_id, criterion, value, comment, facilitator=viewer)
 
 
-def score_upload(ctx: AppContext, path: str | None):
-    from ..scoring import evaluate
-    from ..transcript import parse_transcript
+def read_upload(path: str | None, *, coach: str | None = None, conversation: int = 0):
+    """The uploaded file read as a coaching conversation (simulator.document): speakers with the role each was
+    given and why, what was set aside, warnings. Raises DocumentError (bilingual) or InputError."""
+    from ..document import read_document
 
     if not path:
         raise InputError("choose_file")
@@ -567,8 +571,47 @@ def score_upload(ctx: AppContext, path: str | None):
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p.name}: cannot be read ({exc.strerror}).") from exc
-    transcript = parse_transcript(data, name=p.name)
-    return transcript, evaluate(transcript, ctx.rubric, searcher=ctx.searcher)
+    return read_document(data, name=p.name, coach=coach or None, conversation=int(conversation or 0))
+
+
+def score_document(ctx: AppContext, document):
+    from ..scoring import evaluate
+
+    return evaluate(document.transcript, ctx.rubric, searcher=ctx.searcher)
+
+
+def score_upload(ctx: AppContext, path: str | None):
+    """(transcript, evaluation) of an uploaded file, roles as the document reader gives them."""
+    document = read_upload(path)
+    return document.transcript, score_document(ctx, document)
+
+
+def _app_words(text: str, lang: str) -> str:
+    """The reader's messages name the CLI option; in the app the choice is the 'Who is the coach?' field."""
+    return re.sub(r"--coach (NAMA|NAME)", f"“{t('doc_coach', lang)}”", text)
+
+
+def document_html(document, lang: str) -> str:
+    """What was read before scoring: each speaker, the role given and why; what was set aside; warnings."""
+    lg = "en" if lang == "en" else "id"
+    rows = "".join(
+        f"<tr><td>{esc(sp.label)}</td><td><b>{esc(t('role_' + sp.role, lg))}</b></td><td>{sp.turns}</td>"
+        f"<td>{esc(_app_words(sp.evidence.get(lg), lg))}</td></tr>" for sp in document.speakers)
+    head = "".join(f"<th>{esc(t(k, lg))}</th>" for k in ("doc_speaker", "doc_role", "col_turns", "doc_why"))
+    parts = [f'<div class="pamong-doc"><h3>{esc(t("doc_found", lg))}</h3>',
+             f'<table class="pamong-scores"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>']
+    if document.conversations > 1:
+        parts.append(f"<p>{esc(t('doc_conversations', lg, n=document.conversations, k=document.chosen + 1))}</p>")
+    if document.set_aside:
+        parts.append(f"<p><b>{esc(t('doc_set_aside', lg))}</b></p><ul>"
+                     + "".join(f"<li>{esc(_app_words(x.get(lg), lg))}</li>" for x in document.set_aside) + "</ul>")
+    if document.warnings:
+        parts.append("<ul class='pamong-warn'>" + "".join(f"<li>⚠ {esc(_app_words(x.get(lg), lg))}</li>" for x in document.warnings)
+                     + "</ul>")
+    if not document.confident:
+        parts.append(f"<p class='pamong-warn'>{esc(t('doc_unsure', lg))}</p>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------- progress

@@ -39,13 +39,13 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     pick_help = gr.Markdown(t("review_pick_help", lang0), elem_id="review-help")
     table = gr.Dataframe(pd.DataFrame(columns=logic.review_columns(lang0)), interactive=False, elem_id="review-table",
                          show_label=False, wrap=True)
-    with gr.Row(elem_id="review-opened"):
+    open_status = gr.Markdown("", elem_id="review-open-status")
+    with gr.Row(elem_id="review-opened", visible=False) as opened_row:  # shown once a session is opened
         with gr.Column(scale=3, min_width=300):
-            open_status = gr.Markdown("", elem_id="review-open-status")
             report = gr.HTML("", elem_id="review-report")
             with gr.Accordion(t("transcript", lang0), open=True) as transcript_box:
                 transcript = gr.HTML("", elem_id="review-transcript")
-        with gr.Column(scale=2, min_width=260, visible=False) as override_col:
+        with gr.Column(scale=2, min_width=260):
             override_title = gr.Markdown(f"### {t('override_title', lang0)}")
             criterion = gr.Dropdown([], label=t("criterion", lang0), elem_id="review-criterion",
                                     allow_custom_value=True)  # an id sent through the API; checked on save
@@ -54,11 +54,18 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
             save = gr.Button(t("save_override", lang0), variant="primary", elem_id="review-save")
             save_status = gr.Markdown("", elem_id="review-save-status")
             scores = gr.HTML("", elem_id="review-scores")
-    with gr.Accordion(t("upload", lang0), open=False) as upload_box:
+    with gr.Accordion(t("upload", lang0), open=False, elem_id="review-upload-box") as upload_box:
         upload = gr.File(label=t("upload", lang0), file_types=[".txt", ".json"], type="filepath",
                          elem_id="review-upload")
-        score_btn = gr.Button(t("score_upload", lang0), elem_id="review-score-upload")
         upload_status = gr.Markdown("", elem_id="review-upload-status")
+        doc_view = gr.HTML("", elem_id="review-doc")
+        with gr.Row(equal_height=True):
+            coach = gr.Dropdown([], label=t("doc_coach", lang0), elem_id="review-doc-coach", allow_custom_value=True,
+                                min_width=200)
+            conversation = gr.Dropdown([("1", 0)], value=0, label=t("doc_conversation", lang0),
+                                       elem_id="review-doc-conversation", min_width=160)
+            score_btn = gr.Button(t("score_upload", lang0), variant="primary", elem_id="review-score-upload",
+                                  min_width=160)
         upload_report = gr.HTML("", elem_id="review-upload-report")
         upload_files = gr.DownloadButton(t("downloads", lang0), elem_id="review-upload-files", visible=False)
     body.__exit__()
@@ -71,6 +78,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                 (criterion, "criterion", "label"), (score, "override_score", "label"),
                 (comment, "override_comment", "label"), (save, "save_override", "value"),
                 (upload_box, "upload", "label"), (upload, "upload", "label"), (score_btn, "score_upload", "value"),
+                (coach, "doc_coach", "label"), (conversation, "doc_conversation", "label"),
                 (upload_files, "downloads", "label"),
                 (persona, lambda lg: [(t("any", lg), "")] + [(p.title(lg), p.id) for p in ctx.personas.values()],
                  "choices"),
@@ -115,7 +123,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                 gr.update(visible=True),
                 t("review_opened", ui, code=logic.short_code(info.id), trainee=info.owner))
 
-    open_outputs = [opened, report, transcript, scores, criterion, override_col, open_status]
+    open_outputs = [opened, report, transcript, scores, criterion, opened_row, open_status]
 
     def on_row(name_, row_ids, ui, evt: gr.SelectData, request: gr.Request):
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
@@ -145,21 +153,62 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     save.click(on_save, [name, opened, criterion, score, comment, ui_lang], [scores, save_status],
                api_name="review_override")
 
-    def on_upload(name_, path, ui, request: gr.Request):
+    def coach_choices(document):
+        return [sp.label for sp in document.speakers if sp.role in ("coach", "coachee")] or \
+            [sp.label for sp in document.speakers]
+
+    def on_read(path, ui):
+        """A file chosen: show who speaks, the role each was given and why, and what was set aside."""
+        from ..document import DocumentError
+
+        if not path:
+            return "", "", gr.update(choices=[], value=None), gr.update(choices=[("1", 0)], value=0), "", \
+                gr.update(visible=False)
+        try:
+            document = logic.read_upload(path)
+        except DocumentError as exc:  # e.g. the coach cannot be told: offer the speakers to choose from
+            return (logic.message(exc, ui), "", gr.update(choices=list(exc.speakers), value=None),
+                    gr.update(), "", gr.update(visible=False))
+        except SimulatorError as exc:
+            return logic.message(exc, ui), "", gr.update(), gr.update(), "", gr.update(visible=False)
+        coach_now = document.coach()
+        return ("", logic.document_html(document, ui),
+                gr.update(choices=coach_choices(document), value=coach_now.label if coach_now else None),
+                gr.update(choices=[(str(i + 1), i) for i in range(document.conversations)], value=document.chosen),
+                "", gr.update(visible=False))
+
+    upload.change(on_read, [upload, ui_lang], [upload_status, doc_view, coach, conversation, upload_report,
+                                               upload_files], api_visibility="private")
+
+    def on_upload(name_, path, coach_label, conv, ui, request: gr.Request, note_key: str = ""):  # noqa: PLR0913
         try:
             _viewer, role = who(name_, request)
             if role != "facilitator":
                 raise SimulatorError("review_denied")
-            transcript_, evaluation = logic.score_upload(ctx, path)
-            lang = transcript_.lang
+            document = logic.read_upload(path, coach=coach_label, conversation=conv or 0)
+            evaluation = logic.score_document(ctx, document)
             paths = logic.write_reports(ctx, "upload-" + uuid.uuid4().hex[:12], evaluation, ui)
         except SimulatorError as exc:
-            return gr.skip(), gr.skip(), logic.message(exc, ui)
+            return logic.message(exc, ui), gr.skip(), gr.skip(), gr.skip()
+        transcript_ = document.transcript
         html_ = logic.report_html(evaluation, ui, prefix="upload") + logic.transcript_html(
-            [{"speaker": u.speaker, "text": u.text} for u in transcript_.turns], lang, prefix="upload",
+            [{"speaker": u.speaker, "text": u.text} for u in transcript_.turns], transcript_.lang, prefix="upload",
             acts={v.index: v.acts for v in evaluation.turns if v.speaker == "coach"})
-        return html_, gr.update(value=paths[0], visible=True), ""
+        coach_now = document.coach()
+        note = t(note_key, ui, coach=coach_now.label) if note_key and coach_now else ""
+        return note, logic.document_html(document, ui), html_, gr.update(value=paths[0], visible=True)
 
-    score_btn.click(on_upload, [name, upload, ui_lang], [upload_report, upload_files, upload_status],
+    upload_outputs = [upload_status, doc_view, upload_report, upload_files]
+    score_btn.click(on_upload, [name, upload, coach, conversation, ui_lang], upload_outputs,
                     api_name="review_upload")
+
+    def on_reassign(name_, path, coach_label, conv, ui, request: gr.Request):
+        """One step: another speaker is the coach (or another conversation) -> read again and score again."""
+        if not path:
+            return [gr.skip()] * len(upload_outputs)
+        return on_upload(name_, path, coach_label, conv, ui, request, note_key="doc_rescored")
+
+    for control in (coach, conversation):
+        control.input(on_reassign, [name, upload, coach, conversation, ui_lang], upload_outputs,
+                      api_visibility="private")
     return note, body, (on_search, search_inputs, [table, ids, status])

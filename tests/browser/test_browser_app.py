@@ -331,3 +331,29 @@ def test_with_login_a_trainee_sees_no_review_tab_and_a_facilitator_does(login_se
         page.locator("#pamong-user").get_by_text("Masuk sebagai").wait_for()
         page.locator("#pamong-ui-lang label").filter(has_text="English").click()  # every label follows, this too
         page.locator("#pamong-user").get_by_text("Signed in as").wait_for()
+
+
+def test_an_upload_shows_the_speakers_and_the_coach_can_be_swapped(server, browser, tmp_path):
+    upload = tmp_path / "rina-sari.txt"
+    upload.write_text(
+        "Rina: Selamat pagi, Bu Sari. Apa yang ingin Ibu bicarakan hari ini?\n"
+        "Sari: Saya bingung dengan kelas 8B, mereka ramai sekali setiap siang dan saya merasa lelah.\n"
+        "Rina: Jadi Ibu merasa lelah dengan kelas 8B. Apa yang paling Ibu harapkan berubah?\n"
+        "Sari: Saya ingin mereka lebih tenang dan mau mendengarkan penjelasan saya.\n", encoding="utf-8")
+    page = browser.new_page(viewport=LAPTOP)
+    app = AppPage(page, server.url)
+    app.open()
+    page.get_by_role("tab", name="Tinjauan").click()
+    page.locator("#review-upload-box").get_by_text("Unggah transkrip").first.click()
+    page.locator("#review-upload input[type='file']").set_input_files(str(upload))
+    page.locator("#review-doc table").wait_for()  # who speaks and the role each was given, before scoring
+    assert "Rina" in page.locator("#review-doc").inner_text() and "coach" in page.locator("#review-doc").inner_text()
+    page.locator("#review-score-upload").click()
+    page.locator("#review-upload-report .pr-report").wait_for()
+    page.locator("#review-doc-coach input").click()
+    page.get_by_role("option", name="Sari").click()  # one step: Sari is the coach, scored again
+    app.wait_text("review-upload-status", "Sari sebagai coach")
+    assert page.locator("#review-upload-report .pr-report").count() == 1
+    text = app.visible_text()
+    assert leftovers(text) == [], leftovers(text)
+    app.shot("laptop-7-upload", full=True)
