@@ -65,6 +65,8 @@ def line_chart(series: list[tuple[str, list[float | None]]], *, x_labels: list[s
     legend = "".join(
         f'<span class="pc-key">{_image(_key_svg(k), "", 22, 10)} {e(name)}</span>'
         for k, (name, _v) in enumerate(series))
+    if len(series) == 1:  # one line: its name is the heading already, a legend would only repeat it
+        legend = ""
     return (f'<figure class="pc-chart"><figcaption class="pc-legend">{legend}</figcaption>'
             f'{_image("".join(parts), title, width, height, "pc-svg")}</figure>')
 

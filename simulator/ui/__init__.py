@@ -173,7 +173,10 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
 
         # the name typed once is remembered in this browser (and offered to Review and Progress)
         if not ctx.auth:
-            demo.load(lambda v: v or "", [remembered], [name], api_visibility="private")
+            def recall(stored, typed):  # never overwrite what was typed before the page finished loading
+                return gr.skip() if (typed or "").strip() or not stored else stored
+
+            demo.load(recall, [remembered, name], [name], api_visibility="private")
             name.change(lambda v: v, [name], [remembered], api_visibility="private")
 
         # Progress -> "Start: <scenario>": straight into the conversation on the Practice tab

@@ -262,6 +262,13 @@ def test_the_english_page_has_no_indonesian(server, browser):
     assert leftovers(text) == [] and foreign_words(text, INDONESIAN_WORDS) == [], \
         (leftovers(text), foreign_words(text, INDONESIAN_WORDS))
     app.shot("laptop-6-report-english", full=True)
+    for tab in ("Review", "Progress"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(1500)
+        text = app.visible_text(skip=())
+        assert leftovers(text) == [] and foreign_words(text, INDONESIAN_WORDS) == [], \
+            (tab, leftovers(text), foreign_words(text, INDONESIAN_WORDS))
+    page.get_by_role("tab", name="Practice").click()
     # switching back re-renders what is on screen, the report included
     page.locator("#pamong-ui-lang label").filter(has_text="Bahasa Indonesia").click()
     page.locator("#pamong-report").get_by_text("Tiga hal untuk diperbaiki").wait_for()
