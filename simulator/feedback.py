@@ -273,6 +273,10 @@ def _improvement(transcript: Transcript, readings: Mapping[int, Reading], i: int
         closed_q = next((q for q in qs if "closed_question" in read_turn(q, lang=lang).acts), qs[0] if qs else text)
         quote = _clip(closed_q) if closed_q in text else quote
         better = rephrase_closed(closed_q, lang, addr)
+    elif kind == "stacked" and qs:  # keep the one good open question of the stack, if there is one
+        keep = next((q for q in qs if good_rewrite(q, lang)), None)
+        if keep:
+            better = keep
     elif kind == "long_turn" and qs:
         fields["question"] = repair_question(qs[-1], lang, addr)
     elif kind in ("missed_reflection", "rasa") and (len(prev.split()) < 6 or len(fields["para"].split()) < 4):
@@ -389,9 +393,11 @@ def rephrase_why(q: str, lang: str, addr: str) -> str:
         return _t(kinds()["why"]["better"]).en
     m = re.search(r"\b(?:mengapa|kenapa)\s+(?:sih\s+)?(.*)", core, re.I)
     rest = m.group(1).strip() if m else ""
-    if re.search(r"\b(tidak|nggak|gak|enggak|belum|tak|kurang)\b", rest, re.I):
-        # "Mengapa Ibu tidak tegas?" -> "Apa yang membuat Ibu tidak tegas?" keeps the reproach: ask about the
-        # coachee's own reasoning instead
+    m_not = re.search(r"\b(?:tidak|nggak|gak|enggak|belum|tak|kurang)\s+(\w+)", rest, re.I)
+    if m_not and not re.match(r"(me|ber|di|ter|ke|pe)\w{3,}", m_not.group(1), re.I):
+        # "Mengapa Ibu tidak tegas?" -> "Apa yang membuat Ibu tidak tegas?" keeps the reproach (a trait the coach
+        # finds missing); ask about the coachee's own reasoning instead. A missing deed ("tidak memakai media")
+        # is a fair thing to ask about and stays.
         return f"Apa yang {addr} pertimbangkan saat itu?"
     if not rest:
         rest = f"{addr} memilih cara itu"
@@ -399,6 +405,15 @@ def rephrase_why(q: str, lang: str, addr: str) -> str:
 
 
 _BAD_IN_REWRITE = ("advice", "why_question", "closed_question")
+# A yes/no form at the start is a closed question whatever else the reader saw in it ("Did you talk to…?")
+_CLOSED_START = {
+    "en": re.compile(r"^\s*(?:(?:so|and|ok|okay|well)[,\s]+)*(do|does|did|is|are|was|were|have|has|had|can|could|will|"
+                     r"would|should|am)\b", re.I),
+    "id": re.compile(r"^\s*(apakah|sudahkah|pernahkah|bisakah|dapatkah|adakah|benarkah|maukah|apa iya)\b", re.I)}
+
+
+def _closed_form(question: str, lang: str) -> bool:
+    return bool(_CLOSED_START["en" if lang == "en" else "id"].match(question))
 
 
 def good_rewrite(text: str, lang: str) -> bool:
@@ -409,7 +424,7 @@ def good_rewrite(text: str, lang: str) -> bool:
     r = read_turn(question, lang=lang)
     whole = read_turn(text, lang=lang)
     return ("open_question" in r.acts and not r.has(*_BAD_IN_REWRITE) and not r.leading and not r.stacked
-            and not whole.judgement and not whole.has("advice"))
+            and not whole.judgement and not whole.has("advice") and not _closed_form(question, lang))
 
 
 def first_question(q: str) -> str:
@@ -423,7 +438,7 @@ def repair_question(q: str, lang: str, addr: str) -> str:
     acts = read_turn(q, lang=lang).acts
     if "why_question" in acts:
         return rephrase_why(q, lang, addr)
-    if "closed_question" in acts:
+    if "closed_question" in acts or _closed_form(q, lang):
         return rephrase_closed(q, lang, addr)
     return q.strip()
 
