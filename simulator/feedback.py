@@ -200,8 +200,9 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
     candidates = [(i, k) for _, i, k in problems] + deepen
     chosen: list[tuple[int, str]] = []
 
-    def base(kind: str) -> str:
-        return kind.split(":")[0]
+    def base(kind: str) -> str:  # one family per lesson: "summarise first" is one lesson, missed or deepened
+        kind = kind.split(":")[0]
+        return "rasa" if kind == "missed_reflection" else kind
 
     for pool, new_turn in (([(i, k) for _, i, k in problems], True), (deepen, True), (candidates, False)):
         for i, k in pool:
@@ -281,7 +282,7 @@ def _improvement(transcript: Transcript, readings: Mapping[int, Reading], i: int
         fields["question"] = repair_question(qs[-1], lang, addr)
     elif kind in ("missed_reflection", "rasa") and (len(prev.split()) < 6 or len(fields["para"].split()) < 4):
         # nothing worth summarising ("Baik, nanti saya coba."): a summary of it would sound absurd
-        fields["para"] = "ini penting bagi " + addr if lang == "id" else "this matters to you"
+        fields["para"] = "ini penting bagi " + addr if lang == "id" else "that this matters to you"
     if kind == "next_stage" and stage:
         fields["stage"] = _t(kinds()["stage_names"][stage]).get(lang)
         fields["stage_question"] = _t(kinds()["stage_questions"][stage]).get(lang).format(addr=addr)
