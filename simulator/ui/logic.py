@@ -49,6 +49,16 @@ def md_escape(text: str) -> str:
     return "\n".join(_MD_SPECIAL.sub(r"\\\1", html.escape(line, quote=False)) for line in str(text).split("\n"))
 
 
+_CHAT_SPECIAL = re.compile(r"([\\`*_\[\]~|#])")  # after html.escape; links need [ ], images need [ ]
+
+
+def chat_escape(text: str) -> str:
+    """A chat message made inert with as few backslashes as possible (a copied message reads as typed): HTML
+    escaped, and only the characters that make links, images, emphasis, code or headings escaped — full stops,
+    commas, colons, dashes and brackets stay as they are."""
+    return "\n".join(_CHAT_SPECIAL.sub(r"\\\1", html.escape(line, quote=False)) for line in str(text).split("\n"))
+
+
 def esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
@@ -222,7 +232,7 @@ def chat_messages(session) -> list[dict]:
     """The conversation as Chatbot messages: coach = user, coachee = assistant; every text escaped."""
     if session is None:
         return []
-    return [{"role": "user" if turn.speaker == "coach" else "assistant", "content": md_escape(turn.text)}
+    return [{"role": "user" if turn.speaker == "coach" else "assistant", "content": chat_escape(turn.text)}
             for turn in session.turns]
 
 

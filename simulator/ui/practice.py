@@ -262,7 +262,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                         continue
                     shown = logic.chat_messages(st.session)
                     if shown and shown[-1]["role"] == "user":
-                        shown.append({"role": "assistant", "content": logic.md_escape(item)})
+                        shown.append({"role": "assistant", "content": logic.chat_escape(item)})
                     yield shown, "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 else:
                     result = item
