@@ -70,9 +70,14 @@ def processed_in_call(fn, inputs: list, outputs: list):
     return once
 
 
-FOCUS_MSG = "() => { window.scrollTo(0, 0); setTimeout(() => document.querySelector('#pamong-msg textarea')?.focus(), 60); }"
+# After Start / Resume / Fork: on success the talk view is up -> top of the page, cursor in the input. On an
+# error the page stays where the message is (beside the control pressed); a missing name gets the cursor.
+FOCUS_MSG = """() => { setTimeout(() => {
+  const m = document.querySelector('#pamong-msg textarea');
+  if (m && m.offsetParent) { window.scrollTo(0, 0); m.focus(); return; }
+  const n = document.querySelector('#pamong-name input');
+  if (n && !n.value.trim()) n.focus(); }, 80); }"""
 TO_TOP = "() => { window.scrollTo(0, 0); }"
-FOCUS_NAME = "() => { const f = document.querySelector('#pamong-name input'); if (f && !f.value.trim()) f.focus(); }"
 
 
 def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -> dict:

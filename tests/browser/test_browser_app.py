@@ -225,6 +225,11 @@ def test_phone_first_turn_within_a_screen_and_nothing_sideways(server, browser):
     assert first_start["y"] + first_start["height"] <= 2 * PHONE["height"]  # at most one screen of scrolling
     app.no_horizontal_scroll()
     app.shot("phone-1-choose")
+    page.locator("#pamong-cards .pamong-start").nth(2).click()  # no name yet: told so, in view, cursor in the name
+    app.wait_text("pamong-choose-status", "Tulis nama Anda dulu")
+    page.wait_for_function("document.activeElement && document.activeElement.closest('#pamong-name') !== null")
+    box = page.locator("#pamong-choose-status").bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]  # (viewport coordinates)
     app.start("Sari", persona_index=2)
     app.no_horizontal_scroll()
     for text in TURNS[:3]:
