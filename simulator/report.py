@@ -103,6 +103,8 @@ def _stat_rows(d: dict, lg: str) -> list[tuple[str, str]]:
 
 
 def to_markdown(evaluation: Evaluation, lang: str | None = None) -> str:
+    from .report_view import plain_reason
+
     lg = _lang(evaluation, lang)
     d = to_dict(evaluation, lg)
     e = md_escape
@@ -116,8 +118,9 @@ def to_markdown(evaluation: Evaluation, lang: str | None = None) -> str:
         out.append(f"| {e(dim['name'])} | {dim['score']} | {e(dim['level'])} |")
     for k in DIMENSIONS:
         dim = d["dimensions"][k]
-        out += ["", f"## {e(dim['name'])}: {dim['score']} — {e(dim['level'])}", "",
-                f"*{e(_L('reason', lg))}:* {e(dim['reason'])}", ""]
+        why = plain_reason(dim["signals"], lg) or dim["reason"]  # words, not figures (those are in the JSON)
+        out += ["", f"## {e(dim['name'])}: {dim['score']}/{len(d['scale'])} — {e(dim['level'])}", "",
+                f"*{e(_L('reason', lg))}:* {e(why)}", ""]
         for ev in dim["evidence"]:
             mark = "+" if ev["positive"] else "−"
             out.append(f"- {mark} {e(_L('turn', lg))} {ev['turn']}: “{e(ev['quote'])}” — {e(ev['note'])}")
@@ -152,8 +155,7 @@ def to_markdown(evaluation: Evaluation, lang: str | None = None) -> str:
     out += ["", f"## {e(_L('transcript', lg))}", ""]
     for t in d["turns"]:
         who = _L("coach" if t["speaker"] == "coach" else "coachee", lg)
-        acts = f" `{', '.join(t['acts'] + t['flags'])}`" if t["acts"] else ""
-        out.append(f"{t['turn']}. **{e(who)}:** {e(t['text'])}{acts}")
+        out.append(f"{t['turn']}. **{e(who)}:** {e(t['text'])}")
     return "\n".join(out) + "\n"
 
 
