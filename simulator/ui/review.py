@@ -28,9 +28,9 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
         persona = gr.Dropdown([(t("any", lang0), "")] + [(p.title(lang0), p.id) for p in ctx.personas.values()],
                               value="", label=t("filter_persona", lang0), elem_id="review-persona", min_width=200)
         since = gr.DateTime(label=t("filter_since", lang0), include_time=False, type="string", elem_id="review-since",
-                            min_width=160)
+                            min_width=200)
         until = gr.DateTime(label=t("filter_until", lang0), include_time=False, type="string", elem_id="review-until",
-                            min_width=160)
+                            min_width=200)
         levels = [(t("any", lang0), "")] + [(str(v), str(v)) for v in (1, 2, 3, 4)]
         min_score = gr.Dropdown(levels, value="", label=t("filter_min", lang0), elem_id="review-min", min_width=110)
         max_score = gr.Dropdown(levels, value="", label=t("filter_max", lang0), elem_id="review-max", min_width=110)

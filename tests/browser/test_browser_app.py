@@ -242,6 +242,15 @@ def test_phone_first_turn_within_a_screen_and_nothing_sideways(server, browser):
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < 6000, height
     app.shot("phone-3-report", full=True)
+    page.locator("#pamong-submit").click()
+    page.locator("#pamong-submit-yes").click()
+    app.wait_text("pamong-submit-status", "Terkirim")
+    page.get_by_role("tab", name="Tinjauan").click()  # the same phone as a facilitator
+    page.wait_for_function("document.querySelector('#review-table').innerText.includes('Sari')")
+    page.locator("#review-table [data-testid='cell-0-1']").click()
+    page.locator("#review-report .pr-report").wait_for()
+    app.no_horizontal_scroll()
+    app.shot("phone-4-review", full=True)
 
 
 def test_the_english_page_has_no_indonesian(server, browser):
