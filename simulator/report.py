@@ -201,8 +201,17 @@ def from_stored(data: dict) -> Evaluation:
     report the trainee read, in the facilitator's language. The judge's second opinion is not rebuilt."""
     from dataclasses import fields
 
-    from .scoring import (CriterionResult, Citation, DimensionScore, Improvement, SessionStats, SignalValue, Text,
-                          TurnView, WentWell)
+    from .scoring import (
+        Citation,
+        CriterionResult,
+        DimensionScore,
+        Improvement,
+        SessionStats,
+        SignalValue,
+        Text,
+        TurnView,
+        WentWell,
+    )
 
     def tx(v) -> Text:
         return Text(**v) if isinstance(v, dict) else Text(str(v or ""), str(v or ""))

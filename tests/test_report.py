@@ -136,8 +136,14 @@ def test_a_session_with_nothing_to_credit_says_so_instead_of_an_empty_section():
 def test_the_report_body_speaks_plainly():
     """Evidence once per sentence, passages without Markdown or file paths, reasons in words, numbers in the
     reader's convention, a journey sentence that names the turn to look at."""
-    from simulator.report_view import (grouped_evidence, journey, number, passage_html, passage_title,
-                                       plain_reason)
+    from simulator.report_view import (
+        grouped_evidence,
+        journey,
+        number,
+        passage_html,
+        passage_title,
+        plain_reason,
+    )
 
     items = [{"turn": 3, "quote": "Apakah Ibu sudah mencoba?", "note": "memberi saran", "positive": False},
              {"turn": 3, "quote": "Apakah Ibu sudah mencoba?", "note": "memberi saran", "positive": False},

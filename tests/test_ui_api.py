@@ -4,9 +4,9 @@ unsubmitted session, nor use the facilitator review; a facilitator sees only sub
 from __future__ import annotations
 
 import pytest
+from served_app import served_app
 
 from simulator.ui import logic
-from served_app import served_app
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from simulator.config import load_settings
-from simulator.errors import InputError, SimulatorError, StoreError
+from simulator.errors import InputError, SimulatorError
 from simulator.store import SessionNotFound
 from simulator.ui import auth, logic
 from simulator.ui.context import build_context

@@ -7,7 +7,6 @@ import functools
 import inspect
 
 import gradio as gr
-import pandas as pd
 
 from ..errors import SimulatorError
 from ..store import SessionNotFound
