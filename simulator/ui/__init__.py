@@ -38,6 +38,8 @@ CSS = """
 .pamong-act-open_question, .pamong-act-reflection, .pamong-act-affirmation {background: #d3f5dc; color: #14532d;}
 #review-table *, #progress-table *, #review-scores * {font-family: var(--font) !important;}
 #review-table tbody tr {cursor: pointer;}
+/* the chat's own "clear" only empties the screen, not the session: a trainee would think the talk was undone */
+#pamong-chat button[aria-label="Clear"] {display: none;}
 .pamong-scores {border-collapse: collapse; width: 100%; font-size: .92em;}
 .pamong-scores td, .pamong-scores th {text-align: left; padding: 4px 6px; border-bottom: 1px solid #e4e7eb;
                                       vertical-align: top;}
