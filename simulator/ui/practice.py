@@ -98,7 +98,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                                 elem_id="pamong-filter-level", min_width=150)
             conv_lang = gr.Dropdown([("Bahasa Indonesia", "id"), ("English", "en")], value="id",
                                     label=t("conversation_lang", lang0), elem_id="pamong-conv-lang", min_width=150)
-            exam = gr.Checkbox(value=False, label=t("exam_mode", lang0), elem_id="pamong-exam", min_width=150)
+            exam = gr.Checkbox(value=False, label=t("exam_mode", lang0), info=t("exam_mode_info", lang0),
+                               elem_id="pamong-exam", min_width=150)
         choose_status = gr.Markdown("", elem_id="pamong-choose-status")
         card_cols, card_html, card_btns = [], [], []
         with gr.Row(elem_id="pamong-cards", elem_classes=["pamong-cards"]):
@@ -177,7 +178,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
 
     relabel += [(intro, "choose_intro", "value"), (skill, "filter_skill", "label"),
                 (level, "filter_difficulty", "label"), (conv_lang, "conversation_lang", "label"),
-                (exam, "exam_mode", "label"), (resume_box, "resume", "label"), (pick, "resume_pick", "label"),
+                (exam, "exam_mode", "label"), (exam, "exam_mode_info", "info"), (resume_box, "resume", "label"), (pick, "resume_pick", "label"),
                 (typed_id, "resume_id", "label"), (resume, "resume", "value"), (chat, "chat", "label"),
                 (msg, "your_turn", "label"), (msg, "your_turn_ph", "placeholder"), (send, "send", "value"),
                 (end, "end", "value"), (leave, "new_session", "value"), (options_box, "options", "label"),
