@@ -96,7 +96,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
             level = gr.Dropdown([(t("any", lang0), ""), (t("easy", lang0), "easy"), (t("medium", lang0), "medium"),
                                  (t("hard", lang0), "hard")], value="", label=t("filter_difficulty", lang0),
                                 elem_id="pamong-filter-level", min_width=150)
-            conv_lang = gr.Dropdown([("Bahasa Indonesia", "id"), ("English", "en")], value="id",
+            conv_lang = gr.Dropdown([(t("lang_id", lang0), "id"), (t("lang_en", lang0), "en")], value="id",
                                     label=t("conversation_lang", lang0), elem_id="pamong-conv-lang", min_width=150)
             exam = gr.Checkbox(value=False, label=t("exam_mode", lang0), info=t("exam_mode_info", lang0),
                                elem_id="pamong-exam", min_width=150)
@@ -189,6 +189,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                 (fork_turn, "fork_turn", "label"), (fork, "fork", "value"),
                 (transcript_box, "transcript_fold", "label"), (json_box, "json_fold", "label"),
                 (json_file, "json_download", "label"),
+                (conv_lang, lambda lg: [(t("lang_id", lg), "id"), (t("lang_en", lg), "en")], "choices"),
                 (skill, lambda lg: [(t("any", lg), "")] + [(t(k, lg), k) for k in skills], "choices"),
                 (level, lambda lg: [(t("any", lg), "")] + [(t(k, lg), k) for k in ("easy", "medium", "hard")],
                  "choices")]

@@ -261,7 +261,7 @@ def test_the_english_page_has_no_indonesian(server, browser):
     page.get_by_role("tab", name="Review").wait_for()
     assert page.evaluate("document.documentElement.lang") == "en"
     page.locator("#pamong-conv-lang input").click()
-    page.get_by_role("option", name="English").click()
+    page.get_by_role("option", name="English", exact=True).click()
     app.start("Ani", persona_index=0)
     for text in TURNS_EN:
         app.send(text)
