@@ -10,11 +10,6 @@ from pathlib import Path
 from .. import offline
 
 CSS = """
-/* contrast: text >= 4.5:1 on its background (WCAG AA); primary buttons blue-700 on white text */
-:root, .gradio-container {--button-primary-background-fill: #1d4ed8; --button-primary-background-fill-hover: #1e40af;
-  --button-primary-text-color: #ffffff; --button-primary-border-color: #1d4ed8;
-  --input-placeholder-color: #52606d; --body-text-color-subdued: #3e4c59;}
-.gradio-container ::placeholder {color: #52606d !important; opacity: 1;}
 #pamong-header {align-items: end;}
 #pamong-title h1 {margin: 0; font-size: 1.5em;}
 .pamong-cards {display: grid !important; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px;}
@@ -50,7 +45,6 @@ CSS = """
   {font-weight: 600; color: #1f2933; margin: 2px 0;}
 #pamong-status p:empty {display: none;}
 @media (max-width: 640px) {
-  .gradio-container {padding: 6px !important;}
   .pamong-cards {grid-template-columns: 1fr;}
   #pamong-talk-row {flex-direction: column;}
   #pamong-chat {height: 52vh !important;}
@@ -58,6 +52,18 @@ CSS = """
   table {font-size: .85em;}
 }
 """
+
+
+# Page-level rules go in <head>: Gradio scopes the `css` it is given to the app's own container, so rules for
+# the page frame (its side padding) or the theme's variables would not reach them from there.
+HEAD = """<style>
+/* contrast: text >= 4.5:1 on its background (WCAG AA); primary buttons blue-700 under white text */
+:root, .gradio-container {--button-primary-background-fill: #1d4ed8; --button-primary-background-fill-hover: #1e40af;
+  --button-primary-text-color: #ffffff; --button-primary-border-color: #1d4ed8;
+  --input-placeholder-color: #52606d; --body-text-color-subdued: #3e4c59;}
+::placeholder {color: #52606d !important; opacity: 1 !important;}
+@media (max-width: 640px) { .main.fillable {padding-left: 8px !important; padding-right: 8px !important;} }
+</style>"""
 
 
 # Gradio keeps per-event analytics for its monitoring page and, by default, rebuilds a pandas summary of the
@@ -226,5 +232,5 @@ def launch(settings, *, knowledge=None, host: str | None = None, port: int | Non
     reports.mkdir(parents=True, exist_ok=True)
     demo.launch(server_name=host, server_port=port, auth=authenticator(users) if users else None,
                 auth_message="Pamong", prevent_thread_lock=prevent_thread_lock, quiet=quiet,
-                allowed_paths=[str(reports)], footer_links=[], css=app_css(), theme=theme(), ssr_mode=False)
+                allowed_paths=[str(reports)], footer_links=[], css=app_css(), theme=theme(), head=HEAD, ssr_mode=False)
     return demo
