@@ -42,6 +42,20 @@ INDONESIAN_WORDS = ["dan", "yang", "anda", "dengan", "untuk", "tidak", "giliran"
                     "kirim", "mulai", "pertanyaan", "coba", "ibu", "bapak", "saran"]
 
 
+def _luminance(css_colour: str) -> float:
+    r, g, b = (int(x) / 255 for x in re.findall(r"[\d.]+", css_colour)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(fg: str, bg: str) -> float:
+    parts = re.findall(r"[\d.]+", bg)
+    if len(parts) == 4 and float(parts[3]) == 0:  # transparent: the white page shows through
+        bg = "rgb(255, 255, 255)"
+    a, b = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
 def leftovers(text: str) -> list[str]:
     return [m.group(0) for pattern in LEFTOVERS for m in re.finditer(pattern, text, re.M)]
 
@@ -131,6 +145,11 @@ def test_laptop_choose_talk_report_submit_fork_then_a_facilitator_opens_it(serve
     app.start("Ani")
     assert page.evaluate("document.activeElement.closest('#pamong-msg') !== null")  # the input is focused
     assert page.evaluate("window.scrollY") == 0 and not page.locator("#pamong-choose").is_visible()
+    start_btn = page.evaluate("""() => { const s = getComputedStyle(document.querySelector('#pamong-send'));
+        return [s.color, s.backgroundColor]; }""")
+    placeholder = page.evaluate("""() => { const t = document.querySelector('#pamong-msg textarea');
+        return [getComputedStyle(t, '::placeholder').color, getComputedStyle(t).backgroundColor]; }""")
+    assert contrast(*start_btn) >= 4.5 and contrast(*placeholder) >= 4.5, (start_btn, placeholder)  # WCAG AA
     app.send(TURNS[0], enter=True)
     for text in TURNS[1:]:
         app.send(text)
