@@ -65,6 +65,9 @@ def plain_reason(signals: list[dict], lang: str) -> str:
     elif bad:
         more = [c for c in (clause(s, "low") for s in weak[1:3]) if c]
         text = bad[0] + (_L("and", lang) + more[0] if more else "")
+    elif known:  # every signal in the middle: say the best of them, in words, never the figures
+        best = max(known, key=lambda s: (s["level"] * s["weight"], s["signal"]))
+        text = plain[best["signal"]]["high" if best["level"] >= (HIGH + LOW) / 2 else "low"][lang]
     else:
         return ""
     return text[:1].upper() + text[1:] + "."
@@ -214,7 +217,8 @@ def report_body(d: dict, lang: str, *, states: list | None = None, meta: dict | 
         dim = d["dimensions"].get(k)
         if dim is None:
             continue
-        why = plain_reason(dim.get("signals") or [], lg) or dim.get("reason") or ""
+        # a criteria rubric has no signals: its reason is already words ("Tujuan dari coachee: ya; …")
+        why = plain_reason(dim.get("signals") or [], lg) or ("" if dim.get("signals") else dim.get("reason") or "")
         bar = "".join(f'<i class="{"on" if n <= dim["score"] else "off"}"></i>' for n in range(1, top + 1))
         parts.append(f'<div class="pr-dim"><div class="pr-dim-head"><b>{e(dim["name"])}</b>'
                      f'<span class="pr-pill" aria-label="{dim["score"]} {e(_L("out_of", lg))} {top}">'
