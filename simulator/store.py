@@ -448,6 +448,13 @@ class Store:
             entry.update(override=o["score"], comment=o["comment"], by=o["facilitator"])
         return out
 
+    def owner_named(self, name: str) -> str | None:
+        """The owner name already in use that matches `name` ignoring case ("ani" -> "Ani"), or None."""
+        with self._read() as conn:
+            row = conn.execute("SELECT owner FROM sessions WHERE LOWER(owner) = LOWER(?) ORDER BY created LIMIT 1",
+                               (str(name),)).fetchone()
+        return row["owner"] if row else None
+
     def progress(self, owner: str) -> list[dict]:
         """The owner's evaluated sessions, oldest first: {id, persona_id, created, scores} (overrides applied)."""
         out = []
