@@ -25,10 +25,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from simulator import offline  # noqa: E402
 
 offline.setup()
+
+from docblock import VALIDITY, write_block  # noqa: E402
 
 from simulator.reading import Reading  # noqa: E402
 from simulator.rubric import DEFAULT_RUBRIC_ID, load_rubric  # noqa: E402
@@ -126,7 +129,9 @@ def rated_conversations(rubric, folder: str) -> dict:
         human = [ratings[n][dim] for n in evs]
         score = [evs[n].dimensions[dim].score for n in evs]
         raw = [evs[n].dimensions[dim].raw for n in evs]
+        uncal = [evs[n].dimensions[dim].uncalibrated for n in evs]
         out[dim] = {"n": len(human), "pearson_unrounded": round(statistics.correlation(human, raw), 3),
+                    "pearson_uncalibrated": round(statistics.correlation(human, uncal), 3),
                     "exact": sum(h == s for h, s in zip(human, score, strict=True)),
                     "within_one": sum(abs(h - s) <= 1 for h, s in zip(human, score, strict=True)),
                     "mean_difference": round(statistics.mean(s - h for h, s in zip(human, score, strict=True)), 2)}
@@ -150,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rubric", default=DEFAULT_RUBRIC_ID)
     ap.add_argument("--data", default=str(DATA))
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "sessions.json"))
+    ap.add_argument("--doc", default=str(VALIDITY), help="docs page the tables are written into ('' for none)")
     args = ap.parse_args(argv)
     rubric = load_rubric(args.rubric)
     data = load_annomi(Path(args.data))
@@ -162,21 +168,28 @@ def main(argv: list[str] | None = None) -> int:
               "with_human_utterance_labels": {"even_tuning": gold_even, "odd_held_out": gold_odd},
               "indonesian_rated_conversations": rated,
               "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"}
-    print(f"## Evaluator on AnnoMI whole sessions (rubric `{rubric.id}`)\n")
-    print("| half | sessions (high/low) | AUC active listening | (unrounded) | AUC overall | (unrounded) |")
-    print("|---|---|---|---|---|---|")
+    lines: list[str] = []
+    emit = lines.append  # the tables go to stdout and into the docs page
+    emit(f"## Evaluator on AnnoMI whole sessions (rubric `{rubric.id}`)\n")
+    emit("| half | sessions (high/low) | AUC active listening | (unrounded) | AUC overall | (unrounded) |")
+    emit("|---|---|---|---|---|---|")
     for name, r in (("EVEN (tuning)", even), ("ODD (held out)", odd),
                     ("EVEN, human utterance labels", gold_even), ("ODD, human utterance labels", gold_odd)):
-        print(f"| {name} | {r['n_high']}/{r['n_low']} | {r['auc_active_listening']:.3f} | "
+        emit(f"| {name} | {r['n_high']}/{r['n_low']} | {r['auc_active_listening']:.3f} | "
               f"{r['auc_active_listening_raw']:.3f} | {r['auc_overall']:.3f} | {r['auc_overall_raw']:.3f} |")
-    print("\n## Indonesian conversations rated blind by trainer-authors (tests/data/conversations/rated*)\n")
-    print("| set | dimension | n | Pearson (unrounded) | same level | within one level | Pamong minus rater |")
-    print("|---|---|---|---|---|---|---|")
+    emit("\n## Indonesian conversations rated blind by trainer-authors (tests/data/conversations/rated*)\n")
+    emit("| set | dimension | n | Pearson (unrounded) | (before calibration) | same level | within one level | "
+          "Pamong minus rater |")
+    emit("|---|---|---|---|---|---|---|---|")
     for folder, dims in rated.items():
         for dim, r in dims.items():
-            print(f"| {RATED[folder]} | {dim} | {r['n']} | {r['pearson_unrounded']:.2f} | {r['exact']} | "
-                  f"{r['within_one']} | {r['mean_difference']:+.2f} |")
-    print(f"\n40-turn session: median {speed['median_ms']} ms, max {speed['max_ms']} ms (target < 100 ms)")
+            emit(f"| {RATED[folder]} | {dim} | {r['n']} | {r['pearson_unrounded']:.2f} | {r['pearson_uncalibrated']:.2f} | "
+                  f"{r['exact']} | {r['within_one']} | {r['mean_difference']:+.2f} |")
+    emit(f"\n40-turn session: median {speed['median_ms']} ms, max {speed['max_ms']} ms (target < 100 ms)")
+    text = "\n".join(lines)
+    print(text)
+    if args.doc:
+        write_block(Path(args.doc), "sessions", text)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

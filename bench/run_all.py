@@ -1,7 +1,8 @@
 """`make bench`: run every benchmark script in turn and write one Markdown report.
 
 Each script prints its own table and writes bench/results/<name>.json. This collects the tables, names the
-machine, and writes bench/results/PERFORMANCE.md (pasted into README's Performance section).
+machine, and writes bench/results/PERFORMANCE.md. Scripts may also write their own generated sections of
+docs/*.md (bench/docsfile.py).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_retrieval.py", "bench_reading.py", "bench_sessions.py", "bench_voices.py", "bench_app.py",
-           "bench_coachee.py"]
+SCRIPTS = ["bench_retrieval.py", "bench_reading.py", "bench_sessions.py", "bench_real_scores.py", "bench_real_acts.py",
+           "bench_documents.py", "bench_voices.py", "bench_app.py", "bench_serve.py", "bench_coachee.py"]
 
 
 def machine() -> str:

@@ -1,6 +1,6 @@
 """Settings, read once at the edge. Order: explicit argument > environment variable > default.
 
-Every variable is documented in README.md and .env.example.
+Every variable is documented in docs/configuration.md and .env.example.
 """
 
 from __future__ import annotations

@@ -92,6 +92,9 @@ class SqliteBackend:
     def is_duplicate(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.IntegrityError) and "unique" in str(exc).lower()
 
+    def is_transient(self, exc: BaseException | None) -> bool:
+        return False   # a locked file is already waited for (busy_timeout); nothing restarts under SQLite
+
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
         try:
@@ -227,6 +230,15 @@ class PostgresBackend:
 
     def is_duplicate(self, exc: BaseException) -> bool:
         return isinstance(exc, self._psycopg.errors.UniqueViolation)
+
+    def is_transient(self, exc: BaseException | None) -> bool:
+        """The server restarting or a connection cut under us (no answer at all, SQLSTATE class 08
+        "connection exception", 57P01-03 "shutting down / starting up"): the same transaction is worth trying
+        again in a moment. A read-only database, a held lock or a timeout are not: they are reported at once."""
+        if not isinstance(exc, self._psycopg.OperationalError):
+            return False
+        state = getattr(exc, "sqlstate", None)
+        return state is None or state.startswith(("08", "57P"))
 
     def _connect(self):
         from psycopg.rows import dict_row

@@ -28,7 +28,7 @@ from .scoring import (
 )
 from .transcript import Transcript
 
-MAX_QUOTE = 240
+MAX_QUOTE = 400  # a whole sentence is quoted; only a run-on past this is cut (at a word)
 SPACE_MIN_WORDS = 8  # a coachee answer this long after a clean coach turn is credited as room given
 QUESTION_SIGNALS = {"open_share", "closed_share", "why_count", "leading_count", "stacked_count", "stacked_share",
                     "goal_by_coachee", "followup_concrete", "followup_from_coachee", "coachee_conclusion",
@@ -193,19 +193,23 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
             found.append("long_turn")
         problems += [(-sev[k], i, k) for k in found]
     problems.sort()
-    chosen: list[tuple[int, str]] = []
-    for _, i, k in problems:  # the most serious of each kind first, on different turns
-        if len(chosen) < 3 and k not in {c[1] for c in chosen} and i not in {c[0] for c in chosen}:
-            chosen.append((i, k))
-    for _, i, k in problems:
-        if len(chosen) < 3 and (i, k) not in chosen and i not in {c[0] for c in chosen}:
-            chosen.append((i, k))
-    # then a way to deepen a strength on another turn, before a second note on a turn already discussed
+    # Three DIFFERENT improvements: the most serious of each kind on different turns, then ways to deepen a
+    # strength (other kinds) on other turns, then other kinds on any turn; the same kind twice only when no
+    # other kind is left (it never is: 'conclude' and the deepening kinds always exist).
     deepen = _deepen(transcript, readings, trace)
-    for cand in deepen:
-        if len(chosen) < 3 and cand not in chosen and cand[0] not in {c[0] for c in chosen}:
-            chosen.append(cand)
-    for cand in [(i, k) for _, i, k in problems] + deepen:
+    candidates = [(i, k) for _, i, k in problems] + deepen
+    chosen: list[tuple[int, str]] = []
+
+    def base(kind: str) -> str:  # one family per lesson: "summarise first" is one lesson, missed or deepened
+        kind = kind.split(":")[0]
+        return "rasa" if kind == "missed_reflection" else kind
+
+    for pool, new_turn in (([(i, k) for _, i, k in problems], True), (deepen, True), (candidates, False)):
+        for i, k in pool:
+            if len(chosen) < 3 and base(k) not in {base(c[1]) for c in chosen} and (
+                    not new_turn or i not in {c[0] for c in chosen}):
+                chosen.append((i, k))
+    for cand in candidates:
         if len(chosen) < 3 and cand not in chosen:
             chosen.append(cand)
     out = [_improvement(transcript, readings, i, k, addr) for i, k in chosen[:3]]
@@ -233,6 +237,7 @@ def _deepen(transcript: Transcript, readings: Mapping[int, Reading], trace: Trac
                 out.append((i, "rasa"))
     for i in reversed(coach):  # last resort: the latest turns
         out += [(i, "rasa"), (i, "feeling")]
+    out.append((coach[-1], "conclude"))  # always possible: let the coachee draw the conclusion
     seen, uniq = set(), []
     for c in out:
         if c not in seen:
@@ -269,21 +274,31 @@ def _improvement(transcript: Transcript, readings: Mapping[int, Reading], i: int
         closed_q = next((q for q in qs if "closed_question" in read_turn(q, lang=lang).acts), qs[0] if qs else text)
         quote = _clip(closed_q) if closed_q in text else quote
         better = rephrase_closed(closed_q, lang, addr)
+    elif kind == "stacked" and qs:  # keep the one good open question of the stack, if there is one
+        keep = next((q for q in qs if good_rewrite(q, lang)), None)
+        if keep:
+            better = keep
     elif kind == "long_turn" and qs:
         fields["question"] = repair_question(qs[-1], lang, addr)
-    elif kind in ("missed_reflection", "rasa") and not prev:
-        fields["para"] = "ini penting bagi " + addr if lang == "id" else "this matters to you"
+    elif kind in ("missed_reflection", "rasa") and (len(prev.split()) < 6 or len(fields["para"].split()) < 4):
+        # nothing worth summarising ("Baik, nanti saya coba."): a summary of it would sound absurd
+        fields["para"] = "ini penting bagi " + addr if lang == "id" else "that this matters to you"
     if kind == "next_stage" and stage:
         fields["stage"] = _t(kinds()["stage_names"][stage]).get(lang)
         fields["stage_question"] = _t(kinds()["stage_questions"][stage]).get(lang).format(addr=addr)
     if not better:
         better = _t(spec["better"]).get(lang).format(**fields)
+    better = _tidy(better)
+    if not good_rewrite(better, lang):  # a rewrite must itself be one good open question
+        generic = _tidy(_t(spec["better"]).get(lang).format(**fields))
+        better = generic if good_rewrite(generic, lang) else _tidy(
+            _t(kinds()["fallback"]).get(lang).format(addr=addr))
     why = _t(spec["why"])
     if stage:
         why = Text(why.id.format(stage=_t(kinds()["stage_names"][stage]).id),
                    why.en.format(stage=_t(kinds()["stage_names"][stage]).en))
     return Improvement(kind=kind if not stage else f"next_stage:{stage}", turn_index=i, quote=quote,
-                       title=_t(spec["title"]), why=why, better=_tidy(better), passage=None)
+                       title=_t(spec["title"]), why=why, better=better, passage=None)
 
 
 def _attach_passages(items: list[Improvement], searcher, lang: str, notes: list[Text]) -> None:
@@ -371,15 +386,46 @@ def rephrase_why(q: str, lang: str, addr: str) -> str:
         if m:
             aux, subj, rest = m.group(1).lower(), m.group(2).lower(), m.group(3)
             obj = {"he": "him", "she": "her", "they": "them", "we": "you", "i": "you"}.get(subj, subj)
+            if re.search(r"\b(not|never)\b|n't\b", f"{aux} {rest}", re.I):
+                return "What were you weighing up at that moment?"
             if aux in ("are", "were", "is", "was"):
                 return f"What makes {obj} {rest}?"
             return f"What led {obj} to {rest}?"
         return _t(kinds()["why"]["better"]).en
     m = re.search(r"\b(?:mengapa|kenapa)\s+(?:sih\s+)?(.*)", core, re.I)
     rest = m.group(1).strip() if m else ""
+    m_not = re.search(r"\b(?:tidak|nggak|gak|enggak|belum|tak|kurang)\s+(\w+)", rest, re.I)
+    if m_not and not re.match(r"(me|ber|di|ter|ke|pe)\w{3,}", m_not.group(1), re.I):
+        # "Mengapa Ibu tidak tegas?" -> "Apa yang membuat Ibu tidak tegas?" keeps the reproach (a trait the coach
+        # finds missing); ask about the coachee's own reasoning instead. A missing deed ("tidak memakai media")
+        # is a fair thing to ask about and stays.
+        return f"Apa yang {addr} pertimbangkan saat itu?"
     if not rest:
         rest = f"{addr} memilih cara itu"
     return f"Apa yang membuat {rest}?"
+
+
+_BAD_IN_REWRITE = ("advice", "why_question", "closed_question")
+# A yes/no form at the start is a closed question whatever else the reader saw in it ("Did you talk to…?")
+_CLOSED_START = {
+    "en": re.compile(r"^\s*(?:(?:so|and|ok|okay|well)[,\s]+)*(do|does|did|is|are|was|were|have|has|had|can|could|will|"
+                     r"would|should|am)\b", re.I),
+    "id": re.compile(r"^\s*(apakah|sudahkah|pernahkah|bisakah|dapatkah|adakah|benarkah|maukah|apa iya)\b", re.I)}
+
+
+def _closed_form(question: str, lang: str) -> bool:
+    return bool(_CLOSED_START["en" if lang == "en" else "id"].match(question))
+
+
+def good_rewrite(text: str, lang: str) -> bool:
+    """One open question, not closed, not "why", no advice, judgement or leading (a summary before it is fine)."""
+    if text.count("?") != 1 or not text.rstrip().endswith("?"):
+        return False
+    question = sentences(text)[-1]
+    r = read_turn(question, lang=lang)
+    whole = read_turn(text, lang=lang)
+    return ("open_question" in r.acts and not r.has(*_BAD_IN_REWRITE) and not r.leading and not r.stacked
+            and not whole.judgement and not whole.has("advice") and not _closed_form(question, lang))
 
 
 def first_question(q: str) -> str:
@@ -393,7 +439,7 @@ def repair_question(q: str, lang: str, addr: str) -> str:
     acts = read_turn(q, lang=lang).acts
     if "why_question" in acts:
         return rephrase_why(q, lang, addr)
-    if "closed_question" in acts:
+    if "closed_question" in acts or _closed_form(q, lang):
         return rephrase_closed(q, lang, addr)
     return q.strip()
 

@@ -56,6 +56,16 @@ class Patterns(Strict):
     conditional: list[str]
     stacker: list[str]
     greeting: list[str]
+    # a question that only checks the reflection just given ("..., apakah benar demikian?", "is that right?"): part
+    # of the reflection, not a question of its own (MITI codes the pair as one reflection)
+    check_question: list[str] = []
+    # asking for time, a meeting or a place ("Bisa minta waktunya sebentar?", "Can we talk after class?"): arranging
+    # the conversation, not a coaching question
+    procedural: list[str] = []
+    # a teacher talking to a student calls the student "kamu"/"nak" and themself "ibu"/"bapak": in such talk the
+    # titles are the coach, not the coachee ("Mungkin bapak bisa bantu", "kamu bertemu bapak tadi")
+    student_address: list[str] = []
+    coach_titles: list[str] = []
     tirta: TirtaPatterns
 
 
@@ -121,6 +131,7 @@ class LexiconFile(Strict):
     markers: list[str]
     auxiliaries: list[str] = []
     subjects: list[str]
+    titles: list[str] = []             # forms of address before a name ("Bu", "Pak"): a vocative, not a subject
     fillers: list[str]
     stopwords: list[str]
     feelings: list[str] = []           # words for feelings: `{feeling}` in patterns
@@ -185,6 +196,10 @@ class Lexicon:
         self.conditional = self._compile("patterns.conditional", p.conditional, "start")
         self.stacker = self._compile("patterns.stacker", p.stacker, "any")
         self.greeting = self._compile("patterns.greeting", p.greeting, "any")
+        self.check_question = self._compile("patterns.check_question", p.check_question, "start")
+        self.procedural = self._compile("patterns.procedural", p.procedural, "any")
+        self.student_address = self._compile("patterns.student_address", p.student_address, "any")
+        self.coach_titles = self._compile("patterns.coach_titles", p.coach_titles, "any")
         self.tirta = [(stage, self._compile(f"patterns.tirta.{stage}", getattr(p.tirta, stage), "any"))
                       for stage in ("tanggung_jawab", "rencana", "tujuan", "identifikasi")]
         self.model = data.model

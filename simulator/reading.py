@@ -196,6 +196,48 @@ def _strip_fillers(low: str, lex: Lexicon) -> tuple[str, int]:
     return s.rstrip(" ?.!,;:\"')…"), cut
 
 
+_ONE_FILLER: dict[str, re.Pattern] = {}
+
+
+def _after_fillers(low: str, lex: Lexicon):
+    """(offset, text) after each leading filler in turn: "ooh jadi ibu ..." -> "jadi ibu ...", "ibu ...", ...
+
+    `_strip_fillers` cuts every filler at once, and "jadi" and "Ibu" are fillers too; a reflection opener
+    ("jadi Ibu ...") hidden behind an interjection of typed talk ("ooh", "emmm") is found one filler at a time."""
+    one = _ONE_FILLER.get(lex.lang)
+    if one is None:  # the fillers pattern is "^(?:filler[sep]*)+": without its final "+" it takes one filler
+        one = _ONE_FILLER[lex.lang] = re.compile(lex.fillers.pattern[:-1])
+    body = low.lstrip(" ,;:-\"'(")
+    off = len(low) - len(body)
+    for _ in range(4):
+        m = one.match(body)
+        if not m or not m.end():
+            return
+        body, off = body[m.end():], off + m.end()
+        yield off, body
+
+
+_VOCATIVE: dict[str, re.Pattern] = {}
+
+
+def _without_vocatives(text: str, low: str, lex: Lexicon) -> str:
+    """`low` with the coachee's name in address blanked out ("Terima kasih, Bu Sari, sudah datang.").
+
+    An address term is the coachee as subject ("Ibu sudah mencoba…": a statement about them) unless it only
+    calls them: followed by a name (capitalised, or after a short form "bu"/"pak") and then a comma or the end."""
+    voc = _VOCATIVE.get(lex.lang)
+    if voc is None:
+        voc = _VOCATIVE[lex.lang] = re.compile(
+            rf"(?<!\w)({lex.subj})((?:\s+[^\W\d_]+){{0,2}})\s*(?=[,.!?…;:]|$)")
+    out = low
+    for m in voc.finditer(low):
+        name = text[m.start(2):m.end(2)].split()
+        short = m.group(1) in lex.data.titles  # "bu", "pak", "nak": a form of address, rarely a sentence's subject
+        if not name or short or all(w[:1].isupper() for w in name):
+            out = out[:m.start()] + " " * (m.end() - m.start()) + out[m.end():]
+    return out
+
+
 def _pieces(text: str, low: str, lex: Lexicon) -> list[_Piece]:
     pieces: list[_Piece] = []
     for n_sent, sm in enumerate(_SENTENCE.finditer(low)):
@@ -257,6 +299,12 @@ def _question_act(piece: _Piece, lex: Lexicon) -> tuple[str, str]:
     s, cut = _strip_fillers(piece.low, lex)
     if piece.tag and not s:
         return "closed_question", piece.text.strip()
+    m = lex.greeting.match(s)
+    if m and len(tokens(s)) <= SMALL_TALK_WORDS:
+        return "other", _span(piece, m, cut)  # "Bagaimana kabarnya, Pak?": small talk, no coaching question
+    m = lex.procedural.search(s)
+    if m and not lex.why.match(s):
+        return "other", _span(piece, m, cut)  # "Bisa minta waktunya sebentar?": arranging the talk, not coaching
     m = lex.advice_question.search(s)
     if m:
         return "advice", _span(piece, m, cut)
@@ -287,10 +335,36 @@ def _question_act(piece: _Piece, lex: Lexicon) -> tuple[str, str]:
             return "open_question", _span(piece, m, cut)
     # no question form: a statement voiced as a question ("So that's a big stress right now?")
     body = piece.low.lstrip(" ,;:-\"'(")
-    m = lex.reflection_check.match(body) or lex.reflection_check.match(s)
+    m = lex.reflection_check.match(body) or lex.reflection_check.match(s) or next(
+        (x for _, rest in _after_fillers(piece.low, lex) if (x := lex.reflection_check.match(rest))), None)
     if (m or lex.data.patterns.declarative_reflects) and not piece.tag and len(tokens(s)) >= 3:
         return "reflection", piece.text.strip(" ?")
     return "closed_question", piece.text.strip()
+
+
+ECHO_WORDS = 3  # a question of at most this many words that only repeats the coachee: an echo
+
+
+def _checks_reflection(piece: _Piece, before: _Piece | None, lex: Lexicon) -> bool:
+    """A question that only checks what the coach just gave back: "benar begitu?", "is that right?", or the tag of
+    "..., begitu ya?". A bare "..., ya?" / "..., right?" stays a closed question, as our labelled sets read it."""
+    s = _strip_fillers(piece.low, lex)[0].strip()
+    if lex.check_question.match(s):
+        return True
+    if piece.tag and before is not None:  # "Jadi Ibu lelah, begitu ya?": the tag closes a "begitu" check
+        words = tokens(before.low)[-3:]
+        return any(lex.check_question.match(" ".join(words[k:])) for k in range(len(words)))
+    return False
+
+
+def _echo(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], lang: str) -> str | None:
+    """The coachee's own word(s) asked back ("Menyerah?"): the span, or None."""
+    s = _strip_fillers(piece.low, lex)[0]
+    if not coachee_stems or not 1 <= len(tokens(s)) <= ECHO_WORDS or lex.starter.match(s) or lex.why.match(s):
+        return None
+    mine = content_words(s, lang)
+    shared = [w for w in mine if stems(w, lang) & coachee_stems]
+    return piece.text.strip() if shared and len(shared) * 2 >= len(mine) else None
 
 
 @lru_cache(maxsize=4096)
@@ -310,6 +384,8 @@ def similarity(a: str, b: str) -> float:
     return float(sum(x * y for x, y in zip(_embed(a), _embed(b), strict=True)))
 
 
+SMALL_TALK_WORDS = 7  # a greeting asked as a question, with a name and "hari ini": small talk
+LECTURE_WORDS = 30  # the coach's own statements in one turn (no reflection, praise or question): a lecture
 VERDICT_WORDS = 12  # a verdict of praise is a short clause: "Rapi sekali perencanaannya, Bu."
 _CLAUSE = re.compile(r"[^,;:]+")
 
@@ -338,7 +414,8 @@ def _praise(piece: _Piece, lex: Lexicon) -> re.Match | None:
 def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], lang: str,
                     primary: bool, coachee_before: str = "", semantic: bool = False,
                     praise: re.Match | None = None, praise_follows: bool = False,
-                    after_advice: bool = False) -> list[tuple[int, str, str]]:
+                    after_advice: bool = False, student: bool = False, nothing_said: bool = False
+                    ) -> list[tuple[int, str, str]]:
     """[(position, act, span)] for a statement piece (possibly empty when nothing marks it).
 
     praise: the piece's affirmation (`_praise`).
@@ -367,6 +444,8 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
         off = lead
         if not rm and s:
             rm, off = lex.opener.match(s), cut
+        if not rm:  # "ooh jadi Ibu…": the opener behind an interjection
+            rm, off = next(((x, o) for o, rest in _after_fillers(low, lex) if (x := lex.opener.match(rest))), (None, 0))
         if not rm:
             rm, off = lex.reflection_any.search(body), lead
         if rm and aff and off + rm.start() < aff.end() and aff.start() < off + rm.end():
@@ -377,7 +456,17 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
         praise_follows = praise_follows and not echo
         if rm and (praise_follows or aff) and lex.addressee.match(rm.group(0)) and not lex.feeling.search(low):
             rm = None  # "Ibu sudah jarang memotong jawaban siswa. Kemajuannya kelihatan sekali.": the deed praised
-        you = lex.second_person.search(s) if n_words >= 4 else None
+        you = lex.second_person.search(_without_vocatives(piece.text[cut:cut + len(s)], s, lex)) if n_words >= 4 else None
+        me = lex.first_person.search(s)
+        if (rm and me and not lex.first_person.search(rm.group(0))
+                and not lex.addressee.search(_without_vocatives(piece.text[cut:cut + len(s)], s, lex))):
+            rm = None  # "Jadi penasaran saya": a feeling word, but the coach's own; nothing of the coachee's
+        if student:  # talk to a student: "ibu"/"bapak" is the teacher speaking of themself
+            if rm and lex.coach_titles.search(rm.group(0)) and not lex.student_address.search(rm.group(0)):
+                rm = None
+            if you and lex.coach_titles.search(you.group(0)) and not lex.student_address.search(you.group(0)):
+                you = None
+            me = me or lex.coach_titles.search(_without_vocatives(piece.text[cut:cut + len(s)], s, lex))
         info = lex.information.search(low)
         if info:
             found.append((info.start(), "information", _span(piece, info)))
@@ -387,10 +476,12 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
             found.append((0, "reflection", ", ".join(echo)))  # the deed praised, told in the coachee's words
         elif praise_follows:
             pass  # the deed praised
-        elif (you and not aff and not info and not lex.first_person.search(s) and not lex.greeting.search(low)
-              and not lex.judgement.search(low)):
+        elif (you and not nothing_said and not aff and not info and not me and not lex.greeting.search(low)
+              and not lex.judgement.search(low) and (primary or not lex.conditional.match(s))):
+            # (a framing clause before a question, "Kalau Ibu…, apa…?" / "Selain yang Ibu sebutkan, adakah…?", is
+            # not a statement about the coachee)
             found.append((cut + you.start(), "reflection", _span(piece, you, cut)))
-        elif (coachee_stems and n_words >= 3 and not lex.conditional.match(s)
+        elif (coachee_stems and n_words >= 3 and not lex.conditional.match(s) and not lex.greeting.search(low)
               and not (lex.first_person.match(s) and not lex.addressee.search(s))):  # "Saya dulu juga begitu…"
             mine = content_words(s, lang)
             shared = [w for w in mine if stems(w, lang) & coachee_stems]
@@ -513,7 +604,7 @@ def _apply_model(lex: Lexicon, feats: dict[str, float], acts: list[str], evidenc
     elif main == "question":
         # a statement voiced as a check ("You felt ignored?") stays a reflection (MITI 4.2.1 codes it so)
         check = "reflection" in acts and feats.get("qmark_end") and feats.get("short_check")
-        if not has_q and "advice" not in acts and not check:
+        if not has_q and "advice" not in acts and not check and not feats.get("small_talk"):
             acts = [a for a in acts if a not in ("reflection", "other")] + [qact]
             evidence.append((qact, span))
             questions = max(questions, 1)
@@ -530,7 +621,8 @@ def _apply_model(lex: Lexicon, feats: dict[str, float], acts: list[str], evidenc
             questions = 0
         if any(a in QUESTION_ACTS for a in acts):
             pass  # a formed question stays; what comes before it is the rules' reading
-        elif main == "reflection" and "reflection" not in acts and "affirmation" not in acts:
+        elif (main == "reflection" and "reflection" not in acts and "affirmation" not in acts
+              and not feats.get("courtesy")):
             acts = [a for a in acts if a != "other"] + ["reflection"]
             evidence.append(("reflection", span))
         elif main == "input":
@@ -550,12 +642,16 @@ def _apply_model(lex: Lexicon, feats: dict[str, float], acts: list[str], evidenc
 
 
 def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semantic: bool = False,
-              model: bool = True, features: dict | None = None) -> Reading:
+              model: bool = True, features: dict | None = None, student: bool | None = None,
+              follows_coach: bool = False) -> Reading:
     """Read one coach turn. `lang` is "auto" (detected per turn), "id" or "en".
 
     semantic=True also asks the multilingual embedding whether an otherwise unmarked statement restates the
     coachee's previous turn (a reflection without shared words). It costs ~50 ms per such statement, so the
     default (the fast, deterministic path) leaves it off.
+    student: the coach talks to a student ("kamu", "nak"), so "ibu"/"bapak" is the coach; None: from this turn.
+    follows_coach: the turn before was the coach's own (a transcript where the coach speaks twice): the coachee
+    said nothing to give back, so a plain statement about them ("Ini lembar yang Ibu isi") is no reflection.
     """
     text = (text or "").translate(_QUOTES)
     coachee_before = (coachee_before or "").translate(_QUOTES)
@@ -564,6 +660,8 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     lex = lexicon(lang)
     low = _lower(text)
     pieces = _pieces(text, low, lex)
+    if student is None:
+        student = bool(lex.student_address.search(low))
 
     coachee_stems = _coachee_words(coachee_before, lang)[1] if coachee_before else frozenset()
 
@@ -572,11 +670,28 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     questions = 0
     q_texts: list[str] = []
     n = len(pieces)
+    told = 0              # words of the coach's own statements: no reflection, praise, question or greeting
+    told_at: tuple[int, str] | None = None  # where in the acts the telling starts, and its first sentence
     praised = [None if p.question else _praise(p, lex) for p in pieces]
+    small_talk = 0  # questions that only greet or arrange the meeting ("How are you?", "Bisa minta waktunya?")
     for i, piece in enumerate(pieces):
+        if piece.question and "reflection" in acts and _checks_reflection(piece, pieces[i - 1] if i else None, lex):
+            # "Jadi Ibu kewalahan, begitu ya?" / "..., apakah benar demikian?": the check belongs to the reflection
+            # just given; it asks nothing new (MITI codes the pair as one reflection; real transcripts, issue #12)
+            evidence.append(("reflection", piece.text.strip()))
+            continue
+        echo = _echo(piece, lex, coachee_stems, lang) if piece.question else None
+        if echo:
+            # "Tidak adil?" / "Overwhelmed?": the coachee's own word given back with a rising voice is a simple
+            # reflection, not a closed question, and does not stack with the question that follows it
+            if "reflection" not in acts:
+                acts.append("reflection")
+            evidence.append(("reflection", echo))
+            continue
         if piece.question:
             act, span = _question_act(piece, lex)
-            if act != "reflection":
+            small_talk += act == "other"
+            if act not in ("reflection", "other"):
                 questions += 1
                 q_texts.append(piece.low)
             found = [(0, act, span)]
@@ -585,12 +700,17 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
             nxt = pieces[i + 1] if i + 1 < n else None
             primary = not (nxt and nxt.question and nxt.sentence == piece.sentence)
             found = sorted(_statement_acts(piece, lex, coachee_stems, lang, primary, coachee_before, semantic,
-                                           praised[i], any(praised[i + 1:]), "advice" in acts))
+                                           praised[i], any(praised[i + 1:]), "advice" in acts, student,
+                                           follows_coach))
         notes = [f for f in found if f[1] == "information"]
         found = [f for f in found if f[1] != "information"]
         if notes and not found and primary:
             found = [(notes[0][0], "other", piece.text.strip())]
         evidence.extend(("information", span) for _, _, span in notes)
+        if (not piece.question and {a for _, a, _ in found} <= {"other"} and not lex.greeting.search(piece.low)
+                and (found or notes)):
+            told += len(tokens(piece.low))
+            told_at = told_at or (len(acts), piece.text.strip())
         for _, act, span in found:
             evidence.append((act, span))
             if act not in acts:
@@ -598,9 +718,18 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     if not acts:
         acts = ["other"]
         evidence.append(("other", text.strip()[:80]))
+    if told >= LECTURE_WORDS and told_at and "advice" not in acts and questions and pieces[-1].question:
+        # a lecture: the coach talks at length of their own views, experience or rules, then perhaps asks. Trainers
+        # read the turn as telling first, however good the question after it (issue #12: real transcripts)
+        acts.insert(told_at[0], "advice")
+        evidence.append(("advice", told_at[1][:160]))
     key_words, overlap = key_word_overlap(text, coachee_before, lang) if coachee_before else ((), 0.0)
     if lex.model is not None and (model or features is not None):
         feats = model_features(text, low, pieces, lex, acts, evidence, questions, overlap, coachee_before)
+        if small_talk and not questions:
+            feats["small_talk"] = 1.0  # the model must not turn "Hi Ana. How are you?" back into a question
+        if acts == ["other"] and lex.greeting.search(low):
+            feats["courtesy"] = 1.0  # nor "Good luck, I hope you enjoy it" into a reflection
         if features is not None:  # the caller wants the features (bench/bench_reading.py --fit)
             features.update(feats)
         if model:
@@ -629,10 +758,13 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     forward = bool(fm) or (stage in ("tujuan", "rencana", "tanggung_jawab") and questions > 0)
     if fm:
         evidence.append(("forward", fm.group(0)))
-    if questions > 1:
+    # a greeting asked as a question is no coaching question, but asked together with one it still stacks: the
+    # coachee gets two questions at once (both annotators of the real transcripts read it so)
+    stacked = questions + (small_talk if questions else 0) > 1
+    if stacked:
         evidence.append(("stacked", f"{questions} questions"))
     return Reading(
-        text=text, lang=lang, acts=tuple(acts), questions=questions, stacked=questions > 1,
+        text=text, lang=lang, acts=tuple(acts), questions=questions, stacked=stacked,
         leading=flags["leading"], judgement=flags["judgement"], forward=forward, tirta=stage,
         key_words=key_words, keyword_overlap=overlap, words=len(tokens(text)), evidence=tuple(evidence),
     )

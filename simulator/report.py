@@ -103,6 +103,8 @@ def _stat_rows(d: dict, lg: str) -> list[tuple[str, str]]:
 
 
 def to_markdown(evaluation: Evaluation, lang: str | None = None) -> str:
+    from .report_view import plain_reason
+
     lg = _lang(evaluation, lang)
     d = to_dict(evaluation, lg)
     e = md_escape
@@ -116,8 +118,9 @@ def to_markdown(evaluation: Evaluation, lang: str | None = None) -> str:
         out.append(f"| {e(dim['name'])} | {dim['score']} | {e(dim['level'])} |")
     for k in DIMENSIONS:
         dim = d["dimensions"][k]
-        out += ["", f"## {e(dim['name'])}: {dim['score']} — {e(dim['level'])}", "",
-                f"*{e(_L('reason', lg))}:* {e(dim['reason'])}", ""]
+        why = plain_reason(dim["signals"], lg) or dim["reason"]  # words, not figures (those are in the JSON)
+        out += ["", f"## {e(dim['name'])}: {dim['score']}/{len(d['scale'])} — {e(dim['level'])}", "",
+                f"*{e(_L('reason', lg))}:* {e(why)}", ""]
         for ev in dim["evidence"]:
             mark = "+" if ev["positive"] else "−"
             out.append(f"- {mark} {e(_L('turn', lg))} {ev['turn']}: “{e(ev['quote'])}” — {e(ev['note'])}")
@@ -152,8 +155,7 @@ def to_markdown(evaluation: Evaluation, lang: str | None = None) -> str:
     out += ["", f"## {e(_L('transcript', lg))}", ""]
     for t in d["turns"]:
         who = _L("coach" if t["speaker"] == "coach" else "coachee", lg)
-        acts = f" `{', '.join(t['acts'] + t['flags'])}`" if t["acts"] else ""
-        out.append(f"{t['turn']}. **{e(who)}:** {e(t['text'])}{acts}")
+        out.append(f"{t['turn']}. **{e(who)}:** {e(t['text'])}")
     return "\n".join(out) + "\n"
 
 
@@ -170,65 +172,17 @@ def _html_template() -> Template:
     return Template((TEMPLATES / "report.html").read_text(encoding="utf-8"))
 
 
-def to_html(evaluation: Evaluation, lang: str | None = None) -> str:
+def to_html(evaluation: Evaluation, lang: str | None = None, *, states: list | None = None,
+            meta: dict | None = None) -> str:
+    """A self-contained, print-ready page: the same report body as the app (report_view.report_body), every fold
+    open, then the transcript. meta: {"trainee", "scenario", "date"} for the page's header."""
+    from .report_view import CSS, report_body
+
     lg = _lang(evaluation, lang)
     d = to_dict(evaluation, lg)
     h = html.escape
-    top = len(d["scale"])
-    parts = [f"<h1>{h(_L('title', lg))}</h1>",
-             f"<p class=meta>{h(_L('rubric', lg))}: {h(d['rubric']['name'])}</p>",
-             f"<section class=overall><div class=big>{d['overall']['score']}<small>/{top}</small></div>"
-             f"<div><strong>{h(_L('overall', lg))}: {h(d['overall']['level'])}</strong>"
-             f"<br><span class=muted>{h(d['overall']['reason'])}</span></div></section>",
-             f"<table class=scores><thead><tr><th>{h(_L('dimension', lg))}</th><th>{h(_L('score', lg))}</th>"
-             f"<th>{h(_L('level', lg))}</th></tr></thead><tbody>"]
-    for k in DIMENSIONS:
-        dim = d["dimensions"][k]
-        bar = "".join(f"<i class={'on' if n <= dim['score'] else 'off'}></i>" for n in range(1, top + 1))
-        parts.append(f"<tr><td><a href=\"#{k}\">{h(dim['name'])}</a></td><td><span class=bar>{bar}</span> "
-                     f"{dim['score']}</td><td>{h(dim['level'])}</td></tr>")
-    parts.append("</tbody></table>")
-    for k in DIMENSIONS:
-        dim = d["dimensions"][k]
-        parts.append(f"<section class=dim id=\"{k}\"><h2>{h(dim['name'])} <span class=pill>{dim['score']} · "
-                     f"{h(dim['level'])}</span></h2><p><em>{h(_L('reason', lg))}:</em> {h(dim['reason'])}</p><ul>")
-        for ev in dim["evidence"]:
-            cls = "pos" if ev["positive"] else "neg"
-            parts.append(f"<li class={cls}><a href=\"#t{ev['turn']}\">{h(_L('turn', lg))} {ev['turn']}</a>: "
-                         f"<q>{h(ev['quote'])}</q> — {h(ev['note'])}</li>")
-        parts.append("</ul></section>")
-    if d["criteria"]:
-        parts.append(f"<section><h2>{h(_L('criteria', lg))}</h2><ul class=criteria>")
-        for c in d["criteria"]:
-            mark = "✔" if c["met"] else "✘"
-            state = _L("met" if c["met"] else "not_met", lg)
-            parts.append(f"<li class={'pos' if c['met'] else 'neg'}>{mark} {h(c['name'])} ({h(state)})</li>")
-        parts.append("</ul></section>")
-    parts.append(f"<section><h2>{h(_L('went_well', lg))}</h2><ul>")
-    for w in d["went_well"]:
-        quotes = "; ".join(f"<a href=\"#t{x['turn']}\">{h(_L('turn', lg))} {x['turn']}</a>: <q>{h(x['quote'])}</q>"
-                           for x in w["evidence"])
-        parts.append(f"<li class=pos>{h(w['note'])}" + (f"<br><small>{quotes}</small>" if quotes else "") + "</li>")
-    if not d["went_well"]:
-        parts.append(f"<li>{h(_L('went_well_none', lg))}</li>")
-    parts.append(f"</ul></section><section><h2>{h(_L('improvements', lg))}</h2><ol class=improve>")
-    for im in d["improvements"]:
-        parts.append(f"<li><h3>{h(im['title'])} <small>(<a href=\"#t{im['turn']}\">{h(_L('turn', lg))} "
-                     f"{im['turn']}</a>)</small></h3>"
-                     f"<p class=said>{h(_L('you_said', lg))}: <q>{h(im['quote'])}</q></p>"
-                     f"<p class=better>{h(_L('try_instead', lg))}: <q>{h(im['better'])}</q></p>"
-                     f"<p class=muted>{h(im['why'])}</p>")
-        if im["passage"]:
-            p = im["passage"]
-            parts.append(f"<blockquote><p>{h(_excerpt(p['text']))}</p><cite>{h(_L('learn_more', lg))}: "
-                         f"{h(p['cite'])}</cite></blockquote>")
-        parts.append("</li>")
-    parts.append(f"</ol></section><section><h2>{h(_L('stats', lg))}</h2><table class=stats><tbody>")
-    parts += [f"<tr><th>{h(a)}</th><td>{h(b)}</td></tr>" for a, b in _stat_rows(d, lg)]
-    parts.append("</tbody></table></section>")
-    if d["notes"]:
-        parts.append(f"<section><h2>{h(_L('notes', lg))}</h2><ul>"
-                     + "".join(f"<li>{h(n)}</li>" for n in d["notes"]) + "</ul></section>")
+    parts = [f"<h1>{h(_L('title', lg))}</h1>", report_body(d, lg, states=states, meta=meta, prefix="t",
+                                                           folded=False)]
     if evaluation.judge is not None:
         from .judge import judge_section_html
 
@@ -236,8 +190,52 @@ def to_html(evaluation: Evaluation, lang: str | None = None) -> str:
     parts.append(f"<section class=transcript><h2>{h(_L('transcript', lg))}</h2><ol>")
     for t in d["turns"]:
         who = _L("coach" if t["speaker"] == "coach" else "coachee", lg)
-        tags = "".join(f"<span class=tag>{h(a)}</span>" for a in t["acts"] + t["flags"])
-        parts.append(f"<li id=\"t{t['turn']}\" class={h(t['speaker'])} value={t['turn']}><b>{h(who)}:</b> "
-                     f"{h(t['text'])} {tags}</li>")
+        parts.append(f"<li id=\"t-turn-{t['turn']}\" class={h(t['speaker'])} value={t['turn']}><b>{h(who)}:</b> "
+                     f"{h(t['text'])}</li>")
     parts.append("</ol></section>")
-    return _html_template().substitute(lang=lg, title=h(_L("title", lg)), body="\n".join(parts))
+    return _html_template().substitute(lang=lg, title=h(_L("title", lg)), body="\n".join(parts), css=CSS)
+
+
+def from_stored(data: dict) -> Evaluation:
+    """An Evaluation rebuilt from the dict the store keeps (Evaluation.to_dict), so a facilitator reads the very
+    report the trainee read, in the facilitator's language. The judge's second opinion is not rebuilt."""
+    from dataclasses import fields
+
+    from .scoring import (
+        Citation,
+        CriterionResult,
+        DimensionScore,
+        Improvement,
+        SessionStats,
+        SignalValue,
+        Text,
+        TurnView,
+        WentWell,
+    )
+
+    def tx(v) -> Text:
+        return Text(**v) if isinstance(v, dict) else Text(str(v or ""), str(v or ""))
+
+    def evs(items) -> list[Evidence]:
+        return [Evidence(x["turn_index"], x["quote"], tx(x["note"]), x.get("positive", True)) for x in items or []]
+
+    dims = {k: DimensionScore(key=k, name=tx(v["name"]), score=v["score"], level_name=tx(v["level_name"]),
+                              evidence=evs(v["evidence"]), reason=tx(v["reason"]),
+                              signals=[SignalValue(**s) for s in v.get("signals") or []], raw=v.get("raw", 0.0))
+            for k, v in data["dimensions"].items()}
+    stats_fields = {f.name for f in fields(SessionStats)}
+    return Evaluation(
+        rubric_id=data["rubric_id"], rubric_name=tx(data["rubric_name"]), lang=data["lang"],
+        scale=[(lv, tx(name)) for lv, name in data["scale"]], dimensions=dims, overall=data["overall"],
+        overall_level=tx(data["overall_level"]), overall_reason=tx(data["overall_reason"]),
+        went_well=[WentWell(tx(w["note"]), evs(w["evidence"])) for w in data.get("went_well") or []],
+        improvements=[Improvement(kind=i["kind"], turn_index=i["turn_index"], quote=i["quote"], title=tx(i["title"]),
+                                  why=tx(i["why"]), better=i["better"],
+                                  passage=Citation(**i["passage"]) if i.get("passage") else None)
+                      for i in data.get("improvements") or []],
+        stats=SessionStats(**{k: v for k, v in data["stats"].items() if k in stats_fields}),
+        signals=dict(data.get("signals") or {}),
+        criteria=[CriterionResult(id=c["id"], name=tx(c["name"]), dimension=c["dimension"], met=c["met"],
+                                  value=c["value"], evidence=evs(c["evidence"])) for c in data.get("criteria") or []],
+        turns=[TurnView(**tv) for tv in data.get("turns") or []], notes=[tx(n) for n in data.get("notes") or []],
+        judged_by=data.get("judged_by"), overall_raw=data.get("overall_raw", 0.0))

@@ -75,15 +75,18 @@ class IngestSummary:
     updated: int = 0      # files whose content changed (old chunks replaced)
     removed: int = 0      # files gone from an ingested folder (their chunks deleted)
     unchanged: int = 0    # files whose hash was already indexed (not re-embedded)
-    chunks: int = 0       # chunks embedded in this run
+    chunks: int = 0       # chunks indexed in this run
+    prebuilt: int = 0     # of which copied from the shipped index instead of embedded
     seconds: float = 0.0
     skipped: list[tuple[str, str]] = field(default_factory=list)   # (path, reason)
     notes: list[tuple[str, str]] = field(default_factory=list)     # (path, what was repaired)
 
     def line(self) -> str:
         changed = self.added + self.updated
+        shipped = f", {self.prebuilt} from the shipped index" if self.prebuilt else ""
         return (f"Indexed {changed} file{'s' if changed != 1 else ''} ({self.added} new, {self.updated} changed, "
-                f"{self.removed} removed, {self.unchanged} unchanged): {self.chunks} chunks in {self.seconds:.1f} s")
+                f"{self.removed} removed, {self.unchanged} unchanged): {self.chunks} chunks{shipped} "
+                f"in {self.seconds:.1f} s")
 
 
 # ------------------------------------------------------------------------------------------------ embeddings
@@ -248,6 +251,13 @@ def _discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path]], lis
     return files, skipped, folders
 
 
+def _shipped(digest: str, embed_texts: list[str]) -> list[list[float]] | None:
+    from . import prebuilt
+
+    index = prebuilt.load()
+    return index.lookup(digest, embed_texts) if index is not None else None
+
+
 def _file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -259,8 +269,9 @@ def _chunk_id(source: str, digest: str, index: int) -> str:
 class KnowledgeStore:
     """The knowledge index: Chroma (local folder or server) plus a BM25 index over the same chunks."""
 
-    def __init__(self, settings: Settings, *, collection: str = COLLECTION) -> None:
+    def __init__(self, settings: Settings, *, collection: str = COLLECTION, use_prebuilt: bool = True) -> None:
         self.settings = settings
+        self.use_prebuilt = use_prebuilt   # False: embed everything (how the shipped index itself is made)
         self.collection_name = collection
         self._client: Any = None
         self._col: Any = None
@@ -400,8 +411,12 @@ class KnowledgeStore:
             raise InputError(f"{file}: contains no text to index; add text to it or leave it out.")
         lang_hint = lang_from_path(file.resolve())
         file_lang = lang_hint or detect_lang(text)
-        embeddings: list[list[float]] = []
-        for start in range(0, len(chunks), EMBED_BATCH):   # embed the whole file before touching the index
+        # The shipped vectors of knowledge/ (simulator/prebuilt.py), when this exact file and these exact chunks
+        # were embedded by this model before it was packaged: copying them takes milliseconds, embedding ~0.4 s
+        # per chunk on one core.
+        shipped = _shipped(digest, [c.embed_text for c in chunks]) if self.use_prebuilt else None
+        embeddings: list[list[float]] = shipped or []
+        for start in range(0, len(chunks) if shipped is None else 0, EMBED_BATCH):   # whole file, then the index
             batch = chunks[start:start + EMBED_BATCH]
             embeddings.extend(embed_passages([c.embed_text for c in batch], self.settings.embed_threads))
         partial = known.ids.get(digest, []) if known else []
@@ -412,12 +427,16 @@ class KnowledgeStore:
         if partial:
             col.delete(ids=partial)
         # The swap: new chunks go in under new ids first, then the old version goes. Interrupted in between,
-        # the index holds both versions (still usable) and the next ingest finishes the job.
-        col.add(ids=[_chunk_id(source, digest, c.index) for c in chunks], embeddings=embeddings,
+        # the index holds both versions (still usable) and the next ingest finishes the job. An upsert, not an
+        # add: several app processes starting at once against one Chroma server may index the same new file
+        # (same ids, same vectors); the later one then simply rewrites them (tests/test_retrieval_server.py races three).
+        col.upsert(ids=[_chunk_id(source, digest, c.index) for c in chunks], embeddings=embeddings,
                 documents=[c.text for c in chunks], metadatas=metadatas)
         if old_ids:
             col.delete(ids=old_ids)
         summary.chunks += len(chunks)
+        if shipped is not None:
+            summary.prebuilt += len(chunks)
         if known and any(known.ids.values()):
             summary.updated += 1
             return "updated"
@@ -567,7 +586,50 @@ def ensure_index(settings: Settings, paths: Sequence[str | Path] | None = None,
     if not any(p.is_file() or (p.is_dir() and any(p.rglob("*.md"))) or (p.is_dir() and any(p.rglob("*.txt")))
                for p in targets):
         return None
-    return KnowledgeStore(settings).ingest(targets, progress=progress)
+    bar = progress or StartProgress()
+    try:
+        return KnowledgeStore(settings).ingest(targets, progress=bar)
+    finally:
+        if progress is None:
+            bar.close()
+
+
+class StartProgress:
+    """Progress while the app brings its index up to date at start. Silent when it is quick (the shipped index
+    and unchanged files take ~1 s); after DELAY seconds, a tqdm bar on a terminal, otherwise a log line at every
+    quarter, so an operator watching a slow first start (a user's own large folder) sees it move."""
+
+    DELAY = 2.0
+
+    def __init__(self) -> None:
+        import logging
+        import sys
+
+        self.started = time.perf_counter()
+        self.bar: Any = None
+        self.tty = sys.stderr.isatty()
+        self.log = logging.getLogger("pamong.index")
+        self.quarter = 0
+
+    def __call__(self, done: int, total: int, source: str) -> None:
+        if time.perf_counter() - self.started < self.DELAY or total <= 0:
+            return
+        if self.tty:
+            if self.bar is None:
+                import sys
+
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=total, unit="file", desc="Indexing knowledge", file=sys.stderr, leave=False)
+            self.bar.set_postfix_str(source[-40:], refresh=False)
+            self.bar.update(done - self.bar.n)
+        elif done * 4 // total > self.quarter:
+            self.quarter = done * 4 // total
+            self.log.warning("Indexing knowledge: %d of %d files (%s)", done, total, source)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 # --------------------------------------------------------------------------------------------------- quality

@@ -90,6 +90,10 @@ class SignalRule(Strict):
     # 2..N (non-decreasing); for "lower" the maximum value for levels 2..N (non-increasing).
     thresholds: list[float]
     note: LocalText | None = None
+    # "plan": the signal is about the later phases (options, plan, commitment, closing). In a conversation that
+    # stops before reaching them (a real transcript cut off, a practice ended early) it is not judged yet: it is
+    # left out of the score and named in the report, rather than counted as a failure.
+    phase: Literal["any", "plan"] = "any"
 
     @model_validator(mode="after")
     def _ordered(self) -> SignalRule:
@@ -130,6 +134,28 @@ def _share(v: float, a: float, b: float) -> float:
     return (v - a) / (b - a)
 
 
+class Calibration(Strict):
+    """A monotone map from the unrounded score to the trainers' scale: points (x, y), linear between them and
+    beyond the ends along the nearest segment, then kept within 1..N. Fitted on tuning material to match the
+    trainers' strictness (mean) and spread (SD); it changes no ranking, so no correlation."""
+    points: list[tuple[float, float]] = Field(min_length=2)
+    fitted_on: str = ""
+
+    @model_validator(mode="after")
+    def _monotone(self) -> Calibration:
+        xs, ys = [p[0] for p in self.points], [p[1] for p in self.points]
+        if any(a >= b for a, b in zip(xs, xs[1:], strict=False)) or any(a > b for a, b in zip(ys, ys[1:], strict=False)):
+            raise ValueError("points: x must increase and y must not decrease (a monotone map)")
+        return self
+
+    def apply(self, x: float, top: int) -> float:
+        pts = self.points
+        k = next((i for i in range(1, len(pts) - 1) if x < pts[i][0]), len(pts) - 1)
+        (x0, y0), (x1, y1) = pts[k - 1], pts[k]
+        y = y0 + (x - x0) * (y1 - y0) / (x1 - x0)
+        return max(1.0, min(float(top), y))
+
+
 class Cap(Strict):
     """A ceiling: when the signal crosses the value, the dimension cannot score above max_level."""
     signal: Signal
@@ -146,6 +172,7 @@ class Dimension(Strict):
     levels: dict[int, LocalText]
     signals: list[SignalRule] = Field(default_factory=list)
     caps: list[Cap] = Field(default_factory=list)
+    calibration: Calibration | None = None
 
 
 class Criterion(Strict):
@@ -163,6 +190,8 @@ class Criterion(Strict):
 class Overall(Strict):
     # signals scoring: overall = weighted mean of the dimension scores, rounded half up
     weights: dict[str, float] | None = None
+    # signals scoring: the map of the weighted mean of the (calibrated) dimension scores; None: rounded as it is
+    calibration: Calibration | None = None
     # criteria scoring: minimum number of criteria met for each level 1..N (first must be 0)
     count_bands: list[int] | None = None
     # criteria scoring: minimum share of a dimension's criteria met for each level 1..N (first must be 0)

@@ -61,7 +61,9 @@ class DimensionScore:
     evidence: list[Evidence]
     reason: Text
     signals: list[SignalValue] = field(default_factory=list)
-    raw: float = 0.0       # the unrounded score (weighted mean of signal levels, or share of criteria met)
+    raw: float = 0.0       # the unrounded score that rounds to `score` (calibrated where the rubric says so)
+    uncalibrated: float = 0.0  # the weighted mean of signal levels (or share of criteria met) before calibration
+    not_judged: list[str] = field(default_factory=list)  # signals left out: their phase was not reached
 
 
 @dataclass(frozen=True)
@@ -231,17 +233,23 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
         # the coachee's words and feelings count only where the coach listens: a lecture on the same topic reuses them
         listening = not (r.has("advice") or r.judgement)
         is_q = r.has("open_question", "closed_question", "why_question") or r.questions > 0
-        if r.has("open_question"):
+        if is_q and _told_first(r):
+            # "Sesuai aturan, guru wajib… Bagaimana menurut Ibu?": the question asks for a reaction to what the coach
+            # has just told; trainers credit the telling, not the question (issue #12)
+            n_advice_q += 1
+            tr.add("open_share", i, False)
+        elif r.has("open_question"):
             n_open += 1
             tr.add("open_share", i, True)
-        if r.has("closed_question"):
+        if r.has("closed_question") and not _told_first(r):
             n_closed += 1
             tr.add("open_share", i, False)
             tr.add("closed_share", i, False)
-        if r.questions and r.has("advice") and not r.has("open_question", "closed_question", "why_question"):
+        if (r.questions and r.has("advice") and not r.has("open_question", "closed_question", "why_question")
+                and not _told_first(r)):
             n_advice_q += 1  # "Bagaimana kalau Ibu…?" asks nothing open: a suggestion is no powerful question
             tr.add("open_share", i, False)
-        if r.has("why_question"):
+        if r.has("why_question"):  # a why after telling still puts the coachee on the defensive
             why_raw += 1
             if s.why_counts_against:
                 n_why += 1
@@ -349,10 +357,44 @@ def compute_signals(transcript: Transcript, readings: Mapping[int, Reading], rub
         "followup_from_coachee": float(from_coachee),
         "coachee_conclusion": float(conclusion),
     }
+    values["_plan_reached"] = float(_plan_reached(transcript, readings, stages, followup))
     values["_open"], values["_closed"], values["_why_raw"] = n_open, n_closed, why_raw
     values["_reflections"], values["_coach_words"], values["_coachee_words"] = refl, coach_words, coachee_words
     tr.turns["_stages"] = [(TIRTA_STAGES.index(x), True) for x in stages]
     return values, tr
+
+
+def _plan_reached(transcript: Transcript, readings: Mapping[int, Reading], stages: list[str], followup: int) -> bool:
+    """Did the conversation get to its later phases (options, plan, commitment, closing)?
+
+    Real transcripts are often cut off after the goal and a few questions, and a practice can be stopped early:
+    what was never reached cannot be judged, only what is there (issue #12)."""
+    # (the closing-conclusion signal alone is no proof: any "coba" in the coachee's last words sets it)
+    # A plan question in the last turns is not yet a plan phase: the page may stop right after it.
+    if followup or "tanggung_jawab" in stages:
+        return True
+    turns = transcript.turns
+    later = range(len(turns) // 2, len(turns))
+    # a plan stated by anyone in the second half (the coach dictating one too: the phase was reached, badly)
+    if any((has_marker("commitment", turns[i].text, transcript.lang) or (i in readings and readings[i].has("advice")))
+           and has_marker("time", turns[i].text, transcript.lang) for i in later):
+        return True
+    from .reading import lexicon
+    lex = lexicon(transcript.lang if transcript.lang in ("id", "en") else "id")
+    coach = transcript.coach_indices()
+    # a farewell in the coach's last turns: the session was closed, whether or not a plan came
+    return len(transcript.turns) >= 6 and any(lex.greeting.search(readings[i].text.lower()) and
+                                              not lex.greeting.search(transcript.turns[0].text.lower())
+                                              for i in coach[-2:] if i > len(transcript.turns) // 2)
+
+
+def _told_first(r: Reading) -> bool:
+    """The turn tells (advice, a lecture) before it asks its question."""
+    acts = list(r.acts)
+    if "advice" not in acts:
+        return False
+    qs = [k for k, a in enumerate(acts) if a in ("open_question", "closed_question", "why_question")]
+    return bool(qs) and acts.index("advice") < min(qs)
 
 
 def _reflection_before_question(r: Reading) -> bool:
@@ -403,11 +445,21 @@ def _follow_up(transcript: Transcript, readings: Mapping[int, Reading], rubric: 
 def read_transcript(transcript: Transcript) -> dict[int, Reading]:
     """read_turn over every coach turn, with the coachee turn just before it."""
     out: dict[int, Reading] = {}
+    student = _talks_to_a_student(transcript)
     for i, t in enumerate(transcript.turns):
         if t.speaker == "coach":
             before = transcript.turns[i - 1].text if i and transcript.turns[i - 1].speaker == "coachee" else ""
-            out[i] = read_turn(t.text, coachee_before=before, lang=transcript.lang)
+            out[i] = read_turn(t.text, coachee_before=before, lang=transcript.lang, student=student or None,
+                               follows_coach=i > 0 and transcript.turns[i - 1].speaker == "coach")
     return out
+
+
+def _talks_to_a_student(transcript: Transcript) -> bool:
+    """The coach calls the coachee "kamu"/"nak" somewhere: a teacher with a student, who says "ibu"/"bapak" of
+    themself in every turn, also those that do not say "kamu" ("Mungkin bapak bisa bantu")."""
+    from .reading import lexicon
+    lex = lexicon(transcript.lang if transcript.lang in ("id", "en") else "id")
+    return any(lex.student_address.search(t.text.lower()) for t in transcript.turns if t.speaker == "coach")
 
 
 def evaluate(transcript: Transcript, rubric: Rubric | str | None = None, searcher=None, judge: Judge | None = None
@@ -438,6 +490,10 @@ def evaluate_readings(transcript: Transcript, readings: Mapping[int, Reading] | 
         mean = sum(dims[k].score * w[k] for k in DIMENSIONS) / sum(w.values())
         overall = _clamp(int(mean + 0.5), rb.max_level)
         overall_raw = sum(dims[k].raw * w[k] for k in DIMENSIONS) / sum(w.values())  # before any rounding
+        if rb.overall.calibration:
+            # the mean of three scores is narrower than each: mapped again to the trainers' spread, then rounded
+            overall_raw = rb.overall.calibration.apply(overall_raw, rb.max_level)
+            overall = _clamp(int(overall_raw + 0.5), rb.max_level)
         overall_reason = Text(
             id="Rata-rata berbobot skor dimensi: " + ", ".join(f"{dims[k].name.id} {dims[k].score}" for k in DIMENSIONS),
             en="Weighted mean of the dimension scores: " + ", ".join(f"{dims[k].name.en} {dims[k].score}" for k in DIMENSIONS))
@@ -452,6 +508,12 @@ def evaluate_readings(transcript: Transcript, readings: Mapping[int, Reading] | 
                               en=f"{met} of {len(criteria)} criteria met")
     stats = _stats(transcript, values, trace)
     notes: list[Text] = []
+    if not values.get("_plan_reached", 1.0) and any(d.not_judged for d in dims.values()):
+        notes.append(Text(
+            id="Percakapan berhenti sebelum tahap rencana aksi dan penutup: tujuan lanjutan, rencana, dan komitmen "
+               "belum dapat dinilai; skor menilai apa yang sudah ada.",
+            en="The conversation stops before the action-plan and closing phases: options, plan and commitment "
+               "cannot be judged yet; the scores judge what is there."))
     evaluation = Evaluation(
         rubric_id=rb.id, rubric_name=Text(rb.name.id, rb.name.en), lang=lang,
         scale=[(lv.level, Text(lv.name.id, lv.name.en)) for lv in rb.scale],
@@ -480,22 +542,39 @@ def _lt(x) -> Text:
 
 def _score_dimension(key, rb: Rubric, values, trace: Trace, transcript, readings) -> DimensionScore:
     dim = rb.dimensions[key]
+    reached = values.get("_plan_reached", 1.0) > 0
+    rules = [r for r in dim.signals if reached or r.phase != "plan"] or list(dim.signals)
+    not_judged = [r.signal for r in dim.signals if r not in rules]
     svals = [SignalValue(r.signal, round(values[r.signal], 4), round(r.level(values[r.signal]), 2), r.weight)
-             for r in dim.signals]
-    mean = sum(v.level * v.weight for v in svals) / sum(v.weight for v in svals)
+             for r in rules]
+    uncal = sum(v.level * v.weight for v in svals) / sum(v.weight for v in svals)
+    mean = dim.calibration.apply(uncal, rb.max_level) if dim.calibration else uncal
     score = _clamp(int(mean + 0.5), rb.max_level)
     cap_notes = []
     for cap in dim.caps:
         if compare(values[cap.signal], cap.op, cap.value) and score > cap.max_level:
             score = cap.max_level
             cap_notes.append(cap.note)
-    ranked = sorted(zip(dim.signals, svals, strict=True), key=lambda p: -p[0].weight)[:4]
+    ranked = sorted(zip(rules, svals, strict=True), key=lambda p: -p[0].weight)[:4]
+    extra_id, extra_en = "", ""
+    if dim.calibration:
+        extra_id += f". Skor mentah {uncal:.2f} disetarakan dengan ketegasan pelatih: {mean:.2f}"
+        extra_en += f". Raw score {uncal:.2f} calibrated to trainers' strictness: {mean:.2f}"
+    if not_judged:
+        from .feedback import signal_label
+        extra_id += ". Belum dapat dinilai (percakapan belum sampai tahap rencana/penutup): " + ", ".join(
+            signal_label(s, "id") for s in not_judged)
+        extra_en += ". Not judged yet (the conversation has not reached the plan/closing phase): " + ", ".join(
+            signal_label(s, "en") for s in not_judged)
     reason = Text(
-        id="; ".join(_signal_phrase(rule, v, "id") for rule, v in ranked) + "".join(f". {n.id}" for n in cap_notes),
-        en="; ".join(_signal_phrase(rule, v, "en") for rule, v in ranked) + "".join(f". {n.en}" for n in cap_notes))
-    evidence = _evidence([r.signal for r in dim.signals], trace, transcript, readings)
+        id="; ".join(_signal_phrase(rule, v, "id") for rule, v in ranked) + "".join(f". {n.id}" for n in cap_notes)
+        + extra_id,
+        en="; ".join(_signal_phrase(rule, v, "en") for rule, v in ranked) + "".join(f". {n.en}" for n in cap_notes)
+        + extra_en)
+    evidence = _evidence([r.signal for r in rules], trace, transcript, readings)
     return DimensionScore(key=key, name=_lt(dim.name), score=score, level_name=_lt(rb.level_name(score)),
-                          evidence=evidence, reason=reason, signals=svals, raw=round(mean, 4))
+                          evidence=evidence, reason=reason, signals=svals, raw=round(mean, 4),
+                          uncalibrated=round(uncal, 4), not_judged=not_judged)
 
 
 def _signal_phrase(rule: SignalRule, v: SignalValue, lang: str) -> str:

@@ -23,7 +23,9 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +35,8 @@ from typing import Any
 
 from .db import backend_for
 from .errors import StoreError
+
+log = logging.getLogger("pamong.store")
 
 SCHEMA_VERSION = 1
 ROLES = ("trainee", "facilitator")
@@ -135,7 +139,13 @@ class SessionRecorder:
 class Store:
     """`Store(path)` for SQLite, `Store("postgresql://…")` for PostgreSQL (see db.backend_for)."""
 
-    def __init__(self, where: str | Path, *, busy_timeout: float = 5.0):
+    # How long a turn's write keeps trying while the database server restarts (PostgreSQL: typically 1-3 s) before
+    # the turn is shown as not yet saved. The trainee's reply waits meanwhile; the write is idempotent (`record`
+    # inserts only the turns the database does not hold), so trying again after a lost COMMIT is safe.
+    RECONNECT_FOR = 10.0
+
+    def __init__(self, where: str | Path, *, busy_timeout: float = 5.0, reconnect_for: float | None = None):
+        self.reconnect_for = self.RECONNECT_FOR if reconnect_for is None else reconnect_for
         self.db = backend_for(where, busy_timeout=busy_timeout)
         self.path: Path | None = self.db.path  # the SQLite file; None on PostgreSQL
         self.where = self.db.where  # what messages name: the file, or the URL without its password
@@ -229,7 +239,27 @@ class Store:
     def record(self, session, owner: str) -> int:
         """Upsert the session row and insert every turn and state not stored yet. Returns turns written.
 
-        Only what is new is serialised, so a turn costs the same at turn 40 as at turn 1."""
+        Only what is new is serialised, so a turn costs the same at turn 40 as at turn 1. A server that is
+        restarting is waited for (up to `reconnect_for` seconds, logged), then the error is raised as before."""
+        deadline = time.monotonic() + self.reconnect_for
+        delay, logged = 0.1, False
+        while True:
+            try:
+                return self._record(session, owner)
+            except SessionConflict:
+                raise
+            except StoreError as exc:
+                if not self.db.is_transient(exc.__cause__) or time.monotonic() + delay > deadline:
+                    if logged:
+                        log.error("%s; session %s not saved yet (it will be with its next turn)", exc, session.id)
+                    raise
+                if not logged:
+                    log.warning("%s; retrying for up to %.0f s", exc, self.reconnect_for)
+                    logged = True
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    def _record(self, session, owner: str) -> int:
         sid, stamp = session.id, now()
         voice = getattr(session.voice, "name", None)
         with self._write() as conn:
@@ -417,6 +447,13 @@ class Store:
             entry = out.setdefault(o["criterion"], {"auto": None})
             entry.update(override=o["score"], comment=o["comment"], by=o["facilitator"])
         return out
+
+    def owner_named(self, name: str) -> str | None:
+        """The owner name already in use that matches `name` ignoring case ("ani" -> "Ani"), or None."""
+        with self._read() as conn:
+            row = conn.execute("SELECT owner FROM sessions WHERE LOWER(owner) = LOWER(?) ORDER BY created LIMIT 1",
+                               (str(name),)).fetchone()
+        return row["owner"] if row else None
 
     def progress(self, owner: str) -> list[dict]:
         """The owner's evaluated sessions, oldest first: {id, persona_id, created, scores} (overrides applied)."""

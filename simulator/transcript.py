@@ -4,6 +4,10 @@
     Transcript(lang: str, turns: list[Utterance])
     parse_transcript(text: str, name: str = "transcript") -> Transcript   # JSON or labelled plain text
     load_transcript(path) -> Transcript
+    read_transcript_bytes(path) -> bytes                                 # path checks, one-line errors
+
+Real documents as found (titles, cast lists, observers, odd labels, roles to infer) are read by
+document.read_document, which uses this module's types and, for JSON, this parser.
 
 Two input forms:
 - JSON: {"lang": "id", "turns": [{"speaker": "coach" | "coachee", "text": "..."}]} (lang optional).
@@ -103,6 +107,11 @@ def parse_transcript(text: str | bytes, name: str = "transcript") -> Transcript:
 
 
 def load_transcript(path: str | Path) -> Transcript:
+    return parse_transcript(read_transcript_bytes(path), name=str(path))
+
+
+def read_transcript_bytes(path: str | Path) -> bytes:
+    """The bytes of a transcript file; a missing, folder, huge or unreadable path is one InputError line."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file — give the path of a transcript (.json or .txt)")
@@ -112,10 +121,9 @@ def load_transcript(path: str | Path) -> Transcript:
         size = p.stat().st_size
         if size > MAX_BYTES * 2:
             raise InputError(f"{p}: too large ({size:,} bytes) — split the transcript")
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p}: cannot be read ({exc.strerror or exc})") from None
-    return parse_transcript(data, name=str(p))
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -131,3 +131,43 @@ def test_a_session_with_nothing_to_credit_says_so_instead_of_an_empty_section():
     assert evaluation.went_well == []
     assert "Nothing to credit in this session yet" in to_markdown(evaluation, "en")
     assert "Belum ada yang bisa dipuji" in to_html(evaluation, "id")
+
+
+def test_the_report_body_speaks_plainly():
+    """Evidence once per sentence, passages without Markdown or file paths, reasons in words, numbers in the
+    reader's convention, a journey sentence that names the turn to look at."""
+    from simulator.report_view import (
+        grouped_evidence,
+        journey,
+        number,
+        passage_html,
+        passage_title,
+        plain_reason,
+    )
+
+    items = [{"turn": 3, "quote": "Apakah Ibu sudah mencoba?", "note": "memberi saran", "positive": False},
+             {"turn": 3, "quote": "Apakah Ibu sudah mencoba?", "note": "memberi saran", "positive": False},
+             {"turn": 3, "quote": "Apakah Ibu sudah mencoba?", "note": "masuk ke tahap TIRTA", "positive": True},
+             {"turn": 1, "quote": "Apa yang ingin Ibu bicarakan?", "note": "pertanyaan terbuka", "positive": True}]
+    groups = grouped_evidence(items)
+    assert [g["turn"] for g in groups] == [1, 3]
+    assert groups[1]["neg"] == ["memberi saran"] and groups[1]["pos"] == ["masuk ke tahap TIRTA"]
+
+    text = "## RASA\n\n**Receive**, *Appreciate*: see [the module](http://x).\n\n| A | B |\n|---|---|\n| x | y |\n"
+    shown = passage_html(text)
+    assert "**" not in shown and "##" not in shown and "http" not in shown and "|" not in shown
+    assert "Receive, Appreciate: see the module." in shown and "x — y" in shown
+    assert passage_title({"heading": "Kesalahan umum > Memberi saran", "source": "knowledge/id/k.md"}) == \
+        "Kesalahan umum › Memberi saran"
+    assert "knowledge" not in passage_title({"heading": "", "source": "knowledge/id/kesalahan-umum.md"})
+
+    signals = [{"signal": "advice_share", "value": 0.4, "level": 1.0, "weight": 3.0},
+               {"signal": "judgement_count", "value": 0.0, "level": 4.0, "weight": 1.0}]
+    assert plain_reason(signals, "id") == "Anda tidak menghakimi, tetapi Anda beberapa kali memberi saran."
+    assert plain_reason(signals, "en") == "You did not judge, but you gave advice more than once."
+    assert number(4000, "id") == "4.000" and number(4000, "en") == "4,000" and number(0.25, "id", 2) == "0,25"
+
+    states = [{"trust": t, "openness": 0.2, "insight": 0.0, "ownership": 0.3} for t in (0.3, 0.4, 0.2, 0.25)]
+    figure, said = journey(states, "en", coach_turns=[1, 3, 5])
+    assert "data:image/svg+xml" in figure and "Trust" in figure
+    assert said == "The coachee's trust fell from 30% to 25%; it fell most after turn 3 — look at what you said there."

@@ -1,8 +1,8 @@
 """Retrieval quality over the whole knowledge base: recall@1 and recall@3 on the written query set
 (tests/data/retrieval_queries.yaml: Indonesian, English, cross-lingual and low-overlap paraphrases).
 
-Slow-marked (it embeds all of knowledge/, ~10-20 s per 100 chunks) but part of the default run. The figures go
-to test-artifacts/retrieval_quality.json; the README's Performance section quotes the benchmark's run."""
+Slow-marked but part of the default run (the first ingest copies the shipped vectors: ~1 s). The figures go
+to test-artifacts/retrieval_quality.json; docs/performance.md shows the benchmark's run."""
 
 from __future__ import annotations
 

@@ -419,3 +419,149 @@ def test_a_feeling_word_in_a_lecture_is_no_reflection_of_feeling():
     assert _signal_after(before, lecture, "feeling_reflections") == 0
     assert _signal_after(before, listening, "feeling_reflections") == 1
     assert _signal_after(before, opinion, "feeling_reflections") == 0  # "saya rasa" is an opinion, not a feeling
+
+
+# ---------------------------------------------------------------- issue #12: calibration, phases not reached, real talk
+
+
+def test_calibration_is_monotone_kept_on_the_scale_and_validated(tmp_path):
+    from simulator.rubric import Calibration
+    cal = Calibration(points=[(1.0, 0.5), (4.0, 4.7)])
+    ys = [cal.apply(x, 4) for x in (0.5, 1.0, 2.0, 2.5, 3.0, 4.0, 4.5)]
+    assert ys == sorted(ys) and ys[0] == 1.0 and ys[-1] == 4.0 and 1 < cal.apply(2.0, 4) < 4
+    data = _default_data()
+    data["dimensions"]["presence"]["calibration"] = {"points": [[1, 3], [4, 2]]}
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        load_rubric(path)
+    assert "calibration" in str(exc.value) and "monotone" in str(exc.value)
+
+
+def test_calibration_moves_the_score_and_says_so(tmp_path):
+    t = load_transcript(CONV / "id_pra_observasi_baik.txt")
+    base = _default_data()
+    for d in base["dimensions"].values():
+        d.pop("calibration", None)
+    base["overall"].pop("calibration", None)
+    stricter = yaml.safe_load(yaml.safe_dump(base))
+    for d in stricter["dimensions"].values():
+        d["calibration"] = {"points": [[1, 1], [4, 3]]}  # a third stricter at the top
+    paths = []
+    for name, data in (("plain", base), ("strict", stricter)):
+        p = tmp_path / f"{name}.yaml"
+        p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        paths.append(p)
+    plain, strict = evaluate(t, paths[0]), evaluate(t, paths[1])
+    for k in DIMENSIONS:
+        u = plain.dimensions[k].raw
+        assert strict.dimensions[k].uncalibrated == pytest.approx(u)
+        assert strict.dimensions[k].raw == pytest.approx(1 + (u - 1) * 2 / 3, abs=1e-3)
+        assert "calibrated" in strict.dimensions[k].reason.en
+        assert strict.dimensions[k].evidence == plain.dimensions[k].evidence  # the same sentences stand behind it
+
+
+def _cut_off() -> Transcript:
+    return Transcript("id", [
+        Utterance("coach", "Selamat pagi, Bu. Apa yang ingin Ibu capai dari percakapan kita hari ini?"),
+        Utterance("coachee", "Saya ingin kelas saya lebih tenang waktu diskusi kelompok, Pak."),
+        Utterance("coach", "Jadi Ibu ingin diskusi kelompok berjalan lebih tenang. Seperti apa kelas yang tenang itu bagi Ibu?"),
+        Utterance("coachee", "Anak-anak bicara bergantian dan tidak berteriak dari ujung ke ujung."),
+        Utterance("coach", "Bergantian dan tanpa teriakan. Apa yang sudah terjadi sejauh ini?"),
+        Utterance("coachee", "Baru dua kali saya coba, dan dua-duanya ramai sekali."),
+    ])
+
+
+def _phased_rubric(tmp_path) -> Path:
+    """The default rubric with its plan-phase signals marked `phase: plan` (a rubric author's choice; the default
+    rubric judges them always since round 2 of issue #12)."""
+    data = _default_data()
+    for rule in data["dimensions"]["powerful_questions"]["signals"]:
+        if rule["signal"] in ("forward_count", "tirta_stages"):
+            rule["phase"] = "plan"
+    path = tmp_path / "phased.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_conversation_cut_off_before_the_plan_is_not_judged_on_the_plan(tmp_path):
+    rubric = _phased_rubric(tmp_path)
+    ev = evaluate(_cut_off(), rubric)
+    pq = ev.dimensions["powerful_questions"]
+    assert set(pq.not_judged) == {"forward_count", "tirta_stages"}
+    assert {s.signal for s in pq.signals}.isdisjoint(pq.not_judged)
+    assert "Not judged yet" in pq.reason.en and "Belum dapat dinilai" in pq.reason.id
+    assert any("cannot be judged yet" in n.en for n in ev.notes)
+    # the same conversation carried on to a plan and a goodbye is judged on all of it
+    done = _cut_off()
+    done.turns += [
+        Utterance("coach", "Langkah apa yang akan Ibu coba minggu depan?"),
+        Utterance("coachee", "Minggu depan saya akan pakai kartu giliran bicara di setiap kelompok."),
+        Utterance("coach", "Terima kasih, Bu. Sampai jumpa minggu depan."),
+    ]
+    ev2 = evaluate(done, rubric)
+    assert ev2.dimensions["powerful_questions"].not_judged == [] and not ev2.notes
+    # a plan the coach dictates is a plan phase reached too (badly): it is judged, not left out
+    told = _cut_off()
+    told.turns += [Utterance("coach", "Jadi Ibu pakai kartu giliran mulai besok, ya."), Utterance("coachee", "Baik, Pak.")]
+    assert evaluate(told, rubric).dimensions["powerful_questions"].not_judged == []
+    # the default rubric judges every signal, cut off or not
+    assert evaluate(_cut_off()).dimensions["powerful_questions"].not_judged == []
+
+
+def test_a_question_after_telling_is_not_credited_as_open():
+    told = Transcript("id", [
+        Utterance("coachee", "Anak-anak kelas saya susah diatur setelah istirahat."),
+        Utterance("coach", "Sesuai aturan sekolah, guru wajib menegur siswa yang ribut. Bagaimana menurut Ibu?"),
+        Utterance("coachee", "Iya, mungkin saya kurang tegas."),
+    ])
+    asked = Transcript("id", [told.turns[0], Utterance("coach", "Bagaimana menurut Ibu?"), told.turns[2]])
+    assert evaluate(told).signals["open_share"] == 0.0 and evaluate(told).signals["advice_count"] == 1
+    assert evaluate(asked).signals["open_share"] == 1.0
+
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real_transcripts"
+if not REAL.exists():
+    REAL = Path("/work/shared/data/real_transcripts")
+# leave-one-out agreement over all 14 real transcripts (bench/bench_real_scores.py), minus a margin: the reader
+# and the shipped calibration must not fall below what round 2 measured (presence is not solved; see the docs)
+REAL_FLOOR = {"active_listening": 0.3, "powerful_questions": 0.4, "overall": 0.15}
+REAL_FLOOR_TEACHERS = {"active_listening": 0.7, "overall": 0.55}
+REAL_MAX_BIAS = 0.25  # the issue's target, leave-one-out
+
+
+@pytest.mark.skipif(not (REAL / "ratings.tsv").exists(), reason="../shared/data/real_transcripts is absent")
+def test_real_transcripts_leave_one_out_floor():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_real_scores",
+                                                  Path(__file__).resolve().parents[1] / "bench" / "bench_real_scores.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rubric = load_rubric(None)
+    ratings, kinds = bench.load_ratings(REAL), bench.load_kinds(REAL)
+    files = sorted(ratings)
+    human = bench.human_means(ratings, files)
+    data = bench.read_files(REAL, files)
+    plain_ev = {f: bench.evaluate_readings(*data[f], bench.plain(rubric)) for f in files}
+    method = bench.shipped_method(rubric)
+    assert method in ("none", "shift", "shift-pooled", "shift-needed")  # round 1's stretch failed leave-one-out
+    loo = bench.leave_one_out(method, files, data, plain_ev, human, rubric, bench.synthetic_offsets(rubric))
+    res = bench.agreement(files, human, loo)
+    for k, floor in REAL_FLOOR.items():
+        assert res[k]["pearson"] >= floor, (k, res[k])
+    for k in bench.KEYS:
+        assert abs(res[k]["bias"]) <= REAL_MAX_BIAS, (k, res[k])
+    teachers = bench.agreement([f for f in files if kinds[f] == bench.TEACHERS], human, loo)
+    for k, floor in REAL_FLOOR_TEACHERS.items():
+        assert teachers[k]["pearson"] >= floor, (k, teachers[k])
+
+
+def test_small_talk_is_no_question_and_minimising_is_a_judgement():
+    from simulator.reading import read_turn
+    for text in ("Bagaimana kabarnya, Bu Ratna?", "Gimana kabar Bapak hari ini?"):
+        r = read_turn(text)
+        assert r.questions == 0 and "open_question" not in r.acts, (text, r.acts)
+    # asking after the coachee's class is a real question
+    assert "open_question" in read_turn("Bagaimana kabar kelas tujuh setelah ujian?").acts
+    r = read_turn("Jadi Bapak hanya menyuruh mereka menyalin catatan saja?", "Saya suruh mereka menyalin catatan.")
+    assert r.judgement

@@ -173,3 +173,25 @@ def test_the_app_runs_on_postgresql_and_resumes_after_a_restart(postgres_url, mo
     assert len(again.store.session_dict(st.session.id, "Ani")["turns"]) == 6
     assert not (data_dir / "pamong.sqlite3").exists()  # nothing went to SQLite
     again.store.close()
+
+
+def test_a_server_restart_is_waited_for_and_no_turn_is_lost(postgres, postgres_url, persona_id, caplog):
+    """pg_ctl restart while a trainee keeps taking turns: each turn's write waits for the server (logged once)
+    instead of failing, and the database ends up with every turn."""
+    store = Store(postgres_url)
+    session = Session(persona_id, "id", recorder=store.recorder("Ani", strict=True))
+    session.coach_says(COACH[0])
+    restart = threading.Thread(target=postgres._run, args=(
+        "pg_ctl", "-D", str(postgres.data), "-l", str(postgres.dir / "log"), "-m", "fast", "-w", "-t", "60",
+        "restart"))
+    caplog.set_level("WARNING", logger="pamong.store")
+    restart.start()
+    n = 0
+    while restart.is_alive() or n < 3:
+        session.coach_says(COACH[1 + n % 3] + f" ({n})")    # strict: a failed write would raise here
+        n += 1
+    restart.join()
+    assert any("retrying for up to" in r.getMessage() for r in caplog.records), "the restart was never hit"
+    assert texts(store, session.id) == [t.text for t in session.turns]
+    assert PASSWORD not in caplog.text
+    store.close()

@@ -4,11 +4,12 @@ override, upload scoring, progress, escaping of hostile text, login rules and pr
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from simulator.config import load_settings
-from simulator.errors import InputError, SimulatorError, StoreError
+from simulator.errors import InputError, SimulatorError
 from simulator.store import SessionNotFound
 from simulator.ui import auth, logic
 from simulator.ui.context import build_context
@@ -46,12 +47,16 @@ def test_a_whole_session_gives_a_report_in_three_formats(ctx):
     assert [t.speaker for t in st.session.turns] == ["coach", "coachee"] * 4
     evaluation = logic.end_session(ctx, st)
     assert set(evaluation.scores) == {"presence", "active_listening", "powerful_questions", "overall"}
-    paths = logic.write_reports(ctx, st.session.id, evaluation, "id")
-    assert sorted(p.rsplit(".", 1)[1] for p in paths) == ["html", "json", "md"]
-    data = json.loads(open(next(p for p in paths if p.endswith(".json")), encoding="utf-8").read())
+    meta = logic.report_meta(ctx, "Ani", st.session.persona.id, None, "id")
+    paths = logic.write_reports(ctx, st.session.id, evaluation, "id", states=st.session.states, meta=meta)
+    assert [p.rsplit(".", 1)[1] for p in paths] == ["html", "json"]  # the teacher's page first; no Markdown
+    data = json.loads(open(paths[1], encoding="utf-8").read())
     assert data["scores"] == evaluation.scores
-    html_ = logic.report_html(evaluation, "id")
-    assert len(evaluation.improvements) == 3 and html_.count("<li><b>") == 3
+    printable = open(paths[0], encoding="utf-8").read()
+    assert "Ani" in printable and st.session.persona.title("id") in printable and "data:image/svg+xml" in printable
+    html_ = logic.report_html(evaluation, "id", states=st.session.states)
+    assert len(evaluation.improvements) == 3 and html_.count("<h4>") == 3
+    assert f"{evaluation.dimensions['presence'].score}/4" in html_
     assert 'href="#pamong-turn-' in html_  # evidence links to the transcript's turn anchors
     info = ctx.store.info(st.session.id, "Ani")
     assert info.ended is not None and info.scores["overall"] == evaluation.overall
@@ -65,8 +70,10 @@ def test_hostile_text_is_shown_never_rendered(ctx):
     messages = logic.chat_messages(st.session)
     coach = [m["content"] for m in messages if m["role"] == "user"]
     for shown in coach:
-        assert "<" not in shown and ">" not in shown and "](" not in shown
-    assert "&lt;script&gt;" in coach[0] and "javascript\\:" in coach[2]
+        assert "<" not in shown and ">" not in shown and not re.search(r"(?<!\\)\]\(", shown)  # no link can form
+    assert "&lt;script&gt;" in coach[0] and "\\[x\\](javascript" in coach[2]
+    assert logic.chat_escape("Pagi, Bu. Apa (kira-kira) rencananya: kelas 8-B?") == \
+        "Pagi, Bu. Apa (kira-kira) rencananya: kelas 8-B?"  # a copied message reads as it was typed
     transcript = logic.transcript_html(st.session.turns, "id")
     assert "<script>" not in transcript and "<img" not in transcript and "&lt;img src=x onerror" in transcript
     assert "<b>" not in logic.t("signed_in_as", "en", user="<b>x</b>", role="trainee").replace("**", "")
@@ -126,26 +133,33 @@ def test_facilitator_review_with_an_override_and_filters(ctx):
     st = play(ctx, user="Ani")
     evaluation = logic.end_session(ctx, st)
     ctx.store.submit(st.session.id, owner="Ani")
-    rows = logic.review_rows(ctx, viewer="Fasil", role="facilitator", trainee="Ani")
-    assert [r[0] for r in rows] == [st.session.id] and rows[0][4] == evaluation.overall
+    rows = logic.review_rows(ctx, viewer="Fasil", role="facilitator", trainee="ani")  # any case, any part
+    assert [r["id"] for r in rows] == [st.session.id] and rows[0]["row"][4] == f"{evaluation.overall}/4"
+    assert rows[0]["row"][0] == st.session.id[:8] and rows[0]["row"][2] == st.session.persona.title("id")
     assert logic.review_rows(ctx, viewer="Fasil", role="facilitator", trainee="Budi") == []
     assert logic.review_rows(ctx, viewer="Fasil", role="facilitator", min_score=evaluation.overall + 1) == []
-    with pytest.raises(InputError, match="YYYY-MM-DD"):
+    today = rows[0]["row"][3]
+    assert logic.review_rows(ctx, viewer="Fasil", role="facilitator", since="2000-01-01 00:00:00")
+    with pytest.raises(InputError) as bad_date:
         logic.review_rows(ctx, viewer="Fasil", role="facilitator", since="kemarin")
+    assert logic.message(bad_date.value, "id") == "'kemarin' bukan tanggal." and today
     view = logic.review_open(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id, lang="en")
-    assert "pamong-act-open_question" in view["transcript"] and "review-turn-8" in view["transcript"]
-    assert "presence" in view["criteria"] and len(view["states"]) == 5 * 4
-    with pytest.raises(InputError, match="1 to 4"):
+    assert ">open question<" in view["transcript"] and "review-turn-8" in view["transcript"]
+    assert ("Presence", "presence") in view["criteria"]
+    assert "pr-report" in view["report"] and "data:image/svg+xml" in view["report"]  # the trainee's report, with the chart
+    with pytest.raises(InputError) as out_of_range:
         logic.review_override(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id,
                               criterion="presence", score=7, comment="x")
-    with pytest.raises(StoreError, match="comment"):
+    assert "1 sampai 4" in logic.message(out_of_range.value, "id")
+    with pytest.raises(InputError) as no_comment:
         logic.review_override(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id,
                               criterion="presence", score=2, comment="")
+    assert logic.message(no_comment.value, "id").startswith("Tulis komentar")
     logic.review_override(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id,
                           criterion="presence", score=2, comment="Terlalu cepat ke rencana")
     view = logic.review_open(ctx, viewer="Fasil", role="facilitator", session_id=st.session.id, lang="en")
-    row = next(r for r in view["scores"] if r[0] == "presence")
-    assert row == ["presence", evaluation.scores["presence"], 2.0, "Terlalu cepat ke rencana", "Fasil"]
+    row = next(r for r in view["scores"] if r[0] == "Presence")
+    assert row == ["Presence", evaluation.scores["presence"], 2.0, "Terlalu cepat ke rencana", "Fasil"]
 
 
 def test_upload_scoring(ctx, tmp_path):
@@ -164,15 +178,18 @@ def test_upload_scoring(ctx, tmp_path):
 
 
 def test_progress_and_the_next_persona_trains_the_weakest_skill(ctx):
-    assert logic.suggest_next(ctx, "Ani", "en") == logic.t("no_progress", "en")
+    assert logic.suggest_next(ctx, "Ani", "en") == (logic.t("no_progress", "en"), None)
     st = play(ctx, user="Ani")
     evaluation = logic.end_session(ctx, st)
     rows = logic.progress_rows(ctx, "Ani", "en")
-    assert {r["dimension"] for r in rows} == {"Presence", "Active listening", "Powerful questions"}
+    assert len(rows) == 1 and rows[0][3:] == [evaluation.scores[k] for k in ("overall", *logic.DIMENSIONS)]
+    assert logic.progress_columns("en")[3:] == ["Overall", "Presence", "Active listening", "Powerful questions"]
+    assert logic.progress_charts(rows, "en").count("data:image/svg+xml") == 4  # a plot per measure
     weakest = min(logic.DIMENSIONS, key=lambda k: (evaluation.scores[k], logic.DIMENSIONS.index(k)))
-    text = logic.suggest_next(ctx, "Ani", "en")
+    text, pid = logic.suggest_next(ctx, "Ani", "en")
     named = [p for p in ctx.personas.values() if f"**{logic.md_escape(p.title('en'))}**" in text]
-    assert len(named) == 1 and weakest in named[0].skills
+    assert len(named) == 1 and weakest in named[0].skills and named[0].id == pid
+    assert ctx.identity(None, "ani") == ("Ani", "facilitator")  # the same trainee, however the name is typed
     assert logic.t(weakest, "en") in text
 
 
@@ -215,7 +232,7 @@ def test_errors_become_one_clear_line(ctx):
     assert result is None and error == logic.t("need_session", "en")
     st = play(ctx, turns=[])
     _, error = logic.safe(lambda: list(logic.take_turn(ctx, st, "   ")), "en")
-    assert "Pesan kosong" in error  # the session speaks Indonesian
+    assert error == logic.t("empty_turn", "en")  # in the interface language
     _, error = logic.safe(logic.end_session, "en", ctx, st)
     assert error == logic.t("need_turns", "en")
 
@@ -250,3 +267,66 @@ def test_the_app_starts_when_retrieval_is_unavailable(data_dir, tmp_path):
     assert ctx.searcher is None and "laporan tidak mengutip sumber" in ctx.index_note["id"]
     st = play(ctx, turns=GOOD[:2])
     assert logic.end_session(ctx, st).improvements  # feedback still comes, without citations
+
+
+def test_end_locks_the_chat_and_a_fork_or_new_session_starts_clean(ctx):
+    st = play(ctx)
+    logic.end_session(ctx, st)
+    st.ended = True
+    _, error = logic.safe(lambda: list(logic.take_turn(ctx, st, "Apa lagi, Bu?")), "id")
+    assert error == logic.t("ended_locked", "id")
+    new = logic.fork_session(ctx, st, 1)
+    assert not new.ended and new.evaluation is None and len(new.session.turns) == 2
+    items = list(logic.take_turn(ctx, new, "Bagaimana Ibu melihat kelas itu sekarang?"))
+    assert items[-1].reply
+    code = logic.short_code(st.session.id)
+    assert len(code) == 8
+    again = logic.resume_session(ctx, user="Ani", session_id=code)  # a short code opens the whole session
+    assert again.session.id == st.session.id and again.ended
+
+
+def test_the_report_a_teacher_reads(ctx):
+    """No signal dump, raw Markdown or file path; three different improvements; quotes whole; rewrites open."""
+    from simulator.feedback import good_rewrite
+    from simulator.report import to_dict
+
+    turns = ["Selamat pagi, Bu. Apa yang ingin Ibu bicarakan hari ini?",
+             "Apakah Ibu sudah mencoba membuat aturan kelas?",
+             "Sebaiknya Ibu buat aturan kelas saja. Mengapa Ibu tidak tegas? Apakah murid-murid tahu aturannya?",
+             "Jadi Ibu merasa kewalahan. Apa yang paling Ibu harapkan berubah?"]
+    st = play(ctx, turns=turns)
+    evaluation = logic.end_session(ctx, st)
+    kinds = [im.kind.split(":")[0].replace("missed_reflection", "rasa") for im in evaluation.improvements]
+    titles = [im.title.id for im in evaluation.improvements]
+    assert len(set(kinds)) == 3 and len(set(titles)) == 3
+    for im in evaluation.improvements:
+        assert good_rewrite(im.better, "id"), im.better
+        assert im.quote in st.session.turns[im.turn_index].text
+    for lang in ("id", "en"):
+        html_ = logic.report_html(evaluation, lang, states=st.session.states)
+        assert "(→" not in html_ and ".md" not in html_ and "**" not in html_ and "knowledge/" not in html_
+        for key in logic.DIMENSIONS:
+            d = to_dict(evaluation, lang)["dimensions"][key]
+            assert f"{d['score']}/4 {d['level'][:1].upper() + d['level'][1:]}" in html_
+    text = logic.report_html(evaluation, "id")
+    assert "Kalimat ini berbentuk pertanyaan" in text  # "Apakah Ibu sudah mencoba…?" said to be advice, and why
+
+
+def test_an_upload_shows_who_speaks_and_the_coach_can_be_swapped_in_one_step(ctx, tmp_path):
+    """Speakers, the role each was given and why, before scoring; naming the other speaker as the coach reads the
+    file again with the roles swapped, and the score follows."""
+    upload = tmp_path / "rina-sari.txt"
+    upload.write_text(
+        "Rina: Selamat pagi, Bu Sari. Apa yang ingin Ibu bicarakan hari ini?\n"
+        "Sari: Saya bingung dengan kelas 8B, mereka ramai sekali setiap siang dan saya merasa lelah.\n"
+        "Rina: Jadi Ibu merasa lelah dengan kelas 8B. Apa yang paling Ibu harapkan berubah?\n"
+        "Sari: Saya ingin mereka lebih tenang dan mau mendengarkan penjelasan saya.\n", encoding="utf-8")
+    document = logic.read_upload(str(upload))
+    assert [(s.label, s.role) for s in document.speakers] == [("Rina", "coach"), ("Sari", "coachee")]
+    shown = logic.document_html(document, "en")
+    assert "Rina" in shown and ">coach<" in shown and "--coach" not in shown
+    swapped = logic.read_upload(str(upload), coach="Sari")
+    assert swapped.coach().label == "Sari" and swapped.transcript.turns[0].speaker == "coachee"
+    first, second = logic.score_document(ctx, document), logic.score_document(ctx, swapped)
+    assert first.turns[0].speaker == "coach" and second.turns[0].speaker == "coachee"
+    assert logic.message(InputError("choose_file"), "en") == logic.t("choose_file", "en")

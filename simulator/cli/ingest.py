@@ -17,6 +17,9 @@ def register(subparsers) -> None:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help=f"files or folders (default: {KNOWLEDGE_DIR})")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    parser.add_argument("--write-prebuilt", action="store_true",
+                        help="maintainers: embed knowledge/ from scratch and write the shipped index "
+                             "(simulator/data/knowledge_index.*; `make prebuilt-index`), then exit")
     parser.set_defaults(func=run)
 
 
@@ -42,8 +45,24 @@ class _Progress:
             self.bar.close()
 
 
+def write_prebuilt(settings) -> int:
+    import time
+
+    from .. import prebuilt
+    from ..retrieval import embed_passages
+
+    started = time.perf_counter()
+    meta = prebuilt.write(KNOWLEDGE_DIR, lambda texts: embed_passages(texts, settings.embed_threads))
+    rows = sum(len(f["chunks"]) for f in meta["files"].values())
+    print(f"Wrote {prebuilt.VECTORS.name} and {prebuilt.MANIFEST.name}: {len(meta['files'])} files, {rows} chunks, "
+          f"model {meta['model']}, in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def run(args) -> int:
     settings = load_settings(data_dir=Path(args.data_dir) if args.data_dir else None)
+    if args.write_prebuilt:
+        return write_prebuilt(settings)
     paths = args.paths or [KNOWLEDGE_DIR]
     progress = _Progress(enabled=not args.quiet)
     try:

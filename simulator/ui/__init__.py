@@ -10,21 +10,60 @@ from pathlib import Path
 from .. import offline
 
 CSS = """
-.pamong-cards {display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 8px;}
-.pamong-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 12px; font-size: 0.9em;}
-.pamong-card h4 {margin: 0 0 4px 0;}
-.pamong-meta {color: #57606a;}
-.pamong-thermo {display: flex; gap: 8px; align-items: center;}
-.pamong-thermo meter {width: 160px;}
-.pamong-turn {border-left: 3px solid #d0d7de; padding: 4px 8px; margin: 4px 0;}
-.pamong-coach {border-color: #0969da;}
+#pamong-header {align-items: end;}
+#pamong-title h1 {margin: 0; font-size: 1.5em;}
+.pamong-cards {display: grid !important; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px;}
+.pamong-card-col {border: 1px solid #cbd2d9; border-radius: 10px; padding: 10px 12px !important; gap: 6px !important;
+                  background: #fff; min-width: 0 !important;}
+.pamong-card h3 {margin: 0 0 4px 0; font-size: 1.05em;}
+.pamong-card p {margin: 0 0 4px 0; font-size: .92em; line-height: 1.4;}
+.pamong-meta {color: #3e4c59;}
+.pamong-brief h3 {margin: 0 0 4px 0;}
+.pamong-brief p {margin: 0 0 6px 0; line-height: 1.45;}
+.pamong-tip {background: #eef4ff; border-radius: 6px; padding: 6px 8px; color: #1e3a8a;}
+.pamong-thermos {display: grid; gap: 4px;}
+.pamong-thermo {display: grid; grid-template-columns: 7.5em 1fr 3em; gap: 8px; align-items: center;}
+.pamong-thermo meter {width: 100%; min-width: 80px; height: 14px;}
+.pamong-turn {border-left: 3px solid #cbd2d9; padding: 4px 8px; margin: 4px 0;}
+.pamong-coach {border-color: #1d4ed8;}
 .pamong-coachee {border-color: #1a7f37;}
-.pamong-act {display: inline-block; font-size: 0.75em; border-radius: 4px; padding: 0 4px; margin-right: 4px;
-             background: #eaeef2;}
-.pamong-act-advice, .pamong-act-why_question, .pamong-act-closed_question {background: #ffebe9;}
-.pamong-act-open_question, .pamong-act-reflection, .pamong-act-affirmation {background: #dafbe1;}
-.pamong-scores td, .pamong-scores th {padding: 2px 8px; text-align: left;}
+.pamong-act {display: inline-block; font-size: 0.8em; border-radius: 4px; padding: 0 5px; margin-right: 4px;
+             background: #e4e7eb; color: #1f2933;}
+.pamong-act-advice, .pamong-act-why_question, .pamong-act-closed_question {background: #ffe4de; color: #7a1f0e;}
+.pamong-act-open_question, .pamong-act-reflection, .pamong-act-affirmation {background: #d3f5dc; color: #14532d;}
+#review-table *, #progress-table *, #review-scores * {font-family: var(--font) !important;}
+#review-table tbody tr {cursor: pointer;}
+/* the chat's own "clear" only empties the screen, not the session: a trainee would think the talk was undone */
+#pamong-chat button[aria-label="Clear"] {display: none;}
+.pamong-scores {border-collapse: collapse; width: 100%; font-size: .92em;}
+.pamong-scores td, .pamong-scores th {text-align: left; padding: 4px 6px; border-bottom: 1px solid #e4e7eb;
+                                      vertical-align: top;}
+.pamong-progress-figs {display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 10px;}
+.pamong-progress-fig h4 {margin: 0;}
+#pamong-choose-status p, #pamong-status p, #pamong-submit-status p, #pamong-fork-status p, #pamong-resume-status p,
+#review-status p, #review-save-status p, #review-upload-status p, #review-open-status p
+  {font-weight: 600; color: #1f2933; margin: 2px 0;}
+#pamong-status p:empty {display: none;}
+@media (max-width: 640px) {
+  .pamong-cards {grid-template-columns: 1fr;}
+  #pamong-talk-row {flex-direction: column;}
+  #pamong-chat {height: 52vh !important;}
+  .pamong-thermo {grid-template-columns: 6.5em 1fr 3em;}
+  table {font-size: .85em;}
+}
 """
+
+
+# Page-level rules go in <head>: Gradio scopes the `css` it is given to the app's own container, so rules for
+# the page frame (its side padding) or the theme's variables would not reach them from there.
+HEAD = """<style>
+/* contrast: text >= 4.5:1 on its background (WCAG AA); primary buttons blue-700 under white text */
+:root, .gradio-container {--button-primary-background-fill: #1d4ed8; --button-primary-background-fill-hover: #1e40af;
+  --button-primary-text-color: #ffffff; --button-primary-border-color: #1d4ed8;
+  --input-placeholder-color: #52606d; --body-text-color-subdued: #3e4c59;}
+::placeholder {color: #52606d !important; opacity: 1 !important;}
+@media (max-width: 640px) { .main.fillable {padding-left: 8px !important; padding-right: 8px !important;} }
+</style>"""
 
 
 # Gradio keeps per-event analytics for its monitoring page and, by default, rebuilds a pandas summary of the
@@ -36,6 +75,19 @@ GRADIO_TUNING = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000", "GRADIO_ANALYTICS_M
 # 0.9 s; limit 8 -> 39 turns/s, p95 1.4 s). A model voice waits on the network, so it gets more. The limit is
 # per event (/send, /end, ... each have their own), so a long /end does not hold up turns.
 CONCURRENCY = {"scripted": 2, "model": 16}
+
+
+def app_css() -> str:
+    from ..report_view import CSS as REPORT_CSS
+
+    return CSS + REPORT_CSS
+
+
+def theme():
+    """Gradio's default look with a blue accent: its orange buttons had 2.8:1 contrast with their white text."""
+    import gradio as gr
+
+    return gr.themes.Default(primary_hue="blue")
 
 
 def tune_gradio() -> None:
@@ -66,24 +118,31 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
     ctx = context or build_context(settings, knowledge=knowledge, users=users)
     relabel: list = []
     with gr.Blocks(title="Pamong", analytics_enabled=False) as demo:
-        with gr.Row():
-            title = gr.Markdown(f"## {t('app_title', 'id')}", elem_id="pamong-title")
+        with gr.Row(elem_id="pamong-header", equal_height=True):
+            title = gr.Markdown(f"# {t('app_title', 'id')}", elem_id="pamong-title")
+            name = gr.Textbox(label=t("your_name", "id"), placeholder=t("name_ph", "id"), max_lines=1,
+                              elem_id="pamong-name", visible=not ctx.auth, min_width=200)
             ui_lang = gr.Radio([("Bahasa Indonesia", "id"), ("English", "en")], value="id",
-                               label=t("ui_lang", "id"), elem_id="pamong-ui-lang")
-        voice_note = gr.Markdown(ctx.voice_note["id"], elem_id="pamong-voice-note")
-        index_note = gr.Markdown(ctx.index_note["id"] if ctx.index_note else "", elem_id="pamong-index-note")
+                               label=t("ui_lang", "id"), elem_id="pamong-ui-lang", min_width=260)
+        # a fixed key: the name is no secret, and it must still read after the server restarts
+        remembered = gr.BrowserState("", storage_key="pamong-name", secret="pamong-name-in-this-browser")
         who = gr.Markdown("", elem_id="pamong-user") if ctx.auth else None
-        relabel += [(title, lambda lg: f"## {t('app_title', lg)}", "value"), (ui_lang, "ui_lang", "label"),
-                    (voice_note, lambda lg: ctx.voice_note[lg], "value"),
+        index_note = gr.Markdown(ctx.index_note["id"] if ctx.index_note else "", elem_id="pamong-index-note")
+        relabel += [(title, lambda lg: f"# {t('app_title', lg)}", "value"), (ui_lang, "ui_lang", "label"),
+                    (name, "your_name", "label"), (name, "name_ph", "placeholder"),
                     (index_note, lambda lg: ctx.index_note[lg] if ctx.index_note else "", "value")]
-        with gr.Tab(t("tab_practice", "id"), id="practice") as tab_p:
-            on_load = practice.build(ctx, ui_lang, relabel)
-        with gr.Tab(t("tab_review", "id"), id="review") as tab_r:
-            review_note, review_body = review.build(ctx, ui_lang, relabel)
-        with gr.Tab(t("tab_progress", "id"), id="progress") as tab_g:
-            progress.build(ctx, ui_lang, relabel)
+        with gr.Tabs(elem_id="pamong-tabs") as tabs:
+            with gr.Tab(t("tab_practice", "id"), id="practice") as tab_p:
+                practice_parts = practice.build(ctx, ui_lang, relabel, name)
+            with gr.Tab(t("tab_review", "id"), id="review") as tab_r:
+                review_note, review_body, review_refresh = review.build(ctx, ui_lang, relabel, name)
+            with gr.Tab(t("tab_progress", "id"), id="progress") as tab_g:
+                next_btn, next_persona, progress_refresh = progress.build(ctx, ui_lang, relabel, name)
+        with gr.Accordion(t("about", "id"), open=False, elem_id="pamong-about") as about:
+            voice_note = gr.Markdown(ctx.voice_note["id"], elem_id="pamong-voice-note")
         relabel += [(tab_p, "tab_practice", "label"), (tab_r, "tab_review", "label"),
-                    (tab_g, "tab_progress", "label")]
+                    (tab_g, "tab_progress", "label"), (about, "about", "label"),
+                    (voice_note, lambda lg: ctx.voice_note[lg], "value")]
 
         components = [c for c, _, _ in relabel]
 
@@ -115,7 +174,30 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
                 out.append(gr.update(**{attr: text}))
             return out
 
-        ui_lang.change(switch, [ui_lang], components, api_visibility="private")
+        # `lang` on the page: screen readers and the browser's spelling and hyphenation follow the interface
+        ui_lang.change(switch, [ui_lang], components, api_visibility="private",
+                       js="(lang) => { document.documentElement.lang = lang; return lang; }")
+        demo.load(None, None, None, js="() => { document.documentElement.lang = 'id'; }")
+
+        # the name typed once is remembered in this browser (and offered to Review and Progress)
+        if not ctx.auth:
+            def recall(stored, typed):  # never overwrite what was typed before the page finished loading
+                return gr.skip() if (typed or "").strip() or not stored else stored
+
+            demo.load(recall, [remembered, name], [name], api_visibility="private")
+            name.change(lambda v: v, [name], [remembered], api_visibility="private")
+
+        # Progress -> "Start: <scenario>": straight into the conversation on the Practice tab
+        start_for = practice_parts["start_for"]
+
+        def start_next(pid, user_name, lang, is_exam, ui, request: gr.Request):
+            return [gr.Tabs(selected="practice")] + list(start_for(pid)(user_name, lang, is_exam, ui, request))
+
+        next_btn.click(start_next, [next_persona, *practice_parts["inputs"]],
+                       [tabs, *practice_parts["start_outputs"]], api_visibility="private").then(
+            None, None, None, js=practice.FOCUS_MSG)
+        tab_r.select(review_refresh[0], review_refresh[1], review_refresh[2], api_visibility="private")
+        tab_g.select(progress_refresh[0], progress_refresh[1], progress_refresh[2], api_visibility="private")
         if ctx.auth:
             def signed_in(request: gr.Request):
                 allowed = role_of(request) == "facilitator"
@@ -124,7 +206,7 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
                         gr.update(visible=allowed))  # the API refuses trainees too
 
             demo.load(signed_in, None, [who, review_note, review_body], api_visibility="private")
-            for fn, inputs, outputs in on_load:  # offer the signed-in trainee's unfinished sessions
+            for fn, inputs, outputs in practice_parts["on_load"]:  # offer the signed-in trainee's unfinished sessions
                 demo.load(fn, inputs, outputs, api_visibility="private")
     demo.pamong_context = ctx  # for tests and the launcher
     return demo
@@ -150,5 +232,5 @@ def launch(settings, *, knowledge=None, host: str | None = None, port: int | Non
     reports.mkdir(parents=True, exist_ok=True)
     demo.launch(server_name=host, server_port=port, auth=authenticator(users) if users else None,
                 auth_message="Pamong", prevent_thread_lock=prevent_thread_lock, quiet=quiet,
-                allowed_paths=[str(reports)], footer_links=[], css=CSS, ssr_mode=False)
+                allowed_paths=[str(reports)], footer_links=[], css=app_css(), theme=theme(), head=HEAD, ssr_mode=False)
     return demo

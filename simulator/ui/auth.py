@@ -124,7 +124,7 @@ def needs_login(host: str | None) -> bool:
 def check_login_config(host: str, users: dict[str, User] | None) -> None:
     if needs_login(host) and not users:
         raise InputError(f"Serving on {host} (beyond this computer) requires login: set PAMONG_AUTH_FILE to a "
-                         "users file or PAMONG_USERS=name:password:role,... (see README, 'Roles and login'), or "
+                         "users file or PAMONG_USERS=name:password:role,... (see docs/deployment.md, 'Roles and login'), or "
                          "serve on 127.0.0.1.")
 
 

@@ -49,6 +49,16 @@ def md_escape(text: str) -> str:
     return "\n".join(_MD_SPECIAL.sub(r"\\\1", html.escape(line, quote=False)) for line in str(text).split("\n"))
 
 
+_CHAT_SPECIAL = re.compile(r"([\\`*_\[\]~|#])")  # after html.escape; links need [ ], images need [ ]
+
+
+def chat_escape(text: str) -> str:
+    """A chat message made inert with as few backslashes as possible (a copied message reads as typed): HTML
+    escaped, and only the characters that make links, images, emphasis, code or headings escaped — full stops,
+    commas, colons, dashes and brackets stay as they are."""
+    return "\n".join(_CHAT_SPECIAL.sub(r"\\\1", html.escape(line, quote=False)) for line in str(text).split("\n"))
+
+
 def esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
@@ -105,27 +115,85 @@ class AppContext:
         Without: the typed name; everyone is trusted as trainee and facilitator on a local machine."""
         if self.auth:
             if not username or username not in self.users:
-                raise InputError("Sign in first.")
+                raise InputError("sign_in_first")
             return username, self.users[username]
         name = re.sub(r"\s+", " ", (typed or "")).strip()
         if not name:
             raise InputError("need_name")
         if len(name) > 80:
-            raise InputError("Your name is too long (at most 80 characters).")
-        return name, "facilitator"
+            raise InputError("name_too_long")
+        # "ani" is the Ani who practised before: one trainee, however the name is typed today
+        known = self.store.owner_named(name) if hasattr(self.store, "owner_named") else None
+        return known or name, "facilitator"
+
+
+# Messages raised in English by modules the UI does not own, shown in the interface language.
+_KNOWN = (("An override needs a comment", "override_needs_comment"), ("End the session", "end_first"),
+          ("No session '", "not_found"), ("No submitted session", "not_found"),
+          ("A session needs an owner", "need_name"), ("was submitted to a facilitator", "submitted"))
 
 
 def message(exc: Exception, lang: str) -> str:
-    """One clear line for a person (labels for known keys; the error's own text otherwise)."""
+    """One clear line for a person, in the interface language (labels for known keys and messages; the
+    error's own text otherwise)."""
+    bilingual = getattr(exc, "message", None)
+    if hasattr(bilingual, "get") and hasattr(bilingual, "en"):  # DocumentError: its message in both languages
+        return md_escape(_app_words(bilingual.get(lang), lang))
     text = str(exc)
+    values = getattr(exc, "values", None) or {}
     if text in _labels():
-        return t(text, lang)
+        return t(text, lang, **values)
+    for start, key in _KNOWN:
+        if start in text:
+            return t(key, lang)
     return md_escape(text)
+
+
+class LabelledError(InputError):
+    """An InputError whose text is a label key, with values to fill in (shown in the interface language)."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.values = values
+
+
+def short_code(session_id: str) -> str:
+    """What a person reads and types: the first 8 characters (the store keeps the whole id)."""
+    return str(session_id)[:8]
+
+
+def fmt_number(value: float, lang: str, digits: int = 1) -> str:
+    text = f"{value:,.{digits}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "id" else text
 
 
 # ---------------------------------------------------------------------------------------------- scenario cards
 def persona_label(p: Persona, lang: str) -> str:
     return f"{p.title(lang)} ({t(p.difficulty, lang)})"
+
+
+def card_html(p: Persona, lang: str) -> str:
+    skills = ", ".join(t(s, lang) for s in p.skills)
+    return (f'<div class="pamong-card" data-persona="{esc(p.id)}"><h3>{esc(p.title(lang))}</h3>'
+            f'<p class="pamong-meta">{esc(t(p.role, lang)).capitalize()} · {esc(t(p.difficulty, lang))} · '
+            f'{esc(skills)}</p><p>{esc(p.scenario(lang))}</p></div>')
+
+
+def card_visible(p: Persona, skill: str | None, difficulty: str | None) -> bool:
+    return (not skill or skill in p.skills) and (not difficulty or difficulty == p.difficulty)
+
+
+def brief_html(p: Persona | None, lang: str, code: str = "") -> str:
+    """The scenario pinned beside the chat: who, the situation, what to practise, how to begin."""
+    if p is None:
+        return ""
+    skills = ", ".join(t(s, lang) for s in p.skills)
+    return (f'<div class="pamong-brief"><h3>{esc(p.title(lang))}</h3>'
+            f'<p class="pamong-meta">{esc(t(p.role, lang)).capitalize()} · {esc(t(p.difficulty, lang))} · '
+            f'{esc(skills)}</p><p>{esc(p.scenario(lang))}</p>'
+            f'<p><b>{esc(t("brief_practise", lang))}:</b> {esc(p.practise(lang))}</p>'
+            f'<p class="pamong-tip">{esc(t("brief_tip", lang))}</p>'
+            + (f'<p class="pamong-meta">{esc(t("session_code", lang, id=code))}</p>' if code else "") + "</div>")
 
 
 def cards_html(personas: dict[str, Persona], lang: str) -> str:
@@ -151,6 +219,9 @@ class Practice:
     evaluation: Any = None
     last_hint: str | None = None
     notice: str | None = None
+    ended: bool = False          # End pressed: the chat is locked (fork to carry on differently)
+    submitted: bool = False      # handed in: nothing about it changes any more
+    last_reading: Any = None     # the last coach turn's reading (the hint is re-worded on a language switch)
 
     @property
     def lang(self) -> str:
@@ -161,7 +232,7 @@ def chat_messages(session) -> list[dict]:
     """The conversation as Chatbot messages: coach = user, coachee = assistant; every text escaped."""
     if session is None:
         return []
-    return [{"role": "user" if turn.speaker == "coach" else "assistant", "content": md_escape(turn.text)}
+    return [{"role": "user" if turn.speaker == "coach" else "assistant", "content": chat_escape(turn.text)}
             for turn in session.turns]
 
 
@@ -171,9 +242,11 @@ def thermometer_html(state, lang: str) -> str:
     rows = []
     for key in ("trust", "openness"):
         value = float(getattr(state, key))
-        rows.append(f'<div class="pamong-thermo"><span>{esc(t(key, lang))}</span>'
-                    f'<meter min="0" max="1" value="{value:.2f}"></meter><span>{round(value * 100)}%</span></div>')
-    return "".join(rows)
+        label = esc(t(key, lang))
+        rows.append(f'<div class="pamong-thermo"><span class="pamong-thermo-name">{label}</span>'
+                    f'<meter min="0" max="1" value="{value:.2f}" aria-label="{label}"></meter>'
+                    f'<span>{round(value * 100)}%</span></div>')
+    return f'<div class="pamong-thermos" aria-label="{esc(t("thermometer", lang))}">' + "".join(rows) + "</div>"
 
 
 def state_rows(states, lang: str) -> list[dict]:
@@ -210,12 +283,19 @@ def start_session(ctx: AppContext, st: Practice, *, user: str, persona_id: str, 
 def resume_session(ctx: AppContext, *, user: str, session_id: str) -> Practice:
     """Reopen one of the user's own sessions; a coach turn left without a reply is answered now."""
     st = Practice()
-    session = ctx.store.load_session(session_id.strip(), viewer=user, voice=ctx.voice_factory(),
+    session_id = session_id.strip()
+    if len(session_id) < 32:  # a short code: the user's own session whose id starts with it
+        match = [i.id for i in ctx.store.list_sessions(viewer=user) if i.id.startswith(session_id.lower())]
+        session_id = match[0] if len(match) == 1 else session_id
+    session = ctx.store.load_session(session_id, viewer=user, voice=ctx.voice_factory(),
                                      searcher=ctx.searcher)
     info = ctx.store.info(session.id, user)
     _attach(ctx, st, session, user)
     if info.status == "submitted":
         session.recorder = None  # read-only from here; fork to practise further
+        st.submitted = st.ended = True
+    elif info.ended:
+        st.ended = True
     elif session.turns and session.turns[-1].speaker == "coach":
         session.respond()
     return st
@@ -226,8 +306,12 @@ def take_turn(ctx: AppContext, st: Practice, text: str) -> Iterator[str | Any]:
     from the store and take the turn again on top (no duplicate, nothing lost)."""
     if st.session is None:
         raise InputError("need_session")
-    if st.session.recorder is None:
+    if st.session.recorder is None or st.submitted:
         raise InputError("submitted")
+    if st.ended:
+        raise InputError("ended_locked")
+    if not (text or "").strip():
+        raise InputError("empty_turn")
     st.notice = None
     with ctx.turn_locks.hold(st.session.id):
         for _attempt in range(3):
@@ -283,20 +367,21 @@ def coach_turn_choices(session) -> list[tuple[str, int]]:
     out, n = [], 0
     for i, turn in enumerate(session.turns):
         if turn.speaker == "coach":
-            text = turn.text if len(turn.text) <= 60 else turn.text[:57] + "…"
+            text = turn.text if len(turn.text) <= 60 else turn.text[:turn.text.rfind(" ", 0, 57)] + " …"
             out.append((f"{i + 1}. {text}", n))
             n += 1
     return out
 
 
-def write_reports(ctx: AppContext, session_id: str, evaluation, lang: str) -> list[str]:
+def write_reports(ctx: AppContext, session_id: str, evaluation, lang: str, *, states=None,
+                  meta: dict | None = None) -> list[str]:
+    """[printable HTML (trainee, scenario, date on top), JSON for tools] — the teacher's file first."""
     from .. import report
 
     folder = ctx.reports_dir / re.sub(r"[^A-Za-z0-9_-]", "_", session_id)
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"pamong-report-{session_id[:8]}"
-    files = {"json": report.to_json(evaluation, lang), "md": report.to_markdown(evaluation, lang),
-             "html": report.to_html(evaluation, lang)}
+    stem = ("laporan-pamong" if lang == "id" else "pamong-report") + f"-{short_code(session_id)}"
+    files = {"html": report.to_html(evaluation, lang, states=states, meta=meta), "json": report.to_json(evaluation, lang)}
     paths = []
     for ext, text in files.items():
         path = folder / f"{stem}.{ext}"
@@ -305,9 +390,38 @@ def write_reports(ctx: AppContext, session_id: str, evaluation, lang: str) -> li
     return paths
 
 
+def report_meta(ctx: AppContext, owner: str | None, persona_id: str | None, created: str | None, lang: str) -> dict:
+    from datetime import date
+
+    persona = ctx.personas.get(persona_id or "")
+    day = (created or date.today().isoformat())[:10]
+    return {"trainee": owner or "", "scenario": persona.title(lang) if persona else (persona_id or ""),
+            "date": format_date(day, lang)}
+
+
+_MONTHS = {"id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+                  "November", "Desember"],
+           "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December"]}
+
+
+def format_date(iso: str, lang: str) -> str:
+    """2026-12-06 -> '6 Desember 2026' / '6 December 2026'."""
+    try:
+        y, m, d = (int(x) for x in iso[:10].split("-"))
+        return f"{d} {_MONTHS['en' if lang == 'en' else 'id'][m - 1]} {y}"
+    except (ValueError, IndexError):
+        return iso
+
+
 # ---------------------------------------------------------------------------------------------- rendering
 def _anchor(prefix: str, index: int) -> str:
     return f"{prefix}-turn-{index + 1}"
+
+
+def act_label(act: str, lang: str) -> str:
+    key = f"act_{act}"
+    return t(key, lang) if key in _labels() else act.replace("_", " ")
 
 
 def transcript_html(turns, lang: str, prefix: str = "pamong", acts: dict[int, list[str]] | None = None) -> str:
@@ -319,98 +433,124 @@ def transcript_html(turns, lang: str, prefix: str = "pamong", acts: dict[int, li
         labels = (acts or {}).get(i)
         if labels is None and not isinstance(turn, dict) and getattr(turn, "reading", None) is not None:
             labels = list(turn.reading.acts)
-        badges = "".join(f'<span class="pamong-act pamong-act-{esc(a)}">{esc(a)}</span>' for a in labels or ())
+        badges = "".join(f'<span class="pamong-act pamong-act-{esc(a)}">{esc(act_label(a, lang))}</span>'
+                         for a in labels or () if a != "other")
         rows.append(f'<div class="pamong-turn pamong-{esc(speaker)}" id="{_anchor(prefix, i)}">'
                     f'<b>{i + 1}. {esc(t(speaker, lang) if speaker in ("coach", "coachee") else speaker)}</b> '
                     f'{badges}<div>{esc(text)}</div></div>')
     return '<div class="pamong-transcript">' + "".join(rows) + "</div>"
 
 
-def report_html(evaluation, lang: str, prefix: str = "pamong") -> str:
-    """Scores, evidence linked to turns, what went well and the three improvements with cited knowledge."""
+def report_html(evaluation, lang: str, prefix: str = "pamong", *, states=None, meta: dict | None = None) -> str:
+    """The report body shared with the download and the review tab (simulator.report_view)."""
+    from ..report import to_dict
+    from ..report_view import report_body
+
     lg = "en" if lang == "en" else "id"
-    parts = [f'<div class="pamong-report"><h3>{esc(t("scores", lg))}</h3><table class="pamong-scores">']
-    for key in DIMENSIONS:
-        d = evaluation.dimensions[key]
-        parts.append(f"<tr><th>{esc(d.name.get(lg))}</th><td>{d.score}</td><td>{esc(d.level_name.get(lg))}</td>"
-                     f"<td>{esc(d.reason.get(lg))}</td></tr>")
-    parts.append(f"<tr><th>{esc(t('overall', lg))}</th><td>{evaluation.overall}</td>"
-                 f"<td>{esc(evaluation.overall_level.get(lg))}</td><td>{esc(evaluation.overall_reason.get(lg))}</td>"
-                 "</tr></table>")
-    parts.append(f"<h3>{esc(t('evidence', lg))}</h3><ul>")
-    for key in DIMENSIONS:
-        for e in evaluation.dimensions[key].evidence:
-            mark = "+" if e.positive else "−"
-            parts.append(f'<li>{mark} <a href="#{_anchor(prefix, e.turn_index)}">{esc(t("turn", lg))} '
-                         f'{e.turn_index + 1}</a>: “{esc(e.quote)}” — {esc(e.note.get(lg))}</li>')
-    parts.append("</ul>")
-    if evaluation.went_well:
-        parts.append(f"<h3>{esc(t('went_well', lg))}</h3><ul>")
-        for w in evaluation.went_well:
-            turns = ", ".join(f'<a href="#{_anchor(prefix, e.turn_index)}">{e.turn_index + 1}</a>'
-                              for e in w.evidence)
-            parts.append(f"<li>{esc(w.note.get(lg))} {('(' + turns + ')') if turns else ''}</li>")
-        parts.append("</ul>")
-    parts.append(f"<h3>{esc(t('improvements', lg))}</h3><ol>")
-    for imp in evaluation.improvements:
-        cite = ""
-        if imp.passage is not None:
-            cite = (f'<blockquote>{esc(imp.passage.text[:400])}<br><small>{esc(t("source", lg))}: '
-                    f"{esc(imp.passage.cite)}</small></blockquote>")
-        parts.append(f'<li><b>{esc(imp.title.get(lg))}</b> — <a href="#{_anchor(prefix, imp.turn_index)}">'
-                     f'{esc(t("turn", lg))} {imp.turn_index + 1}</a>: “{esc(imp.quote)}”<br>{esc(imp.why.get(lg))}'
-                     f"<br><b>{esc(t('better', lg))}:</b> “{esc(imp.better)}”{cite}</li>")
-    parts.append("</ol>")
-    for note in evaluation.notes:
-        parts.append(f"<p><small>{esc(note.get(lg))}</small></p>")
-    parts.append("</div>")
-    return "".join(parts)
+    data = evaluation if isinstance(evaluation, dict) else to_dict(evaluation, lg)
+    return '<div class="pamong-report">' + report_body(data, lg, states=states, meta=meta, prefix=prefix) + "</div>"
 
 
 # ---------------------------------------------------------------------------------------------- review
+def _day(value) -> str | None:
+    """A date from a date picker or typed: '2026-12-06', '2026-12-06 00:00:00', or a timestamp."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, (int, float)):
+        from datetime import datetime
+        return datetime.fromtimestamp(float(value)).date().isoformat()
+    m = re.match(r"\s*(\d{4}-\d{2}-\d{2})", str(value))
+    if not m:
+        raise LabelledError("not_a_date", value=value)
+    return m.group(1)
+
+
 def review_rows(ctx: AppContext, *, viewer: str, role: str, trainee: str = "", persona: str = "",
-                since: str = "", until: str = "", min_score=None, max_score=None) -> list[list]:
+                since=None, until=None, min_score=None, max_score=None, lang: str = "id") -> list[dict]:
+    """Submitted sessions, newest first: {"id", "row": [code, trainee, scenario, date, overall, turns]}.
+    The trainee filter matches any part of the name, in any case."""
     if role != "facilitator":
         raise InputError("review_denied")
-    for value in (since, until):
-        if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise InputError(f"'{value}' is not a date: use YYYY-MM-DD.")
     infos = ctx.store.list_sessions(viewer=viewer, role="facilitator", status="submitted",
-                                    owner=(trainee or "").strip() or None, persona=persona or None,
-                                    since=(since or "").strip() or None, until=(until or "").strip() or None,
+                                    persona=persona or None, since=_day(since), until=_day(until),
                                     min_score=_num(min_score), max_score=_num(max_score))
-    return [[i.id, i.owner, i.persona_id, i.created[:16].replace("T", " "), i.overall, i.turns] for i in infos]
+    who = re.sub(r"\s+", " ", trainee or "").strip().casefold()
+    top = 4
+    return [{"id": i.id, "owner": i.owner,
+             "row": [short_code(i.id), i.owner, _persona_title(ctx, i.persona_id, lang),
+                     format_date(i.created, lang), f"{i.overall:g}/{top}" if i.overall is not None else "—", i.turns]}
+            for i in infos if not who or who in i.owner.casefold()]
+
+
+def review_columns(lang: str) -> list[str]:
+    return [t(k, lang) for k in ("col_code", "col_trainee", "col_scenario", "col_date", "col_overall", "col_turns")]
+
+
+def _persona_title(ctx: AppContext, persona_id: str, lang: str) -> str:
+    p = ctx.personas.get(persona_id)
+    return p.title(lang) if p else persona_id
 
 
 def _num(value) -> float | None:
     if value in (None, ""):
         return None
     try:
-        return float(value)
+        return float(str(value).replace(",", "."))
     except (TypeError, ValueError):
-        raise InputError(f"'{value}' is not a number.") from None
+        raise LabelledError("not_a_number", value=value) from None
 
 
-def criteria_for(evaluation_dict: dict | None) -> list[str]:
+def criterion_name(key: str, lang: str, evaluation_dict: dict | None = None) -> str:
+    if key in DIMENSIONS or key == "overall":
+        return t(key, lang)
+    for c in (evaluation_dict or {}).get("criteria") or []:
+        if c["id"] == key:
+            name = c["name"]
+            return name.get(lang, name.get("id")) if isinstance(name, dict) else str(name)
+    return key.replace("_", " ")
+
+
+def criteria_for(evaluation_dict: dict | None, lang: str = "id") -> list[tuple[str, str]]:
+    """(label, key) choices: the three dimensions, overall, then the rubric's criteria, named in `lang`."""
     keys = list(DIMENSIONS) + ["overall"]
     for c in (evaluation_dict or {}).get("criteria") or []:
         keys.append(c["id"])
-    return keys
+    return [(criterion_name(k, lang, evaluation_dict), k) for k in keys]
+
+
+def score_columns(lang: str) -> list[str]:
+    return [t(k, lang) for k in ("col_criterion", "col_auto", "col_override", "col_comment", "col_by")]
+
+
+def scores_html(rows: list[list], lang: str) -> str:
+    """The automatic score and any facilitator's score beside it, one criterion per row (wraps on a phone)."""
+    head = "".join(f"<th>{esc(c)}</th>" for c in score_columns(lang))
+    body = "".join("<tr>" + "".join(f"<td>{esc('' if v is None else (f'{v:g}' if isinstance(v, float) else v))}</td>"
+                                    for v in row) + "</tr>" for row in rows)
+    return f'<table class="pamong-scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def review_open(ctx: AppContext, *, viewer: str, role: str, session_id: str, lang: str) -> dict:
-    """A submitted session for a facilitator: transcript with act labels, state rows, scores beside overrides."""
+    """A submitted session for a facilitator: the very report the trainee read (in the facilitator's language),
+    the transcript with a reading of each turn, and the scores beside any overrides."""
+    from ..report import from_stored
+
     if role != "facilitator":
         raise InputError("review_denied")
     data = ctx.store.session_dict(session_id, viewer, role)
+    info = ctx.store.info(session_id, viewer, role)
     acts = {i: list((turn.get("reading") or {}).get("acts") or []) for i, turn in enumerate(data["turns"])
             if turn["speaker"] == "coach"}
     evaluation = ctx.store.evaluation(session_id, viewer, role)
     scores = ctx.store.effective_scores(session_id, viewer, role)
-    table = [[k, v.get("auto"), v.get("override"), v.get("comment"), v.get("by")] for k, v in scores.items()]
-    return {"transcript": transcript_html(data["turns"], lang, prefix="review", acts=acts),
-            "states": state_rows(data["states"], lang), "scores": table, "criteria": criteria_for(evaluation),
-            "info": ctx.store.info(session_id, viewer, role)}
+    table = [[criterion_name(k, lang, evaluation), v.get("auto"), v.get("override"), v.get("comment"), v.get("by")]
+             for k, v in scores.items()]
+    meta = report_meta(ctx, info.owner, info.persona_id, info.created, lang)
+    report = ""
+    if evaluation:
+        report = report_html(from_stored(evaluation), lang, prefix="review", states=data["states"], meta=meta)
+    return {"report": report, "transcript": transcript_html(data["turns"], lang, prefix="review", acts=acts),
+            "scores": table, "criteria": criteria_for(evaluation, lang), "info": info}
 
 
 def review_override(ctx: AppContext, *, viewer: str, role: str, session_id: str, criterion: str, score,
@@ -420,45 +560,107 @@ def review_override(ctx: AppContext, *, viewer: str, role: str, session_id: str,
     if not session_id:
         raise InputError("need_session")
     if not criterion:
-        raise InputError("Choose a criterion.")
+        raise InputError("choose_criterion")
     value = _num(score)
     if value is None or not 1 <= value <= 4:
-        raise InputError("A facilitator score is a number from 1 to 4.")
+        raise InputError("override_range")
+    if not (comment or "").strip():
+        raise InputError("override_needs_comment")
     ctx.store.add_override(session_id, criterion, value, comment, facilitator=viewer)
 
 
-def score_upload(ctx: AppContext, path: str | None):
-    from ..scoring import evaluate
-    from ..transcript import parse_transcript
+def read_upload(path: str | None, *, coach: str | None = None, conversation: int = 0):
+    """The uploaded file read as a coaching conversation (simulator.document): speakers with the role each was
+    given and why, what was set aside, warnings. Raises DocumentError (bilingual) or InputError."""
+    from ..document import read_document
 
     if not path:
-        raise InputError("Choose a transcript file (.txt or .json) first.")
+        raise InputError("choose_file")
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p.name}: cannot be read ({exc.strerror}).") from exc
-    transcript = parse_transcript(data, name=p.name)
-    return transcript, evaluate(transcript, ctx.rubric, searcher=ctx.searcher)
+    return read_document(data, name=p.name, coach=coach or None, conversation=int(conversation or 0))
+
+
+def score_document(ctx: AppContext, document):
+    from ..scoring import evaluate
+
+    return evaluate(document.transcript, ctx.rubric, searcher=ctx.searcher)
+
+
+def score_upload(ctx: AppContext, path: str | None):
+    """(transcript, evaluation) of an uploaded file, roles as the document reader gives them."""
+    document = read_upload(path)
+    return document.transcript, score_document(ctx, document)
+
+
+def _app_words(text: str, lang: str) -> str:
+    """The reader's messages name the CLI option; in the app the choice is the 'Who is the coach?' field."""
+    return re.sub(r"--coach (NAMA|NAME)", f"“{t('doc_coach', lang)}”", text)
+
+
+def document_html(document, lang: str) -> str:
+    """What was read before scoring: each speaker, the role given and why; what was set aside; warnings."""
+    lg = "en" if lang == "en" else "id"
+    rows = "".join(
+        f"<tr><td>{esc(sp.label)}</td><td><b>{esc(t('role_' + sp.role, lg))}</b></td><td>{sp.turns}</td>"
+        f"<td>{esc(_app_words(sp.evidence.get(lg), lg))}</td></tr>" for sp in document.speakers)
+    head = "".join(f"<th>{esc(t(k, lg))}</th>" for k in ("doc_speaker", "doc_role", "col_turns", "doc_why"))
+    parts = [f'<div class="pamong-doc"><h3>{esc(t("doc_found", lg))}</h3>',
+             f'<table class="pamong-scores"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>']
+    if document.conversations > 1:
+        parts.append(f"<p>{esc(t('doc_conversations', lg, n=document.conversations, k=document.chosen + 1))}</p>")
+    if document.set_aside:
+        parts.append(f"<p><b>{esc(t('doc_set_aside', lg))}</b></p><ul>"
+                     + "".join(f"<li>{esc(_app_words(x.get(lg), lg))}</li>" for x in document.set_aside) + "</ul>")
+    if document.warnings:
+        parts.append("<ul class='pamong-warn'>" + "".join(f"<li>⚠ {esc(_app_words(x.get(lg), lg))}</li>" for x in document.warnings)
+                     + "</ul>")
+    if not document.confident:
+        parts.append(f"<p class='pamong-warn'>{esc(t('doc_unsure', lg))}</p>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------- progress
-def progress_rows(ctx: AppContext, user: str, lang: str) -> list[dict]:
+def progress_rows(ctx: AppContext, user: str, lang: str) -> list[list]:
+    """One row per scored session, oldest first: [no., date, scenario, overall, presence, listening, questions]."""
     rows = []
     for n, item in enumerate(ctx.store.progress(user), start=1):
-        for key in DIMENSIONS:
-            if key in item["scores"]:
-                rows.append({"session": n, "dimension": t(key, lang), "score": float(item["scores"][key]),
-                             "persona": item["persona_id"], "date": item["created"][:10]})
+        sc = item["scores"]
+        rows.append([n, format_date(item["created"], lang), _persona_title(ctx, item["persona_id"], lang),
+                     *(sc.get(k) for k in ("overall", *DIMENSIONS))])
     return rows
 
 
-def suggest_next(ctx: AppContext, user: str, lang: str) -> str:
-    """The persona that trains the trainee's weakest dimension (mean over their scored sessions); among those,
-    the one practised least, easier first."""
+def progress_columns(lang: str) -> list[str]:
+    return [t("col_session", lang), t("col_date", lang), t("col_scenario", lang), t("overall", lang),
+            *(t(k, lang) for k in DIMENSIONS)]
+
+
+def progress_charts(rows: list[list], lang: str) -> str:
+    """A small plot per dimension (and overall), whole levels 1-4, sessions numbered 1, 2, 3…"""
+    from ..charts import line_chart
+
+    if not rows:
+        return ""
+    figs = []
+    for col, key in enumerate(("overall", *DIMENSIONS), start=3):
+        values = [None if r[col] is None else float(r[col]) for r in rows]
+        figs.append(f'<div class="pamong-progress-fig"><h4>{esc(t(key, lang))}</h4>' + line_chart(
+            [(t(key, lang), values)], x_labels=[str(r[0]) for r in rows], y_min=1, y_max=4,
+            y_ticks=[(v, str(v)) for v in (1, 2, 3, 4)], x_title=t("col_session", lang), y_title=t("score", lang), title=t(key, lang), width=360, height=180) + "</div>")
+    return '<div class="pamong-progress-figs">' + "".join(figs) + "</div>"
+
+
+def suggest_next(ctx: AppContext, user: str, lang: str) -> tuple[str, str | None]:
+    """(sentence, persona id): the persona that trains the trainee's weakest dimension (mean over their scored
+    sessions); among those, the one practised least, easier first."""
     history = ctx.store.progress(user)
     if not history:
-        return t("no_progress", lang)
+        return t("no_progress", lang), None
     means = {k: sum(h["scores"].get(k, 0) for h in history) / len(history) for k in DIMENSIONS}
     weakest = min(DIMENSIONS, key=lambda k: (means[k], DIMENSIONS.index(k)))
     done: dict[str, int] = {}
@@ -466,7 +668,8 @@ def suggest_next(ctx: AppContext, user: str, lang: str) -> str:
         done[h["persona_id"]] = done.get(h["persona_id"], 0) + 1
     candidates = [p for p in ctx.personas.values() if weakest in p.skills] or list(ctx.personas.values())
     best = min(candidates, key=lambda p: (done.get(p.id, 0), DIFFICULTY_ORDER[p.difficulty], p.id))
-    return t("next_persona", lang, persona=best.title(lang), skill=t(weakest, lang), score=f"{means[weakest]:.1f}")
+    return t("next_persona", lang, persona=best.title(lang), skill=t(weakest, lang),
+             score=fmt_number(means[weakest], lang)), best.id
 
 
 def safe(fn: Callable, lang: str, *args, **kwargs) -> tuple[Any, str | None]:

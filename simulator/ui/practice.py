@@ -7,7 +7,6 @@ import functools
 import inspect
 
 import gradio as gr
-import pandas as pd
 
 from ..errors import SimulatorError
 from ..store import SessionNotFound
@@ -70,89 +69,187 @@ def processed_in_call(fn, inputs: list, outputs: list):
     return once
 
 
-def _chart(states, lang: str) -> pd.DataFrame:
-    return pd.DataFrame(logic.state_rows(states, lang), columns=["turn", "measure", "value"])
+# After Start / Resume / Fork: on success the talk view is up -> top of the page, cursor in the input. On an
+# error the page stays where the message is (beside the control pressed); a missing name gets the cursor.
+FOCUS_MSG = """() => { setTimeout(() => {
+  const m = document.querySelector('#pamong-msg textarea');
+  if (m && m.offsetParent) { window.scrollTo(0, 0); m.focus(); return; }
+  const n = document.querySelector('#pamong-name input');
+  if (n && !n.value.trim()) n.focus(); }, 80); }"""
+TO_TOP = "() => { window.scrollTo(0, 0); }"
 
 
-def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
-    """Lay out the tab; returns the (fn, inputs, outputs) to run when the page loads."""
+def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -> dict:
+    """Lay out the tab as three views: Choose -> Talk -> Report. `name` is the page's name field.
+    Returns what the app wires further: the on-load calls, the language re-render and the start handler."""
     lang0 = "id"
-    persona_choices = [(logic.persona_label(p, lang0), p.id) for p in ctx.personas.values()]
+    personas = list(ctx.personas.values())
+    skills = sorted({s for p in personas for s in p.skills}, key=logic.DIMENSIONS.index)
     state = gr.State(Practice())
-    with gr.Row():
-        name = gr.Textbox(label=t("your_name", lang0), max_lines=1, elem_id="pamong-name",
-                          visible=not ctx.auth, scale=2)
-        conv_lang = gr.Radio([("Bahasa Indonesia", "id"), ("English", "en")], value="id",
-                             label=t("conversation_lang", lang0), elem_id="pamong-conv-lang", scale=1)
-    persona = gr.Radio(persona_choices, label=t("scenario", lang0), elem_id="pamong-persona")
-    cards = gr.HTML(logic.cards_html(ctx.personas, lang0), elem_id="pamong-cards")
-    with gr.Row():
-        show_hint = gr.Checkbox(value=True, label=t("show_hint", lang0), elem_id="pamong-show-hint")
-        show_thermo = gr.Checkbox(value=True, label=t("show_thermo", lang0), elem_id="pamong-show-thermo")
-        exam = gr.Checkbox(value=False, label=t("exam_mode", lang0), elem_id="pamong-exam")
-    start = gr.Button(t("start", lang0), variant="primary", elem_id="pamong-start")
-    with gr.Accordion(t("resume", lang0), open=False) as resume_box:
-        with gr.Row():
-            pick = gr.Dropdown([], label=t("resume_pick", lang0), elem_id="pamong-resume-pick", scale=3,
-                               allow_custom_value=True)
-            typed_id = gr.Textbox(label=t("resume_id", lang0), max_lines=1, elem_id="pamong-resume-id", scale=2)
-        with gr.Row():
-            refresh = gr.Button(t("refresh", lang0), elem_id="pamong-refresh")
+
+    # ------------------------------------------------------------------ 1. choose
+    with gr.Column(elem_id="pamong-choose") as choose_view:
+        intro = gr.Markdown(t("choose_intro", lang0), elem_id="pamong-intro")
+        with gr.Row(elem_id="pamong-filters", equal_height=True):
+            skill = gr.Dropdown([(t("any", lang0), "")] + [(t(k, lang0), k) for k in skills], value="",
+                                label=t("filter_skill", lang0), elem_id="pamong-filter-skill", min_width=150)
+            level = gr.Dropdown([(t("any", lang0), ""), (t("easy", lang0), "easy"), (t("medium", lang0), "medium"),
+                                 (t("hard", lang0), "hard")], value="", label=t("filter_difficulty", lang0),
+                                elem_id="pamong-filter-level", min_width=150)
+            conv_lang = gr.Dropdown([(t("lang_id", lang0), "id"), (t("lang_en", lang0), "en")], value="id",
+                                    label=t("conversation_lang", lang0), elem_id="pamong-conv-lang", min_width=150)
+            exam = gr.Checkbox(value=False, label=t("exam_mode", lang0), info=t("exam_mode_info", lang0),
+                               elem_id="pamong-exam", min_width=150)
+        choose_status = gr.Markdown("", elem_id="pamong-choose-status")
+        card_cols, card_html, card_btns = [], [], []
+        with gr.Row(elem_id="pamong-cards", elem_classes=["pamong-cards"]):
+            for p in personas:
+                with gr.Column(elem_classes=["pamong-card-col"], min_width=240) as col:
+                    html_ = gr.HTML(logic.card_html(p, lang0), elem_id=f"pamong-card-{p.id}")
+                    btn = gr.Button(t("start_card", lang0), variant="primary", size="md",
+                                    elem_id=f"pamong-start-{p.id}", elem_classes=["pamong-start"])
+                card_cols.append(col)
+                card_html.append(html_)
+                card_btns.append(btn)
+        no_cards = gr.Markdown("", elem_id="pamong-no-cards")
+        with gr.Accordion(t("resume", lang0), open=False, elem_id="pamong-resume-box") as resume_box:
+            with gr.Row():
+                pick = gr.Dropdown([], label=t("resume_pick", lang0), elem_id="pamong-resume-pick", scale=3,
+                                   allow_custom_value=True, min_width=200)
+                typed_id = gr.Textbox(label=t("resume_id", lang0), max_lines=1, elem_id="pamong-resume-id",
+                                      scale=2, min_width=160)
             resume = gr.Button(t("resume", lang0), elem_id="pamong-resume")
-    status = gr.Markdown("", elem_id="pamong-status")
-    code = gr.Markdown("", elem_id="pamong-code")
-    chat = gr.Chatbot(label=t("chat", lang0), elem_id="pamong-chat", height=380, sanitize_html=True,
-                      render_markdown=True)
-    with gr.Row():
-        msg = gr.Textbox(label=t("your_turn", lang0), placeholder=t("your_turn_ph", lang0), max_lines=4,
-                         elem_id="pamong-msg", scale=5)
-        send = gr.Button(t("send", lang0), variant="primary", elem_id="pamong-send", scale=1)
-    with gr.Row():
-        hint = gr.Markdown("", elem_id="pamong-hint")
-        thermo = gr.HTML("", elem_id="pamong-thermo")
-    end = gr.Button(t("end", lang0), variant="stop", elem_id="pamong-end")
-    report = gr.HTML("", elem_id="pamong-report")
-    chart = gr.LinePlot(pd.DataFrame(columns=["turn", "measure", "value"]), x="turn", y="value", color="measure",
-                        y_lim=[0, 1], label=t("state_chart", lang0), elem_id="pamong-chart")
-    transcript = gr.HTML("", elem_id="pamong-transcript")
-    files = gr.File(label=t("downloads", lang0), file_count="multiple", interactive=False, elem_id="pamong-files")
-    with gr.Row():
-        fork_turn = gr.Dropdown([], label=t("fork_turn", lang0), elem_id="pamong-fork-turn", scale=3,
-                                allow_custom_value=True)
-        fork = gr.Button(t("fork", lang0), elem_id="pamong-fork", scale=1)
-        submit = gr.Button(t("submit", lang0), elem_id="pamong-submit", scale=1)
+            resume_status = gr.Markdown("", elem_id="pamong-resume-status")
 
-    relabel += [(name, "your_name", "label"), (conv_lang, "conversation_lang", "label"),
-                (persona, "scenario", "label"), (show_hint, "show_hint", "label"),
-                (show_thermo, "show_thermo", "label"), (exam, "exam_mode", "label"), (start, "start", "value"),
-                (resume_box, "resume", "label"), (pick, "resume_pick", "label"), (typed_id, "resume_id", "label"),
-                (refresh, "refresh", "value"), (resume, "resume", "value"), (chat, "chat", "label"),
-                (msg, "your_turn", "label"), (send, "send", "value"), (end, "end", "value"),
-                (chart, "state_chart", "label"), (files, "downloads", "label"), (fork_turn, "fork_turn", "label"),
-                (fork, "fork", "value"), (submit, "submit", "value"),
-                (cards, lambda lg: logic.cards_html(ctx.personas, lg), "value"),
-                (persona, lambda lg: [(logic.persona_label(p, lg), p.id) for p in ctx.personas.values()],
+    # ------------------------------------------------------------------ 2. talk
+    with gr.Column(visible=False, elem_id="pamong-talk") as talk_view:
+        talk_title = gr.Markdown("", elem_id="pamong-talk-title")
+        with gr.Row(elem_id="pamong-talk-row"):
+            with gr.Column(scale=3, min_width=300):
+                chat = gr.Chatbot(label=t("chat", lang0), elem_id="pamong-chat", height=400, sanitize_html=True,
+                                  render_markdown=True, buttons=["copy"])
+                with gr.Row(equal_height=True, elem_id="pamong-input-row"):
+                    msg = gr.Textbox(show_label=False, label=t("your_turn", lang0),
+                                     placeholder=t("your_turn_ph", lang0), max_lines=4, lines=1,
+                                     elem_id="pamong-msg", scale=5, min_width=180, autofocus=True)
+                    send = gr.Button(t("send", lang0), variant="primary", elem_id="pamong-send", scale=1,
+                                     min_width=80)
+                status = gr.Markdown("", elem_id="pamong-status")
+                with gr.Row(elem_id="pamong-live"):
+                    hint = gr.Markdown("", elem_id="pamong-hint")
+                    thermo = gr.HTML("", elem_id="pamong-thermo")
+                with gr.Row():
+                    end = gr.Button(t("end", lang0), variant="primary", elem_id="pamong-end", min_width=160)
+                    leave = gr.Button(t("new_session", lang0), variant="secondary", elem_id="pamong-leave",
+                                      min_width=160)
+            with gr.Column(scale=2, min_width=260, elem_id="pamong-side"):
+                brief = gr.HTML("", elem_id="pamong-brief")
+                with gr.Accordion(t("options", lang0), open=False) as options_box:
+                    show_hint = gr.Checkbox(value=True, label=t("show_hint", lang0), elem_id="pamong-show-hint")
+                    show_thermo = gr.Checkbox(value=True, label=t("show_thermo", lang0),
+                                              elem_id="pamong-show-thermo")
+
+    # ------------------------------------------------------------------ 3. report
+    with gr.Column(visible=False, elem_id="pamong-report-view") as report_view:
+        report_status = gr.Markdown("", elem_id="pamong-report-status")
+        report = gr.HTML("", elem_id="pamong-report")
+        with gr.Row(elem_id="pamong-report-actions", equal_height=True):
+            download = gr.DownloadButton(t("downloads", lang0), variant="primary", elem_id="pamong-download",
+                                         min_width=200)
+            submit = gr.Button(t("submit", lang0), elem_id="pamong-submit", min_width=200)
+            again = gr.Button(t("new_session", lang0), elem_id="pamong-again", min_width=200)
+        with gr.Row(visible=False, elem_id="pamong-confirm") as confirm_row:
+            confirm_text = gr.Markdown(t("submit_confirm", lang0), elem_id="pamong-confirm-text")
+            confirm_yes = gr.Button(t("submit_yes", lang0), variant="primary", elem_id="pamong-submit-yes",
+                                    min_width=120)
+            confirm_no = gr.Button(t("submit_no", lang0), elem_id="pamong-submit-no", min_width=120)
+        submit_status = gr.Markdown("", elem_id="pamong-submit-status")
+        with gr.Group(elem_id="pamong-fork-box"):
+            fork_help = gr.Markdown(t("fork_help", lang0), elem_id="pamong-fork-help")
+            with gr.Row(equal_height=True):
+                fork_turn = gr.Dropdown([], label=t("fork_turn", lang0), elem_id="pamong-fork-turn", scale=3,
+                                        allow_custom_value=True, min_width=220)
+                fork = gr.Button(t("fork", lang0), elem_id="pamong-fork", scale=1, min_width=160)
+            fork_status = gr.Markdown("", elem_id="pamong-fork-status")
+        with gr.Accordion(t("transcript_fold", lang0), open=False) as transcript_box:
+            transcript = gr.HTML("", elem_id="pamong-transcript")
+        with gr.Accordion(t("json_fold", lang0), open=False) as json_box:
+            json_file = gr.DownloadButton(t("json_download", lang0), elem_id="pamong-json", size="sm")
+
+    relabel += [(intro, "choose_intro", "value"), (skill, "filter_skill", "label"),
+                (level, "filter_difficulty", "label"), (conv_lang, "conversation_lang", "label"),
+                (exam, "exam_mode", "label"), (exam, "exam_mode_info", "info"), (resume_box, "resume", "label"), (pick, "resume_pick", "label"),
+                (typed_id, "resume_id", "label"), (resume, "resume", "value"), (chat, "chat", "label"),
+                (msg, "your_turn", "label"), (msg, "your_turn_ph", "placeholder"), (send, "send", "value"),
+                (end, "end", "value"), (leave, "new_session", "value"), (options_box, "options", "label"),
+                (show_hint, "show_hint", "label"), (show_thermo, "show_thermo", "label"),
+                (download, "downloads", "label"), (submit, "submit", "value"), (again, "new_session", "value"),
+                (confirm_text, "submit_confirm", "value"), (confirm_yes, "submit_yes", "value"),
+                (confirm_no, "submit_no", "value"), (fork_help, "fork_help", "value"),
+                (fork_turn, "fork_turn", "label"), (fork, "fork", "value"),
+                (transcript_box, "transcript_fold", "label"), (json_box, "json_fold", "label"),
+                (json_file, "json_download", "label"),
+                (conv_lang, lambda lg: [(t("lang_id", lg), "id"), (t("lang_en", lg), "en")], "choices"),
+                (skill, lambda lg: [(t("any", lg), "")] + [(t(k, lg), k) for k in skills], "choices"),
+                (level, lambda lg: [(t("any", lg), "")] + [(t(k, lg), k) for k in ("easy", "medium", "hard")],
                  "choices")]
+    for p, html_, btn in zip(personas, card_html, card_btns, strict=True):
+        relabel += [(html_, functools.partial(logic.card_html, p), "value"), (btn, "start_card", "value")]
 
-    fresh = [gr.update(value=""), _chart([], "id"), gr.update(value=""), gr.update(value=None)]  # report..files
+    # ------------------------------------------------------------------ filters
+    def on_filter(sk, lv, ui):
+        shown = [logic.card_visible(p, sk, lv) for p in personas]
+        return [gr.update(visible=v) for v in shown] + [t("no_cards", ui) if not any(shown) else ""]
 
-    def opened(st: Practice, lang: str, note_key: str, **values):
-        return (st, logic.chat_messages(st.session), t(note_key, lang, **values),
-                t("session_code", lang, id=st.session.id), _fork_update(st, lang),
-                logic.thermometer_html(st.session.state, lang), "", *fresh)
+    for comp in (skill, level):
+        comp.change(on_filter, [skill, level, ui_lang], card_cols + [no_cards], api_visibility="private")
 
-    opened_outputs = [state, chat, status, code, fork_turn, thermo, hint, report, chart, transcript, files]
+    # ------------------------------------------------------------------ opening a session (start, resume, fork)
+    views = [choose_view, talk_view, report_view]
+    clean = [report, transcript, report_status, submit_status, confirm_row, download, json_file, submit]
 
-    def on_start(user_name, persona_id, lang, ui, request: gr.Request):
-        try:
-            user = _user(ctx, request, user_name)
-            st = logic.start_session(ctx, Practice(), user=user, persona_id=persona_id, lang=lang)
-        except SimulatorError as exc:
-            return (gr.skip(), gr.skip(), logic.message(exc, ui), *[gr.skip()] * 8)
-        return opened(st, ui, "started", persona=st.session.persona.display_name(st.lang))
+    def clean_values():  # a new session, a fork or a resumed one starts with nothing of the last report
+        return ["", "", "", "", gr.update(visible=False), gr.update(value=None), gr.update(value=None),
+                gr.update(interactive=True)]
 
-    start.click(on_start, [name, persona, conv_lang, ui_lang], opened_outputs, api_name="start")
+    def talk_values(st: Practice, ui: str, note: str):
+        p = st.session.persona
+        thermo_html = logic.thermometer_html(st.session.state, ui) if st.session.states else ""
+        return [st, gr.update(visible=False), gr.update(visible=True), gr.update(visible=False),
+                logic.chat_messages(st.session), f"### {t('talk_with', ui, persona=p.display_name(ui))}",
+                logic.brief_html(p, ui, logic.short_code(st.session.id)), note, "", thermo_html,
+                gr.update(interactive=not st.ended, value=""), gr.update(interactive=not st.ended),
+                gr.update(interactive=not st.ended), _fork_update(st, ui), *clean_values()]
 
+    open_outputs = [state, *views, chat, talk_title, brief, status, hint, thermo, msg, send, end, fork_turn, *clean]
+
+    def start_for(persona_id):
+        def on_start(user_name, lang, is_exam, ui, request: gr.Request):
+            try:
+                user = _user(ctx, request, user_name)
+                st = logic.start_session(ctx, Practice(), user=user, persona_id=persona_id, lang=lang)
+            except SimulatorError as exc:
+                return [gr.skip()] * len(open_outputs) + [logic.message(exc, ui), gr.skip(), gr.skip()]
+            note = t("started", ui, persona=st.session.persona.display_name(st.lang))
+            return talk_values(st, ui, note) + ["", gr.update(value=not is_exam), gr.update(value=not is_exam)]
+        on_start.__name__ = f"start_{persona_id}"
+        return on_start
+
+    start_outputs = open_outputs + [choose_status, show_hint, show_thermo]
+    for p, btn in zip(personas, card_btns, strict=True):
+        btn.click(start_for(p.id), [name, conv_lang, exam, ui_lang], start_outputs,
+                  api_visibility="private").then(
+            None, None, None, js=FOCUS_MSG)
+
+    # the HTTP API's /start takes the persona id (tests and scripts); the cards call their own handlers
+    def api_start(user_name, persona_id, lang, ui, request: gr.Request):
+        return start_for(persona_id)(user_name, lang, False, ui, request)
+
+    hidden_persona = gr.Textbox(visible=False, elem_id="pamong-api-persona")
+    gr.Button(visible=False).click(api_start, [name, hidden_persona, conv_lang, ui_lang], start_outputs,
+                                   api_name="start")
+
+    # ------------------------------------------------------------------ talking
     def on_send(text, st: Practice, want_hint, want_thermo, is_exam, ui, request: gr.Request):
         if st.session is not None:
             try:
@@ -161,7 +258,6 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
             except SimulatorError as exc:
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), logic.message(exc, ui), gr.skip()
                 return
-        lang = st.lang if st.session else ui
         base = logic.chat_messages(st.session)
         try:
             result = None
@@ -172,27 +268,26 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
                         continue
                     shown = logic.chat_messages(st.session)
                     if shown and shown[-1]["role"] == "user":
-                        shown.append({"role": "assistant", "content": logic.md_escape(item)})
+                        shown.append({"role": "assistant", "content": logic.chat_escape(item)})
                     yield shown, "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 else:
                     result = item
         except SimulatorError as exc:
             yield base if st.session is None else logic.chat_messages(st.session), gr.skip(), gr.skip(), \
-                gr.skip(), logic.message(exc, lang), gr.skip()
+                gr.skip(), logic.message(exc, ui), gr.skip()
             return
         notes = []
         if st.notice:
-            notes.append(t(st.notice, lang))
+            notes.append(t(st.notice, ui))
         if result is not None and result.notice:
             notes.append(logic.md_escape(result.notice))
         if st.recorder is not None and st.recorder.error is not None:
-            notes.append(t("not_saved", lang, error=str(st.recorder.error)))
-        hint_text = ""
-        if want_hint and not is_exam and result is not None and result.hint:
-            hint_text = f"**{t('hint', lang)}:** " + logic.md_escape(result.hint)
-        thermo_html = logic.thermometer_html(st.session.state, lang) if want_thermo and not is_exam else ""
+            notes.append(t("not_saved", ui, error=str(st.recorder.error)))
+        st.last_reading = getattr(result, "reading", None)
+        hint_text = _hint_text(st, ui) if want_hint and not is_exam else ""
+        thermo_html = logic.thermometer_html(st.session.state, ui) if want_thermo and not is_exam else ""
         yield (logic.chat_messages(st.session), "", hint_text, thermo_html, "\n\n".join(notes),
-               _fork_update(st, lang))
+               _fork_update(st, ui))
 
     def on_send_once(text, st: Practice, want_hint, want_thermo, is_exam, ui, request: gr.Request):
         """The same turn as one plain call, for a voice that does not stream (the scripted coachee answers at
@@ -212,29 +307,64 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
     send.click(send_fn, send_inputs, send_outputs, api_name="send", preprocess=False, postprocess=False)
     msg.submit(send_fn, send_inputs, send_outputs, api_visibility="private", preprocess=False, postprocess=False)
 
+    def on_toggle(st: Practice, want_hint, want_thermo, is_exam, ui):
+        if st.session is None:
+            return "", ""
+        return (_hint_text(st, ui) if want_hint and not is_exam else "",
+                logic.thermometer_html(st.session.state, ui) if want_thermo and not is_exam else "")
+
+    for box in (show_hint, show_thermo):
+        box.input(on_toggle, [state, show_hint, show_thermo, exam, ui_lang], [hint, thermo],
+                  api_visibility="private")
+
+    # ------------------------------------------------------------------ ending: the report view
+    def render_report(st: Practice, ui: str) -> str:
+        s = st.session
+        info_created = getattr(s, "created", None)
+        meta = logic.report_meta(ctx, st.owner, s.persona.id, info_created, ui)
+        return logic.report_html(st.evaluation, ui, states=s.states, meta=meta)
+
     def on_end(st: Practice, ui):
-        lang = st.lang if st.session else ui
         try:
-            evaluation = logic.end_session(ctx, st)
-            paths = logic.write_reports(ctx, st.session.id, evaluation, lang)
+            if st.evaluation is None or not st.ended:
+                logic.end_session(ctx, st)
+            st.ended = True
+            s = st.session
+            meta = logic.report_meta(ctx, st.owner, s.persona.id, None, ui)
+            paths = logic.write_reports(ctx, s.id, st.evaluation, ui, states=s.states, meta=meta)
         except SimulatorError as exc:
-            return st, logic.message(exc, lang), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return (st, t("ended", lang), logic.report_html(evaluation, lang),
-                _chart(st.session.states, lang), logic.transcript_html(st.session.turns, lang), paths)
+            return [gr.skip(), logic.message(exc, ui)] + [gr.skip()] * 12
+        return (st, "", render_report(st, ui), t("submitted", ui) if st.submitted else t("ended", ui),
+                logic.transcript_html(s.turns, ui),
+                gr.update(visible=False), gr.update(visible=False), gr.update(visible=True),
+                gr.update(value=paths[0]), gr.update(value=paths[1]),
+                gr.update(interactive=not st.submitted), _fork_update(st, ui),
+                gr.update(interactive=False), gr.update(interactive=False))
 
-    end.click(on_end, [state, ui_lang], [state, status, report, chart, transcript, files], api_name="end")
+    # API clients see these without the State: [status, report, report_status, transcript, ...]
+    end_outputs = [state, status, report, report_status, transcript, *views, download, json_file, submit, fork_turn,
+                   msg, send]
+    end.click(on_end, [state, ui_lang], end_outputs, api_name="end").then(None, None, None, js=TO_TOP)
 
+    def to_choose(ui):
+        return gr.update(visible=True), gr.update(visible=False), gr.update(visible=False), Practice(), ""
+
+    for btn in (leave, again):
+        btn.click(to_choose, [ui_lang], [*views, state, choose_status], api_visibility="private").then(
+            None, None, None, js=TO_TOP)
+
+    # ------------------------------------------------------------------ fork and resume open the talk view, clean
     def on_fork(choice, st: Practice, ui):
-        lang = st.lang if st.session else ui
         try:
             if choice is None:
                 raise SimulatorError("need_turns")
             new = logic.fork_session(ctx, st, int(choice))
         except (SimulatorError, ValueError) as exc:
-            return (gr.skip(), gr.skip(), logic.message(exc, lang), *[gr.skip()] * 8)
-        return opened(new, lang, "forked", n=int(choice) + 1)
+            return [gr.skip()] * len(open_outputs) + [logic.message(exc, ui)]
+        return talk_values(new, ui, t("forked", ui, n=int(choice) + 1)) + [""]
 
-    fork.click(on_fork, [fork_turn, state, ui_lang], opened_outputs, api_name="fork")
+    fork.click(on_fork, [fork_turn, state, ui_lang], open_outputs + [fork_status], api_name="fork").then(
+        None, None, None, js=FOCUS_MSG)
 
     def on_resume(picked, typed, user_name, ui, request: gr.Request):
         try:
@@ -244,29 +374,39 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
                 raise SimulatorError("need_session")
             st = logic.resume_session(ctx, user=user, session_id=sid)
         except SimulatorError as exc:
-            return (gr.skip(), gr.skip(), logic.message(exc, ui), *[gr.skip()] * 8)
-        return opened(st, ui, "resumed", n=len(st.session.turns))
+            return [gr.skip()] * len(open_outputs) + [logic.message(exc, ui)]
+        return talk_values(st, ui, t("resumed", ui, n=len(st.session.turns))) + [""]
 
-    resume.click(on_resume, [pick, typed_id, name, ui_lang], opened_outputs, api_name="resume")
+    resume.click(on_resume, [pick, typed_id, name, ui_lang], open_outputs + [resume_status], api_name="resume").then(
+        None, None, None, js=FOCUS_MSG)
 
     def on_refresh(user_name, ui, request: gr.Request):
         try:
             user = _user(ctx, request, user_name)
-        except SimulatorError as exc:
-            return gr.update(choices=[]), logic.message(exc, ui)
+        except SimulatorError:
+            return gr.update(choices=[], value=None), ""
         infos = ctx.store.list_sessions(viewer=user, unfinished=True)
+
         def title(pid):
             return ctx.personas[pid].title(ui) if pid in ctx.personas else pid
 
-        choices = [(f"{i.updated[:16].replace('T', ' ')} · {title(i.persona_id)} · {i.turns} · {i.id[:8]}", i.id)
-                   for i in infos]
-        return gr.update(choices=choices, value=choices[0][1] if choices else None), ""
+        choices = [(f"{logic.format_date(i.updated, ui)} {i.updated[11:16]} · {title(i.persona_id)} · "
+                    f"{logic.short_code(i.id)}", i.id) for i in infos]
+        return (gr.update(choices=choices, value=choices[0][1] if choices else None),
+                "" if choices else t("resume_none", ui))
 
-    refresh.click(on_refresh, [name, ui_lang], [pick, status], api_name="unfinished")
-    name.blur(on_refresh, [name, ui_lang], [pick, status], api_visibility="private")
+    name.blur(on_refresh, [name, ui_lang], [pick, resume_status], api_name="unfinished")
+
+    # ------------------------------------------------------------------ submit, with a confirmation
+    def ask_submit(st: Practice, ui):
+        if st.session is None or st.evaluation is None:
+            return gr.skip(), t("end_first", ui)
+        return gr.update(visible=True), ""
+
+    submit.click(ask_submit, [state, ui_lang], [confirm_row, submit_status], api_visibility="private")
+    confirm_no.click(lambda: gr.update(visible=False), None, [confirm_row], api_visibility="private")
 
     def on_submit(st: Practice, ui):
-        lang = st.lang if st.session else ui
         try:
             if st.session is None:
                 raise SimulatorError("need_session")
@@ -274,9 +414,39 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list) -> list:
                 logic.end_session(ctx, st)
             ctx.store.submit(st.session.id, owner=st.owner)
             st.session.recorder = None
+            st.submitted = st.ended = True
         except SimulatorError as exc:
-            return st, logic.message(exc, lang)
-        return st, t("submitted", lang)
+            return st, logic.message(exc, ui), gr.skip(), gr.skip()
+        return st, t("submitted", ui), gr.update(visible=False), gr.update(interactive=False)
 
-    submit.click(on_submit, [state, ui_lang], [state, status], api_name="submit")
-    return [(on_refresh, [name, ui_lang], [pick, status])] if ctx.auth else []
+    confirm_yes.click(on_submit, [state, ui_lang], [state, submit_status, confirm_row, submit],
+                      api_name="submit")
+
+    # ------------------------------------------------------------------ a language switch re-renders what is shown
+    def rerender(st: Practice, want_hint, want_thermo, is_exam, ui):
+        if st.session is None:
+            return [gr.skip()] * 6
+        p = st.session.persona
+        return (f"### {t('talk_with', ui, persona=p.display_name(ui))}",
+                logic.brief_html(p, ui, logic.short_code(st.session.id)),
+                _hint_text(st, ui) if want_hint and not is_exam else "",
+                logic.thermometer_html(st.session.state, ui) if want_thermo and not is_exam and st.session.states
+                else "",
+                render_report(st, ui) if st.evaluation is not None else "",
+                logic.transcript_html(st.session.turns, ui) if st.evaluation is not None else "")
+
+    ui_lang.change(rerender, [state, show_hint, show_thermo, exam, ui_lang],
+                   [talk_title, brief, hint, thermo, report, transcript], api_visibility="private")
+    return {"on_load": [(on_refresh, [name, ui_lang], [pick, resume_status])] if ctx.auth else [],
+            "start_for": start_for, "start_outputs": start_outputs, "inputs": [name, conv_lang, exam, ui_lang],
+            "views": views}
+
+
+def _hint_text(st: Practice, lang: str) -> str:
+    """The live hint in the interface language, from the last coach turn's reading."""
+    from ..hints import hint_for
+
+    if st.last_reading is None:
+        return ""
+    text = hint_for(st.last_reading, lang)
+    return f"**{t('hint', lang)}:** {logic.md_escape(text)}" if text else ""
