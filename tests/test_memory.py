@@ -10,16 +10,14 @@ import pytest
 import yaml
 
 from simulator.errors import ContentError
+from simulator.facts import card_facts, facts_agree, missing_card_facts
 from simulator.memory import (
     MATCH_FLOOR,
     MEMORY_DIR,
-    card_facts,
-    facts_agree,
     load_memories,
     load_memory,
     load_memory_file,
     memory_index,
-    missing_card_facts,
 )
 from simulator.persona import load_personas
 
