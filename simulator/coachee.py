@@ -511,7 +511,9 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
             top.layer == "surface" and top.item.kind in ("fact", "episode")) and (
             top.score >= match_floor or top.lexical >= ASKS_ABOUT)
         if locked and not (usable and usable[0].score >= top.score - NEAR):
-            reaction = "not_yet"     # asked for something the coachee is not ready to say: deflect, never answer
+            # Asked for something the coachee is not ready to say: never answered. The presenting problem is
+            # brushed off the way this person brushes things off (its guarded lines); anything deeper is put off.
+            reaction = "guarded" if top.layer == "surface" else "not_yet"
             usable = []
         elif not usable:
             truth = None
