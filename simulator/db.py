@@ -235,6 +235,10 @@ class PostgresBackend:
         """The server restarting or a connection cut under us (no answer at all, SQLSTATE class 08
         "connection exception", 57P01-03 "shutting down / starting up"): the same transaction is worth trying
         again in a moment. A read-only database, a held lock or a timeout are not: they are reported at once."""
+        for _ in range(4):  # the driver's error may sit under our own StoreError (a failed connect is explained)
+            if exc is None or isinstance(exc, self._psycopg.OperationalError):
+                break
+            exc = exc.__cause__ or exc.__context__
         if not isinstance(exc, self._psycopg.OperationalError):
             return False
         state = getattr(exc, "sqlstate", None)
