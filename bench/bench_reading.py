@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from docblock import VALIDITY, write_block  # noqa: E402
+from docsfile import VALIDITY, write_section  # noqa: E402
 
 from simulator.reading import QUESTION_ACTS, read_turn  # noqa: E402
 
@@ -375,7 +375,7 @@ def main(argv=None) -> int:
           f"({t['per_second_auto_lang']:,} with language detection) | target 2,000 |")
     print("\n".join(lines))
     if args.split == "odd" and args.doc:
-        write_block(Path(args.doc), "reading", "\n".join(lines))
+        write_section("reading", "\n".join(lines), doc=Path(args.doc))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if args.split == "odd":

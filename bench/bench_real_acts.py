@@ -32,8 +32,8 @@ from simulator import offline  # noqa: E402
 offline.setup()
 
 from bench_real_scores import data_dir  # noqa: E402
-from docblock import VALIDITY as DOC  # noqa: E402
-from docblock import write_block  # noqa: E402
+from docsfile import VALIDITY as DOC  # noqa: E402
+from docsfile import write_section  # noqa: E402
 
 from simulator.reading import ACTS  # noqa: E402
 from simulator.scoring import read_transcript  # noqa: E402
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps({"misaligned": misaligned, **res}, indent=2) + "\n", encoding="utf-8")
     if args.doc:
-        write_block(Path(args.doc), "real-acts", out)
+        write_section("real-acts", out, doc=Path(args.doc))
         print(f"\nwritten: {args.doc}")
     return 0
 

@@ -42,8 +42,8 @@ from simulator import offline  # noqa: E402
 
 offline.setup()
 
-from docblock import VALIDITY as DOC  # noqa: E402
-from docblock import write_block  # noqa: E402
+from docsfile import VALIDITY as DOC  # noqa: E402
+from docsfile import write_section  # noqa: E402
 
 from simulator.rubric import DEFAULT_RUBRIC_ID, DIMENSIONS, Calibration, Rubric, load_rubric  # noqa: E402
 from simulator.scoring import Evaluation, evaluate_readings, read_transcript  # noqa: E402
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
                                           "methods": methods, "rater_vs_rest": rest, "loo_scores": loo},
                                          indent=2) + "\n", encoding="utf-8")
     if args.doc:
-        write_block(Path(args.doc), "real-scores-loo", out)
+        write_section("real-scores-loo", out, doc=Path(args.doc))
         print(f"\nwritten: {args.doc}")
     return 0
 

@@ -31,7 +31,7 @@ from simulator import offline  # noqa: E402
 
 offline.setup()
 
-from docblock import VALIDITY, write_block  # noqa: E402
+from docsfile import VALIDITY, write_section  # noqa: E402
 
 from simulator.reading import Reading  # noqa: E402
 from simulator.rubric import DEFAULT_RUBRIC_ID, load_rubric  # noqa: E402
@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines)
     print(text)
     if args.doc:
-        write_block(Path(args.doc), "sessions", text)
+        write_section("sessions", text, doc=Path(args.doc))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -8,11 +8,13 @@ import re
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+VALIDITY = DOCS / "evaluator-validity.md"
 
 
-def write_section(name: str, markdown: str, doc: str = "performance.md") -> Path:
-    path = DOCS / doc
-    text = path.read_text(encoding="utf-8") if path.exists() else f"# {doc.removesuffix('.md').title()}\n"
+def write_section(name: str, markdown: str, doc: str | Path = "performance.md") -> Path:
+    """`doc`: a file name in docs/, or a path (a benchmark's --doc option)."""
+    path = doc if isinstance(doc, Path) else DOCS / doc
+    text = path.read_text(encoding="utf-8") if path.exists() else f"# {path.stem.replace('-', ' ').title()}\n"
     begin, end = f"<!-- generated: {name} -->", f"<!-- end: {name} -->"
     block = f"{begin}\n{markdown.strip()}\n{end}"
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
