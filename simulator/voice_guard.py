@@ -196,11 +196,15 @@ class Guard:
         known = [*public, *reactions, *open_text, *memories, *said, *passages]
         self.known_numbers = set().union(*(_digits(t) for t in known)) if known else set()
 
-        # Hidden notes (every layer, both languages): quoting them is never speech.
+        # Hidden notes (every layer, both languages): quoting them is never speech, unless the words are also
+        # in something the coachee may say (an authored line of an open layer).
+        summaries = {_item(persona, item).summary(code) for item in ITEMS for code in ("id", "en")}
+        sayable = set().union(*(ngrams(words(t), QUOTE_WORDS) for t in known if t not in summaries)) if known \
+            else set()
         self.hidden: set[tuple[str, ...]] = set()
-        for item in ITEMS:
-            for code in ("id", "en"):
-                self.hidden |= ngrams(words(_item(persona, item).summary(code)), QUOTE_WORDS)
+        for text in summaries:
+            self.hidden |= ngrams(words(text), QUOTE_WORDS)
+        self.hidden -= sayable
 
         # Closed layers: their distinctive words and runs (not found in anything the coachee may say).
         known_words = {s for t in known for w in words(t) for s in _stems(w)} | set().union(*self.markers.values())

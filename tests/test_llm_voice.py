@@ -169,7 +169,7 @@ def test_stream_yields_sentences_and_falls_back_through_the_session():
     chunks = list(voice.stream(**_args()))
     assert chunks == ["Saya takut, Pak.", " Murid yang lemah diam saja di kelompok."]
     bad = ChatModelVoice(FakeChatModel("Saya takut. As an AI language model I must say this."))
-    with pytest.raises(ModelError, match="out of character"):
+    with pytest.raises(ModelError, match="keluar dari peran"):  # the reason in the session's language
         list(bad.stream(**_args()))
     session = Session(PERSONA, lang="id", voice=ChatModelVoice(FakeChatModel(default="I am an AI assistant.")))
     *partial, result = list(session.coach_says_stream("Selamat siang, Bu."))
