@@ -33,7 +33,6 @@ from .voice_guard import (
     Guard,
     GuardSpec,
     Verdict,
-    ends_a_sentence,
     guard_spec,
     split_sentences,
 )

@@ -184,7 +184,6 @@ class Guard:
 
         # What the coachee may say: persona facts, open layers, memories, the conversation, the passages.
         opened = open_items(persona, plan)
-        lines_of = (lambda item: [*_item(persona, item).lines.id, *_item(persona, item).lines.en])
         public = [persona.name.id, persona.name.en, persona.title.id, persona.title.en, persona.scenario.id,
                   persona.scenario.en, persona.background.id, persona.background.en, persona.presenting_issue.id,
                   persona.presenting_issue.en, *persona.emotions.id, *persona.emotions.en]
@@ -192,7 +191,8 @@ class Guard:
                      for line in (*getattr(persona.reactions, key).id, *getattr(persona.reactions, key).en)]
         said = [str(_field(t, "text") or "") for t in self.history]
         open_text = [text for item in opened
-                     for text in (_item(persona, item).summary.id, _item(persona, item).summary.en, *lines_of(item))]
+                     for text in (_item(persona, item).summary.id, _item(persona, item).summary.en,
+                                  *_item(persona, item).lines.id, *_item(persona, item).lines.en)]
         known = [*public, *reactions, *open_text, *memories, *said, *passages]
         self.known_numbers = set().union(*(_digits(t) for t in known)) if known else set()
 
