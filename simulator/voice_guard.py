@@ -46,6 +46,7 @@ class GuardSpec(Strict):
     markers: dict[str, list[str]]
     first_person: dict[str, list[str]]
     third_person: dict[str, list[str]]
+    narration: list[str]
     reasons: dict[str, Notice]
     notices: dict[str, Notice]
 
@@ -104,12 +105,10 @@ def _stems(word: str) -> set[str]:
 @cache
 def indonesian_vocabulary() -> frozenset[str]:
     """Every word of the project's own Indonesian text (knowledge, personas, lexicon, prompts): the words a
-    coachee in these scenarios uses. A reply in which most longer words are in none of it only looks
-    Indonesian (SmolLM2-135M writes 'Bukar, kami berbimbing udara ...')."""
+    coachee in these scenarios uses, beside PySastrawi's general dictionary of root words."""
     vocab: set[str] = set()
     sources = [*sorted((REPO_ROOT / "knowledge" / "id").glob("*.md")), *sorted((REPO_ROOT / "personas").glob("*.yaml")),
-               *sorted((Path(__file__).resolve().parent / "lexicons").glob("*.yaml")), PROMPTS_DIR / "guard.yaml",
-               PROMPTS_DIR / "vocabulary_id.txt"]
+               *sorted((Path(__file__).resolve().parent / "lexicons").glob("*.yaml")), PROMPTS_DIR / "guard.yaml"]
     for path in sources:
         try:
             text = path.read_text(encoding="utf-8")
@@ -118,6 +117,31 @@ def indonesian_vocabulary() -> frozenset[str]:
         for w in words(text):
             vocab |= _stems(w)
     return frozenset(vocab)
+
+
+@cache
+def _sastrawi():
+    """PySastrawi's Indonesian root-word dictionary (~30,000 words) and stemmer, when installed; else None."""
+    try:
+        from importlib.resources import files
+
+        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+        roots = frozenset(files("Sastrawi.Stemmer").joinpath("data/kata-dasar.txt").read_text("utf-8").split())
+        return roots, StemmerFactory().create_stemmer()
+    except Exception:  # noqa: BLE001 - optional: the project's own vocabulary still answers
+        return None
+
+
+@cache
+def is_indonesian_word(word: str) -> bool:
+    if _stems(word) & indonesian_vocabulary():
+        return True
+    dictionary = _sastrawi()
+    if dictionary is None:
+        return False
+    roots, stemmer = dictionary
+    return word in roots or stemmer.stem(word) in roots
 
 
 def _digits(text: str) -> set[str]:
@@ -177,6 +201,7 @@ class Guard:
                                      re.IGNORECASE)
         self.own_names = {w for n in (persona.name.id, persona.name.en) for w in words(n)
                           if w not in {"bu", "pak", "ibu", "bapak", "mr", "mrs", "ms", "miss", "kak", "dik"}}
+        self.narration = [re.compile(p, re.IGNORECASE) for p in spec.narration]
         self.first_person = set(spec.first_person.get(lang, ()))
         self.third_person = set(spec.third_person.get(lang, ()))
         self.markers = {k: set(v) for k, v in spec.markers.items()}
@@ -282,8 +307,16 @@ class Guard:
         runs = [tuple(ws[i : i + 5]) for i in range(len(ws) - 4)]
         return any(runs.count(r) >= 3 for r in set(runs))
 
+    def names_itself(self, text: str) -> bool:
+        """The coachee's own name ('I'm so glad you're here, Ms Ratna'): a person does not call herself by
+        name, so the model is speaking to her or about her."""
+        return bool(self.own_names & set(words(text)))
+
     def third_person_narration(self, text: str) -> bool:
-        """'Bu Ratna merasa cemas.' / 'She sighs and says ...': the model narrates instead of speaking."""
+        """'Bu Ratna merasa cemas.' / 'She sighs and says ...' / 'The coach has listened well': the model
+        narrates instead of speaking."""
+        if any(p.search(text) for p in self.narration):
+            return True
         ws = words(text)
         if not ws or self.first_person & set(ws):
             return False
@@ -298,14 +331,31 @@ class Guard:
         return other >= 3 and other > 2 * mine
 
     def pseudo_language(self, text: str) -> bool:
-        """Indonesian-looking words that are not Indonesian (only checked in Indonesian sessions)."""
+        """Indonesian-looking words that are not Indonesian ('bilangkabul', 'sampakunjukkan'): three
+        different ones in a line. Names (capitalised inside a sentence), drawn-out words ('yaaa') and the
+        words of the conversation do not count. Only checked in Indonesian sessions.
+
+        Measured on real Indonesian coachee lines (third-party transcripts, read by the benchmark): none has
+        three such words; SmolLM2-135M's Indonesian mostly does."""
         if self.lang != "id":
             return False
-        vocab = indonesian_vocabulary()
-        said = {s for t in self.history for w in words(str(_field(t, "text") or "")) for s in _stems(w)}
-        long = [w for w in words(text) if len(w) >= 4]
-        unknown = [w for w in long if not (_stems(w) & (vocab | said))]
-        return len(unknown) >= 3 and len(unknown) > 0.4 * len(long)
+        said = {w for t in self.history for w in words(str(_field(t, "text") or ""))}
+        unknown = set()
+        for match in re.finditer(r"(?<![\w-])([^\W\d_]+(?:-[^\W\d_]+)*)", text):
+            word = match.group(1)
+            before = text[: match.start()].rstrip()
+            if word[0].isupper() and before and before[-1] not in ".!?…\"“":
+                continue  # a name
+            w = re.sub(r"(.)\1{2,}", r"\1", word.lower())
+            if len(w) >= 4 and w not in said and not is_indonesian_word(w):
+                unknown.add(w)
+        return len(unknown) >= 3
+
+    @staticmethod
+    def word_salad(text: str) -> bool:
+        """Many one- or two-word fragments between commas ('kalau itu, kemudian, berbimba, kalau, ...')."""
+        sizes = [len(part.split()) for part in re.split(r"[,.;:!?]", text) if part.strip()]
+        return len(sizes) >= 8 and sum(sizes) / len(sizes) < 2.7
 
     def repeats_history(self, text: str) -> bool:
         mine = set(words(text))
@@ -346,9 +396,10 @@ class Guard:
             return Verdict(False, reason)
         enough = final or len(words(text)) >= 8  # the language of three words is anyone's guess
         checks = (
-            ("garbled", self.garbled),
+            ("garbled", lambda t: self.garbled(t) or self.word_salad(t)),
             ("self_repeat", self.self_repeat),
             ("third_person", self.third_person_narration),
+            ("own_name", self.names_itself),
             ("invented_number", self.invented_number),
             ("locked", self.reveals_locked),
             ("repeat", self.repeats_history),

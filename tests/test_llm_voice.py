@@ -324,6 +324,11 @@ def test_a_fallback_voice_without_the_memories_keyword_still_answers():
     ("Saya cemas, Pak. Saya cemas, Pak. Saya cemas, Pak.", "mengulang-ulang"),
     ("Bukar, kalau kesurungan di kelas, dikelaksa yang dikatakarang kemisalak bukalikakan.", "bukan bahasa Indonesia"),
     ("Sebenarnya saya cemas tentang 45 menit pelajaran itu.", "angka"),
+    ("Bilangkabul, kalau itu, sampakunjukkan dengan kelompok, juga, kembali, dengan persiapakan, kalau, itu, "
+     "penjelakan, kalau.", "kacau"),  # word salad
+    ("Dalam sekolah, saya berbimba sebab bilangkabul dan sampakunjukkan bagi murid.", "bukan bahasa Indonesia"),
+    ("Saya senang sekali Bapak di sini, Bu Ratna.", "namanya sendiri"),
+    ("The coach has listened well and I feel calmer now.", "orang ketiga"),
 ])
 def test_guard_rejects_what_small_models_write(raw, reason):
     reply = ChatModelVoice(FakeChatModel(raw)).say(**_args())
