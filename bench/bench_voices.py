@@ -30,8 +30,8 @@ from fake_openai_server import FakeOpenAIServer  # noqa: E402
 from simulator.config import load_settings  # noqa: E402
 from simulator.models import bundled_gguf, local_server, voice_from_settings  # noqa: E402
 from simulator.persona import get_persona  # noqa: E402
-from simulator.voice_guard import Guard, guard_spec  # noqa: E402
 from simulator.session import Session  # noqa: E402
+from simulator.voice_guard import Guard, guard_spec  # noqa: E402
 from simulator.voices import ScriptedVoice  # noqa: E402
 
 PERSONA = "pra_observasi_guru_matematika"
