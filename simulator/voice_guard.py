@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,13 @@ def guard_spec() -> GuardSpec:
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", text.lower())
+    return list(_words(text))
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
+    # Cached: the persona's texts and the conversation are split again on every turn.
+    return tuple(re.findall(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", text.lower()))
 
 
 def ngrams(seq: list[str], n: int) -> set[tuple[str, ...]]:
@@ -86,7 +92,8 @@ _ID_PREFIXES = ("memper", "mempe", "menge", "meng", "meny", "mem", "men", "me", 
 _ID_SUFFIXES = ("nya", "lah", "kah", "pun", "kan", "an", "i", "ku", "mu")
 
 
-def _stems(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _stems(word: str) -> frozenset[str]:
     """The word and what is left after the common Indonesian affixes, so 'kelompoknya' meets 'kelompok'."""
     out = {word}
     for part in word.split("-"):
@@ -99,7 +106,7 @@ def _stems(word: str) -> set[str]:
         for prefix in _ID_PREFIXES:
             if w.startswith(prefix) and len(w) - len(prefix) >= 3:
                 out.add(w[len(prefix):])
-    return out
+    return frozenset(out)
 
 
 @cache
