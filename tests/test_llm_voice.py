@@ -329,6 +329,7 @@ def test_a_fallback_voice_without_the_memories_keyword_still_answers():
     ("Dalam sekolah, saya berbimba sebab bilangkabul dan sampakunjukkan bagi murid.", "bukan bahasa Indonesia"),
     ("Saya senang sekali Bapak di sini, Bu Ratna.", "namanya sendiri"),
     ("The coach has listened well and I feel calmer now.", "orang ketiga"),
+    ("I'm glad you're here, and I'm here to support you every step of the way.", "seperti coach"),
 ])
 def test_guard_rejects_what_small_models_write(raw, reason):
     reply = ChatModelVoice(FakeChatModel(raw)).say(**_args())
