@@ -207,8 +207,13 @@ def guard_on_real_lines() -> dict:
     guard = Guard(get_persona(PERSONA), "id")
     flagged: dict[str, int] = {}
     n = 0
+    id_marks, en_marks = set(guard_spec().markers["id"]), set(guard_spec().markers["en"])
     for path in sorted(folder.glob("*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
+        content = path.read_text(encoding="utf-8")
+        ws = content.lower().split()
+        if sum(w in id_marks for w in ws) <= sum(w in en_marks for w in ws):
+            continue  # an English conversation: refusing it in an Indonesian session is right, not false
+        for line in content.splitlines():
             speaker, _, text = line.partition(":")
             if speaker.strip().lower() != "coachee" or len(text.split()) < 6:
                 continue
@@ -268,8 +273,8 @@ def write_doc(results: dict) -> None:
     real = results.get("guard_real_lines")
     if real:
         why = ", ".join(f"{k} {v}" for k, v in sorted(real["reasons"].items())) or "none"
-        lines += [f"False refusals: the guard's generic checks on {real['lines']} real Indonesian coachee lines "
-                  f"(third-party transcripts, six words or more) refuse {real['refused']} ({why}).", ""]
+        lines += [f"False refusals: the guard's generic checks on {real['lines']} real coachee lines of the Indonesian "
+                  f"third-party transcripts (six words or more) refuse {real['refused']} ({why}).", ""]
     lines.append(end)
     head, _, rest = text.partition(begin)
     _, _, tail = rest.partition(end)
