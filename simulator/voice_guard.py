@@ -298,10 +298,20 @@ class Guard:
         ws = words(text)
         if len(re.findall(r"(^|\s)\d+[.)]\s", text)) >= 2:
             return True
+        doubled = sum(a == b for a, b in zip(ws, ws[1:], strict=False))
+        if doubled >= 3 and doubled >= 0.2 * len(ws):  # 'kamera kamera, kamera kamera'; 'me, me, me' is speech
+            return True
         if len(ws) >= 12:
             top = max(ws.count(w) for w in set(ws))
             return top / len(ws) > 0.25 or len(set(ws)) / len(ws) < 0.4
         return False
+
+    def questions_back(self, text: str) -> bool:
+        """Two or more questions to the coach ('How have you dealt with the students? How do you ...?'): the
+        model is coaching, not being coached. One question back is ordinary."""
+        you = {"you", "your", "anda", "bapak", "ibu", "pak", "bu", "kamu"}
+        asked = [s for s in split_sentences(text) if s.rstrip("\"'”’").endswith("?") and you & set(words(s))]
+        return len(asked) >= 2
 
     @staticmethod
     def self_repeat(text: str) -> bool:
@@ -404,6 +414,7 @@ class Guard:
         enough = final or len(words(text)) >= 8  # the language of three words is anyone's guess
         checks = (
             ("garbled", lambda t: self.garbled(t) or self.word_salad(t)),
+            ("coach_speak", self.questions_back),
             ("self_repeat", self.self_repeat),
             ("third_person", self.third_person_narration),
             ("own_name", self.names_itself),

@@ -330,6 +330,8 @@ def test_a_fallback_voice_without_the_memories_keyword_still_answers():
     ("Saya senang sekali Bapak di sini, Bu Ratna.", "namanya sendiri"),
     ("The coach has listened well and I feel calmer now.", "orang ketiga"),
     ("I'm glad you're here, and I'm here to support you every step of the way.", "seperti coach"),
+    ("Bagaimana Bapak mengelola kelas? Apa yang Bapak lakukan kalau murid diam?", "seperti coach"),
+    ("Pagalakakan, tapi kami, buat bersama, kamera sama, kamera kamera, kamera kamera.", "kacau"),
 ])
 def test_guard_rejects_what_small_models_write(raw, reason):
     reply = ChatModelVoice(FakeChatModel(raw)).say(**_args())
