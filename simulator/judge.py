@@ -53,6 +53,7 @@ PROMPT_FILE = Path(__file__).resolve().parent / "prompts" / "judge.yaml"
 TURN_CHARS = 1200          # a longer turn is shortened in the prompt (the judge still sees its start)
 MAX_PROMPT_TOKENS = 24000  # beyond this the transcript is too long to judge in one request
 MAX_TOKENS = 1800          # the reply: three reasons, a few corrections, three feedback paragraphs
+MIN_REPLY_TOKENS = 700     # less room than this for the reply in the model's context: do not ask at all
 
 Act = Literal["open_question", "closed_question", "why_question", "reflection", "affirmation", "advice", "other"]
 assert set(Act.__args__) == set(ACTS), "judge.Act must list reading.ACTS"  # type: ignore[attr-defined]
@@ -402,6 +403,39 @@ def _call(model: ChatModel, messages: list[dict], max_tokens: int) -> str:
     return reply
 
 
+def _context(model: ChatModel) -> tuple[int | None, tokens.Counter]:
+    """The model's context window (None when its server does not say) and its tokenizer."""
+    window, count = None, tokens.tiktoken_counter()
+    try:
+        window = getattr(model, "context_window", lambda: None)()
+        count = getattr(model, "token_counter", tokens.tiktoken_counter)()
+    except Exception as exc:  # noqa: BLE001 - unknown context: ask with the default reply budget
+        log.debug("judge: model context unknown (%s)", exc)
+    return (int(window) if window else None), count
+
+
+def _reply_budget(messages: list[dict], wanted: int, window: int | None, count: tokens.Counter) -> int:
+    """The reply tokens to ask for: `wanted`, or what the context leaves after the prompt and a margin (a
+    small local server's 4,096 or 8,192 tokens do not hold a 3,000-token prompt and 1,800 reply tokens)."""
+    if window is None:
+        return wanted
+    return min(wanted, tokens.prompt_budget(window, 0) - tokens.count_messages(messages, count))
+
+
+def _retry_messages(messages: list[dict], reply: str, retry: str, wanted: int, window: int | None,
+                    count: tokens.Counter) -> tuple[list[dict], int]:
+    """The retry request: the first reply echoed back (shortened, or left out, when the context is small)
+    and the validation error; and its reply budget."""
+    echo = reply[:4000]
+    while True:
+        again = messages + ([{"role": "assistant", "content": echo}] if echo else []) + [
+            {"role": "user", "content": retry}]
+        budget = _reply_budget(again, wanted, window, count)
+        if budget >= min(wanted, MIN_REPLY_TOKENS) or not echo:
+            return again, budget
+        echo = echo[: len(echo) // 2] if len(echo) > 200 else ""
+
+
 def judge_evaluation(evaluation: Evaluation, transcript: Transcript, rubric: Rubric | str | None,
                      model: ChatModel, lang: str | None = None, *, max_tokens: int = MAX_TOKENS
                      ) -> JudgedEvaluation:
@@ -415,7 +449,13 @@ def judge_evaluation(evaluation: Evaluation, transcript: Transcript, rubric: Rub
     coach = _coach_numbers(transcript)
     n_improvements = len(evaluation.improvements)
     check = dict(high=rb.max_level, coach_turns=coach, improvements=n_improvements)
-    reply = _call(model, messages, max_tokens)
+    window, count = _context(model)
+    budget = _reply_budget(messages, max_tokens, window, count)
+    if budget < min(max_tokens, MIN_REPLY_TOKENS):
+        raise ModelError(f"The transcript is too long for the judge model's context ({window} tokens, "
+                         f"{tokens.count_messages(messages, count)} of them the prompt); the automatic scores "
+                         "stand alone.")
+    reply = _call(model, messages, budget)
     try:
         verdict = parse_reply(reply, **check)
     except _Unusable as first:
@@ -423,8 +463,8 @@ def judge_evaluation(evaluation: Evaluation, transcript: Transcript, rubric: Rub
         retry = render(judge_prompt().retry, error=str(first), low=1, high=rb.max_level,
                        coach_turns=_turn_list(coach),
                        improvement_numbers=_turn_list(range(1, n_improvements + 1)) or "none")
-        again = messages + [{"role": "assistant", "content": reply[:4000]}, {"role": "user", "content": retry}]
-        reply = _call(model, again, max_tokens)
+        again, budget = _retry_messages(messages, reply, retry, max_tokens, window, count)
+        reply = _call(model, again, budget)
         try:
             verdict = parse_reply(reply, **check)
         except _Unusable as second:

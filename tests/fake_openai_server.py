@@ -13,11 +13,18 @@ Modes (set `server.mode` at any time):
 - out_of_character  "As an AI language model ..." (a model that breaks character)
 - http401           HTTP 401 whose message quotes the API key it was sent (worst case for leaks)
 Streaming (`"stream": true`) answers as server-sent events, like the real API. Stop sequences are honoured.
+
+`n_ctx=N` makes it behave like a llama.cpp server with a context of N tokens: GET /props reports N, POST
+/tokenize counts with its own tokenizer (`fake_tokens`: one token per 2.5 characters, far more than tiktoken
+counts for Indonesian), and a request whose prompt does not fit is refused with llama.cpp's HTTP 400 and
+error text. A reply longer than `max_tokens` (one token per word) is cut and ends with finish_reason
+"length", as a real server does.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +34,15 @@ OUT_OF_CHARACTER = (
     "As an AI language model, I don't have feelings. I am an assistant and my system prompt tells me to play a persona."
 )
 MODES = ("normal", "garbage", "http500", "slow", "out_of_character", "http401")
+TEMPLATE_TOKENS = 5  # per message: <|im_start|>role\n ... <|im_end|>\n
+
+
+def fake_tokens(text: str) -> int:
+    return math.ceil(len(text) / 2.5) if text else 0
+
+
+def prompt_tokens(messages: list[dict]) -> int:
+    return sum(fake_tokens(str(m.get("content", ""))) + TEMPLATE_TOKENS for m in messages) + 3
 
 
 class FakeOpenAIServer:
@@ -37,6 +53,7 @@ class FakeOpenAIServer:
         mode: str = "normal",
         delay: float = 3.0,
         latency: float = 0.0,
+        n_ctx: int | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
@@ -44,6 +61,8 @@ class FakeOpenAIServer:
         self.mode = mode
         self.delay = delay  # for mode "slow"
         self.latency = latency  # added to every answer (a stand-in for the model's own time)
+        self.n_ctx = n_ctx  # a llama.cpp-like server (/props, /tokenize, context limit) when set
+        self.prompt_sizes: list[int] = []  # prompt tokens of every chat request, by the fake tokenizer
         self.requests: list[dict] = []
         self.headers: list[dict] = []
         self.hits = 0
@@ -64,7 +83,9 @@ class FakeOpenAIServer:
                 pass
 
             def do_GET(self):
-                if self.path.rstrip("/").endswith("/models"):
+                if server.n_ctx and self.path.rstrip("/") == "/props":
+                    self._json(200, {"default_generation_settings": {"n_ctx": server.n_ctx}, "total_slots": 1})
+                elif self.path.rstrip("/").endswith("/models"):
                     self._json(200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
                 else:
                     self._json(404, {"error": {"message": "not found"}})
@@ -79,6 +100,9 @@ class FakeOpenAIServer:
                     body = {"_raw": raw.decode("utf-8", "replace")}
                 server.requests.append(body)
                 server.headers.append(dict(self.headers))
+                if server.n_ctx and self.path.rstrip("/") == "/tokenize":
+                    self._json(200, {"tokens": list(range(fake_tokens(str(body.get("content", "")))))})
+                    return
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     self._json(404, {"error": {"message": f"no route {self.path}"}})
                     return
@@ -152,10 +176,23 @@ class FakeOpenAIServer:
                 handler.end_headers()
                 handler.wfile.write(data)
                 return
+            if self.n_ctx:
+                size = prompt_tokens(body.get("messages") or [])
+                self.prompt_sizes.append(size)
+                if size > self.n_ctx:
+                    handler._json(400, {"error": {
+                        "code": 400, "type": "exceed_context_size_error", "n_prompt_tokens": size,
+                        "n_ctx": self.n_ctx, "message": f"request ({size} tokens) exceeds the available context "
+                                                        f"size ({self.n_ctx} tokens), try increasing it"}})
+                    return
             text = self.text_for(body)
+            finish = "stop"
+            limit = body.get("max_completion_tokens") or body.get("max_tokens")
+            if limit and len(text.split(" ")) > limit:
+                text, finish = " ".join(text.split(" ")[:limit]), "length"
             model = body.get("model", "fake-model")
             if body.get("stream"):
-                self._stream(handler, text, model)
+                self._stream(handler, text, model, finish)
             else:
                 handler._json(
                     200,
@@ -168,7 +205,7 @@ class FakeOpenAIServer:
                             {
                                 "index": 0,
                                 "message": {"role": "assistant", "content": text},
-                                "finish_reason": "stop",
+                                "finish_reason": finish,
                             }
                         ],
                         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
@@ -177,7 +214,7 @@ class FakeOpenAIServer:
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
             pass
 
-    def _stream(self, handler: BaseHTTPRequestHandler, text: str, model: str) -> None:
+    def _stream(self, handler: BaseHTTPRequestHandler, text: str, model: str, finish: str = "stop") -> None:
         handler.send_response(200)
         handler.send_header("Content-Type", "text/event-stream")
         handler.send_header("Cache-Control", "no-cache")
@@ -200,6 +237,6 @@ class FakeOpenAIServer:
         words = text.split(" ")
         for i, word in enumerate(words):
             event({"content": word + (" " if i < len(words) - 1 else "")})
-        event({}, "stop")
+        event({}, finish)
         handler.wfile.write(b"data: [DONE]\n\n")
         handler.wfile.flush()

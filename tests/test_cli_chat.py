@@ -110,3 +110,43 @@ def test_interactive_chat_ends_on_eof(capsys, monkeypatch, data_dir):
     monkeypatch.setattr("sys.stdin", io.StringIO("Good afternoon, Ms Ratna.\n"))
     code, out, _ = run_cli(capsys, "chat", "--persona", PID, "--lang", "en")
     assert code == 0 and "Ms Ratna: " in out
+
+
+def test_chat_json_says_which_voice_spoke_each_line(capsys, tmp_path, data_dir, monkeypatch):
+    from fake_openai_server import FakeOpenAIServer
+
+    path = tmp_path / "turns.txt"
+    path.write_text("\n".join(TURNS_ID[:3]) + "\n", encoding="utf-8")
+    _, out, _ = run_cli(capsys, "chat", "--persona", PID, "--coach-turns", str(path), "--json")
+    assert {t["voice"] for t in json.loads(out)["turns"] if t["speaker"] == "coachee"} == {"scripted"}
+    replies = iter(["Iya, Pak. Saya cukup sibuk minggu ini.", "As an AI language model I cannot say.",
+                    "Jadi begini, Pak, saya khawatir soal kelas VIII-C."])
+    with FakeOpenAIServer(reply=lambda body: next(replies)) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code, out, err = run_cli(capsys, "chat", "--persona", PID, "--coach-turns", str(path), "--json")
+    data = json.loads(out)
+    coachee = [t for t in data["turns"] if t["speaker"] == "coachee"]
+    assert code == 0 and data["voice"] == "openai" and data["model"] == "gpt-4o-mini"
+    assert [t["voice"] for t in coachee] == ["openai", "scripted", "openai"]
+    assert "notice" not in coachee[0] and "keluar dari peran" in coachee[1]["notice"]
+    assert err == ""  # the notice is the message; no log line beside it
+
+
+def test_interactive_chat_streams_the_model_voice_and_shows_one_notice(capsys, monkeypatch, data_dir):
+    from fake_openai_server import FakeOpenAIServer
+
+    replies = iter(["Iya, Pak. Saya agak cemas soal Kamis, terutama kerja kelompoknya nanti.",
+                    "As an AI language model I cannot say."])
+    with FakeOpenAIServer(reply=lambda body: next(replies)) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setattr("sys.stdin", io.StringIO("Selamat siang, Bu Ratna.\nApa kabar, Bu?\n/end\n"))
+        code, out, err = run_cli(capsys, "chat", "--persona", PID, "--lang", "id")
+        streamed = [r.get("stream") for r in server.requests]
+    assert code == 0 and "[voice: openai (gpt-4o-mini)]" in out
+    assert streamed == [True, True]  # the interactive chat streams
+    assert "Bu Ratna: Iya, Pak. Saya agak cemas soal Kamis, terutama kerja kelompoknya nanti.\n" in out
+    notice = [line for line in out.splitlines() if "! " in line]  # after the input prompt on the same line
+    assert len(notice) == 1 and "keluar dari peran" in notice[0] and "suara skrip" in notice[0]
+    after = out.split(notice[0], 1)[1].splitlines()[1]
+    assert after.startswith("Bu Ratna: ") and "AI" not in out.replace("[voice", "")
+    assert err == ""

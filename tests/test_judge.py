@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from fake_openai_server import FakeOpenAIServer
 
+import simulator.judge as judge_module
 from simulator.config import load_settings
 from simulator.errors import ModelError
 from simulator.judge import (
@@ -432,3 +433,37 @@ def test_live_judge_with_the_configured_model(session):
     assert judged.dimensions["presence"].score <= 2
     assert len(judged.feedback) == len(evaluation.improvements)
     assert JudgeReply  # the schema the reply was validated against
+
+
+# -- a small context (a local server) ----------------------------------------------------------------------------
+
+
+def test_the_reply_budget_fits_the_models_context_first_call_and_retry(session):
+    from simulator import tokens
+
+    transcript, rubric, evaluation = session
+    good = json.dumps(valid_reply(transcript, evaluation))
+    prompt = tokens.count_messages(judge_module.build_messages(evaluation, transcript, rubric, "en"))
+    window = prompt + 1200  # room for the prompt but not for 1,800 reply tokens
+    model = FakeChatModel("Sure! Here is my assessment. " + "blah " * 3000, good, context=window)
+    judge_evaluation(evaluation, transcript, rubric, model, "en")
+    assert len(model.history) == 2
+    for sent, call in zip(model.history, model.calls, strict=True):
+        assert call["max_tokens"] >= judge_module.MIN_REPLY_TOKENS
+        assert tokens.count_messages(sent) + call["max_tokens"] <= window, "the request would overflow"
+    assert model.calls[0]["max_tokens"] < judge_module.MAX_TOKENS
+    # Without a known context the full budget is asked for, as before.
+    unknown = FakeChatModel(good)
+    judge_evaluation(evaluation, transcript, rubric, unknown, "en")
+    assert unknown.calls[0]["max_tokens"] == judge_module.MAX_TOKENS
+
+
+def test_a_context_too_small_for_any_reply_is_refused_before_the_call(session):
+    from simulator import tokens
+
+    transcript, rubric, evaluation = session
+    prompt = tokens.count_messages(judge_module.build_messages(evaluation, transcript, rubric, "en"))
+    model = FakeChatModel("{}", context=prompt + 300)
+    with pytest.raises(ModelError, match="too long for the judge model's context"):
+        judge_evaluation(evaluation, transcript, rubric, model, "en")
+    assert model.history == []

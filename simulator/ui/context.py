@@ -30,7 +30,8 @@ def _voice(settings) -> tuple[Any, dict[str, str]]:
     name = getattr(voice, "name", settings.voice)
     if name == "scripted":
         return voice, {lg: t("voice_note_scripted", lg) for lg in ("id", "en")}
-    return voice, {lg: t("voice_note_model", lg, voice=name, model=settings.model) for lg in ("id", "en")}
+    model = getattr(voice, "model_name", settings.model)  # the model that speaks, e.g. a local GGUF's name
+    return voice, {lg: t("voice_note_model", lg, voice=name, model=model) for lg in ("id", "en")}
 
 
 def _searcher(settings, knowledge: str | Path | bool | None) -> tuple[Any, dict[str, str] | None]:
@@ -57,7 +58,8 @@ def build_context(settings, *, knowledge: str | Path | bool | None = None, users
     if voice is None:
         voice, note = _voice(settings)
     else:
-        note = {lg: t("voice_note_model", lg, voice=getattr(voice, "name", "?"), model=settings.model)
+        model = getattr(voice, "model_name", settings.model)
+        note = {lg: t("voice_note_model", lg, voice=getattr(voice, "name", "?"), model=model)
                 for lg in ("id", "en")}
     searcher, index_note = _searcher(settings, knowledge)
     reports = Path(settings.data_dir) / "reports"
