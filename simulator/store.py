@@ -16,17 +16,22 @@ Why it is shaped this way:
   facilitator reads submitted ones. "Not yours" and "does not exist" give the same answer.
 - A locked or read-only database raises StoreError with the path and what to do; the turn stays in memory
   and is written by the next successful `record`.
+- A server restarting or a connection cut (PostgreSQL) is waited for on EVERY public call a turn can make,
+  reads included (`@_reconnecting`): a turn passes through reads before its write (the page checks who is
+  typing with `owner_named`, a conflict reloads with `load_session`), and one read failing at once would show
+  the outage to the trainee and drop the turn although the write itself would have waited.
 - The SQL below is shared by both databases; what differs (placeholders, generated ids, how a write
   transaction locks, pragmas, error translation) is in `db.py`.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -106,6 +111,15 @@ class SessionInfo:
         return self.ended is not None or self.status == "submitted"
 
 
+def _reconnecting(method: Callable) -> Callable:
+    """The Store method waits out a transient outage (see Store._reconnecting_call). Only for calls that are safe
+    to run again: reads, and writes whose second run after a lost COMMIT changes nothing that is shown."""
+    @functools.wraps(method)
+    def wrapper(self: Store, *args, **kwargs):
+        return self._reconnecting_call(method.__name__, lambda: method(self, *args, **kwargs))
+    return wrapper
+
+
 def can_read(info: SessionInfo, viewer: str | None, role: str = "trainee") -> bool:
     """The one privacy rule: your own sessions, or submitted ones when you are a facilitator."""
     if viewer is not None and info.owner == viewer:
@@ -151,6 +165,7 @@ class Store:
         self.where = self.db.where  # what messages name: the file, or the URL without its password
         self.busy_timeout = busy_timeout
         self._init_lock = threading.Lock()
+        self._local = threading.local()  # .waiting: this thread is already inside a reconnecting call
         self._ready = False
         self._init()
 
@@ -194,6 +209,36 @@ class Store:
                                           "of it.") from exc
                 raise self._explain(exc) from exc
 
+    def _reconnecting_call(self, what: str, call: Callable[[], Any], *, gave_up: str = "") -> Any:
+        """`call()`, run again while the database is transiently unreachable (server restarting, connections
+        terminated: `db.is_transient`) for up to `reconnect_for` seconds, logged once; then the error is raised
+        as before. Anything else (locked, read-only, a conflict, not found) is raised at once. A call nested in
+        another (load_session -> session_dict -> info) runs plainly: the outer one holds the single deadline,
+        so waits do not multiply."""
+        if getattr(self._local, "waiting", False):
+            return call()
+        self._local.waiting = True
+        try:
+            deadline = time.monotonic() + self.reconnect_for
+            delay, logged = 0.1, False
+            while True:
+                try:
+                    return call()
+                except (SessionConflict, SessionNotFound):
+                    raise
+                except StoreError as exc:
+                    if not self.db.is_transient(exc.__cause__) or time.monotonic() + delay > deadline:
+                        if logged:
+                            log.error("%s; %s gave up after %.0f s%s", exc, what, self.reconnect_for, gave_up)
+                        raise
+                    if not logged:
+                        log.warning("%s; %s retrying for up to %.0f s", exc, what, self.reconnect_for)
+                        logged = True
+                    time.sleep(delay)
+                    delay = min(delay * 2, 1.0)
+        finally:
+            self._local.waiting = False
+
     def _init(self) -> None:
         self.db.prepare()
         with self._read() as conn:
@@ -219,6 +264,7 @@ class Store:
         self.db.close()
 
     # ---------------------------------------------------------------------------------------- users
+    @_reconnecting
     def ensure_user(self, name: str, role: str = "trainee") -> None:
         if role not in ROLES:
             raise StoreError(f"Unknown role '{role}': use one of {', '.join(ROLES)}.")
@@ -226,6 +272,7 @@ class Store:
             conn.execute("INSERT INTO users (name, role, created) VALUES (?, ?, ?) "
                          "ON CONFLICT (name) DO UPDATE SET role = excluded.role", (name, role, now()))
 
+    @_reconnecting
     def users(self) -> list[dict]:
         with self._read() as conn:
             return [dict(r) for r in conn.execute("SELECT name, role, created FROM users ORDER BY name")]
@@ -240,24 +287,11 @@ class Store:
         """Upsert the session row and insert every turn and state not stored yet. Returns turns written.
 
         Only what is new is serialised, so a turn costs the same at turn 40 as at turn 1. A server that is
-        restarting is waited for (up to `reconnect_for` seconds, logged), then the error is raised as before."""
-        deadline = time.monotonic() + self.reconnect_for
-        delay, logged = 0.1, False
-        while True:
-            try:
-                return self._record(session, owner)
-            except SessionConflict:
-                raise
-            except StoreError as exc:
-                if not self.db.is_transient(exc.__cause__) or time.monotonic() + delay > deadline:
-                    if logged:
-                        log.error("%s; session %s not saved yet (it will be with its next turn)", exc, session.id)
-                    raise
-                if not logged:
-                    log.warning("%s; retrying for up to %.0f s", exc, self.reconnect_for)
-                    logged = True
-                time.sleep(delay)
-                delay = min(delay * 2, 1.0)
+        restarting is waited for (up to `reconnect_for` seconds, logged), then the error is raised as before;
+        the write is idempotent, so running it again after a lost COMMIT is safe."""
+        return self._reconnecting_call(
+            "record", lambda: self._record(session, owner),
+            gave_up=f"; session {session.id} not saved yet (it will be with its next turn)")
 
     def _record(self, session, owner: str) -> int:
         sid, stamp = session.id, now()
@@ -316,6 +350,7 @@ class Store:
             scores=json.loads(row["scores_json"]) if row["scores_json"] else {}, turns=n,
             forked_from=json.loads(row["forked_from_json"]) if row["forked_from_json"] else None)
 
+    @_reconnecting
     def info(self, session_id: str, viewer: str | None, role: str = "trainee") -> SessionInfo:
         with self._read() as conn:
             row = conn.execute("SELECT * FROM sessions WHERE id = ?", (str(session_id).strip(),)).fetchone()
@@ -325,6 +360,7 @@ class Store:
                                   "name you practised under.")
         return info
 
+    @_reconnecting
     def session_dict(self, session_id: str, viewer: str | None, role: str = "trainee") -> dict:
         """The stored session in Session.to_dict() form (turns and states from their own tables)."""
         info = self.info(session_id, viewer, role)
@@ -338,6 +374,7 @@ class Store:
         return {"session_id": info.id, "persona": info.persona_id, "lang": info.lang, "voice": info.voice,
                 "forked_from": info.forked_from, "turns": turns, "states": states}
 
+    @_reconnecting
     def load_session(self, session_id: str, *, viewer: str | None, role: str = "trainee", voice=None,
                      searcher=None, recorder=None, persona=None):
         """Rebuild a Session from the store (Session.from_dict); the viewer must be allowed to read it."""
@@ -346,6 +383,7 @@ class Store:
         data = self.session_dict(session_id, viewer, role)
         return Session.from_dict(data, voice=voice, searcher=searcher, recorder=recorder, persona=persona)
 
+    @_reconnecting
     def list_sessions(self, *, owner: str | None = None, persona: str | None = None, status: str | None = None,
                       since: str | None = None, until: str | None = None, min_score: float | None = None,
                       max_score: float | None = None, unfinished: bool | None = None,
@@ -388,8 +426,10 @@ class Store:
             raise SessionNotFound(f"No session '{session_id}' of yours.")
         return row
 
+    @_reconnecting
     def save_evaluation(self, session_id: str, evaluation, *, owner: str) -> None:
-        """Keep the automatic evaluation (JSON) and mark the session ended."""
+        """Keep the automatic evaluation (JSON) and mark the session ended. Run again after a lost COMMIT it adds
+        the same evaluation once more, which changes nothing shown (the latest one is read)."""
         data = evaluation.to_dict() if hasattr(evaluation, "to_dict") else dict(evaluation)
         scores = data.get("scores") or {}
         rubric = data.get("rubric_id") or "default"
@@ -402,6 +442,7 @@ class Store:
                          " updated = ? WHERE id = ?",
                          (rubric, scores.get("overall"), json.dumps(scores), stamp, stamp, session_id))
 
+    @_reconnecting
     def evaluation(self, session_id: str, viewer: str | None, role: str = "trainee") -> dict | None:
         info = self.info(session_id, viewer, role)
         with self._read() as conn:
@@ -409,6 +450,7 @@ class Store:
                                (info.id,)).fetchone()
         return json.loads(row["json"]) if row else None
 
+    @_reconnecting
     def submit(self, session_id: str, *, owner: str) -> None:
         stamp = now()
         with self._write() as conn:
@@ -431,6 +473,7 @@ class Store:
                          "VALUES (?, ?, ?, ?, ?, ?)",
                          (session_id, criterion, float(score), str(comment).strip(), facilitator, now()))
 
+    @_reconnecting
     def overrides(self, session_id: str, viewer: str | None, role: str = "trainee") -> list[dict]:
         info = self.info(session_id, viewer, role)
         with self._read() as conn:
@@ -438,6 +481,7 @@ class Store:
                 "SELECT criterion, score, comment, facilitator, created FROM overrides WHERE session_id = ? "
                 "ORDER BY id", (info.id,))]
 
+    @_reconnecting
     def effective_scores(self, session_id: str, viewer: str | None, role: str = "trainee") -> dict[str, Any]:
         """{criterion: {"auto": x, "override": y | None, "comment": ..., "by": ...}} (latest override wins)."""
         info = self.info(session_id, viewer, role)
@@ -448,6 +492,7 @@ class Store:
             entry.update(override=o["score"], comment=o["comment"], by=o["facilitator"])
         return out
 
+    @_reconnecting
     def owner_named(self, name: str) -> str | None:
         """The owner name already in use that matches `name` ignoring case ("ani" -> "Ani"), or None."""
         with self._read() as conn:
@@ -455,6 +500,7 @@ class Store:
                                (str(name),)).fetchone()
         return row["owner"] if row else None
 
+    @_reconnecting
     def progress(self, owner: str) -> list[dict]:
         """The owner's evaluated sessions, oldest first: {id, persona_id, created, scores} (overrides applied)."""
         out = []
