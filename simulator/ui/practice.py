@@ -251,7 +251,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
 
     # ------------------------------------------------------------------ talking
     def on_send(text, st: Practice, want_hint, want_thermo, is_exam, ui, request: gr.Request):
-        if st.session is not None:
+        if st.session is not None and ctx.auth:  # without login the tab's own State is the only owner there is
             try:
                 if _user(ctx, request, st.owner) != st.owner:  # defence in depth: gr.State is per tab anyway
                     raise SessionNotFound("This session belongs to someone else.")
