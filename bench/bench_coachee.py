@@ -35,11 +35,11 @@ from coachee_probes import PROBES  # noqa: E402
 from docsfile import write_section  # noqa: E402
 from test_session_personas import CANNED, FLOOR, OPENING, address, good_conversation, greeting, reflection  # noqa: E402
 
-from simulator.coachee import VALUES  # noqa: E402
-from simulator.memory import load_memory, memory_index  # noqa: E402
-from simulator.persona import load_personas  # noqa: E402
+from simulator.coachee.memory import load_memory, memory_index  # noqa: E402
+from simulator.coachee.persona import load_personas  # noqa: E402
+from simulator.coachee.state import VALUES  # noqa: E402
+from simulator.coachee.voices import _lower_words  # noqa: E402
 from simulator.session import Session  # noqa: E402
-from simulator.voices import _lower_words  # noqa: E402
 
 ORDINARY = {
     "id": [("Bisa diulang?", "repeat"), ("Maksudnya bagaimana?", "clarify"), ("Apa kabar hari ini?", "small_talk"),
@@ -201,7 +201,7 @@ def real_coach_turns() -> dict:
             break
     else:
         return {}
-    from simulator.reading import read_turn
+    from simulator.reading.reader import read_turn
 
     turns = stacked = reader_stacked = repeats = replies = 0
     for path in sorted(folder.glob("*.txt")):

@@ -1,4 +1,4 @@
-"""Benchmark the document reader (simulator/document.py) on real transcripts AS FOUND.
+"""Benchmark the document reader (simulator/evaluation/document.py) on real transcripts AS FOUND.
 
     .venv/bin/python bench/bench_documents.py          # table + docs/reading-real-transcripts.md figures
     .venv/bin/python bench/bench_documents.py --show   # also each file's outcome
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from simulator.document import DocumentError, read_document  # noqa: E402
+from simulator.evaluation.document import DocumentError, read_document  # noqa: E402
 
 DEV = Path(os.environ.get("PAMONG_REAL_TRANSCRIPTS", ROOT.parent / "shared" / "data" / "real_transcripts"))
 if not DEV.exists() and "PAMONG_REAL_TRANSCRIPTS" not in os.environ:  # a worktree one level deeper

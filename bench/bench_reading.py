@@ -1,4 +1,4 @@
-"""Benchmark the deterministic turn reader (simulator/reading.py) against human labels.
+"""Benchmark the deterministic turn reader (simulator/reading/reader.py) against human labels.
 
     .venv/bin/python bench/bench_reading.py            # report: AnnoMI odd (held-out) half, ESConv, Welivita MI
     .venv/bin/python bench/bench_reading.py --split even --show 30   # development half, with mistakes shown
@@ -16,7 +16,7 @@ Mapping our acts onto AnnoMI's main therapist behaviour (decided on the even hal
   - affirmation, greetings, short acknowledgements ("Okay.", "Mm-hmm.")     -> other
 Open vs closed on AnnoMI question utterances: the last question act of the turn; why -> open (MITI counts
 "why" questions as open); advice dressed as a question ("Have you tried ...?") -> closed.
-The English reader's linear model (simulator/lexicons/en.yaml, `model:`) is fitted by `--fit` on the EVEN half only
+The English reader's linear model (simulator/reading/lexicons/en.yaml, `model:`) is fitted by `--fit` on the EVEN half only
 (logistic regression with L2, numpy; a transcript-grouped 2-fold cross-validation inside the even half is printed);
 the gold classes are AnnoMI's main behaviours (therapist_input -> "input") and, for questions, open/closed.
 Writes bench/results/reading.json and prints a Markdown table.
@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from docsfile import VALIDITY, write_section  # noqa: E402
 
-from simulator.reading import QUESTION_ACTS, read_turn  # noqa: E402
+from simulator.reading.reader import QUESTION_ACTS, read_turn  # noqa: E402
 
 DATA = Path(os.environ.get("PAMONG_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 INFO_WORDS = 12
@@ -223,7 +223,7 @@ def throughput() -> dict:
 def indonesian() -> dict:
     import yaml
 
-    from simulator.reading import ACTS
+    from simulator.reading.reader import ACTS
     data = yaml.safe_load((ROOT / "tests" / "data" / "id_utterances.yaml").read_text(encoding="utf-8"))
     out = {}
     for lang, items in data.items():
@@ -241,7 +241,7 @@ def indonesian() -> dict:
 
 
 def fit(write: bool = False, lam: float = LAMBDA) -> dict:
-    """Fit the reader's linear model (simulator/lexicons/en.yaml, `model:`) on the EVEN AnnoMI half only.
+    """Fit the reader's linear model (simulator/reading/lexicons/en.yaml, `model:`) on the EVEN AnnoMI half only.
 
     L2-regularised logistic regression (numpy, full-batch gradient descent) over the features
     `model_features` gives: the rules' own acts plus the lexicon's cues. The result is a few weights per cue.
@@ -305,7 +305,7 @@ def fit(write: bool = False, lam: float = LAMBDA) -> dict:
                       "weights": {n: [round(float(x), 2) for x in W[i]] for i, n in enumerate(names)
                                   if np.abs(W[i]).max() >= 0.05}}
     if write:
-        lex = ROOT / "simulator" / "lexicons" / "en.yaml"
+        lex = ROOT / "simulator" / "reading" / "lexicons" / "en.yaml"
         text = lex.read_text(encoding="utf-8")
         head = text[: text.index("\n  main:\n") + 1]
         body = yaml.safe_dump({"main": out["main"], "open_closed": out["open_closed"]},
@@ -322,7 +322,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "reading.json"))
     ap.add_argument("--doc", default=str(VALIDITY), help="docs page the table is written into ('' for none)")
     ap.add_argument("--fit", action="store_true", help="fit the reader's linear model on the EVEN half and "
-                    "write its weights into simulator/lexicons/en.yaml")
+                    "write its weights into simulator/reading/lexicons/en.yaml")
     args = ap.parse_args(argv)
     if args.fit:
         fit(write=True)

@@ -35,9 +35,9 @@ from bench_real_scores import data_dir  # noqa: E402
 from docsfile import VALIDITY as DOC  # noqa: E402
 from docsfile import write_section  # noqa: E402
 
-from simulator.reading import ACTS  # noqa: E402
-from simulator.scoring import read_transcript  # noqa: E402
-from simulator.transcript import load_transcript  # noqa: E402
+from simulator.evaluation.scoring import read_transcript  # noqa: E402
+from simulator.evaluation.transcript import load_transcript  # noqa: E402
+from simulator.reading.reader import ACTS  # noqa: E402
 
 LABELS = (*ACTS, "judgement", "stacked")
 ANNOTATORS = ("A", "B")

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docsfile import VALIDITY, write_section  # noqa: E402
 
-from simulator.document import DocumentError, read_document  # noqa: E402
-from simulator.scoring import evaluate  # noqa: E402
+from simulator.evaluation.document import DocumentError, read_document  # noqa: E402
+from simulator.evaluation.scoring import evaluate  # noqa: E402
 
 KEYS = ("presence", "active_listening", "powerful_questions", "overall")
 

@@ -45,9 +45,9 @@ offline.setup()
 from docsfile import VALIDITY as DOC  # noqa: E402
 from docsfile import write_section  # noqa: E402
 
-from simulator.rubric import DEFAULT_RUBRIC_ID, DIMENSIONS, Calibration, Rubric, load_rubric  # noqa: E402
-from simulator.scoring import Evaluation, evaluate_readings, read_transcript  # noqa: E402
-from simulator.transcript import load_transcript  # noqa: E402
+from simulator.evaluation.rubric import DEFAULT_RUBRIC_ID, DIMENSIONS, Calibration, Rubric, load_rubric  # noqa: E402
+from simulator.evaluation.scoring import Evaluation, evaluate_readings, read_transcript  # noqa: E402
+from simulator.evaluation.transcript import load_transcript  # noqa: E402
 
 KEYS = ("presence", "active_listening", "powerful_questions", "overall")
 TEACHERS = "teacher-teacher"

@@ -25,9 +25,9 @@ from simulator import offline  # noqa: E402
 
 offline.setup()
 
-from simulator import retrieval  # noqa: E402
 from simulator.config import KNOWLEDGE_DIR, Settings  # noqa: E402
-from simulator.retrieval import KnowledgeStore, evaluate_queries, load_queries  # noqa: E402
+from simulator.retrieval import search as retrieval  # noqa: E402
+from simulator.retrieval.search import KnowledgeStore, evaluate_queries, load_queries  # noqa: E402
 
 DEFAULT_QUERIES = REPO / "tests" / "data" / "retrieval_queries.yaml"
 
@@ -54,7 +54,7 @@ def run(queries_path: Path, knowledge: Path = KNOWLEDGE_DIR, threads: int = 1) -
         started = time.perf_counter()
         summary = embedded.ingest([knowledge])
         ingest_s = time.perf_counter() - started
-        # A first start: the shipped vectors (simulator/prebuilt.py) copied into a new index.
+        # A first start: the shipped vectors (simulator/retrieval/prebuilt.py) copied into a new index.
         store = KnowledgeStore(Settings(data_dir=Path(tmp) / "shipped", embed_threads=threads))
         started = time.perf_counter()
         shipped = store.ingest([knowledge])

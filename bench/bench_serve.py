@@ -1,7 +1,7 @@
 """Serving benchmark (issue 14): the first run, and a burst served by 1 and by 2 app processes.
 
 1. First start: `python app.py` on an EMPTY data folder until the first page is served (HTTP 200 on /): the
-   knowledge index is filled from the shipped vectors (simulator/prebuilt.py). For comparison, the same with the
+   knowledge index is filled from the shipped vectors (simulator/retrieval/prebuilt.py). For comparison, the same with the
    shipped vectors switched off (PAMONG_PREBUILT=off: every chunk embedded, as before). Target < 15 s.
 2. Fresh clone to a served page: `git clone` of this repository's current commit into a temporary folder,
    `make install` there (pip's cache warm, as on a machine that installed Python packages before; the registry

@@ -33,10 +33,10 @@ offline.setup()
 
 from docsfile import VALIDITY, write_section  # noqa: E402
 
-from simulator.reading import Reading  # noqa: E402
-from simulator.rubric import DEFAULT_RUBRIC_ID, load_rubric  # noqa: E402
-from simulator.scoring import evaluate, evaluate_readings  # noqa: E402
-from simulator.transcript import Transcript, Utterance, load_transcript  # noqa: E402
+from simulator.evaluation.rubric import DEFAULT_RUBRIC_ID, load_rubric  # noqa: E402
+from simulator.evaluation.scoring import evaluate, evaluate_readings  # noqa: E402
+from simulator.evaluation.transcript import Transcript, Utterance, load_transcript  # noqa: E402
+from simulator.reading.reader import Reading  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "annomi" / "AnnoMI-simple.csv"
 if not DATA.exists():

@@ -27,12 +27,13 @@ offline.setup()
 
 from fake_openai_server import FakeOpenAIServer  # noqa: E402
 
+from simulator.coachee.model_voice import voice_from_settings  # noqa: E402
+from simulator.coachee.persona import get_persona  # noqa: E402
+from simulator.coachee.voice_guard import Guard, guard_spec  # noqa: E402
+from simulator.coachee.voices import ScriptedVoice  # noqa: E402
 from simulator.config import load_settings  # noqa: E402
-from simulator.models import bundled_gguf, local_server, voice_from_settings  # noqa: E402
-from simulator.persona import get_persona  # noqa: E402
+from simulator.models.chat import bundled_gguf, local_server  # noqa: E402
 from simulator.session import Session  # noqa: E402
-from simulator.voice_guard import Guard, guard_spec  # noqa: E402
-from simulator.voices import ScriptedVoice  # noqa: E402
 
 PERSONA = "pra_observasi_guru_matematika"
 COACH = [

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import ContentError
+from simulator.errors import ContentError
 
 M = TypeVar("M", bound=BaseModel)
 

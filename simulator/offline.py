@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import StoreError
+from simulator.errors import StoreError
 
 _ENV = {
     "GRADIO_ANALYTICS_ENABLED": "False",

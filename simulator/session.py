@@ -21,16 +21,23 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from . import coachee
-from .coachee import CoacheeState, Plan
-from .errors import InputError
-from .memory import MATCH_FLOOR, Hit, PersonaMemory, load_memory, memory_index, warm_in_background
-from .moves import Move, classify
-from .persona import Persona, get_persona
-from .reading import Reading, content_words, read_turn
-from .retrieval import Passage
-from .transcript import Transcript, Utterance
-from .voices import Reply, ScriptedVoice, Voice, _lower_words
+from simulator.coachee import state as coachee
+from simulator.coachee.memory import (
+    MATCH_FLOOR,
+    Hit,
+    PersonaMemory,
+    load_memory,
+    memory_index,
+    warm_in_background,
+)
+from simulator.coachee.persona import Persona, get_persona
+from simulator.coachee.state import CoacheeState, Plan
+from simulator.coachee.voices import Reply, ScriptedVoice, Voice, _lower_words
+from simulator.errors import InputError
+from simulator.evaluation.transcript import Transcript, Utterance
+from simulator.reading.moves import Move, classify
+from simulator.reading.reader import Reading, content_words, read_turn
+from simulator.retrieval.search import Passage
 
 MAX_CHARS = 4000
 _MESSAGES = {
@@ -430,7 +437,7 @@ def _accepts_memories(voice, method: str = "say") -> bool:
 
 def _hint(reading: Reading, lang: str) -> str | None:
     try:
-        from .hints import hint_for
+        from simulator.reading.hints import hint_for
     except ImportError:
         return None
     try:

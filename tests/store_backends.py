@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.persona import load_personas
+from simulator.coachee.persona import load_personas
 
 PASSWORD = "pamong-test-secret"
 INSTALL = "install Debian's postgresql package (apt-get install postgresql)"

@@ -19,12 +19,11 @@ import pytest
 import yaml
 from fake_openai_server import OUT_OF_CHARACTER, FakeOpenAIServer
 
+from simulator.coachee.model_voice import coachee_prompt, voice_from_settings
+from simulator.coachee.persona import load_personas
+from simulator.coachee.voices import ScriptedVoice
 from simulator.config import load_settings
-from simulator.llm_voice import coachee_prompt
-from simulator.models import voice_from_settings
-from simulator.persona import load_personas
 from simulator.session import Session
-from simulator.voices import ScriptedVoice
 
 ATTACKS = yaml.safe_load((Path(__file__).parent / "data" / "adversarial.yaml").read_text(encoding="utf-8"))["turns"]
 PERSONAS = load_personas()

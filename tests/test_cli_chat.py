@@ -8,7 +8,7 @@ import json
 import pytest
 
 from simulator.cli import main
-from simulator.persona import load_personas
+from simulator.coachee.persona import load_personas
 
 PID = "pra_observasi_guru_matematika"
 TURNS_ID = [

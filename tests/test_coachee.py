@@ -1,4 +1,4 @@
-"""The coachee's hidden state: the update rules (simulator/rules/coachee.yaml) and the plan.
+"""The coachee's hidden state: the update rules (simulator/coachee/rules/coachee.yaml) and the plan.
 
 These tests build Readings by hand so they test the rules, not the classifier."""
 
@@ -8,11 +8,11 @@ from dataclasses import replace
 
 import pytest
 
-from simulator.coachee import CoacheeState, initial_state, is_role_break, load_rules, plan, update
+from simulator.coachee.persona import REACTIONS, load_personas
+from simulator.coachee.state import CoacheeState, initial_state, is_role_break, load_rules, plan, update
 from simulator.errors import ContentError
-from simulator.moves import ORDINARY
-from simulator.persona import REACTIONS, load_personas
-from simulator.reading import Reading
+from simulator.reading.moves import ORDINARY
+from simulator.reading.reader import Reading
 
 PERSONA_ID = "pra_observasi_guru_matematika"
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from simulator.coachee import VALUES
-from simulator.memory import load_memory_file
-from simulator.moves import move_lines
-from simulator.reading import detect_lang
+from simulator.coachee.memory import load_memory_file
+from simulator.coachee.state import VALUES
+from simulator.coachee.voices import ScriptedVoice
+from simulator.reading.moves import move_lines
+from simulator.reading.reader import detect_lang
 from simulator.session import Session
-from simulator.voices import ScriptedVoice
 
 MEMORY = load_memory_file(Path(__file__).parent / "data" / "memory" / "guru_baru.yaml")
 
@@ -225,7 +225,7 @@ def test_a_question_about_something_else_entirely_is_steered_back_not_deflected_
 
 
 def test_the_voice_is_never_given_what_the_state_does_not_allow():
-    from simulator.coachee import allowed_layers
+    from simulator.coachee.state import allowed_layers
 
     s = session()
     turns = ["Selamat pagi, Bu Nadia.", "Kapan Ibu terakhir menangis di motor?", "Apa yang Ibu tuntut dari diri sendiri?",

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.coachee import RULES_PATH, load_rules
+from simulator.coachee.model_voice import PROMPTS_DIR, CoacheePrompt, GuardSpec
+from simulator.coachee.persona import load_persona
+from simulator.coachee.state import RULES_PATH, load_rules
 from simulator.content import load_yaml, read_yaml
 from simulator.errors import ContentError
-from simulator.judge import JudgePrompt
-from simulator.lexicon import LEXICON_DIR, load_lexicon
-from simulator.llm_voice import PROMPTS_DIR, CoacheePrompt, GuardSpec
-from simulator.persona import load_persona
-from simulator.rubric import RUBRICS_DIR, load_rubric
+from simulator.evaluation.judge import JudgePrompt
+from simulator.evaluation.rubric import RUBRICS_DIR, load_rubric
+from simulator.reading.lexicon import LEXICON_DIR, load_lexicon
 
 REPO = Path(__file__).resolve().parent.parent
 

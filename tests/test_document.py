@@ -1,4 +1,4 @@
-"""The document reader (simulator/document.py): real transcripts as found. Every text here is our own synthetic
+"""The document reader (simulator/evaluation/document.py): real transcripts as found. Every text here is our own synthetic
 writing in the shapes published practice scripts take; the real ones are only read from
 ../shared/data/real_transcripts by the last test (never copied)."""
 
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.document import Document, DocumentError, read_document
 from simulator.errors import InputError, SimulatorError
-from simulator.transcript import parse_transcript
+from simulator.evaluation.document import Document, DocumentError, read_document
+from simulator.evaluation.transcript import parse_transcript
 
 ROOT = Path(__file__).resolve().parent.parent
 # ../shared beside the repository (CI); a worktree one level deeper finds it one level up.

@@ -1,4 +1,4 @@
-"""The optional LLM judge (simulator/judge.py): typed, validated verdicts beside the deterministic scores.
+"""The optional LLM judge (simulator/evaluation/judge.py): typed, validated verdicts beside the deterministic scores.
 
 Every model call goes through FakeChatModel (or the fake OpenAI-compatible server on 127.0.0.1), so the tests
 assert on what the judge SENT as well as on what it did with the reply. The live test runs only when
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from fake_openai_server import FakeOpenAIServer
 
-import simulator.judge as judge_module
+import simulator.evaluation.judge as judge_module
 from simulator.config import load_settings
 from simulator.errors import ModelError
-from simulator.judge import (
+from simulator.evaluation.judge import (
     DimensionVerdict,
     JudgedEvaluation,
     JudgeReply,
@@ -27,16 +27,15 @@ from simulator.judge import (
     judge_evaluation,
     judge_from_settings,
     judge_of,
-    judge_section_html,
-    judge_section_markdown,
     reply_schema,
     unusable_note,
 )
-from simulator.models import FakeChatModel, OpenAIChatModel
-from simulator.reading import ACTS
-from simulator.rubric import DIMENSIONS, load_rubric
-from simulator.scoring import evaluate
-from simulator.transcript import load_transcript
+from simulator.evaluation.report import judge_section_html, judge_section_markdown
+from simulator.evaluation.rubric import DIMENSIONS, load_rubric
+from simulator.evaluation.scoring import evaluate
+from simulator.evaluation.transcript import load_transcript
+from simulator.models.chat import FakeChatModel, OpenAIChatModel
+from simulator.reading.reader import ACTS
 
 CONVERSATIONS = Path(__file__).parent / "data" / "conversations"
 SECRET = "sk-test-JudgeSecret0123456789"
@@ -311,7 +310,7 @@ def test_other_exceptions_become_a_key_free_model_error(session):
 
 
 def test_a_transcript_too_long_for_the_prompt_is_refused_before_any_call(session, monkeypatch):
-    import simulator.judge as judge_module
+    import simulator.evaluation.judge as judge_module
 
     transcript, rubric, evaluation = session
     monkeypatch.setattr(judge_module, "MAX_PROMPT_TOKENS", 200)
@@ -439,7 +438,7 @@ def test_live_judge_with_the_configured_model(session):
 
 
 def test_the_reply_budget_fits_the_models_context_first_call_and_retry(session):
-    from simulator import tokens
+    from simulator.models import tokens
 
     transcript, rubric, evaluation = session
     good = json.dumps(valid_reply(transcript, evaluation))
@@ -459,7 +458,7 @@ def test_the_reply_budget_fits_the_models_context_first_call_and_retry(session):
 
 
 def test_a_context_too_small_for_any_reply_is_refused_before_the_call(session):
-    from simulator import tokens
+    from simulator.models import tokens
 
     transcript, rubric, evaluation = session
     prompt = tokens.count_messages(judge_module.build_messages(evaluation, transcript, rubric, "en"))

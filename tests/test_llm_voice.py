@@ -1,4 +1,4 @@
-"""ChatModelVoice (simulator/llm_voice.py) against the fake OpenAI-compatible server and the fake model."""
+"""ChatModelVoice (simulator/coachee/model_voice.py) against the fake OpenAI-compatible server and the fake model."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ import logging
 import pytest
 from fake_openai_server import FakeOpenAIServer
 
-from simulator import tokens
-from simulator.coachee import CoacheeState, Plan
+from simulator.coachee.model_voice import ChatModelVoice, Guard, coachee_prompt, voice_from_settings
+from simulator.coachee.persona import get_persona, load_personas
+from simulator.coachee.state import CoacheeState, Plan
+from simulator.coachee.voices import ScriptedVoice
 from simulator.config import load_settings
 from simulator.errors import ContentError, ModelError
-from simulator.llm_voice import ChatModelVoice, Guard, coachee_prompt, render
-from simulator.models import Completion, FakeChatModel, voice_from_settings
-from simulator.persona import get_persona, load_personas
-from simulator.retrieval import Passage
+from simulator.models import tokens
+from simulator.models.chat import Completion, FakeChatModel
+from simulator.models.prompts import render
+from simulator.retrieval.search import Passage
 from simulator.session import Session, Turn
-from simulator.voices import ScriptedVoice
 
 PERSONA = get_persona("pra_observasi_guru_matematika")
 KEY = "sk-test-SECRET-do-not-leak-0123456789"
@@ -178,7 +179,7 @@ def test_stream_yields_sentences_and_falls_back_through_the_session():
 
 
 def test_long_history_is_trimmed_to_the_budget(caplog):
-    caplog.set_level(logging.INFO, logger="simulator.llm_voice")
+    caplog.set_level(logging.INFO, logger="simulator.coachee.model_voice")
     history = []
     for i in range(100):
         history.append(Turn("coach", f"Pertanyaan nomor {i}: bagaimana perasaan Ibu tentang kelas hari ini, Bu?"))
@@ -222,7 +223,7 @@ def test_voice_is_named_after_what_speaks(monkeypatch, tmp_path):
             path = tmp_path / "SmolLM2-135M-Instruct.Q4_1.gguf"
             base_url = server.base_url
 
-        monkeypatch.setattr("simulator.models.local_server", lambda path, threads: Local)
+        monkeypatch.setattr("simulator.models.chat.local_server", lambda path, threads: Local)
         local = voice_from_settings(load_settings(voice="local", local_model_path=str(Local.path)))
         assert local.name == "local" and local.label == "local (SmolLM2-135M-Instruct.Q4_1)"
         assert local.say(**_args()).voice == "local"

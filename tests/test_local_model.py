@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.coachee.model_voice import voice_from_settings
 from simulator.config import load_settings
-from simulator.models import bundled_gguf, voice_from_settings
+from simulator.models.chat import bundled_gguf
 from simulator.session import Session, Turn
 
 pytestmark = pytest.mark.local_model

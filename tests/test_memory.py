@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.errors import ContentError
-from simulator.facts import card_facts, facts_agree, missing_card_facts
-from simulator.memory import (
+from simulator.coachee.memory import (
     MATCH_FLOOR,
     MEMORY_DIR,
     load_memories,
@@ -19,7 +17,9 @@ from simulator.memory import (
     load_memory_file,
     memory_index,
 )
-from simulator.persona import load_personas
+from simulator.coachee.persona import load_personas
+from simulator.errors import ContentError
+from simulator.reading.facts import card_facts, facts_agree, missing_card_facts
 
 FIXTURE = Path(__file__).parent / "data" / "memory" / "guru_baru.yaml"
 PERSONAS = load_personas()
@@ -173,7 +173,7 @@ def test_a_contradicted_number_beats_a_similar_yes_example(index):
 
 
 def test_synonyms_and_words_no_item_knows(index, tmp_path):
-    from simulator.memory import synonyms
+    from simulator.coachee.memory import synonyms
 
     assert "siswa" in synonyms("id")["murid"] and "kids" in synonyms("en")["students"]
     assert index.unknown_share("Apakah Ibu suka kopi?") >= 0.5

@@ -1,4 +1,4 @@
-"""The model seam (simulator/models.py): the fake, the tripwire, settings -> voice, error translation."""
+"""The model seam (simulator/models/chat.py): the fake, the tripwire, settings -> voice, error translation."""
 
 from __future__ import annotations
 
@@ -7,19 +7,18 @@ import sys
 import pytest
 from fake_openai_server import FakeOpenAIServer
 
+from simulator.coachee.model_voice import ChatModelVoice, voice_from_settings
+from simulator.coachee.voices import ScriptedVoice
 from simulator.config import load_settings
 from simulator.errors import ModelError
-from simulator.llm_voice import ChatModelVoice
-from simulator.models import (
+from simulator.models.chat import (
     ChatModel,
     FakeChatModel,
     OpenAIChatModel,
     check_tripwire,
     model_from_settings,
     redact,
-    voice_from_settings,
 )
-from simulator.voices import ScriptedVoice
 
 MSGS = [{"role": "system", "content": "Anda Bu Ratna."}, {"role": "user", "content": "Apa kabar, Bu?"}]
 
@@ -139,7 +138,7 @@ def test_redact():
 
 
 def test_finish_reason_context_tokenizer_and_error_text_of_a_llamacpp_like_server():
-    from simulator.models import finish_reason
+    from simulator.models.chat import finish_reason
 
     with FakeOpenAIServer(reply="Saya cemas sekali soal hari Kamis nanti, Pak.", n_ctx=512) as server:
         model = OpenAIChatModel(model="m", base_url=server.base_url, timeout=5, max_retries=0)
@@ -158,7 +157,7 @@ def test_finish_reason_context_tokenizer_and_error_text_of_a_llamacpp_like_serve
 
 
 def test_bundled_gguf_is_found_without_importing_its_package():
-    from simulator.models import bundled_gguf
+    from simulator.models.chat import bundled_gguf
 
     path = bundled_gguf()
     assert path is None or (path.suffix == ".gguf" and path.is_file())

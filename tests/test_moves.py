@@ -1,11 +1,11 @@
-"""Conversation moves: ordinary conversation and question types, in both languages (simulator/moves.py)."""
+"""Conversation moves: ordinary conversation and question types, in both languages (simulator/reading/moves.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from simulator.errors import ContentError
-from simulator.moves import ORDINARY, classify, greeting_reply, load_move_rules
+from simulator.reading.moves import ORDINARY, classify, greeting_reply, load_move_rules
 
 NAMES = ("Bu Nadia", "Ms Nadia", "Nadia")
 

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from simulator.config import load_settings
-from simulator.retrieval import KnowledgeStore
+from simulator.retrieval.search import KnowledgeStore
 
 
 @pytest.fixture

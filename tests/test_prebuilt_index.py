@@ -1,4 +1,4 @@
-"""The shipped knowledge index (simulator/prebuilt.py): current with knowledge/, used on a first ingest instead of
+"""The shipped knowledge index (simulator/retrieval/prebuilt.py): current with knowledge/, used on a first ingest instead of
 the model, never used for a file or chunk it does not match, and ignored when made by another model."""
 
 from __future__ import annotations
@@ -9,15 +9,16 @@ import shutil
 import numpy as np
 import pytest
 
-from simulator import prebuilt, retrieval
 from simulator.config import KNOWLEDGE_DIR, Settings
-from simulator.retrieval import KnowledgeStore
+from simulator.retrieval import prebuilt
+from simulator.retrieval import search as retrieval
+from simulator.retrieval.search import KnowledgeStore
 
 
 def test_the_shipped_index_is_current_with_knowledge():
     problems = prebuilt.stale(KNOWLEDGE_DIR)
     assert problems == [], ("The shipped knowledge index is stale: " + "; ".join(problems[:10])
-                            + " -- run `make prebuilt-index` and commit simulator/data/knowledge_index.*")
+                            + " -- run `make prebuilt-index` and commit simulator/retrieval/data/knowledge_index.*")
     assert prebuilt.load() is not None
 
 
@@ -74,7 +75,7 @@ def test_written_index_round_trips_and_staleness_is_reported(tmp_path):
     assert prebuilt.stale(kn, manifest=manifest) == []
     loaded = prebuilt.load(manifest, vectors)
     entry = meta["files"]["knowledge/id/a.md"]
-    from simulator.chunking import chunk_document, read_document
+    from simulator.retrieval.chunking import chunk_document, read_document
 
     texts = [c.embed_text for c in chunk_document(kn / "id" / "a.md", read_document(kn / "id" / "a.md")[0])]
     assert loaded.lookup(entry["hash"], texts) == _fake_embed(texts)

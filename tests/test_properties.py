@@ -11,15 +11,15 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.coachee import TIRTA_STAGES
+from simulator.coachee.persona import load_personas
+from simulator.coachee.state import TIRTA_STAGES
 from simulator.errors import InputError
-from simulator.persona import load_personas
-from simulator.reading import ACTS, read_turn
-from simulator.report import to_html, to_json, to_markdown
-from simulator.rubric import DIMENSIONS, list_rubrics
-from simulator.scoring import evaluate
+from simulator.evaluation.report import to_html, to_json, to_markdown
+from simulator.evaluation.rubric import DIMENSIONS, list_rubrics
+from simulator.evaluation.scoring import evaluate
+from simulator.evaluation.transcript import Transcript, Utterance
+from simulator.reading.reader import ACTS, read_turn
 from simulator.session import MAX_CHARS, Session
-from simulator.transcript import Transcript, Utterance
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

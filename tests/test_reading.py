@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from simulator.errors import ContentError
-from simulator.reading import ACTS, TIRTA_STAGES, Reading, detect_lang, load_lexicon, read_turn, stems
+from simulator.reading.reader import ACTS, TIRTA_STAGES, Reading, detect_lang, load_lexicon, read_turn, stems
 
 DATA = Path(__file__).parent / "data" / "id_utterances.yaml"
 LABELLED = yaml.safe_load(DATA.read_text(encoding="utf-8"))
@@ -399,7 +399,7 @@ def test_deterministic():
 
 # --- lexicon files -------------------------------------------------------------------------------
 def test_a_bad_lexicon_names_the_file_and_the_field(tmp_path):
-    src = yaml.safe_load((Path(__file__).parent.parent / "simulator" / "lexicons" / "id.yaml").read_text())
+    src = yaml.safe_load((Path(__file__).parent.parent / "simulator" / "reading" / "lexicons" / "id.yaml").read_text())
     src["patterns"]["surprise"] = ["x"]
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(src), encoding="utf-8")

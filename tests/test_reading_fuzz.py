@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.reading import ACTS, TIRTA_STAGES, read_turn
+from simulator.reading.reader import ACTS, TIRTA_STAGES, read_turn
 
 WORDS = st.sampled_from([
     "apa", "yang", "Ibu", "kenapa", "?", ",", "kan", "jadi", "sebaiknya", "what", "you", "feel", "so", "why",

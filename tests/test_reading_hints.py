@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.hints import hint_for, rewrite
-from simulator.reading import read_turn
+from simulator.reading.hints import hint_for, rewrite
+from simulator.reading.reader import read_turn
 
 
 def hint(text, lang=None):

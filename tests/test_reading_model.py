@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from simulator.errors import ContentError
-from simulator.reading import LEXICON_DIR, load_lexicon, read_turn
+from simulator.reading.reader import LEXICON_DIR, load_lexicon, read_turn
 
 
 @pytest.mark.parametrize("text", [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.reading import read_turn
+from simulator.reading.reader import read_turn
 
 
 @pytest.mark.parametrize("text", [
@@ -144,8 +144,8 @@ def test_a_teacher_speaking_of_themself_to_a_student_is_no_reflection():
 
 
 def test_a_transcript_where_the_coach_says_kamu_is_read_as_talk_to_a_student():
-    from simulator.scoring import read_transcript
-    from simulator.transcript import Transcript, Utterance
+    from simulator.evaluation.scoring import read_transcript
+    from simulator.evaluation.transcript import Transcript, Utterance
     t = Transcript("id", [Utterance("coach", "Kenapa kamu sendirian di sini, Nak?"),
                           Utterance("coachee", "Tidak apa-apa, Pak. Cuma lagi kesal saja."),
                           Utterance("coach", "Ada apa sebenarnya? Mungkin bapak bisa bantu.")])

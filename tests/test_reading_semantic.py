@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.reading import read_turn, similarity
+from simulator.reading.reader import read_turn, similarity
 
 BEFORE = "I never have enough time to plan my lessons properly."
 PARAPHRASE = "Preparing for teaching keeps getting squeezed out."  # no content word of BEFORE

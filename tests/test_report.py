@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.report import md_escape, to_dict, to_html, to_json, to_markdown
-from simulator.rubric import DIMENSIONS
-from simulator.scoring import evaluate
-from simulator.transcript import Transcript, Utterance, load_transcript
+from simulator.evaluation.report import md_escape, to_dict, to_html, to_json, to_markdown
+from simulator.evaluation.rubric import DIMENSIONS
+from simulator.evaluation.scoring import evaluate
+from simulator.evaluation.transcript import Transcript, Utterance, load_transcript
 
 CONV = Path(__file__).parent / "data" / "conversations"
 HOSTILE = [
@@ -121,9 +121,9 @@ def test_cli_errors_are_one_line(data_dir, tmp_path, capsys):
 
 
 def test_a_session_with_nothing_to_credit_says_so_instead_of_an_empty_section():
-    from simulator.report import to_html, to_markdown
-    from simulator.scoring import evaluate
-    from simulator.transcript import parse_transcript
+    from simulator.evaluation.report import to_html, to_markdown
+    from simulator.evaluation.scoring import evaluate
+    from simulator.evaluation.transcript import parse_transcript
 
     poor = parse_transcript("Coach: Why did you choose group work?\nCoachee: I thought it would help.\n"
                             "Coach: You should give them individual worksheets instead.\nCoachee: OK.\n")
@@ -136,7 +136,7 @@ def test_a_session_with_nothing_to_credit_says_so_instead_of_an_empty_section():
 def test_the_report_body_speaks_plainly():
     """Evidence once per sentence, passages without Markdown or file paths, reasons in words, numbers in the
     reader's convention, a journey sentence that names the turn to look at."""
-    from simulator.report_view import (
+    from simulator.evaluation.report_view import (
         grouped_evidence,
         journey,
         number,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from simulator import retrieval
 from simulator.config import REPO_ROOT, load_settings
 from simulator.errors import InputError, StoreError
-from simulator.retrieval import (
+from simulator.retrieval import search as retrieval
+from simulator.retrieval.search import (
     KnowledgeStore,
     Passage,
     chunk_markdown,

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from simulator.config import KNOWLEDGE_DIR, REPO_ROOT, Settings
-from simulator.retrieval import KnowledgeStore, evaluate_queries, load_queries
+from simulator.retrieval.search import KnowledgeStore, evaluate_queries, load_queries
 
 pytestmark = pytest.mark.slow
 

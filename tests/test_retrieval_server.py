@@ -16,7 +16,7 @@ from served_app import free_port
 
 from simulator.config import KNOWLEDGE_DIR, Settings
 from simulator.errors import StoreError
-from simulator.retrieval import KnowledgeStore
+from simulator.retrieval.search import KnowledgeStore
 
 pytestmark = pytest.mark.slow
 COACH = ["Selamat pagi, Bu. Apa yang ingin Ibu bicarakan?", "Jadi Ibu khawatir. Apa yang paling Ibu harapkan?"]
@@ -46,9 +46,9 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def test_a_chroma_server_that_goes_away_and_comes_back(tmp_path):
-    from simulator.scoring import evaluate
+    from simulator.coachee.voices import ScriptedVoice
+    from simulator.evaluation.scoring import evaluate
     from simulator.session import Session
-    from simulator.voices import ScriptedVoice
 
     port = free_port()
     server = start_chroma(tmp_path / "chroma", port)

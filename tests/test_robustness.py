@@ -17,14 +17,14 @@ import pytest
 from fake_openai_server import FakeOpenAIServer
 
 from simulator.cli import main
+from simulator.coachee.model_voice import voice_from_settings
+from simulator.coachee.persona import load_persona
 from simulator.config import load_settings
 from simulator.errors import ContentError, InputError, StoreError
-from simulator.models import voice_from_settings
-from simulator.persona import load_persona
-from simulator.reading import ACTS
-from simulator.rubric import load_rubric
+from simulator.evaluation.rubric import load_rubric
+from simulator.reading.reader import ACTS
 from simulator.session import MAX_CHARS, Session
-from simulator.store import Store
+from simulator.storage.store import Store
 
 PERSONA = "pra_observasi_guru_matematika"
 KEY = "sk-test-SECRET-robustness-0123456789"
@@ -148,7 +148,7 @@ def test_utf16_transcript_with_bom_is_read(data_dir, tmp_path, capsys):
 
 def test_utf16_transcript_without_bom_is_named_as_an_encoding_problem(data_dir, tmp_path, capsys):
     """Windows tools often save UTF-16-LE without a BOM. The file is text, not binary: the message must say
-    what to do (save as UTF-8) instead of calling it a binary file. (Known gap in simulator/transcript.py.)"""
+    what to do (save as UTF-8) instead of calling it a binary file. (Known gap in simulator/evaluation/transcript.py.)"""
     path = _write(tmp_path, "utf16le.json", json.dumps(GOOD).encode("utf-16-le"))
     code = main(["evaluate", str(path), "--no-citations"])
     if code == 0:  # decoding it is an equally good answer

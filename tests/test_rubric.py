@@ -9,11 +9,11 @@ import pytest
 import yaml
 
 from simulator.errors import ContentError, InputError
-from simulator.reading import Reading
-from simulator.retrieval import Passage
-from simulator.rubric import DEFAULT_RUBRIC_ID, DIMENSIONS, RUBRICS_DIR, list_rubrics, load_rubric
-from simulator.scoring import evaluate, evaluate_readings
-from simulator.transcript import Transcript, Utterance, load_transcript
+from simulator.evaluation.rubric import DEFAULT_RUBRIC_ID, DIMENSIONS, RUBRICS_DIR, list_rubrics, load_rubric
+from simulator.evaluation.scoring import evaluate, evaluate_readings
+from simulator.evaluation.transcript import Transcript, Utterance, load_transcript
+from simulator.reading.reader import Reading
+from simulator.retrieval.search import Passage
 
 CONV = Path(__file__).parent / "data" / "conversations"
 PAIRS = [("id_pra_observasi_baik.txt", "id_pra_observasi_buruk.txt"),
@@ -182,7 +182,7 @@ def test_poor_conversation_improvements_rewrite_the_real_problems(evaluations):
 
 
 def test_phrasing_rules():
-    from simulator.feedback import paraphrase, rephrase_closed, rephrase_why
+    from simulator.evaluation.feedback import paraphrase, rephrase_closed, rephrase_why
 
     assert rephrase_closed("Apakah Ibu sudah mencoba kerja kelompok?", "id", "Ibu") == \
         "Sejauh mana Ibu sudah mencoba kerja kelompok?"
@@ -252,7 +252,7 @@ def test_evaluate_refuses_a_transcript_without_coach_turns():
 @pytest.mark.parametrize("coach_text", ["🙂🙂", "???", "ok", "x" * 5000, "Apa? " * 300, "\u200b\u202e teks aneh",
                                         "Mengapa?", "Sebaiknya… ya?"])
 def test_odd_coach_turns_still_give_a_well_formed_report(coach_text):
-    from simulator.report import to_html, to_json
+    from simulator.evaluation.report import to_html, to_json
 
     t = Transcript("id", [Utterance("coach", coach_text), Utterance("coachee", "Hmm 🤔 entahlah, Bu."),
                           Utterance("coach", coach_text)])
@@ -265,7 +265,7 @@ def test_odd_coach_turns_still_give_a_well_formed_report(coach_text):
 
 def test_signal_levels_are_linear_between_thresholds():
     """A signal earns its share of a step between two thresholds; counts on integer thresholds stay whole."""
-    from simulator.rubric import SignalRule
+    from simulator.evaluation.rubric import SignalRule
 
     rpq = SignalRule(signal="reflections_per_question", weight=1, better="higher", thresholds=[0.5, 1.0, 2.0])
     assert [rpq.level(v) for v in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 9.0)] == [1, 1.5, 2, 2.5, 3, 3.5, 4, 4]
@@ -297,7 +297,7 @@ def test_evidence_quotes_the_sentence_that_shows_the_signal():
 
 
 def test_forward_looking_means_a_question_about_what_comes_next():
-    from simulator.reading import read_turn
+    from simulator.reading.reader import read_turn
 
     assert read_turn("Apa yang ingin Ibu coba minggu depan?").forward
     assert not read_turn("Bu Dewi, minggu depan saya observasi kelas Ibu.").forward
@@ -329,7 +329,7 @@ def test_a_closing_question_is_not_faulted_for_skipping_the_coachees_words():
 
 
 def test_timing_a_plan_reaches_the_responsibility_stage():
-    from simulator.reading import read_turn
+    from simulator.reading.reader import read_turn
 
     assert read_turn("What will you do first, and when?").tirta == "tanggung_jawab"
     assert read_turn("What will you do first?").tirta == "rencana"
@@ -425,7 +425,7 @@ def test_a_feeling_word_in_a_lecture_is_no_reflection_of_feeling():
 
 
 def test_calibration_is_monotone_kept_on_the_scale_and_validated(tmp_path):
-    from simulator.rubric import Calibration
+    from simulator.evaluation.rubric import Calibration
     cal = Calibration(points=[(1.0, 0.5), (4.0, 4.7)])
     ys = [cal.apply(x, 4) for x in (0.5, 1.0, 2.0, 2.5, 3.0, 4.0, 4.5)]
     assert ys == sorted(ys) and ys[0] == 1.0 and ys[-1] == 4.0 and 1 < cal.apply(2.0, 4) < 4
@@ -557,7 +557,7 @@ def test_real_transcripts_leave_one_out_floor():
 
 
 def test_small_talk_is_no_question_and_minimising_is_a_judgement():
-    from simulator.reading import read_turn
+    from simulator.reading.reader import read_turn
     for text in ("Bagaimana kabarnya, Bu Ratna?", "Gimana kabar Bapak hari ini?"):
         r = read_turn(text)
         assert r.questions == 0 and "open_question" not in r.acts, (text, r.acts)

@@ -28,13 +28,13 @@ from fake_openai_server import FakeOpenAIServer
 from markdown_it import MarkdownIt
 from served_app import served_app
 
+from simulator.coachee.persona import load_personas
+from simulator.coachee.voices import Reply, ScriptedVoice
 from simulator.config import load_settings
 from simulator.errors import InputError
-from simulator.models import FakeChatModel
-from simulator.persona import load_personas
-from simulator.rubric import SIGNALS, list_rubrics
+from simulator.evaluation.rubric import SIGNALS, list_rubrics
+from simulator.models.chat import FakeChatModel
 from simulator.session import Session
-from simulator.voices import Reply, ScriptedVoice
 
 PERSONAS = load_personas()
 ATTACKS = yaml.safe_load((Path(__file__).parent / "data" / "adversarial.yaml").read_text(encoding="utf-8"))["turns"]
@@ -143,7 +143,7 @@ def test_the_rubric_never_reaches_the_model():
     """The model cannot reveal what it never receives: no rubric signal, threshold text or level descriptor."""
     persona = PERSONAS["pra_observasi_guru_matematika"]
     fake = FakeChatModel(default="Iya, Pak. Saya masih memikirkannya.")
-    from simulator.llm_voice import ChatModelVoice
+    from simulator.coachee.model_voice import ChatModelVoice
 
     session = Session(persona, "id", voice=ChatModelVoice(fake))
     for attack in ATTACKS[:10]:
@@ -178,7 +178,7 @@ class HostileVoice:
 
 
 def test_every_ui_rendering_of_user_text_is_inert(data_dir, tmp_path):
-    from simulator import report
+    from simulator.evaluation import report
     from simulator.ui import logic
     from simulator.ui.context import build_context
 

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from simulator.coachee import initial_state
+from simulator.coachee.persona import get_persona
+from simulator.coachee.state import initial_state
+from simulator.coachee.voices import _GREETING_SENTENCE, Reply, ScriptedVoice
 from simulator.errors import InputError
-from simulator.persona import get_persona
-from simulator.retrieval import Passage
+from simulator.retrieval.search import Passage
 from simulator.session import MAX_CHARS, Session, TurnResult
-from simulator.voices import _GREETING_SENTENCE, Reply, ScriptedVoice
 
 P = get_persona("pra_observasi_guru_matematika")
 SCRIPT = [
@@ -278,9 +278,9 @@ def test_hint_comes_from_the_hints_module(monkeypatch):
     import sys
     import types
 
-    fake = types.ModuleType("simulator.hints")
+    fake = types.ModuleType("simulator.reading.hints")
     fake.hint_for = lambda reading, lang: f"{lang}: {', '.join(reading.acts)}"
-    monkeypatch.setitem(sys.modules, "simulator.hints", fake)
+    monkeypatch.setitem(sys.modules, "simulator.reading.hints", fake)
     result = Session(P, "id").coach_says("Apakah Ibu sudah siap?")
     assert result.hint == "id: closed_question"
     fake.hint_for = lambda reading, lang: 1 / 0  # a broken hint never breaks the turn

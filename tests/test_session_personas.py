@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from simulator.memory import load_memory
-from simulator.persona import LANGS, Persona, load_personas
+from simulator.coachee.memory import load_memory
+from simulator.coachee.persona import LANGS, Persona, load_personas
 from simulator.session import Session
 
 PERSONAS = load_personas()

@@ -14,11 +14,11 @@ import threading
 import pytest
 from store_backends import COACH, persona_id, postgres, postgres_url, rows  # noqa: F401 - fixtures
 
+from simulator.coachee.persona import load_personas
 from simulator.config import load_settings
 from simulator.errors import StoreError
-from simulator.persona import load_personas
 from simulator.session import Session
-from simulator.store import SCHEMA_VERSION, SessionConflict, SessionNotFound, Store, open_store
+from simulator.storage.store import SCHEMA_VERSION, SessionConflict, SessionNotFound, Store, open_store
 
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -18,7 +18,7 @@ from store_backends import COACH, PASSWORD, persona_id, postgres, postgres_url, 
 from simulator.config import load_settings
 from simulator.errors import StoreError
 from simulator.session import Session
-from simulator.store import SCHEMA_VERSION, Store, open_store
+from simulator.storage.store import SCHEMA_VERSION, Store, open_store
 
 
 def texts(store, sid):

@@ -17,7 +17,7 @@ from store_backends import COACH, PASSWORD, persona_id, postgres, postgres_url  
 
 from simulator.errors import StoreError
 from simulator.session import Session
-from simulator.store import Store
+from simulator.storage.store import Store
 
 
 def _pg_ctl(postgres, *args: str) -> None:

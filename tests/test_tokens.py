@@ -1,6 +1,6 @@
-"""Token counting and history trimming (simulator/tokens.py)."""
+"""Token counting and history trimming (simulator/models/tokens.py)."""
 
-from simulator import tokens
+from simulator.models import tokens
 
 
 def _history(n: int, words: int = 30) -> list[dict]:

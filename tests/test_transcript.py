@@ -7,7 +7,7 @@ import json
 import pytest
 
 from simulator.errors import InputError
-from simulator.transcript import MAX_TURNS, detect_lang, load_transcript, parse_transcript
+from simulator.evaluation.transcript import MAX_TURNS, detect_lang, load_transcript, parse_transcript
 
 
 def roles(t):

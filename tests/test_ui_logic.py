@@ -10,7 +10,7 @@ import pytest
 
 from simulator.config import load_settings
 from simulator.errors import InputError, SimulatorError
-from simulator.store import SessionNotFound
+from simulator.storage.store import SessionNotFound
 from simulator.ui import auth, logic
 from simulator.ui.context import build_context
 from simulator.ui.logic import Practice
@@ -77,7 +77,7 @@ def test_hostile_text_is_shown_never_rendered(ctx):
     transcript = logic.transcript_html(st.session.turns, "id")
     assert "<script>" not in transcript and "<img" not in transcript and "&lt;img src=x onerror" in transcript
     assert "<b>" not in logic.t("signed_in_as", "en", user="<b>x</b>", role="trainee").replace("**", "")
-    from simulator.persona import Persona
+    from simulator.coachee.persona import Persona
     p = next(iter(ctx.personas.values()))
     evil = Persona.model_validate({**p.model_dump(), "scenario": {"id": HOSTILE[1], "en": HOSTILE[1]}})
     assert "<img" not in logic.cards_html({"x": evil}, "id")
@@ -238,7 +238,7 @@ def test_errors_become_one_clear_line(ctx):
 
 
 def test_a_streaming_voice_streams_and_the_store_keeps_the_whole_reply(ctx):
-    from simulator.voices import ScriptedVoice
+    from simulator.coachee.voices import ScriptedVoice
 
     class Streaming(ScriptedVoice):
         name = "streaming"
@@ -287,8 +287,8 @@ def test_end_locks_the_chat_and_a_fork_or_new_session_starts_clean(ctx):
 
 def test_the_report_a_teacher_reads(ctx):
     """No signal dump, raw Markdown or file path; three different improvements; quotes whole; rewrites open."""
-    from simulator.feedback import good_rewrite
-    from simulator.report import to_dict
+    from simulator.evaluation.feedback import good_rewrite
+    from simulator.evaluation.report import to_dict
 
     turns = ["Selamat pagi, Bu. Apa yang ingin Ibu bicarakan hari ini?",
              "Apakah Ibu sudah mencoba membuat aturan kelas?",

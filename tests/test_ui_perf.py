@@ -12,10 +12,10 @@ import httpx
 import pytest
 from served_app import served_app
 
+from simulator.coachee.voices import ScriptedVoice
 from simulator.config import load_settings
 from simulator.session import Session
-from simulator.store import Store
-from simulator.voices import ScriptedVoice
+from simulator.storage.store import Store
 
 
 def test_a_write_does_not_checkpoint_the_wal_on_close(tmp_path):
@@ -194,7 +194,7 @@ def test_send_does_its_component_processing_in_the_call_and_sends_what_gradio_wo
 def test_a_repeated_knowledge_query_is_embedded_and_searched_once(data_dir, monkeypatch):
     """The report's per-improvement queries and a persona's knowledge_queries come back on every session:
     the query embedding (~25 ms of E5) and the search answer (until the index changes) are kept."""
-    from simulator import retrieval
+    from simulator.retrieval import search as retrieval
 
     calls = []
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from simulator.coachee import Plan, initial_state
-from simulator.moves import move_lines
-from simulator.persona import REACTIONS, load_personas
-from simulator.voices import Reply, ScriptedVoice, Voice, candidate_lines
+from simulator.coachee.persona import REACTIONS, load_personas
+from simulator.coachee.state import Plan, initial_state
+from simulator.coachee.voices import Reply, ScriptedVoice, Voice, candidate_lines
+from simulator.reading.moves import move_lines
 
 PERSONAS = load_personas()
 P = PERSONAS["pra_observasi_guru_matematika"]
@@ -102,7 +102,7 @@ def test_every_authored_line_is_one_to_four_sentences(persona_id):
 
 
 def test_said_again_keeps_names_and_codes_capitalised():
-    from simulator.voices import _LOWER_WORDS, _lower_first, _lower_words
+    from simulator.coachee.voices import _LOWER_WORDS, _lower_first, _lower_words
 
     token = _LOWER_WORDS.set(_lower_words("guru_baru", "id"))
     try:
@@ -115,7 +115,7 @@ def test_said_again_keeps_names_and_codes_capitalised():
 
 
 def test_a_line_that_refers_to_something_never_mentioned_goes_last():
-    from simulator.voices import _HEARD
+    from simulator.coachee.voices import _HEARD
 
     voice = ScriptedVoice()
     pool = ["Minggu sore saya mulai dengan tiga prioritas itu.", "Saya mulai hari Minggu sore."]

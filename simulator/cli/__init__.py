@@ -7,8 +7,8 @@ import argparse
 import importlib
 import sys
 
-from .. import offline
-from ..errors import SimulatorError
+from simulator import offline
+from simulator.errors import SimulatorError
 
 # Subcommand modules, in the order `pamong --help` lists them.
 COMMANDS = ["ingest", "search", "classify", "evaluate", "personas", "chat", "serve"]

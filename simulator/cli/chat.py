@@ -18,11 +18,11 @@ import json
 import sys
 from pathlib import Path
 
-from ..config import load_settings
-from ..errors import InputError, SimulatorError
-from ..persona import get_persona
-from ..session import Session
-from ..voices import ScriptedVoice
+from simulator.coachee.persona import get_persona
+from simulator.coachee.voices import ScriptedVoice
+from simulator.config import load_settings
+from simulator.errors import InputError, SimulatorError
+from simulator.session import Session
 
 HELP = {
     "id": "Perintah: /end mengakhiri sesi dan menampilkan evaluasi, /state menampilkan keadaan tersembunyi "
@@ -55,11 +55,11 @@ def _raw():
 
 
 def make_voice(name: str, settings, seed: int = 0):
-    """The voice by name: scripted here; openai/local through the model seam (simulator.models)."""
+    """The voice by name: scripted here; openai/local through the model seam (simulator.models.chat)."""
     if name in (None, "", "scripted"):
         return ScriptedVoice(seed=seed)
     try:
-        from ..models import voice_from_settings
+        from simulator.coachee.model_voice import voice_from_settings
     except ImportError as exc:
         raise SimulatorError(f"voice {name} is not available ({exc}).") from None
     return voice_from_settings(settings.with_(voice=name))
@@ -232,13 +232,13 @@ def evaluation_text(session: Session, settings=None) -> str:
         return "(no coach turns)" if session.lang == "en" else "(belum ada giliran coach)"
     transcript = session.to_transcript()
     try:
-        from ..scoring import evaluate_readings
+        from simulator.evaluation.scoring import evaluate_readings
     except ImportError:
         return _statistics(session)
     readings = {i: t.reading for i, t in enumerate(session.turns) if t.speaker == "coach" and t.reading}
     evaluation = evaluate_readings(transcript, readings, searcher=_searcher(settings))
     try:
-        from ..report import to_markdown
+        from simulator.evaluation.report import to_markdown
     except ImportError:
         return json.dumps(evaluation.scores, indent=2) + "\n" + _statistics(session)
     return to_markdown(evaluation, session.lang)
@@ -249,7 +249,7 @@ def _searcher(settings):
     if settings is None or not settings.chroma_dir.exists():
         return None
     try:
-        from ..retrieval import KnowledgeStore
+        from simulator.retrieval.search import KnowledgeStore
 
         return KnowledgeStore(settings)
     except (ImportError, SimulatorError):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import sys
 
-from ..errors import InputError
-from ..hints import hint_for
-from ..reading import read_turn
+from simulator.errors import InputError
+from simulator.reading.hints import hint_for
+from simulator.reading.reader import read_turn
 
 
 def register(subparsers) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..config import load_settings
-from ..document import Document, DocumentError, read_document
-from ..errors import InputError, ModelError, SimulatorError
-from ..report import to_html, to_json, to_markdown
-from ..rubric import DEFAULT_RUBRIC_ID, load_rubric
-from ..scoring import evaluate
-from ..transcript import read_transcript_bytes
+from simulator.config import load_settings
+from simulator.errors import InputError, ModelError, SimulatorError
+from simulator.evaluation.document import Document, DocumentError, read_document
+from simulator.evaluation.report import to_html, to_json, to_markdown
+from simulator.evaluation.rubric import DEFAULT_RUBRIC_ID, load_rubric
+from simulator.evaluation.scoring import evaluate
+from simulator.evaluation.transcript import read_transcript_bytes
 
 RENDER = {"json": to_json, "md": to_markdown, "html": to_html}
 ROLE_NAMES = {"id": {"coach": "coach", "coachee": "coachee", "observer": "pengamat", "other": "lainnya"},
@@ -54,7 +54,7 @@ def _searcher(args):
     if args.no_citations:
         return None
     try:
-        from ..retrieval import KnowledgeStore
+        from simulator.retrieval.search import KnowledgeStore
 
         store = KnowledgeStore(load_settings(data_dir=args.data_dir))
         if store.count() == 0:
@@ -100,14 +100,14 @@ def run(args) -> int:
     rubric = load_rubric(args.rubric)
     judge = None
     if args.judge:
-        from ..judge import judge_from_settings
+        from simulator.evaluation.judge import judge_from_settings
 
         judge = judge_from_settings(load_settings(data_dir=args.data_dir), rubric, lang=args.lang)  # no model: error
     # Only once everything that can fail has been set up: an error stays the one line on standard error.
     print("\n".join(describe(document, args.lang or document.lang)), file=sys.stderr)
     evaluation = evaluate(transcript, rubric, searcher=_searcher(args))
     if judge is not None:
-        from ..judge import unusable_note
+        from simulator.evaluation.judge import unusable_note
 
         try:
             evaluation = judge.refine(evaluation, transcript)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..config import KNOWLEDGE_DIR, load_settings
-from ..retrieval import KnowledgeStore
+from simulator.config import KNOWLEDGE_DIR, load_settings
+from simulator.retrieval.search import KnowledgeStore
 
 
 def register(subparsers) -> None:
@@ -19,7 +19,7 @@ def register(subparsers) -> None:
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     parser.add_argument("--write-prebuilt", action="store_true",
                         help="maintainers: embed knowledge/ from scratch and write the shipped index "
-                             "(simulator/data/knowledge_index.*; `make prebuilt-index`), then exit")
+                             "(simulator/retrieval/data/knowledge_index.*; `make prebuilt-index`), then exit")
     parser.set_defaults(func=run)
 
 
@@ -48,8 +48,8 @@ class _Progress:
 def write_prebuilt(settings) -> int:
     import time
 
-    from .. import prebuilt
-    from ..retrieval import embed_passages
+    from simulator.retrieval import prebuilt
+    from simulator.retrieval.search import embed_passages
 
     started = time.perf_counter()
     meta = prebuilt.write(KNOWLEDGE_DIR, lambda texts: embed_passages(texts, settings.embed_threads))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..persona import load_personas
+from simulator.coachee.persona import load_personas
 
 
 def register(subparsers) -> None:

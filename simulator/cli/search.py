@@ -8,9 +8,9 @@ import textwrap
 from dataclasses import asdict
 from pathlib import Path
 
-from ..config import load_settings
-from ..errors import InputError
-from ..retrieval import KnowledgeStore
+from simulator.config import load_settings
+from simulator.errors import InputError
+from simulator.retrieval.search import KnowledgeStore
 
 EMPTY = "The knowledge index is empty: run `pamong ingest` first."
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from ..config import load_settings
+from simulator.config import load_settings
 
 
 def register(subparsers) -> None:
@@ -39,7 +39,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     if args.hash_password:
-        from ..ui.auth import hash_password
+        from simulator.ui.auth import hash_password
 
         password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
         print(hash_password(password))
@@ -47,18 +47,18 @@ def run(args) -> int:
     settings = load_settings(data_dir=args.data_dir, host=args.host, port=args.port)
     knowledge = False if args.no_index else args.knowledge
     if args.print_nginx:
-        from ..serving import print_site
+        from simulator.cli.serving import print_site
 
         backends = args.backends.split(",") if args.backends else \
             [f"127.0.0.1:{settings.port + i}" for i in range(1, (args.workers or 2) + 1)]
         print(print_site(f"{settings.host}:{settings.port}", backends))
         return 0
     if args.workers is not None:
-        from ..serving import serve
+        from simulator.cli.serving import serve
 
         return serve(settings, workers=args.workers, host=settings.host, port=settings.port, knowledge=knowledge,
                      run_dir=args.run_dir)
-    from ..ui import launch
+    from simulator.ui import launch
 
     launch(settings, knowledge=knowledge)
     return 0

@@ -7,7 +7,7 @@ Session and the store, and is tested without a browser.
 import os
 from pathlib import Path
 
-from .. import offline
+from simulator import offline
 
 CSS = """
 #pamong-header {align-items: end;}
@@ -78,7 +78,7 @@ CONCURRENCY = {"scripted": 2, "model": 16}
 
 
 def app_css() -> str:
-    from ..report_view import CSS as REPORT_CSS
+    from simulator.evaluation.report_view import CSS as REPORT_CSS
 
     return CSS + REPORT_CSS
 
@@ -99,7 +99,7 @@ def tune_gradio() -> None:
 def warm_up() -> None:
     """Load what the first turn would otherwise load (the reader's lexicons: ~0.5 s per language), so the
     first trainee of the day does not wait for it."""
-    from ..reading import read_turn
+    from simulator.reading.reader import read_turn
 
     read_turn("Apa yang Ibu rasakan tentang kelas itu?", "Saya khawatir.", "id")
     read_turn("What do you feel about that class?", "I am worried.", "en")
@@ -111,9 +111,9 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
     tune_gradio()
     import gradio as gr
 
-    from . import practice, progress, review
-    from .context import build_context
-    from .logic import t
+    from simulator.ui import practice, progress, review
+    from simulator.ui.context import build_context
+    from simulator.ui.logic import t
 
     ctx = context or build_context(settings, knowledge=knowledge, users=users)
     relabel: list = []
@@ -215,7 +215,7 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
 def launch(settings, *, knowledge=None, host: str | None = None, port: int | None = None,
            prevent_thread_lock: bool = False, quiet: bool = False):
     """Check login, build and serve. Beyond localhost without users -> InputError (a clear message)."""
-    from .auth import authenticator, check_login_config, load_users
+    from simulator.ui.auth import authenticator, check_login_config, load_users
 
     host = host or settings.host
     port = port or settings.port

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError
-from ..store import ROLES
+from simulator.errors import InputError
+from simulator.storage.store import ROLES
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 ITERATIONS = 200_000

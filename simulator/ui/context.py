@@ -9,18 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import SimulatorError
-from ..persona import load_personas
-from ..store import open_store
-from .auth import User
-from .logic import AppContext, t
+from simulator.coachee.persona import load_personas
+from simulator.errors import SimulatorError
+from simulator.storage.store import open_store
+from simulator.ui.auth import User
+from simulator.ui.logic import AppContext, t
 
 
 def _voice(settings) -> tuple[Any, dict[str, str]]:
-    from ..voices import ScriptedVoice
+    from simulator.coachee.voices import ScriptedVoice
 
     try:
-        from ..models import voice_from_settings
+        from simulator.coachee.model_voice import voice_from_settings
 
         voice = voice_from_settings(settings)
     except SimulatorError as exc:
@@ -39,7 +39,7 @@ def _searcher(settings, knowledge: str | Path | bool | None) -> tuple[Any, dict[
     if knowledge is False:
         return None, {lg: t("index_note_disabled", lg) for lg in ("id", "en")}
     try:
-        from ..retrieval import KnowledgeStore, ensure_index
+        from simulator.retrieval.search import KnowledgeStore, ensure_index
 
         ensure_index(settings, [Path(knowledge)] if knowledge not in (None, True) else None)
         searcher = KnowledgeStore(settings)

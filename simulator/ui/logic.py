@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError, SimulatorError, StoreError
-from ..persona import Persona
-from ..store import SessionConflict, Store
+from simulator.coachee.persona import Persona
+from simulator.errors import InputError, SimulatorError, StoreError
+from simulator.storage.store import SessionConflict, Store
 
 LABELS_PATH = Path(__file__).with_name("labels.yaml")
 DIMENSIONS = ("presence", "active_listening", "powerful_questions")
@@ -257,7 +257,7 @@ def state_rows(states, lang: str) -> list[dict]:
 
 
 def _session_class():
-    from ..session import Session
+    from simulator.session import Session
     return Session
 
 
@@ -330,7 +330,7 @@ def take_turn(ctx: AppContext, st: Practice, text: str) -> Iterator[str | Any]:
 
 def end_session(ctx: AppContext, st: Practice):
     """Score the session with the readings it already has, keep the evaluation, and return it."""
-    from ..scoring import evaluate_readings
+    from simulator.evaluation.scoring import evaluate_readings
 
     session = st.session
     if session is None:
@@ -376,7 +376,7 @@ def coach_turn_choices(session) -> list[tuple[str, int]]:
 def write_reports(ctx: AppContext, session_id: str, evaluation, lang: str, *, states=None,
                   meta: dict | None = None) -> list[str]:
     """[printable HTML (trainee, scenario, date on top), JSON for tools] — the teacher's file first."""
-    from .. import report
+    from simulator.evaluation import report
 
     folder = ctx.reports_dir / re.sub(r"[^A-Za-z0-9_-]", "_", session_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -442,9 +442,9 @@ def transcript_html(turns, lang: str, prefix: str = "pamong", acts: dict[int, li
 
 
 def report_html(evaluation, lang: str, prefix: str = "pamong", *, states=None, meta: dict | None = None) -> str:
-    """The report body shared with the download and the review tab (simulator.report_view)."""
-    from ..report import to_dict
-    from ..report_view import report_body
+    """The report body shared with the download and the review tab (simulator.evaluation.report_view)."""
+    from simulator.evaluation.report import to_dict
+    from simulator.evaluation.report_view import report_body
 
     lg = "en" if lang == "en" else "id"
     data = evaluation if isinstance(evaluation, dict) else to_dict(evaluation, lg)
@@ -533,7 +533,7 @@ def scores_html(rows: list[list], lang: str) -> str:
 def review_open(ctx: AppContext, *, viewer: str, role: str, session_id: str, lang: str) -> dict:
     """A submitted session for a facilitator: the very report the trainee read (in the facilitator's language),
     the transcript with a reading of each turn, and the scores beside any overrides."""
-    from ..report import from_stored
+    from simulator.evaluation.report import from_stored
 
     if role != "facilitator":
         raise InputError("review_denied")
@@ -570,9 +570,9 @@ def review_override(ctx: AppContext, *, viewer: str, role: str, session_id: str,
 
 
 def read_upload(path: str | None, *, coach: str | None = None, conversation: int = 0):
-    """The uploaded file read as a coaching conversation (simulator.document): speakers with the role each was
+    """The uploaded file read as a coaching conversation (simulator.evaluation.document): speakers with the role each was
     given and why, what was set aside, warnings. Raises DocumentError (bilingual) or InputError."""
-    from ..document import read_document
+    from simulator.evaluation.document import read_document
 
     if not path:
         raise InputError("choose_file")
@@ -585,7 +585,7 @@ def read_upload(path: str | None, *, coach: str | None = None, conversation: int
 
 
 def score_document(ctx: AppContext, document):
-    from ..scoring import evaluate
+    from simulator.evaluation.scoring import evaluate
 
     return evaluate(document.transcript, ctx.rubric, searcher=ctx.searcher)
 
@@ -642,7 +642,7 @@ def progress_columns(lang: str) -> list[str]:
 
 def progress_charts(rows: list[list], lang: str) -> str:
     """A small plot per dimension (and overall), whole levels 1-4, sessions numbered 1, 2, 3…"""
-    from ..charts import line_chart
+    from simulator.evaluation.charts import line_chart
 
     if not rows:
         return ""

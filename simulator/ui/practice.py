@@ -8,10 +8,10 @@ import inspect
 
 import gradio as gr
 
-from ..errors import SimulatorError
-from ..store import SessionNotFound
-from . import logic
-from .logic import AppContext, Practice, t
+from simulator.errors import SimulatorError
+from simulator.storage.store import SessionNotFound
+from simulator.ui import logic
+from simulator.ui.logic import AppContext, Practice, t
 
 
 def _user(ctx: AppContext, request: gr.Request | None, name: str) -> str:
@@ -444,7 +444,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
 
 def _hint_text(st: Practice, lang: str) -> str:
     """The live hint in the interface language, from the last coach turn's reading."""
-    from ..hints import hint_for
+    from simulator.reading.hints import hint_for
 
     if st.last_reading is None:
         return ""

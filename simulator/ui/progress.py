@@ -6,9 +6,9 @@ from __future__ import annotations
 import gradio as gr
 import pandas as pd
 
-from ..errors import SimulatorError
-from . import logic
-from .logic import AppContext, t
+from simulator.errors import SimulatorError
+from simulator.ui import logic
+from simulator.ui.logic import AppContext, t
 
 
 def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -> tuple:

@@ -9,9 +9,9 @@ import uuid
 import gradio as gr
 import pandas as pd
 
-from ..errors import SimulatorError
-from . import logic
-from .logic import AppContext, t
+from simulator.errors import SimulatorError
+from simulator.ui import logic
+from simulator.ui.logic import AppContext, t
 
 
 def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -> tuple:
@@ -159,7 +159,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
 
     def on_read(path, ui):
         """A file chosen: show who speaks, the role each was given and why, and what was set aside."""
-        from ..document import DocumentError
+        from simulator.evaluation.document import DocumentError
 
         if not path:
             return "", "", gr.update(choices=[], value=None), gr.update(choices=[("1", 0)], value=0), "", \

@@ -1,0 +1,1 @@
+"""The simulated coachee: persona, memory, hidden state and rules, and its voices."""

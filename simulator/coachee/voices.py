@@ -1,0 +1,430 @@
+"""Voices: what turns a Plan into the coachee's words.
+
+    Reply(text, voice, notice=None)
+    Voice (Protocol): name; say(*, persona, plan, state, history, lang, passages=(), memories=()) -> Reply
+                      optional stream(...) -> Iterator[str]
+    ScriptedVoice(seed=0): composes the reply from the plan, the persona's memory items and authored lines;
+                           deterministic, no model and no extra dependency.
+
+A model-backed voice (simulator/coachee/model_voice.py) implements the same Protocol and falls back to ScriptedVoice.
+`history` is the session's turns so far (objects with `.speaker` and `.text`, or dicts with those keys).
+`memories` are the localised memory texts the coachee may use now, best first (the Session passes them as a
+keyword when the voice accepts it; they are also on `plan.memories`).
+
+The scripted voice keeps a dialogue memory: it never says a line it has already said in the session verbatim
+("Seperti saya bilang tadi, ..." and a short form instead), answers "Bisa diulang?" with what it actually said,
+and greets back with the coach's own time of day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol, runtime_checkable
+
+from simulator.coachee.persona import Persona
+from simulator.coachee.state import LAYERS, CoacheeState, Plan
+from simulator.reading.moves import greeting_reply, move_lines
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    voice: str
+    notice: str | None = None   # shown to the trainee, e.g. "the model failed; scripted voice used"
+
+
+@runtime_checkable
+class Voice(Protocol):
+    name: str
+
+    def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
+            passages: Sequence[Any] = ()) -> Reply: ...
+
+
+def _field(turn: Any, key: str) -> Any:
+    return turn.get(key) if isinstance(turn, dict) else getattr(turn, key, None)
+
+
+def said_by_coachee(history: Iterable[Any]) -> list[str]:
+    return [str(_field(t, "text")) for t in history if _field(t, "speaker") == "coachee"]
+
+
+def _source(persona: Persona, item: str):
+    return getattr(persona.layers, item) if item in LAYERS else getattr(persona, item)
+
+
+def candidate_lines(persona: Persona, plan: Plan, lang: str) -> list[str]:
+    """The authored lines that fit the plan, in the session's language."""
+    lang = lang if lang in persona.languages else persona.languages[0]
+    if plan.reaction == "reveal":
+        item = plan.layer or plan.reveal or "surface"
+        return list(_source(persona, item).lines(lang))
+    lines = getattr(persona.reactions, plan.reaction, None)
+    return list(lines(lang)) if lines is not None else []
+
+
+_GREETING_SENTENCE = re.compile(
+    r"^\s*(selamat (pagi|siang|sore|malam)|pagi|siang|sore|malam|halo|hai|good (morning|afternoon|evening)|"
+    r"morning|afternoon|evening|hello|hi|hey)\b[^.!?]*[.!?]\s*", re.IGNORECASE)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+_KEEP_CAPITAL = {"I", "Bu", "Pak", "Ibu", "Bapak", "Mrs", "Mr", "Ms", "Miss", "Sir", "Mas", "Mbak", "Kak", "Dik",
+                 "Nak", "Tuhan", "Allah", "Alhamdulillah", "Insya", "Insyaallah"}
+
+
+# The words this persona writes in lower case somewhere (so "Empat" may become "empat", "Rafi" stays "Rafi").
+_LOWER_WORDS: ContextVar[frozenset[str] | None] = ContextVar("lower_words", default=None)
+
+
+@cache
+def _lower_words(persona_id: str, lang: str) -> frozenset[str]:
+    from simulator.coachee.memory import load_memory
+    from simulator.coachee.persona import get_persona
+
+    texts: list[str] = []
+    try:
+        stack: list = [get_persona(persona_id).model_dump()]
+    except Exception:  # noqa: BLE001 - a test persona not on disk: the memory alone
+        stack = []
+    while stack:   # every string of the card, both languages (a word in lower case in either is no name)
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            texts.append(node)
+    memory = load_memory(persona_id)
+    if memory is not None:
+        texts += [t for i in memory.items for t in (i.short(lang), i.long(lang))]
+    return frozenset(w for t in texts for w in re.findall(r"(?<![\w-])[a-z][a-z']*", t))
+
+
+def _lower_first(text: str) -> str:
+    """"Empat rombel." -> "empat rombel." after "As I said, "; names, titles, codes ("P5", "VII-A") stay."""
+    first = re.split(r"[\s,.!?;:]", text, maxsplit=1)[0]
+    known = _LOWER_WORDS.get()
+    if (len(first) > 1 and first[0].isupper() and first[1:].islower() and first.isalpha()
+            and first.split("'")[0] not in _KEEP_CAPITAL and (known is None or first.lower() in known)):
+        return text[0].lower() + text[1:]
+    return text
+
+
+TOLD_MARGIN = 0.15   # ... and a told best match beats an untold one this much weaker
+LEAD_SCORE = 0.6   # a memory match this strong is answered first when a layer opens in the same reply
+
+
+class ScriptedVoice:
+    """Composes the reply from the plan. Deterministic: the choice depends only on the seed, the persona, the
+    plan and what the coachee has already said. Nothing is said twice verbatim in a session."""
+
+    name = "scripted"
+
+    def __init__(self, seed: int = 0):
+        self.seed = seed
+
+    # ------------------------------------------------------------------------------------------ helpers
+    def _rotate(self, pool: Sequence[str], key: str) -> list[str]:
+        if not pool:
+            return []
+        start = int(hashlib.sha256(f"{self.seed}|{key}".encode()).hexdigest(), 16) % len(pool)
+        return list(pool[start:]) + list(pool[:start])
+
+    def _fresh(self, pool: Sequence[str], said: list[str], key: str) -> str | None:
+        """The first line of the (rotated) pool not yet said in this session; lines that refer to something not
+        yet mentioned ("tiga prioritas itu" before any priorities were named) go last."""
+        done = {_norm(s) for s in said}
+        fresh = [line for line in self._rotate(pool, key) if _norm(line) not in done]
+        fresh.sort(key=presupposes)   # stable: the rotation decides among the rest
+        return fresh[0] if fresh else None
+
+    def _again(self, text: str, said: list[str], lang: str, key: str) -> str:
+        """Something already said, said again as a person would: "As I said, ..." (never verbatim)."""
+        done = {_norm(s) for s in said}
+        for template in self._rotate(move_lines(lang)["already"], key):
+            candidate = template.format(said=_lower_first(text))
+            if _norm(candidate) not in done:
+                return candidate
+        return f"{text} ..." if _norm(f"{text} ...") not in done else f"... {text}"
+
+    def choose(self, persona: Persona, plan: Plan, history: Sequence[Any], lang: str) -> str:
+        """The authored line for a persona reaction or layer (kept for callers of the earlier voice)."""
+        said = said_by_coachee(history)
+        lines = candidate_lines(persona, plan, lang)
+        key = f"{persona.id}|{plan.reaction}|{plan.layer}|{lang}"
+        fresh = self._fresh(lines, said, key)
+        if fresh is not None:
+            return fresh
+        return self._again(self._rotate(lines, key)[0], said, lang, key)
+
+    # ------------------------------------------------------------------------------------------ compose
+    def compose(self, persona: Persona, plan: Plan, history: Sequence[Any], lang: str) -> str:
+        lang = lang if lang in persona.languages else persona.languages[0]
+        said = said_by_coachee(history)
+        lines = move_lines(lang, persona.role)
+        key = f"{persona.id}|{plan.reaction}|{plan.move}|{lang}|{len(said)}"
+        move = plan.move or "coaching"
+        greet = greeting_reply(plan.greeting, lang, len(said)) if plan.greeting else ""
+
+        def pool(name: str) -> str:
+            line = self._fresh(lines[name], said, f"{key}|{name}")
+            return line if line is not None else self._again(self._rotate(lines[name], key)[0], said, lang, key)
+
+        if move == "greeting":
+            return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
+        if move in ("small_talk", "thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue"):
+            return _join(greet if move == "small_talk" else "", pool(move))
+        if move == "repeat":
+            last = _last_own_words(said, lang)
+            if not last:
+                return pool("repeat_nothing")
+            return self._formatted(lines["repeat"], last, said, lang, key)
+        if move == "clarify":
+            last = _last_own_words(said, lang)
+            if not last:
+                return pool("clarify_nothing")
+            return self._formatted(lines["clarify"], self._other_words(persona, plan, last, said, lang), said,
+                                   lang, key)
+
+        reaction = plan.reaction
+        if reaction == "not_yet":
+            return _join(greet, pool("not_yet"))
+        if reaction == "answer":
+            return _join(greet, self._answer(persona, plan, said, lang, key))
+        if reaction == "reveal":
+            return _join(greet, self._reveal(persona, plan, said, lang, key))
+        if reaction == "closing" and "action_plan" not in plan_revealed(plan, persona, lang):
+            core = self.choose(persona, Plan("reveal", None, [], plan.mood, layer="core"), history, lang)
+            return self._formatted(lines["conclude"], _strip_again(core, lang), said, lang, key)
+        if reaction == "greeting":
+            return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
+        if reaction == "guarded":
+            return _join(greet, self._guarded(persona, plan, said, lang, key))
+        return _join(greet, self.choose(persona, plan, history, lang))
+
+    def _guarded(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
+        """Terse: a plain fact asked straight, in its short form; else the persona's guarded lines, then a few
+        generic non-committal ones (never "as I said, ..." for a shrug)."""
+        done = {_norm(s) for s in said}
+        for item in plan.memory_items:
+            if _norm(item["short"]) not in done:
+                return item["short"]
+        line = self._fresh(list(persona.reactions.guarded(lang)), said, f"{key}|guarded")
+        if line is None:
+            line = self._fresh(move_lines(lang, persona.role)["guarded"], said, f"{key}|shrug")
+        return line or self._again(persona.reactions.guarded(lang)[0], said, lang, key)
+
+    def _greeting_line(self, persona, plan, said, lang, key, strip: bool) -> str:
+        lines = list(persona.reactions.greeting(lang))
+        if strip:
+            # The coach chose the time of day: answer in kind, never "correct" it with the authored greeting.
+            lines = [_GREETING_SENTENCE.sub("", line).strip() for line in lines]
+            lines = [line for line in lines if line]
+        line = self._fresh(lines, said, f"{key}|greet")
+        if line is None:
+            return "" if strip else self._again(lines[0], said, lang, key)
+        return line
+
+    def _formatted(self, templates: Sequence[str], text: str, said: list[str], lang: str, key: str) -> str:
+        done = {_norm(s) for s in said}
+        for template in self._rotate(templates, key):
+            candidate = template.format(said=_lower_first(text) if template.index("{said}") > 0 else text)
+            if _norm(candidate) not in done:
+                return candidate
+        return self._again(text, said, lang, key)
+
+    def _other_words(self, persona: Persona, plan: Plan, last: str, said: list[str], lang: str) -> str:
+        """A clarification: the same thing in other words. The memory item's other form (short for long, long for
+        short), else another authored line of the same layer, else the short first sentence of what was said."""
+        low = _norm(last)
+        for item in plan.memory_items:
+            if _norm(item["short"]) in low and _norm(item["long"]) not in low:
+                return item["long"]
+            if _norm(item["long"]) in low:
+                return item["short"]
+        for item in ("surface", "underneath", "core", "goal", "action_plan"):
+            group = list(_source(persona, item).lines(lang))
+            if any(_norm(line) in low for line in group):
+                other = self._fresh(group, said, f"clarify|{item}")
+                if other:
+                    return other
+        first = re.split(r"(?<=[.!?])\s+", last.strip())[0]
+        return first
+
+    def _answer(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
+        lines = move_lines(lang)
+        if not plan.memory_items:
+            if not plan.remembers:
+                # No memory file for this persona: its authored short answers / current layer, as before.
+                if plan.question == "yes_no":
+                    return self.choose(persona, Plan("closed", None, [], plan.mood), said_history(said), lang)
+                revealed = plan_revealed(plan, persona, lang)
+                layer = next((x for x in ("core", "underneath", "surface") if x in revealed), "surface")
+                return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said),
+                                   lang)
+            # Nothing in memory answers it: a person says so rather than invent - or, asked about something
+            # nowhere near the conversation ("Do you like coffee?"), steers back to it.
+            kind = "off_topic" if plan.off_topic else "unknown"
+            line = self._fresh(lines[kind], said, f"{key}|{kind}")
+            return line or self._again(lines[kind][0], said, lang, key)
+        item = plan.memory_items[0]
+        fact = _naming_sentence(item, _COACH_SAID.get() or "") or item["short"]
+        prefix = ""
+        if plan.question == "yes_no" and plan.truth is not None:
+            word = self._rotate(lines["say_yes" if plan.truth else "say_no"], key)[0]
+            if not re.match(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|yes|no|not|that's right)\b", fact,
+                            re.I):
+                prefix = word
+        text = f"{prefix}{_lower_first(fact) if prefix.endswith(', ') else fact}"
+        done = {_norm(s) for s in said}
+        told_long = any(_norm(item["long"]) in d for d in done)
+        if not told_long and any(_norm(fact) in d for d in done) and not prefix:
+            return item["long"]   # asked on about a short answer already given: the fuller telling
+        if _norm(text) in done or told_long or any(_norm(fact) in d for d in done):
+            # Asked again: the yes/no first, then "as I said" and the fact (never the same words twice).
+            return _join(prefix, self._again(fact, said, lang, key))
+        return text
+
+    def _reveal(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
+        done = {_norm(s) for s in said}
+
+        def unsaid(text: str) -> bool:
+            return _norm(text) not in done and not any(_norm(text) in d for d in done)
+
+        # An item whose long telling was said is told (its short form would only repeat it); one whose short
+        # answer was said may still be told at length.
+        items = [i for i in plan.memory_items if unsaid(i["long"])]
+        if plan.reveal:
+            # A layer opens now: in the words of that layer's memory item that answers the turn, else in the
+            # persona's authored words for it; a strong answer to what was asked comes first, so the coachee
+            # answers the question and then goes deeper.
+            own = [i for i in items if i["layer"] == plan.reveal and unsaid(i["long"])]
+            opening = own[0]["long"] if own else self._fresh(candidate_lines(persona, plan, lang), said,
+                                                              f"{key}|open")
+            lead = next((i for i in items if i["layer"] != plan.reveal and i["score"] >= LEAD_SCORE
+                         and unsaid(i["short"])), None)
+            if opening:
+                return _join(lead["short"] if lead else "", opening)
+        if plan.layer in ("goal", "action_plan"):
+            own = [i for i in items if i["layer"] == plan.layer]
+            if own:
+                return own[0]["long"] if unsaid(own[0]["long"]) else own[0]["short"]
+            line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer")
+            if line:
+                return line
+        best = plan.memory_items[0] if plan.memory_items else None
+        if best is not None and not unsaid(best["long"]) and not any(
+                i["score"] >= best["score"] - TOLD_MARGIN for i in items):
+            # What was asked is what the coachee has already told: it says so, rather than wander off.
+            return self._again(best["short"], said, lang, key)
+        items.sort(key=lambda i: presupposes(i["long"]))   # stable: best match first among the rest
+        for item in items:
+            return item["long"]
+        line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer")
+        if line:
+            return line
+        if plan.memory_items:
+            return self._again(plan.memory_items[0]["short"], said, lang, key)
+        lines = candidate_lines(persona, plan, lang)
+        return self._again(self._rotate(lines, key)[0], said, lang, key)
+
+    # ------------------------------------------------------------------------------------------ Voice
+    def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
+            passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Reply:
+        token = _LOWER_WORDS.set(_lower_words(persona.id, lang if lang in persona.languages else "id"))
+        heard = " ".join([persona.scenario(lang if lang in persona.languages else persona.languages[0]),
+                          *(str(_field(t, "text")) for t in history)]).lower()
+        heard_token = _HEARD.set(heard)
+        coach_token = _COACH_SAID.set(next((str(_field(t, "text")) for t in reversed(history)
+                                            if _field(t, "speaker") == "coach"), ""))
+        try:
+            text = self.compose(persona, plan, history, lang)
+        finally:
+            _LOWER_WORDS.reset(token)
+            _HEARD.reset(heard_token)
+            _COACH_SAID.reset(coach_token)
+        said = {_norm(s) for s in said_by_coachee(history)}
+        if _norm(text) in said:   # the last guard: never a verbatim repeat
+            text = self._again(text, said_by_coachee(history), lang, f"{persona.id}|guard")
+        return Reply(text=text, voice=self.name)
+
+    def stream(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
+               passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Iterator[str]:
+        yield self.say(persona=persona, plan=plan, state=state, history=history, lang=lang,
+                       passages=passages, memories=memories).text
+
+
+_HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
+_COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)
+
+
+def _naming_sentence(item: dict, question: str) -> str | None:
+    """Asked about someone by name ("Hartono itu siapa?"): the sentence of the item that names them, when its
+    short answer does not."""
+    names = [w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", question) if w not in item["short"]]
+    if not names:
+        return None
+    for sentence in re.split(r"(?<=[.!?])\s+", item["long"]):
+        if any(n in sentence for n in names):
+            return sentence
+    return None
+_REFERS = {"id": re.compile(r"\b([a-z][a-z-]{3,}) (itu|tadi|tersebut)\b"),
+           "en": re.compile(r"\b(?:those|these|that same) ([a-z][a-z-]{3,})\b")}
+_NOT_THINGS = {"hal", "begitu", "waktu", "saat", "semua", "rasanya", "memang", "kalau", "karena", "seperti",
+               "justru", "hanya", "cuma", "juga", "sudah", "masih", "yang", "sama", "kata", "bilang", "sebenarnya",
+               "days", "times", "things", "ones", "kinds"}
+
+
+def presupposes(text: str) -> bool:
+    """Does the line refer to a thing as known ("anak itu", "those priorities") that nobody has mentioned yet in
+    this session (coach or coachee) or on the scenario card?"""
+    heard = _HEARD.get()
+    if heard is None:
+        return False
+    low = text.lower()
+    for pattern in _REFERS.values():
+        for m in pattern.finditer(low):
+            noun = m.group(1)
+            if noun not in _NOT_THINGS and noun[:5] not in heard:
+                return True
+    return False
+
+
+def said_history(said: list[str]) -> list[dict]:
+    return [{"speaker": "coachee", "text": s} for s in said]
+
+
+def plan_revealed(plan: Plan, persona: Persona, lang: str) -> set[str]:
+    """The items revealed so far, from the plan's hidden summaries."""
+    out = set()
+    for item in ("surface", "underneath", "core", "goal", "action_plan"):
+        if _source(persona, item).summary(lang) in plan.allowed:
+            out.add(item)
+    return out
+
+
+def _strip_again(text: str, lang: str) -> str:
+    """Drop an "As I said, " prefix so it is not doubled."""
+    for template in move_lines(lang)["already"] + move_lines(lang)["repeat"] + move_lines(lang)["clarify"]:
+        head = template.split("{said}")[0]
+        if head and text.startswith(head):
+            rest = text[len(head):]
+            return rest[:1].upper() + rest[1:]
+    return text
+
+
+def _last_own_words(said: list[str], lang: str) -> str:
+    return _strip_again(said[-1], lang) if said else ""
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())

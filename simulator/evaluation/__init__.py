@@ -1,0 +1,1 @@
+"""Evaluating a transcript: documents, rubric, scoring, feedback, report and the model judge."""

@@ -1,0 +1,460 @@
+"""Feedback from a scored session: evidence quotes, what went well, and exactly three improvements, each
+quoting a real coach turn with a better phrasing made by rules (in the transcript's language) and, when a
+searcher is given, the knowledge passage that teaches it.
+
+The phrasing rules follow the Guru Penggerak module 2.3 (open questions with apa/bagaimana/sejauh mana,
+"Apa yang membuat…" instead of "mengapa", RASA: summarise then ask) and ICF/MITI (one question at a time).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from simulator.content import read_yaml
+from simulator.evaluation.markers import TEMPLATES, asks_for_their_own_words, has_marker
+from simulator.evaluation.results import Citation, Evidence, Improvement, Text, Trace, WentWell
+from simulator.evaluation.rubric import Rubric
+from simulator.evaluation.transcript import Transcript
+from simulator.reading.reader import TIRTA_STAGES, Reading, read_turn
+
+MAX_QUOTE = 400  # a whole sentence is quoted; only a run-on past this is cut (at a word)
+SPACE_MIN_WORDS = 8  # a coachee answer this long after a clean coach turn is credited as room given
+QUESTION_SIGNALS = {"open_share", "closed_share", "why_count", "leading_count", "stacked_count", "stacked_share",
+                    "goal_by_coachee", "followup_concrete", "followup_from_coachee", "coachee_conclusion",
+                    "forward_count", "tirta_stages", "rasa_count"}
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict:
+    return read_yaml(TEMPLATES / "labels.yaml", "template")
+
+
+@lru_cache(maxsize=1)
+def kinds() -> dict:
+    return read_yaml(TEMPLATES / "improvements.yaml", "template")
+
+
+def _t(d: dict) -> Text:
+    return Text(d["id"], d["en"])
+
+
+def signal_label(signal: str, lang: str) -> str:
+    return labels()["signals"][signal]["en" if lang == "en" else "id"]
+
+
+def evidence_note(signal: str, positive: bool, reading: Reading) -> Text:
+    note = _t(labels()["evidence"].get(signal, labels()["evidence"]["open_share"])[
+        "positive" if positive else "negative"])
+    if signal == "keyword_use" and positive and reading.key_words:
+        words = ", ".join(reading.key_words[:4])
+        note = Text(f"{note.id}: {words}", f"{note.en}: {words}")
+    return note
+
+
+# ---------------------------------------------------------------- quoting the coach's own words
+
+_SENT = re.compile(r"[^.!?…]+[.!?…]*")
+
+
+def sentences(text: str) -> list[str]:
+    return [m.group().strip() for m in _SENT.finditer(text) if m.group().strip()]
+
+
+def _clip(s: str) -> str:
+    if len(s) <= MAX_QUOTE:
+        return s
+    cut = s[:MAX_QUOTE]
+    return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+# The reading's evidence tags that show each signal (the rest fall back on the first question or statement).
+_SHOWN_BY = {"advice_count": ("advice",), "advice_share": ("advice",), "judgement_count": ("judgement",),
+             "why_count": ("why_question",), "why_share": ("why_question",), "closed_share": ("closed_question",),
+             "leading_count": ("leading",), "forward_count": ("forward",), "tirta_stages": ("tirta",),
+             "affirmation_count": ("affirmation",)}
+
+
+def quote_for(text: str, signal: str, reading: Reading, positive: bool = True) -> str:
+    """The sentence of the coach's turn that shows the signal (always a substring of `text`): for "Mengapa…?
+    Apakah…? Bagaimana…?" an open question is quoted as the "Bagaimana" sentence and a "why" as the "Mengapa" one."""
+    sents = sentences(text) or [text.strip()]
+    questions = [s for s in sents if s.endswith("?")]
+    statements = [s for s in sents if not s.endswith("?")]
+    pick = sents[0]
+    if signal in ("stacked_count", "stacked_share", "rasa_count"):
+        return _clip(text.strip())
+    tags = _SHOWN_BY.get(signal)
+    if signal == "open_share":
+        tags = ("open_question",) if positive else ("closed_question", "why_question", "advice")
+    span = next((sp for tag, sp in reading.evidence if tags and tag in tags and sp and sp.lower() in text.lower()), None)
+    if span:
+        pick = next((s for s in sents if span.lower() in s.lower() or s.lower() in span.lower()), span)
+    elif signal in QUESTION_SIGNALS and questions:
+        pick = questions[0]
+    elif signal in ("reflections_per_question", "feeling_reflections", "affirmation_count") and statements:
+        pick = statements[0]
+    elif signal == "keyword_use" and reading.key_words:
+        pick = max(sents, key=lambda s: sum(w.lower() in s.lower() for w in reading.key_words))
+    return _clip(pick)
+
+
+# ---------------------------------------------------------------- went well
+
+
+def went_well(transcript: Transcript, readings: Mapping[int, Reading], values: dict, trace: Trace) -> list[WentWell]:
+    ww = labels()["went_well"]
+    out: list[WentWell] = []
+
+    def add(key: str, signal: str, min_value: float = 1) -> None:
+        hits = [i for i, pos in trace.turns.get(signal, []) if pos]
+        if values.get(signal, 0) >= min_value and hits:
+            ev = [Evidence(i, quote_for(transcript.turns[i].text, signal, readings[i]),
+                           evidence_note(signal, True, readings[i])) for i in hits[:2]]
+            out.append(WentWell(_t(ww[key]), ev))
+
+    add("goal", "goal_by_coachee")
+    add("rasa", "rasa_count")
+    add("reflections", "reflections_per_question", 0.5)
+    add("feelings", "feeling_reflections")
+    add("appreciate", "affirmation_count")
+    add("open", "open_share", 0.6)
+    add("keywords", "keyword_use", 0.4)
+    add("followup", "followup_from_coachee")
+    if len(out) < 4 and values["advice_count"] == 0 and values["questions"] >= 3:
+        hits = [i for i, pos in trace.turns.get("open_share", []) if pos][:1]
+        out.append(WentWell(_t(ww["no_advice"]), [Evidence(i, quote_for(transcript.turns[i].text, "open_share",
+                                                                         readings[i]), evidence_note(
+            "advice_count", True, readings[i])) for i in hits]))
+    if not out:  # always something real: the coach turn that drew out the longest coachee answer
+        turns = transcript.turns
+        clean = [i for i, r in readings.items() if not (r.has("advice", "why_question", "closed_question")
+                                                          or r.judgement or r.leading or r.stacked)]
+        answered = [i for i in clean if i + 1 < len(turns) and turns[i + 1].speaker == "coachee"
+                    and len(turns[i + 1].text.split()) >= SPACE_MIN_WORDS]  # "Oh, begitu, Bu." is no opening up
+        best = max(answered, key=lambda i: len(turns[i + 1].text.split()), default=None)
+        if best is not None:
+            note = _t(ww["space"])
+            out.append(WentWell(note, [Evidence(best, quote_for(turns[best].text, "open_share", readings[best]),
+                                                note)]))
+        else:  # every turn has a concern: credit a summary the coach did make ("So you'll phone ... Is that clear?")
+            summaries = [i for i, r in readings.items() if r.has("reflection") and not (r.has("advice") or r.judgement)]
+            opens = [i for i, r in readings.items() if r.has("open_question") and not (r.has("advice") or r.judgement)]
+            if summaries:
+                note = _t(ww["reflections"])
+                out.append(WentWell(note, [Evidence(summaries[0], quote_for(
+                    turns[summaries[0]].text, "reflections_per_question", readings[summaries[0]]), note)]))
+            elif opens:  # an open question, even one lost among others ("Mengapa…? Apakah…? Bagaimana…?")
+                note = _t(ww["one_open"])
+                out.append(WentWell(note, [Evidence(opens[0], quote_for(turns[opens[0]].text, "open_share",
+                                                                         readings[opens[0]]), note)]))
+    return out[:4]
+
+
+# ---------------------------------------------------------------- improvements
+
+
+def improvements(transcript: Transcript, readings: Mapping[int, Reading], values: dict, trace: Trace,
+                 rubric: Rubric, searcher, notes: list[Text]) -> list[Improvement]:
+    turns, lang = transcript.turns, transcript.lang
+    addr = address(transcript)
+    problems: list[tuple[int, int, str]] = []  # (-severity, turn, kind)
+    sev = {k: v["severity"] for k, v in kinds().items() if isinstance(v, dict) and "severity" in v}
+    for i, r in readings.items():
+        prev = turns[i - 1].text if i and turns[i - 1].speaker == "coachee" else ""
+        is_q = r.questions > 0 or r.has("open_question", "closed_question", "why_question")
+        found = []
+        if r.has("advice"):
+            found.append("advice")
+        if r.judgement:
+            found.append("judgement")
+        if r.has("why_question") and rubric.settings.why_counts_against:
+            found.append("why")
+        if r.leading and not r.has("advice"):
+            found.append("leading")
+        if r.stacked:
+            found.append("stacked")
+        if r.has("closed_question") and not r.has("advice", "why_question") and not r.leading:
+            found.append("closed")
+        if (is_q and not r.has("reflection") and len(prev.split()) >= 15 and not r.key_words
+                and not asks_for_their_own_words(r, lang)):
+            found.append("missed_reflection")
+        if len(r.text.split()) > 60:
+            found.append("long_turn")
+        problems += [(-sev[k], i, k) for k in found]
+    problems.sort()
+    # Three DIFFERENT improvements: the most serious of each kind on different turns, then ways to deepen a
+    # strength (other kinds) on other turns, then other kinds on any turn; the same kind twice only when no
+    # other kind is left (it never is: 'conclude' and the deepening kinds always exist).
+    deepen = _deepen(transcript, readings, trace)
+    candidates = [(i, k) for _, i, k in problems] + deepen
+    chosen: list[tuple[int, str]] = []
+
+    def base(kind: str) -> str:  # one family per lesson: "summarise first" is one lesson, missed or deepened
+        kind = kind.split(":")[0]
+        return "rasa" if kind == "missed_reflection" else kind
+
+    for pool, new_turn in (([(i, k) for _, i, k in problems], True), (deepen, True), (candidates, False)):
+        for i, k in pool:
+            if len(chosen) < 3 and base(k) not in {base(c[1]) for c in chosen} and (
+                    not new_turn or i not in {c[0] for c in chosen}):
+                chosen.append((i, k))
+    for cand in candidates:
+        if len(chosen) < 3 and cand not in chosen:
+            chosen.append(cand)
+    out = [_improvement(transcript, readings, i, k, addr) for i, k in chosen[:3]]
+    _attach_passages(out, searcher, lang, notes)
+    return out
+
+
+def _deepen(transcript: Transcript, readings: Mapping[int, Reading], trace: Trace) -> list[tuple[int, str]]:
+    """Ways to deepen a strength; generated for any transcript so three improvements always exist."""
+    turns, lang = transcript.turns, transcript.lang
+    coach = sorted(readings)
+    reached = {TIRTA_STAGES[k] for k, _ in trace.turns.get("_stages", [])}
+    out: list[tuple[int, str]] = []
+    for stage in TIRTA_STAGES:
+        if stage not in reached:
+            out.append((coach[0] if stage == "tujuan" else coach[-1], f"next_stage:{stage}"))
+            break
+    for i in coach:
+        r = readings[i]
+        prev = turns[i - 1] if i else None
+        if prev is not None and prev.speaker == "coachee":
+            if has_marker("feelings", prev.text, lang) and not has_marker("feelings", r.text, lang):
+                out.append((i, "feeling"))
+            if r.has("open_question") and not r.has("reflection"):
+                out.append((i, "rasa"))
+    for i in reversed(coach):  # last resort: the latest turns
+        out += [(i, "rasa"), (i, "feeling")]
+    out.append((coach[-1], "conclude"))  # always possible: let the coachee draw the conclusion
+    seen, uniq = set(), []
+    for c in out:
+        if c not in seen:
+            seen.add(c)
+            uniq.append(c)
+    return uniq
+
+
+def _improvement(transcript: Transcript, readings: Mapping[int, Reading], i: int, kind: str, addr: str
+                 ) -> Improvement:
+    lang = transcript.lang
+    turns = transcript.turns
+    text, r = turns[i].text, readings[i]
+    stage = None
+    if kind.startswith("next_stage:"):
+        kind, stage = kind.split(":", 1)
+    spec = kinds()[kind]
+    prev = turns[i - 1].text if i and turns[i - 1].speaker == "coachee" else ""
+    qs = [s for s in sentences(text) if s.endswith("?")]
+    fields = {"addr": addr, "rest": "", "para": paraphrase(prev, lang, addr) if prev else "",
+              "question": repair_question(qs[0], lang, addr) if qs else _t(kinds()["stage_questions"]["identifikasi"]
+                                                                           ).get(lang).format(addr=addr),
+              "first": repair_question(first_question(qs[0] if qs else text), lang, addr),
+              "stage": "", "stage_question": ""}
+    quote_signal = {"advice": "advice_count", "judgement": "judgement_count", "stacked": "stacked_count",
+                    "long_turn": "coach_talk_share", "feeling": "reflections_per_question"}.get(kind, "open_share")
+    quote = quote_for(text, quote_signal, r)
+    better = ""
+    if kind == "why":
+        why_q = next((q for q in qs if re.search(r"\b(mengapa|kenapa|why)\b", q, re.I)), qs[0] if qs else text)
+        quote = _clip(why_q) if why_q in text else quote
+        better = rephrase_why(why_q, lang, addr)
+    elif kind == "closed":
+        closed_q = next((q for q in qs if "closed_question" in read_turn(q, lang=lang).acts), qs[0] if qs else text)
+        quote = _clip(closed_q) if closed_q in text else quote
+        better = rephrase_closed(closed_q, lang, addr)
+    elif kind == "stacked" and qs:  # keep the one good open question of the stack, if there is one
+        keep = next((q for q in qs if good_rewrite(q, lang)), None)
+        if keep:
+            better = keep
+    elif kind == "long_turn" and qs:
+        fields["question"] = repair_question(qs[-1], lang, addr)
+    elif kind in ("missed_reflection", "rasa") and (len(prev.split()) < 6 or len(fields["para"].split()) < 4):
+        # nothing worth summarising ("Baik, nanti saya coba."): a summary of it would sound absurd
+        fields["para"] = "ini penting bagi " + addr if lang == "id" else "that this matters to you"
+    if kind == "next_stage" and stage:
+        fields["stage"] = _t(kinds()["stage_names"][stage]).get(lang)
+        fields["stage_question"] = _t(kinds()["stage_questions"][stage]).get(lang).format(addr=addr)
+    if not better:
+        better = _t(spec["better"]).get(lang).format(**fields)
+    better = _tidy(better)
+    if not good_rewrite(better, lang):  # a rewrite must itself be one good open question
+        generic = _tidy(_t(spec["better"]).get(lang).format(**fields))
+        better = generic if good_rewrite(generic, lang) else _tidy(
+            _t(kinds()["fallback"]).get(lang).format(addr=addr))
+    why = _t(spec["why"])
+    if stage:
+        why = Text(why.id.format(stage=_t(kinds()["stage_names"][stage]).id),
+                   why.en.format(stage=_t(kinds()["stage_names"][stage]).en))
+    return Improvement(kind=kind if not stage else f"next_stage:{stage}", turn_index=i, quote=quote,
+                       title=_t(spec["title"]), why=why, better=better, passage=None)
+
+
+def _attach_passages(items: list[Improvement], searcher, lang: str, notes: list[Text]) -> None:
+    if searcher is None:
+        return
+    found = 0
+    for item in items:
+        spec = kinds()[item.kind.split(":")[0]]
+        try:
+            hits = searcher.search(_t(spec["query"]).get(lang), k=1, lang=lang)
+        except Exception as exc:  # retrieval is optional: a report without citations beats no report
+            msg = _t(labels()["notes"]["search_failed"])
+            err = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            notes.append(Text(msg.id.format(error=err), msg.en.format(error=err)))
+            return
+        if hits:
+            p = hits[0]
+            item.passage = Citation(text=p.text, source=p.source, heading=p.heading, cite=p.cite())
+            found += 1
+    if not found:
+        notes.append(_t(labels()["notes"]["no_passages"]))
+
+
+# ---------------------------------------------------------------- phrasing rules
+
+_ADDR = re.compile(r"\b(bapak|ibu|pak|bu|anda|kamu|nak|mas|mbak)\b", re.I)
+_ADDR_NORM = {"pak": "Bapak", "bu": "Ibu", "bapak": "Bapak", "ibu": "Ibu", "anda": "Anda", "kamu": "kamu",
+              "nak": "kamu", "mas": "Mas", "mbak": "Mbak"}
+_FILLERS_ID = r"^(?:(?:jadi|lalu|terus|nah|oke|ok|baik|baiklah|hmm|ya|iya|kalau begitu|kemudian|trus|sekarang)[,\s]+)+"
+_FILLERS_EN = r"^(?:(?:so|and|ok|okay|well|right|now|then|alright|hmm)[,\s]+)+"
+
+
+def address(transcript: Transcript) -> str:
+    if transcript.lang == "en":
+        return "you"
+    for t in transcript.turns:
+        if t.speaker == "coach":
+            m = _ADDR.search(t.text)
+            if m:
+                return _ADDR_NORM[m.group(1).lower()]
+    return "Anda"
+
+
+def _strip(q: str, lang: str) -> str:
+    q = q.strip().rstrip("?").strip()
+    return re.sub(_FILLERS_EN if lang == "en" else _FILLERS_ID, "", q, flags=re.I).strip(" ,")
+
+
+def _tidy(s: str) -> str:
+    s = re.sub(r"\s+", " ", s).strip()
+    s = re.sub(r"\s+([?.,])", r"\1", s)
+    s = s.replace("….", "…")  # a paraphrase cut short already ends the sentence
+    return s[:1].upper() + s[1:]
+
+
+def rephrase_closed(q: str, lang: str, addr: str) -> str:
+    core = _strip(q, lang)
+    if lang == "en":
+        m = re.match(r"(do|does|did|is|are|was|were|have|has|had|can|could|will|would|should|am)\b(.*)", core, re.I)
+        if m:
+            return f"To what extent {m.group(1).lower()}{m.group(2)}?"
+        return _t(kinds()["closed"]["better"]).en
+    core = re.sub(r",?\s*(kan|ya|bukan|tidak|nggak|gak|kah)$", "", core, flags=re.I)
+    m = re.match(r"(apakah|apa iya|apa(?=\s+(?:bapak|ibu|pak|bu|anda|kamu|sudah|pernah|bisa|memang)\b)|sudahkah|"
+                 r"pernahkah|bisakah|dapatkah|adakah|benarkah|maukah)\s+(.*)", core, re.I)
+    if m:
+        word, rest = m.group(1).lower(), m.group(2)
+        if word == "sudahkah":
+            s = re.match(r"(\S+)\s+(.*)", rest)
+            return f"Sejauh mana {s.group(1)} sudah {s.group(2)}?" if s else f"Sejauh mana {rest}?"
+        if word == "pernahkah":
+            return f"Seberapa sering {rest}?"
+        if word in ("bisakah", "dapatkah"):
+            return f"Apa yang membantu untuk {rest}?"
+        if word == "adakah":
+            return f"Apa saja {rest}?"
+        return f"Sejauh mana {rest}?"
+    return _t(kinds()["closed"]["better"]).id.format(addr=addr)
+
+
+def rephrase_why(q: str, lang: str, addr: str) -> str:
+    core = _strip(q, lang)
+    if lang == "en":
+        m = re.match(r"why\s+(did|do|does|would|are|were|is|was)\s+(you|he|she|they|we|it|i)\s+(.*)", core, re.I)
+        if m:
+            aux, subj, rest = m.group(1).lower(), m.group(2).lower(), m.group(3)
+            obj = {"he": "him", "she": "her", "they": "them", "we": "you", "i": "you"}.get(subj, subj)
+            if re.search(r"\b(not|never)\b|n't\b", f"{aux} {rest}", re.I):
+                return "What were you weighing up at that moment?"
+            if aux in ("are", "were", "is", "was"):
+                return f"What makes {obj} {rest}?"
+            return f"What led {obj} to {rest}?"
+        return _t(kinds()["why"]["better"]).en
+    m = re.search(r"\b(?:mengapa|kenapa)\s+(?:sih\s+)?(.*)", core, re.I)
+    rest = m.group(1).strip() if m else ""
+    m_not = re.search(r"\b(?:tidak|nggak|gak|enggak|belum|tak|kurang)\s+(\w+)", rest, re.I)
+    if m_not and not re.match(r"(me|ber|di|ter|ke|pe)\w{3,}", m_not.group(1), re.I):
+        # "Mengapa Ibu tidak tegas?" -> "Apa yang membuat Ibu tidak tegas?" keeps the reproach (a trait the coach
+        # finds missing); ask about the coachee's own reasoning instead. A missing deed ("tidak memakai media")
+        # is a fair thing to ask about and stays.
+        return f"Apa yang {addr} pertimbangkan saat itu?"
+    if not rest:
+        rest = f"{addr} memilih cara itu"
+    return f"Apa yang membuat {rest}?"
+
+
+_BAD_IN_REWRITE = ("advice", "why_question", "closed_question")
+# A yes/no form at the start is a closed question whatever else the reader saw in it ("Did you talk to…?")
+_CLOSED_START = {
+    "en": re.compile(r"^\s*(?:(?:so|and|ok|okay|well)[,\s]+)*(do|does|did|is|are|was|were|have|has|had|can|could|will|"
+                     r"would|should|am)\b", re.I),
+    "id": re.compile(r"^\s*(apakah|sudahkah|pernahkah|bisakah|dapatkah|adakah|benarkah|maukah|apa iya)\b", re.I)}
+
+
+def _closed_form(question: str, lang: str) -> bool:
+    return bool(_CLOSED_START["en" if lang == "en" else "id"].match(question))
+
+
+def good_rewrite(text: str, lang: str) -> bool:
+    """One open question, not closed, not "why", no advice, judgement or leading (a summary before it is fine)."""
+    if text.count("?") != 1 or not text.rstrip().endswith("?"):
+        return False
+    question = sentences(text)[-1]
+    r = read_turn(question, lang=lang)
+    whole = read_turn(text, lang=lang)
+    return ("open_question" in r.acts and not r.has(*_BAD_IN_REWRITE) and not r.leading and not r.stacked
+            and not whole.judgement and not whole.has("advice") and not _closed_form(question, lang))
+
+
+def first_question(q: str) -> str:
+    """One question: "What will you do, and when?" -> "What will you do?"."""
+    parts = re.split(r"(?:,\s*|\s+)(?:and|or|dan|atau|lalu|serta)\s+(?=\w)", q.rstrip("?").strip(), maxsplit=1)
+    return parts[0].strip(" ,") + "?" if len(parts) > 1 else q
+
+
+def repair_question(q: str, lang: str, addr: str) -> str:
+    """The question as a better coach would ask it: closed and why questions rewritten, others kept."""
+    acts = read_turn(q, lang=lang).acts
+    if "why_question" in acts:
+        return rephrase_why(q, lang, addr)
+    if "closed_question" in acts or _closed_form(q, lang):
+        return rephrase_closed(q, lang, addr)
+    return q.strip()
+
+
+_EN_SWAP = [(r"\bi am\b", "you are"), (r"\bi was\b", "you were"), (r"\bi'm\b", "you're"), (r"\bi've\b", "you've"),
+            (r"\bi'll\b", "you'll"), (r"\bi'd\b", "you'd"), (r"\bi\b", "you"), (r"\bme\b", "you"),
+            (r"\bmy\b", "your"), (r"\bmine\b", "yours"), (r"\bmyself\b", "yourself"), (r"\bwe\b", "you"),
+            (r"\bour\b", "your"), (r"\bus\b", "you")]
+
+
+def paraphrase(coachee_text: str, lang: str, addr: str) -> str:
+    """The coachee's first clause in the coach's voice ("saya" -> "Ibu", "I" -> "you")."""
+    sents = [x for x in sentences(coachee_text) if not x.endswith("?")] or sentences(coachee_text) or [coachee_text]
+    first = max(sents, key=lambda x: len(x.split())).rstrip(".!?… ")
+    first = re.sub(_FILLERS_EN if lang == "en" else r"^(?:(?:ya|iya|hmm|nah|jadi|begini|sebenarnya|gini)[,\s]+)+",
+                   "", first, flags=re.I)
+    words = first.split()
+    if len(words) > 16:
+        head = " ".join(words[:16])
+        first = head[: head.rfind(",")] if "," in head[20:] else head + " …"
+    if lang == "en":
+        s = first
+        for pat, rep in _EN_SWAP:
+            s = re.sub(pat, rep, s, flags=re.I)
+        return s[:1].lower() + s[1:] if not s[:2].isupper() else s
+    s = re.sub(r"\b(saya|aku|sy)\b", addr, first, flags=re.I)
+    return s if s.startswith(addr) else s[:1].lower() + s[1:]

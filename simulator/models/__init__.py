@@ -1,0 +1,1 @@
+"""The one seam for language models, and token budgets."""

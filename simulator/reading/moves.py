@@ -1,0 +1,363 @@
+"""What kind of turn the coach took, beyond the coaching acts the reader finds: ordinary conversation (repeat,
+clarify, thanks, goodbye, small talk, a joke, a question about the coach, a greeting, noise, a name) and the type
+of the question asked (factual, yes/no, open), with real stacked questions told apart from one question with an
+echo or a clause in front.
+
+    classify(text, lang, names=()) -> Move          pure and deterministic
+    move_lines(lang) -> dict[str, list[str]]         the generic lines for these moves (simulator/reading/rules/moves.yaml)
+
+Kept apart from the reader (simulator/reading/reader.py) on purpose: the reader scores the coach; this module only
+decides how a person would take the turn in conversation. Patterns and lines are data in rules/moves.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+from pydantic import PrivateAttr, model_validator
+
+from simulator.content import Strict, load_yaml
+from simulator.reading.reader import content_words, detect_lang, tokens
+
+MOVES_PATH = Path(__file__).resolve().parent / "rules" / "moves.yaml"
+
+# Ordinary conversation: answered in kind, the hidden state does not move.
+ORDINARY = ("noise", "name_only", "repeat", "clarify", "thanks", "goodbye", "greeting", "small_talk", "humour",
+            "about_coach", "monologue")
+QUESTION_TYPES = ("factual", "yes_no", "open")
+MONOLOGUE_WORDS = 250        # a turn this long is a monologue: nobody answers all of it
+SHORT_ORDINARY_WORDS = 14    # thanks / small talk / a joke longer than this carries something else too
+
+
+class LangPatterns(Strict):
+    repeat: list[str]
+    clarify: list[str]
+    thanks: list[str]
+    goodbye: list[str]
+    greeting: list[str]
+    small_talk: list[str]
+    humour: list[str]
+    about_coach: list[str]
+    factual: list[str]
+    yes_no: list[str]
+    open: list[str]
+    more: list[str]
+    suggests: list[str]
+    forward: list[str]
+    goal: list[str]
+    deep: list[str]
+    stop_echo_words: int
+
+
+class LangLines(Strict):
+    greet_back: list[str]
+    repeat: list[str]
+    repeat_nothing: list[str]
+    clarify: list[str]
+    clarify_nothing: list[str]
+    thanks: list[str]
+    goodbye: list[str]
+    small_talk: list[str]
+    humour: list[str]
+    about_coach: list[str]
+    noise: list[str]
+    name_only: list[str]
+    monologue: list[str]
+    other_lang: list[str]
+    not_yet: list[str]
+    unknown: list[str]
+    off_topic: list[str]
+    already: list[str]
+    say_yes: list[str]
+    say_no: list[str]
+    after_end: list[str]
+    conclude: list[str]
+    guarded: list[str]
+
+
+class MoveRules(Strict):
+    patterns: dict[str, LangPatterns]
+    lines: dict[str, LangLines]
+    student_lines: dict[str, dict[str, list[str]]] = {}   # per language, replaces lines for student personas
+    _compiled: dict[tuple[str, str], list[re.Pattern]] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _compile(self) -> MoveRules:
+        for lang, pats in self.patterns.items():
+            for kind, values in pats.model_dump().items():
+                if not isinstance(values, list):
+                    continue
+                compiled = []
+                for i, pattern in enumerate(values):
+                    try:
+                        compiled.append(re.compile(pattern, re.IGNORECASE))
+                    except re.error as exc:
+                        raise ValueError(f"patterns.{lang}.{kind}.{i}: bad regular expression ({exc})") from exc
+                self._compiled[(lang, kind)] = compiled
+        for lang in ("id", "en"):
+            if lang not in self.patterns or lang not in self.lines:
+                raise ValueError(f"patterns/lines.{lang}: missing")
+        for lang, lines in self.student_lines.items():
+            unknown = set(lines) - set(LangLines.model_fields)
+            if unknown:
+                raise ValueError(f"student_lines.{lang}.{sorted(unknown)[0]}: not a kind of line")
+        return self
+
+    def search(self, lang: str, kind: str, text: str) -> re.Match | None:
+        for p in self._compiled[(lang, kind)]:
+            m = p.search(text)
+            if m:
+                return m
+        return None
+
+
+@cache
+def _load(path: Path) -> MoveRules:
+    return load_yaml(path, MoveRules, "conversation moves")
+
+
+def load_move_rules(path: str | Path = MOVES_PATH) -> MoveRules:
+    return _load(Path(path))
+
+
+def move_lines(lang: str, role: str | None = None) -> dict[str, list[str]]:
+    """The generic lines in `lang`; a student's own register replaces some of them (rules/moves.yaml)."""
+    rules = load_move_rules()
+    lang = lang if lang in rules.lines else "id"
+    lines = rules.lines[lang].model_dump()
+    if role == "student":
+        lines.update(rules.student_lines.get(lang, {}))
+    return lines
+
+
+@dataclass(frozen=True)
+class Move:
+    kind: str                   # one of ORDINARY, or "coaching" (everything else)
+    question: str | None        # type of the main question: factual | yes_no | open | None (no question)
+    questions: int              # distinct real questions (echoes and tags do not count)
+    stacked: bool               # two or more distinct real questions
+    greeting: str | None        # the coach's greeting, as typed ("Selamat pagi"), to answer in kind
+    lang: str                   # the language the turn is written in
+    focus: str                  # the main question (or the whole turn): what the coachee answers
+    ordinary: bool = False      # True for ORDINARY moves: no state change
+    asked: str = ""             # the main question alone ("" when the turn asks none)
+    forward: bool = False       # looks forward: a plan, a next step, a commitment
+    deep: bool = False          # asks for meaning, feelings or values
+    more: bool = False          # "tell me more": go on about what was just said
+    suggests: bool = False      # a suggestion put as a question ("Maybe you could ...?"): taken as advice
+    goal: bool = False          # asks what the coachee wants to achieve
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+_SENTENCE = re.compile(r"[^.?!…]+[.?!…]*")
+_LETTERS = re.compile(r"[^\W_]", re.UNICODE)
+_NAME_WORDS = {"bu", "ibu", "pak", "bapak", "mas", "mbak", "nak", "dik", "kak", "mrs", "mr", "ms", "miss", "sir"}
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+_REQUEST = re.compile(r"^\W*(coba |boleh |tolong )?(ceritakan|ceritain|jelaskan|gambarkan|tell me|describe|"
+                      r"walk me through|talk me through|say more)\b", re.IGNORECASE)
+_MARKED_YES_NO = re.compile(r"^\W*(apakah|\w+kah|do|does|did|is|are|was|were|have|has|can|could|will|would)\b",
+                            re.IGNORECASE)
+_SUBORDINATE = re.compile(
+    r"^\W*(ketika|saat|waktu|kalau|jika|apabila|setelah|sesudah|sebelum|sambil|selama|sejak|"
+    r"(when|if|while|after|before|as|since|once)(?!\s+(did|do|does|is|are|was|were|will|can|could|would|have|has)\b))\b",
+    re.IGNORECASE)
+# "What could you try?" asks; "Maybe you could try ...?" suggests.
+_OPEN_START = re.compile(r"^\W*(what|which|who|when|where|how (would|could|might|will)|apa|siapa|kapan|di ?mana|"
+                         r"langkah apa)\b", re.IGNORECASE)
+_EN_ASKS = re.compile(r"^\W*(do|does|did|is|are|was|were|have|has|can|could|will|would)\s+"
+                     r"(you|i|we|they|he|she|it|there|the|your|this|that|those|these)\b", re.IGNORECASE)
+_TAG = re.compile(r",\s*(ya|kan|bukan|right|yes|no)\s*\?\s*$", re.IGNORECASE)
+
+
+def _is_question(piece: str, rules: MoveRules, lang: str) -> bool:
+    if "?" in piece or _REQUEST.search(piece) or rules.search(lang, "more", piece):
+        return True
+    # English asks by word order even without "?" ("Do you teach Year 7"); "Have a seat." does not.
+    return lang == "en" and bool(_EN_ASKS.match(piece))
+
+
+def question_type(piece: str, rules: MoveRules, lang: str) -> str:
+    """factual | yes_no | open for one question piece (a question mark alone is a yes/no question)."""
+    low = piece.strip()
+    if re.match(r"^\W*(apakah|do|does|did|is|are|was|were|have|has|can|could|will|would)\b", low, re.I):
+        return "yes_no"
+    if rules.search(lang, "factual", low):
+        return "factual"
+    if rules.search(lang, "yes_no", low) and not re.search(r"\b(apa yang|bagaimana|gimana|seperti apa)\b", low, re.I):
+        return "yes_no"
+    if rules.search(lang, "open", low) or rules.search(lang, "more", low) or re.search(r"\b(apa|what|how)\b", low,
+                                                                                         re.I):
+        return "open"
+    return "yes_no"
+
+
+def _strip_greeting(text: str, rules: MoveRules, lang: str) -> tuple[str | None, str]:
+    m = rules.search(lang, "greeting", text)
+    if not m:
+        return None, text
+    greeting = m.group(0).strip(" ,.!")
+    rest = text[m.end():].lstrip(" ,.!")
+    # Drop the name after the greeting too ("Selamat pagi, Bu Nadia.")
+    rest = re.sub(r"^(bu|ibu|pak|bapak|mas|mbak|nak|dik|kak|mrs|mr|ms|miss|sir)?\s*[A-Z][\w.]*[\s,.!]*", "",
+                  rest) if re.match(r"^(bu|ibu|pak|bapak|mas|mbak|nak|dik|kak|mrs|mr|ms|miss|sir)\b", rest, re.I) \
+        else rest
+    return greeting, rest.strip()
+
+
+def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules | None = None) -> Move:
+    """How a person would take this coach turn. `lang` is the session's language; `names` the coachee's
+    names ("Bu Nadia", "Nadia") so a turn that is only a name is recognised."""
+    rules = rules or load_move_rules()
+    raw = " ".join(text.split())
+    turn_lang = detect_lang(raw, "") if tokens(raw) else lang
+    if turn_lang not in rules.patterns:
+        turn_lang = lang
+    L = turn_lang
+
+    def move(kind: str, question=None, questions=0, stacked=False, greeting=None, focus=raw, asked="") -> Move:
+        probe = asked or focus
+        more = kind == "coaching" and bool(rules.search(L, "more", probe))
+        question = "open" if more else question
+        return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked,
+                    bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)), more,
+                    kind == "coaching" and bool(rules.search(L, "suggests", focus))
+                    and not _OPEN_START.match(asked), bool(rules.search(L, "goal", probe)))
+
+    if not _LETTERS.search(raw):
+        return move("noise")
+    words = tokens(raw)
+    if names:
+        name_words = {w for n in names for w in tokens(n)} | _NAME_WORDS
+        if words and all(w in name_words for w in words) and any(w not in _NAME_WORDS for w in words) \
+                or (words and all(w in _NAME_WORDS for w in words) and len(words) <= 2):
+            return move("name_only")
+    if len(words) > MONOLOGUE_WORDS:
+        return move("monologue")
+
+    if len(words) <= 4:
+        # "Pardon?", "Goodbye, Ms Nadia": too short to tell the language; an ordinary move in either counts.
+        for other in (L, *(x for x in rules.patterns if x != L)):
+            for name in ("goodbye", "repeat", "clarify", "thanks"):
+                asks = "?" in raw
+                if rules.search(other, name, raw) and not (asks and name in ("goodbye", "thanks")):
+                    return move(name)
+    greeting, rest = _strip_greeting(raw, rules, L)
+    short = len(words) <= SHORT_ORDINARY_WORDS
+    # Goodbye first: "Terima kasih, sampai jumpa" is a goodbye, not a thank-you.
+    if rules.search(L, "goodbye", raw) and "?" not in raw:
+        return move("goodbye", greeting=greeting)
+    if rules.search(L, "repeat", rest or raw) and len(words) <= 10:
+        return move("repeat", greeting=greeting)
+    if rules.search(L, "clarify", rest or raw) and len(words) <= 14:
+        return move("clarify", greeting=greeting)
+
+    pieces = [p for p in _sentences(rest) if tokens(p)]
+    real: list[str] = []
+    echoes: list[str] = []
+    for p in pieces:
+        if not _is_question(p, rules, L):
+            continue
+        n = len(tokens(p))
+        typed = question_type(p, rules, L)
+        # An echo ("Ramai?", "Oh ya?", "Really?", "Ramai sekali, ya?") is no question of its own.
+        if typed == "yes_no" and not _MARKED_YES_NO.search(p) and (
+                n <= rules.patterns[L].stop_echo_words or (_TAG.search(p) and n <= 4)):
+            echoes.append(p)
+            continue
+        if real and _same_question(real[-1], p, rules, L):
+            continue   # the same question again, or rephrased ("Apa yang akan kita bahas? Topik apa yang mau...?")
+        if rules.search(L, "small_talk", p) and len(tokens(p)) <= 6:
+            continue   # "Gimana kabarnya? ..." - a greeting, not a question to answer alongside the other
+        real.append(p)
+    if not real and echoes:
+        real = echoes[-1:]   # a short question alone ("Ramai, ya?") is a question, not an echo
+    if len(real) == 1 and len(pieces) == 1 and "," in real[0]:
+        # "Kalau boleh tahu, apa yang...": a clause in front; count the questions after commas only if each
+        # carries its own question word.
+        parts = [x for x in real[0].split(",") if tokens(x)]
+        # "When they were spellbound, what was happening?": a clause in front, not a question of its own.
+        parts = [x for x in parts if not _SUBORDINATE.match(x)]
+        wh = [x for x in parts if re.match(r"^\W*((dan|atau|lalu|terus|juga|and|or|then|also)\s+)?"
+                                           r"(apa|apakah|bagaimana|gimana|siapa|kapan|berapa|di mana|mengapa|kenapa|"
+                                           r"what|how|who|when|where|which|why|do|does|did|is|are)\b", x, re.I)]
+        if len(wh) >= 2:
+            real = wh
+    if not real and pieces:
+        if greeting and short and not rules.search(L, "small_talk", rest):
+            return move("greeting", greeting=greeting)
+        if rules.search(L, "thanks", rest or raw) and short:
+            return move("thanks", greeting=greeting)
+        if rules.search(L, "humour", raw) and short:
+            return move("humour", greeting=greeting)
+        if rules.search(L, "small_talk", rest) and short:
+            return move("small_talk", greeting=greeting)
+    if not pieces:
+        if greeting:
+            return move("greeting", greeting=greeting)
+        if rules.search(L, "humour", raw):
+            return move("humour")
+        return move("noise")
+    if real:
+        main = real[-1]
+        if short and rules.search(L, "small_talk", main):
+            return move("small_talk", greeting=greeting)
+        if rules.search(L, "about_coach", main):
+            return move("about_coach", greeting=greeting)
+        if short and rules.search(L, "humour", raw) and not rules.search(L, "open", main):
+            return move("humour", greeting=greeting)
+        # Stacked: two questions that each ask for something (a wh-question), or three of any kind. A yes/no check
+        # in front of a real question ("Jadi anaknya tinggal dengan nenek? Menurut Ibu, apa masalahnya?") is how
+        # people talk, and is answered as one.
+        wh = [q for q in real if question_type(q, rules, L) != "yes_no"]
+        stacked = len(wh) >= 2 or len(real) >= 3
+        # The whole turn is what the coachee answers: a reflection in front names the topic of "itu".
+        return move("coaching", question_type(main, rules, L), len(real), stacked, greeting, rest or raw, main)
+    return move("coaching", None, 0, False, greeting, rest or raw)
+
+
+_WH = re.compile(r"\b(apa|siapa|kapan|berapa|bagaimana|gimana|mana|mengapa|kenapa|"
+                 r"what|who|when|how|where|which|why)\b", re.IGNORECASE)
+
+
+def _same_question(a: str, b: str, rules: MoveRules, lang: str) -> bool:
+    """The same question twice, or rephrased: most words shared, or the same question word and half of the
+    content words of the shorter one."""
+    ta, tb = set(tokens(a)), set(tokens(b))
+    if not (ta and tb):
+        return False
+    if len(ta & tb) / len(ta | tb) >= 0.6:
+        return True
+    wa, wb = {w.lower() for w in _WH.findall(a)}, {w.lower() for w in _WH.findall(b)}
+    ca, cb = set(content_words(a, lang)), set(content_words(b, lang))
+    small = min(len(ca), len(cb))
+    return bool(wa & wb) and wa == wb and small > 0 and len(ca & cb) / small >= 0.5
+
+
+def greeting_reply(greeting: str, lang: str, pick: int = 0) -> str:
+    """Answer a greeting in kind: the coach's own time of day, never a "correction"."""
+    g = greeting.strip()
+    for pattern, reply in _GREETING_ANSWERS:
+        if pattern.match(g):
+            return reply
+    lines = move_lines(lang)["greet_back"]
+    g = g[:1].upper() + g[1:]
+    return lines[pick % len(lines)].format(greeting=g, greeting_low=g.lower())
+
+
+# Greetings answered with their own reply rather than "... juga": a salam, a welcome.
+_GREETING_ANSWERS = [(re.compile(r"^assalamu", re.I), "Waalaikumsalam."),
+                     (re.compile(r"^salam\b", re.I), "Salam."),
+                     (re.compile(r"^selamat datang", re.I), "Terima kasih."),
+                     (re.compile(r"^welcome", re.I), "Thank you."),
+                     (re.compile(r"^(hi|hey|hello)$", re.I), "Hi."),
+                     (re.compile(r"^(hai|halo|hallo)$", re.I), "Halo.")]

@@ -1,0 +1,1 @@
+"""Storing sessions: the store and its SQLite / PostgreSQL backends."""
