@@ -36,7 +36,7 @@ def read_yaml(path: str | Path, what: str = "content") -> Any:
     except OSError as exc:
         raise ContentError(f"{path}: cannot read the {what} file ({exc.strerror or exc})") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))   # C parser: ~10x faster
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -197,7 +197,16 @@ class ScriptedVoice:
 
         reaction = plan.reaction
         if reaction == "not_yet":
-            return _join(greet, pool("not_yet"))
+            # Put off in this person's own guarded words first, then their register's generic ones (a student
+            # never says "yang itu nanti saja kita bahas").
+            own = self._fresh(list(persona.reactions.guarded(lang)) + list(lines["not_yet"]), said,
+                              f"{key}|not_yet")
+            return _join(greet, own or pool("not_yet"))
+        if reaction == "reveal" and plan.confirms:
+            # "Capek ya, Bu?" - yes, and why: what the coachee says next on it.
+            yes = self._rotate(lines["say_yes"], key)[0]
+            rest = _strip_again(self._reveal(persona, plan, said, lang, key), lang)
+            return _join(greet, yes + (_lower_first(rest) if yes.endswith(", ") else rest))
         if reaction == "answer":
             return _join(greet, self._answer(persona, plan, said, lang, key))
         if reaction == "reveal":
@@ -258,6 +267,13 @@ class ScriptedVoice:
                 if other:
                     return other
         first = re.split(r"(?<=[.!?])\s+", last.strip())[0]
+        if len(first.split()) <= 4:
+            # "Maksudnya?" after a shrug or a laugh: say what is really meant, the concern in the persona's words.
+            revealed = plan_revealed(plan, persona, lang)
+            layer = next((x for x in ("core", "underneath", "surface") if x in revealed), "surface")
+            line = self._fresh(list(_source(persona, layer).lines(lang)), said, f"clarify|{layer}")
+            if line:
+                return line
         return first
 
     def _answer(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
@@ -273,9 +289,16 @@ class ScriptedVoice:
                                    lang)
             # Nothing in memory answers it: a person says so rather than invent - or, asked about something
             # nowhere near the conversation ("Do you like coffee?"), steers back to it.
-            kind = "off_topic" if plan.off_topic else "unknown"
-            line = self._fresh(lines[kind], said, f"{key}|{kind}")
-            return line or self._again(lines[kind][0], said, lang, key)
+            lines = move_lines(lang, persona.role)
+            if plan.off_topic or plan.question == "factual":
+                kind = "off_topic" if plan.off_topic else "unknown"
+                line = self._fresh(lines[kind], said, f"{key}|{kind}")
+                return line or self._again(lines[kind][0], said, lang, key)
+            # A yes/no or open question nothing answers well: the coachee talks about what is on its mind now
+            # (the deepest layer it has told, else its presenting concern), never "I don't know".
+            revealed = plan_revealed(plan, persona, lang)
+            layer = next((x for x in ("core", "underneath", "surface") if x in revealed), "surface")
+            return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said), lang)
         item = plan.memory_items[0]
         fact = _naming_sentence(item, _COACH_SAID.get() or "") or item["short"]
         prefix = ""
