@@ -266,6 +266,11 @@ def _own_words(reading: Reading, persona: Persona, revealed: tuple[str, ...], ru
     return any(re.search(r"\b" + re.escape(w.lower()) + r"\b", text) for w in words if w.strip())
 
 
+def _asks_amount(move: Move) -> bool:
+    """"Rencananya berapa menit?" asks for a number about a plan already made, not for a next step."""
+    return move.question == "factual" and bool(re.search(r"\b(berapa|how (many|much|long))\b", move.asked, re.I))
+
+
 def _item(persona: Persona, item: str):
     return getattr(persona.layers, item) if item in LAYERS else getattr(persona, item)
 
@@ -305,7 +310,7 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     # The reader's TIRTA stage says what the turn works on; our own forward patterns confirm it really asks for
     # a step or a plan ("Apa yang Ibu sadari tentang cara mengajar?" is no plan question).
     forward = (reading.tirta in FORWARD_STAGES or reading.forward) and move.forward \
-        and topic not in ("open", "surface")
+        and topic not in ("open", "surface") and not _asks_amount(move)
     is_open = "open_question" in acts or (move.question == "open" and not reading.has("why_question"))
     if reading.judgement:
         return "judgement", None
@@ -376,6 +381,10 @@ def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules
     move = move or classify(reading.text, reading.lang, names=_names(persona))
     if move.suggests and "advice" not in reading.acts:
         reading = replace(reading, acts=(*reading.acts, "advice"))   # "Maybe you could ...?" is advice
+    elif "advice" in reading.acts and move.question is not None and not move.suggests:
+        # "If you could change one thing, what might it be?" / "Karena sakit, atau ada hal lain?" ask; they
+        # suggest nothing. Taking them as advice ("thank you for the suggestion") answers what was not said.
+        reading = replace(reading, acts=tuple(a for a in reading.acts if a != "advice"))
     level = rules.difficulty[persona.difficulty]
     gates = {name: getattr(rules.thresholds, name) for name in ITEMS}
     counts = dict(state.counts)

@@ -187,6 +187,8 @@ _TAG = re.compile(r",\s*(ya|kan|bukan|right|yes|no)\s*\?\s*$", re.IGNORECASE)
 def _is_question(piece: str, rules: MoveRules, lang: str) -> bool:
     if "?" in piece or _REQUEST.search(piece) or rules.search(lang, "more", piece):
         return True
+    if rules.search(lang, "own_meaning", piece) and _WH.search(piece):
+        return True   # "I was asking what the squabbling looks like." - the question said again, as a statement
     # English asks by word order even without "?" ("Do you teach Year 7"); "Have a seat." does not.
     return lang == "en" and bool(_EN_ASKS.match(piece))
 
@@ -200,8 +202,8 @@ def question_type(piece: str, rules: MoveRules, lang: str) -> str:
         return "factual"
     if rules.search(lang, "yes_no", low) and not re.search(r"\b(apa yang|bagaimana|gimana|seperti apa)\b", low, re.I):
         return "yes_no"
-    if rules.search(lang, "open", low) or rules.search(lang, "more", low) or re.search(r"\b(apa|what|how)\b", low,
-                                                                                         re.I):
+    if rules.search(lang, "open", low) or rules.search(lang, "more", low) or re.search(r"\b(apa|what|how|mana|which)\b",
+                                                                                         low, re.I):
         return "open"
     return "yes_no"
 
@@ -231,7 +233,9 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
 
     def move(kind: str, question=None, questions=0, stacked=False, greeting=None, focus=raw, asked="") -> Move:
         probe = asked or focus
-        more = kind == "coaching" and bool(rules.search(L, "more", probe))
+        # "Boleh cerita lebih lanjut, berapa lama ...?" asks its own question: not a bare "tell me more".
+        more = kind == "coaching" and bool(rules.search(L, "more", probe)) \
+            and not (rules.search(L, "factual", probe) and question == "factual")
         question = "open" if more else question
         return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked,
                     bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)), more,
@@ -309,7 +313,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
             return move("thanks", greeting=greeting)
         if rules.search(L, "humour", raw) and short:
             return move("humour", greeting=greeting)
-        if rules.search(L, "small_talk", rest) and short:
+        if rules.search(L, "small_talk", rest) and (short or len(tokens(pieces[-1])) <= 8
+                                                      and rules.search(L, "small_talk", pieces[-1])):
             return move("small_talk", greeting=greeting)
     if not pieces:
         if greeting:
@@ -319,7 +324,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         return move("noise")
     if real:
         main = real[-1]
-        if short and rules.search(L, "small_talk", main):
+        if (short or len(tokens(main)) <= 10) and rules.search(L, "small_talk", main):
             return move("small_talk", greeting=greeting)
         if rules.search(L, "about_coach", main):
             return move("about_coach", greeting=greeting)
@@ -332,8 +337,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         wh = [q for q in real if question_type(q, rules, L) != "yes_no"]
         stacked = len(wh) >= 2 or len(real) >= 3
         # The whole turn is what the coachee answers: a reflection in front names the topic of "itu".
-        return move("coaching", question_type(main, rules, L), len(real), stacked, greeting, rest or raw,
-                    core_question(main))
+        asked = core_question(main)
+        return move("coaching", question_type(asked, rules, L), len(real), stacked, greeting, rest or raw, asked)
     return move("coaching", None, 0, False, greeting, rest or raw)
 
 
@@ -366,6 +371,7 @@ _LEAD_IN = re.compile(
     r"^\W*((kalau|jika) boleh (saya )?(tahu|tanya)|boleh (saya )?(tahu|tanya)( dulu)?|saya (mau|ingin|pengin) "
     r"(tahu|tanya)|by the way|if i may ask|can i ask( you)?|may i ask|i.m (curious|wondering)|i wonder)\W*",
     re.IGNORECASE)
+_LEAD_IN_ANYWHERE = re.compile(_LEAD_IN.pattern.replace("^\\W*", "(^|,\\s*)\\W*", 1), re.IGNORECASE)
 _VOCATIVE = re.compile(r",\s*(bu|pak|ibu|bapak|mas|mbak|nak|dik|kak|sir|ma.am|miss|mrs|mr|ms)?\s*[A-Z]?[\w.']*"
                        r"\s*(\?+)\s*$")
 
@@ -376,7 +382,9 @@ def core_question(piece: str) -> str:
     q = piece.strip()
     if ":" in q and tokens(q.split(":", 1)[1]):
         q = q.split(":", 1)[1].strip()
-    q = _LEAD_IN.sub("", q).strip() or q
+    m = _LEAD_IN_ANYWHERE.search(q)
+    if m and len(tokens(q[:m.start()])) <= 2:
+        q = q[m.end():].strip() or q   # "Still, I'm curious, what ...": the lead-in and a word before it
     m = _VOCATIVE.search(q)
     if m and len(tokens(q[:m.start()])) >= 2 and len(tokens(m.group(0))) <= 2:
         q = q[:m.start()].rstrip() + "?"
@@ -399,6 +407,9 @@ def _one_question(real: list[str], rules: MoveRules, lang: str) -> list[str]:
             continue   # "Tell me about ..." followed by the question it asks
         if i + 1 < len(real) and rules.search(lang, "more", p) and "?" not in p:
             continue   # "say more about that." followed by the real question
+        if i + 1 < len(real) and len(tokens(p)) <= 8 and (rules.search(lang, "repeat", p)
+                                                           or rules.search(lang, "clarify", p)):
+            continue   # "Maksudnya gimana? Anak yang terluka itu siapa?" - the question it asks follows
         if out and (_EXAMPLES.search(p) or (re.search(r"\b(atau|or)\b", p, re.I) and not _WH.search(p))):
             continue   # examples or options for the question before
         out.append(p)

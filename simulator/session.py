@@ -25,6 +25,7 @@ from . import coachee
 from .coachee import CoacheeState, Plan
 from .errors import InputError
 from .memory import MATCH_FLOOR, Hit, PersonaMemory, load_memory, memory_index, warm_in_background
+from .focus import rerank
 from .moves import Move, classify
 from .persona import Persona, get_persona
 from .reading import Reading, content_words, read_turn
@@ -281,7 +282,9 @@ class Session:
         if before and (not content or len(content) == 1 and len(asked.split()) <= 3
                        and content[0] in before.lower()):
             turn = f"{before} {move.focus}"   # "Out of how many?": about what the coachee just said
-        hits = index.search_turn(turn, move.asked or move.focus, k=5)
+        # What the question asks for (a number, a time, a person...) weighs against items that merely share a word.
+        hits = rerank(index.search_turn(turn, move.asked or move.focus, k=8), move.asked or move.focus,
+                      move.lang if move.lang in ("id", "en") else self.lang)[:5]
         if hits and MATCH_FLOOR > hits[0].score >= CLEAR_FLOOR and hits[0].lexical >= CLEAR_WORDS and (
                 len(hits) == 1 or hits[0].score - hits[1].score >= CLEAR_MARGIN):
             # A short question ("Muridnya ada berapa?") scores low, but one item stands clearly apart and shares

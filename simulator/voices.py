@@ -314,7 +314,10 @@ class ScriptedVoice:
             return item["long"]   # asked on about a short answer already given: the fuller telling
         if _norm(text) in done or told_long or any(_norm(fact) in d for d in done):
             # Asked again: the yes/no first, then "as I said" and the fact (never the same words twice).
-            return _join(prefix, self._again(fact, said, lang, key))
+            again = self._again(fact, said, lang, key)
+            if re.match(r"^\W*(iya|ya|yes|no|tidak)\b", again, re.I):
+                prefix = ""   # "Yes, as I mentioned, ..." already says yes: not "Yes. Yes, ..."
+            return _join(prefix, again)
         return text
 
     def _reveal(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
