@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 FOCUS_BONUS = 0.08   # an item whose answer has the asked-for form (a number for "berapa")
 ASKS_BONUS = 0.04    # ... and one whose example questions use the same question word
@@ -64,5 +65,5 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
         bonus = FOCUS_BONUS if answer.search(h.item.short(lang)) else 0.0
         if any(re.search(asked, q, re.IGNORECASE) for q in h.item.asks(lang)):
             bonus += ASKS_BONUS
-        out.append(type(h)(h.item, round(h.score + bonus, 4), h.dense, h.lexical) if bonus else h)
+        out.append(replace(h, score=round(h.score + bonus, 4)) if bonus else h)
     return sorted(out, key=lambda h: -h.score)

@@ -259,7 +259,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         for other in (L, *(x for x in rules.patterns if x != L)):
             for name in ("goodbye", "repeat", "clarify", "thanks"):
                 asks = "?" in raw
-                if rules.search(other, name, raw) and not (asks and name in ("goodbye", "thanks")):
+                if rules.search(other, name, raw) and not (asks and name in ("goodbye", "thanks")) \
+                        and not (name == "clarify" and _rephrases(raw, rules, other)):
                     return move(name)
     greeting, rest = _strip_greeting(raw, rules, L)
     short = len(words) <= SHORT_ORDINARY_WORDS
@@ -309,6 +310,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
     if not real and pieces:
         if greeting and short and not rules.search(L, "small_talk", rest):
             return move("greeting", greeting=greeting)
+        if rules.search(L, "small_talk", pieces[-1]) and len(tokens(pieces[-1])) <= 8:
+            return move("small_talk", greeting=greeting)   # "Makasih sudah datang. Sudah makan?" asks after them
         if rules.search(L, "thanks", rest or raw) and short:
             return move("thanks", greeting=greeting)
         if rules.search(L, "humour", raw) and short:
