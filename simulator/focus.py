@@ -67,3 +67,12 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
             bonus += ASKS_BONUS
         out.append(replace(h, score=round(h.score + bonus, 4)) if bonus else h)
     return sorted(out, key=lambda h: -h.score)
+
+
+def has_form(text: str, question: str, lang: str) -> bool:
+    """Does `text` give what `question` asks for (a number for "berapa")? True when the question asks for no
+    particular form."""
+    want = focus(question, lang)
+    if want is None:
+        return True
+    return bool(re.search(_ANSWERS[want], text, 0 if want == "who" else re.IGNORECASE))

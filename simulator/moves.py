@@ -329,7 +329,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         main = real[-1]
         if (short or len(tokens(main)) <= 10) and rules.search(L, "small_talk", main):
             return move("small_talk", greeting=greeting)
-        if rules.search(L, "about_coach", main):
+        if rules.search(L, "about_coach", main) or rules.search(L, "about_coach", rest or raw):
             return move("about_coach", greeting=greeting)
         if short and rules.search(L, "humour", raw) and not rules.search(L, "open", main) \
                 and not _asks_something(main, rules, L):
@@ -339,6 +339,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         # people talk, and is answered as one.
         wh = [q for q in real if question_type(q, rules, L) != "yes_no"]
         stacked = len(wh) >= 2 or len(real) >= 3
+        if len(real) == 2 and len(wh) == 1 and wh[0] == real[0]:
+            main = real[0]   # "Who are the four? Are they the same every time?": the yes/no only narrows the who
         # The whole turn is what the coachee answers: a reflection in front names the topic of "itu".
         asked = core_question(main)
         return move("coaching", question_type(asked, rules, L), len(real), stacked, greeting, rest or raw, asked)
@@ -366,7 +368,7 @@ def _rephrases(text: str, rules: MoveRules, lang: str) -> bool:
 
 def _asks_something(piece: str, rules: MoveRules, lang: str) -> bool:
     """A real question beside a laugh ("Hehe, maaf. Ibu mengajar kelas berapa?"): answer the question."""
-    return len(tokens(piece)) > 3 and (bool(_WH.search(piece)) or bool(_MARKED_YES_NO.search(piece))
+    return len(tokens(piece)) > 3 and ("?" in piece or bool(_WH.search(piece)) or bool(_MARKED_YES_NO.search(piece))
                                         or bool(rules.search(lang, "factual", piece)))
 
 
@@ -413,6 +415,9 @@ def _one_question(real: list[str], rules: MoveRules, lang: str) -> list[str]:
         if i + 1 < len(real) and len(tokens(p)) <= 8 and (rules.search(lang, "repeat", p)
                                                            or rules.search(lang, "clarify", p)):
             continue   # "Maksudnya gimana? Anak yang terluka itu siapa?" - the question it asks follows
+        if out and rules.search(lang, "clarify", p):
+            out[-1] = p   # "Susah yang mana? Pelajaran apa nih maksudnya?": the same question, explained
+            continue
         if out and (_EXAMPLES.search(p) or (re.search(r"\b(atau|or)\b", p, re.I) and not _WH.search(p))):
             continue   # examples or options for the question before
         out.append(p)

@@ -27,6 +27,7 @@ from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
 from .coachee import LAYERS, CoacheeState, Plan
+from .focus import has_form
 from .moves import greeting_reply, move_lines
 from .persona import Persona
 
@@ -181,8 +182,10 @@ class ScriptedVoice:
 
         if move == "greeting":
             return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
-        if move in ("small_talk", "thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue"):
-            return _join(greet if move == "small_talk" else "", pool(move))
+        if move == "small_talk":
+            return _join(greet, self._small_talk(lines["small_talk"], said, lang, key))
+        if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue"):
+            return _join("", pool(move))
         if move == "repeat":
             last = _last_own_words(said, lang)
             if not last:
@@ -219,6 +222,17 @@ class ScriptedVoice:
         if reaction == "guarded":
             return _join(greet, self._guarded(persona, plan, said, lang, key))
         return _join(greet, self.choose(persona, plan, history, lang))
+
+    def _small_talk(self, pool: Sequence[str], said: list[str], lang: str, key: str) -> str:
+        """"Sudah makan?" is answered "Sudah, tadi", "Apa kabar?" with how one is: the line that fits the question
+        (a line saying "already" answers the first kind only)."""
+        coach = (_COACH_SAID.get() or "").lower()
+        ate = bool(_ATE.search(coach))
+        fitting = [line for line in pool if bool(_ALREADY.search(line)) == ate] or list(pool)
+        done = [_norm(s) for s in said]
+        unsaid = [line for line in fitting if not any(_norm(line) in d for d in done)]   # not even inside a reply
+        line = self._fresh(unsaid, said, f"{key}|small_talk") if unsaid else None
+        return line or self._again(self._rotate(fitting, key)[0], said, lang, key)
 
     def _guarded(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
         """Terse: a plain fact asked straight, in its short form; else the persona's guarded lines, then a few
@@ -301,6 +315,9 @@ class ScriptedVoice:
             return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said), lang)
         item = plan.memory_items[0]
         fact = _naming_sentence(item, _COACH_SAID.get() or "") or item["short"]
+        if plan.question == "factual" and not has_form(fact, _COACH_SAID.get() or "", lang) \
+                and has_form(item["long"], _COACH_SAID.get() or "", lang):
+            fact = item["long"]   # "Ada berapa kelompok?": the number is in the fuller telling only
         prefix = ""
         if plan.question == "yes_no" and plan.truth is not None:
             word = self._rotate(lines["say_yes" if plan.truth else "say_no"], key)[0]
@@ -390,6 +407,9 @@ class ScriptedVoice:
 
 
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
+_ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\b(makan|sarapan) (siang |pagi )?(belum|sudah)|"
+                  r"\bhad (lunch|breakfast|coffee|anything)|\beaten\b", re.I)
+_ALREADY = re.compile(r"\b(sudah|udah|already|have, thanks|had)\b", re.I)
 _COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)
 
 

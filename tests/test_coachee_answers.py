@@ -166,3 +166,27 @@ def test_the_focus_bonus_never_beats_a_much_better_match():
     far = _hit("Ada tiga puluh anak.", 0.20)
     near = _hit("Kelompoknya saya bagi menurut absen.", 0.60)
     assert rerank([near, far], "Kelompoknya ada berapa?", "id")[0] is near
+
+
+# ------------------------------------------------------------------ small talk answered in kind, a who before a yes/no
+def test_small_talk_is_answered_in_kind_and_never_repeated():
+    s = _session("murid_target_belajar", "id")
+    first = s.coach_says("Sore, Raka. Udah makan siang belum?").reply
+    second = s.coach_says("Beneran udah makan?").reply
+    assert any(w in first.lower() for w in ("udah", "sudah"))
+    assert " ".join(second.lower().split()) not in " ".join(first.lower().split())
+    how = _session("guru_baru", "id").coach_says("Apa kabar, Bu?").reply
+    assert "sudah" not in how.lower()   # "how are you?" is not answered "already, thanks"
+
+
+def test_a_who_question_narrowed_by_a_yes_no_is_answered_as_the_who():
+    move = classify("Who usually chairs the meetings? Is it always the same person?", "en")
+    assert not move.stacked and move.question == "factual" and move.asked.lower().startswith("who")
+
+
+def test_a_number_question_gets_the_telling_that_has_the_number():
+    s = _session("pasca_observasi_guru_ipa", "id")
+    s.coach_says("Selamat siang, Pak Hendra.")
+    reply = s.coach_says("Jumlah kelompoknya kemarin ada berapa, Pak?").reply
+    assert focus("ada berapa?", "id") == "number"
+    assert any(n in reply.lower() for n in ("lima", "enam", "tujuh", "5"))
