@@ -495,6 +495,7 @@ GUARDED_ANSWER = 0.5   # a guarded coachee still answers a memory matched this w
 ASKS_ABOUT = 0.5   # a turn sharing this share of its informative words with an item is about it
 OPEN_FLOOR = 0.3   # an open question may be answered from a weaker memory match than a factual one
 LOCKED_ASK = 0.5   # ... but one that matches a locked item this well is met with a guarded answer
+NEAREST_WORDS = 0.2   # ... and shares this much of the question's words (a faint likeness alone is no topic)
 NEAREST = 0.25   # below the match floor, an answerable memory this close is the nearest topic to answer from
 NEAR = 0.08   # an answerable memory this close to a locked best match is answered (a person says what they can)
 
@@ -514,7 +515,7 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
     move = move or classify(reading.text, reading.lang, names=_names(persona))
     reaction = state.reaction or "greeting"
     allowed_now = set(allowed_layers(state))
-    if reaction == "answer":
+    if reaction in ("answer", "why"):
         # Asked straight, the presenting problem is the coachee's own concern: always answerable (only what lies
         # underneath it, the goal and the plan wait until the state allows them).
         allowed_now.add("surface")
@@ -535,7 +536,8 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
             truth = None
             # Nothing answers it well: a person answers from the nearest thing they know and may say (the topic
             # it touches) rather than "I don't know" - unless the question is plainly off the conversation.
-            usable = [h for h in hits if h.layer in allowed_now and h.score >= NEAREST][:1]
+            usable = [h for h in hits if h.layer in allowed_now and h.score >= NEAREST
+                      and (h.lexical >= NEAREST_WORDS or h.score >= OPEN_FLOOR)][:1]
     elif reaction == "reveal":
         layer = state.opened or _topic(state.revealed, reading, move)
         if move.deep:

@@ -211,8 +211,13 @@ class Session:
     def _plan(self, state: CoacheeState, reading: Reading, move: Move, hits: list[Hit]) -> Plan:
         hits = self._about_someone_mentioned(state, move, hits)
         truth = None
-        if state.reaction in ("deflect", "judgement", "why", "advice"):
+        if state.reaction in ("deflect", "judgement", "advice"):
             hits = []   # the coachee reacts to HOW it was asked; nothing from memory
+        elif state.reaction == "why":
+            # A why-question costs trust (the state took it), but a reason the coachee holds and may say is still
+            # given: "Why don't they come?" answered with a line about something else is a non-sequitur.
+            may = {*coachee.allowed_layers(state), "surface"}   # its own concern is always answerable
+            hits = [h for h in hits if h.score >= MATCH_FLOOR and h.layer in may][:1]
         elif move.question == "yes_no" and hits and hits[0].score >= MATCH_FLOOR \
                 and (hits[0].layer in coachee.allowed_layers(state)
                      or hits[0].layer == "surface" and hits[0].item.kind in ("fact", "episode")):

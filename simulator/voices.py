@@ -22,12 +22,12 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
 from .coachee import LAYERS, CoacheeState, Plan
-from .focus import has_form
+from .focus import focus, has_form
 from .moves import greeting_reply, move_lines
 from .persona import Persona
 
@@ -121,6 +121,7 @@ def _lower_first(text: str) -> str:
 
 
 TOLD_MARGIN = 0.15   # ... and a told best match beats an untold one this much weaker
+WHY_ANSWER = 0.5   # a why-question matched this well by a memory the coachee may say is answered with it
 LEAD_SCORE = 0.6   # a memory match this strong is answered first when a layer opens in the same reply
 
 
@@ -217,6 +218,14 @@ class ScriptedVoice:
         if reaction == "closing" and "action_plan" not in plan_revealed(plan, persona, lang):
             core = self.choose(persona, Plan("reveal", None, [], plan.mood, layer="core"), history, lang)
             return self._formatted(lines["conclude"], _strip_again(core, lang), said, lang, key)
+        if reaction == "why" and plan.memory_items and plan.memory_items[0]["score"] >= WHY_ANSWER:
+            # "Why do you think they don't come?": a person gives the reason they hold (the trust a why-question
+            # costs is already taken by the state); only with nothing to say does the defensive line come.
+            item = plan.memory_items[0]
+            done = {_norm(s) for s in said}
+            text = item["long"] if not any(_norm(item["long"]) in d for d in done) else item["short"]
+            if not any(_norm(text) in d for d in done):
+                return _join(greet, text)
         if reaction == "greeting":
             return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
         if reaction == "guarded":
@@ -304,7 +313,12 @@ class ScriptedVoice:
             # Nothing in memory answers it: a person says so rather than invent - or, asked about something
             # nowhere near the conversation ("Do you like coffee?"), steers back to it.
             lines = move_lines(lang, persona.role)
-            if plan.off_topic or plan.question == "factual":
+            coach = _COACH_SAID.get() or ""
+            if plan.off_topic and _touches_conversation(coach, lang):
+                plan = replace(plan, off_topic=False)   # "Which part of the lesson ...?" is about the lesson
+            if plan.off_topic or focus(coach, lang) in ("number", "time", "who", "where"):
+                # Nowhere near the conversation: steered back. A number, a time, a name or a place that memory
+                # does not hold: not known (a person does not invent one).
                 kind = "off_topic" if plan.off_topic else "unknown"
                 line = self._fresh(lines[kind], said, f"{key}|{kind}")
                 return line or self._again(lines[kind][0], said, lang, key)
@@ -411,6 +425,20 @@ _ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\b(makan|sa
                   r"\bhad (lunch|breakfast|coffee|anything)|\beaten\b", re.I)
 _ALREADY = re.compile(r"\b(sudah|udah|already|have, thanks|had)\b", re.I)
 _COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)
+
+
+def _touches_conversation(question: str, lang: str) -> bool:
+    """Does the question name something of this conversation (the scenario or what was said: "the lesson")?"""
+    from .reading import content_words
+
+    heard = (_HEARD.get() or "").replace(question.lower(), " ")   # what was said before this question
+    return any(len(w) >= 5 and w not in _GENERIC and re.search(r"\b" + re.escape(w), heard)
+               for w in content_words(question.lower(), lang))
+
+
+_GENERIC = {"today", "really", "think", "about", "would", "could", "should", "things", "something", "sekarang",
+            "hari", "memang", "sebenarnya", "biasanya", "kira-kira", "rasanya", "usually", "actually", "punya",
+            "pernah", "masih", "sudah", "belum", "bapak", "there", "ever", "still", "really"}
 
 
 def _naming_sentence(item: dict, question: str) -> str | None:

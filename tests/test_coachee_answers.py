@@ -190,3 +190,30 @@ def test_a_number_question_gets_the_telling_that_has_the_number():
     reply = s.coach_says("Jumlah kelompoknya kemarin ada berapa, Pak?").reply
     assert focus("ada berapa?", "id") == "number"
     assert any(n in reply.lower() for n in ("lima", "enam", "tujuh", "5"))
+
+
+# ------------------------------------------------------------------ why-questions and words that only sound like closing
+def test_a_why_question_gets_the_reason_the_coachee_holds_not_a_stock_defence():
+    s = _session("kepala_sekolah", "en")
+    s.coach_says("Good morning, Mrs Endang.")
+    s.coach_says("What would you like to talk about today?")
+    res = s.coach_says("Why do you think so few teachers come, Ma'am?")
+    assert res.state.reaction == "why"   # the state still takes the cost of a why-question
+    assert res.plan.memory_items and res.reply in (res.plan.memory_items[0]["long"],
+                                                   res.plan.memory_items[0]["short"])
+
+
+def test_a_lesson_conclusion_mentioned_in_passing_is_not_the_coach_closing():
+    from simulator.coachee import load_rules
+
+    rules = load_rules()
+    assert not rules.matches("closing", "Tadi ada presentasi kesimpulan tiap kelompok, Pak?")
+    assert rules.matches("closing", "Apa kesimpulan Ibu dari obrolan kita hari ini?")
+    assert rules.matches("closing", "What is your conclusion from today?")
+
+
+def test_off_topic_only_when_the_question_names_nothing_of_the_conversation():
+    s = _session("pasca_observasi_guru_pasif", "en")
+    s.coach_says("Good afternoon, Mrs Siti. Thank you for the reading lesson this morning.")
+    res = s.coach_says("Which moment of the reading lesson pleased you most?")
+    assert res.reply not in move_lines("en")["off_topic"]
