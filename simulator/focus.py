@@ -1,7 +1,7 @@
 """What a question asks FOR (a number, a time, a person, a place, a reason), and how well a memory item answers
 that: retrieval by shared words alone answers "How many years has it been?" with whatever mentions "years".
 
-    focus(question, lang) -> str | None                  "number" | "time" | "who" | "where" | "reason" | None
+    focus(question, lang) -> str | None                  "number" | "time" | "who" | "where" | "reason" | "topic"
     rerank(hits, question, lang, asks=...) -> list[Hit]   hits whose answer has that form (and whose example
                                                           questions ask the same way) move up a little
 
@@ -22,12 +22,14 @@ _FOCUS = {
            ("number", r"\b(berapa|brp)\b"),
            ("who", r"\b(siapa|sama siapa|bareng siapa|dengan siapa)\b"),
            ("where", r"\b(di ?mana|dmn|ke ?mana|dari mana)\b"),
-           ("reason", r"\b(kenapa|mengapa|knp|apa sebabnya|karena apa)\b")],
+           ("reason", r"\b(kenapa|mengapa|knp|apa sebabnya|karena apa)\b"),
+           ("topic", r"\b(materi\w*|topik\w*|bab|tema\w*|belajar apa|tentang apa|dipelajari|pelajari)\b")],
     "en": [("time", r"\b(when|what time|what day|since when|how long ago)\b"),
            ("number", r"\b(how (many|much|long|old|often))\b"),
            ("who", r"\b(who|whom|whose)\b"),
            ("where", r"\bwhere\b"),
-           ("reason", r"\bwhy\b")],
+           ("reason", r"\bwhy\b"),
+           ("topic", r"\b(topic|unit|chapter|studying|learning about|period of history|(is|was) it about)\b")],
 }
 _NUMBER = (r"\b(\d+|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
            r"seratus|ratus|ribu|setengah|separuh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -59,12 +61,15 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
     if want is None or not hits:
         return list(hits)
     asked = next(p for n, p in _FOCUS.get(lang, _FOCUS["id"]) if n == want)
-    answer = re.compile(_ANSWERS[want], 0 if want == "who" else re.IGNORECASE)
+    answer = re.compile(_ANSWERS.get(want, r"$^"), 0 if want == "who" else re.IGNORECASE)
     out = []
     for h in hits:
-        bonus = FOCUS_BONUS if answer.search(h.item.short(lang)) else 0.0
-        if any(re.search(asked, q, re.IGNORECASE) for q in h.item.asks(lang)):
-            bonus += ASKS_BONUS
+        same_ask = any(re.search(asked, q, re.IGNORECASE) for q in h.item.asks(lang))
+        if want == "topic":
+            # What a lesson is about has no form of its own: the item's example questions ask for it or not.
+            bonus = FOCUS_BONUS + ASKS_BONUS if same_ask else 0.0
+        else:
+            bonus = (FOCUS_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
         out.append(replace(h, score=round(h.score + bonus, 4)) if bonus else h)
     return sorted(out, key=lambda h: -h.score)
 
@@ -73,6 +78,6 @@ def has_form(text: str, question: str, lang: str) -> bool:
     """Does `text` give what `question` asks for (a number for "berapa")? True when the question asks for no
     particular form."""
     want = focus(question, lang)
-    if want is None:
+    if want is None or want not in _ANSWERS:
         return True
     return bool(re.search(_ANSWERS[want], text, 0 if want == "who" else re.IGNORECASE))

@@ -114,7 +114,7 @@ def _lower_first(text: str) -> str:
     """"Empat rombel." -> "empat rombel." after "As I said, "; names, titles, codes ("P5", "VII-A") stay."""
     first = re.split(r"[\s,.!?;:]", text, maxsplit=1)[0]
     known = _LOWER_WORDS.get()
-    if (len(first) > 1 and first[0].isupper() and first[1:].islower() and first.isalpha()
+    if (len(first) > 1 and first[0].isupper() and first[1:].islower() and first.replace("'", "").isalpha()
             and first.split("'")[0] not in _KEEP_CAPITAL and (known is None or first.lower() in known)):
         return text[0].lower() + text[1:]
     return text

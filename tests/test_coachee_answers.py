@@ -217,3 +217,10 @@ def test_off_topic_only_when_the_question_names_nothing_of_the_conversation():
     s.coach_says("Good afternoon, Mrs Siti. Thank you for the reading lesson this morning.")
     res = s.coach_says("Which moment of the reading lesson pleased you most?")
     assert res.reply not in move_lines("en")["off_topic"]
+
+
+def test_a_topic_question_prefers_the_item_asked_for_a_topic():
+    timetable = _hit("I teach 9A on Monday, third period.", 0.40, asks=("When do you teach 9A?",))
+    unit = _hit("We're on the colonial era now.", 0.33, asks=("What unit are the Year 9s on?",))
+    assert focus("Which unit are they studying?", "en") == "topic"
+    assert rerank([timetable, unit], "Which unit are they studying?", "en")[0].item is unit.item
