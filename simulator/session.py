@@ -35,6 +35,7 @@ from simulator.coachee.state import CoacheeState, Plan
 from simulator.coachee.voices import Reply, ScriptedVoice, Voice, _lower_words
 from simulator.errors import InputError
 from simulator.evaluation.transcript import Transcript, Utterance
+from simulator.reading.focus import rerank
 from simulator.reading.moves import Move, classify
 from simulator.reading.reader import Reading, content_words, read_turn
 from simulator.retrieval.search import Passage
@@ -217,8 +218,13 @@ class Session:
     def _plan(self, state: CoacheeState, reading: Reading, move: Move, hits: list[Hit]) -> Plan:
         hits = self._about_someone_mentioned(state, move, hits)
         truth = None
-        if state.reaction in ("deflect", "judgement", "why", "advice"):
+        if state.reaction in ("deflect", "judgement", "advice"):
             hits = []   # the coachee reacts to HOW it was asked; nothing from memory
+        elif state.reaction == "why":
+            # A why-question costs trust (the state took it), but a reason the coachee holds and may say is still
+            # given: "Why don't they come?" answered with a line about something else is a non-sequitur.
+            may = {*coachee.allowed_layers(state), "surface"}   # its own concern is always answerable
+            hits = [h for h in hits if h.score >= MATCH_FLOOR and h.layer in may][:1]
         elif move.question == "yes_no" and hits and hits[0].score >= MATCH_FLOOR \
                 and (hits[0].layer in coachee.allowed_layers(state)
                      or hits[0].layer == "surface" and hits[0].item.kind in ("fact", "episode")):
@@ -288,7 +294,9 @@ class Session:
         if before and (not content or len(content) == 1 and len(asked.split()) <= 3
                        and content[0] in before.lower()):
             turn = f"{before} {move.focus}"   # "Out of how many?": about what the coachee just said
-        hits = index.search_turn(turn, move.asked or move.focus, k=5)
+        # What the question asks for (a number, a time, a person...) weighs against items that merely share a word.
+        hits = rerank(index.search_turn(turn, move.asked or move.focus, k=8), move.asked or move.focus,
+                      move.lang if move.lang in ("id", "en") else self.lang)[:5]
         if hits and MATCH_FLOOR > hits[0].score >= CLEAR_FLOOR and hits[0].lexical >= CLEAR_WORDS and (
                 len(hits) == 1 or hits[0].score - hits[1].score >= CLEAR_MARGIN):
             # A short question ("Muridnya ada berapa?") scores low, but one item stands clearly apart and shares

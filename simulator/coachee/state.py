@@ -224,6 +224,7 @@ class Plan:
     ended: bool = False              # the coach said goodbye
     remembers: bool = False          # the coachee has a memory to answer from (personas/memory/<id>.yaml)
     off_topic: bool = False          # nothing in memory comes near what was asked
+    confirms: bool = False           # a feeling or a summary was checked ("Capek ya?"): say yes, then go on
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -265,6 +266,11 @@ def _own_words(reading: Reading, persona: Persona, revealed: tuple[str, ...], ru
     return any(re.search(r"\b" + re.escape(w.lower()) + r"\b", text) for w in words if w.strip())
 
 
+def _asks_amount(move: Move) -> bool:
+    """"Rencananya berapa menit?" asks for a number about a plan already made, not for a next step."""
+    return move.question == "factual" and bool(re.search(r"\b(berapa|how (many|much|long))\b", move.asked, re.I))
+
+
 def _item(persona: Persona, item: str):
     return getattr(persona.layers, item) if item in LAYERS else getattr(persona, item)
 
@@ -304,7 +310,7 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     # The reader's TIRTA stage says what the turn works on; our own forward patterns confirm it really asks for
     # a step or a plan ("Apa yang Ibu sadari tentang cara mengajar?" is no plan question).
     forward = (reading.tirta in FORWARD_STAGES or reading.forward) and move.forward \
-        and topic not in ("open", "surface")
+        and topic not in ("open", "surface") and not _asks_amount(move)
     is_open = "open_question" in acts or (move.question == "open" and not reading.has("why_question"))
     if reading.judgement:
         return "judgement", None
@@ -317,6 +323,10 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     if rules.matches("closing", reading.text):
         # "Apa kesimpulan Ibu?" asks the coachee to close in their own words (programme rubric, criterion 8).
         return ("closing" if "core" in revealed else "stuck"), None   # nothing to conclude yet
+    if move.check and move.question == "yes_no":
+        # "Capek ya, Bu?" / "... Is that right?": a reflection checked with the coachee. Confirmed, and the coachee
+        # goes on about it (never treated as a fact it may not know).
+        return ("reveal", None) if revealed else ("reveal", "surface")
     about_known = topic in ("open", "surface", "underneath", "core")
     if move.question in ("factual", "yes_no") and (about_known or not forward and reading.tirta != "tujuan"
                                                     and not move.goal):
@@ -371,6 +381,10 @@ def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules
     move = move or classify(reading.text, reading.lang, names=_names(persona))
     if move.suggests and "advice" not in reading.acts:
         reading = replace(reading, acts=(*reading.acts, "advice"))   # "Maybe you could ...?" is advice
+    elif "advice" in reading.acts and move.question is not None and not move.suggests:
+        # "If you could change one thing, what might it be?" / "Karena sakit, atau ada hal lain?" ask; they
+        # suggest nothing. Taking them as advice ("thank you for the suggestion") answers what was not said.
+        reading = replace(reading, acts=tuple(a for a in reading.acts if a != "advice"))
     level = rules.difficulty[persona.difficulty]
     gates = {name: getattr(rules.thresholds, name) for name in ITEMS}
     counts = dict(state.counts)
@@ -395,7 +409,7 @@ def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules
                        ended=state.ended or move.kind == "goodbye")
 
     acts = set(reading.acts)
-    reflected = "reflection" in acts
+    reflected = "reflection" in acts or move.check   # checking a feeling or a summary reflects it
     is_open = "open_question" in acts or (move.question == "open" and "why_question" not in acts)
     asks_fact = move.question in ("factual", "yes_no") and not reflected
     own = _own_words(reading, persona, state.revealed, rules, heard)
@@ -481,6 +495,8 @@ GUARDED_ANSWER = 0.5   # a guarded coachee still answers a memory matched this w
 ASKS_ABOUT = 0.5   # a turn sharing this share of its informative words with an item is about it
 OPEN_FLOOR = 0.3   # an open question may be answered from a weaker memory match than a factual one
 LOCKED_ASK = 0.5   # ... but one that matches a locked item this well is met with a guarded answer
+NEAREST_WORDS = 0.2   # ... and shares this much of the question's words (a faint likeness alone is no topic)
+NEAREST = 0.25   # below the match floor, an answerable memory this close is the nearest topic to answer from
 NEAR = 0.08   # an answerable memory this close to a locked best match is answered (a person says what they can)
 
 
@@ -499,24 +515,29 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
     move = move or classify(reading.text, reading.lang, names=_names(persona))
     reaction = state.reaction or "greeting"
     allowed_now = set(allowed_layers(state))
+    if reaction in ("answer", "why"):
+        # Asked straight, the presenting problem is the coachee's own concern: always answerable (only what lies
+        # underneath it, the goal and the plan wait until the state allows them).
+        allowed_now.add("surface")
     strong = [h for h in hits if h.score >= match_floor]
-    usable = [h for h in strong if h.layer in allowed_now
-              or (reaction == "answer" and h.layer == "surface" and h.item.kind in ("fact", "episode"))]
+    usable = [h for h in strong if h.layer in allowed_now]
     layer = None
     if reaction == "answer":
         top = hits[0] if hits and hits[0].score >= OPEN_FLOOR else None
         # A locked item the turn really asks about (a word of it, or a strong match): deflect. A faint likeness
         # with no shared word ("Ibu punya kucing?" ~ "I feel alone") is no question about it.
-        locked = top is not None and top.layer not in allowed_now and not (
-            top.layer == "surface" and top.item.kind in ("fact", "episode")) and (
+        locked = top is not None and top.layer not in allowed_now and (
             top.score >= match_floor or top.lexical >= ASKS_ABOUT)
         if locked and not (usable and usable[0].score >= top.score - NEAR):
-            # Asked for something the coachee is not ready to say: never answered. The presenting problem is
-            # brushed off the way this person brushes things off (its guarded lines); anything deeper is put off.
-            reaction = "guarded" if top.layer == "surface" else "not_yet"
+            # Asked for something the coachee is not ready to say: never answered, put off in character.
+            reaction = "not_yet"
             usable = []
         elif not usable:
             truth = None
+            # Nothing answers it well: a person answers from the nearest thing they know and may say (the topic
+            # it touches) rather than "I don't know" - unless the question is plainly off the conversation.
+            usable = [h for h in hits if h.layer in allowed_now and h.score >= NEAREST
+                      and (h.lexical >= NEAREST_WORDS or h.score >= OPEN_FLOOR)][:1]
     elif reaction == "reveal":
         layer = state.opened or _topic(state.revealed, reading, move)
         if move.deep:
@@ -544,7 +565,7 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
                 knowledge_queries=queries, layer=layer, move=move.kind, question=move.question,
                 memories=memories, memory_items=items, truth=truth,
                 greeting=move.greeting if state.turn <= 2 or move.kind == "greeting" else None,
-                ended=state.ended, remembers=remembers,
+                ended=state.ended, remembers=remembers, confirms=move.check and reaction == "reveal",
                 off_topic=remembers and not any(h.score >= match_floor for h in hits) and (
                     off_topic if off_topic is not None else not any(h.lexical >= ASKS_ABOUT for h in hits)))
 

@@ -22,12 +22,13 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
 from simulator.coachee.persona import Persona
 from simulator.coachee.state import LAYERS, CoacheeState, Plan
+from simulator.reading.focus import focus, has_form
 from simulator.reading.moves import greeting_reply, move_lines
 
 
@@ -113,13 +114,14 @@ def _lower_first(text: str) -> str:
     """"Empat rombel." -> "empat rombel." after "As I said, "; names, titles, codes ("P5", "VII-A") stay."""
     first = re.split(r"[\s,.!?;:]", text, maxsplit=1)[0]
     known = _LOWER_WORDS.get()
-    if (len(first) > 1 and first[0].isupper() and first[1:].islower() and first.isalpha()
+    if (len(first) > 1 and first[0].isupper() and first[1:].islower() and first.replace("'", "").isalpha()
             and first.split("'")[0] not in _KEEP_CAPITAL and (known is None or first.lower() in known)):
         return text[0].lower() + text[1:]
     return text
 
 
 TOLD_MARGIN = 0.15   # ... and a told best match beats an untold one this much weaker
+WHY_ANSWER = 0.5   # a why-question matched this well by a memory the coachee may say is answered with it
 LEAD_SCORE = 0.6   # a memory match this strong is answered first when a layer opens in the same reply
 
 
@@ -181,8 +183,10 @@ class ScriptedVoice:
 
         if move == "greeting":
             return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
-        if move in ("small_talk", "thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue"):
-            return _join(greet if move == "small_talk" else "", pool(move))
+        if move == "small_talk":
+            return _join(greet, self._small_talk(lines["small_talk"], said, lang, key))
+        if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue"):
+            return _join("", pool(move))
         if move == "repeat":
             last = _last_own_words(said, lang)
             if not last:
@@ -197,7 +201,16 @@ class ScriptedVoice:
 
         reaction = plan.reaction
         if reaction == "not_yet":
-            return _join(greet, pool("not_yet"))
+            # Put off in this person's own guarded words first, then their register's generic ones (a student
+            # never says "yang itu nanti saja kita bahas").
+            own = self._fresh(list(persona.reactions.guarded(lang)) + list(lines["not_yet"]), said,
+                              f"{key}|not_yet")
+            return _join(greet, own or pool("not_yet"))
+        if reaction == "reveal" and plan.confirms:
+            # "Capek ya, Bu?" - yes, and why: what the coachee says next on it.
+            yes = self._rotate(lines["say_yes"], key)[0]
+            rest = _strip_again(self._reveal(persona, plan, said, lang, key), lang)
+            return _join(greet, yes + (_lower_first(rest) if yes.endswith(", ") else rest))
         if reaction == "answer":
             return _join(greet, self._answer(persona, plan, said, lang, key))
         if reaction == "reveal":
@@ -205,11 +218,30 @@ class ScriptedVoice:
         if reaction == "closing" and "action_plan" not in plan_revealed(plan, persona, lang):
             core = self.choose(persona, Plan("reveal", None, [], plan.mood, layer="core"), history, lang)
             return self._formatted(lines["conclude"], _strip_again(core, lang), said, lang, key)
+        if reaction == "why" and plan.memory_items and plan.memory_items[0]["score"] >= WHY_ANSWER:
+            # "Why do you think they don't come?": a person gives the reason they hold (the trust a why-question
+            # costs is already taken by the state); only with nothing to say does the defensive line come.
+            item = plan.memory_items[0]
+            done = {_norm(s) for s in said}
+            text = item["long"] if not any(_norm(item["long"]) in d for d in done) else item["short"]
+            if not any(_norm(text) in d for d in done):
+                return _join(greet, text)
         if reaction == "greeting":
             return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
         if reaction == "guarded":
             return _join(greet, self._guarded(persona, plan, said, lang, key))
         return _join(greet, self.choose(persona, plan, history, lang))
+
+    def _small_talk(self, pool: Sequence[str], said: list[str], lang: str, key: str) -> str:
+        """"Sudah makan?" is answered "Sudah, tadi", "Apa kabar?" with how one is: the line that fits the question
+        (a line saying "already" answers the first kind only)."""
+        coach = (_COACH_SAID.get() or "").lower()
+        ate = bool(_ATE.search(coach))
+        fitting = [line for line in pool if bool(_ALREADY.search(line)) == ate] or list(pool)
+        done = [_norm(s) for s in said]
+        unsaid = [line for line in fitting if not any(_norm(line) in d for d in done)]   # not even inside a reply
+        line = self._fresh(unsaid, said, f"{key}|small_talk") if unsaid else None
+        return line or self._again(self._rotate(fitting, key)[0], said, lang, key)
 
     def _guarded(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
         """Terse: a plain fact asked straight, in its short form; else the persona's guarded lines, then a few
@@ -258,6 +290,13 @@ class ScriptedVoice:
                 if other:
                     return other
         first = re.split(r"(?<=[.!?])\s+", last.strip())[0]
+        if len(first.split()) <= 4:
+            # "Maksudnya?" after a shrug or a laugh: say what is really meant, the concern in the persona's words.
+            revealed = plan_revealed(plan, persona, lang)
+            layer = next((x for x in ("core", "underneath", "surface") if x in revealed), "surface")
+            line = self._fresh(list(_source(persona, layer).lines(lang)), said, f"clarify|{layer}")
+            if line:
+                return line
         return first
 
     def _answer(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
@@ -273,11 +312,26 @@ class ScriptedVoice:
                                    lang)
             # Nothing in memory answers it: a person says so rather than invent - or, asked about something
             # nowhere near the conversation ("Do you like coffee?"), steers back to it.
-            kind = "off_topic" if plan.off_topic else "unknown"
-            line = self._fresh(lines[kind], said, f"{key}|{kind}")
-            return line or self._again(lines[kind][0], said, lang, key)
+            lines = move_lines(lang, persona.role)
+            coach = _COACH_SAID.get() or ""
+            if plan.off_topic and _touches_conversation(coach, lang):
+                plan = replace(plan, off_topic=False)   # "Which part of the lesson ...?" is about the lesson
+            if plan.off_topic or focus(coach, lang) in ("number", "time", "who", "where"):
+                # Nowhere near the conversation: steered back. A number, a time, a name or a place that memory
+                # does not hold: not known (a person does not invent one).
+                kind = "off_topic" if plan.off_topic else "unknown"
+                line = self._fresh(lines[kind], said, f"{key}|{kind}")
+                return line or self._again(lines[kind][0], said, lang, key)
+            # A yes/no or open question nothing answers well: the coachee talks about what is on its mind now
+            # (the deepest layer it has told, else its presenting concern), never "I don't know".
+            revealed = plan_revealed(plan, persona, lang)
+            layer = next((x for x in ("core", "underneath", "surface") if x in revealed), "surface")
+            return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said), lang)
         item = plan.memory_items[0]
         fact = _naming_sentence(item, _COACH_SAID.get() or "") or item["short"]
+        if plan.question == "factual" and not has_form(fact, _COACH_SAID.get() or "", lang) \
+                and has_form(item["long"], _COACH_SAID.get() or "", lang):
+            fact = item["long"]   # "Ada berapa kelompok?": the number is in the fuller telling only
         prefix = ""
         if plan.question == "yes_no" and plan.truth is not None:
             word = self._rotate(lines["say_yes" if plan.truth else "say_no"], key)[0]
@@ -291,7 +345,10 @@ class ScriptedVoice:
             return item["long"]   # asked on about a short answer already given: the fuller telling
         if _norm(text) in done or told_long or any(_norm(fact) in d for d in done):
             # Asked again: the yes/no first, then "as I said" and the fact (never the same words twice).
-            return _join(prefix, self._again(fact, said, lang, key))
+            again = self._again(fact, said, lang, key)
+            if re.match(r"^\W*(iya|ya|yes|no|tidak)\b", again, re.I):
+                prefix = ""   # "Yes, as I mentioned, ..." already says yes: not "Yes. Yes, ..."
+            return _join(prefix, again)
         return text
 
     def _reveal(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
@@ -364,7 +421,24 @@ class ScriptedVoice:
 
 
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
+_ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\b(makan|sarapan) (siang |pagi )?(belum|sudah)|"
+                  r"\bhad (lunch|breakfast|coffee|anything)|\beaten\b", re.I)
+_ALREADY = re.compile(r"\b(sudah|udah|already|have, thanks|had)\b", re.I)
 _COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)
+
+
+def _touches_conversation(question: str, lang: str) -> bool:
+    """Does the question name something of this conversation (the scenario or what was said: "the lesson")?"""
+    from simulator.reading.reader import content_words
+
+    heard = (_HEARD.get() or "").replace(question.lower(), " ")   # what was said before this question
+    return any(len(w) >= 5 and w not in _GENERIC and re.search(r"\b" + re.escape(w), heard)
+               for w in content_words(question.lower(), lang))
+
+
+_GENERIC = {"today", "really", "think", "about", "would", "could", "should", "things", "something", "sekarang",
+            "hari", "memang", "sebenarnya", "biasanya", "kira-kira", "rasanya", "usually", "actually", "punya",
+            "pernah", "masih", "sudah", "belum", "bapak", "there", "ever", "still"}
 
 
 def _naming_sentence(item: dict, question: str) -> str | None:

@@ -37,6 +37,10 @@ class LangPatterns(Strict):
     clarify: list[str]
     thanks: list[str]
     goodbye: list[str]
+    thanks_any: list[str]       # thanks anywhere in the turn (with a leave-taking at the end it is a goodbye)
+    closing_time: list[str]     # a last sentence that takes leave ("Selamat siang, Pak!", "Good luck this week")
+    own_meaning: list[str]      # the coach explains its own question ("Maksud saya, ...", "I mean, ...")
+    check: list[str]            # a yes/no that checks a feeling or a summary of what the coachee said
     greeting: list[str]
     small_talk: list[str]
     humour: list[str]
@@ -149,6 +153,7 @@ class Move:
     more: bool = False          # "tell me more": go on about what was just said
     suggests: bool = False      # a suggestion put as a question ("Maybe you could ...?"): taken as advice
     goal: bool = False          # asks what the coachee wants to achieve
+    check: bool = False         # checks a feeling or a summary ("Capek ya, Bu?", "Is that right?"): confirm, go on
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -182,6 +187,8 @@ _TAG = re.compile(r",\s*(ya|kan|bukan|right|yes|no)\s*\?\s*$", re.IGNORECASE)
 def _is_question(piece: str, rules: MoveRules, lang: str) -> bool:
     if "?" in piece or _REQUEST.search(piece) or rules.search(lang, "more", piece):
         return True
+    if rules.search(lang, "own_meaning", piece) and _WH.search(piece):
+        return True   # "I was asking what the squabbling looks like." - the question said again, as a statement
     # English asks by word order even without "?" ("Do you teach Year 7"); "Have a seat." does not.
     return lang == "en" and bool(_EN_ASKS.match(piece))
 
@@ -195,8 +202,8 @@ def question_type(piece: str, rules: MoveRules, lang: str) -> str:
         return "factual"
     if rules.search(lang, "yes_no", low) and not re.search(r"\b(apa yang|bagaimana|gimana|seperti apa)\b", low, re.I):
         return "yes_no"
-    if rules.search(lang, "open", low) or rules.search(lang, "more", low) or re.search(r"\b(apa|what|how)\b", low,
-                                                                                         re.I):
+    if rules.search(lang, "open", low) or rules.search(lang, "more", low) or re.search(r"\b(apa|what|how|mana|which)\b",
+                                                                                         low, re.I):
         return "open"
     return "yes_no"
 
@@ -226,12 +233,15 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
 
     def move(kind: str, question=None, questions=0, stacked=False, greeting=None, focus=raw, asked="") -> Move:
         probe = asked or focus
-        more = kind == "coaching" and bool(rules.search(L, "more", probe))
+        # "Boleh cerita lebih lanjut, berapa lama ...?" asks its own question: not a bare "tell me more".
+        more = kind == "coaching" and bool(rules.search(L, "more", probe)) \
+            and not (rules.search(L, "factual", probe) and question == "factual")
         question = "open" if more else question
         return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked,
                     bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)), more,
                     kind == "coaching" and bool(rules.search(L, "suggests", focus))
-                    and not _OPEN_START.match(asked), bool(rules.search(L, "goal", probe)))
+                    and not _OPEN_START.match(asked), bool(rules.search(L, "goal", probe)),
+                    kind == "coaching" and question == "yes_no" and bool(rules.search(L, "check", probe)))
 
     if not _LETTERS.search(raw):
         return move("noise")
@@ -249,16 +259,20 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         for other in (L, *(x for x in rules.patterns if x != L)):
             for name in ("goodbye", "repeat", "clarify", "thanks"):
                 asks = "?" in raw
-                if rules.search(other, name, raw) and not (asks and name in ("goodbye", "thanks")):
+                if rules.search(other, name, raw) and not (asks and name in ("goodbye", "thanks")) \
+                        and not (name == "clarify" and _rephrases(raw, rules, other)):
                     return move(name)
     greeting, rest = _strip_greeting(raw, rules, L)
     short = len(words) <= SHORT_ORDINARY_WORDS
     # Goodbye first: "Terima kasih, sampai jumpa" is a goodbye, not a thank-you.
-    if rules.search(L, "goodbye", raw) and "?" not in raw:
+    if rules.search(L, "goodbye", raw) and ("?" not in raw or _closes(raw, rules, L)):
+        return move("goodbye", greeting=greeting)
+    if _closes(raw, rules, L) and rules.search(L, "thanks_any", raw):
+        # "Terima kasih sudah bercerita hari ini. ... Selamat siang, Bu." - thanks, then the time of day: leaving.
         return move("goodbye", greeting=greeting)
     if rules.search(L, "repeat", rest or raw) and len(words) <= 10:
         return move("repeat", greeting=greeting)
-    if rules.search(L, "clarify", rest or raw) and len(words) <= 14:
+    if rules.search(L, "clarify", rest or raw) and len(words) <= 14 and not _rephrases(rest or raw, rules, L):
         return move("clarify", greeting=greeting)
 
     pieces = [p for p in _sentences(rest) if tokens(p)]
@@ -281,6 +295,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         real.append(p)
     if not real and echoes:
         real = echoes[-1:]   # a short question alone ("Ramai, ya?") is a question, not an echo
+    real = _one_question(real, rules, L)
     if len(real) == 1 and len(pieces) == 1 and "," in real[0]:
         # "Kalau boleh tahu, apa yang...": a clause in front; count the questions after commas only if each
         # carries its own question word.
@@ -295,11 +310,14 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
     if not real and pieces:
         if greeting and short and not rules.search(L, "small_talk", rest):
             return move("greeting", greeting=greeting)
+        if rules.search(L, "small_talk", pieces[-1]) and len(tokens(pieces[-1])) <= 8:
+            return move("small_talk", greeting=greeting)   # "Makasih sudah datang. Sudah makan?" asks after them
         if rules.search(L, "thanks", rest or raw) and short:
             return move("thanks", greeting=greeting)
         if rules.search(L, "humour", raw) and short:
             return move("humour", greeting=greeting)
-        if rules.search(L, "small_talk", rest) and short:
+        if rules.search(L, "small_talk", rest) and (short or len(tokens(pieces[-1])) <= 8
+                                                      and rules.search(L, "small_talk", pieces[-1])):
             return move("small_talk", greeting=greeting)
     if not pieces:
         if greeting:
@@ -309,20 +327,101 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         return move("noise")
     if real:
         main = real[-1]
-        if short and rules.search(L, "small_talk", main):
+        if (short or len(tokens(main)) <= 10) and rules.search(L, "small_talk", main):
             return move("small_talk", greeting=greeting)
-        if rules.search(L, "about_coach", main):
+        if rules.search(L, "about_coach", main) or rules.search(L, "about_coach", rest or raw):
             return move("about_coach", greeting=greeting)
-        if short and rules.search(L, "humour", raw) and not rules.search(L, "open", main):
+        if short and rules.search(L, "humour", raw) and not rules.search(L, "open", main) \
+                and not _asks_something(main, rules, L):
             return move("humour", greeting=greeting)
         # Stacked: two questions that each ask for something (a wh-question), or three of any kind. A yes/no check
         # in front of a real question ("Jadi anaknya tinggal dengan nenek? Menurut Ibu, apa masalahnya?") is how
         # people talk, and is answered as one.
         wh = [q for q in real if question_type(q, rules, L) != "yes_no"]
         stacked = len(wh) >= 2 or len(real) >= 3
+        if len(real) == 2 and len(wh) == 1 and wh[0] == real[0]:
+            main = real[0]   # "Who are the four? Are they the same every time?": the yes/no only narrows the who
         # The whole turn is what the coachee answers: a reflection in front names the topic of "itu".
-        return move("coaching", question_type(main, rules, L), len(real), stacked, greeting, rest or raw, main)
+        asked = core_question(main)
+        return move("coaching", question_type(asked, rules, L), len(real), stacked, greeting, rest or raw, asked)
     return move("coaching", None, 0, False, greeting, rest or raw)
+
+
+def _closes(text: str, rules: MoveRules, lang: str) -> bool:
+    """The turn ends on a leave-taking ("... Have a good afternoon!", "... Selamat siang, Pak!"): whatever was
+    asked before it ("shall we?"), the coach is leaving."""
+    pieces = [p for p in _sentences(text) if tokens(p)]
+    if len(pieces) < 2:
+        return False
+    last = pieces[-1]
+    return bool(rules.search(lang, "goodbye", last) or rules.search(lang, "closing_time", last))
+
+
+def _rephrases(text: str, rules: MoveRules, lang: str) -> bool:
+    """"Maksud saya, ... siapa yang diam?" / "I mean, ...": the coach explains its OWN question (a question to
+    answer, not a request to explain); "Pelajaran apa nih maksudnya?" asks for a fact with "maksudnya" as a tag."""
+    if rules.search(lang, "own_meaning", text):
+        return True
+    stripped = re.sub(r"\b(maksud\w*|what do you mean|you mean)\b", " ", text, flags=re.I)
+    return bool(rules.search(lang, "factual", stripped)) and len(tokens(stripped)) >= 3
+
+
+def _asks_something(piece: str, rules: MoveRules, lang: str) -> bool:
+    """A real question beside a laugh ("Hehe, maaf. Ibu mengajar kelas berapa?"): answer the question."""
+    return len(tokens(piece)) > 3 and ("?" in piece or bool(_WH.search(piece)) or bool(_MARKED_YES_NO.search(piece))
+                                        or bool(rules.search(lang, "factual", piece)))
+
+
+_LEAD_IN = re.compile(
+    r"^\W*((kalau|jika) boleh (saya )?(tahu|tanya)|boleh (saya )?(tahu|tanya)( dulu)?|saya (mau|ingin|pengin) "
+    r"(tahu|tanya)|by the way|if i may ask|can i ask( you)?|may i ask|i.m (curious|wondering)|i wonder)\W*",
+    re.IGNORECASE)
+_LEAD_IN_ANYWHERE = re.compile(_LEAD_IN.pattern.replace("^\\W*", "(^|,\\s*)\\W*", 1), re.IGNORECASE)
+_VOCATIVE = re.compile(r",\s*(bu|pak|ibu|bapak|mas|mbak|nak|dik|kak|sir|ma.am|miss|mrs|mr|ms)?\s*[A-Z]?[\w.']*"
+                       r"\s*(\?+)\s*$")
+
+
+def core_question(piece: str) -> str:
+    """The question without its lead-in ("Kalau boleh tahu, ...", "Sekarang Ibu mau nanya yang ringan aja: ...")
+    and a name at the end (", Nia?"): what is asked, so retrieval weighs the words that matter."""
+    q = piece.strip()
+    if ":" in q and tokens(q.split(":", 1)[1]):
+        q = q.split(":", 1)[1].strip()
+    m = _LEAD_IN_ANYWHERE.search(q)
+    if m and len(tokens(q[:m.start()])) <= 2:
+        q = q[m.end():].strip() or q   # "Still, I'm curious, what ...": the lead-in and a word before it
+    m = _VOCATIVE.search(q)
+    if m and len(tokens(q[:m.start()])) >= 2 and len(tokens(m.group(0))) <= 2:
+        q = q[:m.start()].rstrip() + "?"
+    return q
+
+
+_EXAMPLES = re.compile(r"^\W*(misalnya|misal|contohnya|contoh|seperti|kayak|for example|for instance|e\.g\.|like|say|"
+                       r"such as|atau|or)\b", re.IGNORECASE)
+
+
+def _one_question(real: list[str], rules: MoveRules, lang: str) -> list[str]:
+    """One question, however it is dressed: a request in front ("Tell me about the last time. What did you
+    see?"), examples or options after it ("Misalnya siapa yang bicara, berapa lama?"; "Kurang tidur, atau ada
+    yang dipikirin?") are part of the question, not questions of their own."""
+    if len(real) < 2:
+        return real
+    out: list[str] = []
+    for i, p in enumerate(real):
+        if i + 1 < len(real) and _REQUEST.search(p) and "?" not in p:
+            continue   # "Tell me about ..." followed by the question it asks
+        if i + 1 < len(real) and rules.search(lang, "more", p) and "?" not in p:
+            continue   # "say more about that." followed by the real question
+        if i + 1 < len(real) and len(tokens(p)) <= 8 and (rules.search(lang, "repeat", p)
+                                                           or rules.search(lang, "clarify", p)):
+            continue   # "Maksudnya gimana? Anak yang terluka itu siapa?" - the question it asks follows
+        if out and rules.search(lang, "clarify", p):
+            out[-1] = p   # "Susah yang mana? Pelajaran apa nih maksudnya?": the same question, explained
+            continue
+        if out and (_EXAMPLES.search(p) or (re.search(r"\b(atau|or)\b", p, re.I) and not _WH.search(p))):
+            continue   # examples or options for the question before
+        out.append(p)
+    return out or real[-1:]
 
 
 _WH = re.compile(r"\b(apa|siapa|kapan|berapa|bagaimana|gimana|mana|mengapa|kenapa|"

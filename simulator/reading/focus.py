@@ -1,0 +1,83 @@
+"""What a question asks FOR (a number, a time, a person, a place, a reason), and how well a memory item answers
+that: retrieval by shared words alone answers "How many years has it been?" with whatever mentions "years".
+
+    focus(question, lang) -> str | None                  "number" | "time" | "who" | "where" | "reason" | "topic"
+    rerank(hits, question, lang, asks=...) -> list[Hit]   hits whose answer has that form (and whose example
+                                                          questions ask the same way) move up a little
+
+Pure and deterministic; the patterns are the question words of the two languages, small enough to keep here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+FOCUS_BONUS = 0.08   # an item whose answer has the asked-for form (a number for "berapa")
+ASKS_BONUS = 0.04    # ... and one whose example questions use the same question word
+
+_FOCUS = {
+    "id": [("time", r"\b(kapan|kpn|jam berapa|pukul berapa|tanggal berapa|hari apa|sejak kapan|bulan apa)\b"),
+           ("number", r"\b(berapa|brp)\b"),
+           ("who", r"\b(siapa|sama siapa|bareng siapa|dengan siapa)\b"),
+           ("where", r"\b(di ?mana|dmn|ke ?mana|dari mana)\b"),
+           ("reason", r"\b(kenapa|mengapa|knp|apa sebabnya|karena apa)\b"),
+           ("topic", r"\b(materi\w*|topik\w*|bab|tema\w*|belajar apa|tentang apa|dipelajari|pelajari)\b")],
+    "en": [("time", r"\b(when|what time|what day|since when|how long ago)\b"),
+           ("number", r"\b(how (many|much|long|old|often))\b"),
+           ("who", r"\b(who|whom|whose)\b"),
+           ("where", r"\bwhere\b"),
+           ("reason", r"\bwhy\b"),
+           ("topic", r"\b(topic|unit|chapter|studying|learning about|period of history|(is|was) it about)\b")],
+}
+_NUMBER = (r"\b(\d+|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
+           r"seratus|ratus|ribu|setengah|separuh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+           r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|half|once|twice)\b")
+_ANSWERS = {
+    "number": _NUMBER,
+    "time": r"\b(jam|pukul|senin|selasa|rabu|kamis|jumat|sabtu|minggu|pagi|siang|sore|malam|bulan|tahun|kemarin|"
+            r"besok|lalu|sejak|semester|monday|tuesday|wednesday|thursday|friday|saturday|sunday|o.clock|week|"
+            r"month|year|yesterday|ago|since|morning|afternoon|evening|night|period|term)\b",
+    "who": r"(\b(bu|pak|kak|mas|mbak|mr|mrs|ms|miss|teman|temen|kakak|adik|ibu|bapak|ayah|friend|sister|brother|"
+           r"mother|father|mum|dad)\b|(?<=\w )[A-Z][a-z]{2,})",
+    "where": r"\b(di|ke|dari|at|in|room|ruang|kelas|perpustakaan|library|lab|rumah|home|kantin|canteen)\b",
+    "reason": r"\b(karena|soalnya|sebab|gara-gara|habis|because|since|so that|that's why)\b",
+}
+
+
+def focus(question: str, lang: str) -> str | None:
+    """What the question asks for; None for an open or yes/no question with no question word of these."""
+    for name, pattern in _FOCUS.get(lang, _FOCUS["id"]):
+        if re.search(pattern, question, re.IGNORECASE):
+            return name
+    return None
+
+
+def rerank(hits: Sequence, question: str, lang: str) -> list:
+    """The hits, with those whose short answer has the asked-for form lifted a little (never past a much better
+    match: the bonus is small next to a real difference in meaning)."""
+    want = focus(question, lang)
+    if want is None or not hits:
+        return list(hits)
+    asked = next(p for n, p in _FOCUS.get(lang, _FOCUS["id"]) if n == want)
+    answer = re.compile(_ANSWERS.get(want, r"$^"), 0 if want == "who" else re.IGNORECASE)
+    out = []
+    for h in hits:
+        same_ask = any(re.search(asked, q, re.IGNORECASE) for q in h.item.asks(lang))
+        if want == "topic":
+            # What a lesson is about has no form of its own: the item's example questions ask for it or not.
+            bonus = FOCUS_BONUS + ASKS_BONUS if same_ask else 0.0
+        else:
+            bonus = (FOCUS_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
+        out.append(replace(h, score=round(h.score + bonus, 4)) if bonus else h)
+    return sorted(out, key=lambda h: -h.score)
+
+
+def has_form(text: str, question: str, lang: str) -> bool:
+    """Does `text` give what `question` asks for (a number for "berapa")? True when the question asks for no
+    particular form."""
+    want = focus(question, lang)
+    if want is None or want not in _ANSWERS:
+        return True
+    return bool(re.search(_ANSWERS[want], text, 0 if want == "who" else re.IGNORECASE))
