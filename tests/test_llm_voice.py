@@ -6,7 +6,6 @@ import logging
 
 import pytest
 from fake_openai_server import FakeOpenAIServer
-from simulator.models.chat.prompts import render
 
 from simulator.coachee.model_voice import ChatModelVoice, Guard, coachee_prompt, voice_from_settings
 from simulator.coachee.persona import get_persona, load_personas
@@ -16,6 +15,7 @@ from simulator.config import load_settings
 from simulator.errors import ContentError, ModelError
 from simulator.models import tokens
 from simulator.models.chat import Completion, FakeChatModel
+from simulator.models.prompts import render
 from simulator.retrieval.search import Passage
 from simulator.session import Session, Turn
 

@@ -37,7 +37,7 @@ from simulator.content import Strict, load_yaml
 from simulator.errors import ModelError
 from simulator.models import tokens
 from simulator.models.chat import ChatModel, Completion, finish_reason, model_from_settings, redact
-from simulator.models.chat.prompts import render
+from simulator.models.prompts import render
 
 __all__ = ["ChatModelVoice", "CoacheePrompt", "Guard", "GuardSpec", "PROMPTS_DIR", "Verdict", "coachee_prompt",
            "guard_spec", "render", "split_sentences"]

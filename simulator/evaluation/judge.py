@@ -44,7 +44,7 @@ from simulator.evaluation.scoring import Evaluation, Text
 from simulator.evaluation.transcript import Transcript
 from simulator.models import tokens
 from simulator.models.chat import ChatModel, redact
-from simulator.models.chat.prompts import render
+from simulator.models.prompts import render
 from simulator.reading.reader import ACTS
 
 log = logging.getLogger(__name__)
