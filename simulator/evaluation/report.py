@@ -21,8 +21,9 @@ from string import Template
 
 from simulator.evaluation.feedback import labels
 from simulator.evaluation.judge import JudgedEvaluation, JudgeScore, _label, _lg  # the judge's own words
+from simulator.evaluation.markers import TEMPLATES
+from simulator.evaluation.results import Evaluation, Evidence
 from simulator.evaluation.rubric import DIMENSIONS
-from simulator.evaluation.scoring import TEMPLATES, Evaluation, Evidence
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#!|~:])")
 
@@ -198,7 +199,7 @@ def from_stored(data: dict) -> Evaluation:
     report the trainee read, in the facilitator's language. The judge's second opinion is not rebuilt."""
     from dataclasses import fields
 
-    from simulator.evaluation.scoring import (
+    from simulator.evaluation.results import (
         Citation,
         CriterionResult,
         DimensionScore,
