@@ -53,6 +53,7 @@ test-fast: install-test
 
 lint: install-test
 	$(BIN)/ruff check simulator tests bench app.py
+	$(BIN)/lint-imports
 
 bench: install-test          ## every benchmark; figures go in docs/performance.md
 	$(BIN)/python bench/run_all.py

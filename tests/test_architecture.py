@@ -30,4 +30,4 @@ def test_each_subsystem_is_a_package():
     for name in ("reading", "coachee", "evaluation", "retrieval", "models", "storage", "cli", "ui"):
         assert (ROOT / "simulator" / name / "__init__.py").exists(), name
     flat = sorted(p.stem for p in (ROOT / "simulator").glob("*.py"))
-    assert flat == ["__init__", "__main__", "config", "content", "errors", "offline", "session"]
+    assert flat == ["__init__", "__main__", "config", "content", "errors", "offline", "session", "vocabulary"]

@@ -11,9 +11,10 @@ from typing import get_args
 import pytest
 import yaml
 
-from simulator.coachee.persona import LANGS, REACTIONS, Persona, load_persona, load_personas
+from simulator.coachee.persona import REACTIONS, Persona, load_persona, load_personas
 from simulator.config import PERSONAS_DIR
 from simulator.errors import ContentError
+from simulator.vocabulary import LANGS
 
 PERSONAS = load_personas()
 IDS = sorted(PERSONAS)

@@ -12,8 +12,9 @@ import re
 import pytest
 
 from simulator.coachee.memory import load_memory
-from simulator.coachee.persona import LANGS, Persona, load_personas
+from simulator.coachee.persona import Persona, load_personas
 from simulator.session import Session
+from simulator.vocabulary import LANGS
 
 PERSONAS = load_personas()
 CASES = [(pid, lang) for pid, p in sorted(PERSONAS.items()) for lang in LANGS if lang in p.languages]

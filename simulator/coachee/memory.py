@@ -36,9 +36,10 @@ from simulator.content import Strict, load_yaml
 from simulator.errors import ContentError
 from simulator.reading.facts import NUMBER, facts_agree
 from simulator.reading.reader import stems, tokens
+from simulator.vocabulary import ITEMS
 
 MEMORY_DIR = PERSONAS_DIR / "memory"
-LAYERS = ("open", "surface", "underneath", "core", "goal", "action_plan")
+MEMORY_LAYERS = ("open", *ITEMS)   # "open": plain facts anyone may hear at once
 Layer = Literal["open", "surface", "underneath", "core", "goal", "action_plan"]
 Kind = Literal["fact", "episode", "opinion", "feeling", "history"]
 
@@ -452,5 +453,5 @@ def memory_index(memory: PersonaMemory, lang: str, embed: bool = True) -> Memory
         return index
 
 
-__all__ = ["LAYERS", "MEMORY_DIR", "Hit", "MemoryIndex", "MemoryItem", "PersonaMemory",
+__all__ = ["MEMORY_LAYERS", "MEMORY_DIR", "Hit", "MemoryIndex", "MemoryItem", "PersonaMemory",
            "load_memory", "load_memory_file", "load_memories", "memory_index"]

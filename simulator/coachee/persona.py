@@ -16,9 +16,7 @@ from pydantic import Field
 from simulator.config import PERSONAS_DIR
 from simulator.content import Strict, load_yaml
 from simulator.errors import ContentError
-
-Lang = Literal["id", "en"]
-LANGS: tuple[str, ...] = ("id", "en")
+from simulator.vocabulary import Lang
 
 # Reactions the coachee engine may ask a voice to render (see simulator/coachee/rules/coachee.yaml).
 REACTIONS = (

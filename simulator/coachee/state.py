@@ -24,11 +24,9 @@ from simulator.coachee.persona import Persona
 from simulator.content import Strict, load_yaml
 from simulator.reading.moves import Move, classify
 from simulator.reading.reader import TIRTA_STAGES, Reading, content_words, tokens
+from simulator.vocabulary import ITEMS, LAYERS, VALUES
 
 RULES_PATH = Path(__file__).resolve().parent / "rules" / "coachee.yaml"
-VALUES = ("trust", "openness", "insight", "ownership")
-LAYERS = ("surface", "underneath", "core")
-ITEMS = ("surface", "underneath", "core", "goal", "action_plan")  # everything that can be revealed
 FORWARD_STAGES = ("rencana", "tanggung_jawab")
 
 

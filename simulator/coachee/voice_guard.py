@@ -24,9 +24,9 @@ from typing import Any
 from simulator.config import KNOWLEDGE_DIR, PERSONAS_DIR
 from simulator.content import Strict, load_yaml
 from simulator.reading.lexicon import LEXICON_DIR
+from simulator.vocabulary import ITEMS
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
-ITEMS = ("surface", "underneath", "core", "goal", "action_plan")
 MAX_SENTENCES = 4
 QUOTE_WORDS = 8          # a shared run this long with the hidden notes is quoting, not paraphrasing
 INSTRUCTION_WORDS = 6    # the instructions are not the coachee's words at all, so a shorter run is enough

@@ -25,7 +25,7 @@ from simulator.evaluation.markers import TEMPLATES
 from simulator.evaluation.results import Evaluation, Evidence
 from simulator.evaluation.rubric import DIMENSIONS
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#!|~:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")  # after html.escape: no raw <, >, &
 
 
 def _lang(evaluation: Evaluation, lang: str | None) -> str:
@@ -84,12 +84,13 @@ def to_json(evaluation: Evaluation, lang: str | None = None) -> str:
 # ---------------------------------------------------------------- Markdown
 
 
-def md_escape(text: str) -> str:
-    """Plain text for Markdown: &, < and > as entities (no raw HTML can survive), every other markup
-    character backslash-escaped, line breaks flattened."""
-    flat = re.sub(r"\s+", " ", str(text)).strip()
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", flat)
+def md_escape(text: str, *, lines: bool = False) -> str:
+    """Plain text made inert for any Markdown renderer (the report, the app's panels): HTML-escaped (no raw HTML
+    survives), then every Markdown character backslash-escaped, so `[x](javascript:…)` is shown, never linked.
+    Whitespace is flattened to one line unless `lines` keeps the line breaks (a message shown as written)."""
+    if lines:
+        return "\n".join(_MD_SPECIAL.sub(r"\\\1", html.escape(line, quote=False)) for line in str(text).split("\n"))
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(re.sub(r"\s+", " ", str(text)).strip(), quote=False))
 
 
 def _stat_rows(d: dict, lg: str) -> list[tuple[str, str]]:

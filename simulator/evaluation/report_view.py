@@ -15,8 +15,8 @@ from typing import Any
 
 from simulator.evaluation.charts import line_chart
 from simulator.evaluation.feedback import labels
+from simulator.vocabulary import DIMENSIONS
 
-DIMENSIONS = ("presence", "active_listening", "powerful_questions")
 MEASURES = ("trust", "openness", "insight", "ownership")
 MEASURE_NAMES = {"trust": {"id": "Kepercayaan", "en": "Trust"}, "openness": {"id": "Keterbukaan", "en": "Openness"},
                  "insight": {"id": "Wawasan", "en": "Insight"}, "ownership": {"id": "Kepemilikan", "en": "Ownership"}}

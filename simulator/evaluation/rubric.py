@@ -24,8 +24,8 @@ from pydantic import AfterValidator, Field, model_validator
 from simulator.config import RUBRICS_DIR
 from simulator.content import Strict, load_yaml
 from simulator.errors import ContentError
+from simulator.vocabulary import DIMENSIONS
 
-DIMENSIONS = ("presence", "active_listening", "powerful_questions")
 DEFAULT_RUBRIC_ID = "pamong-default"
 
 # signal name -> what it measures (shown in `pamong evaluate --help`-level docs and the readme)

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.errors import InputError
+from simulator.vocabulary import LANGS
 
 MAX_TURNS = 2000
 MAX_BYTES = 2_000_000
-LANGS = ("id", "en")
 
 # Speaker labels, lower case. Strong labels decide on their own; weak ones only against each other.
 COACH_LABELS = {"coach", "pelatih", "c", "fasilitator", "facilitator", "therapist", "terapis", "konselor",

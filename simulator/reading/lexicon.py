@@ -14,8 +14,8 @@ from typing import Literal
 
 from simulator.content import Strict, load_yaml
 from simulator.errors import ContentError
+from simulator.vocabulary import LANGS
 
-LANGS = ("id", "en")
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 
 

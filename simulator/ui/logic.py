@@ -21,13 +21,13 @@ import yaml
 
 from simulator.coachee.persona import Persona
 from simulator.errors import InputError, SimulatorError, StoreError
+from simulator.evaluation.report import md_escape as report_md_escape
 from simulator.storage.store import SessionConflict, Store
+from simulator.vocabulary import DIMENSIONS
 
 LABELS_PATH = Path(__file__).with_name("labels.yaml")
-DIMENSIONS = ("presence", "active_listening", "powerful_questions")
 MEASURES = ("trust", "openness", "insight", "ownership")
 DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")  # after html.escape: no raw <, >, &
 
 
 # ---------------------------------------------------------------------------------------------- text
@@ -44,9 +44,8 @@ def t(key: str, lang: str, **values: Any) -> str:
 
 
 def md_escape(text: str) -> str:
-    """User text made inert for a Markdown/HTML renderer: HTML-escaped, then every Markdown character
-    backslash-escaped (so `[x](javascript:…)` is shown, not linked). Line breaks are kept."""
-    return "\n".join(_MD_SPECIAL.sub(r"\\\1", html.escape(line, quote=False)) for line in str(text).split("\n"))
+    """User text for the app's Markdown panels, line breaks kept (the report's one escaper)."""
+    return report_md_escape(text, lines=True)
 
 
 _CHAT_SPECIAL = re.compile(r"([\\`*_\[\]~|#])")  # after html.escape; links need [ ], images need [ ]
