@@ -1,0 +1,136 @@
+"""The blind panels of issue #11: how often the scripted coachee's reply fits what a trainee just said.
+
+    python bench/bench_panel.py [--dir bench/data/panels] [--doc docs/coachee.md]
+
+Each round in bench/data/panels/<round>/ holds, per rater, the adaptive conversations that rater held with the
+coachee (`pamong chat --say`, one command per turn) and rated reply by reply: fit, partly or nonsequitur
+(R*/<persona>_<lang>.tsv: n, coach, coachee, rating, note). A round may also hold X/rated_<rater>_<file>.tsv, a
+second rater's blind ratings of the same replies: their agreement is reported. The raters were helpers who never
+saw the code; the rounds record the coachee as it was at the commit README.md names. This script only counts: it
+does not run the coachee (a replay would not be adaptive).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from docsfile import write_section  # noqa: E402
+
+RATINGS = ("fit", "partly", "nonsequitur")
+
+
+def _rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def _rating(text: str) -> str | None:
+    word = (text or "").strip().lower().replace("-", "").replace(" ", "")
+    return word if word in RATINGS else None
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", (text or "").lower()).strip()
+
+
+def round_figures(folder: Path) -> dict:
+    per_rater: dict[str, Counter] = {}
+    repeats = replies = 0
+    for rater in sorted(p for p in folder.glob("R*") if p.is_dir()):
+        counts: Counter = Counter()
+        for conv in sorted(rater.glob("*.tsv")):
+            rows = _rows(conv)
+            seen: list[str] = []
+            for r in rows:
+                rating = _rating(r.get("rating", ""))
+                if rating:
+                    counts[rating] += 1
+                said = _norm(r.get("coachee", ""))
+                asked_again = re.search(r"ulang|repeat|say that again|again\?", r.get("coach", ""), re.I)
+                # an earlier reply said again whole (even behind "As I said, …"), unless the coach asked for it
+                if not asked_again and any(len(old.split()) >= 5 and old in said for old in seen):
+                    repeats += 1
+                seen.append(said)
+                replies += 1
+        per_rater[rater.name] = counts
+    agree = _agreement(folder)
+    return {"raters": per_rater, "repeats": repeats, "replies": replies, "agreement": agree}
+
+
+def _agreement(folder: Path) -> dict | None:
+    """Cohen's kappa and exact agreement between the conversing rater and a second blind rater (X/)."""
+    pairs = []
+    for second in sorted((folder / "X").glob("rated_*.tsv")) if (folder / "X").is_dir() else []:
+        rater, conv = second.name.removeprefix("rated_").split("_", 1)
+        first = folder / rater / conv
+        if not first.exists():
+            continue
+        a = {r["n"]: _rating(r.get("rating", "")) for r in _rows(first)}
+        b = {r["n"]: _rating(r.get("rating", "")) for r in _rows(second)}
+        pairs += [(a[n], b[n]) for n in a if a[n] and b.get(n)]
+    if not pairs:
+        return None
+    n = len(pairs)
+    observed = sum(x == y for x, y in pairs) / n
+    ca, cb = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
+    expected = sum(ca[k] * cb[k] for k in RATINGS) / n / n
+    kappa = (observed - expected) / (1 - expected) if expected < 1 else 1.0
+    second_counts = cb
+    return {"n": n, "exact": observed, "kappa": kappa, "second": second_counts}
+
+
+def table(rounds: dict[str, dict], notes: dict[str, str]) -> str:
+    out = ["| round | coachee at | replies rated | fit | partly | non-sequitur | an earlier reply said again, unasked |",
+           "|---|---|---|---|---|---|---|"]
+    for name, fig in rounds.items():
+        total = Counter()
+        for c in fig["raters"].values():
+            total.update(c)
+        n = sum(total.values()) or 1
+        out.append(f"| {name} | {notes.get(name, '')} | {n} | {total['fit'] / n:.0%} | {total['partly'] / n:.0%} | "
+                   f"{total['nonsequitur'] / n:.0%} | {fig['repeats']} |")
+    out.append("")
+    out.append("Target: ≥ 85% fit, ≤ 5% non-sequitur, no verbatim repeat in a session.")
+    for name, fig in rounds.items():
+        a = fig["agreement"]
+        if a:
+            s = a["second"]
+            n = sum(s.values())
+            out.append(f"\nRound {name}, a second blind rater on the same {a['n']} replies: exact agreement "
+                       f"{a['exact']:.0%}, Cohen's kappa {a['kappa']:.2f}; the second rater's own counts: fit "
+                       f"{s['fit'] / n:.0%}, partly {s['partly'] / n:.0%}, non-sequitur {s['nonsequitur'] / n:.0%}.")
+    return "\n".join(out)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dir", default=str(HERE / "data" / "panels"))
+    ap.add_argument("--doc", default="coachee.md", help="docs file to write the table into ('' = don't)")
+    args = ap.parse_args()
+    root = Path(args.dir)
+    rounds = {p.name: round_figures(p) for p in sorted(root.iterdir()) if p.is_dir()} if root.is_dir() else {}
+    if not rounds:
+        print(f"bench_panel: no panels in {root}; skipped")
+        return 0
+    notes = {}
+    readme = root / "README.md"
+    if readme.exists():
+        for m in re.finditer(r"(\d+)/ at (?:commit )?([0-9a-f]{7})", readme.read_text(encoding="utf-8")):
+            notes[m.group(1)] = m.group(2)
+    md = table(rounds, notes)
+    print(md)
+    if args.doc:
+        write_section("bench_panel", md, doc=args.doc)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
