@@ -48,8 +48,10 @@ import tempfile
 import threading
 import time
 import urllib.request
-import uuid
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from gradio_page import Page, api_description  # noqa: E402  the one client for the page's queue protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -164,64 +166,6 @@ def machine_busy_s() -> float:
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
 
 
-def api_description(url: str) -> dict:
-    """From /config: each named endpoint's fn_index and inputs, and which components are gr.State (the page
-    sends null for those; the server keeps their value per session_hash)."""
-    with urllib.request.urlopen(url + "/config", timeout=30) as response:
-        config = json.loads(response.read())
-    states = {c["id"] for c in config["components"] if c.get("type") == "state"}
-    endpoints = {}
-    for i, dep in enumerate(config["dependencies"]):
-        if dep.get("api_name"):
-            endpoints[dep["api_name"]] = {"fn_index": dep.get("id", i), "inputs": dep["inputs"],
-                                          "outputs": dep["outputs"]}
-    return {"endpoints": endpoints, "states": states}
-
-
-class PageProtocol:
-    """Calls an endpoint the way the browser page does (Gradio's sse_v3): POST queue/join with this tab's
-    session_hash, then read queue/data's server-sent events until `process_completed` for that event. Returns
-    the outputs without the gr.State ones (as gradio_client does), so both transports are checked alike."""
-
-    def __init__(self, url: str, api: dict):
-        import httpx
-
-        self.url, self.api = url, api
-        self.http = httpx.Client(timeout=120)
-        self.session_hash = uuid.uuid4().hex[:11]
-
-    def predict(self, *values, api_name: str):
-        endpoint = self.api["endpoints"][api_name.lstrip("/")]
-        given = iter(values)
-        data = [None if cid in self.api["states"] else next(given) for cid in endpoint["inputs"]]
-        joined = self.http.post(self.url + "/gradio_api/queue/join",
-                                json={"data": data, "fn_index": endpoint["fn_index"], "event_data": None,
-                                      "session_hash": self.session_hash, "trigger_id": None})
-        joined.raise_for_status()
-        event_id = joined.json()["event_id"]
-        with self.http.stream("GET", self.url + "/gradio_api/queue/data",
-                              params={"session_hash": self.session_hash}) as stream:
-            buffer = b""
-            for chunk in stream.iter_bytes():
-                buffer += chunk
-                while b"\n\n" in buffer:
-                    line, buffer = buffer.split(b"\n\n", 1)
-                    if not line.startswith(b"data:"):
-                        continue
-                    message = json.loads(line[5:])
-                    if message.get("event_id") != event_id or message.get("msg") != "process_completed":
-                        continue
-                    if not message.get("success", True):
-                        raise RuntimeError(f"{api_name} failed: {str(message.get('output'))[:160]}")
-                    out = message["output"]["data"]
-                    return tuple(v for v, cid in zip(out, endpoint["outputs"], strict=True)
-                                 if cid not in self.api["states"])
-        raise RuntimeError(f"{api_name}: the event stream ended without the result")
-
-    def close(self) -> None:
-        self.http.close()
-
-
 class Trainee:
     def __init__(self, n: int, url: str, transport: str = "page", api: dict | None = None):
         self.n = n
@@ -233,7 +177,7 @@ class Trainee:
 
             self.client = Client(url + "/", verbose=False, download_files=False, httpx_kwargs={"timeout": 120})
         else:
-            self.client = PageProtocol(url, api or api_description(url))
+            self.client = Page(url, api or api_description(url), timeout=120)
         self.latencies: list[float] = []
         self.end_latency: float | None = None
         self.errors: list[str] = []
@@ -377,7 +321,7 @@ def floor_round(shape: str, trainees: int, turns: int, work: Path) -> dict:
                 time.sleep(0.05)
         api = api_description(url)
         values = ("Apa yang Ibu rasakan?",) if shape == "echo" else ("Apa yang Ibu rasakan?", True, True, False, "id")
-        clients = [PageProtocol(url, api) for _ in range(trainees)]
+        clients = [Page(url, api, timeout=120) for _ in range(trainees)]
         with ThreadPoolExecutor(max_workers=16) as pool:  # like /start: every tab has been served once
             list(pool.map(lambda c: c.predict(*values, api_name="/send"), clients))
         latencies: list[float] = []
