@@ -39,6 +39,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -184,8 +185,8 @@ class Trainee:
 
     def start(self) -> None:
         out = self.client.predict(self.name, self.persona, self.lang, self.lang, api_name="/start")
-        if "`" not in str(out[2]):  # the session code
-            self.errors.append(f"start: {out[1]!r}")
+        if not re.search(r"(Kode sesi|Session code): [0-9a-f]{8}", " ".join(map(str, out))):  # the brief
+            self.errors.append(f"start: {str(out)[:120]}")
 
     def play(self, turns: int, think: tuple[float, float], barrier: threading.Barrier | None,
              stagger: bool = False) -> None:
@@ -210,8 +211,8 @@ class Trainee:
             t0 = time.perf_counter()
             out = self.client.predict(self.lang, api_name="/end")
             self.end_latency = time.perf_counter() - t0
-            if "pamong-report" not in str(out[1]):
-                self.errors.append(f"end: {str(out[0])[:120]}")
+            if "pamong-report" not in " ".join(map(str, out)):
+                self.errors.append(f"end: {str(out)[:120]}")
         except Exception as exc:  # noqa: BLE001 - every failure is counted, the run goes on
             self.errors.append(f"{type(exc).__name__}: {str(exc)[:160]}")
 
