@@ -22,6 +22,7 @@ from pydantic import PrivateAttr, model_validator
 
 from simulator.coachee.persona import Persona
 from simulator.content import Strict, load_yaml
+from simulator.reading.focus import focus
 from simulator.reading.moves import Move, classify
 from simulator.reading.reader import TIRTA_STAGES, Reading, content_words, tokens
 from simulator.vocabulary import ITEMS, LAYERS, VALUES
@@ -526,7 +527,13 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
         # with no shared word ("Ibu punya kucing?" ~ "I feel alone") is no question about it.
         locked = top is not None and top.layer not in allowed_now and (
             top.score >= match_floor or top.lexical >= ASKS_ABOUT)
-        if locked and not (usable and usable[0].score >= top.score - NEAR):
+        plain = move.question == "factual" and focus(move.asked or move.focus, lang) in ("number", "time", "where")
+        if locked and plain and top.layer in ("goal", "action_plan"):
+            # "How long did it take yesterday?" near a goal or plan not yet reached: a plain number, time or place is
+            # no secret - put off, it reads as an odd refusal (a blind panel's finding). Answered from what may be
+            # said, else "not sure". (A locked feeling or episode asked by its date is still put off.)
+            usable = [h for h in usable if h.score >= NEAREST][:1]
+        elif locked and not (usable and usable[0].score >= top.score - NEAR):
             # Asked for something the coachee is not ready to say: never answered, put off in character.
             reaction = "not_yet"
             usable = []
