@@ -319,7 +319,9 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         return "why", None
     if "advice" in acts:
         return "advice", None
-    if rules.matches("closing", reading.text):
+    if rules.matches("closing", move.asked or reading.text):
+        # Only the question counts: "So to sum up: ... How are you feeling now?" is the coach's summary and a
+        # feeling question, not a request for the coachee's conclusion.
         # "Apa kesimpulan Ibu?" asks the coachee to close in their own words (programme rubric, criterion 8).
         return ("closing" if "core" in revealed else "stuck"), None   # nothing to conclude yet
     if move.check and move.question == "yes_no":

@@ -207,6 +207,19 @@ class ScriptedVoice:
             # rather than take the coach's invention as true (a blind panel's finding).
             return _join(greet, self._formatted(lines["unheard"], ref[:1].upper() + ref[1:], said, lang, key))
         reaction = plan.reaction
+        if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
+            own = _own_idea(persona, said, lang, _COACH_SAID.get() or "")
+            if own:
+                # Asked for a step or a goal after already naming one: "I don't know yet" would take back its own
+                # words (a blind panel's finding). It holds to what it said.
+                return _join(greet, self._again(own, said, lang, key))
+        if reaction == "not_yet" and plan.question == "factual" \
+                and focus(_COACH_SAID.get() or "", lang) in ("number", "time", "where"):
+            # "How long did that take?" about what it is not ready to talk about: a number is no secret, and "I can't
+            # tell you that now" reads as an odd refusal (blind panel); a person is vague: "not sure exactly".
+            line = self._fresh(lines["unknown"], said, f"{key}|vague")
+            if line:
+                return _join(greet, line)
         if reaction == "not_yet":
             # Put off in this person's own guarded words first, then their register's generic ones (a student
             # never says "yang itu nanti saja kita bahas").
@@ -522,6 +535,23 @@ def _card_text(persona_id: str, lang: str) -> str:
         card = ""
     memory = load_memory(persona_id)
     return card + " " + " ".join(t for i in (memory.items if memory else ()) for t in (i.short(lang), i.long(lang)))
+
+
+def _own_idea(persona: Persona, said: list[str], lang: str, coach: str) -> str | None:
+    """The goal or step the coachee has already named in this session (its memory items or authored lines of the
+    goal and action-plan layers), when the coach now asks for a goal or a step; else None."""
+    from simulator.coachee.memory import load_memory
+    from simulator.reading.moves import load_move_rules
+
+    rules = load_move_rules()
+    if lang not in rules.patterns or not (rules.search(lang, "forward", coach) or rules.search(lang, "goal", coach)):
+        return None
+    memory = load_memory(persona.id)
+    ideas = [i.short(lang) for i in (memory.items if memory else ()) if i.layer in ("goal", "action_plan")
+             and any(_norm(i.short(lang)) in _norm(s) or _norm(i.long(lang)) in _norm(s) for s in said)]
+    for layer in ("action_plan", "goal"):
+        ideas += [line for line in _source(persona, layer).lines(lang) if any(_norm(line) in _norm(s) for s in said)]
+    return ideas[-1] if ideas else None
 
 
 def _unheard_reference(coach: str, persona_id: str, lang: str) -> str | None:
