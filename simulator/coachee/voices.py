@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
+from simulator.coachee.memory import MATCH_FLOOR
 from simulator.coachee.persona import Persona
 from simulator.coachee.state import LAYERS, CoacheeState, Plan
 from simulator.reading.focus import focus, has_form
@@ -205,7 +206,12 @@ class ScriptedVoice:
         if ref:
             # "Kucing yang mana?" about a cat nobody mentioned: a person says they don't know what is meant
             # rather than take the coach's invention as true (a blind panel's finding).
-            return _join(greet, self._formatted(lines["unheard"], ref[:1].upper() + ref[1:], said, lang, key))
+            done = {_norm(x) for x in said}
+            for template in self._rotate(lines["unheard"], key):
+                line = template.format(said=ref)
+                line = line[:1].upper() + line[1:]   # "Kucing? ...", "Hmm, kucing? ..." ("Dinda" keeps its capital)
+                if _norm(line) not in done:
+                    return _join(greet, line)
         reaction = plan.reaction
         if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
             own = _own_idea(persona, said, lang, _COACH_SAID.get() or "")
@@ -349,7 +355,7 @@ class ScriptedVoice:
             return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said), lang)
         item = plan.memory_items[0]
         coach = _COACH_SAID.get() or ""
-        if plan.question == "factual" and focus(coach, lang) in ("number", "time") \
+        if plan.question == "factual" and item["score"] < MATCH_FLOOR and focus(coach, lang) in ("number", "time") \
                 and not has_form(item["long"], coach, lang):
             # "What year did you win it?" and the nearest memory holds no year: not sure, rather than a story that
             # does not answer it.
@@ -391,7 +397,9 @@ class ScriptedVoice:
                     or _norm(_strip_again(s, lang)) in _norm(item["long"]))
         asks = focus(coach, lang)
         lacks = asks in ("number", "time", "who", "where") and not has_form(item["long"], coach, lang)
-        if not (lacks or times >= 2):
+        # The same weak match said twice already is a fallback going round in circles; a fact asked a third time
+        # may still be said "as I said".
+        if not (lacks or times >= 2 and item["score"] < MATCH_FLOOR or times >= 3):
             return None
         lines = move_lines(lang)
         # A detail not held: "not sure"; the same thing asked a third time: at a loss for more, in fresh words.

@@ -276,7 +276,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         return move("goodbye", greeting=greeting)
     if rules.search(L, "arrange", rest or raw) and len(words) <= 24 and _arranges_only(rest or raw, rules, L):
         return move("arrange", greeting=greeting)   # "Minggu depan kita ketemu hari Selasa, bisa?": not a memory
-    if rules.search(L, "repeat", rest or raw) and len(words) <= 10:
+    if rules.search(L, "repeat", rest or raw) and len(words) <= 12:
         return move("repeat", greeting=greeting)
     if rules.search(L, "clarify", rest or raw) and len(words) <= 14 and not _rephrases(rest or raw, rules, L):
         return move("clarify", greeting=greeting)
@@ -295,6 +295,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
             echoes.append(p)
             continue
         if real and _same_question(real[-1], p, rules, L):
+            if rules.search(L, "correction", p):
+                real[-1] = p   # "... Monday? Sorry, I meant: ... Friday?": the corrected one is asked
             continue   # the same question again, or rephrased ("Apa yang akan kita bahas? Topik apa yang mau...?")
         if rules.search(L, "small_talk", p) and len(tokens(p)) <= 6:
             continue   # "Gimana kabarnya? ..." - a greeting, not a question to answer alongside the other
