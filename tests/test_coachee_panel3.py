@@ -144,3 +144,13 @@ def test_a_name_the_coachee_knows_or_a_school_subject_is_not_queried():
     if named:
         follow = s.coach_says(f"What is {named[-1].strip('.')} like in class?").reply
         assert "mention" not in follow.lower()
+
+
+# 4/5 ------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang,text", [("id", "Sebelum praktikum, apa tujuan pembelajaran yang Bapak tulis di modul?"),
+                                       ("en", "What was the learning objective of that practical?")])
+def test_the_lessons_objective_is_a_fact_not_the_coachees_own_goal(lang, text):
+    s = Session("pasca_observasi_guru_ipa", lang=lang)
+    s.coach_says("Selamat pagi, Pak." if lang == "id" else "Good morning.")
+    result = s.coach_says(text)
+    assert "goal" not in result.state.revealed and result.plan.reveal != "goal"

@@ -329,8 +329,10 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         # goes on about it (never treated as a fact it may not know).
         return ("reveal", None) if revealed else ("reveal", "surface")
     about_known = topic in ("open", "surface", "underneath", "core")
-    if move.question in ("factual", "yes_no") and (about_known or not forward and reading.tirta != "tujuan"
-                                                    and not move.goal):
+    # "Tujuan pembelajarannya apa?" / "What's the lesson objective?" asks a fact about the lesson, not the coachee's
+    # own goal: the reader's TIRTA stage alone does not open the goal then (a blind panel saw a premature goal).
+    goal_asked = move.goal or reading.tirta == "tujuan" and not _LESSON_AIM.search(reading.text)
+    if move.question in ("factual", "yes_no") and (about_known or not forward and not goal_asked):
         # A question for a fact gets the fact: it never opens a layer (a "yes/no" about a feeling is still
         # answered from what the coachee may say now; see plan()).
         return "answer", None
@@ -339,7 +341,7 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
             return "reveal", None
         ready = "core" in revealed and "goal" in revealed
         return ("reveal", "action_plan") if ready and _meets(values, gates["action_plan"], scale) else ("stuck", None)
-    if is_open and (reading.tirta == "tujuan" or move.goal) and "goal" not in revealed:
+    if is_open and goal_asked and "goal" not in revealed:
         return ("reveal", "goal") if _meets(values, gates["goal"], scale) else ("guarded", None)
     if is_open:
         if values["trust"] < rules.thresholds.guarded_below_trust * scale:
@@ -499,6 +501,10 @@ LOCKED_ASK = 0.5   # ... but one that matches a locked item this well is met wit
 NEAREST_WORDS = 0.2   # ... and shares this much of the question's words (a faint likeness alone is no topic)
 NEAREST = 0.25   # below the match floor, an answerable memory this close is the nearest topic to answer from
 NEAR = 0.08   # an answerable memory this close to a locked best match is answered (a person says what they can)
+
+
+_LESSON_AIM = re.compile(r"\btujuan\w* (pembelajaran|belajar|praktikum|kegiatan|modul|pelajaran)\w*|"
+                         r"\b(learning|lesson) (objective|goal|aim|intention)s?\b", re.I)
 
 
 def allowed_layers(state: CoacheeState) -> tuple[str, ...]:

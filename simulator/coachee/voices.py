@@ -477,7 +477,7 @@ class ScriptedVoice:
 
 
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
-_ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\b(makan|sarapan) (siang |pagi )?(belum|sudah)|"
+_ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\bmakan apa\b|\b(makan|sarapan) (siang |pagi )?(belum|sudah)|"
                   r"\bhad (lunch|breakfast|coffee|anything)|\beaten\b", re.I)
 _ALREADY = re.compile(r"\b(sudah|udah|already|have, thanks|had)\b", re.I)
 _COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)
