@@ -154,3 +154,19 @@ def test_the_lessons_objective_is_a_fact_not_the_coachees_own_goal(lang, text):
     s.coach_says("Selamat pagi, Pak." if lang == "id" else "Good morning.")
     result = s.coach_says(text)
     assert "goal" not in result.state.revealed and result.plan.reveal != "goal"
+
+
+def test_a_wh_or_either_or_question_is_never_answered_with_a_bare_yes():
+    from simulator.coachee.state import Plan
+    from simulator.coachee.voices import ScriptedVoice
+    from simulator.coachee.persona import get_persona
+
+    persona = get_persona("guru_baru")
+    for lang, coach in (("id", "Kalau begitu, di kelas mana Ibu mau mulai?"),
+                        ("en", "Would you rather start with 7A, or with another class?")):
+        plan = Plan("closed", None, [], "neutral", move="coaching",
+                    question="factual" if lang == "id" else "yes_no", remembers=True)
+        reply = ScriptedVoice().say(persona=persona, plan=plan, state=None,
+                                    history=[{"speaker": "coach", "text": coach}], lang=lang).text
+        assert reply.strip(" .").lower() not in ("ya", "iya", "yes", "yeah", "tidak", "no")
+        assert len(reply.split()) > 2

@@ -237,7 +237,10 @@ class ScriptedVoice:
             yes = self._rotate(lines["say_yes"], key)[0]
             rest = _strip_again(self._reveal(persona, plan, said, lang, key), lang)
             return _join(greet, yes + (_lower_first(rest) if yes.endswith(", ") else rest))
-        if reaction == "answer":
+        if reaction == "answer" or reaction == "closed" and (
+                plan.question in ("factual", "open") or _ALTERNATIVES.search(_COACH_SAID.get() or "")):
+            # A closed reading of "Di kelas mana?" or of "… or anyone who could help?" is no yes/no: a bare "Ya."
+            # answers nothing (blind panel). Answered like a question for a fact.
             return _join(greet, self._answer(persona, plan, said, lang, key))
         if reaction == "reveal":
             return _join(greet, self._reveal(persona, plan, said, lang, key))
@@ -497,6 +500,7 @@ _GENERIC = {"today", "really", "think", "about", "would", "could", "should", "th
             "pernah", "masih", "sudah", "belum", "bapak", "there", "ever", "still"}
 
 
+_ALTERNATIVES = re.compile(r"\b(or|atau)\b[^?]*\?", re.I)
 _REFERS_BACK = re.compile(r"\b(it|that|this|itu|tersebut|tadi|i meant|maksud saya)\b", re.I)
 _QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 _REFERRED = {"id": re.compile(r"\b([a-z]{4,}) (itu|tadi|tersebut|yang mana)\b"),
