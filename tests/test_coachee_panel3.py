@@ -157,9 +157,9 @@ def test_the_lessons_objective_is_a_fact_not_the_coachees_own_goal(lang, text):
 
 
 def test_a_wh_or_either_or_question_is_never_answered_with_a_bare_yes():
+    from simulator.coachee.persona import get_persona
     from simulator.coachee.state import Plan
     from simulator.coachee.voices import ScriptedVoice
-    from simulator.coachee.persona import get_persona
 
     persona = get_persona("guru_baru")
     for lang, coach in (("id", "Kalau begitu, di kelas mana Ibu mau mulai?"),
