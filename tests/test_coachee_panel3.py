@@ -170,3 +170,15 @@ def test_a_wh_or_either_or_question_is_never_answered_with_a_bare_yes():
                                     history=[{"speaker": "coach", "text": coach}], lang=lang).text
         assert reply.strip(" .").lower() not in ("ya", "iya", "yes", "yeah", "tidak", "no")
         assert len(reply.split()) > 2
+
+
+# 4 ------------------------------------------------------------------------------------------------------------
+def test_which_students_gets_the_memory_that_names_them_over_one_that_shares_the_topic():
+    s = Session("pra_observasi_guru_matematika", lang="en")
+    s.coach_says("Good morning.")
+    reply = s.coach_says("Which of the quiet students should I keep an eye on? Can you name a few?").reply
+    assert sum(w[:1].isupper() for w in reply.replace(",", " ").split()[1:]) >= 2, reply
+
+
+def test_which_friends_do_you_mean_asks_for_the_friends_not_for_other_words():
+    assert classify("Busy with their own things... which friends do you mean?", "en").kind == "coaching"

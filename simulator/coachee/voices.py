@@ -123,6 +123,7 @@ def _lower_first(text: str) -> str:
     return text
 
 
+NEAR_TIE = 0.06     # memory matches this close are equally good answers; the one with the asked-for form wins
 TOLD_MARGIN = 0.15   # ... and a told best match beats an untold one this much weaker
 WHY_ANSWER = 0.5   # a why-question matched this well by a memory the coachee may say is answered with it
 LEAD_SCORE = 0.6   # a memory match this strong is answered first when a layer opens in the same reply
@@ -358,6 +359,11 @@ class ScriptedVoice:
             return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said), lang)
         item = plan.memory_items[0]
         coach = _COACH_SAID.get() or ""
+        if focus(coach, lang) in ("number", "time", "who", "where") and not has_form(item["long"], coach, lang):
+            # Two memories about as close, one of them with what was asked ("Which students?" - the one naming
+            # them): that one, not the one that only shares the topic (or echoes the question before).
+            item = next((i for i in plan.memory_items[1:] if i["score"] >= item["score"] - NEAR_TIE
+                         and has_form(f"{i['short']} {i['long']}", coach, lang)), item)
         if plan.question == "factual" and item["score"] < MATCH_FLOOR and focus(coach, lang) in ("number", "time") \
                 and not has_form(item["long"], coach, lang):
             # "What year did you win it?" and the nearest memory holds no year: not sure, rather than a story that
