@@ -48,8 +48,10 @@ def test_one_question_with_examples_options_or_a_request_is_not_stacked(text, la
     assert not classify(text, lang).stacked
 
 
-def test_two_real_questions_are_still_stacked():
-    assert classify("Muridnya ada berapa? Siapa wali kelasnya?", "id").stacked
+def test_three_real_questions_are_still_stacked_two_are_answered_first_first():
+    assert classify("Muridnya ada berapa? Siapa wali kelasnya? Kapan ulangannya?", "id").stacked
+    two = classify("Muridnya ada berapa? Siapa wali kelasnya?", "id")
+    assert not two.stacked and "berapa" in two.asked
 
 
 # ------------------------------------------------------------------ clarification vs the coach rephrasing itself

@@ -79,7 +79,8 @@ def test_yes_no_gets_a_true_yes_or_no_and_the_fact(lang, question, truth, fact):
 def test_what_the_state_does_not_allow_is_deflected_never_answered():
     s = opened_surface()
     result = s.coach_says("Kapan Ibu terakhir menangis di motor?")    # an underneath episode, not yet earned
-    assert result.plan.reaction == "not_yet" and result.reply in move_lines("id")["not_yet"]
+    # put off - for a plain "when?" vaguely ("not sure exactly"), never with the locked episode
+    assert result.plan.reaction == "not_yet" and result.reply in move_lines("id")["not_yet"] + move_lines("id")["unknown"]
     assert "menangis" not in result.reply and result.plan.memories == []
     assert "underneath" not in s.state.revealed
     deep = s.coach_says("Apa yang membuat Ibu takut dianggap tidak mampu?")   # open, straight at a locked feeling

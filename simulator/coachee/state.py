@@ -22,6 +22,7 @@ from pydantic import PrivateAttr, model_validator
 
 from simulator.coachee.persona import Persona
 from simulator.content import Strict, load_yaml
+from simulator.reading.focus import focus
 from simulator.reading.moves import Move, classify
 from simulator.reading.reader import TIRTA_STAGES, Reading, content_words, tokens
 from simulator.vocabulary import ITEMS, LAYERS, VALUES
@@ -318,7 +319,9 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         return "why", None
     if "advice" in acts:
         return "advice", None
-    if rules.matches("closing", reading.text):
+    if rules.matches("closing", move.asked or reading.text):
+        # Only the question counts: "So to sum up: ... How are you feeling now?" is the coach's summary and a
+        # feeling question, not a request for the coachee's conclusion.
         # "Apa kesimpulan Ibu?" asks the coachee to close in their own words (programme rubric, criterion 8).
         return ("closing" if "core" in revealed else "stuck"), None   # nothing to conclude yet
     if move.check and move.question == "yes_no":
@@ -326,8 +329,10 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         # goes on about it (never treated as a fact it may not know).
         return ("reveal", None) if revealed else ("reveal", "surface")
     about_known = topic in ("open", "surface", "underneath", "core")
-    if move.question in ("factual", "yes_no") and (about_known or not forward and reading.tirta != "tujuan"
-                                                    and not move.goal):
+    # "Tujuan pembelajarannya apa?" / "What's the lesson objective?" asks a fact about the lesson, not the coachee's
+    # own goal: the reader's TIRTA stage alone does not open the goal then (a blind panel saw a premature goal).
+    goal_asked = move.goal or reading.tirta == "tujuan" and not _LESSON_AIM.search(reading.text)
+    if move.question in ("factual", "yes_no") and (about_known or not forward and not goal_asked):
         # A question for a fact gets the fact: it never opens a layer (a "yes/no" about a feeling is still
         # answered from what the coachee may say now; see plan()).
         return "answer", None
@@ -336,7 +341,7 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
             return "reveal", None
         ready = "core" in revealed and "goal" in revealed
         return ("reveal", "action_plan") if ready and _meets(values, gates["action_plan"], scale) else ("stuck", None)
-    if is_open and (reading.tirta == "tujuan" or move.goal) and "goal" not in revealed:
+    if is_open and goal_asked and "goal" not in revealed:
         return ("reveal", "goal") if _meets(values, gates["goal"], scale) else ("guarded", None)
     if is_open:
         if values["trust"] < rules.thresholds.guarded_below_trust * scale:
@@ -498,6 +503,10 @@ NEAREST = 0.25   # below the match floor, an answerable memory this close is the
 NEAR = 0.08   # an answerable memory this close to a locked best match is answered (a person says what they can)
 
 
+_LESSON_AIM = re.compile(r"\btujuan\w* (pembelajaran|belajar|praktikum|kegiatan|modul|pelajaran)\w*|"
+                         r"\b(learning|lesson) (objective|goal|aim|intention)s?\b", re.I)
+
+
 def allowed_layers(state: CoacheeState) -> tuple[str, ...]:
     """The memory layers the coachee may draw on now: plain facts, and what has been revealed."""
     return ("open", *state.revealed)
@@ -526,7 +535,13 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
         # with no shared word ("Ibu punya kucing?" ~ "I feel alone") is no question about it.
         locked = top is not None and top.layer not in allowed_now and (
             top.score >= match_floor or top.lexical >= ASKS_ABOUT)
-        if locked and not (usable and usable[0].score >= top.score - NEAR):
+        plain = move.question == "factual" and focus(move.asked or move.focus, lang) in ("number", "time", "where")
+        if locked and plain and top.layer in ("goal", "action_plan"):
+            # "How long did it take yesterday?" near a goal or plan not yet reached: a plain number, time or place is
+            # no secret - put off, it reads as an odd refusal (a blind panel's finding). Answered from what may be
+            # said, else "not sure". (A locked feeling or episode asked by its date is still put off.)
+            usable = [h for h in usable if h.score >= NEAREST][:1]
+        elif locked and not (usable and usable[0].score >= top.score - NEAR):
             # Asked for something the coachee is not ready to say: never answered, put off in character.
             reaction = "not_yet"
             usable = []

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
+from simulator.coachee.memory import MATCH_FLOOR
 from simulator.coachee.persona import Persona
 from simulator.coachee.state import LAYERS, CoacheeState, Plan
 from simulator.reading.focus import focus, has_form
@@ -114,12 +115,15 @@ def _lower_first(text: str) -> str:
     """"Empat rombel." -> "empat rombel." after "As I said, "; names, titles, codes ("P5", "VII-A") stay."""
     first = re.split(r"[\s,.!?;:]", text, maxsplit=1)[0]
     known = _LOWER_WORDS.get()
-    if (len(first) > 1 and first[0].isupper() and first[1:].islower() and first.replace("'", "").isalpha()
-            and first.split("'")[0] not in _KEEP_CAPITAL and (known is None or first.lower() in known)):
+    if (len(first) > 1 and first[0].isupper() and first[1:].islower()
+            and first.replace("'", "").replace("-", "").isalpha()   # "Guru-guru" too
+            and first.split("'")[0] not in _KEEP_CAPITAL
+            and (known is None or first.lower().split("-")[0] in known)):
         return text[0].lower() + text[1:]
     return text
 
 
+NEAR_TIE = 0.06     # memory matches this close are equally good answers; the one with the asked-for form wins
 TOLD_MARGIN = 0.15   # ... and a told best match beats an untold one this much weaker
 WHY_ANSWER = 0.5   # a why-question matched this well by a memory the coachee may say is answered with it
 LEAD_SCORE = 0.6   # a memory match this strong is answered first when a layer opens in the same reply
@@ -185,7 +189,7 @@ class ScriptedVoice:
             return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
         if move == "small_talk":
             return _join(greet, self._small_talk(lines["small_talk"], said, lang, key))
-        if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue"):
+        if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "arrange"):
             return _join("", pool(move))
         if move == "repeat":
             last = _last_own_words(said, lang)
@@ -199,7 +203,30 @@ class ScriptedVoice:
             return self._formatted(lines["clarify"], self._other_words(persona, plan, last, said, lang), said,
                                    lang, key)
 
+        ref = _unheard_reference(_COACH_SAID.get() or "", persona.id, lang)
+        if ref:
+            # "Kucing yang mana?" about a cat nobody mentioned: a person says they don't know what is meant
+            # rather than take the coach's invention as true (a blind panel's finding).
+            done = {_norm(x) for x in said}
+            for template in self._rotate(lines["unheard"], key):
+                line = template.format(said=ref)
+                line = line[:1].upper() + line[1:]   # "Kucing? ...", "Hmm, kucing? ..." ("Dinda" keeps its capital)
+                if _norm(line) not in done:
+                    return _join(greet, line)
         reaction = plan.reaction
+        if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
+            own = _own_idea(persona, said, lang, _COACH_SAID.get() or "")
+            if own:
+                # Asked for a step or a goal after already naming one: "I don't know yet" would take back its own
+                # words (a blind panel's finding). It holds to what it said.
+                return _join(greet, self._again(own, said, lang, key))
+        if reaction == "not_yet" and plan.question == "factual" \
+                and focus(_COACH_SAID.get() or "", lang) in ("number", "time", "where"):
+            # "How long did that take?" about what it is not ready to talk about: a number is no secret, and "I can't
+            # tell you that now" reads as an odd refusal (blind panel); a person is vague: "not sure exactly".
+            line = self._fresh(lines["unknown"], said, f"{key}|vague")
+            if line:
+                return _join(greet, line)
         if reaction == "not_yet":
             # Put off in this person's own guarded words first, then their register's generic ones (a student
             # never says "yang itu nanti saja kita bahas").
@@ -211,7 +238,10 @@ class ScriptedVoice:
             yes = self._rotate(lines["say_yes"], key)[0]
             rest = _strip_again(self._reveal(persona, plan, said, lang, key), lang)
             return _join(greet, yes + (_lower_first(rest) if yes.endswith(", ") else rest))
-        if reaction == "answer":
+        if reaction == "answer" or reaction == "closed" and (
+                plan.question in ("factual", "open") or _ALTERNATIVES.search(_COACH_SAID.get() or "")):
+            # A closed reading of "Di kelas mana?" or of "… or anyone who could help?" is no yes/no: a bare "Ya."
+            # answers nothing (blind panel). Answered like a question for a fact.
             return _join(greet, self._answer(persona, plan, said, lang, key))
         if reaction == "reveal":
             return _join(greet, self._reveal(persona, plan, said, lang, key))
@@ -314,7 +344,7 @@ class ScriptedVoice:
             # nowhere near the conversation ("Do you like coffee?"), steers back to it.
             lines = move_lines(lang, persona.role)
             coach = _COACH_SAID.get() or ""
-            if plan.off_topic and _touches_conversation(coach, lang):
+            if plan.off_topic and (_touches_conversation(coach, lang) or _REFERS_BACK.search(coach)):
                 plan = replace(plan, off_topic=False)   # "Which part of the lesson ...?" is about the lesson
             if plan.off_topic or focus(coach, lang) in ("number", "time", "who", "where"):
                 # Nowhere near the conversation: steered back. A number, a time, a name or a place that memory
@@ -328,6 +358,19 @@ class ScriptedVoice:
             layer = next((x for x in ("core", "underneath", "surface") if x in revealed), "surface")
             return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said), lang)
         item = plan.memory_items[0]
+        coach = _COACH_SAID.get() or ""
+        if focus(coach, lang) in ("number", "time", "who", "where") and not has_form(item["long"], coach, lang):
+            # Two memories about as close, one of them with what was asked ("Which students?" - the one naming
+            # them): that one, not the one that only shares the topic (or echoes the question before).
+            item = next((i for i in plan.memory_items[1:] if i["score"] >= item["score"] - NEAR_TIE
+                         and has_form(f"{i['short']} {i['long']}", coach, lang)), item)
+        if plan.question == "factual" and item["score"] < MATCH_FLOOR and focus(coach, lang) in ("number", "time") \
+                and not has_form(item["long"], coach, lang):
+            # "What year did you win it?" and the nearest memory holds no year: not sure, rather than a story that
+            # does not answer it.
+            line = self._fresh(move_lines(lang, persona.role)["unknown"], said, f"{key}|unknown")
+            if line:
+                return line
         fact = _naming_sentence(item, _COACH_SAID.get() or "") or item["short"]
         if plan.question == "factual" and not has_form(fact, _COACH_SAID.get() or "", lang) \
                 and has_form(item["long"], _COACH_SAID.get() or "", lang):
@@ -344,12 +387,33 @@ class ScriptedVoice:
         if not told_long and any(_norm(fact) in d for d in done) and not prefix:
             return item["long"]   # asked on about a short answer already given: the fuller telling
         if _norm(text) in done or told_long or any(_norm(fact) in d for d in done):
+            other = self._new_detail(item, said, lang, key)
+            if other:
+                return other
             # Asked again: the yes/no first, then "as I said" and the fact (never the same words twice).
             again = self._again(fact, said, lang, key)
             if re.match(r"^\W*(iya|ya|yes|no|tidak)\b", again, re.I):
                 prefix = ""   # "Yes, as I mentioned, ..." already says yes: not "Yes. Yes, ..."
             return _join(prefix, again)
         return text
+
+    def _new_detail(self, item: dict, said: list[str], lang: str, key: str) -> str | None:
+        """A follow-up about something already told. When it asks for a detail that telling does not hold ("Which
+        friends?", "How many would be realistic?") or the telling was already said twice, repeating it ("As I said,
+        ...") answers nothing: the coachee says it does not know that (fresh words), or None to repeat as before."""
+        coach = _COACH_SAID.get() or ""
+        times = sum(1 for s in said if _norm(item["short"]) in _norm(s) or _norm(item["long"]) in _norm(s)
+                    or _norm(_strip_again(s, lang)) in _norm(item["long"]))
+        asks = focus(coach, lang)
+        lacks = asks in ("number", "time", "who", "where") and not has_form(item["long"], coach, lang)
+        # The same weak match said twice already is a fallback going round in circles; a fact asked a third time
+        # may still be said "as I said".
+        if not (lacks or times >= 2 and item["score"] < MATCH_FLOOR or times >= 3):
+            return None
+        lines = move_lines(lang)
+        # A detail not held: "not sure"; the same thing asked a third time: at a loss for more, in fresh words.
+        pool = list(lines["unknown"]) if lacks else list(lines["guarded"][3:])
+        return self._fresh(pool, said, f"{key}|detail")
 
     def _reveal(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
         done = {_norm(s) for s in said}
@@ -381,8 +445,9 @@ class ScriptedVoice:
         best = plan.memory_items[0] if plan.memory_items else None
         if best is not None and not unsaid(best["long"]) and not any(
                 i["score"] >= best["score"] - TOLD_MARGIN for i in items):
-            # What was asked is what the coachee has already told: it says so, rather than wander off.
-            return self._again(best["short"], said, lang, key)
+            # What was asked is what the coachee has already told: it says so, rather than wander off - unless the
+            # question asks for a detail that telling lacks, or it has been said again already.
+            return self._new_detail(best, said, lang, key) or self._again(best["short"], said, lang, key)
         items.sort(key=lambda i: presupposes(i["long"]))   # stable: best match first among the rest
         for item in items:
             return item["long"]
@@ -421,7 +486,7 @@ class ScriptedVoice:
 
 
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
-_ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\b(makan|sarapan) (siang |pagi )?(belum|sudah)|"
+_ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\bmakan apa\b|\b(makan|sarapan) (siang |pagi )?(belum|sudah)|"
                   r"\bhad (lunch|breakfast|coffee|anything)|\beaten\b", re.I)
 _ALREADY = re.compile(r"\b(sudah|udah|already|have, thanks|had)\b", re.I)
 _COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)
@@ -439,6 +504,101 @@ def _touches_conversation(question: str, lang: str) -> bool:
 _GENERIC = {"today", "really", "think", "about", "would", "could", "should", "things", "something", "sekarang",
             "hari", "memang", "sebenarnya", "biasanya", "kira-kira", "rasanya", "usually", "actually", "punya",
             "pernah", "masih", "sudah", "belum", "bapak", "there", "ever", "still"}
+
+
+_ALTERNATIVES = re.compile(r"\b(or|atau)\b[^?]*\?", re.I)
+_REFERS_BACK = re.compile(r"\b(it|that|this|itu|tersebut|tadi|i meant|maksud saya)\b", re.I)
+_QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
+_REFERRED = {"id": re.compile(r"\b([a-z]{4,}) (itu|tadi|tersebut|yang mana)\b"),
+             "en": re.compile(r"\b(?:after|before|about|during|from) the ([a-z]{4,})\b|\bthe ([a-z]{4,}) you (?:mentioned|said)\b")}
+_HONORIFICS = {"ibu", "bapak", "bu", "pak", "mas", "mbak", "kak", "dik", "nak", "sir", "miss", "mrs", "ms", "mr",
+               "madam", "guru", "kepala", "teacher", "saja", "aja", "sih", "deh", "dong", "nih", "kok"}
+_NAME_MID = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{2,}\b")
+_NOT_REFERENCES = {"yang", "mana", "kapan", "siapa", "berapa", "bagaimana", "gimana", "kenapa", "waktu", "saat", "hari",
+                   "kelas", "sekolah", "pelajaran", "anak", "murid", "guru", "first", "last", "next", "same", "lesson",
+                   "class", "school", "time", "kids", "students", "teacher", "moment", "week", "rest", "end", "start",
+                   "pertemuan", "obrolan", "pertanyaan", "question", "conversation", "observation", "observasi"}
+
+
+@cache
+def _known_words(persona_id: str) -> frozenset[str]:
+    """Every word of the persona's card and memory, both languages, in lower case."""
+    return frozenset(_lower_words(persona_id, "id") | _lower_words(persona_id, "en")
+                     | {w.lower() for lang in ("id", "en") for w in re.findall(r"[A-Za-z]{3,}", _card_text(persona_id, lang))})
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """Words on the cards or in the memories of two personas or more ("Matematika", "Thursday"): the school's
+    common vocabulary, never a reference the coach made up. A wrong one ("Ibu guru Matematika?") is corrected by
+    the answer itself."""
+    from collections import Counter
+
+    from simulator.coachee.persona import load_personas
+
+    seen: Counter[str] = Counter()
+    for pid in load_personas():
+        seen.update({w.lower() for lang in ("id", "en") for w in re.findall(r"[A-Za-z]{3,}", _card_text(pid, lang))})
+    return frozenset(w for w, n in seen.items() if n >= 2)
+
+
+def _card_text(persona_id: str, lang: str) -> str:
+    """The persona's card and memory as one text (names keep their capitals)."""
+    from simulator.coachee.memory import load_memory
+    from simulator.coachee.persona import get_persona
+
+    try:
+        card = str(get_persona(persona_id).model_dump())
+    except Exception:  # noqa: BLE001 - a test persona not on disk: the memory alone
+        card = ""
+    memory = load_memory(persona_id)
+    return card + " " + " ".join(t for i in (memory.items if memory else ()) for t in (i.short(lang), i.long(lang)))
+
+
+def _own_idea(persona: Persona, said: list[str], lang: str, coach: str) -> str | None:
+    """The goal or step the coachee has already named in this session (its memory items or authored lines of the
+    goal and action-plan layers), when the coach now asks for a goal or a step; else None."""
+    from simulator.coachee.memory import load_memory
+    from simulator.reading.moves import load_move_rules
+
+    rules = load_move_rules()
+    if lang not in rules.patterns or not (rules.search(lang, "forward", coach) or rules.search(lang, "goal", coach)):
+        return None
+    memory = load_memory(persona.id)
+    ideas = [i.short(lang) for i in (memory.items if memory else ()) if i.layer in ("goal", "action_plan")
+             and any(_norm(i.short(lang)) in _norm(s) or _norm(i.long(lang)) in _norm(s) for s in said)]
+    for layer in ("action_plan", "goal"):
+        ideas += [line for line in _source(persona, layer).lines(lang) if any(_norm(line) in _norm(s) for s in said)]
+    return ideas[-1] if ideas else None
+
+
+def _unheard_reference(coach: str, persona_id: str, lang: str) -> str | None:
+    """A person or thing the coach's question refers to as known ("Salsa and Dinda", "kucing yang mana", "after the
+    birthday") that nobody has mentioned in this session, that is not on the scenario card, and that the coachee's
+    memory does not hold: the coach invented it (or misheard)."""
+    heard = (_HEARD.get() or "")
+    low = coach.lower()
+    heard = heard.replace(low, " ")
+    known = _known_words(persona_id)
+    for sentence in _QUESTION_SENTENCE.findall(coach):
+        found = [m.group(0) for m in _NAME_MID.finditer(sentence)]
+        for pattern in _REFERRED.values():
+            found += [g for m in pattern.finditer(sentence.lower()) for g in m.groups() if g]
+        from simulator.reading.reader import content_words
+
+        for word in found:
+            w = word.lower()
+            if w in _HONORIFICS or not content_words(w, lang) or w in _NOT_REFERENCES or w in _common_words() or w[:5] in heard or w in known or w[:5] in _prefixes(known):
+                continue
+            if re.search(r"\b(saya|aku|i.m|i am|my name)\s+" + re.escape(word), sentence, re.I):
+                continue   # the coach introducing itself
+            return word
+    return None
+
+
+@cache
+def _prefixes(known: frozenset[str]) -> frozenset[str]:
+    return frozenset(w[:5] for w in known if len(w) >= 5)
 
 
 def _naming_sentence(item: dict, question: str) -> str | None:

@@ -18,15 +18,16 @@ FOCUS_BONUS = 0.08   # an item whose answer has the asked-for form (a number for
 ASKS_BONUS = 0.04    # ... and one whose example questions use the same question word
 
 _FOCUS = {
-    "id": [("time", r"\b(kapan|kpn|jam berapa|pukul berapa|tanggal berapa|hari apa|sejak kapan|bulan apa)\b"),
+    "id": [("time", r"\b(kapan|kpn|jam berapa|pukul berapa|tanggal berapa|hari apa|sejak kapan|bulan apa|tahun berapa|tahun apa)\b"),
            ("number", r"\b(berapa|brp)\b"),
-           ("who", r"\b(siapa|sama siapa|bareng siapa|dengan siapa)\b"),
+           ("who", r"\b(siapa|sama siapa|bareng siapa|dengan siapa|(murid|anak|siswa|teman|guru)(nya)? (yang )?mana)\b"),
            ("where", r"\b(di ?mana|dmn|ke ?mana|dari mana)\b"),
            ("reason", r"\b(kenapa|mengapa|knp|apa sebabnya|karena apa)\b"),
            ("topic", r"\b(materi\w*|topik\w*|bab|tema\w*|belajar apa|tentang apa|dipelajari|pelajari)\b")],
-    "en": [("time", r"\b(when|what time|what day|since when|how long ago)\b"),
+    "en": [("time", r"\b(when|what time|what day|what year|which year|what month|since when|how long ago)\b"),
            ("number", r"\b(how (many|much|long|old|often))\b"),
-           ("who", r"\b(who|whom|whose)\b"),
+           ("who", r"\b(who|whom|whose|which (\w+ )?(students|pupils|kids|children|friends|teachers|colleagues)|"
+                   r"name (a couple|a few|some|them))\b"),
            ("where", r"\bwhere\b"),
            ("reason", r"\bwhy\b"),
            ("topic", r"\b(topic|unit|chapter|studying|learning about|period of history|(is|was) it about)\b")],

@@ -26,7 +26,7 @@ MOVES_PATH = Path(__file__).resolve().parent / "rules" / "moves.yaml"
 
 # Ordinary conversation: answered in kind, the hidden state does not move.
 ORDINARY = ("noise", "name_only", "repeat", "clarify", "thanks", "goodbye", "greeting", "small_talk", "humour",
-            "about_coach", "monologue")
+            "about_coach", "monologue", "arrange")
 QUESTION_TYPES = ("factual", "yes_no", "open")
 MONOLOGUE_WORDS = 250        # a turn this long is a monologue: nobody answers all of it
 SHORT_ORDINARY_WORDS = 14    # thanks / small talk / a joke longer than this carries something else too
@@ -45,6 +45,8 @@ class LangPatterns(Strict):
     small_talk: list[str]
     humour: list[str]
     about_coach: list[str]
+    arrange: list[str]          # asks to meet again / fixes a time for the next talk ("Minggu depan ketemu lagi, bisa?")
+    correction: list[str]       # the coach corrects itself before asking again ("Eh, maaf, saya belum tanya ya.")
     factual: list[str]
     yes_no: list[str]
     open: list[str]
@@ -70,6 +72,8 @@ class LangLines(Strict):
     noise: list[str]
     name_only: list[str]
     monologue: list[str]
+    arrange: list[str]
+    unheard: list[str]          # "{said}?": a person or thing the coach refers to that nobody mentioned
     other_lang: list[str]
     not_yet: list[str]
     unknown: list[str]
@@ -270,7 +274,9 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
     if _closes(raw, rules, L) and rules.search(L, "thanks_any", raw):
         # "Terima kasih sudah bercerita hari ini. ... Selamat siang, Bu." - thanks, then the time of day: leaving.
         return move("goodbye", greeting=greeting)
-    if rules.search(L, "repeat", rest or raw) and len(words) <= 10:
+    if rules.search(L, "arrange", rest or raw) and len(words) <= 24 and _arranges_only(rest or raw, rules, L):
+        return move("arrange", greeting=greeting)   # "Minggu depan kita ketemu hari Selasa, bisa?": not a memory
+    if rules.search(L, "repeat", rest or raw) and len(words) <= 12:
         return move("repeat", greeting=greeting)
     if rules.search(L, "clarify", rest or raw) and len(words) <= 14 and not _rephrases(rest or raw, rules, L):
         return move("clarify", greeting=greeting)
@@ -289,6 +295,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
             echoes.append(p)
             continue
         if real and _same_question(real[-1], p, rules, L):
+            if rules.search(L, "correction", p):
+                real[-1] = p   # "... Monday? Sorry, I meant: ... Friday?": the corrected one is asked
             continue   # the same question again, or rephrased ("Apa yang akan kita bahas? Topik apa yang mau...?")
         if rules.search(L, "small_talk", p) and len(tokens(p)) <= 6:
             continue   # "Gimana kabarnya? ..." - a greeting, not a question to answer alongside the other
@@ -314,8 +322,9 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
             return move("small_talk", greeting=greeting)   # "Makasih sudah datang. Sudah makan?" asks after them
         if rules.search(L, "thanks", rest or raw) and short:
             return move("thanks", greeting=greeting)
-        if rules.search(L, "humour", raw) and short:
-            return move("humour", greeting=greeting)
+        if rules.search(L, "humour", raw) and len(words) <= 2 * SHORT_ORDINARY_WORDS \
+                and not rules.search(L, "suggests", raw):
+            return move("humour", greeting=greeting)   # a joke with no question in it is a joke, even a longer one
         if rules.search(L, "small_talk", rest) and (short or len(tokens(pieces[-1])) <= 8
                                                       and rules.search(L, "small_talk", pieces[-1])):
             return move("small_talk", greeting=greeting)
@@ -337,10 +346,18 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         # Stacked: two questions that each ask for something (a wh-question), or three of any kind. A yes/no check
         # in front of a real question ("Jadi anaknya tinggal dengan nenek? Menurut Ibu, apa masalahnya?") is how
         # people talk, and is answered as one.
+        # Stacked only from three questions on: two linked questions ("Kapan? Berapa lama?", "Which class, and what
+        # time?") are how people talk, and a person answers the first (a blind panel read "one at a time" to two
+        # short questions as a non-answer). A self-correction ("Eh, maaf, saya belum tanya ya. Apa ...?") means the
+        # question after it is the one asked.
         wh = [q for q in real if question_type(q, rules, L) != "yes_no"]
-        stacked = len(wh) >= 2 or len(real) >= 3
+        stacked = len(real) >= 3
         if len(real) == 2 and len(wh) == 1 and wh[0] == real[0]:
             main = real[0]   # "Who are the four? Are they the same every time?": the yes/no only narrows the who
+        elif len(real) == 2 and not stacked:
+            corrected = any(rules.search(L, "correction", p) for p in pieces[pieces.index(real[0]) + 1:]) \
+                if real[0] in pieces else bool(rules.search(L, "correction", rest))
+            main = real[-1] if corrected or len(wh) == 1 and wh[0] == real[-1] else real[0]
         # The whole turn is what the coachee answers: a reflection in front names the topic of "itu".
         asked = core_question(main)
         return move("coaching", question_type(asked, rules, L), len(real), stacked, greeting, rest or raw, asked)
@@ -354,7 +371,18 @@ def _closes(text: str, rules: MoveRules, lang: str) -> bool:
     if len(pieces) < 2:
         return False
     last = pieces[-1]
-    return bool(rules.search(lang, "goodbye", last) or rules.search(lang, "closing_time", last))
+    if rules.search(lang, "goodbye", last) or rules.search(lang, "closing_time", last):
+        return True
+    # "... Terima kasih waktunya. Assalamualaikum." / "... Thank you. Could we meet again next week?": a salam or
+    # the next meeting after thanks is leave-taking, not a greeting or a question to answer from memory.
+    thanked = any(rules.search(lang, "thanks_any", p) for p in pieces[:-1])
+    return thanked and bool(re.match(r"^\W*(assalamu\w*|salam\b)", last, re.I) or rules.search(lang, "arrange", last))
+
+
+def _arranges_only(text: str, rules: MoveRules, lang: str) -> bool:
+    """The turn only fixes the next meeting: no other question asked beside it."""
+    pieces = [p for p in _sentences(text) if tokens(p) and _is_question(p, rules, lang)]
+    return all(rules.search(lang, "arrange", p) for p in pieces)
 
 
 def _rephrases(text: str, rules: MoveRules, lang: str) -> bool:
@@ -368,6 +396,8 @@ def _rephrases(text: str, rules: MoveRules, lang: str) -> bool:
 
 def _asks_something(piece: str, rules: MoveRules, lang: str) -> bool:
     """A real question beside a laugh ("Hehe, maaf. Ibu mengajar kelas berapa?"): answer the question."""
+    if "?" in piece and len(tokens(piece)) >= 2 and _WH.search(piece):
+        return True   # "Hehe maaf. Tujuannya apa?": short, but a question word and a question mark
     return len(tokens(piece)) > 3 and ("?" in piece or bool(_WH.search(piece)) or bool(_MARKED_YES_NO.search(piece))
                                         or bool(rules.search(lang, "factual", piece)))
 
