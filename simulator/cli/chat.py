@@ -108,7 +108,7 @@ def run(args) -> int:
     if args.say is not None or args.state:
         return _one_turn(args, persona, voice)
     # Only a model voice uses the passages; the scripted chat stays as fast and offline as it was.
-    searcher = _searcher(settings) if getattr(voice, "name", "scripted") != "scripted" else None
+    searcher = _searcher(settings) if getattr(voice, "streams", False) else None
     session = Session(persona, args.lang, voice, searcher=searcher)
     if args.coach_turns:
         for text in read_coach_turns(args.coach_turns):
@@ -191,7 +191,7 @@ def _interactive(session: Session, settings) -> int:
 def _reply(session: Session, text: str, prefix: str):
     """The coachee's reply, printed as the voice writes it. The voice only lets out sentences that passed
     its guard; if a later one fails, the scripted line replaces what was shown, after the notice."""
-    if getattr(session.voice, "name", "scripted") == "scripted" or not hasattr(session.voice, "stream"):
+    if not getattr(session.voice, "streams", False) or not hasattr(session.voice, "stream"):
         result = session.coach_says(text)
         if result.notice:
             print(f"! {result.notice}")

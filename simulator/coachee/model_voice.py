@@ -130,6 +130,8 @@ class ChatModelVoice:
     `context_tokens`: the model's context; by default what the server reports (llama.cpp /props), else 4,096.
     """
 
+    streams = True   # a model writes its reply: shown sentence by sentence as each passes the guard
+
     def __init__(
         self,
         model: ChatModel,

@@ -43,6 +43,7 @@ class Reply:
 @runtime_checkable
 class Voice(Protocol):
     name: str
+    streams: bool   # the reply is worth showing as it grows (a model writing), not all at once
 
     def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
             passages: Sequence[Any] = ()) -> Reply: ...
@@ -134,6 +135,7 @@ class ScriptedVoice:
     plan and what the coachee has already said. Nothing is said twice verbatim in a session."""
 
     name = "scripted"
+    streams = False   # composed at once: nothing to show word by word
 
     def __init__(self, seed: int = 0):
         self.seed = seed

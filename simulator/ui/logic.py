@@ -17,13 +17,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import RootModel, model_validator
 
 from simulator.coachee.persona import Persona
+from simulator.content import load_yaml
 from simulator.errors import InputError, SimulatorError, StoreError
 from simulator.evaluation.report import md_escape as report_md_escape
 from simulator.storage.store import SessionConflict, Store
-from simulator.vocabulary import DIMENSIONS
+from simulator.vocabulary import DIMENSIONS, LANGS, Lang
 
 LABELS_PATH = Path(__file__).with_name("labels.yaml")
 MEASURES = ("trust", "openness", "insight", "ownership")
@@ -31,9 +32,21 @@ DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
 
 
 # ---------------------------------------------------------------------------------------------- text
+class _Labels(RootModel[dict[str, dict[Lang, str]]]):
+    """ui/labels.yaml: every interface string in both languages (a missing language fails at load)."""
+
+    @model_validator(mode="after")
+    def _both_languages(self) -> _Labels:
+        for key, texts in self.root.items():
+            missing = [lang for lang in LANGS if lang not in texts]
+            if missing:
+                raise ValueError(f"'{key}' has no {', '.join(missing)} text")
+        return self
+
+
 @cache
 def _labels() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(LABELS_PATH.read_text(encoding="utf-8"))
+    return load_yaml(LABELS_PATH, _Labels, "interface labels").root
 
 
 def t(key: str, lang: str, **values: Any) -> str:
