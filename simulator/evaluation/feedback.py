@@ -17,6 +17,7 @@ from simulator.evaluation.markers import TEMPLATES, asks_for_their_own_words, ha
 from simulator.evaluation.results import Citation, Evidence, Improvement, Text, Trace, WentWell
 from simulator.evaluation.rubric import Rubric
 from simulator.evaluation.transcript import Transcript
+from simulator.reading.moves import classify
 from simulator.reading.reader import TIRTA_STAGES, Reading, read_turn
 
 MAX_QUOTE = 400  # a whole sentence is quoted; only a run-on past this is cut (at a word)
@@ -106,14 +107,14 @@ def quote_for(text: str, signal: str, reading: Reading, positive: bool = True) -
 def went_well(transcript: Transcript, readings: Mapping[int, Reading], values: dict, trace: Trace) -> list[WentWell]:
     ww = labels()["went_well"]
     out: list[WentWell] = []
-    # each sentence is quoted once: the same words under three headings read as padding (a turn that praises AND
-    # summarises may still be quoted twice, once by each of its sentences)
+    # each sentence is quoted once: the same words under three headings read as padding. A quote inside (or around)
+    # one already given counts as the same; a turn that praises AND summarises may still be quoted by each sentence.
     quoted: set[tuple[int, str]] = set()
 
     def fresh(signal: str) -> list[tuple[int, str]]:
         hits = [(i, quote_for(transcript.turns[i].text, signal, readings[i]))
                 for i, pos in trace.turns.get(signal, []) if pos]
-        return [h for h in hits if h not in quoted]
+        return [(i, q) for i, q in hits if not any(j == i and (q in p or p in q) for j, p in quoted)]
 
     def add(key: str, signal: str, min_value: float = 1) -> None:
         hits = fresh(signal)
@@ -233,15 +234,16 @@ def _reflects(r: Reading) -> bool:
 def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Trace,
              credited: list[WentWell] | None):
     """Whether a way to deepen a strength fits a turn. Each rule removes a contradiction a reader saw:
-    - summarise/name the feeling needs something to respond to: never on a turn no coachee words came before
-      (the greeting);
+    - summarise/name the feeling/conclude needs something to respond to: never on a turn no coachee words came
+      before (the greeting), nor after a coachee's mere greeting or thanks;
     - "summarise first" never on a turn that already reflects (quoting only its question hid the summary);
     - "name the feeling" never on a turn that named one (or was credited for it);
-    - no "summarise/name the feeling" on a turn quoted under what went well;
+    - no "summarise/name the feeling" on a turn credited for listening under what went well;
     - "conclude"/"next stage" never on a turn whose question the rewrite would only echo ("Langkah kecil apa yang
       akan Ibu lakukan minggu ini?" -> "Apa langkah pertama yang akan Ibu ambil minggu ini?")."""
     turns, lang = transcript.turns, transcript.lang
-    praised = {e.turn_index for w in credited or [] for e in w.evidence}
+    listening = {_t(labels()["went_well"][k]) for k in ("rasa", "reflections", "feelings")}
+    praised = {e.turn_index for w in credited or [] if w.note in listening for e in w.evidence}
     felt = {i for i, pos in trace.turns.get("feeling_reflections", []) if pos}
 
     addr = address(transcript)
@@ -253,8 +255,10 @@ def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Tra
         if kind in ("rasa", "feeling", "missed_reflection", "conclude"):
             if prev is None or prev.speaker != "coachee" or not prev.text.strip():
                 return False
+            if classify(prev.text, lang).ordinary:  # "Pagi, Bu. Terima kasih sudah mau ketemu": no content yet
+                return False
         if kind in ("rasa", "feeling", "missed_reflection") and i in praised:
-            return False  # praised for listening, then told to listen better: the same sentence both ways
+            return False  # praised for listening, then told to listen better: one sentence both ways
             if kind != "feeling" and _reflects(r):
                 return False
             if kind == "feeling" and (i in felt or has_marker("feelings", r.text, lang)):
