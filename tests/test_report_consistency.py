@@ -88,12 +88,14 @@ def test_nothing_to_respond_to_means_no_summary_feeling_or_conclusion_advice():
 
 
 def test_a_rewrite_does_not_echo_the_coach_s_own_good_question():
-    for text in (TIRED, WHOLE_TIRTA):
+    for text in (TIRED, WHOLE_TIRTA, SPLIT_RASA):
         t, ev, _ = _eval(text)
         for imp in ev.improvements:
+            if imp.kind.split(":")[0] not in ("conclude", "next_stage"):
+                continue  # "summarise, then ask" keeps the question on purpose and adds the summary
             own = set(imp.quote.lower().rstrip("?").split())
             new = set(imp.better.lower().rstrip("?").split())
-            assert len(own & new) / len(own | new) < 0.5, (imp.kind, imp.quote, imp.better)
+            assert len(own & new) / len(own | new) < 0.4, (imp.kind, imp.quote, imp.better)
 
 
 def test_what_went_well_quotes_each_sentence_once():
@@ -146,3 +148,24 @@ def test_a_conversation_through_all_of_tirta_is_not_told_it_missed_a_stage():
     assert {r.tirta for r in readings.values()} >= {"tujuan", "identifikasi", "rencana", "tanggung_jawab"}
     assert not [imp for imp in ev.improvements if imp.kind.startswith("next_stage")]
     assert len(ev.improvements) == 3 and set(kinds()) >= {imp.kind.split(":")[0] for imp in ev.improvements}
+
+
+# The summary is its own turn and the open question comes in the next one: RASA spread over two turns.
+SPLIT_RASA = """Coach: Apa yang ingin Ibu bahas hari ini?
+Coachee: Saya ingin membahas anak-anak kelas tujuh yang sering terlambat masuk setelah jam istirahat, sudah hampir sebulan begini terus.
+Coach: Jadi sudah hampir sebulan anak-anak kelas tujuh terlambat masuk setelah istirahat.
+Coachee: Iya, Bu, betul sekali, dan saya jadi harus mengulang penjelasan di awal pelajaran setiap hari untuk mereka yang terlambat itu.
+Coach: Apa yang menurut Ibu terjadi di jam istirahat itu?
+Coachee: Mereka main bola di lapangan belakang, jauh dari kelas, dan belnya tidak terdengar dari sana sama sekali kalau sedang ramai.
+Coach: Apa yang bisa Ibu lakukan minggu ini?
+Coachee: Saya akan bicara dengan wali kelas supaya ada petugas yang mengingatkan anak-anak lima menit sebelum bel.
+"""
+
+
+def test_the_question_credited_for_summarise_then_ask_is_not_faulted_for_a_missed_summary():
+    t, ev, _ = _eval(SPLIT_RASA)
+    rasa_note = labels()["went_well"]["rasa"]["id"]
+    credited = {e.turn_index for w in ev.went_well if w.note.id == rasa_note for e in w.evidence}
+    for imp in ev.improvements:
+        if imp.kind in LISTENING:
+            assert imp.turn_index not in credited, (imp.kind, imp.quote)

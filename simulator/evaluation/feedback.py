@@ -200,6 +200,8 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
     # other kind is left (it never is: 'conclude' and the deepening kinds always exist).
     everything = _deepen(transcript, readings, trace)
     fits = _fitting(transcript, readings, trace, credited)
+    # a missed summary is a listening lesson too: not on a turn credited for "summarise, then ask"
+    problems = [p for p in problems if p[2] != "missed_reflection" or fits(p[1], p[2])]
     deepen = [c for c in everything if fits(*c)]
     candidates = [(i, k) for _, i, k in problems] + deepen
     chosen: list[tuple[int, str]] = []
@@ -270,7 +272,7 @@ def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Tra
     return fits
 
 
-ECHO_OVERLAP = 0.5  # word overlap (Jaccard) above which a rewrite says what the coach already asked
+ECHO_OVERLAP = 0.4  # word overlap (Jaccard) above which a rewrite says what the coach already asked
 
 
 def _words_of(text: str) -> set[str]:
