@@ -163,8 +163,8 @@ def test_the_report_body_speaks_plainly():
 
     signals = [{"signal": "advice_share", "value": 0.4, "level": 1.0, "weight": 3.0},
                {"signal": "judgement_count", "value": 0.0, "level": 4.0, "weight": 1.0}]
-    assert plain_reason(signals, "id") == "Anda tidak menghakimi, tetapi Anda beberapa kali memberi saran."
-    assert plain_reason(signals, "en") == "You did not judge, but you gave advice more than once."
+    assert plain_reason(signals, "id") == "Anda tidak menghakimi, tetapi Anda memberi saran."
+    assert plain_reason(signals, "en") == "You did not judge, but you gave advice."
     assert number(4000, "id") == "4.000" and number(4000, "en") == "4,000" and number(0.25, "id", 2) == "0,25"
 
     states = [{"trust": t, "openness": 0.2, "insight": 0.0, "ownership": 0.3} for t in (0.3, 0.4, 0.2, 0.25)]

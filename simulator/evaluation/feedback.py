@@ -17,6 +17,7 @@ from simulator.evaluation.markers import TEMPLATES, asks_for_their_own_words, ha
 from simulator.evaluation.results import Citation, Evidence, Improvement, Text, Trace, WentWell
 from simulator.evaluation.rubric import Rubric
 from simulator.evaluation.transcript import Transcript
+from simulator.reading.moves import classify
 from simulator.reading.reader import TIRTA_STAGES, Reading, read_turn
 
 MAX_QUOTE = 400  # a whole sentence is quoted; only a run-on past this is cut (at a word)
@@ -106,12 +107,20 @@ def quote_for(text: str, signal: str, reading: Reading, positive: bool = True) -
 def went_well(transcript: Transcript, readings: Mapping[int, Reading], values: dict, trace: Trace) -> list[WentWell]:
     ww = labels()["went_well"]
     out: list[WentWell] = []
+    # each sentence is quoted once: the same words under three headings read as padding. A quote inside (or around)
+    # one already given counts as the same; a turn that praises AND summarises may still be quoted by each sentence.
+    quoted: set[tuple[int, str]] = set()
+
+    def fresh(signal: str) -> list[tuple[int, str]]:
+        hits = [(i, quote_for(transcript.turns[i].text, signal, readings[i]))
+                for i, pos in trace.turns.get(signal, []) if pos]
+        return [(i, q) for i, q in hits if not any(j == i and (q in p or p in q) for j, p in quoted)]
 
     def add(key: str, signal: str, min_value: float = 1) -> None:
-        hits = [i for i, pos in trace.turns.get(signal, []) if pos]
+        hits = fresh(signal)
         if values.get(signal, 0) >= min_value and hits:
-            ev = [Evidence(i, quote_for(transcript.turns[i].text, signal, readings[i]),
-                           evidence_note(signal, True, readings[i])) for i in hits[:2]]
+            ev = [Evidence(i, q, evidence_note(signal, True, readings[i])) for i, q in hits[:2]]
+            quoted.update(hits[:2])
             out.append(WentWell(_t(ww[key]), ev))
 
     add("goal", "goal_by_coachee")
@@ -123,10 +132,9 @@ def went_well(transcript: Transcript, readings: Mapping[int, Reading], values: d
     add("keywords", "keyword_use", 0.4)
     add("followup", "followup_from_coachee")
     if len(out) < 4 and values["advice_count"] == 0 and values["questions"] >= 3:
-        hits = [i for i, pos in trace.turns.get("open_share", []) if pos][:1]
-        out.append(WentWell(_t(ww["no_advice"]), [Evidence(i, quote_for(transcript.turns[i].text, "open_share",
-                                                                         readings[i]), evidence_note(
-            "advice_count", True, readings[i])) for i in hits]))
+        hits = fresh("open_share")[:1]
+        out.append(WentWell(_t(ww["no_advice"]), [Evidence(i, q, evidence_note("advice_count", True, readings[i]))
+                                                  for i, q in hits]))
     if not out:  # always something real: the coach turn that drew out the longest coachee answer
         turns = transcript.turns
         clean = [i for i, r in readings.items() if not (r.has("advice", "why_question", "closed_question")
@@ -156,7 +164,10 @@ def went_well(transcript: Transcript, readings: Mapping[int, Reading], values: d
 
 
 def improvements(transcript: Transcript, readings: Mapping[int, Reading], values: dict, trace: Trace,
-                 rubric: Rubric, searcher, notes: list[Text]) -> list[Improvement]:
+                 rubric: Rubric, searcher, notes: list[Text], credited: list[WentWell] | None = None
+                 ) -> list[Improvement]:
+    """`credited`: what went well; a turn quoted there is not also a turn to "deepen" (praise and critique of one
+    sentence is the contradiction teachers notice first)."""
     turns, lang = transcript.turns, transcript.lang
     addr = address(transcript)
     problems: list[tuple[int, int, str]] = []  # (-severity, turn, kind)
@@ -187,7 +198,11 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
     # Three DIFFERENT improvements: the most serious of each kind on different turns, then ways to deepen a
     # strength (other kinds) on other turns, then other kinds on any turn; the same kind twice only when no
     # other kind is left (it never is: 'conclude' and the deepening kinds always exist).
-    deepen = _deepen(transcript, readings, trace)
+    everything = _deepen(transcript, readings, trace)
+    fits = _fitting(transcript, readings, trace, credited)
+    # a missed summary is a listening lesson too: not on a turn credited for "summarise, then ask"
+    problems = [p for p in problems if p[2] != "missed_reflection" or fits(p[1], p[2])]
+    deepen = [c for c in everything if fits(*c)]
     candidates = [(i, k) for _, i, k in problems] + deepen
     chosen: list[tuple[int, str]] = []
 
@@ -195,12 +210,14 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
         kind = kind.split(":")[0]
         return "rasa" if kind == "missed_reflection" else kind
 
-    for pool, new_turn in (([(i, k) for _, i, k in problems], True), (deepen, True), (candidates, False)):
+    # the deepening ways that do not fit (see _fitting) come last, and still one lesson per family first
+    for pool, new_turn in (([(i, k) for _, i, k in problems], True), (deepen, True), (candidates, False),
+                           (everything, True), (everything, False)):
         for i, k in pool:
             if len(chosen) < 3 and base(k) not in {base(c[1]) for c in chosen} and (
                     not new_turn or i not in {c[0] for c in chosen}):
                 chosen.append((i, k))
-    for cand in candidates:
+    for cand in candidates + everything:  # the unfitting ones only if nothing else is left (three always exist)
         if len(chosen) < 3 and cand not in chosen:
             chosen.append(cand)
     out = [_improvement(transcript, readings, i, k, addr) for i, k in chosen[:3]]
@@ -208,11 +225,85 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
     return out
 
 
+_REFLECTION_TAGS = ("reflection", "feeling_reflection", "rasa")
+
+
+def _reflects(r: Reading) -> bool:
+    """The turn summarises or names a feeling somewhere (not only in the sentence a quote would pick)."""
+    return r.has("reflection") or any(tag in _REFLECTION_TAGS for tag, _ in r.evidence)
+
+
+def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Trace,
+             credited: list[WentWell] | None):
+    """Whether a way to deepen a strength fits a turn. Each rule removes a contradiction a reader saw:
+    - summarise/name the feeling/conclude needs something to respond to: never on a turn no coachee words came
+      before (the greeting), nor after a coachee's mere greeting or thanks;
+    - "summarise first" never on a turn that already reflects (quoting only its question hid the summary);
+    - "name the feeling" never on a turn that named one (or was credited for it);
+    - no "summarise/name the feeling" on a turn credited for listening under what went well;
+    - "conclude"/"next stage" never on a turn whose question the rewrite would only echo ("Langkah kecil apa yang
+      akan Ibu lakukan minggu ini?" -> "Apa langkah pertama yang akan Ibu ambil minggu ini?")."""
+    turns, lang = transcript.turns, transcript.lang
+    listening = {_t(labels()["went_well"][k]) for k in ("rasa", "reflections", "feelings")}
+    praised = {e.turn_index for w in credited or [] if w.note in listening for e in w.evidence}
+    felt = {i for i, pos in trace.turns.get("feeling_reflections", []) if pos}
+
+    addr = address(transcript)
+
+    def fits(i: int, kind: str) -> bool:
+        kind_full, kind = kind, kind.split(":")[0]
+        r = readings[i]
+        prev = turns[i - 1] if i else None
+        if kind in ("rasa", "feeling", "missed_reflection", "conclude"):
+            if prev is None or prev.speaker != "coachee" or not prev.text.strip():
+                return False
+            if classify(prev.text, lang).ordinary:  # "Pagi, Bu. Terima kasih sudah mau ketemu": no content yet
+                return False
+        if kind in ("rasa", "feeling", "missed_reflection") and i in praised:
+            return False  # praised for listening, then told to listen better: one sentence both ways
+            if kind != "feeling" and _reflects(r):
+                return False
+            if kind == "feeling" and (i in felt or has_marker("feelings", r.text, lang)):
+                return False
+        if kind in ("conclude", "next_stage") and _echoes(r.text, _rewrite_of(kind_full, addr, lang)):
+            return False
+        return True
+
+    return fits
+
+
+ECHO_OVERLAP = 0.4  # word overlap (Jaccard) above which a rewrite says what the coach already asked
+
+
+def _words_of(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _echoes(text: str, rewrite: str) -> bool:
+    """The rewrite is nearly one of the turn's own questions."""
+    new = _words_of(rewrite)
+    for q in [x for x in sentences(text) if x.endswith("?")] or [text]:
+        old = _words_of(q)
+        if old and new and len(old & new) / len(old | new) >= ECHO_OVERLAP:
+            return True
+    return False
+
+
+def _rewrite_of(kind: str, addr: str, lang: str) -> str:
+    """The fixed rewrite of a deepening kind that does not depend on the turn (conclude, next stage)."""
+    if kind.startswith("next_stage:"):
+        return _t(kinds()["stage_questions"][kind.split(":", 1)[1]]).get(lang).format(addr=addr)
+    return _t(kinds()[kind]["better"]).get(lang).format(addr=addr)
+
+
 def _deepen(transcript: Transcript, readings: Mapping[int, Reading], trace: Trace) -> list[tuple[int, str]]:
     """Ways to deepen a strength; generated for any transcript so three improvements always exist."""
     turns, lang = transcript.turns, transcript.lang
     coach = sorted(readings)
-    reached = {TIRTA_STAGES[k] for k, _ in trace.turns.get("_stages", [])}
+    # a stage any coach turn worked in counts as reached here, in whatever order (the score rewards the order;
+    # "the conversation did not reach Identify" after "what has worked so far?" late in the talk is false)
+    reached = {TIRTA_STAGES[k] for k, _ in trace.turns.get("_stages", [])} | {
+        r.tirta for r in readings.values() if r.tirta}
     out: list[tuple[int, str]] = []
     for stage in TIRTA_STAGES:
         if stage not in reached:
@@ -228,7 +319,8 @@ def _deepen(transcript: Transcript, readings: Mapping[int, Reading], trace: Trac
                 out.append((i, "rasa"))
     for i in reversed(coach):  # last resort: the latest turns
         out += [(i, "rasa"), (i, "feeling")]
-    out.append((coach[-1], "conclude"))  # always possible: let the coachee draw the conclusion
+    # always possible: let the coachee draw the conclusion (the latest turn first; others when it does not fit)
+    out += [(i, "conclude") for i in reversed(coach)]
     seen, uniq = set(), []
     for c in out:
         if c not in seen:

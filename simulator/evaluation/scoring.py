@@ -349,8 +349,8 @@ def evaluate_readings(transcript: Transcript, readings: Mapping[int, Reading] | 
         rubric_id=rb.id, rubric_name=Text(rb.name.id, rb.name.en), lang=lang,
         scale=[(lv.level, Text(lv.name.id, lv.name.en)) for lv in rb.scale],
         dimensions=dims, overall=overall, overall_level=_lt(rb.level_name(overall)), overall_reason=overall_reason,
-        went_well=went_well(transcript, readings, values, trace),
-        improvements=improvements(transcript, readings, values, trace, rb, searcher, notes),
+        went_well=(well := went_well(transcript, readings, values, trace)),
+        improvements=improvements(transcript, readings, values, trace, rb, searcher, notes, credited=well),
         stats=stats, signals={k: round(v, 4) for k, v in values.items() if not k.startswith("_")},
         criteria=criteria, turns=_turn_views(transcript, readings), notes=notes, overall_raw=round(overall_raw, 4))
     if judge is not None:
