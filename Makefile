@@ -34,7 +34,7 @@ install-test: $(TESTSTAMP)
 index: install            ## build or refresh the knowledge index (only changed files are embedded)
 	$(BIN)/pamong ingest
 
-prebuilt-index: install   ## maintainers: re-embed knowledge/ into the shipped index (simulator/data/knowledge_index.*)
+prebuilt-index: install   ## maintainers: re-embed knowledge/ into the shipped index (simulator/retrieval/data/knowledge_index.*)
 	$(BIN)/pamong ingest --write-prebuilt
 
 run: install              ## serve http://127.0.0.1:7860 (the index comes from the shipped vectors: ~1 s)
