@@ -12,7 +12,7 @@ from simulator import offline
 CSS = """
 #pamong-header {align-items: end;}
 #pamong-title h1 {margin: 0; font-size: 1.5em;}
-.pamong-cards {display: grid !important; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px;}
+.pamong-cards {display: grid !important; align-items: stretch !important; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px;}
 .pamong-card-col {border: 1px solid #cbd2d9; border-radius: 10px; padding: 10px 12px !important; gap: 6px !important;
                   background: #fff; min-width: 0 !important;}
 .pamong-card h3 {margin: 0 0 4px 0; font-size: 1.05em;}
@@ -44,11 +44,36 @@ CSS = """
 #review-status p, #review-save-status p, #review-upload-status p, #review-open-status p
   {font-weight: 600; color: #1f2933; margin: 2px 0;}
 #pamong-status p:empty {display: none;}
+/* the card's text varies in length: its Start button sits at the bottom so a row of cards lines them up */
+.pamong-card-col > .pamong-start {margin-top: auto !important;}
+/* the chat's floating label would cover its first line once the talk scrolls */
+#pamong-chat {padding-top: 30px !important;}
+/* bigger tap targets for the report's "Turn n" links (WCAG 2.5.5: 44 px) */
+.pr-report a[href*="-turn-"] {display: inline-block; min-height: 44px; line-height: 44px; padding: 0 4px;}
+/* headers break between words only ("Se/si/ke-" was unreadable) */
+#progress-table th, #progress-table th *, #review-table th, #review-table th *
+  {word-break: keep-all !important; overflow-wrap: normal !important; hyphens: none !important;}
+/* a wide table scrolls sideways: a shadow at its right edge shows there is more */
+#review-table .table-wrap, #progress-table .table-wrap {
+  background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left/40px 100% no-repeat local,
+              linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right/40px 100% no-repeat local,
+              radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), transparent) right/14px 100% no-repeat scroll;}
+.pamong-scroll-note {display: none; color: #3e4c59; font-size: .9em;}
+/* dropdown text stops before the arrow */
+#pamong-fork-turn input, #review-filter-row input {padding-right: 28px !important; text-overflow: ellipsis;}
+#review-filter-row > * {min-width: 0 !important;}
+/* the "how to begin" tip is for before the first turn */
+#pamong-talk:has(#pamong-chat [data-testid="user"]) .pamong-tip,
+#pamong-talk:has(#pamong-chat .user-row) .pamong-tip {display: none;}
 @media (max-width: 640px) {
+  .pamong-scroll-note {display: block;}
   .pamong-cards {grid-template-columns: 1fr;}
+  #pamong-live {flex-direction: column;}
+  #pamong-live > * {min-width: 0 !important; width: 100% !important;}
+  .pamong-thermo meter {min-width: 0;}
+  .pamong-thermo {grid-template-columns: minmax(0, 7em) minmax(0, 1fr) 3em;}
   #pamong-talk-row {flex-direction: column;}
-  #pamong-chat {height: 52vh !important;}
-  .pamong-thermo {grid-template-columns: 6.5em 1fr 3em;}
+  #pamong-chat {height: 46vh !important;}
   table {font-size: .85em;}
 }
 """
@@ -87,7 +112,12 @@ def theme():
     """Gradio's default look with a blue accent: its orange buttons had 2.8:1 contrast with their white text."""
     import gradio as gr
 
-    return gr.themes.Default(primary_hue="blue")
+    # Gradio's bundled "Source Sans Pro" web font has no bold (700) capitals: the browser drew bold capitals from
+    # a fallback font, smaller and thinner than the letters around them ("Bu", "RASA"). The system's own
+    # sans-serif has every weight of every letter.
+    system = ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Liberation Sans",
+              "DejaVu Sans", "Arial", "sans-serif"]
+    return gr.themes.Default(primary_hue="blue", font=system)
 
 
 def tune_gradio() -> None:

@@ -367,7 +367,8 @@ def coach_turn_choices(session) -> list[tuple[str, int]]:
     for i, turn in enumerate(session.turns):
         if turn.speaker == "coach":
             text = turn.text if len(turn.text) <= 60 else turn.text[:turn.text.rfind(" ", 0, 57)] + " …"
-            out.append((f"{i + 1}. {text}", n))
+            # numbered as the trainee's own turns, like the "from your turn n" status after a retry
+            out.append((f"{n + 1}. {text}", n))
             n += 1
     return out
 

@@ -23,7 +23,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     body.__enter__()
     ids = gr.State([])
     opened = gr.Textbox("", visible=False, elem_id="review-opened-id")  # a Textbox: API clients pass the id
-    with gr.Row(equal_height=True):
+    with gr.Row(equal_height=True, elem_id="review-filter-row"):
         trainee = gr.Textbox(label=t("filter_trainee", lang0), max_lines=1, elem_id="review-trainee", min_width=160)
         persona = gr.Dropdown([(t("any", lang0), "")] + [(p.title(lang0), p.id) for p in ctx.personas.values()],
                               value="", label=t("filter_persona", lang0), elem_id="review-persona", min_width=200)
@@ -39,6 +39,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     pick_help = gr.Markdown(t("review_pick_help", lang0), elem_id="review-help")
     table = gr.Dataframe(pd.DataFrame(columns=logic.review_columns(lang0)), interactive=False, elem_id="review-table",
                          show_label=False, wrap=True)
+    # on a phone the table is wider than the screen: say it scrolls (the note is hidden on wider screens)
+    scroll_note = gr.HTML(f'<p class="pamong-scroll-note">{t("table_scrolls", lang0)}</p>', elem_id="review-scroll-note")
     open_status = gr.Markdown("", elem_id="review-open-status")
     with gr.Row(elem_id="review-opened", visible=False) as opened_row:  # shown once a session is opened
         with gr.Column(scale=3, min_width=300):
@@ -69,7 +71,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
         upload_report = gr.HTML("", elem_id="review-upload-report")
         upload_files = gr.DownloadButton(t("downloads", lang0), elem_id="review-upload-files", visible=False)
     body.__exit__()
-    relabel += [(note, "review_note", "value"), (trainee, "filter_trainee", "label"),
+    relabel += [(scroll_note, lambda lg: f'<p class="pamong-scroll-note">{t("table_scrolls", lg)}</p>', "value"),
+                (note, "review_note", "value"), (trainee, "filter_trainee", "label"),
                 (persona, "filter_persona", "label"), (since, "filter_since", "label"),
                 (until, "filter_until", "label"), (min_score, "filter_min", "label"),
                 (max_score, "filter_max", "label"), (search, "search", "value"), (pick_help, "review_pick_help", "value"),
