@@ -321,9 +321,17 @@ def test_the_english_page_has_no_indonesian(server, browser):
     page.locator("#pamong-ui-lang label").filter(has_text="English").click()
     page.get_by_role("tab", name="Review").wait_for()
     assert page.evaluate("document.documentElement.lang") == "en"
+    page.wait_for_timeout(500)  # (the choice is stored in the browser by its own event)
+    app.open()  # a reload keeps the interface language, like the name
+    page.get_by_role("tab", name="Review").wait_for()
+    assert page.locator("#pamong-ui-lang input[value='en']").is_checked()
     page.locator("#pamong-conv-lang input").click()
     page.get_by_role("option", name="English", exact=True).click()
     app.start("Ani", persona_index=0)
+    # the persona is named the same way in the title and in the status beside it
+    title = page.locator("#pamong-talk-title").inner_text().strip()
+    persona = title.removeprefix("Talking with").strip()
+    assert persona and persona in page.locator("#pamong-status").inner_text(), title
     for text in TURNS_EN:
         app.send(text)
     assert page.locator("#pamong-hint").inner_text().startswith("Hint")
@@ -347,6 +355,7 @@ def test_the_english_page_has_no_indonesian(server, browser):
     # switching back re-renders what is on screen, the report included
     page.locator("#pamong-ui-lang label").filter(has_text="Bahasa Indonesia").click()
     page.locator("#pamong-report").get_by_text("Tiga hal untuk diperbaiki").wait_for()
+    app.wait_text("pamong-report-status", "Sesi berakhir")  # the message on screen follows the language too
     assert page.evaluate("document.documentElement.lang") == "id"
 
 
