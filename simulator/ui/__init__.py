@@ -88,7 +88,30 @@ HEAD = """<style>
   --input-placeholder-color: #52606d; --body-text-color-subdued: #3e4c59;}
 ::placeholder {color: #52606d !important; opacity: 1 !important;}
 @media (max-width: 640px) { .main.fillable {padding-left: 8px !important; padding-right: 8px !important;} }
-</style>"""
+.pamong-turn-target {outline: 3px solid #f59e0b; background: #fff7e6; transition: background 1s;}
+</style>
+<script>
+/* A report's "Turn n" link points into the transcript, which is folded away under the report: open the fold,
+   bring the turn into view and mark it (a plain anchor jump did nothing while the fold was closed). */
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest && ev.target.closest('a[href*="-turn-"]');
+  if (!a) return;
+  const id = decodeURIComponent(a.getAttribute('href').slice(1));
+  const find = () => document.getElementById(id);
+  const show = () => { const t = find(); if (!t || t.offsetParent === null) return false;
+    document.querySelectorAll('.pamong-turn-target').forEach(x => x.classList.remove('pamong-turn-target'));
+    t.classList.add('pamong-turn-target'); t.scrollIntoView({block: 'center'}); return true; };
+  ev.preventDefault();
+  if (show()) return;
+  // a closed fold does not render its content: open it (its box is `<prefix>-transcript-box`), then look again
+  const prefix = id.split('-turn-')[0];
+  const toggle = document.querySelector('#' + prefix + '-transcript-box .label-wrap');
+  if (toggle) toggle.click();
+  let tries = 0;
+  const again = () => { if (!show() && ++tries < 20) setTimeout(again, 100); };
+  setTimeout(again, 100);
+});
+</script>"""
 
 
 # Gradio keeps per-event analytics for its monitoring page and, by default, rebuilds a pandas summary of the

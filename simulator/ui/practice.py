@@ -177,7 +177,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                                         allow_custom_value=True, min_width=220)
                 fork = gr.Button(t("fork", lang0), elem_id="pamong-fork", scale=1, min_width=160)
             fork_status = gr.Markdown("", elem_id="pamong-fork-status")
-        with gr.Accordion(t("transcript_fold", lang0), open=False) as transcript_box:
+        with gr.Accordion(t("transcript_fold", lang0), open=False, elem_id="pamong-transcript-box") as transcript_box:
             transcript = gr.HTML("", elem_id="pamong-transcript")
         with gr.Accordion(t("json_fold", lang0), open=False) as json_box:
             json_file = gr.DownloadButton(t("json_download", lang0), elem_id="pamong-json", size="sm")

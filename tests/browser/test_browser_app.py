@@ -193,6 +193,14 @@ def test_laptop_choose_talk_report_submit_fork_then_a_facilitator_opens_it(serve
         page.locator("#pamong-download").click()
     assert info.value.suggested_filename.endswith(".html")  # the print-ready page is what a teacher gets
     app.shot("laptop-3-report", full=True)
+    # a "Turn n" link opens the folded transcript at that turn and marks it
+    link = page.locator("#pamong-report a[href^='#pamong-turn-']").first
+    target = link.get_attribute("href")[1:]
+    assert not page.locator(f"#{target}").is_visible()  # the transcript starts folded
+    link.click()
+    page.locator(f"#{target}.pamong-turn-target").wait_for(state="visible")
+    box = page.locator(f"#{target}").bounding_box()
+    assert 0 <= box["y"] <= LAPTOP["height"], box
 
     page.locator("#pamong-submit").click()  # Submit asks first
     page.locator("#pamong-confirm").wait_for(state="visible")
