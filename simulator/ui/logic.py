@@ -628,9 +628,17 @@ def document_html(document, lang: str) -> str:
 def progress_rows(ctx: AppContext, user: str, lang: str) -> list[list]:
     """One row per scored session, oldest first: [no., date, scenario, overall, presence, listening, questions]."""
     rows = []
+    # a retry ("try again from turn n") is a branch of its original, not a new session: it is marked so
+    forks = {info.id: info.forked_from for info in ctx.store.list_sessions(viewer=user) if info.forked_from}
+    number: dict[str, int] = {}
     for n, item in enumerate(ctx.store.progress(user), start=1):
         sc = item["scores"]
-        rows.append([n, format_date(item["created"], lang), _persona_title(ctx, item["persona_id"], lang),
+        number[item["id"]] = n
+        title = _persona_title(ctx, item["persona_id"], lang)
+        origin = (forks.get(item["id"]) or {}).get("session_id")
+        if origin is not None:
+            title = t("progress_retry_of", lang, title=title, n=number.get(origin, "?"))
+        rows.append([n, format_date(item["created"], lang), title,
                      *(sc.get(k) for k in ("overall", *DIMENSIONS))])
     return rows
 
@@ -663,11 +671,15 @@ def suggest_next(ctx: AppContext, user: str, lang: str) -> tuple[str, str | None
         return t("no_progress", lang), None
     means = {k: sum(h["scores"].get(k, 0) for h in history) / len(history) for k in DIMENSIONS}
     weakest = min(DIMENSIONS, key=lambda k: (means[k], DIMENSIONS.index(k)))
+    even = max(means.values()) - min(means.values()) < 1e-9  # no single weakest skill: do not name one
     done: dict[str, int] = {}
     for h in history:
         done[h["persona_id"]] = done.get(h["persona_id"], 0) + 1
-    candidates = [p for p in ctx.personas.values() if weakest in p.skills] or list(ctx.personas.values())
+    candidates = ([p for p in ctx.personas.values() if weakest in p.skills] if not even else []) \
+        or list(ctx.personas.values())
     best = min(candidates, key=lambda p: (done.get(p.id, 0), DIFFICULTY_ORDER[p.difficulty], p.id))
+    if even:
+        return t("next_persona_even", lang, persona=best.title(lang), score=fmt_number(means[weakest], lang)), best.id
     return t("next_persona", lang, persona=best.title(lang), skill=t(weakest, lang),
              score=fmt_number(means[weakest], lang)), best.id
 
