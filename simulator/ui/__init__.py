@@ -62,6 +62,8 @@ CSS = """
 /* dropdown text stops before the arrow */
 #pamong-fork-turn input, #review-filter-row input {padding-right: 28px !important; text-overflow: ellipsis;}
 #review-filter-row > * {min-width: 0 !important;}
+/* a scrolled-to heading keeps a little space above it */
+.pamong-upload-head, .pamong-turn {scroll-margin-top: 12px;}
 /* the "how to begin" tip is for before the first turn */
 #pamong-talk:has(#pamong-chat [data-testid="user"]) .pamong-tip,
 #pamong-talk:has(#pamong-chat .user-row) .pamong-tip {display: none;}

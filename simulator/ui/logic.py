@@ -441,14 +441,17 @@ def transcript_html(turns, lang: str, prefix: str = "pamong", acts: dict[int, li
     return '<div class="pamong-transcript">' + "".join(rows) + "</div>"
 
 
-def report_html(evaluation, lang: str, prefix: str = "pamong", *, states=None, meta: dict | None = None) -> str:
-    """The report body shared with the download and the review tab (simulator.evaluation.report_view)."""
+def report_html(evaluation, lang: str, prefix: str = "pamong", *, states=None, meta: dict | None = None,
+                audience: str = "trainee") -> str:
+    """The report body shared with the download and the review tab (simulator.evaluation.report_view).
+    audience="coach": about a coach in an uploaded transcript ("the coach said"), not to the reader."""
     from simulator.evaluation.report import to_dict
     from simulator.evaluation.report_view import report_body
 
     lg = "en" if lang == "en" else "id"
     data = evaluation if isinstance(evaluation, dict) else to_dict(evaluation, lg)
-    return '<div class="pamong-report">' + report_body(data, lg, states=states, meta=meta, prefix=prefix) + "</div>"
+    return '<div class="pamong-report">' + report_body(data, lg, states=states, meta=meta, prefix=prefix,
+                                                          audience=audience) + "</div>"
 
 
 # ---------------------------------------------------------------------------------------------- review

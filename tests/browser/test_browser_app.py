@@ -449,6 +449,16 @@ def test_an_upload_shows_the_speakers_and_the_coach_can_be_swapped(server, brows
     assert "Rina" in page.locator("#review-doc").inner_text() and "coach" in page.locator("#review-doc").inner_text()
     page.locator("#review-score-upload").click()
     page.locator("#review-upload-report .pr-report").wait_for()
+    # the result: headed by the coach's name, about "the coach" (not "you", the facilitator), and in view
+    head = page.locator("#review-upload-report .pamong-upload-head")
+    assert "Rina" in head.inner_text()
+    report_text = page.locator("#review-upload-report .pr-report").inner_text()
+    assert "Anda berkata" not in report_text and "Kekuatan terbesar Anda" not in report_text, report_text[:300]
+    page.wait_for_timeout(1200)  # (a smooth scroll)
+    box = head.bounding_box()
+    assert -2 <= box["y"] <= LAPTOP["height"], box
+    # the upload box is above the session list, not under whatever report is open
+    assert page.locator("#review-upload-box").bounding_box()["y"] < page.locator("#review-table").bounding_box()["y"]
     page.locator("#review-doc-coach input").click()
     page.get_by_role("option", name="Sari").click()  # one step: Sari is the coach, scored again
     app.wait_text("review-upload-status", "Sari sebagai coach")
