@@ -221,6 +221,22 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
             return [gr.skip()] * len(upload_outputs)
         return on_upload(name_, path, coach_label, conv, ui, request, note_key="doc_rescored")
 
+    def on_language(name_, path, coach_label, conv, shown, ui, request: gr.Request):  # noqa: PLR0913
+        """The interface language changed: what the upload shows is said again in it (the table of what was read,
+        the report), with the coach and conversation as they were chosen."""
+        if not path:
+            return [gr.skip()] * len(upload_outputs)
+        if shown:  # a report is on screen: score again in the new language (same coach, same conversation)
+            return on_upload(name_, path, coach_label, conv, ui, request)
+        try:
+            document = logic.read_upload(path, coach=coach_label, conversation=conv or 0)
+        except SimulatorError:
+            return [gr.skip()] * len(upload_outputs)
+        return gr.skip(), logic.document_html(document, ui), gr.skip(), gr.skip()
+
+    ui_lang.change(on_language, [name, upload, coach, conversation, upload_report, ui_lang], upload_outputs,
+                   api_visibility="private")
+
     for control in (coach, conversation):
         control.input(on_reassign, [name, upload, coach, conversation, ui_lang], upload_outputs,
                       api_visibility="private")

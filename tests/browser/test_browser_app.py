@@ -466,3 +466,9 @@ def test_an_upload_shows_the_speakers_and_the_coach_can_be_swapped(server, brows
     text = app.visible_text()
     assert leftovers(text) == [], leftovers(text)
     app.shot("laptop-7-upload", full=True)
+    # switching the interface language says the upload's table and report again in the new language
+    page.locator("#pamong-ui-lang label").filter(has_text="English").click()
+    page.locator("#review-upload-report .pamong-upload-head").get_by_text("Report on the coach").wait_for()
+    page.locator("#review-upload-report").get_by_text("Three things to improve").wait_for()
+    doc = page.locator("#review-doc").inner_text()
+    assert "Yang terbaca" not in doc, doc[:200]
