@@ -32,8 +32,10 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     opened = gr.Textbox("", visible=False, elem_id="review-opened-id")  # a Textbox: API clients pass the id
     # scoring a transcript from elsewhere is its own task: at the top, not under whatever report is open
     with gr.Accordion(t("upload", lang0), open=False, elem_id="review-upload-box") as upload_box:
-        upload = gr.File(label=t("upload", lang0), file_types=[".txt", ".json"], type="filepath",
-                         elem_id="review-upload")
+        # our own button, not gr.File's drop zone: its "Drop File Here – or – Click to Upload" follows the
+        # browser's language, not the page's
+        upload = gr.UploadButton(t("upload_choose", lang0), file_types=[".txt", ".json"], type="filepath",
+                                 elem_id="review-upload", variant="primary")
         upload_status = gr.Markdown("", elem_id="review-upload-status")
         doc_view = gr.HTML("", elem_id="review-doc")
         with gr.Row(equal_height=True):
@@ -88,7 +90,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                                                           "value"),
                 (criterion, "criterion", "label"), (score, "override_score", "label"),
                 (comment, "override_comment", "label"), (save, "save_override", "value"),
-                (upload_box, "upload", "label"), (upload, "upload", "label"), (score_btn, "score_upload", "value"),
+                (upload_box, "upload", "label"), (upload, "upload_choose", "label"), (score_btn, "score_upload", "value"),
                 (coach, "doc_coach", "label"), (conversation, "doc_conversation", "label"),
                 (upload_files, "downloads", "label"),
                 (persona, lambda lg: [(t("any", lg), "")] + [(p.title(lg), p.id) for p in ctx.personas.values()],
@@ -188,7 +190,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                 gr.update(choices=[(str(i + 1), i) for i in range(document.conversations)], value=document.chosen),
                 "", gr.update(visible=False))
 
-    upload.change(on_read, [upload, ui_lang], [upload_status, doc_view, coach, conversation, upload_report,
+    upload.upload(on_read, [upload, ui_lang], [upload_status, doc_view, coach, conversation, upload_report,
                                                upload_files], api_visibility="private")
 
     def on_upload(name_, path, coach_label, conv, ui, request: gr.Request, note_key: str = ""):  # noqa: PLR0913

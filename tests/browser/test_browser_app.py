@@ -444,7 +444,11 @@ def test_an_upload_shows_the_speakers_and_the_coach_can_be_swapped(server, brows
     app.open()
     page.get_by_role("tab", name="Tinjauan").click()
     page.locator("#review-upload-box").get_by_text("Unggah transkrip").first.click()
-    page.locator("#review-upload input[type='file']").set_input_files(str(upload))
+    # the page's own button in the page's language (not Gradio's "Drop File Here", #13)
+    assert page.locator("#review-upload").inner_text().strip() == "Pilih file transkrip…"
+    with page.expect_file_chooser() as chooser:
+        page.locator("#review-upload").click()
+    chooser.value.set_files(str(upload))
     page.locator("#review-doc table").wait_for()  # who speaks and the role each was given, before scoring
     assert "Rina" in page.locator("#review-doc").inner_text() and "coach" in page.locator("#review-doc").inner_text()
     page.locator("#review-score-upload").click()
