@@ -62,6 +62,10 @@ CSS = """
 /* dropdown text stops before the arrow */
 #pamong-fork-turn input, #review-filter-row input {padding-right: 28px !important; text-overflow: ellipsis;}
 #review-filter-row > * {min-width: 0 !important;}
+/* the date box's input kept its natural width and pushed the calendar button out of the box */
+#review-since .timebox input, #review-until .timebox input {min-width: 0 !important; width: auto !important;
+                                                             flex: 1 1 0 !important;}
+#review-since .timebox, #review-until .timebox {display: flex; min-width: 0;}
 /* a scrolled-to heading keeps a little space above it */
 .pamong-upload-head, .pamong-turn {scroll-margin-top: 12px;}
 /* the "how to begin" tip is for before the first turn */
