@@ -259,6 +259,7 @@ def test_laptop_choose_talk_report_submit_fork_then_a_facilitator_opens_it(serve
     fpage.locator("#progress-show").click()
     fpage.wait_for_function("document.querySelector('#progress-table').innerText.includes('Bu Nadia')")
     fpage.locator("#progress-next").wait_for(state="visible")
+    assert fpage.locator("#progress-scroll-note .pamong-scroll-note").is_hidden()  # a laptop shows every column
     fac.shot("laptop-5-progress", full=True)
     fpage.locator("#progress-next").click()  # the suggested scenario starts at once
     fpage.locator("#pamong-talk").wait_for(state="visible")
@@ -319,6 +320,7 @@ def test_phone_first_turn_within_a_screen_and_nothing_sideways(server, browser):
     line = float(header.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 24"))
     text_box = header.locator("span, div").last.bounding_box()  # "Sesi ke-" on at most two lines, not "Se/si/ke-"
     assert text_box["height"] <= 2.5 * line, text_box
+    assert page.locator("#progress-scroll-note .pamong-scroll-note").is_visible()
     app.no_horizontal_scroll()
     app.shot("phone-5-progress", full=True)
 
