@@ -364,7 +364,7 @@ def coach_turn_choices(session) -> list[tuple[str, int]]:
     if session is None:
         return []
     out, n = [], 0
-    for i, turn in enumerate(session.turns):
+    for turn in session.turns:
         if turn.speaker == "coach":
             text = turn.text if len(turn.text) <= 60 else turn.text[:turn.text.rfind(" ", 0, 57)] + " …"
             # numbered as the trainee's own turns, like the "from your turn n" status after a retry

@@ -14,7 +14,6 @@ from simulator.errors import SimulatorError
 from simulator.ui import logic
 from simulator.ui.logic import AppContext, t
 
-
 # the scored upload appears below the upload box: bring its top into view
 SHOW_UPLOAD_REPORT = """() => { setTimeout(() => {
   const r = document.querySelector('#review-upload-report .pamong-upload-head');
