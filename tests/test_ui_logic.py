@@ -86,7 +86,7 @@ def test_hostile_text_is_shown_never_rendered(ctx):
 def test_fork_starts_a_new_recorded_session_before_the_chosen_turn(ctx):
     st = play(ctx)
     choices = logic.coach_turn_choices(st.session)
-    assert [c[1] for c in choices] == [0, 1, 2, 3] and choices[2][0].startswith("5. ")
+    assert [c[1] for c in choices] == [0, 1, 2, 3] and choices[2][0].startswith("3. ")  # the trainee's 3rd turn
     new = logic.fork_session(ctx, st, 2)
     assert new.session.id != st.session.id and len(new.session.turns) == 4
     assert new.session.forked_from == {"session_id": st.session.id, "coach_turn": 2}
@@ -188,9 +188,12 @@ def test_progress_and_the_next_persona_trains_the_weakest_skill(ctx):
     weakest = min(logic.DIMENSIONS, key=lambda k: (evaluation.scores[k], logic.DIMENSIONS.index(k)))
     text, pid = logic.suggest_next(ctx, "Ani", "en")
     named = [p for p in ctx.personas.values() if f"**{logic.md_escape(p.title('en'))}**" in text]
-    assert len(named) == 1 and weakest in named[0].skills and named[0].id == pid
+    assert len(named) == 1 and named[0].id == pid
     assert ctx.identity(None, "ani") == ("Ani", "facilitator")  # the same trainee, however the name is typed
-    assert logic.t(weakest, "en") in text
+    if len({evaluation.scores[k] for k in logic.DIMENSIONS}) == 1:  # level skills: none is named weakest
+        assert "no single one is weakest" in text
+    else:
+        assert weakest in named[0].skills and logic.t(weakest, "en") in text
 
 
 def test_identity_local_and_with_login(ctx, tmp_path):

@@ -9,6 +9,7 @@ facilitators. Every string that came from a person is html-escaped.
 
 from __future__ import annotations
 
+import contextvars
 import html
 import re
 from typing import Any
@@ -24,8 +25,22 @@ HIGH, LOW = 3.0, 2.5
 e = html.escape
 
 
+# Who reads the report: the trainee who spoke ("You said") or a facilitator reading an uploaded transcript of
+# someone else, who must not be told "your strongest skill" about another person's words.
+_AUDIENCE: contextvars.ContextVar[str] = contextvars.ContextVar("report_audience", default="trainee")
+ABOUT_THE_COACH = {
+    "you_said": {"id": "Coach berkata", "en": "The coach said"},
+    "evidence_by_dim": {"id": "Bukti dari kalimat coach", "en": "Evidence from the coach's own words"},
+    "strongest": {"id": "Kekuatan terbesar coach: {best}. Fokus berikutnya: {weakest}.",
+                  "en": "The coach's greatest strength: {best}. Next focus: {weakest}."},
+    "journey_drop": {"id": "; turun paling tajam setelah giliran {turn} — lihat kalimat coach di sana.",
+                     "en": "; it fell most after turn {turn} — look at what the coach said there."},
+}
+
+
 def _L(key: str, lang: str, **values: Any) -> str:
-    text = labels()["report"][key][lang]
+    about_coach = _AUDIENCE.get() == "coach" and key in ABOUT_THE_COACH
+    text = ABOUT_THE_COACH[key][lang] if about_coach else labels()["report"][key][lang]
     return text.format(**values) if values else text
 
 
@@ -193,7 +208,17 @@ def journey(states: list, lang: str, coach_turns: list[int] | None = None) -> tu
 
 # ------------------------------------------------------------------ the whole body
 def report_body(d: dict, lang: str, *, states: list | None = None, meta: dict | None = None,
-                prefix: str = "r", folded: bool = True) -> str:
+                prefix: str = "r", folded: bool = True, audience: str = "trainee") -> str:
+    """audience="coach": the report speaks of "the coach", not "you" (a facilitator reading an upload)."""
+    token = _AUDIENCE.set(audience)
+    try:
+        return _report_body(d, lang, states=states, meta=meta, prefix=prefix, folded=folded)
+    finally:
+        _AUDIENCE.reset(token)
+
+
+def _report_body(d: dict, lang: str, *, states: list | None = None, meta: dict | None = None,
+                 prefix: str = "r", folded: bool = True) -> str:
     """d: report.to_dict(evaluation, lang). meta: {"trainee", "scenario", "date"} shown at the top.
     Turn links point at `#{prefix}-turn-N` (N = 1-based transcript position). folded=False opens every fold
     (the printable file: a printed page cannot be clicked open)."""

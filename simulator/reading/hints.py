@@ -77,5 +77,5 @@ def hint_for(reading: Reading, lang: str | None = None) -> str | None:
     if reading.acts == ("other",):
         if reading.words <= 3:
             return None  # "Baik, Bu." - nothing worth a hint
-        return f"{label} {h.other}"
+        return h.other  # "Read as: other" tells a trainee nothing: the hint alone
     return None

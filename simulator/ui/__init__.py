@@ -12,7 +12,7 @@ from simulator import offline
 CSS = """
 #pamong-header {align-items: end;}
 #pamong-title h1 {margin: 0; font-size: 1.5em;}
-.pamong-cards {display: grid !important; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px;}
+.pamong-cards {display: grid !important; align-items: stretch !important; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px;}
 .pamong-card-col {border: 1px solid #cbd2d9; border-radius: 10px; padding: 10px 12px !important; gap: 6px !important;
                   background: #fff; min-width: 0 !important;}
 .pamong-card h3 {margin: 0 0 4px 0; font-size: 1.05em;}
@@ -44,11 +44,42 @@ CSS = """
 #review-status p, #review-save-status p, #review-upload-status p, #review-open-status p
   {font-weight: 600; color: #1f2933; margin: 2px 0;}
 #pamong-status p:empty {display: none;}
+/* the card's text varies in length: its Start button sits at the bottom so a row of cards lines them up */
+.pamong-card-col > .pamong-start {margin-top: auto !important;}
+/* the chat's floating label would cover its first line once the talk scrolls */
+#pamong-chat {padding-top: 30px !important;}
+/* bigger tap targets for the report's "Turn n" links (WCAG 2.5.5: 44 px) */
+.pr-report a[href*="-turn-"] {display: inline-block; min-height: 44px; line-height: 44px; padding: 0 4px;}
+/* headers break between words only ("Se/si/ke-" was unreadable) */
+#progress-table th, #progress-table th *, #review-table th, #review-table th *
+  {word-break: keep-all !important; overflow-wrap: normal !important; hyphens: none !important;}
+/* a wide table scrolls sideways: a shadow at its right edge shows there is more */
+#review-table .table-wrap, #progress-table .table-wrap {
+  background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left/40px 100% no-repeat local,
+              linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right/40px 100% no-repeat local,
+              radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), transparent) right/14px 100% no-repeat scroll;}
+.pamong-scroll-note {display: none; color: #3e4c59; font-size: .9em;}
+/* dropdown text stops before the arrow */
+#pamong-fork-turn input, #review-filter-row input {padding-right: 28px !important; text-overflow: ellipsis;}
+#review-filter-row > * {min-width: 0 !important;}
+/* the date box's input kept its natural width and pushed the calendar button out of the box */
+#review-since .timebox input, #review-until .timebox input {min-width: 0 !important; width: auto !important;
+                                                             flex: 1 1 0 !important;}
+#review-since .timebox, #review-until .timebox {display: flex; min-width: 0;}
+/* a scrolled-to heading keeps a little space above it */
+.pamong-upload-head, .pamong-turn {scroll-margin-top: 12px;}
+/* the "how to begin" tip is for before the first turn */
+#pamong-talk:has(#pamong-chat [data-testid="user"]) .pamong-tip,
+#pamong-talk:has(#pamong-chat .user-row) .pamong-tip {display: none;}
 @media (max-width: 640px) {
+  .pamong-scroll-note {display: block;}
   .pamong-cards {grid-template-columns: 1fr;}
+  #pamong-live {flex-direction: column;}
+  #pamong-live > * {min-width: 0 !important; width: 100% !important;}
+  .pamong-thermo meter {min-width: 0;}
+  .pamong-thermo {grid-template-columns: minmax(0, 7em) minmax(0, 1fr) 3em;}
   #pamong-talk-row {flex-direction: column;}
-  #pamong-chat {height: 52vh !important;}
-  .pamong-thermo {grid-template-columns: 6.5em 1fr 3em;}
+  #pamong-chat {height: 46vh !important;}
   table {font-size: .85em;}
 }
 """
@@ -63,7 +94,30 @@ HEAD = """<style>
   --input-placeholder-color: #52606d; --body-text-color-subdued: #3e4c59;}
 ::placeholder {color: #52606d !important; opacity: 1 !important;}
 @media (max-width: 640px) { .main.fillable {padding-left: 8px !important; padding-right: 8px !important;} }
-</style>"""
+.pamong-turn-target {outline: 3px solid #f59e0b; background: #fff7e6; transition: background 1s;}
+</style>
+<script>
+/* A report's "Turn n" link points into the transcript, which is folded away under the report: open the fold,
+   bring the turn into view and mark it (a plain anchor jump did nothing while the fold was closed). */
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest && ev.target.closest('a[href*="-turn-"]');
+  if (!a) return;
+  const id = decodeURIComponent(a.getAttribute('href').slice(1));
+  const find = () => document.getElementById(id);
+  const show = () => { const t = find(); if (!t || t.offsetParent === null) return false;
+    document.querySelectorAll('.pamong-turn-target').forEach(x => x.classList.remove('pamong-turn-target'));
+    t.classList.add('pamong-turn-target'); t.scrollIntoView({block: 'center'}); return true; };
+  ev.preventDefault();
+  if (show()) return;
+  // a closed fold does not render its content: open it (its box is `<prefix>-transcript-box`), then look again
+  const prefix = id.split('-turn-')[0];
+  const toggle = document.querySelector('#' + prefix + '-transcript-box .label-wrap');
+  if (toggle) toggle.click();
+  let tries = 0;
+  const again = () => { if (!show() && ++tries < 20) setTimeout(again, 100); };
+  setTimeout(again, 100);
+});
+</script>"""
 
 
 # Gradio keeps per-event analytics for its monitoring page and, by default, rebuilds a pandas summary of the
@@ -87,7 +141,12 @@ def theme():
     """Gradio's default look with a blue accent: its orange buttons had 2.8:1 contrast with their white text."""
     import gradio as gr
 
-    return gr.themes.Default(primary_hue="blue")
+    # Gradio's bundled "Source Sans Pro" web font has no bold (700) capitals: the browser drew bold capitals from
+    # a fallback font, smaller and thinner than the letters around them ("Bu", "RASA"). The system's own
+    # sans-serif has every weight of every letter.
+    system = ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Liberation Sans",
+              "DejaVu Sans", "Arial", "sans-serif"]
+    return gr.themes.Default(primary_hue="blue", font=system)
 
 
 def tune_gradio() -> None:
@@ -186,6 +245,16 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
 
             demo.load(recall, [remembered, name], [name], api_visibility="private")
             name.change(lambda v: v, [name], [remembered], api_visibility="private")
+
+        # the interface language chosen once is kept in this browser too (a teacher reading English should not
+        # land on an Indonesian page after each reload); setting the radio runs the usual switch
+        remembered_lang = gr.BrowserState("", storage_key="pamong-ui-lang", secret="pamong-ui-lang-in-this-browser")
+
+        def recall_lang(stored, current):
+            return stored if stored in ("id", "en") and stored != current else gr.skip()
+
+        demo.load(recall_lang, [remembered_lang, ui_lang], [ui_lang], api_visibility="private")
+        ui_lang.change(lambda v: v, [ui_lang], [remembered_lang], api_visibility="private")
 
         # Progress -> "Start: <scenario>": straight into the conversation on the Practice tab
         start_for = practice_parts["start_for"]

@@ -377,10 +377,11 @@ def coach_turn_choices(session) -> list[tuple[str, int]]:
     if session is None:
         return []
     out, n = [], 0
-    for i, turn in enumerate(session.turns):
+    for turn in session.turns:
         if turn.speaker == "coach":
             text = turn.text if len(turn.text) <= 60 else turn.text[:turn.text.rfind(" ", 0, 57)] + " …"
-            out.append((f"{i + 1}. {text}", n))
+            # numbered as the trainee's own turns, like the "from your turn n" status after a retry
+            out.append((f"{n + 1}. {text}", n))
             n += 1
     return out
 
@@ -453,14 +454,17 @@ def transcript_html(turns, lang: str, prefix: str = "pamong", acts: dict[int, li
     return '<div class="pamong-transcript">' + "".join(rows) + "</div>"
 
 
-def report_html(evaluation, lang: str, prefix: str = "pamong", *, states=None, meta: dict | None = None) -> str:
-    """The report body shared with the download and the review tab (simulator.evaluation.report_view)."""
+def report_html(evaluation, lang: str, prefix: str = "pamong", *, states=None, meta: dict | None = None,
+                audience: str = "trainee") -> str:
+    """The report body shared with the download and the review tab (simulator.evaluation.report_view).
+    audience="coach": about a coach in an uploaded transcript ("the coach said"), not to the reader."""
     from simulator.evaluation.report import to_dict
     from simulator.evaluation.report_view import report_body
 
     lg = "en" if lang == "en" else "id"
     data = evaluation if isinstance(evaluation, dict) else to_dict(evaluation, lg)
-    return '<div class="pamong-report">' + report_body(data, lg, states=states, meta=meta, prefix=prefix) + "</div>"
+    return '<div class="pamong-report">' + report_body(data, lg, states=states, meta=meta, prefix=prefix,
+                                                          audience=audience) + "</div>"
 
 
 # ---------------------------------------------------------------------------------------------- review
@@ -640,9 +644,17 @@ def document_html(document, lang: str) -> str:
 def progress_rows(ctx: AppContext, user: str, lang: str) -> list[list]:
     """One row per scored session, oldest first: [no., date, scenario, overall, presence, listening, questions]."""
     rows = []
+    # a retry ("try again from turn n") is a branch of its original, not a new session: it is marked so
+    forks = {info.id: info.forked_from for info in ctx.store.list_sessions(viewer=user) if info.forked_from}
+    number: dict[str, int] = {}
     for n, item in enumerate(ctx.store.progress(user), start=1):
         sc = item["scores"]
-        rows.append([n, format_date(item["created"], lang), _persona_title(ctx, item["persona_id"], lang),
+        number[item["id"]] = n
+        title = _persona_title(ctx, item["persona_id"], lang)
+        origin = (forks.get(item["id"]) or {}).get("session_id")
+        if origin is not None:
+            title = t("progress_retry_of", lang, title=title, n=number.get(origin, "?"))
+        rows.append([n, format_date(item["created"], lang), title,
                      *(sc.get(k) for k in ("overall", *DIMENSIONS))])
     return rows
 
@@ -675,11 +687,15 @@ def suggest_next(ctx: AppContext, user: str, lang: str) -> tuple[str, str | None
         return t("no_progress", lang), None
     means = {k: sum(h["scores"].get(k, 0) for h in history) / len(history) for k in DIMENSIONS}
     weakest = min(DIMENSIONS, key=lambda k: (means[k], DIMENSIONS.index(k)))
+    even = max(means.values()) - min(means.values()) < 1e-9  # no single weakest skill: do not name one
     done: dict[str, int] = {}
     for h in history:
         done[h["persona_id"]] = done.get(h["persona_id"], 0) + 1
-    candidates = [p for p in ctx.personas.values() if weakest in p.skills] or list(ctx.personas.values())
+    candidates = ([p for p in ctx.personas.values() if weakest in p.skills] if not even else []) \
+        or list(ctx.personas.values())
     best = min(candidates, key=lambda p: (done.get(p.id, 0), DIFFICULTY_ORDER[p.difficulty], p.id))
+    if even:
+        return t("next_persona_even", lang, persona=best.title(lang), score=fmt_number(means[weakest], lang)), best.id
     return t("next_persona", lang, persona=best.title(lang), skill=t(weakest, lang),
              score=fmt_number(means[weakest], lang)), best.id
 

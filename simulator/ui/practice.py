@@ -73,7 +73,13 @@ def processed_in_call(fn, inputs: list, outputs: list):
 # error the page stays where the message is (beside the control pressed); a missing name gets the cursor.
 FOCUS_MSG = """() => { setTimeout(() => {
   const m = document.querySelector('#pamong-msg textarea');
-  if (m && m.offsetParent) { window.scrollTo(0, 0); m.focus(); return; }
+  if (m && m.offsetParent) {
+    window.scrollTo(0, 0); m.focus({preventScroll: true});
+    // a phone's screen is shorter than title + chat + input: bring the input and Send into view
+    const row = document.querySelector('#pamong-input-row');
+    const r = row && row.getBoundingClientRect();
+    if (r && r.bottom > window.innerHeight) window.scrollBy(0, r.bottom - window.innerHeight + 8);
+    return; }
   const n = document.querySelector('#pamong-name input');
   if (n && !n.value.trim()) n.focus(); }, 80); }"""
 TO_TOP = "() => { window.scrollTo(0, 0); }"
@@ -171,7 +177,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                                         allow_custom_value=True, min_width=220)
                 fork = gr.Button(t("fork", lang0), elem_id="pamong-fork", scale=1, min_width=160)
             fork_status = gr.Markdown("", elem_id="pamong-fork-status")
-        with gr.Accordion(t("transcript_fold", lang0), open=False) as transcript_box:
+        with gr.Accordion(t("transcript_fold", lang0), open=False, elem_id="pamong-transcript-box") as transcript_box:
             transcript = gr.HTML("", elem_id="pamong-transcript")
         with gr.Accordion(t("json_fold", lang0), open=False) as json_box:
             json_file = gr.DownloadButton(t("json_download", lang0), elem_id="pamong-json", size="sm")
@@ -230,7 +236,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                 st = logic.start_session(ctx, Practice(), user=user, persona_id=persona_id, lang=lang)
             except SimulatorError as exc:
                 return [gr.skip()] * len(open_outputs) + [logic.message(exc, ui), gr.skip(), gr.skip()]
-            note = t("started", ui, persona=st.session.persona.display_name(st.lang))
+            note = t("started", ui, persona=st.session.persona.display_name(ui))  # as in the title beside it
             return talk_values(st, ui, note) + ["", gr.update(value=not is_exam), gr.update(value=not is_exam)]
         on_start.__name__ = f"start_{persona_id}"
         return on_start
@@ -425,18 +431,23 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     # ------------------------------------------------------------------ a language switch re-renders what is shown
     def rerender(st: Practice, want_hint, want_thermo, is_exam, ui):
         if st.session is None:
-            return [gr.skip()] * 6
+            return [gr.skip()] * 8
         p = st.session.persona
+        ended = st.evaluation is not None
         return (f"### {t('talk_with', ui, persona=p.display_name(ui))}",
                 logic.brief_html(p, ui, logic.short_code(st.session.id)),
                 _hint_text(st, ui) if want_hint and not is_exam else "",
                 logic.thermometer_html(st.session.state, ui) if want_thermo and not is_exam and st.session.states
                 else "",
                 render_report(st, ui) if st.evaluation is not None else "",
-                logic.transcript_html(st.session.turns, ui) if st.evaluation is not None else "")
+                logic.transcript_html(st.session.turns, ui) if st.evaluation is not None else "",
+                # the messages already on screen follow the language too
+                (t("submitted", ui) if st.submitted else t("ended", ui)) if ended else gr.skip(),
+                t("submitted", ui) if st.submitted else gr.skip())
 
     ui_lang.change(rerender, [state, show_hint, show_thermo, exam, ui_lang],
-                   [talk_title, brief, hint, thermo, report, transcript], api_visibility="private")
+                   [talk_title, brief, hint, thermo, report, transcript, report_status, submit_status],
+                   api_visibility="private")
     return {"on_load": [(on_refresh, [name, ui_lang], [pick, resume_status])] if ctx.auth else [],
             "start_for": start_for, "start_outputs": start_outputs, "inputs": [name, conv_lang, exam, ui_lang],
             "views": views}

@@ -23,7 +23,9 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     charts = gr.HTML("", elem_id="progress-charts")
     table = gr.Dataframe(pd.DataFrame(columns=logic.progress_columns(lang0)), interactive=False,
                          elem_id="progress-table", show_label=False, wrap=True)
-    relabel += [(show, "show_progress", "value")]
+    note = lambda lg: f'<p class="pamong-scroll-note">{t("table_scrolls", lg)}</p>'  # noqa: E731  (phones only)
+    scroll_note = gr.HTML(note(lang0), elem_id="progress-scroll-note")
+    relabel += [(show, "show_progress", "value"), (scroll_note, note, "value")]
 
     def on_show(user_name, ui, request: gr.Request):
         try:

@@ -4,6 +4,7 @@ scoring an uploaded transcript."""
 
 from __future__ import annotations
 
+import html
 import uuid
 
 import gradio as gr
@@ -12,6 +13,11 @@ import pandas as pd
 from simulator.errors import SimulatorError
 from simulator.ui import logic
 from simulator.ui.logic import AppContext, t
+
+# the scored upload appears below the upload box: bring its top into view
+SHOW_UPLOAD_REPORT = """() => { setTimeout(() => {
+  const r = document.querySelector('#review-upload-report .pamong-upload-head');
+  if (r) r.scrollIntoView({block: 'start', behavior: 'smooth'}); }, 120); }"""
 
 
 def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -> tuple:
@@ -23,7 +29,24 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     body.__enter__()
     ids = gr.State([])
     opened = gr.Textbox("", visible=False, elem_id="review-opened-id")  # a Textbox: API clients pass the id
-    with gr.Row(equal_height=True):
+    # scoring a transcript from elsewhere is its own task: at the top, not under whatever report is open
+    with gr.Accordion(t("upload", lang0), open=False, elem_id="review-upload-box") as upload_box:
+        # our own button, not gr.File's drop zone: its "Drop File Here – or – Click to Upload" follows the
+        # browser's language, not the page's
+        upload = gr.UploadButton(t("upload_choose", lang0), file_types=[".txt", ".json"], type="filepath",
+                                 elem_id="review-upload", variant="primary")
+        upload_status = gr.Markdown("", elem_id="review-upload-status")
+        doc_view = gr.HTML("", elem_id="review-doc")
+        with gr.Row(equal_height=True):
+            coach = gr.Dropdown([], label=t("doc_coach", lang0), elem_id="review-doc-coach", allow_custom_value=True,
+                                min_width=200)
+            conversation = gr.Dropdown([("1", 0)], value=0, label=t("doc_conversation", lang0),
+                                       elem_id="review-doc-conversation", min_width=160)
+            score_btn = gr.Button(t("score_upload", lang0), variant="primary", elem_id="review-score-upload",
+                                  min_width=160)
+        upload_report = gr.HTML("", elem_id="review-upload-report")
+        upload_files = gr.DownloadButton(t("downloads", lang0), elem_id="review-upload-files", visible=False)
+    with gr.Row(equal_height=True, elem_id="review-filter-row"):
         trainee = gr.Textbox(label=t("filter_trainee", lang0), max_lines=1, elem_id="review-trainee", min_width=160)
         persona = gr.Dropdown([(t("any", lang0), "")] + [(p.title(lang0), p.id) for p in ctx.personas.values()],
                               value="", label=t("filter_persona", lang0), elem_id="review-persona", min_width=200)
@@ -39,6 +62,8 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
     pick_help = gr.Markdown(t("review_pick_help", lang0), elem_id="review-help")
     table = gr.Dataframe(pd.DataFrame(columns=logic.review_columns(lang0)), interactive=False, elem_id="review-table",
                          show_label=False, wrap=True)
+    # on a phone the table is wider than the screen: say it scrolls (the note is hidden on wider screens)
+    scroll_note = gr.HTML(f'<p class="pamong-scroll-note">{t("table_scrolls", lang0)}</p>', elem_id="review-scroll-note")
     open_status = gr.Markdown("", elem_id="review-open-status")
     with gr.Row(elem_id="review-opened", visible=False) as opened_row:  # shown once a session is opened
         with gr.Column(scale=3, min_width=300):
@@ -54,22 +79,9 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
             save = gr.Button(t("save_override", lang0), variant="primary", elem_id="review-save")
             save_status = gr.Markdown("", elem_id="review-save-status")
             scores = gr.HTML("", elem_id="review-scores")
-    with gr.Accordion(t("upload", lang0), open=False, elem_id="review-upload-box") as upload_box:
-        upload = gr.File(label=t("upload", lang0), file_types=[".txt", ".json"], type="filepath",
-                         elem_id="review-upload")
-        upload_status = gr.Markdown("", elem_id="review-upload-status")
-        doc_view = gr.HTML("", elem_id="review-doc")
-        with gr.Row(equal_height=True):
-            coach = gr.Dropdown([], label=t("doc_coach", lang0), elem_id="review-doc-coach", allow_custom_value=True,
-                                min_width=200)
-            conversation = gr.Dropdown([("1", 0)], value=0, label=t("doc_conversation", lang0),
-                                       elem_id="review-doc-conversation", min_width=160)
-            score_btn = gr.Button(t("score_upload", lang0), variant="primary", elem_id="review-score-upload",
-                                  min_width=160)
-        upload_report = gr.HTML("", elem_id="review-upload-report")
-        upload_files = gr.DownloadButton(t("downloads", lang0), elem_id="review-upload-files", visible=False)
     body.__exit__()
-    relabel += [(note, "review_note", "value"), (trainee, "filter_trainee", "label"),
+    relabel += [(scroll_note, lambda lg: f'<p class="pamong-scroll-note">{t("table_scrolls", lg)}</p>', "value"),
+                (note, "review_note", "value"), (trainee, "filter_trainee", "label"),
                 (persona, "filter_persona", "label"), (since, "filter_since", "label"),
                 (until, "filter_until", "label"), (min_score, "filter_min", "label"),
                 (max_score, "filter_max", "label"), (search, "search", "value"), (pick_help, "review_pick_help", "value"),
@@ -77,7 +89,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                                                           "value"),
                 (criterion, "criterion", "label"), (score, "override_score", "label"),
                 (comment, "override_comment", "label"), (save, "save_override", "value"),
-                (upload_box, "upload", "label"), (upload, "upload", "label"), (score_btn, "score_upload", "value"),
+                (upload_box, "upload", "label"), (upload, "upload_choose", "label"), (score_btn, "score_upload", "value"),
                 (coach, "doc_coach", "label"), (conversation, "doc_conversation", "label"),
                 (upload_files, "downloads", "label"),
                 (persona, lambda lg: [(t("any", lg), "")] + [(p.title(lg), p.id) for p in ctx.personas.values()],
@@ -177,7 +189,7 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
                 gr.update(choices=[(str(i + 1), i) for i in range(document.conversations)], value=document.chosen),
                 "", gr.update(visible=False))
 
-    upload.change(on_read, [upload, ui_lang], [upload_status, doc_view, coach, conversation, upload_report,
+    upload.upload(on_read, [upload, ui_lang], [upload_status, doc_view, coach, conversation, upload_report,
                                                upload_files], api_visibility="private")
 
     def on_upload(name_, path, coach_label, conv, ui, request: gr.Request, note_key: str = ""):  # noqa: PLR0913
@@ -191,22 +203,40 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
         except SimulatorError as exc:
             return logic.message(exc, ui), gr.skip(), gr.skip(), gr.skip()
         transcript_ = document.transcript
-        html_ = logic.report_html(evaluation, ui, prefix="upload") + logic.transcript_html(
+        coach_now = document.coach()
+        label = html.escape(coach_now.label if coach_now else "?")  # HTML here: no Markdown escapes
+        head = f'<h3 class="pamong-upload-head">{t("upload_report_for", ui).replace("{coach}", label)}</h3>'
+        html_ = head + logic.report_html(evaluation, ui, prefix="upload", audience="coach") + logic.transcript_html(
             [{"speaker": u.speaker, "text": u.text} for u in transcript_.turns], transcript_.lang, prefix="upload",
             acts={v.index: v.acts for v in evaluation.turns if v.speaker == "coach"})
-        coach_now = document.coach()
         note = t(note_key, ui, coach=coach_now.label) if note_key and coach_now else ""
         return note, logic.document_html(document, ui), html_, gr.update(value=paths[0], visible=True)
 
     upload_outputs = [upload_status, doc_view, upload_report, upload_files]
     score_btn.click(on_upload, [name, upload, coach, conversation, ui_lang], upload_outputs,
-                    api_name="review_upload")
+                    api_name="review_upload").then(None, None, None, js=SHOW_UPLOAD_REPORT)
 
     def on_reassign(name_, path, coach_label, conv, ui, request: gr.Request):
         """One step: another speaker is the coach (or another conversation) -> read again and score again."""
         if not path:
             return [gr.skip()] * len(upload_outputs)
         return on_upload(name_, path, coach_label, conv, ui, request, note_key="doc_rescored")
+
+    def on_language(name_, path, coach_label, conv, shown, ui, request: gr.Request):  # noqa: PLR0913
+        """The interface language changed: what the upload shows is said again in it (the table of what was read,
+        the report), with the coach and conversation as they were chosen."""
+        if not path:
+            return [gr.skip()] * len(upload_outputs)
+        if shown:  # a report is on screen: score again in the new language (same coach, same conversation)
+            return on_upload(name_, path, coach_label, conv, ui, request)
+        try:
+            document = logic.read_upload(path, coach=coach_label, conversation=conv or 0)
+        except SimulatorError:
+            return [gr.skip()] * len(upload_outputs)
+        return gr.skip(), logic.document_html(document, ui), gr.skip(), gr.skip()
+
+    ui_lang.change(on_language, [name, upload, coach, conversation, upload_report, ui_lang], upload_outputs,
+                   api_visibility="private")
 
     for control in (coach, conversation):
         control.input(on_reassign, [name, upload, coach, conversation, ui_lang], upload_outputs,

@@ -122,6 +122,13 @@ class AppPage:
             document.documentElement.appendChild(body); body.style.position = 'absolute';
             const text = body.innerText; body.remove(); return text; }""", list(skip))
 
+    def on_screen(self, selector) -> bool:
+        """The element is wholly inside the viewport (what a person sees without scrolling)."""
+        box = self.page.locator(selector).first.bounding_box()
+        size = self.page.viewport_size
+        return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"] + 1 \
+            and box["x"] >= 0 and box["x"] + box["width"] <= size["width"] + 1
+
     def no_horizontal_scroll(self):
         width = self.page.evaluate("document.documentElement.scrollWidth")
         assert width <= self.page.viewport_size["width"] + 1, f"the page scrolls sideways: {width}px"
@@ -139,6 +146,13 @@ def test_laptop_choose_talk_report_submit_fork_then_a_facilitator_opens_it(serve
     first_start = page.locator("#pamong-cards .pamong-start").first.bounding_box()
     assert first_start["y"] + first_start["height"] <= LAPTOP["height"]  # no scrolling to the first Start
     assert page.locator("#pamong-cards .pamong-card").count() == 12  # each scenario once, as a card
+    # bold capitals in the page's own font: Gradio's bundled web font has no bold capitals, so "Bu" came out
+    # as a thin small B from a fallback font (#13)
+    family = page.evaluate("getComputedStyle(document.querySelector('.pamong-card h3')).fontFamily")
+    assert "source sans" not in family.lower(), family
+    # a row of cards lines up its Start buttons whatever the length of each card's text
+    tops = {round(b.bounding_box()["y"]) for b in page.locator("#pamong-cards .pamong-start").all()[:3]}
+    assert len(tops) == 1, tops
     app.shot("laptop-1-choose")
 
     # three actions to the first coach turn: type the name, tap a card, type and press Enter
@@ -179,6 +193,14 @@ def test_laptop_choose_talk_report_submit_fork_then_a_facilitator_opens_it(serve
         page.locator("#pamong-download").click()
     assert info.value.suggested_filename.endswith(".html")  # the print-ready page is what a teacher gets
     app.shot("laptop-3-report", full=True)
+    # a "Turn n" link opens the folded transcript at that turn and marks it
+    link = page.locator("#pamong-report a[href^='#pamong-turn-']").first
+    target = link.get_attribute("href")[1:]
+    assert not page.locator(f"#{target}").is_visible()  # the transcript starts folded
+    link.click()
+    page.locator(f"#{target}.pamong-turn-target").wait_for(state="visible")
+    box = page.locator(f"#{target}").bounding_box()
+    assert 0 <= box["y"] <= LAPTOP["height"], box
 
     page.locator("#pamong-submit").click()  # Submit asks first
     page.locator("#pamong-confirm").wait_for(state="visible")
@@ -192,12 +214,15 @@ def test_laptop_choose_talk_report_submit_fork_then_a_facilitator_opens_it(serve
     assert 0 <= box["y"] <= LAPTOP["height"]  # the message is next to the button pressed, in view
 
     page.locator("#pamong-fork-turn input").click()
-    page.get_by_role("option").nth(1).click()
+    option = page.get_by_role("option").nth(1)
+    number = option.inner_text().split(".")[0].strip()
+    option.click()
     page.locator("#pamong-fork").click()
     page.locator("#pamong-talk").wait_for(state="visible")
     assert not page.locator("#pamong-report-view").is_visible()
     assert page.locator("#pamong-report .pr-report").count() == 0  # a fork starts clean: no old report
-    page.locator("#pamong-talk").get_by_text("Sesi baru dari giliran").wait_for()
+    # one numbering: the list's "2." is the status's "your turn 2" (#13: the list said 5, the status 3)
+    page.locator("#pamong-talk").get_by_text(f"Sesi baru dari giliran Anda ke-{number}").wait_for()
     assert app.coachee_count() == 1 and not page.locator("#pamong-send").is_disabled()
     app.send("Bagaimana Ibu melihat kelas itu sekarang?")
 
@@ -208,6 +233,10 @@ def test_laptop_choose_talk_report_submit_fork_then_a_facilitator_opens_it(serve
     fpage.get_by_role("tab", name="Tinjauan").click()
     fpage.wait_for_function("document.querySelector('#review-table').innerText.includes('Ani')")
     assert "Bu Nadia" in fpage.locator("#review-table").inner_text()  # scenario titles, not persona ids
+    for box_id in ("review-since", "review-until"):  # the date filters are not cut at the right edge
+        box = fpage.locator(f"#{box_id}").bounding_box()
+        button = fpage.locator(f"#{box_id} button").first.bounding_box()  # its calendar button stays inside
+        assert button["x"] + button["width"] <= box["x"] + box["width"] + 1, (box_id, box, button)
     fac.shot("laptop-4-review-list")
     fpage.locator("#review-table [data-testid='cell-0-1']").click()  # one click on the row opens the report
     fpage.locator("#review-report .pr-report").wait_for()
@@ -230,6 +259,7 @@ def test_laptop_choose_talk_report_submit_fork_then_a_facilitator_opens_it(serve
     fpage.locator("#progress-show").click()
     fpage.wait_for_function("document.querySelector('#progress-table').innerText.includes('Bu Nadia')")
     fpage.locator("#progress-next").wait_for(state="visible")
+    assert fpage.locator("#progress-scroll-note .pamong-scroll-note").is_hidden()  # a laptop shows every column
     fac.shot("laptop-5-progress", full=True)
     fpage.locator("#progress-next").click()  # the suggested scenario starts at once
     fpage.locator("#pamong-talk").wait_for(state="visible")
@@ -251,10 +281,20 @@ def test_phone_first_turn_within_a_screen_and_nothing_sideways(server, browser):
     assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]  # (viewport coordinates)
     app.start("Sari", persona_index=2)
     app.no_horizontal_scroll()
+    page.wait_for_timeout(400)  # the focus script runs just after the views switch
+    for selector in ("#pamong-msg textarea", "#pamong-send"):  # (#13: the input was half below the screen)
+        assert app.on_screen(selector), f"{selector} is not on the phone's screen after starting"
+    assert page.locator("#pamong-brief .pamong-tip").is_visible()  # how to begin: before the first turn only
     for text in TURNS[:3]:
         app.send(text)
+    assert page.locator("#pamong-brief .pamong-tip").is_hidden()
     meter = page.locator("#pamong-thermo meter").first.bounding_box()
     assert meter["width"] >= 80  # readable bars, not 15 px
+    for row in page.locator("#pamong-thermo .pamong-thermo").all():  # bars and percentages are not cut off
+        box = row.bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"] - 4, box
+        last = row.locator(":scope > *").last.bounding_box()
+        assert last["x"] + last["width"] <= PHONE["width"] - 4, last
     app.shot("phone-2-talk")
     app.end()
     app.no_horizontal_scroll()
@@ -269,7 +309,20 @@ def test_phone_first_turn_within_a_screen_and_nothing_sideways(server, browser):
     page.locator("#review-table [data-testid='cell-0-1']").click()
     page.locator("#review-report .pr-report").wait_for()
     app.no_horizontal_scroll()
+    assert page.locator("#review-scroll-note .pamong-scroll-note").is_visible()  # the table scrolls: say so
+    for link in page.locator("#review-report .pr-report a[href*='-turn-']").all()[:5]:
+        assert link.bounding_box()["height"] >= 44  # a finger can hit it
     app.shot("phone-4-review", full=True)
+    page.get_by_role("tab", name="Perkembangan").click()
+    page.locator("#progress-show").click()
+    page.wait_for_function("document.querySelector('#progress-table').innerText.includes('1')")
+    header = page.locator("#progress-table thead th").first
+    line = float(header.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 24"))
+    text_box = header.locator("span, div").last.bounding_box()  # "Sesi ke-" on at most two lines, not "Se/si/ke-"
+    assert text_box["height"] <= 2.5 * line, text_box
+    assert page.locator("#progress-scroll-note .pamong-scroll-note").is_visible()
+    app.no_horizontal_scroll()
+    app.shot("phone-5-progress", full=True)
 
 
 def test_the_english_page_has_no_indonesian(server, browser):
@@ -279,9 +332,17 @@ def test_the_english_page_has_no_indonesian(server, browser):
     page.locator("#pamong-ui-lang label").filter(has_text="English").click()
     page.get_by_role("tab", name="Review").wait_for()
     assert page.evaluate("document.documentElement.lang") == "en"
+    page.wait_for_timeout(500)  # (the choice is stored in the browser by its own event)
+    app.open()  # a reload keeps the interface language, like the name
+    page.get_by_role("tab", name="Review").wait_for()
+    assert page.locator("#pamong-ui-lang input[value='en']").is_checked()
     page.locator("#pamong-conv-lang input").click()
     page.get_by_role("option", name="English", exact=True).click()
     app.start("Ani", persona_index=0)
+    # the persona is named the same way in the title and in the status beside it
+    title = page.locator("#pamong-talk-title").inner_text().strip()
+    persona = title.removeprefix("Talking with").strip()
+    assert persona and persona in page.locator("#pamong-status").inner_text(), title
     for text in TURNS_EN:
         app.send(text)
     assert page.locator("#pamong-hint").inner_text().startswith("Hint")
@@ -305,6 +366,7 @@ def test_the_english_page_has_no_indonesian(server, browser):
     # switching back re-renders what is on screen, the report included
     page.locator("#pamong-ui-lang label").filter(has_text="Bahasa Indonesia").click()
     page.locator("#pamong-report").get_by_text("Tiga hal untuk diperbaiki").wait_for()
+    app.wait_text("pamong-report-status", "Sesi berakhir")  # the message on screen follows the language too
     assert page.evaluate("document.documentElement.lang") == "id"
 
 
@@ -385,11 +447,25 @@ def test_an_upload_shows_the_speakers_and_the_coach_can_be_swapped(server, brows
     app.open()
     page.get_by_role("tab", name="Tinjauan").click()
     page.locator("#review-upload-box").get_by_text("Unggah transkrip").first.click()
-    page.locator("#review-upload input[type='file']").set_input_files(str(upload))
+    # the page's own button in the page's language (not Gradio's "Drop File Here", #13)
+    assert page.locator("#review-upload").inner_text().strip() == "Pilih file transkrip…"
+    with page.expect_file_chooser() as chooser:
+        page.locator("#review-upload").click()
+    chooser.value.set_files(str(upload))
     page.locator("#review-doc table").wait_for()  # who speaks and the role each was given, before scoring
     assert "Rina" in page.locator("#review-doc").inner_text() and "coach" in page.locator("#review-doc").inner_text()
     page.locator("#review-score-upload").click()
     page.locator("#review-upload-report .pr-report").wait_for()
+    # the result: headed by the coach's name, about "the coach" (not "you", the facilitator), and in view
+    head = page.locator("#review-upload-report .pamong-upload-head")
+    assert "Rina" in head.inner_text()
+    report_text = page.locator("#review-upload-report .pr-report").inner_text()
+    assert "Anda berkata" not in report_text and "Kekuatan terbesar Anda" not in report_text, report_text[:300]
+    page.wait_for_timeout(1200)  # (a smooth scroll)
+    box = head.bounding_box()
+    assert -2 <= box["y"] <= LAPTOP["height"], box
+    # the upload box is above the session list, not under whatever report is open
+    assert page.locator("#review-upload-box").bounding_box()["y"] < page.locator("#review-table").bounding_box()["y"]
     page.locator("#review-doc-coach input").click()
     page.get_by_role("option", name="Sari").click()  # one step: Sari is the coach, scored again
     app.wait_text("review-upload-status", "Sari sebagai coach")
@@ -397,3 +473,9 @@ def test_an_upload_shows_the_speakers_and_the_coach_can_be_swapped(server, brows
     text = app.visible_text()
     assert leftovers(text) == [], leftovers(text)
     app.shot("laptop-7-upload", full=True)
+    # switching the interface language says the upload's table and report again in the new language
+    page.locator("#pamong-ui-lang label").filter(has_text="English").click()
+    page.locator("#review-upload-report .pamong-upload-head").get_by_text("Report on the coach").wait_for()
+    page.locator("#review-upload-report").get_by_text("Three things to improve").wait_for()
+    doc = page.locator("#review-doc").inner_text()
+    assert "Yang terbaca" not in doc, doc[:200]
