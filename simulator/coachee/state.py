@@ -568,6 +568,11 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
         usable = [h for h in usable if h.score >= GUARDED_ANSWER]
     if reaction != "answer":
         truth = None
+    if any(layer in state.revealed for layer in ("underneath", "core", "goal", "action_plan")):
+        # Once the coachee has gone below its presenting problem, the stance it opened with ("nothing needs
+        # fixing", "it's up to the observer": surface opinions) is not said again: it would take back what it
+        # has since admitted (blind panel, round 4).
+        usable = [h for h in usable if not (h.layer == "surface" and h.item.kind == "opinion")]
     allowed = [_item(persona, item).summary(lang) for item in state.revealed]
     queries = list(persona.knowledge_queries[:2]) if state.opened in ("underneath", "core") else []
     use_short = reaction in ("answer", "guarded")
