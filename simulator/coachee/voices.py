@@ -204,6 +204,9 @@ class ScriptedVoice:
             if _OFFER.search(_COACH_SAID.get() or ""):
                 return _join(greet, pool("offer"))
             return _join(greet, self._small_talk(lines["small_talk"], said, lang, key))
+        if move == "goodbye" and _SALAM.search(_COACH_SAID.get() or ""):
+            # "… Assalamualaikum." is answered in kind before the goodbye (a salam left unreturned is rude).
+            return _join(lines.get("salam_back", ["Waalaikumsalam."])[0], pool(move))
         if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "arrange"):
             return _join("", pool(move))
         if move == "repeat":
@@ -527,6 +530,7 @@ class ScriptedVoice:
 
 
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
+_SALAM = re.compile(r"\b(assalamu\w*|wassalam\w*)\b", re.I)
 CLARIFY_NEXT = 0.2   # a memory this near what the coach asks may explain the earlier reply
 _OFFER = re.compile(r"\b(teh atau kopi|kopi atau teh|mau (minum )?(teh|kopi|minum)|(ngopi|ngeteh) dulu|"
                     r"tea or coffee|coffee or tea|(cup of|some|a) (tea|coffee)|something to drink)\b", re.I)
@@ -538,7 +542,7 @@ _COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)
 
 _QUESTION_WORDS = {"berapa", "kapan", "siapa", "mana", "dimana", "where", "when", "who", "which", "many", "much",
                    "long", "what", "year", "semuanya", "semua", "sekarang", "biasanya", "kira", "now", "usually",
-                   "maksud", "maksudnya", "mean", "meant", "sorry", "maaf", "gimana", "bagaimana", "that", "itu"}
+                   "maksud", "maksudnya", "lama", "menjadi", "mean", "meant", "sorry", "maaf", "gimana", "bagaimana", "that", "itu"}
 
 
 def _on_topic(item: dict, question: str, lang: str, strict: bool = False) -> bool:
@@ -553,7 +557,8 @@ def _on_topic(item: dict, question: str, lang: str, strict: bool = False) -> boo
     from simulator.coachee.memory import synonyms
 
     same = synonyms(lang)
-    text = f"{item.get('short', '')} {item.get('long', '')} {item.get('topic', '')}".lower()
+    # its example questions count: "berapa lama menjadi guru?" is what "Sudah delapan tahun saya mengajar" answers
+    text = " ".join([item.get("short", ""), item.get("long", ""), item.get("topic", ""), *item.get("asks", ())]).lower()
     return any(re.search(r"\b" + re.escape(v[:5]), text) for w in words for v in (w, *same.get(w, ())))
 
 
