@@ -433,9 +433,15 @@ class ScriptedVoice:
             other = self._new_detail(item, said, lang, key)
             if other:
                 return other
-            # Asked again: the yes/no first, then "as I said" and the fact (never the same words twice).
-            # Said again only for a fact asked again that memory answers well; else no earlier line recycled.
-            again = self._again(fact, said, lang, key, recall=item["score"] >= MATCH_FLOOR)
+            if prefix:
+                # A yes/no about what was already told: the yes or the no is the new part; the telling is not
+                # said again ("Sekarang sudah tidak sebangku lagi?" - "Tidak.").
+                return prefix.strip().rstrip(",") + ("" if prefix.strip().endswith(".") else ".")
+            # Asked again: "as I said" and the fact only for a plain fact asked again that memory answers well (a
+            # number, a time, a name, a place it holds); anything else is not recycled (blind panel, round 4).
+            recall = item["score"] >= MATCH_FLOOR and plan.question == "factual" \
+                and (focus(coach, lang) not in ("number", "time", "who", "where") or has_form(fact, coach, lang))
+            again = self._again(fact, said, lang, key, recall=recall)
             if re.match(r"^\W*(iya|ya|yes|no|tidak)\b", again, re.I):
                 prefix = ""   # "Yes, as I mentioned, ..." already says yes: not "Yes. Yes, ..."
             return _join(prefix, again)
