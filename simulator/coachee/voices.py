@@ -433,13 +433,14 @@ class ScriptedVoice:
             other = self._new_detail(item, said, lang, key)
             if other:
                 return other
-            if prefix:
+            either = bool(_ALTERNATIVES.search(coach))   # "masih kecil atau sudah sekolah?" wants the fact
+            if prefix and not either:
                 # A yes/no about what was already told: the yes or the no is the new part; the telling is not
                 # said again ("Sekarang sudah tidak sebangku lagi?" - "Tidak.").
                 return prefix.strip().rstrip(",") + ("" if prefix.strip().endswith(".") else ".")
             # Asked again: "as I said" and the fact only for a plain fact asked again that memory answers well (a
             # number, a time, a name, a place it holds); anything else is not recycled (blind panel, round 4).
-            recall = item["score"] >= MATCH_FLOOR and plan.question == "factual" \
+            recall = either or item["score"] >= MATCH_FLOOR and plan.question == "factual" \
                 and (focus(coach, lang) not in ("number", "time", "who", "where") or has_form(fact, coach, lang))
             again = self._again(fact, said, lang, key, recall=recall)
             if re.match(r"^\W*(iya|ya|yes|no|tidak)\b", again, re.I):
