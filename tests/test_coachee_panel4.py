@@ -134,3 +134,18 @@ def test_a_closing_salam_is_returned():
     s.coach_says("Apa kabar proyeknya?")
     result = s.coach_says("Baik, Pak, terima kasih banyak waktunya. Assalamualaikum.")
     assert result.reply.lower().startswith("waalaikumsalam") and result.state.ended
+
+
+# 5 ------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("persona,lang,question", [
+    ("murid_target_belajar", "en", "On a scale of one to ten, how confident are you about that?"),
+    ("guru_baru", "id", "Dari skala 1 sampai 10, seberapa yakin Ibu bisa melakukannya?"),
+])
+def test_a_scaling_question_gets_a_number(persona, lang, question):
+    s = Session(persona, lang=lang)
+    s.coach_says("Selamat pagi." if lang == "id" else "Good morning.")
+    reply = s.coach_says(question).reply
+    numbers = r"\b(four|five|six|seven|eight|empat|lima|enam|tujuh|delapan)\b"
+    assert re.search(numbers, reply.lower()), reply
+    # before any goal or step was named, the coachee is not sure yet
+    assert reply in move_lines(lang)["scale_unsure"]

@@ -235,6 +235,13 @@ class ScriptedVoice:
                 if _norm(line) not in done:
                     return _join(greet, line)
         reaction = plan.reaction
+        if move == "coaching" and _SCALE.search(_COACH_SAID.get() or ""):
+            # "How sure are you, from 1 to 10?" asks for a number: a feeling or the goal restated answers nothing
+            # (blind panel, round 4). Surer once a goal or a step has been named.
+            named = {"goal", "action_plan"} & plan_revealed(plan, persona, lang)
+            line = self._fresh(lines["scale_sure" if named else "scale_unsure"], said, f"{key}|scale")
+            if line:
+                return _join(greet, line)
         if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
             own = _own_idea(persona, said, lang, _COACH_SAID.get() or "")
             if own:
@@ -537,6 +544,8 @@ class ScriptedVoice:
 
 
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
+_SCALE = re.compile(r"\b(1|satu|one)\s*(-|–|to|sampai|hingga|s\.?d\.?|ke)\s*(10|sepuluh|ten)\b|\bskala\b|"
+                    r"\bon a scale\b|\bout of (10|ten)\b|\bdari (10|sepuluh)\b", re.I)
 _SALAM = re.compile(r"\b(assalamu\w*|wassalam\w*)\b", re.I)
 CLARIFY_NEXT = 0.2   # a memory this near what the coach asks may explain the earlier reply
 _OFFER = re.compile(r"\b(teh atau kopi|kopi atau teh|mau (minum )?(teh|kopi|minum)|(ngopi|ngeteh) dulu|"
