@@ -149,3 +149,12 @@ def test_a_scaling_question_gets_a_number(persona, lang, question):
     assert re.search(numbers, reply.lower()), reply
     # before any goal or step was named, the coachee is not sure yet
     assert reply in move_lines(lang)["scale_unsure"]
+
+
+# 3 ------------------------------------------------------------------------------------------------------------
+def test_both_parts_of_a_two_part_question_for_facts_are_answered():
+    s = Session("pra_observasi_guru_matematika", lang="id")
+    s.coach_says("Selamat pagi, Bu.")
+    plan_reply = s.coach_says("Di kelas VIII-C muridnya berapa, Bu? Nanti dibagi jadi berapa kelompok?").reply.lower()
+    assert "tiga puluh" in plan_reply or "32" in plan_reply
+    assert "kelompok" in plan_reply, plan_reply

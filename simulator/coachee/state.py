@@ -224,6 +224,7 @@ class Plan:
     remembers: bool = False          # the coachee has a memory to answer from (personas/memory/<id>.yaml)
     off_topic: bool = False          # nothing in memory comes near what was asked
     confirms: bool = False           # a feeling or a summary was checked ("Capek ya?"): say yes, then go on
+    also: tuple[str, ...] = ()       # the fact answering a second linked question ("… dan berapa kelompok?")
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -453,7 +453,8 @@ class ScriptedVoice:
             if re.match(r"^\W*(iya|ya|yes|no|tidak)\b", again, re.I):
                 prefix = ""   # "Yes, as I mentioned, ..." already says yes: not "Yes. Yes, ..."
             return _join(prefix, again)
-        return text
+        extra = [a for a in plan.also if _norm(a) not in _norm(text) and not any(_norm(a) in d for d in done)]
+        return _join(text, *extra)   # the second of two linked questions, when memory holds it
 
     def _new_detail(self, item: dict, said: list[str], lang: str, key: str) -> str | None:
         """A follow-up about something already told. When it asks for a detail that telling does not hold ("Which
