@@ -158,3 +158,16 @@ def test_both_parts_of_a_two_part_question_for_facts_are_answered():
     plan_reply = s.coach_says("Di kelas VIII-C muridnya berapa, Bu? Nanti dibagi jadi berapa kelompok?").reply.lower()
     assert "tiga puluh" in plan_reply or "32" in plan_reply
     assert "kelompok" in plan_reply, plan_reply
+
+
+# 1 (continued) -------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("persona,lang,first,again", [
+    ("murid_sosial_emosional", "id", "Dulu kamu duduk sebangku sama siapa?", "Sekarang masih sebangku sama dia?"),
+    ("guru_sosial_emosional", "id", "Ibu punya anak berapa?", "Anak Ibu sudah sekolah semua?"),
+])
+def test_a_yes_no_about_what_was_just_told_gets_no_retelling(persona, lang, first, again):
+    s = Session(persona, lang=lang)
+    s.coach_says("Selamat pagi.")
+    told = s.coach_says(first).reply
+    reply = s.coach_says(again).reply
+    assert _norm(told) not in _norm(reply), reply
