@@ -18,7 +18,7 @@ import inspect
 import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
 from simulator.coachee import state as coachee
@@ -35,7 +35,7 @@ from simulator.coachee.state import CoacheeState, Plan
 from simulator.coachee.voices import Reply, ScriptedVoice, Voice, _lower_words
 from simulator.errors import InputError
 from simulator.evaluation.transcript import Transcript, Utterance
-from simulator.reading.focus import rerank
+from simulator.reading.focus import focus, has_form, rerank
 from simulator.reading.moves import Move, classify
 from simulator.reading.reader import Reading, content_words, read_turn
 from simulator.retrieval.search import Passage
@@ -234,8 +234,30 @@ class Session:
         if self.memory is not None and not move.ordinary:
             index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
             off_topic = index.unknown_share(move.asked or move.focus) >= OFF_TOPIC
-        return coachee.plan(state, reading, self.persona, lang=self.lang, move=move, hits=hits, truth=truth,
+        plan = coachee.plan(state, reading, self.persona, lang=self.lang, move=move, hits=hits, truth=truth,
                             match_floor=MATCH_FLOOR, remembers=self.memory is not None, off_topic=off_topic)
+        return self._second_part(plan, reading.text, move)
+
+    def _second_part(self, plan: Plan, text: str, move: Move) -> Plan:
+        """"Di VIII-C ada berapa murid? Dibagi jadi berapa kelompok?": two linked questions for plain facts are
+        both answered when memory holds both (a blind panel found the second one dropped). Only a fact (open or
+        surface layer, with the asked-for form) is added; anything deeper keeps its pacing."""
+        questions = [q.strip() for q in re.findall(r"[^.!?]*\?", text) if q.strip()]
+        if self.memory is None or plan.reaction != "answer" or plan.question != "factual" or len(questions) != 2 \
+                or not plan.memory_items:
+            return plan
+        lang = move.lang if move.lang in ("id", "en") else self.lang
+        second = questions[1]
+        if focus(second, lang) not in ("number", "time", "who", "where"):
+            return plan
+        first_id = plan.memory_items[0]["id"]
+        for hit in memory_index(self.memory, lang).search(second, k=3):
+            if hit.score >= MATCH_FLOOR and hit.layer in ("open", "surface") and hit.item.id != first_id \
+                    and has_form(f"{hit.item.short(self.lang)} {hit.item.long(self.lang)}", second, lang):
+                text = hit.item.short(self.lang) if has_form(hit.item.short(self.lang), second, lang) \
+                    else hit.item.long(self.lang)
+                return replace(plan, also=(text,))
+        return plan
 
     def _about_someone_mentioned(self, state: CoacheeState, move: Move, hits: list[Hit]) -> list[Hit]:
         """"Hartono itu siapa?" right after the coachee named Pak Hartono: what the coachee may say about them comes

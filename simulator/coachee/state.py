@@ -224,6 +224,7 @@ class Plan:
     remembers: bool = False          # the coachee has a memory to answer from (personas/memory/<id>.yaml)
     off_topic: bool = False          # nothing in memory comes near what was asked
     confirms: bool = False           # a feeling or a summary was checked ("Capek ya?"): say yes, then go on
+    also: tuple[str, ...] = ()       # the fact answering a second linked question ("… dan berapa kelompok?")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -568,12 +569,17 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
         usable = [h for h in usable if h.score >= GUARDED_ANSWER]
     if reaction != "answer":
         truth = None
+    if any(layer in state.revealed for layer in ("underneath", "core", "goal", "action_plan")):
+        # Once the coachee has gone below its presenting problem, the stance it opened with ("nothing needs
+        # fixing", "it's up to the observer": surface opinions) is not said again: it would take back what it
+        # has since admitted (blind panel, round 4).
+        usable = [h for h in usable if not (h.layer == "surface" and h.item.kind == "opinion")]
     allowed = [_item(persona, item).summary(lang) for item in state.revealed]
     queries = list(persona.knowledge_queries[:2]) if state.opened in ("underneath", "core") else []
     use_short = reaction in ("answer", "guarded")
     memories = [(h.item.short if use_short else h.item.long)(lang) for h in usable]
     items = [{"id": h.item.id, "layer": h.layer, "topic": h.item.topic, "short": h.item.short(lang),
-              "long": h.item.long(lang), "score": h.score} for h in usable]
+              "long": h.item.long(lang), "score": h.score, "asks": list(h.item.asks(lang))} for h in usable]
     return Plan(reaction=reaction, reveal=state.opened, allowed=allowed, mood=state.mood,
                 knowledge_queries=queries, layer=layer, move=move.kind, question=move.question,
                 memories=memories, memory_items=items, truth=truth,

@@ -155,9 +155,16 @@ class ScriptedVoice:
         fresh.sort(key=presupposes)   # stable: the rotation decides among the rest
         return fresh[0] if fresh else None
 
-    def _again(self, text: str, said: list[str], lang: str, key: str) -> str:
-        """Something already said, said again as a person would: "As I said, ..." (never verbatim)."""
+    def _again(self, text: str, said: list[str], lang: str, key: str, recall: bool = False) -> str:
+        """Something already said, when nothing new is left to say. A person does not say an earlier reply again
+        unless it is asked for again (a fact asked again, "Bisa diulang?": `recall`); "Seperti saya bilang tadi" and
+        the old line to a new question or a request to explain explains nothing (blind panel, round 4). So: a fresh
+        in-character "nothing more I know" first, "As I said, ..." only when recalled or those are used up."""
         done = {_norm(s) for s in said}
+        if not recall:
+            line = self._fresh(move_lines(lang)["nothing_new"], said, f"{key}|nothing_new")
+            if line is not None:
+                return line
         for template in self._rotate(move_lines(lang)["already"], key):
             candidate = template.format(said=_lower_first(text))
             if _norm(candidate) not in done:
@@ -185,25 +192,37 @@ class ScriptedVoice:
 
         def pool(name: str) -> str:
             line = self._fresh(lines[name], said, f"{key}|{name}")
-            return line if line is not None else self._again(self._rotate(lines[name], key)[0], said, lang, key)
+            return line if line is not None else self._again(self._rotate(lines[name], key)[0], said, lang, key,
+                                                             recall=True)
 
         if move == "greeting":
+            if _OFFER.search(_COACH_SAID.get() or ""):
+                # "Mau teh atau kopi?" in the greeting: the offer is answered, not passed over for the concern.
+                return _join(greet, pool("offer"))
             return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
         if move == "small_talk":
+            if _OFFER.search(_COACH_SAID.get() or ""):
+                return _join(greet, pool("offer"))
             return _join(greet, self._small_talk(lines["small_talk"], said, lang, key))
+        if move == "goodbye" and _SALAM.search(_COACH_SAID.get() or ""):
+            # "… Assalamualaikum." is answered in kind before the goodbye (a salam left unreturned is rude).
+            return _join(lines.get("salam_back", ["Waalaikumsalam."])[0], pool(move))
         if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "arrange"):
             return _join("", pool(move))
         if move == "repeat":
             last = _last_own_words(said, lang)
             if not last:
                 return pool("repeat_nothing")
-            return self._formatted(lines["repeat"], last, said, lang, key)
+            return self._formatted(lines["repeat"], last, said, lang, key, recall=True)
         if move == "clarify":
             last = _last_own_words(said, lang)
             if not last:
                 return pool("clarify_nothing")
-            return self._formatted(lines["clarify"], self._other_words(persona, plan, last, said, lang), said,
-                                   lang, key)
+            other = self._other_words(persona, plan, last, said, lang)
+            if other is None:
+                # Nothing new to explain it with: the earlier words again explain nothing (blind panel, round 4).
+                return pool("clarify_more")
+            return self._formatted(lines["clarify"], other, said, lang, key)
 
         ref = _unheard_reference(_COACH_SAID.get() or "", persona.id, lang)
         if ref:
@@ -216,17 +235,26 @@ class ScriptedVoice:
                 if _norm(line) not in done:
                     return _join(greet, line)
         reaction = plan.reaction
+        if move == "coaching" and _SCALE.search(_COACH_SAID.get() or ""):
+            # "How sure are you, from 1 to 10?" asks for a number: a feeling or the goal restated answers nothing
+            # (blind panel, round 4). Surer once a goal or a step has been named.
+            named = {"goal", "action_plan"} & plan_revealed(plan, persona, lang)
+            line = self._fresh(lines["scale_sure" if named else "scale_unsure"], said, f"{key}|scale")
+            if line:
+                return _join(greet, line)
         if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
             own = _own_idea(persona, said, lang, _COACH_SAID.get() or "")
             if own:
                 # Asked for a step or a goal after already naming one: "I don't know yet" would take back its own
                 # words (a blind panel's finding). It holds to what it said.
-                return _join(greet, self._again(own, said, lang, key))
+                return _join(greet, self._again(own, said, lang, key, recall=True))
         if reaction == "not_yet" and plan.question == "factual" \
                 and focus(_COACH_SAID.get() or "", lang) in ("number", "time", "where"):
             # "How long did that take?" about what it is not ready to talk about: a number is no secret, and "I can't
             # tell you that now" reads as an odd refusal (blind panel); a person is vague: "not sure exactly".
-            line = self._fresh(lines["unknown"], said, f"{key}|vague")
+            # About the future ("When would you want to try it?"): not decided yet, rather than "I don't remember".
+            future = _forward(_COACH_SAID.get() or "", lang)
+            line = self._fresh(lines["nothing_new" if future else "unknown"], said, f"{key}|vague")
             if line:
                 return _join(greet, line)
         if reaction == "not_yet":
@@ -298,28 +326,38 @@ class ScriptedVoice:
             return "" if strip else self._again(lines[0], said, lang, key)
         return line
 
-    def _formatted(self, templates: Sequence[str], text: str, said: list[str], lang: str, key: str) -> str:
+    def _formatted(self, templates: Sequence[str], text: str, said: list[str], lang: str, key: str,
+                   recall: bool = False) -> str:
         done = {_norm(s) for s in said}
         for template in self._rotate(templates, key):
             candidate = template.format(said=_lower_first(text) if template.index("{said}") > 0 else text)
             if _norm(candidate) not in done:
                 return candidate
-        return self._again(text, said, lang, key)
+        return self._again(text, said, lang, key, recall=recall)
 
-    def _other_words(self, persona: Persona, plan: Plan, last: str, said: list[str], lang: str) -> str:
+    def _other_words(self, persona: Persona, plan: Plan, last: str, said: list[str], lang: str) -> str | None:
         """A clarification: the same thing in other words. The memory item's other form (short for long, long for
-        short), else another authored line of the same layer, else the short first sentence of what was said."""
+        short), else another authored line of the same layer, else the next thing memory holds on what was asked;
+        never words already said (None: nothing new to explain it with)."""
         low = _norm(last)
+        done = [_norm(s) for s in said]
+
+        def new(text: str) -> bool:
+            return not any(_norm(text) in d for d in done)
+
         for item in plan.memory_items:
-            if _norm(item["short"]) in low and _norm(item["long"]) not in low:
+            if _norm(item["short"]) in low and new(item["long"]):
                 return item["long"]
-            if _norm(item["long"]) in low:
-                return item["short"]
+        for item in plan.memory_items:
+            # The next item on what the coach asks about ("'bawa botol' itu gimana?"), in words not said yet.
+            if item["score"] >= CLARIFY_NEXT and new(item["long"]) and _on_topic(item, _COACH_SAID.get() or "", lang,
+                                                                             strict=True):
+                return item["long"]
         for item in ("surface", "underneath", "core", "goal", "action_plan"):
             group = list(_source(persona, item).lines(lang))
             if any(_norm(line) in low for line in group):
                 other = self._fresh(group, said, f"clarify|{item}")
-                if other:
+                if other and _on_topic({"short": other}, _COACH_SAID.get() or "", lang):
                     return other
         first = re.split(r"(?<=[.!?])\s+", last.strip())[0]
         if len(first.split()) <= 4:
@@ -329,7 +367,7 @@ class ScriptedVoice:
             line = self._fresh(list(_source(persona, layer).lines(lang)), said, f"clarify|{layer}")
             if line:
                 return line
-        return first
+        return None
 
     def _answer(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
         lines = move_lines(lang)
@@ -373,6 +411,16 @@ class ScriptedVoice:
             line = self._fresh(move_lines(lang, persona.role)["unknown"], said, f"{key}|unknown")
             if line:
                 return line
+        if plan.question == "factual" and focus(coach, lang) == "number":
+            # "Ada berapa kelompok?" - a number that is about something else ("dua belas tahun mengajar") is no
+            # answer: of the items, one that shares the question's topic words; none - not known, in character.
+            topical = [i for i in plan.memory_items if _on_topic(i, coach, lang)]
+            if topical:
+                item = topical[0] if not _on_topic(item, coach, lang) else item
+            else:
+                line = self._fresh(move_lines(lang, persona.role)["unknown"], said, f"{key}|unknown")
+                if line:
+                    return line
         fact = _naming_sentence(item, _COACH_SAID.get() or "") or item["short"]
         if plan.question == "factual" and not has_form(fact, _COACH_SAID.get() or "", lang) \
                 and has_form(item["long"], _COACH_SAID.get() or "", lang):
@@ -392,12 +440,21 @@ class ScriptedVoice:
             other = self._new_detail(item, said, lang, key)
             if other:
                 return other
-            # Asked again: the yes/no first, then "as I said" and the fact (never the same words twice).
-            again = self._again(fact, said, lang, key)
+            either = bool(_ALTERNATIVES.search(coach))   # "masih kecil atau sudah sekolah?" wants the fact
+            if prefix and not either:
+                # A yes/no about what was already told: the yes or the no is the new part; the telling is not
+                # said again ("Sekarang sudah tidak sebangku lagi?" - "Tidak.").
+                return prefix.strip().rstrip(",") + ("" if prefix.strip().endswith(".") else ".")
+            # Asked again: "as I said" and the fact only for a plain fact asked again that memory answers well (a
+            # number, a time, a name, a place it holds); anything else is not recycled (blind panel, round 4).
+            recall = either or item["score"] >= MATCH_FLOOR and plan.question == "factual" \
+                and (focus(coach, lang) not in ("number", "time", "who", "where") or has_form(fact, coach, lang))
+            again = self._again(fact, said, lang, key, recall=recall)
             if re.match(r"^\W*(iya|ya|yes|no|tidak)\b", again, re.I):
                 prefix = ""   # "Yes, as I mentioned, ..." already says yes: not "Yes. Yes, ..."
             return _join(prefix, again)
-        return text
+        extra = [a for a in plan.also if _norm(a) not in _norm(text) and not any(_norm(a) in d for d in done)]
+        return _join(text, *extra)   # the second of two linked questions, when memory holds it
 
     def _new_detail(self, item: dict, said: list[str], lang: str, key: str) -> str | None:
         """A follow-up about something already told. When it asks for a detail that telling does not hold ("Which
@@ -488,10 +545,38 @@ class ScriptedVoice:
 
 
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
+_SCALE = re.compile(r"\b(1|satu|one)\s*(-|–|to|sampai|hingga|s\.?d\.?|ke)\s*(10|sepuluh|ten)\b|\bskala\b|"
+                    r"\bon a scale\b|\bout of (10|ten)\b|\bdari (10|sepuluh)\b", re.I)
+_SALAM = re.compile(r"\b(assalamu\w*|wassalam\w*)\b", re.I)
+CLARIFY_NEXT = 0.2   # a memory this near what the coach asks may explain the earlier reply
+_OFFER = re.compile(r"\b(teh atau kopi|kopi atau teh|mau (minum )?(teh|kopi|minum)|(ngopi|ngeteh) dulu|"
+                    r"tea or coffee|coffee or tea|(cup of|some|a) (tea|coffee)|something to drink)\b", re.I)
 _ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\bmakan apa\b|\b(makan|sarapan) (siang |pagi )?(belum|sudah)|"
                   r"\bhad (lunch|breakfast|coffee|anything)|\beaten\b", re.I)
 _ALREADY = re.compile(r"\b(sudah|udah|already|have, thanks|had)\b", re.I)
 _COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)
+
+
+_QUESTION_WORDS = {"berapa", "kapan", "siapa", "mana", "dimana", "where", "when", "who", "which", "many", "much",
+                   "long", "what", "year", "semuanya", "semua", "sekarang", "biasanya", "kira", "now", "usually",
+                   "maksud", "maksudnya", "lama", "menjadi", "mean", "meant", "sorry", "maaf", "gimana", "bagaimana", "that", "itu"}
+
+
+def _on_topic(item: dict, question: str, lang: str, strict: bool = False) -> bool:
+    """Does the memory item share a topic word with the question (its first five letters, so "kelompok" finds
+    "kelompoknya")? A question of question words only is on any topic (unless `strict`)."""
+    from simulator.reading.reader import content_words
+
+    words = [w for w in content_words(question.lower(), lang)
+             if len(w) >= 4 and w not in _QUESTION_WORDS and w not in _HONORIFICS and w not in _GENERIC]
+    if not words:
+        return not strict
+    from simulator.coachee.memory import synonyms
+
+    same = synonyms(lang)
+    # its example questions count: "berapa lama menjadi guru?" is what "Sudah delapan tahun saya mengajar" answers
+    text = " ".join([item.get("short", ""), item.get("long", ""), item.get("topic", ""), *item.get("asks", ())]).lower()
+    return any(re.search(r"\b" + re.escape(v[:5]), text) for w in words for v in (w, *same.get(w, ())))
 
 
 def _touches_conversation(question: str, lang: str) -> bool:
@@ -555,6 +640,18 @@ def _card_text(persona_id: str, lang: str) -> str:
         card = ""
     memory = load_memory(persona_id)
     return card + " " + " ".join(t for i in (memory.items if memory else ()) for t in (i.short(lang), i.long(lang)))
+
+
+def _forward(coach: str, lang: str) -> bool:
+    """Does the coach ask for a step, a plan or a time to come (our `forward`/`goal` patterns, "would", "will")?"""
+    from simulator.reading.moves import load_move_rules
+
+    rules = load_move_rules()
+    return bool(lang in rules.patterns and (rules.search(lang, "forward", coach) or rules.search(lang, "goal", coach))
+                or _FUTURE.search(coach))
+
+
+_FUTURE = re.compile(r"\b(would you|will you|are you going to|nanti|mau mulai|akan|minggu depan|next week)\b", re.I)
 
 
 def _own_idea(persona: Persona, said: list[str], lang: str, coach: str) -> str | None:

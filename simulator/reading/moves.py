@@ -79,6 +79,11 @@ class LangLines(Strict):
     unknown: list[str]
     off_topic: list[str]
     already: list[str]
+    nothing_new: list[str]    # nothing more to say on it, instead of an earlier reply said again
+    clarify_more: list[str]   # asked to explain with nothing new to explain it with
+    offer: list[str]          # "Mau teh atau kopi?" accepted
+    scale_sure: list[str]     # "from 1 to 10?" once a goal or a step is named
+    scale_unsure: list[str]   # "from 1 to 10?" before that
     say_yes: list[str]
     say_no: list[str]
     after_end: list[str]
