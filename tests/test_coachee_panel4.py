@@ -98,7 +98,7 @@ def test_the_opening_stance_is_not_said_after_going_deeper(persona, lang):
     s.coach_says("Selamat pagi." if lang == "id" else "Good morning.")
     # Take up the coachee's own words, then ask openly about them, until it goes below the presenting problem.
     deeper_from = None
-    for n in range(14):
+    for _n in range(14):
         last = s.turns[-1].text
         words = " ".join(last.rstrip(".!?").split()[-6:])
         turn = (f"'{words}'... Apa yang Bapak/Ibu rasakan soal itu?" if lang == "id"
