@@ -246,15 +246,6 @@ def build_app(settings, *, context=None, knowledge=None, users=None):
             demo.load(recall, [remembered, name], [name], api_visibility="private")
             name.change(lambda v: v, [name], [remembered], api_visibility="private")
 
-        # the interface language chosen once is kept in this browser too (a teacher reading English should not
-        # land on an Indonesian page after each reload); setting the radio runs the usual switch
-        remembered_lang = gr.BrowserState("", storage_key="pamong-ui-lang", secret="pamong-ui-lang-in-this-browser")
-
-        def recall_lang(stored, current):
-            return stored if stored in ("id", "en") and stored != current else gr.skip()
-
-        demo.load(recall_lang, [remembered_lang, ui_lang], [ui_lang], api_visibility="private")
-        ui_lang.change(lambda v: v, [ui_lang], [remembered_lang], api_visibility="private")
 
         # Progress -> "Start: <scenario>": straight into the conversation on the Practice tab
         start_for = practice_parts["start_for"]
