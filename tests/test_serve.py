@@ -39,7 +39,7 @@ TURNS = ["Selamat siang, Bu. Apa yang ingin Ibu bicarakan hari ini?",
          "Jadi Ibu khawatir soal kelas itu. Apa yang paling Ibu harapkan?",
          "Bagaimana Ibu melihat situasinya sekarang?",
          "Apa yang sudah Ibu coba sejauh ini?"]
-BURST_TURNS = [f"{text} ({n})" for n in range(3) for text in TURNS]
+BURST_TURNS = [f"{text} ({n})" for n in range(6) for text in TURNS]   # long enough to outlast the interruptions
 NEED_SESSION = "Mulai atau lanjutkan sesi dulu."
 
 
