@@ -269,20 +269,27 @@ class MemoryIndex:
                     by_item[hit.item.id] = scored
         return sorted(by_item.values(), key=lambda h: (-h.score, h.item.id))[:k]
 
-    def unknown_share(self, text: str) -> float:
-        """The share of the turn's informative words (idf-weighted) that no item has: near 1 for "Do you like
-        coffee?" (nobody here talks about coffee), 0 when every word is known."""
-        n = len(self._docs)
-        rare = math.log((n + 1) / 0.5)
-        total = unknown = 0.0
+    def _word_forms(self, text: str) -> list[set[str]]:
+        """Each informative word of the turn as the set of its stems and its synonyms' stems (stop words out)."""
         same = synonyms(self.lang)
+        out = []
         for tok in tokens(text):
             if (len(tok) < 3 and not tok.isdigit()) or tok in self._stop:
                 continue
             forms = set(stems(tok, self.lang))
             for other in same.get(tok, ()):
                 forms |= stems(other, self.lang)
-            df = max((self._df.get(f, 0) for f in forms - self._stop), default=0)
+            out.append(forms - self._stop)
+        return out
+
+    def unknown_share(self, text: str) -> float:
+        """The share of the turn's informative words (idf-weighted) that no item has: near 1 for "Do you like
+        coffee?" (nobody here talks about coffee), 0 when every word is known."""
+        n = len(self._docs)
+        rare = math.log((n + 1) / 0.5)
+        total = unknown = 0.0
+        for forms in self._word_forms(text):
+            df = max((self._df.get(f, 0) for f in forms), default=0)
             weight = math.log((n + 1) / (df + 0.5))
             total += weight
             unknown += weight if df == 0 else 0.0
@@ -294,16 +301,7 @@ class MemoryIndex:
         item knows ("hobi") weighs most and lowers every item's share."""
         n = len(self._docs)
         words = []
-        same = synonyms(self.lang)
-        for tok in tokens(text):
-            if (len(tok) < 3 and not tok.isdigit()) or tok in self._stop:
-                continue
-            forms = set(stems(tok, self.lang))
-            for other in same.get(tok, ()):
-                forms |= stems(other, self.lang)
-            forms -= self._stop
-            if forms:
-                words.append(forms)
+        words += [forms for forms in self._word_forms(text) if forms]
         words += [{d} for d in NUMBER.findall(text)]
         if not words:
             return [0.0] * n
