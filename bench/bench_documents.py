@@ -13,7 +13,7 @@ Each raw file ends in one of three ways:
 - WRONG: scored, but with the wrong coach or the wrong turns — the outcome that must never happen.
 
 Material: ../shared/data/real_transcripts (development half: raw/ + clean/, looked at while building the
-reader) and, when present, /work/wt/extra_real (collected with the search tool, answer key keys.tsv by hand,
+reader) and, when present, ../extra_real or PAMONG_EXTRA_REAL (collected with the search tool, answer key keys.tsv by hand,
 measured only). Writes bench/results/documents.json and the figures section of docs/reading-real-transcripts.md.
 """
 

@@ -44,7 +44,7 @@ ANNOTATORS = ("A", "B")
 
 
 def annot_dir() -> Path | None:
-    for p in (os.environ.get("PAMONG_REAL_ANNOT"), ROOT.parent / "annot", Path("/work/wt/annot")):
+    for p in (os.environ.get("PAMONG_REAL_ANNOT"), ROOT.parent / "annot"):
         if p and all((Path(p) / a).is_dir() and any((Path(p) / a).glob("*.tsv")) for a in ANNOTATORS):
             return Path(p)
     return None

@@ -58,8 +58,7 @@ SYNTHETIC = ("rated", "rated_2", "rated_3")  # tests/data/conversations/<set>: o
 
 
 def data_dir() -> Path | None:
-    for p in (os.environ.get("PAMONG_REAL_TRANSCRIPTS"), ROOT.parent / "shared" / "data" / "real_transcripts",
-              Path("/work/shared/data/real_transcripts")):
+    for p in (os.environ.get("PAMONG_REAL_TRANSCRIPTS"), ROOT.parent / "shared" / "data" / "real_transcripts"):
         if p and (Path(p) / "ratings.tsv").exists():
             return Path(p)
     return None

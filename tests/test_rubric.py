@@ -521,8 +521,6 @@ def test_a_question_after_telling_is_not_credited_as_open():
 
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real_transcripts"
-if not REAL.exists():
-    REAL = Path("/work/shared/data/real_transcripts")
 # leave-one-out agreement over all 14 real transcripts (bench/bench_real_scores.py), minus a margin: the reader
 # and the shipped calibration must not fall below what round 2 measured (presence is not solved; see the docs)
 REAL_FLOOR = {"active_listening": 0.3, "powerful_questions": 0.4, "overall": 0.15}
