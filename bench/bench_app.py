@@ -145,10 +145,11 @@ def start_app(data_dir: Path, timeout: float = 120.0) -> tuple[subprocess.Popen,
     raise RuntimeError(f"app.py did not serve a page within {timeout:.0f} s")
 
 
-def stop_app(proc: subprocess.Popen) -> None:
+def stop_app(proc: subprocess.Popen, grace: float = 10) -> None:
+    """Terminate, and kill what has not exited after `grace` seconds."""
     proc.terminate()
     try:
-        proc.wait(10)
+        proc.wait(grace)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()

@@ -37,7 +37,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from bench_app import Trainee, api_description, cpu_s, free_port, machine_busy_s, pct  # noqa: E402
+from bench_app import Trainee, api_description, cpu_s, free_port, machine_busy_s, pct, stop_app  # noqa: E402
 from docsfile import write_section  # noqa: E402
 from run_all import machine  # noqa: E402
 
@@ -71,12 +71,7 @@ def serve_first_page(python: str, cwd: Path, data: Path, timeout: float = 300, *
                 time.sleep(0.05)
             raise RuntimeError(f"app.py served nothing within {timeout:.0f} s")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_app(proc, grace=15)
 
 
 def first_start(work: Path) -> dict:
