@@ -24,7 +24,7 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -383,6 +383,35 @@ def synonyms(lang: str, path: Path = SYNONYMS_PATH) -> dict[str, tuple[str, ...]
             if " " not in w:
                 out[w] = tuple(x for x in words if x != w and " " not in x)
     return out
+
+
+RELEVANT = 0.81   # an E5 query/passage cosine below this: a reply about something else than the question asked
+
+
+def relevance(question: str, text: str) -> float | None:
+    """How near a reply is to the question, by the offline embedding (the question as "query:", the reply as
+    "passage:"); None when the embedding is not available. Measured on 677 blind-rated replies (bench/data/panels):
+    non-sequiturs average 0.816, fitting replies 0.851 (AUC 0.77); below RELEVANT are 42% of non-sequiturs and 8%
+    of fitting replies."""
+    try:
+        import numpy as np
+
+        from simulator.retrieval.search import embed_query
+
+        q = np.asarray(embed_query(question), dtype=np.float32)
+        p = _passage_vector(text)
+    except Exception:  # noqa: BLE001 - no model on this machine: relevance unknown, nothing is changed
+        return None
+    return float(q @ p / ((np.linalg.norm(q) * np.linalg.norm(p)) or 1.0))
+
+
+@lru_cache(maxsize=4096)   # the same authored lines and memory texts come back in every session
+def _passage_vector(text: str):
+    import numpy as np
+
+    from simulator.retrieval.search import embed_passages
+
+    return np.asarray(embed_passages([text])[0], dtype=np.float32)
 
 
 def _embed_all(questions: list[str], texts: list[str]):

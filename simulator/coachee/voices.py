@@ -26,11 +26,11 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
-from simulator.coachee.memory import MATCH_FLOOR
+from simulator.coachee.memory import MATCH_FLOOR, RELEVANT, relevance
 from simulator.coachee.persona import Persona
 from simulator.coachee.state import LAYERS, CoacheeState, Plan
 from simulator.reading.focus import focus, has_form
-from simulator.reading.moves import greeting_reply, move_lines
+from simulator.reading.moves import greeting_reply, load_move_rules, move_lines
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,7 @@ def _lower_first(text: str) -> str:
 NEAR_TIE = 0.06     # memory matches this close are equally good answers; the one with the asked-for form wins
 TOLD_MARGIN = 0.15   # ... and a told best match beats an untold one this much weaker
 WHY_ANSWER = 0.5   # a why-question matched this well by a memory the coachee may say is answered with it
+ASIDE_FLOOR = 0.45   # a memory match this strong answers the question, in whatever words
 LEAD_SCORE = 0.6   # a memory match this strong is answered first when a layer opens in the same reply
 
 
@@ -518,6 +519,43 @@ class ScriptedVoice:
         lines = candidate_lines(persona, plan, lang)
         return self._again(self._rotate(lines, key)[0], said, lang, key)
 
+    def _meet_question(self, persona: Persona, plan: Plan, text: str, said: list[str], lang: str) -> str:
+        """A reply about something else when the coach asked for something particular ("What does a normal lesson
+        look like?" - "No child should feel branded") ignores the question: the blind panels' most common
+        non-sequitur (round 4: 14 of 30). When the question asks for a particular thing, no memory answers it, and
+        the reply shares neither its words nor (by the embedding) its meaning, the reply first meets the question
+        the way a person does about what they hold no story on - the usual / not known exactly / not thought
+        about - and then goes on with what it was going to say."""
+        coach = _COACH_SAID.get() or ""
+        if plan.move not in (None, "coaching") or plan.confirms or plan.greeting or plan.reaction not in _GOES_ON:
+            return text
+        if plan.memory_items and plan.memory_items[0]["score"] >= ASIDE_FLOOR:
+            return text   # memory answers it (in other words, perhaps): the reply is built from that
+        question = _main_question(coach)
+        lang = lang if lang in ("id", "en") else "id"
+        if not question or not _topic_words(question, lang) or not _particular(question, lang):
+            return text
+        lines = move_lines(lang, persona.role)
+        if _on_topic({"short": text}, question, lang, strict=True) or any(
+                _norm(text) == _norm(line) for kind in _SHRUGS for line in lines[kind]):
+            return text   # it answers, or it is already "not sure" / "not yet"
+        near = relevance(question, text)
+        if near is None or near >= RELEVANT:
+            return text
+        asks = focus(question, lang)
+        kind = "aside_unknown" if asks in ("number", "time", "who", "where") else \
+            "aside_usual" if load_move_rules().search(lang, "usual", question) else "aside_unsure"
+        key = f"{persona.id}|aside|{lang}|{len(said)}"
+        aside = self._fresh(lines[kind], said, key)
+        if aside is None:
+            return text
+        done = {_norm(s) for s in said}
+        for template in self._rotate(lines["bridge"], key):
+            joined = _join(aside, template.format(said=_lower_first(_strip_again(text, lang))))
+            if _norm(joined) not in done:
+                return joined
+        return text
+
     # ------------------------------------------------------------------------------------------ Voice
     def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
             passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Reply:
@@ -529,6 +567,7 @@ class ScriptedVoice:
                                             if _field(t, "speaker") == "coach"), ""))
         try:
             text = self.compose(persona, plan, history, lang)
+            text = self._meet_question(persona, plan, text, said_by_coachee(history), lang)
         finally:
             _LOWER_WORDS.reset(token)
             _HEARD.reset(heard_token)
@@ -545,6 +584,30 @@ class ScriptedVoice:
 
 
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
+_GOES_ON = ("reveal", "answer", "why", "closed")   # reactions whose words may wander from the question
+_SHRUGS = ("unknown", "nothing_new", "guarded", "not_yet", "off_topic", "aside_usual", "aside_unknown", "aside_unsure",
+           "clarify_more", "scale_sure", "scale_unsure")
+
+
+def _main_question(coach: str) -> str:
+    """The last question of the turn without its lead-in and a name at the end ("" when nothing is asked)."""
+    from simulator.reading.moves import core_question
+
+    found = [q.strip() for q in _QUESTION_SENTENCE.findall(coach) if q.strip(" ?")]
+    return core_question(found[-1]) if found else ""
+
+
+def _particular(question: str, lang: str) -> bool:
+    """Does the question ask for a particular thing (a time, a number, a person, a place, a topic, an everyday
+    routine, "based on what", "which") rather than invite the coachee to talk ("What's on your mind?") or ask for
+    feelings and meaning (any telling of the inner world fits those)?"""
+    rules = load_move_rules()
+    if rules.search(lang, "deep", question):
+        return False
+    return focus(question, lang) in ("number", "time", "who", "where", "topic") \
+        or bool(rules.search(lang, "usual", question) or rules.search(lang, "specific", question))
+
+
 _SCALE = re.compile(r"\b(1|satu|one)\s*(-|–|to|sampai|hingga|s\.?d\.?|ke)\s*(10|sepuluh|ten)\b|\bskala\b|"
                     r"\bon a scale\b|\bout of (10|ten)\b|\bdari (10|sepuluh)\b", re.I)
 _SALAM = re.compile(r"\b(assalamu\w*|wassalam\w*)\b", re.I)
@@ -562,13 +625,18 @@ _QUESTION_WORDS = {"berapa", "kapan", "siapa", "mana", "dimana", "where", "when"
                    "maksud", "maksudnya", "lama", "menjadi", "mean", "meant", "sorry", "maaf", "gimana", "bagaimana", "that", "itu"}
 
 
+def _topic_words(question: str, lang: str) -> list[str]:
+    """The words that say what a question is about (no question words, honorifics or fillers)."""
+    from simulator.reading.reader import content_words
+
+    return [w for w in content_words(question.lower(), lang)
+            if len(w) >= 4 and w not in _QUESTION_WORDS and w not in _HONORIFICS and w not in _GENERIC]
+
+
 def _on_topic(item: dict, question: str, lang: str, strict: bool = False) -> bool:
     """Does the memory item share a topic word with the question (its first five letters, so "kelompok" finds
     "kelompoknya")? A question of question words only is on any topic (unless `strict`)."""
-    from simulator.reading.reader import content_words
-
-    words = [w for w in content_words(question.lower(), lang)
-             if len(w) >= 4 and w not in _QUESTION_WORDS and w not in _HONORIFICS and w not in _GENERIC]
+    words = _topic_words(question, lang)
     if not words:
         return not strict
     from simulator.coachee.memory import synonyms

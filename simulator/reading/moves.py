@@ -55,6 +55,10 @@ class LangPatterns(Strict):
     forward: list[str]
     goal: list[str]
     deep: list[str]
+    # A question for something particular (beside when / how many / who / where): a reply about something else
+    # does not answer it. `usual` asks for an everyday thing (a typical lesson, the morning, what one does).
+    usual: list[str]
+    specific: list[str]
     stop_echo_words: int
 
 
@@ -89,6 +93,12 @@ class LangLines(Strict):
     after_end: list[str]
     conclude: list[str]
     guarded: list[str]
+    # A specific question the reply does not answer (nothing the coachee holds does): said first, so the reply
+    # meets the question before it goes on ("What does a normal lesson look like?" - "Oh, the usual, really.").
+    aside_usual: list[str]     # describe / what happens / what do you do: an everyday thing, nothing special
+    aside_unknown: list[str]   # when / how many / who / where: not known exactly
+    aside_unsure: list[str]    # why / based on what / anything else: not thought about
+    bridge: list[str]          # "{said}" - from the aside to what the coachee goes on to say
 
 
 class MoveRules(Strict):

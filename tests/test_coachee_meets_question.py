@@ -1,0 +1,86 @@
+"""Issue #11: a reply that wanders off a particular question first meets it (the panels' most common non-sequitur).
+
+When the coach asks for something particular (a time, a person, what a normal lesson looks like, "based on
+what?") that no memory answers, and what the coachee was going to say shares neither the question's words nor its
+meaning (the offline embedding), the reply first says what a person says about what they hold no story on - the
+usual / not known exactly / not thought about - and then goes on. Invitations to talk, feeling questions and
+replies that answer are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from simulator.coachee.memory import RELEVANT, relevance
+from simulator.coachee.persona import get_persona
+from simulator.coachee.state import Plan, initial_state
+from simulator.coachee.voices import ScriptedVoice, candidate_lines
+from simulator.reading.moves import move_lines
+
+
+def _say(persona_id: str, lang: str, coach: str, plan: Plan) -> str:
+    persona = get_persona(persona_id)
+    history = [{"speaker": "coach", "text": coach}]
+    return ScriptedVoice().say(persona=persona, plan=plan, state=initial_state(persona), history=history,
+                               lang=lang).text
+
+
+def _surface(persona_id: str, lang: str) -> Plan:
+    plan = Plan("reveal", None, [], "neutral", layer="surface", move="coaching", question="open")
+    return plan
+
+
+def _asides(lang: str, role: str | None = None) -> dict[str, list[str]]:
+    lines = move_lines(lang, role)
+    return {k: lines[k] for k in ("aside_usual", "aside_unknown", "aside_unsure")}
+
+
+@pytest.mark.parametrize("persona,lang,question,kind", [
+    ("guru_diferensiasi", "en", "What does the staff car park look like on a Monday?", "aside_usual"),
+    ("guru_senior_skeptis", "id", "Kapan terakhir kali kantin ganti menu?", "aside_unknown"),
+    ("kepala_sekolah", "en", "Which bus route do the cleaners take home?", "aside_unsure"),
+    ("murid_target_belajar", "id", "Sepatu olahraga kamu merek apa saja?", "aside_unsure"),
+])
+def test_a_particular_question_nothing_answers_is_met_before_the_coachee_goes_on(persona, lang, question, kind):
+    plan = _surface(persona, lang)
+    planned = candidate_lines(get_persona(persona), plan, lang)
+    reply = _say(persona, lang, question, plan)
+    role = get_persona(persona).role
+    aside = next((a for a in _asides(lang, role)[kind] if reply.startswith(a)), None)
+    assert aside, (question, reply)
+    rest = reply[len(aside):].strip().lower()
+    # ... and then what it was going to say, behind a bridge
+    assert any(re.sub(r"\W+", " ", line.lower()).strip()[:25] in re.sub(r"\W+", " ", rest) for line in planned), reply
+
+
+@pytest.mark.parametrize("persona,lang,question", [
+    ("guru_diferensiasi", "en", "What's on your mind today?"),               # an invitation to talk
+    ("guru_diferensiasi", "en", "How do you feel about the parking?"),       # feelings: any inner telling fits
+    ("kepala_sekolah", "id", "Apa yang ingin Ibu bicarakan hari ini?"),
+    ("guru_senior_skeptis", "id", "Bagaimana perasaan Bapak soal kantin?"),
+])
+def test_invitations_and_feeling_questions_are_left_alone(persona, lang, question):
+    plan = _surface(persona, lang)
+    reply = _say(persona, lang, question, plan)
+    starts = [a for lines in _asides(lang, get_persona(persona).role).values() for a in lines]
+    assert not any(reply.startswith(a) for a in starts), reply
+
+
+def test_a_reply_built_from_a_memory_that_answers_is_left_alone():
+    plan = Plan("reveal", None, [], "neutral", layer="surface", move="coaching", question="open",
+                memory_items=[{"id": "x", "layer": "open", "topic": "t", "short": "Lima set.", "long": "Lima set.",
+                               "score": 0.7}])
+    reply = _say("pasca_observasi_guru_ipa", "en", "Which bus route do the cleaners take home?", plan)
+    assert not any(reply.startswith(a) for lines in _asides("en").values() for a in lines), reply
+
+
+def test_relevance_separates_an_answer_from_a_reply_about_something_else():
+    question = "What does a normal lesson in 8A look like?"
+    answer = relevance(question, "We start with a short reading, then they work in pairs and I go round the tables.")
+    other = relevance(question, "My mother sells vegetables at the market on weekends.")
+    assert answer is not None and other is not None
+    # An answer in other words is nearer, but not always above the line: the gate only acts when no memory
+    # answers and no word of the question is in the reply, so such an answer is never the one changed.
+    assert answer > other and other < RELEVANT
