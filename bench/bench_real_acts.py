@@ -120,6 +120,56 @@ def measure(ann: dict[str, dict], reader: dict) -> dict:
     return res
 
 
+DIMENSIONS = ("presence", "active_listening", "powerful_questions", "overall")
+
+
+def ceiling(ann: dict[str, dict], reader: dict, real: Path) -> dict:
+    """How far act counts can carry agreement with the trainers: per file, the share of coach turns with each act
+    - by the annotators (the mean of A and B: the reader made perfect) and by the reader - and its Pearson with the
+    trainers' mean per dimension. If even the annotators' shares stay far from 0.8, the limit is not the reader
+    but what act counts can say about these transcripts."""
+    import statistics as st
+
+    ratings: dict[str, list[dict]] = {}
+    with (real / "ratings.tsv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            ratings.setdefault(row["file"], []).append(row)
+    files = sorted({f for f, _ in reader} & set(ratings))
+    trainers = {d: [st.mean(float(r[d]) for r in ratings[f]) for f in files] for d in DIMENSIONS}
+    out: dict[str, dict] = {}
+    for source in ("annotators", "reader"):
+        out[source] = {}
+        for lab in LABELS:
+            shares = []
+            for f in files:
+                keys = [k for k in reader if k[0] == f]
+                if source == "reader":
+                    hits = [lab in reader[k] for k in keys]
+                else:
+                    hits = [st.mean(lab in ann[a][k]["labels"] for a in ANNOTATORS if k in ann[a]) for k in keys
+                            if all(k in ann[a] for a in ANNOTATORS)]
+                shares.append(st.mean(hits) if hits else 0.0)
+            out[source][lab] = {d: (round(st.correlation(shares, trainers[d]), 2) if st.pstdev(shares) else None)
+                                for d in DIMENSIONS}
+    return {"files": len(files), **out}
+
+
+def ceiling_table(res: dict) -> str:
+    lines = [f"How far act counts carry: Pearson of each act's share of coach turns per file with the trainers' mean "
+             f"({res['files']} files), by the annotators' labels (the reader made perfect) / by the reader.", "",
+             "| act | " + " | ".join(DIMENSIONS) + " |", "|---|" + "---|" * len(DIMENSIONS)]
+
+    def cell(v):
+        return "–" if v is None else f"{v:+.2f}"
+    best = {d: max(abs(v[d]) for v in res["annotators"].values() if v[d] is not None) for d in DIMENSIONS}
+    for lab in LABELS:
+        a, r = res["annotators"][lab], res["reader"][lab]
+        lines.append(f"| {lab} | " + " | ".join(f"{cell(a[d])} / {cell(r[d])}" for d in DIMENSIONS) + " |")
+    lines += ["", "Strongest single act with the annotators' labels: "
+              + ", ".join(f"{d} {best[d]:.2f}" for d in DIMENSIONS) + "."]
+    return "\n".join(lines)
+
+
 def table(res: dict, misaligned: int) -> str:
     lines = [f"{res['turns']} coach turns of the 14 real transcripts, labelled by two blind annotators"
              + (f" ({misaligned} rows whose first words do not match the turn)" if misaligned else "") + ".", "",
@@ -153,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     misaligned = sum(1 for a in ann.values() for k, v in a.items()
                      if k in texts and not _norm(texts[k]).startswith(_norm(v["start"])[:20]))
     res = measure(ann, reader)
-    out = table(res, misaligned)
+    res["ceiling"] = ceiling(ann, reader, real)
+    out = table(res, misaligned) + "\n\n" + ceiling_table(res["ceiling"])
     print(f"## Reading real coach turns: Pamong vs two blind annotators\n\n{out}")
     if args.show:
         for k in sorted(reader):
