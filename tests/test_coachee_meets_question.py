@@ -84,3 +84,34 @@ def test_relevance_separates_an_answer_from_a_reply_about_something_else():
     # An answer in other words is nearer, but not always above the line: the gate only acts when no memory
     # answers and no word of the question is in the reply, so such an answer is never the one changed.
     assert answer > other and other < RELEVANT
+
+
+def test_asked_when_about_the_future_a_past_episode_is_no_answer():
+    """"When would you want to try it?" after the goal was named: not the story of a past attempt (which takes the
+    goal back), but not decided yet - and the goal held to."""
+    from simulator.coachee.memory import load_memory
+    from simulator.session import Session, Turn
+
+    goal = next(i for i in load_memory("guru_diferensiasi").items if i.layer == "goal")
+    s = Session("guru_diferensiasi", lang="en")
+    s.coach_says("Good morning, Maya.")
+    s.turns[-1] = Turn("coachee", goal.long("en"), voice="scripted")   # as if it had named its goal
+    reply = s.coach_says("That sounds doable. When would you want to try it?").reply
+    past = [i for i in load_memory("guru_diferensiasi").items if i.layer not in ("goal", "action_plan")
+            and re.search(r"\b(last (term|semester|year)|once|tried)\b", i.long("en"))]
+    assert past and not any(i.short("en")[:30] in reply for i in past), reply
+    assert any(reply.startswith(line) for line in move_lines("en")["nothing_new"]), reply
+
+
+def test_asked_for_a_step_with_only_a_goal_named_the_goal_is_held_but_not_passed_off_as_a_step():
+    from simulator.session import Session, Turn
+
+    s = Session("guru_senior_skeptis", lang="id")
+    s.coach_says("Selamat pagi, Pak.")
+    from simulator.coachee.voices import _source
+
+    goal = _source(get_persona("guru_senior_skeptis"), "goal").lines("id")[0]
+    s.turns[-1] = Turn("coachee", goal, voice="scripted")
+    reply = s.coach_says("Apa yang mungkin bisa Bapak coba di satu pertemuan minggu depan?").reply
+    assert any(reply.startswith(line) for line in move_lines("id")["nothing_new"]), reply
+    assert re.sub(r"\W+", " ", goal.lower())[12:40] in re.sub(r"\W+", " ", reply.lower()), reply

@@ -243,12 +243,33 @@ class ScriptedVoice:
             line = self._fresh(lines["scale_sure" if named else "scale_unsure"], said, f"{key}|scale")
             if line:
                 return _join(greet, line)
+        coach = _COACH_SAID.get() or ""
         if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
-            own = _own_idea(persona, said, lang, _COACH_SAID.get() or "")
+            own = _own_idea(persona, said, lang, coach)
+            if own and own[1] == "goal" and _asks_step(coach, lang):
+                # Asked for a step with only a goal named: the goal again answers nothing (blind panel, round 4:
+                # "What could you try next week?" - "My goal is simple: …"). Not decided yet, and the goal it holds.
+                line = self._fresh(lines["nothing_new"], said, f"{key}|step")
+                if line:
+                    return _join(greet, line, self._bridged(own[0], said, lang, key, persona.role))
             if own:
                 # Asked for a step or a goal after already naming one: "I don't know yet" would take back its own
                 # words (a blind panel's finding). It holds to what it said.
-                return _join(greet, self._again(own, said, lang, key, recall=True))
+                return _join(greet, self._again(own[0], said, lang, key, recall=True))
+        best = plan.memory_items[0] if plan.memory_items else None
+        if move == "coaching" and reaction in ("answer", "reveal", "closed", "stuck") and focus(coach, lang) == "time" \
+                and _FUTURE.search(coach) and (best is None or best["layer"] not in ("goal", "action_plan")
+                                               and _PAST[lang if lang in _PAST else "id"].search(best["long"])
+                                               and not _FUTURE.search(best["long"])):
+            # "When would you want to try it?" asks about the future: a past episode ("I tried it once last
+            # semester") answers another question and takes back the goal just named (blind panel, round 4).
+            # A step already named holds; else not decided yet (and the goal it holds, if it named one).
+            own = _own_idea(persona, said, lang, coach) or _own_idea(persona, said, lang, "minggu depan next step")
+            if own and own[1] == "action_plan":
+                return _join(greet, self._again(own[0], said, lang, key, recall=True))
+            line = self._fresh(lines["nothing_new"], said, f"{key}|when")
+            if line:
+                return _join(greet, line, self._bridged(own[0], said, lang, key, persona.role) if own else "")
         if reaction == "not_yet" and plan.question == "factual" \
                 and focus(_COACH_SAID.get() or "", lang) in ("number", "time", "where"):
             # "How long did that take?" about what it is not ready to talk about: a number is no secret, and "I can't
@@ -292,6 +313,15 @@ class ScriptedVoice:
         if reaction == "guarded":
             return _join(greet, self._guarded(persona, plan, said, lang, key))
         return _join(greet, self.choose(persona, plan, history, lang))
+
+    def _bridged(self, text: str, said: list[str], lang: str, key: str, role: str | None = None) -> str:
+        """`text` behind a bridge ("Yang jelas, …"), in words not said before."""
+        done = {_norm(s) for s in said}
+        for template in self._rotate(move_lines(lang, role)["bridge"], key):
+            line = template.format(said=_lower_first(_strip_again(text, lang)))
+            if _norm(line) not in done:
+                return line
+        return text
 
     def _small_talk(self, pool: Sequence[str], said: list[str], lang: str, key: str) -> str:
         """"Sudah makan?" is answered "Sudah, tadi", "Apa kabar?" with how one is: the line that fits the question
@@ -549,12 +579,7 @@ class ScriptedVoice:
         aside = self._fresh(lines[kind], said, key)
         if aside is None:
             return text
-        done = {_norm(s) for s in said}
-        for template in self._rotate(lines["bridge"], key):
-            joined = _join(aside, template.format(said=_lower_first(_strip_again(text, lang))))
-            if _norm(joined) not in done:
-                return joined
-        return text
+        return _join(aside, self._bridged(text, said, lang, key, persona.role))
 
     # ------------------------------------------------------------------------------------------ Voice
     def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
@@ -722,7 +747,7 @@ def _forward(coach: str, lang: str) -> bool:
 _FUTURE = re.compile(r"\b(would you|will you|are you going to|nanti|mau mulai|akan|minggu depan|next week)\b", re.I)
 
 
-def _own_idea(persona: Persona, said: list[str], lang: str, coach: str) -> str | None:
+def _own_idea(persona: Persona, said: list[str], lang: str, coach: str) -> tuple[str, str] | None:
     """The goal or step the coachee has already named in this session (its memory items or authored lines of the
     goal and action-plan layers), when the coach now asks for a goal or a step; else None."""
     from simulator.coachee.memory import load_memory
@@ -732,11 +757,33 @@ def _own_idea(persona: Persona, said: list[str], lang: str, coach: str) -> str |
     if lang not in rules.patterns or not (rules.search(lang, "forward", coach) or rules.search(lang, "goal", coach)):
         return None
     memory = load_memory(persona.id)
-    ideas = [i.short(lang) for i in (memory.items if memory else ()) if i.layer in ("goal", "action_plan")
-             and any(_norm(i.short(lang)) in _norm(s) or _norm(i.long(lang)) in _norm(s) for s in said)]
+
+    def last(*texts: str) -> int:   # where in the session it was last said (-1: never)
+        return max((n for n, s in enumerate(said) if any(_norm(t) in _norm(s) for t in texts)), default=-1)
+
+    ideas = [(last(i.short(lang), i.long(lang)), i.short(lang), i.layer) for i in (memory.items if memory else ())
+             if i.layer in ("goal", "action_plan")]
     for layer in ("action_plan", "goal"):
-        ideas += [line for line in _source(persona, layer).lines(lang) if any(_norm(line) in _norm(s) for s in said)]
-    return ideas[-1] if ideas else None
+        ideas += [(last(line), line, layer) for line in _source(persona, layer).lines(lang)]
+    ideas = [i for i in ideas if i[0] >= 0]
+    steps = [i for i in ideas if i[2] == "action_plan"]
+    # A step named holds over a goal; of several, the one said last (the coachee's latest word on it).
+    best = max(steps or ideas, key=lambda i: i[0], default=None)
+    return (best[1], best[2]) if best else None
+
+
+def _asks_step(coach: str, lang: str) -> bool:
+    """Asks for a step to take (our `forward` patterns) rather than for the goal."""
+    from simulator.reading.moves import load_move_rules
+
+    rules = load_move_rules()
+    return lang in rules.patterns and bool(rules.search(lang, "forward", coach)) \
+        and not rules.search(lang, "goal", coach)
+
+
+_PAST = {"id": re.compile(r"\b(pernah|dulu|lalu|kemarin|tadi|sempat)\b", re.I),
+         "en": re.compile(r"\b(last (week|term|semester|year|time|month)|ago|yesterday|once|used to|tried|was|were|did)\b",
+                          re.I)}
 
 
 def _unheard_reference(coach: str, persona_id: str, lang: str) -> str | None:
