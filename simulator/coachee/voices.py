@@ -401,7 +401,7 @@ class ScriptedVoice:
         return None
 
     def _answer(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
-        lines = move_lines(lang)
+        lines = move_lines(lang, persona.role)   # a student's "Nggak." / "Yeah.", not "Tidak."
         if not plan.memory_items:
             if not plan.remembers:
                 # No memory file for this persona: its authored short answers / current layer, as before.
@@ -459,7 +459,7 @@ class ScriptedVoice:
         prefix = ""
         if plan.question == "yes_no" and plan.truth is not None:
             word = self._rotate(lines["say_yes" if plan.truth else "say_no"], key)[0]
-            if not re.match(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|yes|no|not|that's right)\b", fact,
+            if not re.match(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|nggak|enggak|he'em|yes|yeah|yep|nah|no|not|that's right)\b", fact,
                             re.I):
                 prefix = word
         text = f"{prefix}{_lower_first(fact) if prefix.endswith(', ') else fact}"
@@ -481,7 +481,7 @@ class ScriptedVoice:
             recall = either or item["score"] >= MATCH_FLOOR and plan.question == "factual" \
                 and (focus(coach, lang) not in ("number", "time", "who", "where") or has_form(fact, coach, lang))
             again = self._again(fact, said, lang, key, recall=recall)
-            if re.match(r"^\W*(iya|ya|yes|no|tidak)\b", again, re.I):
+            if re.match(r"^\W*(iya|ya|yes|yeah|no|nah|tidak|nggak)\b", again, re.I):
                 prefix = ""   # "Yes, as I mentioned, ..." already says yes: not "Yes. Yes, ..."
             return _join(prefix, again)
         extra = [a for a in plan.also if _norm(a) not in _norm(text) and not any(_norm(a) in d for d in done)]
