@@ -291,8 +291,8 @@ class Session:
             return [Hit(item, 1.0, 1.0, 1.0) for item in self.memory.items
                     if " ".join(item.short(self.lang).lower().split()) in said
                     or " ".join(item.long(self.lang).lower().split()) in said][:1]
-        if move.ordinary:
-            return []
+        if move.ordinary and move.kind != "small_talk":
+            return []   # small talk is searched: "What do you do at the weekend?" has an answer in memory
         if move.more and before:
             # "Tell me more": more on the topic of what the coachee just said (same topic first, then what is
             # closest to it), never the same item again.

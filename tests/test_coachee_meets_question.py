@@ -115,3 +115,33 @@ def test_asked_for_a_step_with_only_a_goal_named_the_goal_is_held_but_not_passed
     reply = s.coach_says("Apa yang mungkin bisa Bapak coba di satu pertemuan minggu depan?").reply
     assert any(reply.startswith(line) for line in move_lines("id")["nothing_new"]), reply
     assert re.sub(r"\W+", " ", goal.lower())[12:40] in re.sub(r"\W+", " ", reply.lower()), reply
+
+
+def test_small_talk_that_memory_answers_gets_the_answer_not_fine_thanks():
+    from simulator.session import Session
+
+    s = Session("guru_baru", lang="en")
+    s.coach_says("Good morning, Nadia.")
+    reply = s.coach_says("What do you do at the weekend?").reply
+    assert reply not in move_lines("en")["small_talk"], reply
+    assert re.search(r"\b(saturday|sunday|weekend)s?\b", reply, re.I), reply
+    assert s.coach_says("How are you?").reply in move_lines("en")["small_talk"]   # still small talk in kind
+
+
+def test_a_class_is_the_number_asked_for():
+    from simulator.reading.focus import has_form
+
+    assert has_form("Nia, kelas VIII-B.", "Kamu kelas berapa?", "id")
+    assert has_form("Saya di 9D.", "Kamu kelas berapa?", "id")
+    assert not has_form("Saya suka menyanyi.", "Kamu kelas berapa?", "id")
+
+
+def test_when_usually_is_not_since_when():
+    from simulator.coachee.memory import load_memory, memory_index
+    from simulator.reading.focus import rerank
+
+    memory = load_memory("guru_sosial_emosional")
+    hits = memory_index(memory, "id").search("Kapan biasanya murid ribut?", ("open", "surface"), k=5)
+    onset = [h.item.id for h in hits if all(re.search(r"\b(sejak|mulai|awal)\b", q, re.I) for q in h.item.asks("id"))]
+    top = rerank(hits, "Kapan biasanya murid ribut?", "id")[0]
+    assert onset and top.item.id not in onset

@@ -414,7 +414,8 @@ def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules
 
     acts = set(reading.acts)
     reflected = "reflection" in acts or move.check   # checking a feeling or a summary reflects it
-    is_open = "open_question" in acts or (move.question == "open" and "why_question" not in acts)
+    # An open question by form that the reader reads as a fix ("Kenapa Ibu tidak pakai saja …?") is advice only.
+    is_open = "open_question" in acts or (move.question == "open" and not {"why_question", "advice"} & acts)
     asks_fact = move.question in ("factual", "yes_no") and not reflected
     own = _own_words(reading, persona, state.revealed, rules, heard)
     engaged = own and (reflected or is_open)
@@ -434,8 +435,9 @@ def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules
             applied.append(fx.engaged_question)
         if reading.tirta in FORWARD_STAGES and "goal" in state.revealed:
             applied.append(fx.forward_question)
-    if asks_fact and own:
-        applied.append(fx.fact_interest)   # asking about a detail just mentioned is listening, a little
+    if asks_fact and own and "advice" not in acts and not reading.judgement:
+        # asking about a detail just mentioned is listening, a little; "Why not just use X?" is a fix, not interest
+        applied.append(fx.fact_interest)
     if "affirmation" in acts:
         applied.append(fx.affirmation)
     if "why_question" in acts:

@@ -204,6 +204,11 @@ class ScriptedVoice:
         if move == "small_talk":
             if _OFFER.search(_COACH_SAID.get() or ""):
                 return _join(greet, pool("offer"))
+            best = plan.memory_items[0] if plan.memory_items else None
+            if best and best["score"] >= LEAD_SCORE and _ASKS_WHAT.search(_COACH_SAID.get() or "") \
+                    and not any(_norm(best["short"]) in _norm(s) for s in said):
+                # "What do you do at the weekend?" is small talk that memory answers: the answer, not "Fine".
+                return _join(greet, best["short"])
             return _join(greet, self._small_talk(lines["small_talk"], said, lang, key))
         if move == "goodbye" and _SALAM.search(_COACH_SAID.get() or ""):
             # "… Assalamualaikum." is answered in kind before the goodbye (a salam left unreturned is rude).
@@ -635,6 +640,7 @@ def _particular(question: str, lang: str) -> bool:
 
 _SCALE = re.compile(r"\b(1|satu|one)\s*(-|–|to|sampai|hingga|s\.?d\.?|ke)\s*(10|sepuluh|ten)\b|\bskala\b|"
                     r"\bon a scale\b|\bout of (10|ten)\b|\bdari (10|sepuluh)\b", re.I)
+_ASKS_WHAT = re.compile(r"\b(what|where|who|which|apa|ngapain|ke ?mana|di ?mana|siapa)\b(?! kabar)", re.I)
 _SALAM = re.compile(r"\b(assalamu\w*|wassalam\w*)\b", re.I)
 CLARIFY_NEXT = 0.2   # a memory this near what the coach asks may explain the earlier reply
 _OFFER = re.compile(r"\b(teh atau kopi|kopi atau teh|mau (minum )?(teh|kopi|minum)|(ngopi|ngeteh) dulu|"

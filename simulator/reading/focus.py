@@ -16,6 +16,7 @@ from dataclasses import replace
 
 FOCUS_BONUS = 0.08   # an item whose answer has the asked-for form (a number for "berapa")
 ASKS_BONUS = 0.04    # ... and one whose example questions use the same question word
+ONSET_PENALTY = 0.1  # asked when something usually happens, an item only about since when it happens
 
 _FOCUS = {
     "id": [("time", r"\b(kapan|kpn|jam berapa|pukul berapa|tanggal berapa|hari apa|sejak kapan|bulan apa|tahun berapa|tahun apa)\b"),
@@ -34,7 +35,9 @@ _FOCUS = {
 }
 _NUMBER = (r"\b(\d+|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
            r"seratus|ratus|ribu|setengah|separuh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-           r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|half|once|twice)\b")
+           r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|half|once|twice)\b"
+           # a class is a number too ("kelas berapa?" - "VIII-B", "9D"): Roman numerals in capitals, digit + letter
+           r"|(?-i:\b(?:I{1,3}|IV|VI{0,3}|IX|XI{0,2})(?:-[A-Z])?\b)|\b\d+[A-Za-z]\b")
 _ANSWERS = {
     "number": _NUMBER,
     "time": r"\b(jam|pukul|senin|selasa|rabu|kamis|jumat|sabtu|minggu|pagi|siang|sore|malam|bulan|tahun|kemarin|"
@@ -71,8 +74,18 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
             bonus = FOCUS_BONUS + ASKS_BONUS if same_ask else 0.0
         else:
             bonus = (FOCUS_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
+        if want == "time" and _HABIT.search(question) and not _ONSET.search(question) \
+                and all(_ONSET.search(q) for q in h.item.asks(lang)):
+            # "Kapan biasanya ribut?" asks when it usually happens, not since when: an item every example question
+            # of which asks since when ("Sejak kapan mulai?") answers the other question.
+            bonus = -ONSET_PENALTY
         out.append(replace(h, score=round(h.score + bonus, 4)) if bonus else h)
     return sorted(out, key=lambda h: -h.score)
+
+
+_HABIT = re.compile(r"\b(biasanya|biasa|umumnya|sering|usually|normally|typically|often)\b", re.I)
+_ONSET = re.compile(r"\b(sejak|mulai|awal(nya)?|pertama kali|since|start\w*|began|begin\w*|first|how long has|"
+                    r"how long have|going on|was it like this)\b", re.I)
 
 
 def has_form(text: str, question: str, lang: str) -> bool:
