@@ -254,9 +254,12 @@ class ScriptedVoice:
             if own and own[1] == "goal" and _asks_step(coach, lang):
                 # Asked for a step with only a goal named: the goal again answers nothing (blind panel, round 4:
                 # "What could you try next week?" - "My goal is simple: …"). Not decided yet, and the goal it holds.
-                line = self._fresh(lines["nothing_new"], said, f"{key}|step")
+                # Round 5: the goal said again behind "not sure" was a repeat all the same; the goal is held in
+                # words that do not repeat it ("The goal's clear to me; it's the first step I haven't worked out").
+                line = self._fresh(lines["step_unsure"], said, f"{key}|step") \
+                    or self._fresh(lines["nothing_new"], said, f"{key}|step")
                 if line:
-                    return _join(greet, line, self._bridged(own[0], said, lang, key, persona.role))
+                    return _join(greet, line)
             if own:
                 # Asked for a step or a goal after already naming one: "I don't know yet" would take back its own
                 # words (a blind panel's finding). It holds to what it said.
@@ -269,7 +272,7 @@ class ScriptedVoice:
             # "When would you want to try it?" asks about the future: a past episode ("I tried it once last
             # semester") answers another question and takes back the goal just named (blind panel, round 4).
             # A step already named holds; else not decided yet (and the goal it holds, if it named one).
-            own = _own_idea(persona, said, lang, coach) or _own_idea(persona, said, lang, "minggu depan next step")
+            own = _named_idea(persona, said, lang)
             if own and own[1] == "action_plan":
                 return _join(greet, self._again(own[0], said, lang, key, recall=True))
             line = self._fresh(lines["nothing_new"], said, f"{key}|when")
@@ -320,7 +323,11 @@ class ScriptedVoice:
         return _join(greet, self.choose(persona, plan, history, lang))
 
     def _bridged(self, text: str, said: list[str], lang: str, key: str, role: str | None = None) -> str:
-        """`text` behind a bridge ("Yang jelas, …"), in words not said before."""
+        """`text` behind a bridge ("Yang jelas, …"), in words not said before; "" when `text` itself was already
+        said (round 5: the same goal behind a new bridge three times is a repeat all the same)."""
+        core = _norm(_strip_again(text, lang))
+        if any(core and core in _norm(s) for s in said):
+            return ""
         done = {_norm(s) for s in said}
         for template in self._rotate(move_lines(lang, role)["bridge"], key):
             line = template.format(said=_lower_first(_strip_again(text, lang)))
@@ -756,12 +763,16 @@ _FUTURE = re.compile(r"\b(would you|will you|are you going to|nanti|mau mulai|ak
 def _own_idea(persona: Persona, said: list[str], lang: str, coach: str) -> tuple[str, str] | None:
     """The goal or step the coachee has already named in this session (its memory items or authored lines of the
     goal and action-plan layers), when the coach now asks for a goal or a step; else None."""
-    from simulator.coachee.memory import load_memory
-    from simulator.reading.moves import load_move_rules
-
     rules = load_move_rules()
     if lang not in rules.patterns or not (rules.search(lang, "forward", coach) or rules.search(lang, "goal", coach)):
         return None
+    return _named_idea(persona, said, lang)
+
+
+def _named_idea(persona: Persona, said: list[str], lang: str) -> tuple[str, str] | None:
+    """(text, layer) of the step - else the goal - the coachee named last in this session; None if none."""
+    from simulator.coachee.memory import load_memory
+
     memory = load_memory(persona.id)
 
     def last(*texts: str) -> int:   # where in the session it was last said (-1: never)
@@ -780,8 +791,6 @@ def _own_idea(persona: Persona, said: list[str], lang: str, coach: str) -> tuple
 
 def _asks_step(coach: str, lang: str) -> bool:
     """Asks for a step to take (our `forward` patterns) rather than for the goal."""
-    from simulator.reading.moves import load_move_rules
-
     rules = load_move_rules()
     return lang in rules.patterns and bool(rules.search(lang, "forward", coach)) \
         and not rules.search(lang, "goal", coach)

@@ -99,6 +99,7 @@ class LangLines(Strict):
     aside_unknown: list[str]   # when / how many / who / where: not known exactly
     aside_unsure: list[str]    # why / based on what / anything else: not thought about
     bridge: list[str]          # "{said}" - from the aside to what the coachee goes on to say
+    step_unsure: list[str]     # asked for a step with only the goal named: the goal is clear, the way not yet
 
 
 class MoveRules(Strict):
@@ -289,6 +290,11 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
     if _closes(raw, rules, L) and rules.search(L, "thanks_any", raw):
         # "Terima kasih sudah bercerita hari ini. ... Selamat siang, Bu." - thanks, then the time of day: leaving.
         return move("goodbye", greeting=greeting)
+    if "?" not in raw and rules.search(L, "thanks_any", raw) and _CLOSING_THANKS.search(raw):
+        # "Thank you for your time today, Mr Bambang. I've enjoyed hearing about …" / "Makasih ya sudah cerita banyak
+        # hari ini. Istirahat dulu, ya.": thanks for the talk with nothing asked is the coach closing (round 5:
+        # answered with an insight or an opening greeting).
+        return move("goodbye", greeting=greeting)
     if rules.search(L, "arrange", rest or raw) and len(words) <= 24 and _arranges_only(rest or raw, rules, L):
         return move("arrange", greeting=greeting)   # "Minggu depan kita ketemu hari Selasa, bisa?": not a memory
     if rules.search(L, "repeat", rest or raw) and len(words) <= 12:
@@ -377,6 +383,13 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         asked = core_question(main)
         return move("coaching", question_type(asked, rules, L), len(real), stacked, greeting, rest or raw, asked)
     return move("coaching", None, 0, False, greeting, rest or raw)
+
+
+# Thanks for the talk as a whole ("today", "your time", "if you need to talk again"), not for one answer: "Terima
+# kasih sudah cerita. Saya dengar Ibu lelah." mid-conversation is thanks and a reflection.
+_CLOSING_THANKS = re.compile(r"\b(hari ini|waktu(nya| ibu| bapak| kamu)|cerita banyak|banyak cerita|(ngobrol|cerita|"
+                             r"bicara) lagi|today|your time|(talk|chat) again|this (chat|talk|conversation))\b",
+                             re.IGNORECASE)
 
 
 def _closes(text: str, rules: MoveRules, lang: str) -> bool:
