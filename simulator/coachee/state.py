@@ -580,7 +580,7 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
     queries = list(persona.knowledge_queries[:2]) if state.opened in ("underneath", "core") else []
     use_short = reaction in ("answer", "guarded")
     memories = [(h.item.short if use_short else h.item.long)(lang) for h in usable]
-    items = [{"id": h.item.id, "layer": h.layer, "topic": h.item.topic, "kind": h.item.kind, "short": h.item.short(lang),
+    items = [{"id": h.item.id, "layer": h.layer, "topic": h.item.topic, "short": h.item.short(lang),
               "long": h.item.long(lang), "score": h.score, "asks": list(h.item.asks(lang))} for h in usable]
     return Plan(reaction=reaction, reveal=state.opened, allowed=allowed, mood=state.mood,
                 knowledge_queries=queries, layer=layer, move=move.kind, question=move.question,
