@@ -31,7 +31,8 @@ from simulator import offline  # noqa: E402
 
 offline.setup()
 
-from bench_real_scores import data_dir  # noqa: E402
+from bench_real_scores import KEYS as DIMENSIONS  # noqa: E402
+from bench_real_scores import data_dir, human_means, load_ratings  # noqa: E402
 from docsfile import VALIDITY as DOC  # noqa: E402
 from docsfile import write_section  # noqa: E402
 
@@ -120,9 +121,6 @@ def measure(ann: dict[str, dict], reader: dict) -> dict:
     return res
 
 
-DIMENSIONS = ("presence", "active_listening", "powerful_questions", "overall")
-
-
 def ceiling(ann: dict[str, dict], reader: dict, real: Path) -> dict:
     """How far act counts can carry agreement with the trainers: per file, the share of coach turns with each act
     - by the annotators (the mean of A and B: the reader made perfect) and by the reader - and its Pearson with the
@@ -130,25 +128,24 @@ def ceiling(ann: dict[str, dict], reader: dict, real: Path) -> dict:
     but what act counts can say about these transcripts."""
     import statistics as st
 
-    ratings: dict[str, list[dict]] = {}
-    with (real / "ratings.tsv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            ratings.setdefault(row["file"], []).append(row)
+    ratings = load_ratings(real)
     files = sorted({f for f, _ in reader} & set(ratings))
-    trainers = {d: [st.mean(float(r[d]) for r in ratings[f]) for f in files] for d in DIMENSIONS}
+    means = human_means(ratings, files)
+    trainers = {d: [means[f][d] for f in files] for d in DIMENSIONS}
+
+    def has(source: str, lab: str, key: tuple) -> float:
+        if source == "reader":
+            return float(lab in reader[key])
+        return st.mean(lab in ann[a][key]["labels"] for a in ANNOTATORS)
+
     out: dict[str, dict] = {}
     for source in ("annotators", "reader"):
         out[source] = {}
         for lab in LABELS:
             shares = []
             for f in files:
-                keys = [k for k in reader if k[0] == f]
-                if source == "reader":
-                    hits = [lab in reader[k] for k in keys]
-                else:
-                    hits = [st.mean(lab in ann[a][k]["labels"] for a in ANNOTATORS if k in ann[a]) for k in keys
-                            if all(k in ann[a] for a in ANNOTATORS)]
-                shares.append(st.mean(hits) if hits else 0.0)
+                keys = [k for k in reader if k[0] == f and all(k in ann[a] for a in ANNOTATORS)]
+                shares.append(st.mean(has(source, lab, k) for k in keys) if keys else 0.0)
             out[source][lab] = {d: (round(st.correlation(shares, trainers[d]), 2) if st.pstdev(shares) else None)
                                 for d in DIMENSIONS}
     return {"files": len(files), **out}

@@ -27,9 +27,9 @@ def _say(persona_id: str, lang: str, coach: str, plan: Plan) -> str:
                                lang=lang).text
 
 
-def _surface(persona_id: str, lang: str) -> Plan:
-    plan = Plan("reveal", None, [], "neutral", layer="surface", move="coaching", question="open")
-    return plan
+def _surface() -> Plan:
+    """The coachee going on about its presenting problem, nothing in memory matched."""
+    return Plan("reveal", None, [], "neutral", layer="surface", move="coaching", question="open")
 
 
 def _asides(lang: str, role: str | None = None) -> dict[str, list[str]]:
@@ -44,7 +44,7 @@ def _asides(lang: str, role: str | None = None) -> dict[str, list[str]]:
     ("murid_target_belajar", "id", "Sepatu olahraga kamu merek apa saja?", "aside_unsure"),
 ])
 def test_a_particular_question_nothing_answers_is_met_before_the_coachee_goes_on(persona, lang, question, kind):
-    plan = _surface(persona, lang)
+    plan = _surface()
     planned = candidate_lines(get_persona(persona), plan, lang)
     reply = _say(persona, lang, question, plan)
     role = get_persona(persona).role
@@ -62,7 +62,7 @@ def test_a_particular_question_nothing_answers_is_met_before_the_coachee_goes_on
     ("guru_senior_skeptis", "id", "Bagaimana perasaan Bapak soal kantin?"),
 ])
 def test_invitations_and_feeling_questions_are_left_alone(persona, lang, question):
-    plan = _surface(persona, lang)
+    plan = _surface()
     reply = _say(persona, lang, question, plan)
     starts = [a for lines in _asides(lang, get_persona(persona).role).values() for a in lines]
     assert not any(reply.startswith(a) for a in starts), reply

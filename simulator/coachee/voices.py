@@ -325,15 +325,11 @@ class ScriptedVoice:
     def _bridged(self, text: str, said: list[str], lang: str, key: str, role: str | None = None) -> str:
         """`text` behind a bridge ("Yang jelas, …"), in words not said before; "" when `text` itself was already
         said (round 5: the same goal behind a new bridge three times is a repeat all the same)."""
-        core = _norm(_strip_again(text, lang))
-        if any(core and core in _norm(s) for s in said):
+        rest = _strip_again(text, lang)
+        if any(_norm(rest) and _norm(rest) in _norm(s) for s in said):
             return ""
-        done = {_norm(s) for s in said}
-        for template in self._rotate(move_lines(lang, role)["bridge"], key):
-            line = template.format(said=_lower_first(_strip_again(text, lang)))
-            if _norm(line) not in done:
-                return line
-        return text
+        # Unsaid, no line carrying it can have been said: the first bridge of the rotation will do.
+        return self._rotate(move_lines(lang, role)["bridge"], key)[0].format(said=_lower_first(rest))
 
     def _small_talk(self, pool: Sequence[str], said: list[str], lang: str, key: str) -> str:
         """"Sudah makan?" is answered "Sudah, tadi", "Apa kabar?" with how one is: the line that fits the question
