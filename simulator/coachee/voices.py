@@ -163,10 +163,10 @@ class ScriptedVoice:
         in-character "nothing more I know" first, "As I said, ..." only when recalled or those are used up."""
         done = {_norm(s) for s in said}
         if not recall:
-            line = self._fresh(move_lines(lang)["nothing_new"], said, f"{key}|nothing_new")
+            line = self._fresh(_lines(lang)["nothing_new"], said, f"{key}|nothing_new")
             if line is not None:
                 return line
-        for template in self._rotate(move_lines(lang)["already"], key):
+        for template in self._rotate(_lines(lang)["already"], key):
             candidate = template.format(said=_lower_first(text))
             if _norm(candidate) not in done:
                 return candidate
@@ -186,7 +186,7 @@ class ScriptedVoice:
     def compose(self, persona: Persona, plan: Plan, history: Sequence[Any], lang: str) -> str:
         lang = lang if lang in persona.languages else persona.languages[0]
         said = said_by_coachee(history)
-        lines = move_lines(lang, persona.role)
+        lines = _lines(lang)
         key = f"{persona.id}|{plan.reaction}|{plan.move}|{lang}|{len(said)}"
         move = plan.move or "coaching"
         greet = greeting_reply(plan.greeting, lang, len(said)) if plan.greeting else ""
@@ -277,7 +277,7 @@ class ScriptedVoice:
                 return _join(greet, self._again(own[0], said, lang, key, recall=True))
             line = self._fresh(lines["nothing_new"], said, f"{key}|when")
             if line:
-                return _join(greet, line, self._bridged(own[0], said, lang, key, persona.role) if own else "")
+                return _join(greet, line, self._bridged(own[0], said, lang, key) if own else "")
         if reaction == "not_yet" and plan.question == "factual" \
                 and focus(_COACH_SAID.get() or "", lang) in ("number", "time", "where"):
             # "How long did that take?" about what it is not ready to talk about: a number is no secret, and "I can't
@@ -322,14 +322,14 @@ class ScriptedVoice:
             return _join(greet, self._guarded(persona, plan, said, lang, key))
         return _join(greet, self.choose(persona, plan, history, lang))
 
-    def _bridged(self, text: str, said: list[str], lang: str, key: str, role: str | None = None) -> str:
+    def _bridged(self, text: str, said: list[str], lang: str, key: str) -> str:
         """`text` behind a bridge ("Yang jelas, …"), in words not said before; "" when `text` itself was already
         said (round 5: the same goal behind a new bridge three times is a repeat all the same)."""
         rest = _strip_again(text, lang)
         if any(_norm(rest) and _norm(rest) in _norm(s) for s in said):
             return ""
         # Unsaid, no line carrying it can have been said: the first bridge of the rotation will do.
-        return self._rotate(move_lines(lang, role)["bridge"], key)[0].format(said=_lower_first(rest))
+        return self._rotate(_lines(lang)["bridge"], key)[0].format(said=_lower_first(rest))
 
     def _small_talk(self, pool: Sequence[str], said: list[str], lang: str, key: str) -> str:
         """"Sudah makan?" is answered "Sudah, tadi", "Apa kabar?" with how one is: the line that fits the question
@@ -351,7 +351,7 @@ class ScriptedVoice:
                 return item["short"]
         line = self._fresh(list(persona.reactions.guarded(lang)), said, f"{key}|guarded")
         if line is None:
-            line = self._fresh(move_lines(lang, persona.role)["guarded"], said, f"{key}|shrug")
+            line = self._fresh(_lines(lang)["guarded"], said, f"{key}|shrug")
         return line or self._again(persona.reactions.guarded(lang)[0], said, lang, key)
 
     def _greeting_line(self, persona, plan, said, lang, key, strip: bool) -> str:
@@ -409,7 +409,7 @@ class ScriptedVoice:
         return None
 
     def _answer(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
-        lines = move_lines(lang, persona.role)   # a student's "Nggak." / "Yeah.", not "Tidak."
+        lines = _lines(lang)   # a student's "Nggak." / "Yeah.", not "Tidak."
         if not plan.memory_items:
             if not plan.remembers:
                 # No memory file for this persona: its authored short answers / current layer, as before.
@@ -421,14 +421,14 @@ class ScriptedVoice:
                                    lang)
             # Nothing in memory answers it: a person says so rather than invent - or, asked about something
             # nowhere near the conversation ("Do you like coffee?"), steers back to it.
-            lines = move_lines(lang, persona.role)
+            lines = _lines(lang)
             coach = _COACH_SAID.get() or ""
             if plan.off_topic and (_touches_conversation(coach, lang) or _REFERS_BACK.search(coach)):
                 plan = replace(plan, off_topic=False)   # "Which part of the lesson ...?" is about the lesson
             if plan.off_topic or focus(coach, lang) in ("number", "time", "who", "where"):
                 # Nowhere near the conversation: steered back. A number, a time, a name or a place that memory
                 # does not hold: not known (a person does not invent one).
-                kind = "off_topic" if plan.off_topic else "unknown"
+                kind = "off_topic" if plan.off_topic else _unknown(coach, lang)
                 line = self._fresh(lines[kind], said, f"{key}|{kind}")
                 return line or self._again(lines[kind][0], said, lang, key)
             # A yes/no or open question nothing answers well: the coachee talks about what is on its mind now
@@ -447,7 +447,7 @@ class ScriptedVoice:
                 and not has_form(item["long"], coach, lang):
             # "What year did you win it?" and the nearest memory holds no year: not sure, rather than a story that
             # does not answer it.
-            line = self._fresh(move_lines(lang, persona.role)["unknown"], said, f"{key}|unknown")
+            line = self._fresh(_lines(lang)[_unknown(coach, lang)], said, f"{key}|unknown")
             if line:
                 return line
         if plan.question == "factual" and focus(coach, lang) == "number":
@@ -457,7 +457,7 @@ class ScriptedVoice:
             if topical:
                 item = topical[0] if not _on_topic(item, coach, lang) else item
             else:
-                line = self._fresh(move_lines(lang, persona.role)["unknown"], said, f"{key}|unknown")
+                line = self._fresh(_lines(lang)[_unknown(coach, lang)], said, f"{key}|unknown")
                 if line:
                     return line
         fact = _naming_sentence(item, _COACH_SAID.get() or "") or item["short"]
@@ -508,9 +508,9 @@ class ScriptedVoice:
         # may still be said "as I said".
         if not (lacks or times >= 2 and item["score"] < MATCH_FLOOR or times >= 3):
             return None
-        lines = move_lines(lang)
+        lines = _lines(lang)
         # A detail not held: "not sure"; the same thing asked a third time: at a loss for more, in fresh words.
-        pool = list(lines["unknown"]) if lacks else list(lines["guarded"][3:])
+        pool = list(lines[_unknown(coach, lang)]) if lacks else list(lines["guarded"][3:])
         return self._fresh(pool, said, f"{key}|detail")
 
     def _reveal(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
@@ -573,7 +573,7 @@ class ScriptedVoice:
         lang = lang if lang in ("id", "en") else "id"
         if not question or not _topic_words(question, lang) or not _particular(question, lang):
             return text
-        lines = move_lines(lang, persona.role)
+        lines = _lines(lang)
         if _on_topic({"short": text}, question, lang, strict=True) or any(
                 _norm(text) == _norm(line) for kind in _SHRUGS for line in lines[kind]):
             return text   # it answers, or it is already "not sure" / "not yet"
@@ -581,34 +581,100 @@ class ScriptedVoice:
         if near is None or near >= RELEVANT:
             return text
         asks = focus(question, lang)
-        kind = "aside_unknown" if asks in ("number", "time", "who", "where") else \
-            "aside_usual" if load_move_rules().search(lang, "usual", question) else "aside_unsure"
+        kind = "aside_unknown" if asks in ("number", "time", "who", "where") and _unknown(question, lang) == "unknown" \
+            else "aside_usual" if load_move_rules().search(lang, "usual", question) else "aside_unsure"
         key = f"{persona.id}|aside|{lang}|{len(said)}"
         aside = self._fresh(lines[kind], said, key)
         if aside is None:
             return text
-        return _join(aside, self._bridged(text, said, lang, key, persona.role))
+        return _join(aside, self._bridged(text, said, lang, key))
 
     # ------------------------------------------------------------------------------------------ Voice
     def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
             passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Reply:
         token = _LOWER_WORDS.set(_lower_words(persona.id, lang if lang in persona.languages else "id"))
+        role_token = _ROLE.set(persona.role)
         heard = " ".join([persona.scenario(lang if lang in persona.languages else persona.languages[0]),
                           *(str(_field(t, "text")) for t in history)]).lower()
         heard_token = _HEARD.set(heard)
         coach_token = _COACH_SAID.set(next((str(_field(t, "text")) for t in reversed(history)
                                             if _field(t, "speaker") == "coach"), ""))
+        said = said_by_coachee(history)
         try:
             text = self.compose(persona, plan, history, lang)
-            text = self._meet_question(persona, plan, text, said_by_coachee(history), lang)
+            text = self._pick_either(plan, text, said, lang) or self._meet_question(persona, plan, text, said, lang)
+            text = self._new_part(plan, text, said, lang)
+            if _norm(text) in {_norm(s) for s in said}:   # the last guard: never a verbatim repeat
+                text = self._again(text, said, lang, f"{persona.id}|guard")
         finally:
             _LOWER_WORDS.reset(token)
             _HEARD.reset(heard_token)
             _COACH_SAID.reset(coach_token)
-        said = {_norm(s) for s in said_by_coachee(history)}
-        if _norm(text) in said:   # the last guard: never a verbatim repeat
-            text = self._again(text, said_by_coachee(history), lang, f"{persona.id}|guard")
+            _ROLE.reset(role_token)
         return Reply(text=text, voice=self.name)
+
+    def _new_part(self, plan: Plan, text: str, said: list[str], lang: str) -> str:
+        """A reply that carries a sentence already said, to a turn that did not ask for it again, says only what is
+        new ("I don't have to do it all alone. I'm allowed to choose …, and that's not a sign I can't cope" after the
+        first two: round 5 rated the repeat, not the new clause). Nothing new left: not a repeat, a fresh "nothing
+        more I know" (`_again`). "As I said, …", a repeat asked for and a clarification keep their words."""
+        if plan.move in ("repeat", "clarify") or _strip_again(text, lang) != text:
+            return text
+        done = [_norm(s) for s in said]
+        sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+        question = _main_question(_COACH_SAID.get() or "")
+
+        def keep(sentence: str) -> bool:   # short, new, or about what is asked ("Salsa itu siapa?": the Salsa one)
+            return len(sentence.split()) < OLD_SENTENCE_WORDS or not any(_norm(sentence) in d for d in done) \
+                or bool(question) and _on_topic({"short": sentence}, question, lang, strict=True)
+
+        kept = [x for x in sentences if keep(x)]
+        if len(kept) == len(sentences):
+            return text
+        if any(len(x.split()) >= OLD_SENTENCE_WORDS for x in kept):
+            return " ".join(kept)
+        # Only a short word ("Yes.") or nothing is new: that short word answers a yes/no. A turn that asks nothing
+        # (a reflection) or asks for feelings keeps its words (round 4 rated "I'm tired. ..." again to "How do you
+        # feel about that?" a fit). Else the words answer the question again ("What would you most like to change
+        # first?" - the goal: "As I said, ...") or they do not (a fresh "nothing more I know").
+        short = " ".join(kept)
+        if short and plan.question == "yes_no":
+            return short
+        if not question or load_move_rules().search(lang, "deep", question):
+            return text
+        near = relevance(question, text)
+        answers = _on_topic({"short": text}, question, lang, strict=True) or near is not None and near >= RELEVANT
+        return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|new", recall=answers)
+
+    def _pick_either(self, plan: Plan, text: str, said: list[str], lang: str) -> str | None:
+        """"Pulang sekolah atau malam?", "What they say, or when they get stuck?": a person picks one. When the
+        reply names neither choice, the coachee picks the one its memory and its words lean to (the second on a
+        tie) in a short answer; None: not an either-or question, or the reply already answers it."""
+        coach = _COACH_SAID.get() or ""
+        if plan.move not in (None, "coaching") or plan.reaction in ("not_yet", "stacked", "judgement") \
+                or plan.confirms:
+            return None
+        question = _main_question(coach)
+        choices = _choices(question, lang)
+        if not choices:
+            return None
+        if plan.memory_items and plan.memory_items[0]["score"] >= ASIDE_FLOOR:
+            return None   # memory answers it, in whatever words
+        low = text.lower()
+        if any(re.search(r"\b" + re.escape(w[:5]), low) for c in choices for w in _topic_words(c, lang)):
+            return None   # the reply already speaks to one of them
+        near = relevance(question, text)
+        if near is not None and near >= RELEVANT:
+            return None   # ... in other words ("I make the groups myself" to "Will you choose them or ...?")
+        leaning = " ".join([*said, *(i["long"] for i in plan.memory_items)]).lower()
+
+        def lean(choice: str) -> int:
+            return sum(1 for w in _topic_words(choice, lang) if re.search(r"\b" + re.escape(w[:5]), leaning))
+
+        pick = max(reversed(choices), key=lean)   # on a tie, the last offered
+        key = f"{plan.reaction}|either|{len(said)}"
+        template = self._rotate(_lines(lang)["either"], key)[0]
+        return template.format(said=_as_speaker(pick.rstrip(" ?.!,"), lang))
 
     def stream(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
                passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Iterator[str]:
@@ -617,6 +683,13 @@ class ScriptedVoice:
 
 
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
+_ROLE: ContextVar[str | None] = ContextVar("role", default=None)
+
+
+def _lines(lang: str) -> dict[str, list[str]]:
+    """The generic lines in the speaker's register (a student's "Nggak tahu, sih", not "Wah, itu saya kurang tahu
+    persis": round 5 heard the adult line from a student where a path left the role out)."""
+    return move_lines(lang, _ROLE.get())
 _GOES_ON = ("reveal", "answer", "why", "closed")   # reactions whose words may wander from the question
 _SHRUGS = ("unknown", "nothing_new", "guarded", "not_yet", "off_topic", "aside_usual", "aside_unknown", "aside_unsure",
            "clarify_more", "scale_sure", "scale_unsure")
@@ -628,6 +701,46 @@ def _main_question(coach: str) -> str:
 
     found = [q.strip() for q in _QUESTION_SENTENCE.findall(coach) if q.strip(" ?")]
     return core_question(found[-1]) if found else ""
+
+
+OLD_SENTENCE_WORDS = 4   # a sentence this long said before is a repeat when said again ("Yes." is not)
+_OR = re.compile(r"\s*,?\s+\b(atau|or)\b\s+", re.I)
+_NOT_A_CHOICE = re.compile(r"^(tidak|nggak|gak|enggak|belum|bukan|not|no|something|anything|anyone|apa|what|yang lain|"
+                           r"lainnya|else|sebaliknya)\b", re.I)
+_TAIL = re.compile(r"(,?\s+\b(bu|pak|ibu|bapak|nak|kak|mas|mbak|sih|ya|nih|dong|deh|kira-kira|menurut (ibu|bapak|kamu|anda)|"
+                   r"do you think|would you say|for you)\b)+\W*$|,\s*[A-Z][a-z]+\W*$", re.I)
+_LEAD = re.compile(r"^\W*((jadi|terus|lalu|nah|so|and|then|like|kira-kira|menurut (ibu|bapak|kamu|anda)|"
+                   r"(apakah|apa|did|do|does|is|are|was|were|would|should|could) (you |they |kamu |ibu |bapak |anda )?"
+                   r"(\w+ (if|kalau) )?)\W*)+", re.I)
+
+
+def _choices(question: str, lang: str) -> list[str]:
+    """The two things an either-or question offers ("pulang sekolah", "malam"), each of at most six words; [] for a
+    yes/no in disguise ("... atau tidak?", "... or anything else?") or no "or" at all."""
+    question = question.strip().rstrip("?").strip()
+    parts = _OR.split(question)
+    if len(parts) != 3:
+        return []
+    first, second = parts[0], _TAIL.sub("", parts[2]).strip()
+    first = _LEAD.sub("", re.split(r"[,:;]\s+", first)[-1]).strip()
+    if not first or not second or _NOT_A_CHOICE.match(second) or len(first.split()) > 6 or len(second.split()) > 6:
+        return []
+    return [first, second]
+
+
+_SPEAKER = {"id": {"kamu": "saya", "ibu": "saya", "bapak": "saya", "anda": "saya", "kau": "saya", "mu": "saya"},
+            "en": {"you": "I", "your": "my", "yours": "mine", "yourself": "myself", "i": "you", "my": "your",
+                   "me": "you", "we": "we"}}
+
+
+def _as_speaker(phrase: str, lang: str) -> str:
+    """The coach's words in the coachee's mouth: "perasaan kamu" -> "perasaan saya", "your plan" -> "my plan"."""
+    swap = _SPEAKER.get(lang, _SPEAKER["id"])
+    words = [swap.get(w.lower(), w) if w.lower() in swap else w for w in phrase.split()]
+    out = " ".join(words)
+    if lang == "id":
+        out = re.sub(r"\b(\w{3,})mu\b", r"\1 saya", out)
+    return out[:1].lower() + out[1:] if out[:1].isupper() and out.split()[0] not in _KEEP_CAPITAL else out
 
 
 def _particular(question: str, lang: str) -> bool:
@@ -753,6 +866,14 @@ def _forward(coach: str, lang: str) -> bool:
                 or _FUTURE.search(coach))
 
 
+def _unknown(coach: str, lang: str) -> str:
+    """The pool for a detail the coachee does not hold: "I don't remember exactly" about the past; about what is to
+    come or might be ("When can you hand it in?", "What would make it easier?") memory is no excuse - not thought
+    about yet (round 5: "When could we talk again?" - "I don't remember exactly")."""
+    return "nothing_new" if _FUTURE.search(coach) or _MIGHT.search(coach) or _forward(coach, lang) else "unknown"
+
+
+_MIGHT = re.compile(r"\b(would|might|could|kira-kira|besok|tomorrow)\b", re.I)
 _FUTURE = re.compile(r"\b(would you|will you|are you going to|nanti|mau mulai|akan|minggu depan|next week)\b", re.I)
 
 
@@ -873,7 +994,7 @@ def plan_revealed(plan: Plan, persona: Persona, lang: str) -> set[str]:
 
 def _strip_again(text: str, lang: str) -> str:
     """Drop an "As I said, " prefix so it is not doubled."""
-    for template in move_lines(lang)["already"] + move_lines(lang)["repeat"] + move_lines(lang)["clarify"]:
+    for template in _lines(lang)["already"] + _lines(lang)["repeat"] + _lines(lang)["clarify"]:
         head = template.split("{said}")[0]
         if head and text.startswith(head):
             rest = text[len(head):]

@@ -100,6 +100,7 @@ class LangLines(Strict):
     aside_unsure: list[str]    # why / based on what / anything else: not thought about
     bridge: list[str]          # "{said}" - from the aside to what the coachee goes on to say
     step_unsure: list[str]     # asked for a step with only the goal named: the goal is clear, the way not yet
+    either: list[str]          # an either-or question ("... atau ...?") the reply does not answer: one of the two
 
 
 class MoveRules(Strict):
@@ -388,7 +389,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
 # Thanks for the talk as a whole ("today", "your time", "if you need to talk again"), not for one answer: "Terima
 # kasih sudah cerita. Saya dengar Ibu lelah." mid-conversation is thanks and a reflection.
 _CLOSING_THANKS = re.compile(r"\b(hari ini|waktu(nya| ibu| bapak| kamu)|cerita banyak|banyak cerita|(ngobrol|cerita|"
-                             r"bicara) lagi|today|your time|(talk|chat) again|this (chat|talk|conversation))\b",
+                             r"bicara) lagi|today|your time|(talk|chat) again|(this|the) (chat|talk|conversation))\b",
                              re.IGNORECASE)
 
 
