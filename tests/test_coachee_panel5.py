@@ -3,12 +3,22 @@
 1. thanks for the talk with nothing asked is the coach closing: a goodbye, never an insight or an opening greeting
 2. "When can we talk again?" fixes the next meeting; it is no memory search ("I don't remember exactly")
 3. what was already said is not said again behind a new bridge ("Not sure. What I do know is, <the goal again>")
+4. a sentence already said is not said again to a new question: only what is new, else "as I said" when it answers
+   the question, else "not thought about" (round 5: 7 near-repeats rated non-sequiturs)
+5. an either-or question ("Pulang sekolah atau malam?") gets one of the two, never "Yes." or a line about another thing
+6. a student speaks as a student on every generic line; what is to come is "not thought about yet", not "I don't
+   remember"
+7. leave-taking in its everyday forms ("good luck with the showcase!", "hati-hati di jalan") is a goodbye
+8. a fix offered before "Gimana?" is advice; "What would you like to talk about?" asks the topic, not the goal
 """
 
 from __future__ import annotations
 
 import pytest
 
+from simulator.coachee.persona import get_persona
+from simulator.coachee.state import Plan, initial_state
+from simulator.coachee.voices import ScriptedVoice, _choices, _unknown
 from simulator.reading.moves import classify, move_lines
 from simulator.session import Session
 
@@ -45,3 +55,128 @@ def test_a_closing_gets_a_goodbye_reply_not_an_opening():
     result = s.coach_says("Thank you for your time today, Mr Bambang. I've enjoyed hearing about your lessons.")
     assert result.plan.move == "goodbye"
     assert result.reply in move_lines("en")["goodbye"], result.reply
+
+
+def _session(persona: str, lang: str, *turns: str) -> tuple[Session, list]:
+    s = Session(persona, lang=lang)
+    return s, [s.coach_says(t) for t in turns]
+
+
+def test_a_sentence_already_said_is_not_said_again_to_a_new_question():
+    s, results = _session("guru_sosial_emosional", "en", "Good afternoon, Mrs Lestari.",
+                          "What would you like to talk about today?", "What happens after break?",
+                          "What else happens after break?", "And what happens after break usually, in the afternoons?")
+    said = [r.reply for r in results]
+    sentences = [x for reply in said for x in reply.split(". ") if len(x.split()) >= 4]
+    assert len(sentences) == len(set(sentences)), said
+
+
+OLD = "I don't have to get it all done alone. I'm allowed to choose what matters most first."
+NEW = "And that's not a sign I can't cope."
+
+
+def _say(coach: str, question: str, said: str = OLD, text: str = f"{OLD} {NEW}") -> str:
+    """The scripted voice's reply to `coach` when its plan holds one memory item `text` and it said `said` before."""
+    persona = get_persona("guru_baru")
+    item = {"id": "x", "layer": "underneath", "topic": "t", "short": text, "long": text, "score": 0.9, "asks": []}
+    plan = Plan("reveal", None, [], "open", move="coaching", question=question, memory_items=[item],
+                memories=[text], remembers=True)
+    history = [{"speaker": "coach", "text": "How are you?"}, {"speaker": "coachee", "text": said},
+               {"speaker": "coach", "text": coach}]
+    return ScriptedVoice().say(persona=persona, plan=plan, state=initial_state(persona), history=history,
+                               lang="en").text
+
+
+def test_only_the_new_part_of_a_reply_is_said():
+    reply = _say("Who could you lean on?", "factual")
+    assert reply == NEW
+
+
+def test_a_reply_with_nothing_new_is_no_repeat():
+    reply = _say("Who could you lean on?", "factual", text=OLD)
+    assert OLD not in reply and reply in move_lines("en")["nothing_new"], reply
+
+
+def test_a_reply_with_nothing_new_that_answers_the_question_says_so():
+    reply = _say("So what would you allow yourself to choose first?", "open", text=OLD)
+    assert reply.startswith(tuple(t.split("{said}")[0] for t in move_lines("en")["already"])), reply
+
+
+@pytest.mark.parametrize("coach,question", [("That sounds so heavy.", None), ("How do you feel about that?", "open")])
+def test_a_reflection_or_a_feeling_asked_takes_the_words_again(coach, question):
+    reply = _say(coach, question, text=OLD)
+    assert reply.startswith(tuple(t.split("{said}")[0] for t in move_lines("en")["already"])) and OLD[1:20] in reply
+
+
+@pytest.mark.parametrize("question,lang,expected", [
+    ("Pulang sekolah atau malam?", "id", ["Pulang sekolah", "malam"]),
+    ("Kamu dengar mereka ngomongin kamu, atau cuma perasaan kamu aja?", "id",
+     ["Kamu dengar mereka ngomongin kamu", "cuma perasaan kamu aja"]),
+    ("Did the filtering or the evaporating take longer?", "en", ["the filtering", "the evaporating"]),
+    ("Cocok atau tidak untuk kelima anak itu?", "id", []),   # a yes/no in disguise
+    ("Is there anything else, or anyone who could help?", "en", []),
+    ("Apa yang paling berat buat Ibu?", "id", []),
+])
+def test_the_two_choices_of_an_either_or_question(question, lang, expected):
+    assert _choices(question, lang) == expected
+
+
+@pytest.mark.parametrize("persona,lang,turns,choices", [
+    ("pasca_observasi_guru_ipa", "en", ["Good morning, Mr Hendra.", "How did yesterday's practical go?",
+                                        "Did the filtering or the evaporating take longer?"], ["filtering", "evaporating"]),
+    ("murid_tugas_terlambat", "id", ["Halo Dimas, duduk dulu.", "Kamu capek ya?",
+                                     "Kamu biasanya ngerjain PR di rumah atau di sekolah?"], ["rumah", "sekolah"]),
+])
+def test_an_either_or_question_gets_one_of_the_two(persona, lang, turns, choices):
+    reply = _session(persona, lang, *turns)[1][-1].reply
+    assert any(c in reply.lower() for c in choices), reply
+    assert not reply.lower().startswith(("yes", "no.", "iya", "tidak")), reply
+
+
+def test_a_student_says_not_known_in_a_students_words():
+    s, results = _session("murid_sosial_emosional", "id", "Halo Nia.", "Kelihatannya kamu lagi sedih, ya?",
+                          "Mereka itu siapa, Nia?")
+    adult = set(move_lines("id")["unknown"]) | set(move_lines("id")["nothing_new"]) | set(move_lines("id")["aside_unknown"])
+    assert results[-1].reply not in adult, results[-1].reply
+
+
+@pytest.mark.parametrize("question,lang,pool", [
+    ("Kapan kira-kira kamu bisa kumpulkan tugasnya?", "id", "nothing_new"),
+    ("What would make asking Mrs Wati feel a bit easier?", "en", "nothing_new"),
+    ("When did that start?", "en", "unknown"),
+    ("Sejak kapan begitu, Bu?", "id", "unknown"),
+])
+def test_what_is_to_come_is_not_thought_about_and_what_was_is_not_remembered(question, lang, pool):
+    assert _unknown(question, lang) == pool
+
+
+@pytest.mark.parametrize("text,lang,kind", [
+    ("That's fine. Maybe think about it before Wednesday. Thanks for the chat, Mr Agus, good luck with the showcase!",
+     "en", "goodbye"),
+    ("Oke, sip. Kalau ada apa-apa, ke Bapak aja ya. Udah sana pulang, hati-hati di jalan.", "id", "goodbye"),
+    ("Tidak apa-apa, Bu. Boleh Ibu pikirkan dulu. Kapan kira-kira kita bisa bicara lagi?", "id", "arrange"),
+])
+def test_everyday_leave_taking(text, lang, kind):
+    assert classify(text, lang).kind == kind
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Ooh, jadi kelompoknya jangan permanen ya. Kalau menurut saya sih Ibu bisa coba mulai dari satu bab aja dulu. "
+     "Gimana?", "id"),
+    ("Mungkin bisa dimulai kecil. Misalnya, Ibu ngobrol dulu dengan Bu Rina, menanyakan apa yang mereka butuhkan. "
+     "Bagaimana menurut Ibu?", "id"),
+    ("Kalau saya boleh menawarkan satu ide: kelompok kecil membaca bersama Ibu selama sepuluh menit. Bagaimana?", "id"),
+])
+def test_a_fix_offered_before_asking_an_opinion_is_advice(text, lang):
+    assert classify(text, lang).suggests
+
+
+@pytest.mark.parametrize("text", ["Apa yang bisa Ibu coba minggu depan?", "Ibu bisa coba apa minggu depan?"])
+def test_asking_what_to_try_is_not_advice(text):
+    assert not classify(text, "id").suggests
+
+
+def test_asking_what_to_talk_about_does_not_open_the_goal():
+    s, results = _session("guru_sosial_emosional", "en", "Good afternoon, Mrs Lestari.",
+                          "What would you like to talk about today?")
+    assert "goal" not in results[-1].state.revealed, results[-1].reply

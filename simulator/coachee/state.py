@@ -332,7 +332,10 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     about_known = topic in ("open", "surface", "underneath", "core")
     # "Tujuan pembelajarannya apa?" / "What's the lesson objective?" asks a fact about the lesson, not the coachee's
     # own goal: the reader's TIRTA stage alone does not open the goal then (a blind panel saw a premature goal).
-    goal_asked = move.goal or reading.tirta == "tujuan" and not _LESSON_AIM.search(reading.text)
+    # Nor does "What would you like to talk about today?": it asks for the topic of the talk (round 5 heard the
+    # coachee's goal for change at turn 2 in English, never in Indonesian).
+    goal_asked = move.goal or reading.tirta == "tujuan" and not _LESSON_AIM.search(reading.text) \
+        and not _TALK_TOPIC.search(reading.text)
     if move.question in ("factual", "yes_no") and (about_known or not forward and not goal_asked):
         # A question for a fact gets the fact: it never opens a layer (a "yes/no" about a feeling is still
         # answered from what the coachee may say now; see plan()).
@@ -508,6 +511,9 @@ NEAR = 0.08   # an answerable memory this close to a locked best match is answer
 
 _LESSON_AIM = re.compile(r"\btujuan\w* (pembelajaran|belajar|praktikum|kegiatan|modul|pelajaran)\w*|"
                          r"\b(learning|lesson) (objective|goal|aim|intention)s?\b", re.I)
+
+
+_TALK_TOPIC = re.compile(r"\b(talk about|talk through|discuss|go over|bahas|membahas|bicarakan|obrolkan|ceritakan)\b", re.I)
 
 
 def allowed_layers(state: CoacheeState) -> tuple[str, ...]:

@@ -443,10 +443,10 @@ class ScriptedVoice:
             # them): that one, not the one that only shares the topic (or echoes the question before).
             item = next((i for i in plan.memory_items[1:] if i["score"] >= item["score"] - NEAR_TIE
                          and has_form(f"{i['short']} {i['long']}", coach, lang)), item)
-        if plan.question == "factual" and item["score"] < MATCH_FLOOR and focus(coach, lang) in ("number", "time") \
+        if plan.question == "factual" and item["score"] < MATCH_FLOOR and focus(coach, lang) in ("number", "time", "who") \
                 and not has_form(item["long"], coach, lang):
-            # "What year did you win it?" and the nearest memory holds no year: not sure, rather than a story that
-            # does not answer it.
+            # "What year did you win it?" and the nearest memory holds no year, "Who could you share modules
+            # with?" and it names nobody: not sure, rather than a story that does not answer it.
             line = self._fresh(_lines(lang)[_unknown(coach, lang)], said, f"{key}|unknown")
             if line:
                 return line
@@ -545,7 +545,8 @@ class ScriptedVoice:
                 i["score"] >= best["score"] - TOLD_MARGIN for i in items):
             # What was asked is what the coachee has already told: it says so, rather than wander off - unless the
             # question asks for a detail that telling lacks, or it has been said again already.
-            return self._new_detail(best, said, lang, key) or self._again(best["short"], said, lang, key)
+            return self._new_detail(best, said, lang, key) or self._again(best["short"], said, lang, key,
+                                                                          recall=_still_answers(best["short"], lang))
         items.sort(key=lambda i: presupposes(i["long"]))   # stable: best match first among the rest
         for item in items:
             return item["long"]
@@ -605,7 +606,7 @@ class ScriptedVoice:
             text = self._pick_either(plan, text, said, lang) or self._meet_question(persona, plan, text, said, lang)
             text = self._new_part(plan, text, said, lang)
             if _norm(text) in {_norm(s) for s in said}:   # the last guard: never a verbatim repeat
-                text = self._again(text, said, lang, f"{persona.id}|guard")
+                text = self._again(text, said, lang, f"{persona.id}|guard", recall=_still_answers(text, lang))
         finally:
             _LOWER_WORDS.reset(token)
             _HEARD.reset(heard_token)
@@ -623,47 +624,37 @@ class ScriptedVoice:
         done = [_norm(s) for s in said]
         sentences = re.split(r"(?<=[.!?])\s+", text.strip())
         question = _main_question(_COACH_SAID.get() or "")
-
-        def keep(sentence: str) -> bool:   # short, new, or about what is asked ("Salsa itu siapa?": the Salsa one)
-            return len(sentence.split()) < OLD_SENTENCE_WORDS or not any(_norm(sentence) in d for d in done) \
-                or bool(question) and _on_topic({"short": sentence}, question, lang, strict=True)
-
-        kept = [x for x in sentences if keep(x)]
-        if len(kept) == len(sentences):
+        old = [x for x in sentences if len(x.split()) >= OLD_SENTENCE_WORDS and any(_norm(x) in d for d in done)]
+        if not old:
             return text
-        if any(len(x.split()) >= OLD_SENTENCE_WORDS for x in kept):
-            return " ".join(kept)
-        # Only a short word ("Yes.") or nothing is new: that short word answers a yes/no. A turn that asks nothing
-        # (a reflection) or asks for feelings keeps its words (round 4 rated "I'm tired. ..." again to "How do you
-        # feel about that?" a fit). Else the words answer the question again ("What would you most like to change
-        # first?" - the goal: "As I said, ...") or they do not (a fresh "nothing more I know").
-        short = " ".join(kept)
+        if any(len(x.split()) >= OLD_SENTENCE_WORDS for x in sentences if x not in old):
+            # Something new: said without the old, except an old sentence about what is asked ("Salsa itu
+            # siapa?": the one naming Salsa).
+            return " ".join(x for x in sentences if x not in old or question
+                            and _on_topic({"short": x}, question, lang, strict=True))
+        # Only a short word ("Yes.") or nothing is new: that short word answers a yes/no; else "As I said, ..." or
+        # a fresh "nothing more I know" (`_still_answers`).
+        short = " ".join(x for x in sentences if x not in old)
         if short and plan.question == "yes_no":
             return short
-        if not question or load_move_rules().search(lang, "deep", question):
-            return text
-        near = relevance(question, text)
-        answers = _on_topic({"short": text}, question, lang, strict=True) or near is not None and near >= RELEVANT
-        return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|new", recall=answers)
+        return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|new", recall=_still_answers(text, lang))
 
     def _pick_either(self, plan: Plan, text: str, said: list[str], lang: str) -> str | None:
         """"Pulang sekolah atau malam?", "What they say, or when they get stuck?": a person picks one. When the
         reply names neither choice, the coachee picks the one its memory and its words lean to (the second on a
         tie) in a short answer; None: not an either-or question, or the reply already answers it."""
         coach = _COACH_SAID.get() or ""
-        if plan.move not in (None, "coaching") or plan.reaction in ("not_yet", "stacked", "judgement") \
-                or plan.confirms:
+        if plan.move not in (None, "coaching") or plan.reaction not in _GOES_ON + ("guarded", "stuck") \
+                or plan.confirms:   # ("Chatbot atau model bahasa?" is a role break, deflected: never picked)
             return None
         question = _main_question(coach)
         choices = _choices(question, lang)
         if not choices:
             return None
-        if plan.memory_items and plan.memory_items[0]["score"] >= ASIDE_FLOOR:
-            return None   # memory answers it, in whatever words
         low = text.lower()
         if any(re.search(r"\b" + re.escape(w[:5]), low) for c in choices for w in _topic_words(c, lang)):
             return None   # the reply already speaks to one of them
-        near = relevance(question, text)
+        near = None if _YES_NO_START.match(text) else relevance(question, text)   # "Yes." picks neither
         if near is not None and near >= RELEVANT:
             return None   # ... in other words ("I make the groups myself" to "Will you choose them or ...?")
         leaning = " ".join([*said, *(i["long"] for i in plan.memory_items)]).lower()
@@ -704,6 +695,8 @@ def _main_question(coach: str) -> str:
 
 
 OLD_SENTENCE_WORDS = 4   # a sentence this long said before is a repeat when said again ("Yes." is not)
+_YES_NO_START = re.compile(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|nggak|enggak|he'em|yes|yeah|yep|nah|no|"
+                           r"not really|mm, yes)\b", re.I)
 _OR = re.compile(r"\s*,?\s+\b(atau|or)\b\s+", re.I)
 _NOT_A_CHOICE = re.compile(r"^(tidak|nggak|gak|enggak|belum|bukan|not|no|something|anything|anyone|apa|what|yang lain|"
                            r"lainnya|else|sebaliknya)\b", re.I)
@@ -712,6 +705,19 @@ _TAIL = re.compile(r"(,?\s+\b(bu|pak|ibu|bapak|nak|kak|mas|mbak|sih|ya|nih|dong|
 _LEAD = re.compile(r"^\W*((jadi|terus|lalu|nah|so|and|then|like|kira-kira|menurut (ibu|bapak|kamu|anda)|"
                    r"(apakah|apa|did|do|does|is|are|was|were|would|should|could) (you |they |kamu |ibu |bapak |anda )?"
                    r"(\w+ (if|kalau) )?)\W*)+", re.I)
+
+
+def _still_answers(text: str, lang: str) -> bool:
+    """Do words already said still answer this turn ("As I said, ..." then), or would they answer another question
+    (a fresh "nothing more I know" then)? A turn that asks nothing (a reflection) or asks for feelings takes them
+    (round 4 rated "I'm tired. ..." again to "How do you feel about that?" a fit); a question takes them when they
+    share its topic words or, by the embedding, its meaning ("What would you most like to change first?" - the
+    goal again); "Who could you lean on?" does not (round 5)."""
+    question = _main_question(_COACH_SAID.get() or "")
+    if not question or load_move_rules().search(lang, "deep", question):
+        return True
+    near = relevance(question, text)
+    return _on_topic({"short": text}, question, lang, strict=True) or near is not None and near >= RELEVANT
 
 
 def _choices(question: str, lang: str) -> list[str]:
@@ -725,7 +731,13 @@ def _choices(question: str, lang: str) -> list[str]:
     first = _LEAD.sub("", re.split(r"[,:;]\s+", first)[-1]).strip()
     if not first or not second or _NOT_A_CHOICE.match(second) or len(first.split()) > 6 or len(second.split()) > 6:
         return []
+    if _DETERMINER.match(first) and _DETERMINER.match(second):
+        # "Did the filtering or the evaporating take longer?": two things of the same shape, the verb after them
+        second = " ".join(second.split()[:len(first.split())])
     return [first, second]
+
+
+_DETERMINER = re.compile(r"^(the|a|an|this|that|my|your|his|her|their|our)\s", re.I)
 
 
 _SPEAKER = {"id": {"kamu": "saya", "ibu": "saya", "bapak": "saya", "anda": "saya", "kau": "saya", "mu": "saya"},
