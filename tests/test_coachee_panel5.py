@@ -171,9 +171,14 @@ def test_a_fix_offered_before_asking_an_opinion_is_advice(text, lang):
     assert classify(text, lang).suggests
 
 
-@pytest.mark.parametrize("text", ["Apa yang bisa Ibu coba minggu depan?", "Ibu bisa coba apa minggu depan?"])
-def test_asking_what_to_try_is_not_advice(text):
-    assert not classify(text, "id").suggests
+@pytest.mark.parametrize("text,lang", [
+    ("Apa yang bisa Ibu coba minggu depan?", "id"), ("Ibu bisa coba apa minggu depan?", "id"),
+    # round 6: a lead-in before the question, and the coach asking about its own place, are no advice
+    ("Let's try something small then. Next week, what's one thing you could try in one lesson?", "en"),
+    ("Boleh saya tanya hal yang lebih praktis: kerja kelompok berapa menit, dan saya sebaiknya duduk di mana?", "id"),
+])
+def test_asking_what_to_try_is_not_advice(text, lang):
+    assert not classify(text, lang).suggests
 
 
 def test_asking_what_to_talk_about_does_not_open_the_goal():

@@ -198,8 +198,9 @@ _SUBORDINATE = re.compile(
     r"(when|if|while|after|before|as|since|once)(?!\s+(did|do|does|is|are|was|were|will|can|could|would|have|has)\b))\b",
     re.IGNORECASE)
 # "What could you try?" asks; "Maybe you could try ...?" suggests.
-_OPEN_START = re.compile(r"^\W*(what|which|who|when|where|how (would|could|might|will)|apa|siapa|kapan|di ?mana|"
-                         r"langkah apa)\b", re.IGNORECASE)
+# (after a short lead-in: "Next week, what's one thing you could try?" asks)
+_OPEN_START = re.compile(r"^\W*([\w']+(\s+[\w']+){0,2},\s*)?(what|which|who|when|where|how (would|could|might|will)|apa|"
+                         r"siapa|kapan|di ?mana|langkah apa)\b", re.IGNORECASE)
 _EN_ASKS = re.compile(r"^\W*(do|does|did|is|are|was|were|have|has|can|could|will|would)\s+"
                      r"(you|i|we|they|he|she|it|there|the|your|this|that|those|these)\b", re.IGNORECASE)
 _TAG = re.compile(r",\s*(ya|kan|bukan|right|yes|no)\s*\?\s*$", re.IGNORECASE)
