@@ -18,7 +18,7 @@ import pytest
 
 from simulator.coachee.persona import get_persona
 from simulator.coachee.state import Plan, initial_state
-from simulator.coachee.voices import ScriptedVoice, _choices, _unknown
+from simulator.coachee.voices import ScriptedVoice, _as_speaker, _choices, _unknown
 from simulator.reading.moves import classify, move_lines
 from simulator.session import Session
 
@@ -131,6 +131,15 @@ def test_an_either_or_question_gets_one_of_the_two(persona, lang, turns, choices
     reply = _session(persona, lang, *turns)[1][-1].reply
     assert any(c in reply.lower() for c in choices), reply
     assert not reply.lower().startswith(("yes", "no.", "iya", "tidak")), reply
+
+
+@pytest.mark.parametrize("phrase,lang,expected", [
+    ("cuma perasaan kamu aja", "id", "cuma perasaan saya aja"),
+    ("di rumah bantu ibu", "id", "di rumah bantu ibu"),   # the speaker's mother, not the listener
+    ("Check the timing against your plan", "en", "check the timing against my plan"),
+])
+def test_a_choice_is_said_in_the_coachees_own_words(phrase, lang, expected):
+    assert _as_speaker(phrase, lang) == expected
 
 
 def test_a_student_says_not_known_in_a_students_words():

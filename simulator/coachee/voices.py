@@ -681,6 +681,8 @@ def _lines(lang: str) -> dict[str, list[str]]:
     """The generic lines in the speaker's register (a student's "Nggak tahu, sih", not "Wah, itu saya kurang tahu
     persis": round 5 heard the adult line from a student where a path left the role out)."""
     return move_lines(lang, _ROLE.get())
+
+
 _GOES_ON = ("reveal", "answer", "why", "closed")   # reactions whose words may wander from the question
 _SHRUGS = ("unknown", "nothing_new", "guarded", "not_yet", "off_topic", "aside_usual", "aside_unknown", "aside_unsure",
            "clarify_more", "scale_sure", "scale_unsure")
@@ -740,16 +742,17 @@ def _choices(question: str, lang: str) -> list[str]:
 _DETERMINER = re.compile(r"^(the|a|an|this|that|my|your|his|her|their|our)\s", re.I)
 
 
-_SPEAKER = {"id": {"kamu": "saya", "ibu": "saya", "bapak": "saya", "anda": "saya", "kau": "saya", "mu": "saya"},
-            "en": {"you": "I", "your": "my", "yours": "mine", "yourself": "myself", "i": "you", "my": "your",
-                   "me": "you", "we": "we"}}
+# Case matters in Indonesian: "Ibu" is the listener, "bantu ibu" the speaker's mother.
+_SPEAKER = {"id": {"kamu": "saya", "Kamu": "saya", "Ibu": "saya", "Bapak": "saya", "Anda": "saya", "anda": "saya",
+                   "kau": "saya"},
+            "en": {"you": "I", "You": "I", "your": "my", "Your": "my", "yours": "mine", "yourself": "myself",
+                   "I": "you", "my": "your", "me": "you"}}
 
 
 def _as_speaker(phrase: str, lang: str) -> str:
     """The coach's words in the coachee's mouth: "perasaan kamu" -> "perasaan saya", "your plan" -> "my plan"."""
     swap = _SPEAKER.get(lang, _SPEAKER["id"])
-    words = [swap.get(w.lower(), w) if w.lower() in swap else w for w in phrase.split()]
-    out = " ".join(words)
+    out = " ".join(swap.get(w, w) for w in phrase.split())
     if lang == "id":
         out = re.sub(r"\b(\w{3,})mu\b", r"\1 saya", out)
     return out[:1].lower() + out[1:] if out[:1].isupper() and out.split()[0] not in _KEEP_CAPITAL else out
