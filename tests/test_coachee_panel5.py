@@ -194,3 +194,12 @@ def test_asking_what_to_talk_about_does_not_open_the_goal():
     s, results = _session("guru_sosial_emosional", "en", "Good afternoon, Mrs Lestari.",
                           "What would you like to talk about today?")
     assert "goal" not in results[-1].state.revealed, results[-1].reply
+
+
+def test_asking_to_see_someone_is_no_goodbye():
+    # round 6: "Yeah. See you." at the first turn, and the stuck "A plan? Dunno." after the fix of the goodbye
+    text = "Hi Dimas, come in and have a seat. Do you know why I asked to see you?"
+    assert classify(text, "en").kind == "coaching"
+    result = _session("murid_tugas_terlambat", "en", text)[1][-1]
+    assert result.plan.reaction not in ("stuck", "closing", "goodbye"), result.reply
+    assert classify("OK, see you next week, Dimas.", "en").kind == "goodbye"
