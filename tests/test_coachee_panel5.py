@@ -203,3 +203,33 @@ def test_asking_to_see_someone_is_no_goodbye():
     result = _session("murid_tugas_terlambat", "en", text)[1][-1]
     assert result.plan.reaction not in ("stuck", "closing", "goodbye"), result.reply
     assert classify("OK, see you next week, Dimas.", "en").kind == "goodbye"
+
+
+def _yes_no(coach: str, said: str, lang: str = "id") -> str:
+    persona = get_persona("guru_sosial_emosional")
+    item = {"id": "tried", "layer": "open", "topic": "t", "short": "Sudah macam-macam saya coba.",
+            "long": "Sudah macam-macam saya coba, tapi besok ribut lagi.", "score": 0.5, "asks": []}
+    plan = Plan("answer", None, [], "open", move="coaching", question="yes_no", memory_items=[item],
+                memories=[item["short"]], truth=False, remembers=True)
+    history = [{"speaker": "coach", "text": "Seperti apa yang Ibu bayangkan?"}, {"speaker": "coachee", "text": said},
+               {"speaker": "coach", "text": coach}]
+    return ScriptedVoice().say(persona=persona, plan=plan, state=initial_state(persona), history=history,
+                               lang=lang).text
+
+
+OWN = "Kalau saya bisa berhenti sejenak dan menarik napas sebelum bereaksi, anak-anak melihat contohnya."
+
+
+def test_asked_to_try_its_own_idea_the_coachee_says_yes():
+    # round 6: "Tidak." from a memory item about what was tried before, after proposing it herself
+    reply = _yes_no("Tadi Ibu bilang soal berhenti sejenak dan menarik napas. Apa Ibu mau coba itu besok?", OWN)
+    assert reply in move_lines("id")["try_yes"], reply
+
+
+@pytest.mark.parametrize("coach", [
+    "Apakah Ibu menulis rencana terpisah untuk tiap kelas?",             # no "will you try"
+    "Dari semua itu, ada satu hal kecil yang ingin Ibu coba minggu depan?",   # "is there anything": which one?
+    "Apa Ibu mau coba pakai kartu warna besok?",                         # not what the coachee said
+])
+def test_other_yes_no_questions_are_not_taken_as_its_own_idea(coach):
+    assert _yes_no(coach, OWN) not in move_lines("id")["try_yes"]

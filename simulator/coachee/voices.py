@@ -278,6 +278,14 @@ class ScriptedVoice:
             line = self._fresh(lines["nothing_new"], said, f"{key}|when")
             if line:
                 return _join(greet, line, self._bridged(own[0], said, lang, key) if own else "")
+        if move == "coaching" and reaction in ("answer", "closed") and plan.question == "yes_no" \
+                and _forward(coach, lang) and _own_idea_asked(coach, said, lang):
+            # "Tadi Ibu bilang soal berhenti sejenak dan menarik napas. Apa Ibu mau coba itu besok?": asked whether
+            # it will try what it said itself, the coachee says yes - never a "Tidak." taken from a memory item about
+            # something tried before (round 6).
+            line = self._fresh(lines["try_yes"], said, f"{key}|try")
+            if line:
+                return _join(greet, line)
         if reaction == "not_yet" and plan.question == "factual" \
                 and focus(_COACH_SAID.get() or "", lang) in ("number", "time", "where"):
             # "How long did that take?" about what it is not ready to talk about: a number is no secret, and "I can't
@@ -729,6 +737,8 @@ def _choices(question: str, lang: str) -> list[str]:
     parts = _OR.split(question)
     if len(parts) != 3:
         return []
+    if _EXAMPLES.search(parts[0]):
+        return []   # "... commitments, like Friday prayers or picking up their kids?": examples, not a choice
     first, second = parts[0], _TAIL.sub("", parts[2]).strip()
     first = _LEAD.sub("", re.split(r"[,:;]\s+", first)[-1]).strip()
     if not first or not second or _NOT_A_CHOICE.match(second) or len(first.split()) > 6 or len(second.split()) > 6:
@@ -739,6 +749,7 @@ def _choices(question: str, lang: str) -> list[str]:
     return [first, second]
 
 
+_EXAMPLES = re.compile(r"\b(like|such as|for example|e\.g\.|seperti|misalnya|contohnya)\b[^,;:]*$", re.I)
 _DETERMINER = re.compile(r"^(the|a|an|this|that|my|your|his|her|their|our)\s", re.I)
 
 
@@ -755,7 +766,7 @@ def _as_speaker(phrase: str, lang: str) -> str:
     out = " ".join(swap.get(w, w) for w in phrase.split())
     if lang == "id":
         out = re.sub(r"\b(\w{3,})mu\b", r"\1 saya", out)
-    return out[:1].lower() + out[1:] if out[:1].isupper() and out.split()[0] not in _KEEP_CAPITAL else out
+    return _lower_first(out)   # "Pulang sekolah" -> "pulang sekolah"; "Friday" stays
 
 
 def _particular(question: str, lang: str) -> bool:
@@ -919,6 +930,31 @@ def _named_idea(persona: Persona, said: list[str], lang: str) -> tuple[str, str]
     # A step named holds over a goal; of several, the one said last (the coachee's latest word on it).
     best = max(steps or ideas, key=lambda i: i[0], default=None)
     return (best[1], best[2]) if best else None
+
+
+def _own_idea_asked(coach: str, said: list[str], lang: str) -> bool:
+    """Does the coach's turn name something the coachee itself said (two of its rarer words, in the coachee's
+    words: "berhenti sejenak", "menarik napas")?"""
+    from simulator.reading.reader import content_words
+
+    question = _main_question(coach)
+    if not _WILL_TRY.search(question) or _ANYTHING.search(question):
+        return False   # "Do you write a plan for each class?", "Is there anything you'd like to try?" ask otherwise
+    own = " ".join(said).lower()
+
+    def shared(text: str) -> int:
+        words = {w[:5] for w in content_words(text.lower(), lang) if len(w) >= 5 and w not in _GENERIC
+                 and w not in _HONORIFICS and w not in _QUESTION_WORDS}
+        return sum(1 for w in words if re.search(r"\b" + re.escape(w), own))
+
+    # the question names it, or points back ("itu", "that") at a turn that names it
+    return shared(question) >= 2 or bool(_POINTS_BACK.search(question)) and shared(coach) >= 2
+
+
+_WILL_TRY = re.compile(r"\b((mau|akan|ingin|bisa|siap) (ibu |bapak |kamu |anda )?(coba|lakukan|mulai|pakai|terapkan|ajak)|"
+                       r"(will|would|could|can) you (try|do|start|use|give)|are you going to|want to try)\b", re.I)
+_ANYTHING = re.compile(r"(^|,\s*)(apa |apakah )?(ada|adakah)\b|\b(anything|something|is there)\b", re.I)
+_POINTS_BACK = re.compile(r"\b(itu|tersebut|tadi|that|it|this|those)\b", re.I)
 
 
 def _asks_step(coach: str, lang: str) -> bool:

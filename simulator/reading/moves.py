@@ -101,6 +101,7 @@ class LangLines(Strict):
     bridge: list[str]          # "{said}" - from the aside to what the coachee goes on to say
     step_unsure: list[str]     # asked for a step with only the goal named: the goal is clear, the way not yet
     either: list[str]          # an either-or question ("... atau ...?") the reply does not answer: one of the two
+    try_yes: list[str]         # "Apa Ibu mau coba itu besok?" about the coachee's own idea: yes
 
 
 class MoveRules(Strict):
