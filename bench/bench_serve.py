@@ -41,6 +41,8 @@ from bench_app import Trainee, api_description, cpu_s, free_port, machine_busy_s
 from docsfile import write_section  # noqa: E402
 from run_all import machine  # noqa: E402
 
+from simulator.cli.serving import port_free  # noqa: E402
+
 CLEAN_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "PAMONG_VOICE", "PAMONG_USERS", "PAMONG_AUTH_FILE", "CHROMA_HOST",
              "CHROMA_PORT", "DATABASE_URL", "PAMONG_KNOWLEDGE_DIR", "PAMONG_PREBUILT", "VIRTUAL_ENV")
 
@@ -113,8 +115,8 @@ def fresh_clone(work: Path) -> dict:
 
 
 def start_farm(workers: int, db_url: str, chroma_port: int, work: Path) -> tuple[subprocess.Popen, dict]:
-    port = free_port() + 0
-    while any(not _free(p) for p in range(port, port + workers + 1)):
+    port = free_port()
+    while any(not port_free("127.0.0.1", p) for p in range(port, port + workers + 1)):
         port = free_port()
     run_dir = work / f"run-{workers}"
     data = work / f"data-{workers}"
@@ -130,17 +132,6 @@ def start_farm(workers: int, db_url: str, chroma_port: int, work: Path) -> tuple
             raise RuntimeError(f"pamong serve --workers {workers} exited with {proc.returncode}")
         time.sleep(0.2)
     return proc, json.loads((run_dir / "serve.json").read_text())
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def burst(url: str, pids: list[int], trainees: int, turns: int) -> dict:

@@ -14,13 +14,13 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
+from served_app import free_port
 
 from simulator.coachee.persona import load_personas
 
@@ -37,12 +37,6 @@ def _bin_dir() -> Path:
     return Path(found[-1]).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Cluster:
     def __init__(self):
         self.bin = _bin_dir()
@@ -54,7 +48,7 @@ class Cluster:
                 pytest.fail(f"There is no 'postgres' user to run the test cluster: {INSTALL}", pytrace=False)
         self.dir = Path(tempfile.mkdtemp(prefix="pamong-pg-"))
         self.data = self.dir / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.started = False
         self._n = itertools.count(1)
         if self.as_root:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from served_app import free_port
 
 from simulator.config import REPO_ROOT, load_settings
 from simulator.errors import InputError, StoreError
@@ -262,11 +263,7 @@ def test_unusable_data_dir_is_a_store_error(tmp_path):
 
 
 def test_unreachable_chroma_server_is_a_store_error(data_dir):
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]            # nothing listens there once closed
+    port = free_port()   # nothing listens there once closed
     store = KnowledgeStore(load_settings(chroma_host="127.0.0.1", chroma_port=port))
     with pytest.raises(StoreError, match=f"127.0.0.1:{port}.*chroma run"):
         store.count()
@@ -316,9 +313,7 @@ def test_shared_chroma_server(tmp_path, data_dir):
     import sys
     import time
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     chroma = Path(sys.executable).parent / "chroma"
     server = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server"), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

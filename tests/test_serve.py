@@ -31,6 +31,7 @@ from fake_openai_server import FakeOpenAIServer
 from gradio_page import EndpointFailed, Page, api_description
 from store_backends import postgres  # noqa: F401 - fixture
 
+from simulator.cli.serving import port_free
 from simulator.config import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -43,21 +44,11 @@ BURST_TURNS = [f"{text} ({n})" for n in range(6) for text in TURNS]   # long eno
 NEED_SESSION = "Mulai atau lanjutkan sesi dulu."
 
 
-def _ports_free(base: int, n: int) -> bool:
-    for port in range(base, base + n):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                return False
-    return True
-
-
 def _base_port() -> int:
     rng = random.Random(os.getpid())
     for _ in range(50):
         base = rng.randrange(20000, 40000)
-        if _ports_free(base, 3):
+        if all(port_free("127.0.0.1", port) for port in range(base, base + 3)):
             return base
     pytest.fail("no three free ports in a row on 127.0.0.1")
 
