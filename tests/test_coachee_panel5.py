@@ -75,16 +75,21 @@ OLD = "I don't have to get it all done alone. I'm allowed to choose what matters
 NEW = "And that's not a sign I can't cope."
 
 
-def _say(coach: str, question: str, said: str = OLD, text: str = f"{OLD} {NEW}") -> str:
-    """The scripted voice's reply to `coach` when its plan holds one memory item `text` and it said `said` before."""
-    persona = get_persona("guru_baru")
-    item = {"id": "x", "layer": "underneath", "topic": "t", "short": text, "long": text, "score": 0.9, "asks": []}
-    plan = Plan("reveal", None, [], "open", move="coaching", question=question, memory_items=[item],
-                memories=[text], remembers=True)
+def _reply(persona_id: str, plan: Plan, said: str, coach: str, lang: str) -> str:
+    """The scripted voice's reply to `coach` with `plan`, after one exchange in which the coachee said `said`."""
+    persona = get_persona(persona_id)
     history = [{"speaker": "coach", "text": "How are you?"}, {"speaker": "coachee", "text": said},
                {"speaker": "coach", "text": coach}]
     return ScriptedVoice().say(persona=persona, plan=plan, state=initial_state(persona), history=history,
-                               lang="en").text
+                               lang=lang).text
+
+
+def _say(coach: str, question: str, said: str = OLD, text: str = f"{OLD} {NEW}") -> str:
+    """The reply to `coach` when the plan holds one memory item `text` and the coachee said `said` before."""
+    item = {"id": "x", "layer": "underneath", "topic": "t", "short": text, "long": text, "score": 0.9, "asks": []}
+    plan = Plan("reveal", None, [], "open", move="coaching", question=question, memory_items=[item],
+                memories=[text], remembers=True)
+    return _reply("guru_baru", plan, said, coach, "en")
 
 
 def test_only_the_new_part_of_a_reply_is_said():
@@ -205,16 +210,13 @@ def test_asking_to_see_someone_is_no_goodbye():
     assert classify("OK, see you next week, Dimas.", "en").kind == "goodbye"
 
 
-def _yes_no(coach: str, said: str, lang: str = "id") -> str:
-    persona = get_persona("guru_sosial_emosional")
+def _yes_no(coach: str, said: str) -> str:
+    """The reply to a yes/no `coach` turn whose memory answer is a "no" about something tried before."""
     item = {"id": "tried", "layer": "open", "topic": "t", "short": "Sudah macam-macam saya coba.",
             "long": "Sudah macam-macam saya coba, tapi besok ribut lagi.", "score": 0.5, "asks": []}
     plan = Plan("answer", None, [], "open", move="coaching", question="yes_no", memory_items=[item],
                 memories=[item["short"]], truth=False, remembers=True)
-    history = [{"speaker": "coach", "text": "Seperti apa yang Ibu bayangkan?"}, {"speaker": "coachee", "text": said},
-               {"speaker": "coach", "text": coach}]
-    return ScriptedVoice().say(persona=persona, plan=plan, state=initial_state(persona), history=history,
-                               lang=lang).text
+    return _reply("guru_sosial_emosional", plan, said, coach, "id")
 
 
 OWN = "Kalau saya bisa berhenti sejenak dan menarik napas sebelum bereaksi, anak-anak melihat contohnya."

@@ -896,7 +896,7 @@ def _unknown(coach: str, lang: str) -> str:
     """The pool for a detail the coachee does not hold: "I don't remember exactly" about the past; about what is to
     come or might be ("When can you hand it in?", "What would make it easier?") memory is no excuse - not thought
     about yet (round 5: "When could we talk again?" - "I don't remember exactly")."""
-    return "nothing_new" if _FUTURE.search(coach) or _MIGHT.search(coach) or _forward(coach, lang) else "unknown"
+    return "nothing_new" if _MIGHT.search(coach) or _forward(coach, lang) else "unknown"
 
 
 _MIGHT = re.compile(r"\b(would|might|could|kira-kira|besok|tomorrow)\b", re.I)
