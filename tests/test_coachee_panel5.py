@@ -99,7 +99,8 @@ def test_only_the_new_part_of_a_reply_is_said():
 
 def test_a_reply_with_nothing_new_is_no_repeat():
     reply = _say("Who could you lean on?", "factual", text=OLD)
-    assert OLD not in reply and reply in move_lines("en")["nothing_new"], reply
+    # (said after the question said back: "Who could I lean on... I can't really answer that yet.")
+    assert OLD not in reply and reply.split("... ")[-1] in move_lines("en")["nothing_new"], reply
 
 
 def test_a_reply_with_nothing_new_that_answers_the_question_says_so():

@@ -30,7 +30,7 @@ from simulator.coachee.memory import MATCH_FLOOR, RELEVANT, relevance
 from simulator.coachee.persona import Persona
 from simulator.coachee.state import LAYERS, CoacheeState, Plan
 from simulator.reading.focus import focus, has_form
-from simulator.reading.moves import greeting_reply, load_move_rules, move_lines
+from simulator.reading.moves import greeting_reply, load_move_rules, move_lines, question_type
 
 
 @dataclass(frozen=True)
@@ -148,12 +148,15 @@ class ScriptedVoice:
         start = int(hashlib.sha256(f"{self.seed}|{key}".encode()).hexdigest(), 16) % len(pool)
         return list(pool[start:]) + list(pool[:start])
 
-    def _fresh(self, pool: Sequence[str], said: list[str], key: str) -> str | None:
+    def _fresh(self, pool: Sequence[str], said: list[str], key: str, lang: str | None = None) -> str | None:
         """The first line of the (rotated) pool not yet said in this session; lines that refer to something not
-        yet mentioned ("tiga prioritas itu" before any priorities were named) go last."""
+        yet mentioned ("tiga prioritas itu" before any priorities were named) go last, and with `lang`, so do lines
+        that say an earlier reply again in other words (`_near_repeat`)."""
         done = {_norm(s) for s in said}
         fresh = [line for line in self._rotate(pool, key) if _norm(line) not in done]
-        fresh.sort(key=presupposes)   # stable: the rotation decides among the rest
+        told = [_stems(x, lang) for x in said] if lang else []
+        # stable: the rotation decides among the rest
+        fresh.sort(key=lambda line: (presupposes(line), bool(told) and _told_again(line, told, lang or "id")))
         return fresh[0] if fresh else None
 
     def _again(self, text: str, said: list[str], lang: str, key: str, recall: bool = False) -> str:
@@ -177,7 +180,7 @@ class ScriptedVoice:
         said = said_by_coachee(history)
         lines = candidate_lines(persona, plan, lang)
         key = f"{persona.id}|{plan.reaction}|{plan.layer}|{lang}"
-        fresh = self._fresh(lines, said, key)
+        fresh = self._fresh(lines, said, key, lang)
         if fresh is not None:
             return fresh
         return self._again(self._rotate(lines, key)[0], said, lang, key)
@@ -221,7 +224,7 @@ class ScriptedVoice:
                 return pool("repeat_nothing")
             return self._formatted(lines["repeat"], last, said, lang, key, recall=True)
         if move == "clarify":
-            last = _last_own_words(said, lang)
+            last = _meant_words(said, lang)
             if not last:
                 return pool("clarify_nothing")
             other = self._other_words(persona, plan, last, said, lang)
@@ -305,6 +308,11 @@ class ScriptedVoice:
             # "Capek ya, Bu?" - yes, and why: what the coachee says next on it.
             yes = self._rotate(lines["say_yes"], key)[0]
             rest = _strip_again(self._reveal(persona, plan, said, lang, key), lang)
+            told = [_stems(x, lang) for x in said]
+            if _told_again(rest, told, lang):
+                # What it would say next is what it has just said: yes, and the next thing memory holds on it.
+                rest = next((i["long"] for i in plan.memory_items if not _told_again(i["long"], told, lang)
+                             and not any(_norm(i["short"]) in _norm(x) for x in said)), rest)
             return _join(greet, yes + (_lower_first(rest) if yes.endswith(", ") else rest))
         if reaction == "answer" or reaction == "closed" and (
                 plan.question in ("factual", "open") or _ALTERNATIVES.search(_COACH_SAID.get() or "")):
@@ -495,7 +503,7 @@ class ScriptedVoice:
             # Asked again: "as I said" and the fact only for a plain fact asked again that memory answers well (a
             # number, a time, a name, a place it holds); anything else is not recycled (blind panel, round 4).
             recall = either or item["score"] >= MATCH_FLOOR and plan.question == "factual" \
-                and (focus(coach, lang) not in ("number", "time", "who", "where") or has_form(fact, coach, lang))
+                and _still_answers(fact, lang)
             again = self._again(fact, said, lang, key, recall=recall)
             if re.match(r"^\W*(iya|ya|yes|yeah|no|nah|tidak|nggak)\b", again, re.I):
                 prefix = ""   # "Yes, as I mentioned, ..." already says yes: not "Yes. Yes, ..."
@@ -523,9 +531,11 @@ class ScriptedVoice:
 
     def _reveal(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
         done = {_norm(s) for s in said}
+        told = [_stems(x, lang) for x in said]
 
-        def unsaid(text: str) -> bool:
-            return _norm(text) not in done and not any(_norm(text) in d for d in done)
+        def unsaid(text: str) -> bool:   # not said, not even in other words (the same story re-cut: `_near_repeat`)
+            return _norm(text) not in done and not any(_norm(text) in d for d in done) \
+                and not _told_again(text, told, lang)
 
         # An item whose long telling was said is told (its short form would only repeat it); one whose short
         # answer was said may still be told at length.
@@ -536,7 +546,7 @@ class ScriptedVoice:
             # answers the question and then goes deeper.
             own = [i for i in items if i["layer"] == plan.reveal and unsaid(i["long"])]
             opening = own[0]["long"] if own else self._fresh(candidate_lines(persona, plan, lang), said,
-                                                              f"{key}|open")
+                                                              f"{key}|open", lang)
             lead = next((i for i in items if i["layer"] != plan.reveal and i["score"] >= LEAD_SCORE
                          and unsaid(i["short"])), None)
             if opening:
@@ -545,7 +555,7 @@ class ScriptedVoice:
             own = [i for i in items if i["layer"] == plan.layer]
             if own:
                 return own[0]["long"] if unsaid(own[0]["long"]) else own[0]["short"]
-            line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer")
+            line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer", lang)
             if line:
                 return line
         best = plan.memory_items[0] if plan.memory_items else None
@@ -558,7 +568,7 @@ class ScriptedVoice:
         items.sort(key=lambda i: presupposes(i["long"]))   # stable: best match first among the rest
         for item in items:
             return item["long"]
-        line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer")
+        line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer", lang)
         if line:
             return line
         if plan.memory_items:
@@ -613,6 +623,7 @@ class ScriptedVoice:
             text = self.compose(persona, plan, history, lang)
             text = self._pick_either(plan, text, said, lang) or self._meet_question(persona, plan, text, said, lang)
             text = self._new_part(plan, text, said, lang)
+            text = _echoed(plan, text, lang)
             if _norm(text) in {_norm(s) for s in said}:   # the last guard: never a verbatim repeat
                 text = self._again(text, said, lang, f"{persona.id}|guard", recall=_still_answers(text, lang))
         finally:
@@ -630,9 +641,15 @@ class ScriptedVoice:
         if plan.move in ("repeat", "clarify") or _strip_again(text, lang) != text:
             return text
         done = [_norm(s) for s in said]
+        told = [_stems(x, lang) for x in said]
         sentences = re.split(r"(?<=[.!?])\s+", text.strip())
         question = _main_question(_COACH_SAID.get() or "")
-        old = [x for x in sentences if len(x.split()) >= OLD_SENTENCE_WORDS and any(_norm(x) in d for d in done)]
+        # Asked for again ("Tapi yang rutin datang itu siapa?"), the same told in other words is what a person does;
+        # a feelings question ("Apa yang paling berat?") is not asking for the telling again.
+        retold = bool(question) and _still_answers(text, lang) and (
+            _covers(text, question, lang) or focus(question, lang) in ("number", "time", "who", "where"))
+        old = [x for x in sentences if len(x.split()) >= OLD_SENTENCE_WORDS
+               and (any(_norm(x) in d for d in done) or not retold and _near_repeat(x, told, lang))]
         if not old:
             return text
         if any(len(x.split()) >= OLD_SENTENCE_WORDS for x in sentences if x not in old):
@@ -681,6 +698,64 @@ class ScriptedVoice:
                        passages=passages, memories=memories).text
 
 
+ECHO_WORDS = 11   # a question longer than this is not said back
+
+
+def _echoed(plan: Plan, text: str, lang: str) -> str:
+    """A bare "not sure" / "not thought about it" to a question for something particular ("Siapa di sekolah yang bisa
+    Ibu ajak berbagi contoh modul?" - "Hmm, saya tidak ingat pasti.") reads as an answer to some other question (round
+    6); a person thinking it over says the question back first: "Siapa di sekolah yang bisa saya ajak berbagi contoh
+    modul, ya... Belum kepikiran." Only for a short wh-question, in the coachee's own person, and never about what
+    it is putting off ("Kapan Ibu terakhir menangis di motor?" is not said back before it may be told)."""
+    if plan.move not in (None, "coaching") or plan.reaction not in _GOES_ON + ("stuck",):
+        return text
+    lang = lang if lang in ("id", "en") else "id"
+    lines = _lines(lang)
+    if not any(_norm(text) == _norm(line) for kind in ("unknown", "nothing_new") for line in lines[kind]):
+        return text
+    question = _ASKER.sub(" ", _main_question(_COACH_SAID.get() or "")).strip(" ,?")
+    if not question or len(question.split()) > ECHO_WORDS or not _WH_ECHO[lang].search(question) \
+            or not _particular(question, lang):   # "What comes to mind?" is no thing to say back
+        return text
+    said_back = _as_speaker(question, lang)
+    said_back = said_back[:1].upper() + said_back[1:]
+    return f"{said_back}, ya... {text}" if lang == "id" else f"{said_back}... {text}"
+
+
+_ASKER = re.compile(r"\b(menurut (ibu|bapak|kamu|anda)|kira-kira|(do|would) you (think|say)|sebenarnya|actually|"
+                    r"(saya|bapak|ibu) (tadi )?tanya(kan)?|i (was )?ask(ed|ing)( about)?)\b,?", re.I)
+_WH_ECHO = {"id": re.compile(r"\b(apa saja|apa aja|siapa|kapan|berapa|di ?mana|ke ?mana|yang mana|ngapain|bagian mana|"
+                             r"mana yang|apa yang)\b", re.I),
+            "en": re.compile(r"^\W*(what|who|when|how (many|much|long|often)|which|where)\b", re.I)}
+
+
+NEAR_REPEAT = 0.6   # share of a sentence's content words already said at which it is the old telling again
+NEAR_WORDS = 4      # a sentence with fewer content words says too little to tell ("... the Year 7 project team.")
+
+
+def _stems(text: str, lang: str) -> set[str]:
+    """The first five letters of each content word (4+ letters): "kelompoknya" and "kelompok" are one."""
+    from simulator.reading.reader import content_words
+
+    return {w[:5] for w in content_words(text.lower(), lang) if len(w) >= 4}
+
+
+def _told_again(text: str, told: list[set[str]], lang: str) -> bool:
+    """Is every sentence of the text (of four words or more) an earlier reply again in other words? A telling with
+    a new sentence in it is not (`_new_part` says only that sentence)."""
+    long = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if len(x.split()) >= OLD_SENTENCE_WORDS]
+    return bool(long) and all(_near_repeat(x, told, lang) for x in long)
+
+
+def _near_repeat(sentence: str, told: list[set[str]], lang: str) -> bool:
+    """Is the sentence one earlier reply told again in other words (the longer form of a short answer given, the same
+    story re-cut)? Rated blind, replies with 60% or more of their content words in one earlier reply were
+    non-sequiturs 36% of the time and fitted 22% (rounds 1-5, 86 of 692 replies; round 6, not fitted on: 57% and 7%),
+    against 17% and 52% for the rest; three content words at least (a short sentence says too little to tell)."""
+    words = _stems(sentence, lang)
+    return len(words) >= NEAR_WORDS and any(len(words & earlier) / len(words) >= NEAR_REPEAT for earlier in told)
+
+
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
 _ROLE: ContextVar[str | None] = ContextVar("role", default=None)
 
@@ -720,14 +795,38 @@ _LEAD = re.compile(r"^\W*((jadi|terus|lalu|nah|so|and|then|like|kira-kira|menuru
 def _still_answers(text: str, lang: str) -> bool:
     """Do words already said still answer this turn ("As I said, ..." then), or would they answer another question
     (a fresh "nothing more I know" then)? A turn that asks nothing (a reflection) or asks for feelings takes them
-    (round 4 rated "I'm tired. ..." again to "How do you feel about that?" a fit); a question takes them when they
-    share its topic words or, by the embedding, its meaning ("What would you most like to change first?" - the
-    goal again); "Who could you lean on?" does not (round 5)."""
+    (round 4 rated "I'm tired. ..." again to "How do you feel about that?" a fit). A question takes them only when
+    it asks for them again: it shares their topic words, and asking for a number, a time, a name or a place it finds
+    one in them; a question for a step to take never does. Rounds 4-6 rated "As I said, ..." to any other question
+    a non-sequitur 10 times in 12 ("What time do you go to sleep?" - "As I said, the gate shuts at seven"; "When
+    would you try it?" - "Ya, pokoknya tahun lalu saya putar film ..."); the embedding alone let most of them by."""
     question = _main_question(_COACH_SAID.get() or "")
-    if not question or load_move_rules().search(lang, "deep", question):
-        return True
-    near = relevance(question, text)
-    return _on_topic({"short": text}, question, lang, strict=True) or near is not None and near >= RELEVANT
+    rules = load_move_rules()
+    if not question or rules.search(lang, "deep", question) and question_type(question, rules, lang) == "open":
+        return True   # ("Is there anyone you'd feel okay talking to?" asks for someone, not for feelings)
+    if _asks_step(question, lang) or focus(question, lang) in ("number", "time", "who", "where") \
+            and not has_form(text, question, lang):
+        return False
+    return _covers(text, question, lang)
+
+
+def _covers(text: str, question: str, lang: str) -> bool:
+    """Does the text hold half the question's topic words or more (synonyms count)? One shared word is not enough:
+    "I have five Year 8 classes" does not answer "Do you already use groups in your class?"."""
+    from simulator.coachee.memory import synonyms
+
+    from simulator.reading.reader import content_words, stems
+
+    words = _topic_words(question, lang)
+    if not words:
+        return False
+    same = synonyms(lang)
+    low = text.lower()
+    held = {x for w in content_words(low, lang) for x in stems(w, lang)}
+    # ("observasinya" is in "diobservasi": the same stem, whatever the affixes; "observation" in "observed")
+    found = sum(1 for w in words if any(stems(v, lang) & held or re.search(r"\b" + re.escape(v[:5]), low)
+                                        for v in (w, *same.get(w, ()))))
+    return found * 2 >= len(words)
 
 
 def _choices(question: str, lang: str) -> list[str]:
@@ -761,12 +860,20 @@ _SPEAKER = {"id": {"kamu": "saya", "Kamu": "saya", "Ibu": "saya", "Bapak": "saya
 
 
 def _as_speaker(phrase: str, lang: str) -> str:
-    """The coach's words in the coachee's mouth: "perasaan kamu" -> "perasaan saya", "your plan" -> "my plan"."""
+    """The coach's words in the coachee's mouth: "perasaan kamu" -> "perasaan saya", "your plan" -> "my plan",
+    "talking about you" -> "talking about me"."""
     swap = _SPEAKER.get(lang, _SPEAKER["id"])
-    out = " ".join(swap.get(w, w) for w in phrase.split())
+    words = phrase.split()
+    out = " ".join("me" if lang == "en" and w == "you" and (n == len(words) - 1 or words[n - 1].lower() in _OBJECT_AFTER)
+                   else swap.get(w, w) for n, w in enumerate(words))
     if lang == "id":
         out = re.sub(r"\b(\w{3,})mu\b", r"\1 saya", out)
     return _lower_first(out)   # "Pulang sekolah" -> "pulang sekolah"; "Friday" stays
+
+
+_OBJECT_AFTER = {"about", "to", "with", "for", "at", "from", "of", "by", "on", "help", "helps", "tell", "told", "ask",
+                 "asked", "give", "gave", "show", "see", "call", "make", "makes", "let", "like", "like", "bother",
+                 "bothers", "upset", "upsets", "worry", "worries"}
 
 
 def _particular(question: str, lang: str) -> bool:
@@ -1055,6 +1162,21 @@ def _strip_again(text: str, lang: str) -> str:
 
 def _last_own_words(said: list[str], lang: str) -> str:
     return _strip_again(said[-1], lang) if said else ""
+
+
+def _meant_words(said: list[str], lang: str) -> str:
+    """What "What do you mean by no child feeling branded?" asks to explain: the latest reply that holds the words
+    named (round 6 explained the reply before instead), else the last reply."""
+    coach = _COACH_SAID.get() or ""
+    named = [w for w in _topic_words(coach, lang) if w not in _CLARIFY_WORDS]
+    for text in reversed(said):
+        if named and any(re.search(r"\b" + re.escape(w[:5]), text.lower()) for w in named):
+            return _strip_again(text, lang)
+    return _last_own_words(said, lang)
+
+
+_CLARIFY_WORDS = {"mean", "meant", "maksud", "maksudnya", "sorry", "maaf", "explain", "jelaskan", "dijelaskan", "artinya",
+                  "paham", "understand", "follow", "exactly", "persisnya"}
 
 
 def _join(*parts: str) -> str:

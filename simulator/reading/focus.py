@@ -42,7 +42,10 @@ _ANSWERS = {
     "number": _NUMBER,
     "time": r"\b(jam|pukul|senin|selasa|rabu|kamis|jumat|sabtu|minggu|pagi|siang|sore|malam|bulan|tahun|kemarin|"
             r"besok|lalu|sejak|semester|monday|tuesday|wednesday|thursday|friday|saturday|sunday|o.clock|week|"
-            r"month|year|yesterday|ago|since|morning|afternoon|evening|night|period|term)\b",
+            r"month|year|yesterday|ago|since|morning|afternoon|evening|night|period|term)\b"
+            # a clock time: "at seven", "by half past six", "13.00"
+            r"|\b(at|by|until|till|around|about) (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+            r"half past|quarter (past|to)|\d{1,2}([.:]\d{2})?)\b|\b\d{1,2}[.:]\d{2}\b",
     "who": r"(\b(bu|pak|kak|mas|mbak|mr|mrs|ms|miss|teman|temen|kakak|adik|ibu|bapak|ayah|friend|sister|brother|"
            r"mother|father|mum|dad)\b|(?<=\w )[A-Z][a-z]{2,})",
     "where": r"\b(di|ke|dari|at|in|room|ruang|kelas|perpustakaan|library|lab|rumah|home|kantin|canteen)\b",

@@ -421,6 +421,10 @@ def _rephrases(text: str, rules: MoveRules, lang: str) -> bool:
     answer, not a request to explain); "Pelajaran apa nih maksudnya?" asks for a fact with "maksudnya" as a tag."""
     if rules.search(lang, "own_meaning", text):
         return True
+    # "Biasa aja gimana maksudnya? Ngerti atau nggak?": the question after the request is what is asked.
+    after = [p for p in _sentences(text)[1:] if "?" in p and len(tokens(p)) >= 3 and not rules.search(lang, "clarify", p)]
+    if after:
+        return True
     stripped = re.sub(r"\b(maksud\w*|what do you mean|you mean)\b", " ", text, flags=re.I)
     return bool(rules.search(lang, "factual", stripped)) and len(tokens(stripped)) >= 3
 

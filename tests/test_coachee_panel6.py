@@ -1,0 +1,136 @@
+"""Issue #11, sixth blind panel (bench/data/panels/6): causes behind its notes, each pinned in our own words.
+
+1. "As I said, ..." only when the question asks for those words again (rounds 4-6: 10 of 12 rated non-sequiturs)
+2. an earlier reply told again in other words is a repeat too: only what is new is said, else another memory
+3. "Maksudnya? Saya tanya ..." / "I meant ...": the coach saying its own question again is a question to answer
+4. "What do you mean by X?" explains the reply that said X, not the last one
+5. a bare "not sure" to a question for something particular says the question back first, in the coachee's person
+6. "... kamu bantu ibu ngapain?" asks what, not why
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.coachee.persona import get_persona
+from simulator.coachee.state import Plan, initial_state
+from simulator.coachee.voices import _COACH_SAID, ScriptedVoice, _meant_words
+from simulator.reading.moves import classify, move_lines
+from simulator.reading.reader import read_turn
+from simulator.session import Session
+
+GATE = "The gate shuts at seven, and I usually get in at quarter past. The duty teacher writes my name down."
+
+
+def _reply(coach: str, said: list[str], text: str, question: str = "factual", lang: str = "en",
+           persona_id: str = "murid_tugas_terlambat", reaction: str = "answer") -> str:
+    """The scripted voice's reply to `coach` when memory offers one item `text` and the coachee said `said`."""
+    item = {"id": "x", "layer": "open", "topic": "t", "short": text, "long": text, "score": 0.9, "asks": []}
+    plan = Plan(reaction, None, [], "open", move="coaching", question=question, memory_items=[item],
+                memories=[text], remembers=True)
+    history: list[dict] = []
+    for line in said:
+        history += [{"speaker": "coach", "text": "Go on."}, {"speaker": "coachee", "text": line}]
+    history.append({"speaker": "coach", "text": coach})
+    persona = get_persona(persona_id)
+    return ScriptedVoice().say(persona=persona, plan=plan, state=initial_state(persona), history=history,
+                               lang=lang).text
+
+
+def _heads(lang: str) -> tuple[str, ...]:
+    return tuple(t.split("{said}")[0].strip() for t in move_lines(lang)["already"])
+
+
+# 1 ------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("coach", ["I asked about bedtime actually. What time do you usually go to sleep?",
+                                   "So what could you try next week?"])
+def test_as_i_said_is_not_the_answer_to_another_question(coach):
+    reply = _reply(coach, [GATE], GATE)
+    assert not reply.startswith(_heads("en")) and "gate" not in reply, reply
+
+
+def test_as_i_said_answers_the_same_question_asked_again():
+    reply = _reply("Sorry, what time does the gate shut?", [GATE], GATE)
+    assert reply.startswith(_heads("en")) and "seven" in reply, reply
+
+
+# 2 ------------------------------------------------------------------------------------------------------------
+def test_a_reply_told_again_in_other_words_says_only_what_is_new():
+    said = "Setiap modul ajar saya buat dari nol, supaya rapi. Tapi jadinya tidak pernah selesai."
+    longer = ("Setiap modul ajar saya buat sendiri dari nol supaya rapi, jadi tidak pernah selesai. "
+              "Satu modul bisa makan dua atau tiga malam di rumah kos.")
+    reply = _reply("Apa yang paling berat dari itu, Bu?", [said], longer, question="open", lang="id",
+                   persona_id="guru_baru", reaction="reveal")
+    assert "dari nol" not in reply and "dua atau tiga malam" in reply, reply
+
+
+def test_a_feeling_check_after_the_telling_gets_yes_and_something_new():
+    s = Session("guru_baru", lang="id")
+    s.coach_says("Selamat pagi, Bu.")
+    told = s.coach_says("Apa yang sedang Ibu pikirkan akhir-akhir ini?").reply
+    result = s.coach_says("Kedengarannya Ibu lelah sekali, ya?")
+    yes, _, rest = result.reply.partition(" ")
+    assert result.plan.confirms and yes.strip(".,").lower() in {"iya", "betul", "ya", "mm"}, result.reply
+    assert len(rest.split()) >= 5 and "capek sekali" not in rest and rest not in told, result.reply
+
+
+# 3 ------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,lang,asked", [
+    ("Maksudnya betul gimana, Bu? Saya tanya apa Raka ada yang bantu belajar di rumah.", "id", "Raka"),
+    ("Eh, maksudnya? Bapak tanya di rumah, pagi-pagi kamu bantu ibu ngapain?", "id", "bantu ibu"),
+    ("Biasa aja gimana maksudnya? Ngerti atau nggak?", "id", "Ngerti"),
+    ("What do you mean? I was asking who usually helps you at home.", "en", "helps you"),
+])
+def test_the_coach_saying_its_question_again_is_a_question(text, lang, asked):
+    move = classify(text, lang)
+    assert move.kind == "coaching" and asked in move.asked, move
+
+
+@pytest.mark.parametrize("text,lang", [("Maksudnya gimana, Bu? Saya belum paham.", "id"),
+                                       ("Sorry, what do you mean by branded?", "en"), ("Maksudnya?", "id")])
+def test_a_request_to_explain_is_still_one(text, lang):
+    assert classify(text, lang).kind == "clarify"
+
+
+# 4 ------------------------------------------------------------------------------------------------------------
+def test_what_do_you_mean_by_explains_the_reply_that_said_it():
+    said = ["What matters to me is that no child feels branded.",
+            "Those forty minutes go: five on the register, fifteen explaining, twenty on the worksheet."]
+    token = _COACH_SAID.set("Sorry, what do you mean by no child feeling branded?")
+    try:
+        assert _meant_words(said, "en") == said[0]
+    finally:
+        _COACH_SAID.reset(token)
+    token = _COACH_SAID.set("What do you mean?")
+    try:
+        assert _meant_words(said, "en") == said[1]   # nothing named: the last reply
+    finally:
+        _COACH_SAID.reset(token)
+
+
+# 5 ------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("coach,lang,back", [
+    ("Menurut Ibu, siapa di sekolah yang bisa Ibu ajak berbagi contoh modul?", "id",
+     "Siapa di sekolah yang bisa saya ajak berbagi contoh modul, ya... "),
+    ("Who do you think is talking about you?", "en", "Who is talking about me... "),
+])
+def test_not_sure_says_the_question_back_first(coach, lang, back):
+    reply = _reply(coach, [GATE], GATE, lang=lang, persona_id="guru_baru")
+    rest = reply[len(back):]
+    lines = move_lines(lang)
+    assert reply.startswith(back) and rest in lines["nothing_new"] + lines["unknown"], reply
+
+
+@pytest.mark.parametrize("coach", ["What comes to mind?", "Is there anyone you could ask?"])
+def test_a_question_for_nothing_particular_is_not_said_back(coach):
+    reply = _reply(coach, [GATE], GATE, persona_id="guru_baru")
+    lines = move_lines("en")
+    assert "..." not in reply or reply in lines["nothing_new"] + lines["unknown"], reply
+
+
+# 6 ------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,act", [("Pagi-pagi kamu bantu ibu ngapain?", "open_question"),
+                                      ("Kamu ngapain aja di rumah?", "open_question"),
+                                      ("Ngapain kamu telat terus?", "why_question")])
+def test_ngapain_at_the_end_asks_what_at_the_start_why(text, act):
+    assert read_turn(text, lang="id").acts == (act,)
