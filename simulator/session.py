@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
@@ -188,7 +188,7 @@ class Session:
         if not self.turns or self.turns[-1].speaker != "coach":
             return None
         reading, state = self.turns[-1].reading, self.state
-        move = self._classify(reading.text)
+        move = self._classify(reading.text, self.turns[:-1])
         plan = self._plan(state, reading, move, self._hits(move, self._coachee_text_before(len(self.turns) - 1)))
         passages = self._search(plan)
         return self._finish(self._say(plan, state, passages), reading, state, plan, passages)
@@ -209,8 +209,14 @@ class Session:
         self._record()
         return reading, state, plan
 
-    def _classify(self, text: str) -> Move:
-        return classify(text, self.lang, names=coachee._names(self.persona))
+    def _classify(self, text: str, before: Sequence[Turn] | None = None) -> Move:
+        """The kind of turn. Before the coachee has said a word (`before`: the turns so far), thanks for the time
+        opens the talk ("Terima kasih sudah meluangkan waktu, Pak"): a greeting, never a goodbye (round 7)."""
+        move = classify(text, self.lang, names=coachee._names(self.persona))
+        turns = self.turns if before is None else before
+        if move.kind == "goodbye" and not any(t.speaker == "coachee" for t in turns):
+            move = replace(move, kind="greeting")
+        return move
 
     def _coachee_text_before(self, index: int) -> str:
         return next((t.text for t in reversed(self.turns[:index]) if t.speaker == "coachee"), "")
@@ -380,8 +386,8 @@ class Session:
                 before = turn.text
                 continue
             reading = turn.reading or read_turn(turn.text, before, self.lang)
-            move = self._classify(turn.text)
             done = self.turns[:i]   # exactly what the live turn saw
+            move = self._classify(turn.text, done)
             states.append(coachee.update(states[-1], reading, self.persona, self.rules, move=move,
                                          topic=_topic(move, self._hits(move, before, done)),
                                          heard=_heard(done, self.lang)))

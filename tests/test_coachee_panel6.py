@@ -6,6 +6,7 @@
 4. "What do you mean by X?" explains the reply that said X, not the last one
 5. a bare "not sure" to a question for something particular says the question back first, in the coachee's person
 6. "... kamu bantu ibu ngapain?" asks what, not why
+7. a yes/no close by embedding is decided by the words it shares with the item's yes or no examples
 """
 
 from __future__ import annotations
@@ -134,3 +135,92 @@ def test_a_question_for_nothing_particular_is_not_said_back(coach):
                                       ("Ngapain kamu telat terus?", "why_question")])
 def test_ngapain_at_the_end_asks_what_at_the_start_why(text, act):
     assert read_turn(text, lang="id").acts == (act,)
+
+
+# 7 ------------------------------------------------------------------------------------------------------------
+def test_a_yes_no_shares_words_with_the_side_it_is_on():
+    # the embedding put "Are you a form tutor as well?" (a "no" example) 0.01 nearer than "Are you on the P5 team?"
+    s = Session("guru_baru", lang="en")
+    s.coach_says("Good afternoon.")
+    s.coach_says("How have things been going lately?")
+    reply = s.coach_says("Are you on any team besides teaching?").reply
+    assert reply.lower().startswith(("yes", "yeah", "mm, yes", "that's right")) and "P5" in reply, reply
+
+
+# Round 7 (bench/data/panels/7) ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("question,lang,particular", [
+    ("Turnamen olahraga apa itu, Pak?", "id", True), ("Tokonya toko apa, Dimas?", "id", True),
+    ("Who is chasing you about it?", "en", True), ("What kind of shop is it?", "en", True),
+    ("Bapak mau coba apa?", "id", False), ("Apa yang paling membuat Ibu merasa sendirian?", "id", False),
+    ("What's on your mind?", "en", False)])
+def test_a_question_for_a_particular_thing_is_told_apart(question, lang, particular):
+    from simulator.reading.moves import asks_particular
+
+    assert asks_particular(question, lang) is particular
+
+
+def test_a_question_for_a_particular_thing_opens_no_layer():
+    # Coach well until the next good turn would bring out a layer; a question for a particular thing instead gets
+    # an answer, and the layer stays to come (round 7: "Turnamen olahraga apa?" - an insight).
+    s = Session("guru_p5_banyak_cerita", lang="id")
+    reply = s.coach_says("Selamat pagi, Pak.").reply
+    reply = s.coach_says("Apa yang sedang Bapak pikirkan soal gelar karya?").reply
+    for _ in range(12):
+        good = f"Bapak bilang, {' '.join(reply.split()[:8]).rstrip('.,')}. Apa artinya itu buat Bapak?"
+        probe = Session.from_dict(s.to_dict(), persona=s.persona)
+        if probe.coach_says(good).plan.reveal not in (None, "surface"):
+            break
+        reply = s.coach_says(good).reply
+    else:
+        pytest.fail("no layer came within twelve good turns")
+    said = " ".join(reply.split()[:8]).rstrip(".,")
+    result = s.coach_says(f"Bapak bilang, {said}. Sepatu futsalnya merek apa?")
+    assert result.plan.reveal is None, result.reply
+
+
+def test_thanks_for_the_time_before_the_coachee_spoke_opens_the_talk():
+    s = Session("guru_senior_skeptis", lang="id")
+    result = s.coach_says("Selamat pagi, Pak Bambang. Terima kasih sudah meluangkan waktu untuk ngobrol dengan saya.")
+    assert result.plan.move == "greeting" and not s.state.ended, result.reply
+    assert result.reply not in move_lines("id")["goodbye"]
+
+
+def test_a_goodbye_with_an_offer_to_come_back_says_yes_to_it():
+    s = Session("pasca_observasi_guru_pasif", lang="en")
+    s.coach_says("Good morning, Mrs Siti.")
+    s.coach_says("How did the lesson go for you?")
+    reply = s.coach_says("Thanks for your time today, Mrs Siti. Shall I pop back next week to see how the five are "
+                         "getting on?").reply
+    lines = move_lines("en")
+    assert any(reply.startswith(a) for a in lines["arrange"]) and any(reply.endswith(g) for g in lines["goodbye"]), reply
+
+
+def test_asked_to_try_its_own_idea_while_guarded_it_says_yes():
+    said = "Storytelling is still my strength. I don't need to throw it away, just stop halfway and give the kids room."
+    reply = _reply("Stopping halfway to give them room to ask. Would you be willing to try that with 9A this week?",
+                   [said], "There's no problem. My classes run as they always have.", question="yes_no",
+                   persona_id="guru_senior_skeptis", reaction="not_yet")
+    assert reply in move_lines("en")["try_yes"], reply
+
+
+def test_a_line_asking_back_a_word_nobody_said_goes_last():
+    from simulator.coachee.voices import _HEARD, presupposes
+
+    token = _HEARD.set("what do you want your students to take away?")
+    try:
+        assert presupposes("A plan for what? I haven't agreed anything needs changing.")
+        assert presupposes("Rencana apa? Saya belum setuju ada yang perlu diubah.")
+    finally:
+        _HEARD.reset(token)
+    token = _HEARD.set("so what is your plan for next week?")
+    try:
+        assert not presupposes("A plan for what? I haven't agreed anything needs changing.")
+    finally:
+        _HEARD.reset(token)
+
+
+def test_one_shared_word_is_no_question_asked_again():
+    said = "I've just realised it's not their attention that's gone, it's their questions."
+    reply = _reply("It's their questions that are gone. What might bring the questions back?", [said], said,
+                   question="open", persona_id="guru_senior_skeptis", reaction="reveal")
+    assert not reply.startswith(_heads("en")) and said not in reply, reply

@@ -47,6 +47,7 @@ DENSE_WEIGHT = 0.45   # share of the embedding in the fused score
 ASK_WEIGHT = 0.2      # share of the word overlap with the item's example questions; the lexical coverage gets the rest
 DENSE_FLOOR = 0.86    # an E5 cosine at or below this says nothing
 WHOLE_TURN_WEIGHT = 0.85   # a match on the whole turn (summary + question) counts this much of one on the question
+WORDS_DECIDE = 0.03   # a yes/no whose yes and no examples are this close by embedding is decided by shared words
 MATCH_FLOOR = 0.4     # a fused score below this is "nothing in memory answers that"
 
 
@@ -344,15 +345,32 @@ class MemoryIndex:
         facts = facts_agree(text, item.short(self.lang) + " " + item.long(self.lang), self.lang)
         if facts is False:
             return False   # a number or name the item contradicts decides ("first year?" - "my second year")
+        # Words shared with one side's examples and none with the other's decide when the embedding is close:
+        # "Are you on any team besides teaching?" shares "team" with "Are you on the P5 team?" and nothing with
+        # "Are you a form tutor as well?", which the embedding put 0.01 nearer.
+        asked = _stem_set(text, self.lang)
+        words = {kind: max((len(asked & _stem_set(t, self.lang)) for t in (getattr(item, kind)(self.lang)
+                                                                          if getattr(item, kind) else [])), default=0)
+                 for kind in ("yes", "no")}
+        by_words = words["yes"] > 0 == words["no"] or words["no"] > 0 == words["yes"]
         sims = self._similarities(text)
         if sims is not None:
             yes = max((float(sims[r]) for r in range(len(self._kind)) if self._owner[r] == i and self._kind[r] == "yes"),
                       default=-1.0)
             no = max((float(sims[r]) for r in range(len(self._kind)) if self._owner[r] == i and self._kind[r] == "no"),
                      default=-1.0)
+            if by_words and min(yes, no) > -1.0 and abs(yes - no) < WORDS_DECIDE:
+                return words["yes"] > 0
             if max(yes, no) >= 0.86 and abs(yes - no) >= 0.005:
                 return yes > no
         return facts
+
+
+def _stem_set(text: str, lang: str) -> frozenset[str]:
+    """The stems of a text's content words (4+ letters)."""
+    from simulator.reading.reader import content_words
+
+    return frozenset(x for w in content_words(text.lower(), lang) if len(w) >= 4 for x in stems(w, lang))
 
 
 def _dot(a: Sequence[float], b: Sequence[float]) -> float:

@@ -23,7 +23,7 @@ from pydantic import PrivateAttr, model_validator
 from simulator.coachee.persona import Persona
 from simulator.content import Strict, load_yaml
 from simulator.reading.focus import focus
-from simulator.reading.moves import Move, classify
+from simulator.reading.moves import Move, asks_particular, classify
 from simulator.reading.reader import TIRTA_STAGES, Reading, content_words, tokens
 from simulator.vocabulary import ITEMS, LAYERS, VALUES
 
@@ -354,7 +354,9 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         if nxt == "surface" and _meets(values, gates["surface"], scale):
             return "reveal", "surface"
         floor = level.underneath_floor if nxt == "underneath" else level.core_floor
-        about_a_fact = topic == "open" and not move.deep
+        # "Turnamen olahraga apa itu?", "Who is chasing you about it?": a question for a particular thing is
+        # answered; it does not bring out the next layer (round 7: an insight instead of the answer, 9 times).
+        about_a_fact = topic == "open" and not move.deep or asks_particular(move.asked or reading.text, reading.lang)
         if nxt and nxt != "surface" and not about_a_fact and (engaged or state.primed) and depth >= floor \
                 and _meets(values, gates[nxt], scale):
             return "reveal", nxt

@@ -30,7 +30,7 @@ from simulator.coachee.memory import MATCH_FLOOR, RELEVANT, relevance
 from simulator.coachee.persona import Persona
 from simulator.coachee.state import LAYERS, CoacheeState, Plan
 from simulator.reading.focus import focus, has_form
-from simulator.reading.moves import greeting_reply, load_move_rules, move_lines, question_type
+from simulator.reading.moves import asks_particular, greeting_reply, load_move_rules, move_lines, question_type
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,9 @@ class ScriptedVoice:
         if move == "goodbye" and _SALAM.search(_COACH_SAID.get() or ""):
             # "… Assalamualaikum." is answered in kind before the goodbye (a salam left unreturned is rude).
             return _join(lines.get("salam_back", ["Waalaikumsalam."])[0], pool(move))
+        if move == "goodbye" and load_move_rules().search(lang, "arrange", _COACH_SAID.get() or ""):
+            # "Thanks for your time. Shall I pop back next week?": yes to the next meeting, then goodbye.
+            return _join(pool("arrange"), pool(move))
         if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "arrange"):
             return _join("", pool(move))
         if move == "repeat":
@@ -281,8 +284,8 @@ class ScriptedVoice:
             line = self._fresh(lines["nothing_new"], said, f"{key}|when")
             if line:
                 return _join(greet, line, self._bridged(own[0], said, lang, key) if own else "")
-        if move == "coaching" and reaction in ("answer", "closed") and plan.question == "yes_no" \
-                and _forward(coach, lang) and _own_idea_asked(coach, said, lang):
+        if move == "coaching" and reaction in ("answer", "closed", "not_yet", "guarded", "stuck") \
+                and plan.question == "yes_no" and _forward(coach, lang) and _own_idea_asked(coach, said, lang):
             # "Tadi Ibu bilang soal berhenti sejenak dan menarik napas. Apa Ibu mau coba itu besok?": asked whether
             # it will try what it said itself, the coachee says yes - never a "Tidak." taken from a memory item about
             # something tried before (round 6).
@@ -344,8 +347,13 @@ class ScriptedVoice:
         rest = _strip_again(text, lang)
         if any(_norm(rest) and _norm(rest) in _norm(s) for s in said):
             return ""
-        # Unsaid, no line carrying it can have been said: the first bridge of the rotation will do.
-        return self._rotate(_lines(lang)["bridge"], key)[0].format(said=_lower_first(rest))
+        rest = _CONNECTIVE.sub("", rest)   # "What I do know is, so I already knew ..." (round 7)
+        # A bridge not used yet in the session first: "But what's really on my mind is ..." three times reads as a
+        # stock opener (round 7).
+        bridges = self._rotate(_lines(lang)["bridge"], key)
+        heads = [b.split("{said}")[0].strip().lower() for b in bridges]
+        unused = [b for b, h in zip(bridges, heads) if not any(h in x.lower() for x in said)]
+        return (unused or bridges)[0].format(said=_lower_first(rest))
 
     def _small_talk(self, pool: Sequence[str], said: list[str], lang: str, key: str) -> str:
         """"Sudah makan?" is answered "Sudah, tadi", "Apa kabar?" with how one is: the line that fits the question
@@ -590,7 +598,7 @@ class ScriptedVoice:
             return text   # memory answers it (in other words, perhaps): the reply is built from that
         question = _main_question(coach)
         lang = lang if lang in ("id", "en") else "id"
-        if not question or not _topic_words(question, lang) or not _particular(question, lang):
+        if not question or not _topic_words(question, lang) or not asks_particular(question, lang):
             return text
         lines = _lines(lang)
         if _on_topic({"short": text}, question, lang, strict=True) or any(
@@ -715,7 +723,9 @@ def _echoed(plan: Plan, text: str, lang: str) -> str:
         return text
     question = _ASKER.sub(" ", _main_question(_COACH_SAID.get() or "")).strip(" ,?")
     if not question or len(question.split()) > ECHO_WORDS or not _WH_ECHO[lang].search(question) \
-            or not _particular(question, lang):   # "What comes to mind?" is no thing to say back
+            or not asks_particular(question, lang) \
+            or any(m.group(0).lower() not in _HONORIFICS for m in _NAME_MID.finditer(question)):
+        # "What comes to mind?" is no thing to say back; "Who's Kak Dani?" said back, then "not sure", is absurd
         return text
     said_back = _as_speaker(question, lang)
     said_back = said_back[:1].upper() + said_back[1:]
@@ -756,6 +766,7 @@ def _near_repeat(sentence: str, told: list[set[str]], lang: str) -> bool:
     return len(words) >= NEAR_WORDS and any(len(words & earlier) / len(words) >= NEAR_REPEAT for earlier in told)
 
 
+_CONNECTIVE = re.compile(r"^\W*(so|and|but|anyway|jadi|dan|tapi|terus|pokoknya)\b,?\s*", re.I)
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
 _ROLE: ContextVar[str | None] = ContextVar("role", default=None)
 
@@ -811,8 +822,9 @@ def _still_answers(text: str, lang: str) -> bool:
 
 
 def _covers(text: str, question: str, lang: str) -> bool:
-    """Does the text hold half the question's topic words or more (synonyms count)? One shared word is not enough:
-    "I have five Year 8 classes" does not answer "Do you already use groups in your class?"."""
+    """Does the text hold more than half the question's topic words (synonyms count)? One shared word is not enough:
+    "I have five Year 8 classes" does not answer "Do you already use groups in your class?", nor "... it's their
+    questions" "What might bring the questions back?"."""
     from simulator.coachee.memory import synonyms
 
     from simulator.reading.reader import content_words, stems
@@ -826,7 +838,7 @@ def _covers(text: str, question: str, lang: str) -> bool:
     # ("observasinya" is in "diobservasi": the same stem, whatever the affixes; "observation" in "observed")
     found = sum(1 for w in words if any(stems(v, lang) & held or re.search(r"\b" + re.escape(v[:5]), low)
                                         for v in (w, *same.get(w, ()))))
-    return found * 2 >= len(words)
+    return found * 2 > len(words) or found == len(words)
 
 
 def _choices(question: str, lang: str) -> list[str]:
@@ -874,17 +886,6 @@ def _as_speaker(phrase: str, lang: str) -> str:
 _OBJECT_AFTER = {"about", "to", "with", "for", "at", "from", "of", "by", "on", "help", "helps", "tell", "told", "ask",
                  "asked", "give", "gave", "show", "see", "call", "make", "makes", "let", "like", "like", "bother",
                  "bothers", "upset", "upsets", "worry", "worries"}
-
-
-def _particular(question: str, lang: str) -> bool:
-    """Does the question ask for a particular thing (a time, a number, a person, a place, a topic, an everyday
-    routine, "based on what", "which") rather than invite the coachee to talk ("What's on your mind?") or ask for
-    feelings and meaning (any telling of the inner world fits those)?"""
-    rules = load_move_rules()
-    if rules.search(lang, "deep", question):
-        return False
-    return focus(question, lang) in ("number", "time", "who", "where", "topic") \
-        or bool(rules.search(lang, "usual", question) or rules.search(lang, "specific", question))
 
 
 _SCALE = re.compile(r"\b(1|satu|one)\s*(-|–|to|sampai|hingga|s\.?d\.?|ke)\s*(10|sepuluh|ten)\b|\bskala\b|"
@@ -1050,7 +1051,8 @@ def _own_idea_asked(coach: str, said: list[str], lang: str) -> bool:
     own = " ".join(said).lower()
 
     def shared(text: str) -> int:
-        words = {w[:5] for w in content_words(text.lower(), lang) if len(w) >= 5 and w not in _GENERIC
+        # (four letters: "stopping" is the coachee's "stop", "room" its "room")
+        words = {w[:4] for w in content_words(text.lower(), lang) if len(w) >= 4 and w not in _GENERIC
                  and w not in _HONORIFICS and w not in _QUESTION_WORDS}
         return sum(1 for w in words if re.search(r"\b" + re.escape(w), own))
 
@@ -1059,7 +1061,8 @@ def _own_idea_asked(coach: str, said: list[str], lang: str) -> bool:
 
 
 _WILL_TRY = re.compile(r"\b((mau|akan|ingin|bisa|siap) (ibu |bapak |kamu |anda )?(coba|lakukan|mulai|pakai|terapkan|ajak)|"
-                       r"(will|would|could|can) you (try|do|start|use|give)|are you going to|want to try)\b", re.I)
+                       r"(will|would|could|can) you (be (willing|able|happy|ready) to )?(try|do|start|use|give)|are you going to|"
+                       r"want to try|willing to try|(bersedia|siap) (mencoba|coba))\b", re.I)
 _ANYTHING = re.compile(r"(^|,\s*)(apa |apakah )?(ada|adakah)\b|\b(anything|something|is there)\b", re.I)
 _POINTS_BACK = re.compile(r"\b(itu|tersebut|tadi|that|it|this|those)\b", re.I)
 
@@ -1116,7 +1119,9 @@ def _naming_sentence(item: dict, question: str) -> str | None:
             return sentence
     return None
 _REFERS = {"id": re.compile(r"\b([a-z][a-z-]{3,}) (itu|tadi|tersebut)\b"),
-           "en": re.compile(r"\b(?:those|these|that same) ([a-z][a-z-]{3,})\b")}
+           "en": re.compile(r"\b(?:those|these|that same) ([a-z][a-z-]{3,})\b"),
+           # the coach's word asked back: "Rencana apa?", "A plan for what?" (round 7: no plan had been mentioned)
+           "asked_back": re.compile(r"^\W*(?:an? )?([a-z]{4,}) (?:for what|apa( dulu)?)\?")}
 _NOT_THINGS = {"hal", "begitu", "waktu", "saat", "semua", "rasanya", "memang", "kalau", "karena", "seperti",
                "justru", "hanya", "cuma", "juga", "sudah", "masih", "yang", "sama", "kata", "bilang", "sebenarnya",
                "days", "times", "things", "ones", "kinds"}

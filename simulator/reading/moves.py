@@ -507,6 +507,19 @@ def _same_question(a: str, b: str, rules: MoveRules, lang: str) -> bool:
     return bool(wa & wb) and wa == wb and small > 0 and len(ca & cb) / small >= 0.5
 
 
+def asks_particular(question: str, lang: str) -> bool:
+    """Does the question ask for a particular thing (a time, a number, a person, a place, a topic, an everyday
+    routine, "based on what", "which", "turnamen olahraga apa?") rather than invite the coachee to talk ("What's on
+    your mind?") or ask for feelings and meaning (any telling of the inner world fits those)?"""
+    from simulator.reading.focus import focus
+
+    rules = load_move_rules()
+    if lang not in rules.patterns or rules.search(lang, "deep", question):
+        return False
+    return focus(question, lang) in ("number", "time", "who", "where", "topic") \
+        or bool(rules.search(lang, "usual", question) or rules.search(lang, "specific", question))
+
+
 def greeting_reply(greeting: str, lang: str, pick: int = 0) -> str:
     """Answer a greeting in kind: the coach's own time of day, never a "correction"."""
     g = greeting.strip()
