@@ -224,3 +224,28 @@ def test_one_shared_word_is_no_question_asked_again():
     reply = _reply("It's their questions that are gone. What might bring the questions back?", [said], said,
                    question="open", persona_id="guru_senior_skeptis", reaction="reveal")
     assert not reply.startswith(_heads("en")) and said not in reply, reply
+
+
+def test_a_turn_about_what_was_told_two_layers_up_does_not_bring_out_the_next():
+    # "What would help you feel less alone?" matches what was told at the surface, not the core: answered from
+    # that, not by the core insight (round 7). The same turn about nothing in memory still opens it.
+    from simulator.coachee import state as coachee
+    from simulator.reading.reader import read_turn
+
+    s = Session("guru_baru", lang="en")
+    reply = s.coach_says("Good afternoon, Ms Nadia.").reply
+    reply = s.coach_says("What's been on your mind lately?").reply
+    for _ in range(14):
+        good = f"You said {' '.join(reply.split()[:8]).rstrip('.,')}. What does that mean for you?"
+        probe = Session.from_dict(s.to_dict(), persona=s.persona)
+        if probe.coach_says(good).plan.reveal == "core":
+            break
+        reply = s.coach_says(good).reply
+    else:
+        pytest.fail("the core did not come within fourteen good turns")
+    reading = read_turn(good, s.last_coachee_text(), "en")
+    move = classify(good, "en")
+    heard = frozenset(w for t in s.turns if t.speaker == "coachee" for w in t.text.lower().split())
+    opens = coachee.update(s.state, reading, s.persona, move=move, topic=None, heard=heard)
+    told = coachee.update(s.state, reading, s.persona, move=move, topic="surface", heard=heard)
+    assert opens.opened == "core" and told.opened != "core"

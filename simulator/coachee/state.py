@@ -357,6 +357,11 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         # "Turnamen olahraga apa itu?", "Who is chasing you about it?": a question for a particular thing is
         # answered; it does not bring out the next layer (round 7: an insight instead of the answer, 9 times).
         about_a_fact = topic == "open" and not move.deep or asks_particular(move.asked or reading.text, reading.lang)
+        # What the turn asks about is already told or allowed (its best memory is of a layer above the next one):
+        # answered from that, not by the next layer's insight (round 7: "What would help you feel less alone?" -
+        # "I've just realised I demand perfection from myself").
+        about_told = topic in LAYERS and nxt in LAYERS and LAYERS.index(topic) < LAYERS.index(nxt) - 1
+        about_a_fact = about_a_fact or about_told
         if nxt and nxt != "surface" and not about_a_fact and (engaged or state.primed) and depth >= floor \
                 and _meets(values, gates[nxt], scale):
             return "reveal", nxt

@@ -939,7 +939,8 @@ def _touches_conversation(question: str, lang: str) -> bool:
 
 _GENERIC = {"today", "really", "think", "about", "would", "could", "should", "things", "something", "sekarang",
             "hari", "memang", "sebenarnya", "biasanya", "kira-kira", "rasanya", "usually", "actually", "punya",
-            "pernah", "masih", "sudah", "belum", "bapak", "there", "ever", "still"}
+            "pernah", "masih", "sudah", "belum", "bapak", "there", "ever", "still", "happen", "happens", "happened",
+            "terjadi", "going", "doing"}
 
 
 _ALTERNATIVES = re.compile(r"\b(or|atau)\b[^?]*\?", re.I)

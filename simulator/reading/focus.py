@@ -42,7 +42,8 @@ _ANSWERS = {
     "number": _NUMBER,
     "time": r"\b(jam|pukul|senin|selasa|rabu|kamis|jumat|sabtu|minggu|pagi|siang|sore|malam|bulan|tahun|kemarin|"
             r"besok|lalu|sejak|semester|monday|tuesday|wednesday|thursday|friday|saturday|sunday|o.clock|week|"
-            r"month|year|yesterday|ago|since|morning|afternoon|evening|night|period|term)\b"
+            r"month|year|yesterday|ago|since|morning|afternoon|evening|night|period|term|break|recess|lunch|"
+            r"istirahat|pulang sekolah|after school|before school|weekend|akhir pekan)\b"
             # a clock time: "at seven", "by half past six", "13.00"
             r"|\b(at|by|until|till|around|about) (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
             r"half past|quarter (past|to)|\d{1,2}([.:]\d{2})?)\b|\b\d{1,2}[.:]\d{2}\b",
