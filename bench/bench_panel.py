@@ -43,6 +43,7 @@ def _norm(text: str) -> str:
 
 def round_figures(folder: Path) -> dict:
     per_rater: dict[str, Counter] = {}
+    per_conv: dict[str, Counter] = {}   # persona_lang -> counts (the issue asks for figures per persona)
     repeats = replies = 0
     for rater in sorted(p for p in folder.glob("R*") if p.is_dir()):
         counts: Counter = Counter()
@@ -53,6 +54,7 @@ def round_figures(folder: Path) -> dict:
                 rating = _rating(r.get("rating", ""))
                 if rating:
                     counts[rating] += 1
+                    per_conv.setdefault(conv.stem, Counter())[rating] += 1
                 said = _norm(r.get("coachee", ""))
                 asked_again = re.search(r"ulang|repeat|say that again|again\?", r.get("coach", ""), re.I)
                 # an earlier reply said again whole (even behind "As I said, …"), unless the coach asked for it
@@ -62,7 +64,7 @@ def round_figures(folder: Path) -> dict:
                 replies += 1
         per_rater[rater.name] = counts
     agree = _agreement(folder)
-    return {"raters": per_rater, "repeats": repeats, "replies": replies, "agreement": agree}
+    return {"raters": per_rater, "conversations": per_conv, "repeats": repeats, "replies": replies, "agreement": agree}
 
 
 def _agreement(folder: Path) -> dict | None:
@@ -107,6 +109,13 @@ def table(rounds: dict[str, dict], notes: dict[str, str]) -> str:
             out.append(f"\nRound {name}, a second blind rater on the same {a['n']} replies: exact agreement "
                        f"{a['exact']:.0%}, Cohen's kappa {a['kappa']:.2f}; the second rater's own counts: fit "
                        f"{s['fit'] / n:.0%}, partly {s['partly'] / n:.0%}, non-sequitur {s['nonsequitur'] / n:.0%}.")
+    latest = list(rounds)[-1]
+    out += ["", f"Round {latest} (the latest) per persona and language (one conversation of 14 turns each, "
+            "different raters):", "", "| persona | lang | fit | partly | non-sequitur |", "|---|---|---|---|---|"]
+    for conv, c in sorted(rounds[latest]["conversations"].items()):
+        persona, _, lang = conv.rpartition("_")
+        n = sum(c.values()) or 1
+        out.append(f"| {persona} | {lang} | {c['fit']}/{n} | {c['partly']}/{n} | {c['nonsequitur']}/{n} |")
     return "\n".join(out)
 
 
@@ -116,7 +125,9 @@ def main() -> int:
     ap.add_argument("--doc", default="coachee.md", help="docs file to write the table into ('' = don't)")
     args = ap.parse_args()
     root = Path(args.dir)
-    rounds = {p.name: round_figures(p) for p in sorted(root.iterdir()) if p.is_dir()} if root.is_dir() else {}
+    folders = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: (not p.name.isdigit(), int(p.name)
+                                                                                 if p.name.isdigit() else 0, p.name))
+    rounds = {p.name: round_figures(p) for p in folders} if root.is_dir() else {}
     if not rounds:
         print(f"bench_panel: no panels in {root}; skipped")
         return 0

@@ -30,7 +30,13 @@ from simulator.coachee.memory import MATCH_FLOOR, RELEVANT, relevance
 from simulator.coachee.persona import Persona
 from simulator.coachee.state import LAYERS, CoacheeState, Plan
 from simulator.reading.focus import focus, has_form
-from simulator.reading.moves import asks_particular, greeting_reply, load_move_rules, move_lines, question_type
+from simulator.reading.moves import (
+    asks_particular,
+    greeting_reply,
+    load_move_rules,
+    move_lines,
+    question_type,
+)
 
 
 @dataclass(frozen=True)
@@ -352,7 +358,7 @@ class ScriptedVoice:
         # stock opener (round 7).
         bridges = self._rotate(_lines(lang)["bridge"], key)
         heads = [b.split("{said}")[0].strip().lower() for b in bridges]
-        unused = [b for b, h in zip(bridges, heads) if not any(h in x.lower() for x in said)]
+        unused = [b for b, h in zip(bridges, heads, strict=True) if not any(h in x.lower() for x in said)]
         return (unused or bridges)[0].format(said=_lower_first(rest))
 
     def _small_talk(self, pool: Sequence[str], said: list[str], lang: str, key: str) -> str:
@@ -826,7 +832,6 @@ def _covers(text: str, question: str, lang: str) -> bool:
     "I have five Year 8 classes" does not answer "Do you already use groups in your class?", nor "... it's their
     questions" "What might bring the questions back?"."""
     from simulator.coachee.memory import synonyms
-
     from simulator.reading.reader import content_words, stems
 
     words = _topic_words(question, lang)
@@ -884,7 +889,7 @@ def _as_speaker(phrase: str, lang: str) -> str:
 
 
 _OBJECT_AFTER = {"about", "to", "with", "for", "at", "from", "of", "by", "on", "help", "helps", "tell", "told", "ask",
-                 "asked", "give", "gave", "show", "see", "call", "make", "makes", "let", "like", "like", "bother",
+                 "asked", "give", "gave", "show", "see", "call", "make", "makes", "let", "like", "bother",
                  "bothers", "upset", "upsets", "worry", "worries"}
 
 
