@@ -249,3 +249,37 @@ def test_a_turn_about_what_was_told_two_layers_up_does_not_bring_out_the_next():
     opens = coachee.update(s.state, reading, s.persona, move=move, topic=None, heard=heard)
     told = coachee.update(s.state, reading, s.persona, move=move, topic="surface", heard=heard)
     assert opens.opened == "core" and told.opened != "core"
+
+
+# Round 8 (bench/data/panels/8) ----------------------------------------------------------------------------------
+def test_a_who_question_after_a_lead_in_is_no_feeling_check():
+    move = classify("No worries. In a typical lesson now, who are the students you're most worried about?", "en")
+    assert move.question == "factual" and not move.check, move
+    assert classify("Yes, when you said that, were you worried?", "en").check   # "when" there is no question word
+
+
+def test_a_question_for_a_particular_thing_does_not_open_the_goal():
+    s = Session("guru_diferensiasi", lang="en")
+    for turn in ("Good afternoon, Ms Maya.", "What's on your mind about 8D?",
+                 "You said Raka still struggles to read. Tell me a bit more about Raka."):
+        s.coach_says(turn)
+    result = s.coach_says("What does his reading look like in class?")
+    assert result.plan.reveal != "goal" and "goal" not in s.state.revealed, result.reply
+
+
+def test_an_old_sentence_stays_only_to_say_who_is_asked_about():
+    said = "Saya sudah tiga kali mengulang SPLDV dengan kerja kelompok, tapi setiap kali kelasnya ramai."
+    text = f"{said} Presentasinya selalu terpotong bel sebelum semua kelompok maju."
+    reply = _reply("Ramai ya, Bu. Waktu kerja kelompok itu, biasanya apa yang terjadi di dalam kelompok?", [said], text,
+                   question="open", lang="id", persona_id="pra_observasi_guru_matematika", reaction="reveal")
+    assert reply == "Presentasinya selalu terpotong bel sebelum semua kelompok maju.", reply
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("What would 'not falling behind the times' look like for you?", "aside_unsure"),
+    ("What does a typical afternoon look like for you after the last lesson?", "aside_usual"),
+    ("How many came last time?", "aside_unknown")])
+def test_what_would_it_look_like_is_no_question_about_the_usual(question, kind):
+    from simulator.coachee.voices import _aside_kind
+
+    assert _aside_kind(question, "en") == kind

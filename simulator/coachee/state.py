@@ -334,8 +334,10 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     # own goal: the reader's TIRTA stage alone does not open the goal then (a blind panel saw a premature goal).
     # Nor does "What would you like to talk about today?": it asks for the topic of the talk (round 5 heard the
     # coachee's goal for change at turn 2 in English, never in Indonesian).
+    # Nor "What does his reading look like in class?" (round 8: the goal at once): a question for a particular
+    # thing is no goal question, whatever stage the reader reads.
     goal_asked = move.goal or reading.tirta == "tujuan" and not _LESSON_AIM.search(reading.text) \
-        and not _TALK_TOPIC.search(reading.text)
+        and not _TALK_TOPIC.search(reading.text) and not asks_particular(move.asked or reading.text, reading.lang)
     if move.question in ("factual", "yes_no") and (about_known or not forward and not goal_asked):
         # A question for a fact gets the fact: it never opens a layer (a "yes/no" about a feeling is still
         # answered from what the coachee may say now; see plan()).

@@ -36,6 +36,7 @@ from simulator.reading.moves import (
     load_move_rules,
     move_lines,
     question_type,
+    same_question,
 )
 
 
@@ -613,9 +614,7 @@ class ScriptedVoice:
         near = relevance(question, text)
         if near is None or near >= RELEVANT:
             return text
-        asks = focus(question, lang)
-        kind = "aside_unknown" if asks in ("number", "time", "who", "where") and _unknown(question, lang) == "unknown" \
-            else "aside_usual" if load_move_rules().search(lang, "usual", question) else "aside_unsure"
+        kind = _aside_kind(question, lang)
         key = f"{persona.id}|aside|{lang}|{len(said)}"
         aside = self._fresh(lines[kind], said, key)
         if aside is None:
@@ -632,6 +631,8 @@ class ScriptedVoice:
         heard_token = _HEARD.set(heard)
         coach_token = _COACH_SAID.set(next((str(_field(t, "text")) for t in reversed(history)
                                             if _field(t, "speaker") == "coach"), ""))
+        coach_turns = [str(_field(t, "text")) for t in history if _field(t, "speaker") == "coach"]
+        asked_token = _ASKED_BEFORE.set(tuple(q for q in map(_main_question, coach_turns[:-1]) if q))
         said = said_by_coachee(history)
         try:
             text = self.compose(persona, plan, history, lang)
@@ -644,6 +645,7 @@ class ScriptedVoice:
             _LOWER_WORDS.reset(token)
             _HEARD.reset(heard_token)
             _COACH_SAID.reset(coach_token)
+            _ASKED_BEFORE.reset(asked_token)
             _ROLE.reset(role_token)
         return Reply(text=text, voice=self.name)
 
@@ -667,9 +669,11 @@ class ScriptedVoice:
         if not old:
             return text
         if any(len(x.split()) >= OLD_SENTENCE_WORDS for x in sentences if x not in old):
-            # Something new: said without the old, except an old sentence about what is asked ("Salsa itu
-            # siapa?": the one naming Salsa).
-            return " ".join(x for x in sentences if x not in old or question
+            # Something new: said without the old, except an old sentence naming who is asked about ("Salsa itu
+            # siapa?": the one naming Salsa). A question on the same topic that asks something new ("Waktu kerja
+            # kelompok itu, apa yang terjadi di dalam kelompok?") does not take the old sentence (round 8).
+            keep = bool(question) and focus(question, lang) == "who"
+            return " ".join(x for x in sentences if x not in old or keep
                             and _on_topic({"short": x}, question, lang, strict=True))
         # Only a short word ("Yes.") or nothing is new: that short word answers a yes/no; else "As I said, ..." or
         # a fresh "nothing more I know" (`_still_answers`).
@@ -713,6 +717,18 @@ class ScriptedVoice:
 
 
 ECHO_WORDS = 11   # a question longer than this is not said back
+
+
+def _aside_kind(question: str, lang: str) -> str:
+    """How a person meets a question it holds no story on: a detail not remembered, the usual (an everyday routine:
+    "What does a typical afternoon look like?"), or not sure ("What would it look like for you?" is no routine:
+    round 8 heard "Nothing out of the ordinary, really" to it)."""
+    if focus(question, lang) in ("number", "time", "who", "where") and _unknown(question, lang) == "unknown":
+        return "aside_unknown"
+    if load_move_rules().search(lang, "usual", question) and not _MIGHT.search(question) \
+            and not _forward(question, lang):
+        return "aside_usual"
+    return "aside_unsure"
 
 
 def _echoed(plan: Plan, text: str, lang: str) -> str:
@@ -774,6 +790,7 @@ def _near_repeat(sentence: str, told: list[set[str]], lang: str) -> bool:
 
 _CONNECTIVE = re.compile(r"^\W*(so|and|but|anyway|jadi|dan|tapi|terus|pokoknya)\b,?\s*", re.I)
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
+_ASKED_BEFORE: ContextVar[tuple[str, ...]] = ContextVar("asked_before", default=())   # earlier coach questions
 _ROLE: ContextVar[str | None] = ContextVar("role", default=None)
 
 
@@ -817,10 +834,14 @@ def _still_answers(text: str, lang: str) -> bool:
     one in them; a question for a step to take never does. Rounds 4-6 rated "As I said, ..." to any other question
     a non-sequitur 10 times in 12 ("What time do you go to sleep?" - "As I said, the gate shuts at seven"; "When
     would you try it?" - "Ya, pokoknya tahun lalu saya putar film ..."); the embedding alone let most of them by."""
-    question = _main_question(_COACH_SAID.get() or "")
+    coach = _COACH_SAID.get() or ""
+    question = _main_question(coach)
     rules = load_move_rules()
     if not question or rules.search(lang, "deep", question) and question_type(question, rules, lang) == "open":
         return True   # ("Is there anyone you'd feel okay talking to?" asks for someone, not for feelings)
+    if not rules.search(lang, "own_meaning", coach) and not rules.search(lang, "correction", coach) \
+            and any(same_question(before, question, lang) for before in _ASKED_BEFORE.get()):
+        return True   # the same question a third time ("Yang Ibu ajar itu kelas apa saja?"), not a correction
     if _asks_step(question, lang) or focus(question, lang) in ("number", "time", "who", "where") \
             and not has_form(text, question, lang):
         return False

@@ -507,6 +507,12 @@ def _same_question(a: str, b: str, rules: MoveRules, lang: str) -> bool:
     return bool(wa & wb) and wa == wb and small > 0 and len(ca & cb) / small >= 0.5
 
 
+def same_question(a: str, b: str, lang: str) -> bool:
+    """Are the two the same question, or one rephrased (`_same_question`)?"""
+    rules = load_move_rules()
+    return lang in rules.patterns and _same_question(a, b, rules, lang)
+
+
 def asks_particular(question: str, lang: str) -> bool:
     """Does the question ask for a particular thing (a time, a number, a person, a place, a topic, an everyday
     routine, "based on what", "which", "turnamen olahraga apa?") rather than invite the coachee to talk ("What's on
