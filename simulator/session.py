@@ -316,14 +316,16 @@ class Session:
                     for h in hits[:5]]
         # A turn in the other language is searched in that language (the items are the same in both).
         index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
-        turn = move.focus
-        asked = move.asked or move.focus
+        # The coachee's own name in the turn is how it is addressed, never what is asked about ("Try what exactly,
+        # Mrs Siti?" found the item where she introduces herself: round 9).
+        turn = self._unnamed(move.focus)
+        asked = self._unnamed(move.asked or move.focus)
         content = [w for w in content_words(asked, move.lang) if w not in _PRO_FORMS]
         if before and (not content or len(content) == 1 and len(asked.split()) <= 3
                        and content[0] in before.lower()):
-            turn = f"{before} {move.focus}"   # "Out of how many?": about what the coachee just said
+            turn = f"{before} {turn}"   # "Out of how many?": about what the coachee just said
         # What the question asks for (a number, a time, a person...) weighs against items that merely share a word.
-        hits = rerank(index.search_turn(turn, move.asked or move.focus, k=8), move.asked or move.focus,
+        hits = rerank(index.search_turn(turn, asked, k=8), asked,
                       move.lang if move.lang in ("id", "en") else self.lang)[:5]
         if hits and MATCH_FLOOR > hits[0].score >= CLEAR_FLOOR and hits[0].lexical >= CLEAR_WORDS and (
                 len(hits) == 1 or hits[0].score - hits[1].score >= CLEAR_MARGIN):
@@ -331,6 +333,15 @@ class Session:
             # its words: that is what was asked.
             hits[0] = Hit(hits[0].item, MATCH_FLOOR, hits[0].dense, hits[0].lexical)
         return hits
+
+    def _unnamed(self, text: str) -> str:
+        """The text without the coachee's name (with or without its title: "Bu Siti", "Mrs Siti", "Siti")."""
+        names = sorted({n for n in coachee._names(self.persona) if n}, key=len, reverse=True)
+        if not names:
+            return text
+        pattern = r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b"
+        out = re.sub(r"\s*,?\s*" + pattern + r"\s*,?", " ", text).strip()
+        return re.sub(r"\s+([?.!])", r"\1", out) or text
 
     def _search(self, plan: Plan) -> tuple[Passage, ...]:
         if self.searcher is None or not plan.knowledge_queries:

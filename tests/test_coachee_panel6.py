@@ -283,3 +283,35 @@ def test_what_would_it_look_like_is_no_question_about_the_usual(question, kind):
     from simulator.coachee.voices import _aside_kind
 
     assert _aside_kind(question, "en") == kind
+
+
+# Round 9 (bench/data/panels/9) ----------------------------------------------------------------------------------
+def test_the_same_word_with_an_affix_is_no_unheard_reference():
+    from simulator.coachee.voices import _HEARD, _unheard_reference
+
+    token = _HEARD.set("setiap modul ajar saya buat dari nol, lengkap dengan lkpd dan rubrik.")
+    try:
+        assert _unheard_reference("Selengkap itu, Bu?", "guru_baru", "id") is None   # "lengkap" was said
+        assert _unheard_reference("Kucing itu yang mana, Bu?", "guru_baru", "id") is not None
+    finally:
+        _HEARD.reset(token)
+
+
+def test_asked_about_its_past_with_nothing_new_it_is_not_sure_rather_than_not_yet():
+    said = "We were five: me, Salsa, Rara, Tiara and Keisha, always together at the canteen."
+    reply = _reply("The five of you. Who were they?", [said], said, persona_id="murid_sosial_emosional")
+    tail = reply.split("... ")[-1]
+    lines = move_lines("en", "student")
+    assert tail in lines["unknown"] or reply.startswith(_heads("en")) or "Salsa" in reply, reply
+    assert tail not in lines["nothing_new"], reply
+
+
+def test_the_coachee_s_own_name_is_never_what_is_asked_about():
+    # "Try what exactly, Mrs Siti?" found the item where she introduces herself (round 9).
+    s = Session("pasca_observasi_guru_pasif", lang="en")
+    s.coach_says("Good morning, Mrs Siti.")
+    s.coach_says("How did the lesson go for you?")
+    for turn in ("Try what exactly, Mrs Siti?", "Mrs Siti, what would you try first?"):
+        hits = s._hits(s._classify(turn), s.last_coachee_text())
+        assert hits and hits[0].item.id != "name_school", [(h.item.id, h.score) for h in hits]
+    assert s._unnamed("Bu Siti, siapa nama anak itu?") == "siapa nama anak itu?"

@@ -173,7 +173,12 @@ class ScriptedVoice:
         in-character "nothing more I know" first, "As I said, ..." only when recalled or those are used up."""
         done = {_norm(s) for s in said}
         if not recall:
-            line = self._fresh(_lines(lang)["nothing_new"], said, f"{key}|nothing_new")
+            # about what is to come "not thought about it yet"; about what was or is, "not sure exactly" (round 9:
+            # "Who were they?" - "Not sure yet.")
+            question = _main_question(_COACH_SAID.get() or "")
+            kind = _unknown(question, lang) if question and focus(question, lang) in (
+                "number", "time", "who", "where", "topic") else "nothing_new"
+            line = self._fresh(_lines(lang)[kind], said, f"{key}|{kind}")
             if line is not None:
                 return line
         for template in self._rotate(_lines(lang)["already"], key):
@@ -845,6 +850,8 @@ def _still_answers(text: str, lang: str) -> bool:
     if _asks_step(question, lang) or focus(question, lang) in ("number", "time", "who", "where") \
             and not has_form(text, question, lang):
         return False
+    if not _topic_words(question, lang) and focus(question, lang) in ("number", "time", "who", "where"):
+        return True   # "Who were they?" about the five just named: what it said holds the answer
     return _covers(text, question, lang)
 
 
@@ -1118,12 +1125,14 @@ def _unheard_reference(coach: str, persona_id: str, lang: str) -> str | None:
         found = [m.group(0) for m in _NAME_MID.finditer(sentence)]
         for pattern in _REFERRED.values():
             found += [g for m in pattern.finditer(sentence.lower()) for g in m.groups() if g]
-        from simulator.reading.reader import content_words
+        from simulator.reading.reader import content_words, stems
 
         for word in found:
             w = word.lower()
             if w in _HONORIFICS or not content_words(w, lang) or w in _NOT_REFERENCES or w in _common_words() or w[:5] in heard or w in known or w[:5] in _prefixes(known):
                 continue
+            if any(len(x) >= 4 and re.search(r"\b\w{0,3}" + re.escape(x), heard) for x in stems(w, lang) if x != w):
+                continue   # "selengkap itu?" after "lengkap": the same word with an affix (round 9)
             if re.search(r"\b(saya|aku|i.m|i am|my name)\s+" + re.escape(word), sentence, re.I):
                 continue   # the coach introducing itself
             return word
