@@ -315,3 +315,19 @@ def test_the_coachee_s_own_name_is_never_what_is_asked_about():
         hits = s._hits(s._classify(turn), s.last_coachee_text())
         assert hits and hits[0].item.id != "name_school", [(h.item.id, h.score) for h in hits]
     assert s._unnamed("Bu Siti, siapa nama anak itu?") == "siapa nama anak itu?"
+
+
+# Round 10 (bench/data/panels/10) ---------------------------------------------------------------------------------
+def test_how_many_x_is_answered_by_the_item_that_counts_x():
+    # "Ada berapa kelompok kemarin?" - "VII-B itu tiga puluh dua anak." (round 10: the class size, twice)
+    s = Session("pasca_observasi_guru_ipa", lang="id")
+    s.coach_says("Selamat pagi, Pak Hendra. Bagaimana perasaan Bapak tentang praktikum kemarin?")
+    reply = s.coach_says("Anak-anak senang dan aktif, ya. Ada berapa kelompok kemarin, Pak?").reply
+    assert "lima kelompok" in reply.lower(), reply
+
+
+def test_the_coach_s_own_lead_in_is_not_said_back():
+    from simulator.coachee.voices import _ASKER
+
+    assert _ASKER.sub(" ", "Maksud saya, dibagi jadi berapa kelompok?").strip(" ,?") == "dibagi jadi berapa kelompok"
+    assert _ASKER.sub(" ", "Sorry, I meant: when will you start?").strip(" ,:?") == "when will you start"

@@ -760,7 +760,8 @@ def _echoed(plan: Plan, text: str, lang: str) -> str:
 
 
 _ASKER = re.compile(r"\b(menurut (ibu|bapak|kamu|anda)|kira-kira|(do|would) you (think|say)|sebenarnya|actually|"
-                    r"(saya|bapak|ibu) (tadi )?tanya(kan)?|i (was )?ask(ed|ing)( about)?)\b,?", re.I)
+                    r"(saya|bapak|ibu) (tadi )?tanya(kan)?|i (was )?ask(ed|ing)( about)?|maksud (saya|aku)|i mean(t)?|"
+                    r"sorry|maaf)\b,?:?", re.I)   # (round 10: "Maksud saya, dibagi jadi berapa kelompok, ya...")
 _WH_ECHO = {"id": re.compile(r"\b(apa saja|apa aja|siapa|kapan|berapa|di ?mana|ke ?mana|yang mana|ngapain|bagian mana|"
                              r"mana yang|apa yang)\b", re.I),
             "en": re.compile(r"^\W*(what|who|when|how (many|much|long|often)|which|where)\b", re.I)}

@@ -78,6 +78,12 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
             bonus = FOCUS_BONUS + ASKS_BONUS if same_ask else 0.0
         else:
             bonus = (FOCUS_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
+        counted = _COUNTED[lang if lang in _COUNTED else "id"].search(question) if want == "number" else None
+        if counted and re.search(r"(?:" + _NUMBER + r")\s+(\w+\s+)?" + re.escape(counted.group(1)[:5]),
+                                 h.item.short(lang), re.IGNORECASE):
+            # "Ada berapa kelompok?": "lima kelompok" counts what is asked; "tiga puluh dua anak" counts another
+            # thing (round 10: the class size, twice)
+            bonus += COUNTED_BONUS
         if want == "time" and _HABIT.search(question) and not _ONSET.search(question) \
                 and all(_ONSET.search(q) for q in h.item.asks(lang)):
             # "Kapan biasanya ribut?" asks when it usually happens, not since when: an item every example question
@@ -87,6 +93,9 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
     return sorted(out, key=lambda h: -h.score)
 
 
+COUNTED_BONUS = 0.2   # an item that counts the very thing "berapa X" / "how many X" asks for
+_COUNTED = {"id": re.compile(r"\bberapa\s+(?:banyak\s+|jumlah\s+)?([a-z]{3,})", re.I),
+            "en": re.compile(r"\bhow many\s+(?:of\s+(?:the|your)\s+)?([a-z]{3,})", re.I)}
 _HABIT = re.compile(r"\b(biasanya|biasa|umumnya|sering|usually|normally|typically|often)\b", re.I)
 _ONSET = re.compile(r"\b(sejak|mulai|awal(nya)?|pertama kali|since|start\w*|began|begin\w*|first|how long has|"
                     r"how long have|going on|was it like this)\b", re.I)
