@@ -331,3 +331,19 @@ def test_the_coach_s_own_lead_in_is_not_said_back():
 
     assert _ASKER.sub(" ", "Maksud saya, dibagi jadi berapa kelompok?").strip(" ,?") == "dibagi jadi berapa kelompok"
     assert _ASKER.sub(" ", "Sorry, I meant: when will you start?").strip(" ,:?") == "when will you start"
+
+
+def test_an_open_question_on_the_same_topic_is_not_answered_with_the_telling_again():
+    # "Di jam pelajaran pagi ... juga suka saling ejek?" after the telling about breaks (round 10): something new
+    # is asked; only a question whose every topic word the telling holds asks for it again.
+    said = "Every break someone ends up crying, or they tease and squabble, and sometimes it turns into a fight."
+    reply = _reply("And what happens in the mornings, before the first lesson starts?", [said], said,
+                   question="open", persona_id="guru_sosial_emosional", reaction="reveal")
+    assert not reply.startswith(_heads("en")) and said not in reply, reply
+
+
+def test_as_i_said_to_an_either_or_question_picks_one_instead():
+    said = "Anak-anak kelas V itu, setiap habis istirahat pasti ada yang menangis atau saling ejek."
+    reply = _reply("Ributnya itu selalu setelah istirahat saja, atau juga di jam lain?", [said], said,
+                   question="yes_no", lang="id", persona_id="guru_sosial_emosional")
+    assert not reply.startswith(_heads("id")) and "istirahat" in reply, reply

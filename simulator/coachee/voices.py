@@ -641,9 +641,17 @@ class ScriptedVoice:
         said = said_by_coachee(history)
         try:
             text = self.compose(persona, plan, history, lang)
-            text = self._pick_either(plan, text, said, lang) or self._meet_question(persona, plan, text, said, lang)
-            text = self._new_part(plan, text, said, lang)
-            text = _echoed(plan, text, lang)
+            # "As I said, <the telling>" to an either-or question picks one instead (round 10)
+            again = _strip_again(text, lang) != text
+            text = self._pick_either(plan, text, said, lang, force=again) \
+                or self._meet_question(persona, plan, text, said, lang)
+            new = self._new_part(plan, text, said, lang)
+            if new != text and (_strip_again(new, lang) != new or new in _lines(lang)["nothing_new"]
+                                + _lines(lang)["unknown"]):
+                # All it had was said before: to an either-or question ("Setelah istirahat saja, atau juga di jam
+                # lain?") it still picks one, rather than "as I said" the telling again (round 10).
+                new = self._pick_either(plan, "", said, lang, force=True) or new
+            text = _echoed(plan, new, lang)
             if _norm(text) in {_norm(s) for s in said}:   # the last guard: never a verbatim repeat
                 text = self._again(text, said, lang, f"{persona.id}|guard", recall=_still_answers(text, lang))
         finally:
@@ -667,8 +675,7 @@ class ScriptedVoice:
         question = _main_question(_COACH_SAID.get() or "")
         # Asked for again ("Tapi yang rutin datang itu siapa?"), the same told in other words is what a person does;
         # a feelings question ("Apa yang paling berat?") is not asking for the telling again.
-        retold = bool(question) and _still_answers(text, lang) and (
-            _covers(text, question, lang) or focus(question, lang) in ("number", "time", "who", "where"))
+        retold = bool(question) and _still_answers(text, lang)
         old = [x for x in sentences if len(x.split()) >= OLD_SENTENCE_WORDS
                and (any(_norm(x) in d for d in done) or not retold and _near_repeat(x, told, lang))]
         if not old:
@@ -687,7 +694,7 @@ class ScriptedVoice:
             return short
         return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|new", recall=_still_answers(text, lang))
 
-    def _pick_either(self, plan: Plan, text: str, said: list[str], lang: str) -> str | None:
+    def _pick_either(self, plan: Plan, text: str, said: list[str], lang: str, force: bool = False) -> str | None:
         """"Pulang sekolah atau malam?", "What they say, or when they get stuck?": a person picks one. When the
         reply names neither choice, the coachee picks the one its memory and its words lean to (the second on a
         tie) in a short answer; None: not an either-or question, or the reply already answers it."""
@@ -700,9 +707,9 @@ class ScriptedVoice:
         if not choices:
             return None
         low = text.lower()
-        if any(re.search(r"\b" + re.escape(w[:5]), low) for c in choices for w in _topic_words(c, lang)):
+        if not force and any(re.search(r"\b" + re.escape(w[:5]), low) for c in choices for w in _topic_words(c, lang)):
             return None   # the reply already speaks to one of them
-        near = None if _YES_NO_START.match(text) else relevance(question, text)   # "Yes." picks neither
+        near = None if force or _YES_NO_START.match(text) else relevance(question, text)   # "Yes." picks neither
         if near is not None and near >= RELEVANT:
             return None   # ... in other words ("I make the groups myself" to "Will you choose them or ...?")
         leaning = " ".join([*said, *(i["long"] for i in plan.memory_items)]).lower()
@@ -853,10 +860,15 @@ def _still_answers(text: str, lang: str) -> bool:
         return False
     if not _topic_words(question, lang) and focus(question, lang) in ("number", "time", "who", "where"):
         return True   # "Who were they?" about the five just named: what it said holds the answer
-    return _covers(text, question, lang)
+    if focus(question, lang) in ("number", "time", "who", "where", "topic"):
+        return _covers(text, question, lang)
+    # An open question on the same topic asks for something new ("Di jam pelajaran pagi, anak-anak juga suka saling
+    # ejek?" after the telling about breaks: round 10); only one whose every topic word the words hold asks for them
+    # ("So what would you allow yourself to choose first?").
+    return _covers(text, question, lang, every=True)
 
 
-def _covers(text: str, question: str, lang: str) -> bool:
+def _covers(text: str, question: str, lang: str, every: bool = False) -> bool:
     """Does the text hold more than half the question's topic words (synonyms count)? One shared word is not enough:
     "I have five Year 8 classes" does not answer "Do you already use groups in your class?", nor "... it's their
     questions" "What might bring the questions back?"."""
@@ -872,7 +884,7 @@ def _covers(text: str, question: str, lang: str) -> bool:
     # ("observasinya" is in "diobservasi": the same stem, whatever the affixes; "observation" in "observed")
     found = sum(1 for w in words if any(stems(v, lang) & held or re.search(r"\b" + re.escape(v[:5]), low)
                                         for v in (w, *same.get(w, ()))))
-    return found * 2 > len(words) or found == len(words)
+    return found == len(words) and len(words) >= 2 if every else found * 2 > len(words) or found == len(words)
 
 
 def _choices(question: str, lang: str) -> list[str]:
@@ -974,7 +986,7 @@ def _touches_conversation(question: str, lang: str) -> bool:
 _GENERIC = {"today", "really", "think", "about", "would", "could", "should", "things", "something", "sekarang",
             "hari", "memang", "sebenarnya", "biasanya", "kira-kira", "rasanya", "usually", "actually", "punya",
             "pernah", "masih", "sudah", "belum", "bapak", "there", "ever", "still", "happen", "happens", "happened",
-            "terjadi", "going", "doing"}
+            "terjadi", "going", "doing", "yourself", "myself", "yourselves", "sendiri"}
 
 
 _ALTERNATIVES = re.compile(r"\b(or|atau)\b[^?]*\?", re.I)
