@@ -347,3 +347,18 @@ def test_as_i_said_to_an_either_or_question_picks_one_instead():
     reply = _reply("Ributnya itu selalu setelah istirahat saja, atau juga di jam lain?", [said], said,
                    question="yes_no", lang="id", persona_id="guru_sosial_emosional")
     assert not reply.startswith(_heads("id")) and "istirahat" in reply, reply
+
+
+def test_the_count_may_come_after_the_thing_counted():
+    # "kelas V Ibu ada berapa murid?" - "Saya Lestari, wali kelas V ..." (rounds 6 and 8); "Murid saya tiga puluh"
+    s = Session("guru_sosial_emosional", lang="id")
+    s.coach_says("Selamat siang, Bu Lestari.")
+    reply = s.coach_says("Padat ya, Bu. Ngomong-ngomong, kelas V Ibu ada berapa murid sih?").reply
+    assert "tiga puluh" in reply, reply
+
+
+def test_the_student_knows_who_called_him_in():
+    # "Yeah, I know; my form teacher called me in" said to his form teacher (sessions 6 and 10)
+    reply = Session("murid_tugas_terlambat", lang="en").coach_says(
+        "Morning, Dimas. Do you know why I asked to see you?").reply
+    assert "form teacher" not in reply and "you called me in" in reply, reply

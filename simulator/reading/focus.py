@@ -79,10 +79,11 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
         else:
             bonus = (FOCUS_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
         counted = _COUNTED[lang if lang in _COUNTED else "id"].search(question) if want == "number" else None
-        if counted and re.search(r"(?:" + _NUMBER + r")\s+(\w+\s+)?" + re.escape(counted.group(1)[:5]),
-                                 h.item.short(lang), re.IGNORECASE):
-            # "Ada berapa kelompok?": "lima kelompok" counts what is asked; "tiga puluh dua anak" counts another
-            # thing (round 10: the class size, twice)
+        thing = re.escape(counted.group(1)[:5]) if counted else ""
+        if counted and re.search(r"(?:" + _NUMBER + r")\s+(\w+\s+)?" + thing + r"|\b" + thing + r"\w*\s+(\w+\s+)?(?:"
+                                 + _NUMBER + ")", h.item.short(lang), re.IGNORECASE):
+            # "Ada berapa kelompok?": "lima kelompok" counts what is asked ("Murid saya tiga puluh" too); "tiga
+            # puluh dua anak" counts another thing (round 10: the class size, twice)
             bonus += COUNTED_BONUS
         if want == "time" and _HABIT.search(question) and not _ONSET.search(question) \
                 and all(_ONSET.search(q) for q in h.item.asks(lang)):
