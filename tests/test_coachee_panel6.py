@@ -362,3 +362,12 @@ def test_the_student_knows_who_called_him_in():
     reply = Session("murid_tugas_terlambat", lang="en").coach_says(
         "Morning, Dimas. Do you know why I asked to see you?").reply
     assert "form teacher" not in reply and "you called me in" in reply, reply
+
+
+def test_as_i_said_does_not_double_the_speaker_s_own_lead_word():
+    # "Ya, pokoknya Pokoknya gelar karya harus meriah." (round 11)
+    voice = ScriptedVoice()
+    said = ["Pokoknya gelar karya harus meriah."]
+    for k in range(6):
+        again = voice._again(said[0], said, "id", f"k{k}", recall=True).lower()
+        assert "pokoknya pokoknya" not in again and again.count("pokoknya") <= 1, again

@@ -182,7 +182,8 @@ class ScriptedVoice:
             if line is not None:
                 return line
         for template in self._rotate(_lines(lang)["already"], key):
-            candidate = template.format(said=_lower_first(text))
+            # ("Ya, pokoknya Pokoknya gelar karya harus meriah.": round 11)
+            candidate = template.format(said=_lower_first(_CONNECTIVE.sub("", text) or text))
             if _norm(candidate) not in done:
                 return candidate
         return f"{text} ..." if _norm(f"{text} ...") not in done else f"... {text}"
