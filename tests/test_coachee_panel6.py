@@ -371,3 +371,15 @@ def test_as_i_said_does_not_double_the_speaker_s_own_lead_word():
     for k in range(6):
         again = voice._again(said[0], said, "id", f"k{k}", recall=True).lower()
         assert "pokoknya pokoknya" not in again and again.count("pokoknya") <= 1, again
+
+
+@pytest.mark.parametrize("text,question,lang,holds", [
+    ("Ayah pulang jam lima dan capek, jadi PR saya urus sendiri.", "Kamu belajar Matematika berapa lama?", "id", False),
+    ("Biasanya satu jam, habis isya.", "Berapa lama kamu belajar?", "id", True),
+    ("About half an hour, I think.", "How long did the demonstration take?", "en", True),
+    ("It starts at seven.", "How long does it take?", "en", False)])
+def test_how_long_wants_a_length_of_time_not_any_number(text, question, lang, holds):
+    # round 11: "Berapa lama belajar di rumah?" - "as I said" the family story ("pulang jam lima"), twice
+    from simulator.reading.focus import has_form
+
+    assert has_form(text, question, lang) is holds

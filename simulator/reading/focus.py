@@ -108,4 +108,16 @@ def has_form(text: str, question: str, lang: str) -> bool:
     want = focus(question, lang)
     if want is None or want not in _ANSWERS:
         return True
+    if _HOW_LONG.search(question):
+        # "Berapa lama kamu belajar di rumah?" asks for a length of time: "Ayah pulang jam lima" has a number but no
+        # duration (round 11: "as I said" the family story, twice)
+        return bool(_DURATION.search(text))
     return bool(re.search(_ANSWERS[want], text, 0 if want == "who" else re.IGNORECASE))
+
+
+_HOW_LONG = re.compile(r"\b(berapa lama|how long|for how long)\b(?! ago)", re.I)
+_UNITS = r"(menit|jam|hari|minggu|bulan|tahun|semester|minutes?|hours?|days?|weeks?|months?|years?|terms?|lessons?|periods?)"
+# a length of time: a count before its unit ("dua jam", "an hour"; "jam lima" is a clock time), or a word for one
+_DURATION = re.compile(r"(?:" + _NUMBER + r"|\b(?:an?|half an?|setengah|beberapa|a few|several))\s+" + _UNITS + r"\b|"
+                       r"\b(sejam|sehari|seminggu|sebulan|setahun|sebentar|seharian|semalaman|all (day|night|evening)|"
+                       r"a while|ages)\b", re.I)
