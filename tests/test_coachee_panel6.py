@@ -38,6 +38,17 @@ def _reply(coach: str, said: list[str], text: str, question: str = "factual", la
                                lang=lang).text
 
 
+def _coach_well_until(s: Session, reply: str, template: str, opens, turns: int = 12) -> tuple[str, str]:
+    """Reflect the coachee's last words and ask on (`template` with {said}) until the next such turn would bring out
+    a layer `opens` accepts (tried on a copy of the session); (that next turn, the last reply). Fails if none does."""
+    for _ in range(turns):
+        good = template.format(said=" ".join(reply.split()[:8]).rstrip(".,"))
+        if opens(Session.from_dict(s.to_dict(), persona=s.persona).coach_says(good).plan.reveal):
+            return good, reply
+        reply = s.coach_says(good).reply
+    pytest.fail(f"no layer came within {turns} good turns")
+
+
 def _heads(lang: str) -> tuple[str, ...]:
     return tuple(t.split("{said}")[0].strip() for t in move_lines(lang)["already"])
 
@@ -163,16 +174,10 @@ def test_a_question_for_a_particular_thing_opens_no_layer():
     # Coach well until the next good turn would bring out a layer; a question for a particular thing instead gets
     # an answer, and the layer stays to come (round 7: "Turnamen olahraga apa?" - an insight).
     s = Session("guru_p5_banyak_cerita", lang="id")
-    reply = s.coach_says("Selamat pagi, Pak.").reply
+    s.coach_says("Selamat pagi, Pak.")
     reply = s.coach_says("Apa yang sedang Bapak pikirkan soal gelar karya?").reply
-    for _ in range(12):
-        good = f"Bapak bilang, {' '.join(reply.split()[:8]).rstrip('.,')}. Apa artinya itu buat Bapak?"
-        probe = Session.from_dict(s.to_dict(), persona=s.persona)
-        if probe.coach_says(good).plan.reveal not in (None, "surface"):
-            break
-        reply = s.coach_says(good).reply
-    else:
-        pytest.fail("no layer came within twelve good turns")
+    _, reply = _coach_well_until(s, reply, "Bapak bilang, {said}. Apa artinya itu buat Bapak?",
+                                 lambda reveal: reveal not in (None, "surface"))
     said = " ".join(reply.split()[:8]).rstrip(".,")
     result = s.coach_says(f"Bapak bilang, {said}. Sepatu futsalnya merek apa?")
     assert result.plan.reveal is None, result.reply
@@ -233,16 +238,10 @@ def test_a_turn_about_what_was_told_two_layers_up_does_not_bring_out_the_next():
     from simulator.reading.reader import read_turn
 
     s = Session("guru_baru", lang="en")
-    reply = s.coach_says("Good afternoon, Ms Nadia.").reply
+    s.coach_says("Good afternoon, Ms Nadia.")
     reply = s.coach_says("What's been on your mind lately?").reply
-    for _ in range(14):
-        good = f"You said {' '.join(reply.split()[:8]).rstrip('.,')}. What does that mean for you?"
-        probe = Session.from_dict(s.to_dict(), persona=s.persona)
-        if probe.coach_says(good).plan.reveal == "core":
-            break
-        reply = s.coach_says(good).reply
-    else:
-        pytest.fail("the core did not come within fourteen good turns")
+    good, _ = _coach_well_until(s, reply, "You said {said}. What does that mean for you?",
+                                lambda reveal: reveal == "core", turns=14)
     reading = read_turn(good, s.last_coachee_text(), "en")
     move = classify(good, "en")
     heard = frozenset(w for t in s.turns if t.speaker == "coachee" for w in t.text.lower().split())

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 from simulator.coachee.memory import MATCH_FLOOR, RELEVANT, relevance
@@ -779,21 +779,23 @@ NEAR_REPEAT = 0.6   # share of a sentence's content words already said at which 
 NEAR_WORDS = 4      # a sentence with fewer content words says too little to tell ("... the Year 7 project team.")
 
 
-def _stems(text: str, lang: str) -> set[str]:
-    """The first five letters of each content word (4+ letters): "kelompoknya" and "kelompok" are one."""
+@lru_cache(maxsize=4096)
+def _stems(text: str, lang: str) -> frozenset[str]:
+    """The first five letters of each content word (4+ letters): "kelompoknya" and "kelompok" are one. Cached: every
+    earlier reply is compared again at each turn, by several checks."""
     from simulator.reading.reader import content_words
 
-    return {w[:5] for w in content_words(text.lower(), lang) if len(w) >= 4}
+    return frozenset(w[:5] for w in content_words(text.lower(), lang) if len(w) >= 4)
 
 
-def _told_again(text: str, told: list[set[str]], lang: str) -> bool:
+def _told_again(text: str, told: list[frozenset[str]], lang: str) -> bool:
     """Is every sentence of the text (of four words or more) an earlier reply again in other words? A telling with
     a new sentence in it is not (`_new_part` says only that sentence)."""
     long = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if len(x.split()) >= OLD_SENTENCE_WORDS]
     return bool(long) and all(_near_repeat(x, told, lang) for x in long)
 
 
-def _near_repeat(sentence: str, told: list[set[str]], lang: str) -> bool:
+def _near_repeat(sentence: str, told: list[frozenset[str]], lang: str) -> bool:
     """Is the sentence one earlier reply told again in other words (the longer form of a short answer given, the same
     story re-cut)? Rated blind, replies with 60% or more of their content words in one earlier reply were
     non-sequiturs 36% of the time and fitted 22% (rounds 1-5, 86 of 692 replies; round 6, not fitted on: 57% and 7%),
