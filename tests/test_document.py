@@ -463,3 +463,72 @@ def test_any_text_is_read_or_refused_in_one_line_never_a_traceback(pieces, coach
         return
     assert any(u.speaker == "coach" for u in doc.transcript.turns)
     assert all(u.text.strip() for u in doc.transcript.turns)
+
+
+# ------------------------------------------------------------------------------ shapes met in round 3 (session 8)
+def test_roman_numbered_lines_with_an_opening_quote_are_turns():
+    text = ("Our coaching notes\nLearning to Listen: part one\n"
+            "i. “Coachee: I keep losing the class after the break.\n"
+            "ii. Coach: What happens right after the break?\n"
+            "iii. Coachee: They come back loud and I start shouting.\n"
+            "iv. Coach: So the shouting starts the loudness again. What would a calm return look like?\n"
+            "v. Coachee: Maybe a quiet task on the desk when they come in.\n"
+            "vi. Coach: What would that task be?”\n")
+    doc = read_document(text)
+    assert role_of(doc, "Coach") == "coach" and role_of(doc, "Coachee") == "coachee"
+    assert said(doc, "coach")[0] == "What happens right after the break?"
+    assert len(said(doc, "coach")) == 3 and len(said(doc, "coachee")) == 3
+
+
+def test_bracketed_labels_with_a_phase_heading_between_label_and_words():
+    text = ("Reading conference, grade 2\n"
+            "[Me]\nResearch\nHi, Sam! What are you reading today?\n"
+            "[Sam] A book about sharks.\n"
+            "[Me]\nWhat do you notice about the sharks so far?\n"
+            "[Sam] They have lots of teeth. Rows of them.\n"
+            "[Me]\nDecide\nRows of teeth. What made you stop on that page?\n"
+            "[Sam] The picture was scary.\n"
+            "[laughing]\n")
+    doc = read_document(text)
+    assert role_of(doc, "Me") == "coach" and role_of(doc, "Sam") == "coachee"
+    assert said(doc, "coach")[0] == "Hi, Sam! What are you reading today?"
+    assert len(said(doc, "coach")) == 3
+    assert not any("Research" in t or "Decide" in t for t in said(doc, "coach"))
+
+
+def test_principal_coaches_the_teacher_in_a_post_observation_conference():
+    text = ("Teacher: Thanks for coming in yesterday.\n"
+            "Principal: Thank you for having me. How do you think the lesson went?\n"
+            "Teacher: The group work ran long and I lost the last ten minutes.\n"
+            "Principal: What do you think made it run long?\n"
+            "Teacher: The instructions were not clear enough, I think.\n"
+            "Principal: What would make them clearer next time?\n")
+    doc = read_document(text)
+    assert role_of(doc, "Principal") == "coach" and role_of(doc, "Teacher") == "coachee"
+    assert not doc.roles_inferred
+
+
+def test_k_is_the_counsellor_even_when_the_student_has_initials_and_opens():
+    text = ("Contoh wawancara konseling individual\n"
+            "RN : Selamat siang, Bu.\n"
+            "K : Siang, RN. Silakan duduk. Bagaimana kabarmu hari ini?\n"
+            "K : Kemarin kamu bilang ingin bicara. Ibu siap mendengarkan.\n"
+            "K : Apa yang ingin kamu ceritakan hari ini?\n"
+            "Ketenangan adalah asas pertama konseling.\n")
+    doc = read_document(text)
+    assert role_of(doc, "K") == "coach" and role_of(doc, "RN") == "coachee"
+
+
+def test_abbreviations_declared_with_role_words_give_the_roles():
+    text = ("Post-observation conference notes\n"
+            "Note: the two have already greeted each other.\n"
+            "A sample dialogue between the Mentor Teacher (MT) and the Mentee (M)\n"
+            "M: I am glad we can talk. The lesson felt rushed.\n"
+            "MT: Rushed in what way?\n"
+            "M: I skipped the summary at the end.\n"
+            "MT: I can share a trick for that. You could set a timer for the last five minutes.\n"
+            "M: I guess so.\n"
+            "MT: You could also ask a student to keep time.\n")
+    doc = read_document(text)
+    assert role_of(doc, "MT") == "coach" and role_of(doc, "M") == "coachee"
+    assert not doc.roles_inferred

@@ -297,7 +297,7 @@ def _decide(groups: list[Group], layout: Layout, name: str, lang: str, coach: st
                  else _msg("ev_label", word=g.word))
     counselling = any(w in text.lower() for w in rules().rules.counselling_words)
     for g in speakers:  # "K": Konselor in BK, Klien elsewhere
-        if g.key == "role:coachee" and {i.raw.lower() for i in g.infos} == {"k"}:
+        if {i.raw.lower() for i in g.infos} == {"k"}:
             partner = next((o for o in speakers if o is not g), None)
             if partner is not None and (counselling or partner.kind == "weak_coachee") and partner.kind != "coach":
                 votes[g.key] = [("coach", "k", _msg("ev_counselling"))]

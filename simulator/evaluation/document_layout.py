@@ -82,9 +82,9 @@ def rules() -> _Compiled:
 
 # ------------------------------------------------------------------------------------------------ labels
 _LABEL = re.compile(
-    r"^\s*(?:[•●▪◦·∙‣*>]\s*|[-–]\s+|\d{1,3}[.)]\s+)?"          # a bullet or a list number
+    r"^\s*(?:[•●▪◦·∙‣*>]\s*|[-–]\s+|\d{1,3}[.)]\s+|[ivxl]{1,6}[.)]\s+)?"  # a bullet, a list number ("3.", "iv.")
     r"(?:\[?\(?\d{1,2}[:.]\d{2}(?::\d{2})?\)?\]?\s*)?"         # a [00:12] time stamp
-    r"\**(?P<label>[^\W\d_][^:：\n\"“”?!|]{0,44}?)\**\s*"
+    r"\**[\"“]?(?P<label>[^\W\d_][^:：\n\"“”?!|]{0,44}?)\**\s*"
     r"(?P<sep>[:：]|\s[-–—]\s)\**\s*(?P<text>.*)$")
 _STRONG = ("coach", "coachee", "observer")
 TERMINAL = tuple(".?!…”\"’')»")
@@ -320,11 +320,27 @@ def stage_only(text: str, lang_words: list[str]) -> bool:
     return any(first_two.startswith(w) or words[0] == w for w in lang_words)
 
 
+_BRACKET = re.compile(r"^\[(?P<label>[^\]\n]{1,30})\]\s*(?P<text>.*)$")
+
+
+def _bracket_labels(lines: list[str]) -> set[str]:
+    """Labels written in brackets ("[Mia] I'm writing a letter.", "[Me]" alone on its line): a bracketed name
+    that recurs at line starts. A bracketed stage direction ("[laughing]", "[Pause]") is not one."""
+    stage = rules().rules.stage_words.id + rules().rules.stage_words.en
+    counts: dict[str, int] = {}
+    for line in lines:
+        m = _BRACKET.match(line)
+        if m:
+            counts[m.group("label")] = counts.get(m.group("label"), 0) + 1
+    return {x for x, n in counts.items() if n >= 2 and plausible_label(x) and not stage_only(x, stage)}
+
+
 def split_lines(text: str) -> Layout:
     """Turn the text into items: turns (with their continuation lines joined) and set-aside lines."""
     r = rules()
     lines = [part for line in text.splitlines() for part in _unflatten(line)]
     stripped = [ln.strip() for ln in lines]
+    brackets = _bracket_labels(stripped)
     parsed: list[tuple[int, str, object, bool]] = []  # (line no, kind, payload, blank_before)
     blank = False
     for no, line in enumerate(stripped, start=1):
@@ -341,6 +357,8 @@ def split_lines(text: str) -> Layout:
                     kind, payload = "turn", (cells[0], " ".join(c for c in cells[1:] if c), True)
                 else:
                     kind, payload = "heading", cells[0]
+            elif (b := _BRACKET.match(line)) and b.group("label") in brackets:
+                kind, payload = "turn", (b.group("label"), b.group("text").strip(), False)
             else:
                 m = _LABEL.match(line)
                 if m and plausible_label(m.group("label")):
@@ -419,6 +437,11 @@ def split_lines(text: str) -> Layout:
         if not body:
             # A label alone on its line ("Coach:") with the words on the next line; a bare "Aktor:" or
             # "Nama:" with nothing after it is a header.
+            if i + 1 < len(parsed) and parsed[i][1] == parsed[i + 1][1] == "plain" and \
+                    _heading_like(str(parsed[i][2])) and not _heading_like(str(parsed[i + 1][2])):
+                # a stage heading between the label and its words ("[Me]" / "Research" / "Hi, Mia! ...")
+                layout.items.append(Aside("prose", str(parsed[i][2]), parsed[i][0]))
+                i += 1
             if i < len(parsed) and parsed[i][1] == "plain" and not _heading_like(str(parsed[i][2])):
                 body = str(parsed[i][2])
                 i += 1

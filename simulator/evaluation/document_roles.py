@@ -65,7 +65,8 @@ def group_key(info: LabelInfo) -> str:
     return "name:" + norm(info.name or info.raw)
 
 
-def build_groups(turns: list[Turn], declared_abbr: dict[str, str]) -> tuple[list[Group], list[tuple[str, str]]]:
+def build_groups(turns: list[Turn], declared_abbr: dict[str, tuple[str, str | None, str]]
+                 ) -> tuple[list[Group], list[tuple[str, str]]]:
     """Group turns by speaker, resolve abbreviations ("PI" -> "Pak Ilham (PI)") and merge label typos into
     the nearest main speaker once two speakers are known. Returns the groups and the merged (typo, into)."""
     groups: dict[str, Group] = {}
@@ -76,11 +77,14 @@ def build_groups(turns: list[Turn], declared_abbr: dict[str, str]) -> tuple[list
     for t in turns:
         key = group_key(t.info)
         short = t.label.strip().lower()
+        declared: tuple[str | None, str] = (None, "")
         if t.info.kind is None and short in abbr_of:
             key = abbr_of[short]
         elif t.info.kind is None and short in declared_abbr:
-            key = declared_abbr[short]
+            key, *declared = declared_abbr[short]
         g = groups.setdefault(key, Group(key=key))
+        if g.kind is None and declared[0] is not None:  # "the Mentor Teacher (MT)": MT's role word
+            g.kind, g.word = declared
         g.labels[t.label] += 1
         g.infos.append(t.info)
         g.turns.append(t)
@@ -148,13 +152,17 @@ def declarations(prose: str) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def declared_abbreviations(prose: str) -> dict[str, str]:
-    """"Usrok (U) dan coach (C)" -> {"u": "name:usrok", "c": "role:coach"}."""
+def declared_abbreviations(prose: str) -> dict[str, tuple[str, str | None, str]]:
+    """"Usrok (U) dan coach (C)" -> {"u": ("name:usrok", None, ""), "c": ("role:coach", "coach", "coach")}:
+    the speaker's group key, and the role word the declaration gives it ("the Mentor Teacher (MT)")."""
     out = {}
     for m in _ABBR.finditer(prose):
         name = m.group("name")
-        kind, _, _ = role_word(name)
-        out[m.group("abbr").lower()] = f"role:{kind}" if kind in ("coach", "coachee") else "name:" + norm(name)
+        kind, word, _ = role_word(name)
+        if kind == "header":
+            kind, word = None, ""
+        key = f"role:{kind}" if kind in ("coach", "coachee") else "name:" + norm(name)
+        out[m.group("abbr").lower()] = (key, kind, word)
     return out
 
 
