@@ -186,3 +186,34 @@ def test_a_feeling_word_of_the_coachs_own_is_no_reflection():
     assert "reflection" not in read_turn("Wah, kepikiran siapa nih, Pak? Jadi penasaran saya.", before).acts
     # the coach naming the coachee's feeling, or their own listening, still reflects
     assert "reflection" in read_turn("Jadi yang saya tangkap, Ibu merasa lelah.", "Saya capek sekali minggu ini.").acts
+
+
+# ------------------------------------------------------------------ round 3 (session 8): the fit half's turns
+@pytest.mark.parametrize("text, act", [
+    # a wh-word held before an aside is one open question, not "didn't go well?" on its own
+    ("Okay. What, in your view, didn't work today?", "open_question"),
+    ("What, then, would you change first?", "open_question"),
+    # "Apa" as the yes/no particle with a time word before the auxiliary
+    ("Apa sebelumnya sudah pernah ikut kegiatan seperti ini?", "closed_question"),
+    ("Apa tadi Bapak sudah sempat bertemu wali kelasnya?", "closed_question"),
+    # an invitation to speak, not advice
+    ("Coba sampaikan ke ibu, apa yang membuatmu datang ke sini?", "open_question"),
+    # asking about "another way" is no suggestion in disguise
+    ("Apa Ibu pernah mencoba cara lain?", "closed_question"),
+])
+def test_round3_question_forms(text, act):
+    r = read_turn(text)
+    assert r.acts == (act,), (text, r.acts)
+
+
+@pytest.mark.parametrize("text", [
+    "You could also ask the two boys to sit apart.",
+    "You know what I'm going to recommend? Start with the quiz.",
+    "I'm going to suggest that we look at their books first.",
+])
+def test_round3_suggestions_read_as_advice(text):
+    assert "advice" in read_turn(text).acts
+
+
+def test_bagaimana_before_a_yes_no_question_stays_two_pieces():
+    assert read_turn("Bagaimana, apakah Ibu setuju?").acts == ("open_question", "closed_question")

@@ -238,6 +238,9 @@ def _without_vocatives(text: str, low: str, lex: Lexicon) -> str:
     return out
 
 
+_LONE_WH = re.compile(r"(?:what|how|which|where|when|who)")  # English: "Bagaimana, apakah Ibu setuju?" is two
+
+
 def _pieces(text: str, low: str, lex: Lexicon) -> list[_Piece]:
     pieces: list[_Piece] = []
     for n_sent, sm in enumerate(_SENTENCE.finditer(low)):
@@ -255,7 +258,11 @@ def _pieces(text: str, low: str, lex: Lexicon) -> list[_Piece]:
             marked = False
         # cut points: before a comma/conjunction that starts a new question
         cuts = [s0]
+        held = False
         for cm in _COMMA.finditer(low, s0, body_end):
+            held = held or bool(_LONE_WH.fullmatch(low[cuts[-1]:cm.start()].strip(" ,")))
+            if held:
+                continue  # "What, in your opinion, didn't go well?": one question with an aside in it
             rest, _ = _strip_fillers(low[cm.end():body_end], lex)
             if rest and (lex.starter.match(rest) or lex.open_request.match(rest)):
                 cuts.append(cm.end())
