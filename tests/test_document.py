@@ -532,3 +532,16 @@ def test_abbreviations_declared_with_role_words_give_the_roles():
     doc = read_document(text)
     assert role_of(doc, "MT") == "coach" and role_of(doc, "M") == "coachee"
     assert not doc.roles_inferred
+
+
+def test_two_turns_on_one_short_line_are_split_at_a_known_short_label():
+    text = ("Contoh konseling individual\n"
+            "RN : Siang, Bu. K : Siang, RN. Sudah makan? RN : Sudah bu\n"
+            "K : Tadi pelajaran apa? RN : Olahraga bu.\n"
+            "K : Apa yang ingin kamu ceritakan hari ini?\n"
+            "RN : Saya bingung soal pilihan jurusan.\n"
+            "Hari : Senin\n")
+    doc = read_document(text)
+    assert said(doc, "coach") == ["Siang, RN. Sudah makan?", "Tadi pelajaran apa?",
+                                  "Apa yang ingin kamu ceritakan hari ini?"]
+    assert said(doc, "coachee")[:2] == ["Siang, Bu.", "Sudah bu"]

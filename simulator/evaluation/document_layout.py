@@ -247,6 +247,33 @@ def _unflatten(line: str) -> list[str]:
     return [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if line[a:b].strip()]
 
 
+_SHORT_LABEL = re.compile(r"^\s*([A-Z][A-Za-z]{0,3})\s*:")
+
+
+def _line_start_labels(lines: list[str]) -> set[str]:
+    """Short speaker labels ("K", "AL", "Ko") that open lines of the document (none unless three lines do)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        m = _SHORT_LABEL.match(line)
+        if m:
+            counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return set(counts) if sum(counts.values()) >= 3 else set()
+
+
+def _split_known(line: str, known: set[str]) -> list[str]:
+    """A short line holding two turns ("K : Suka menyanyi? AL : Iya bu."): split before another short label
+    that opens lines elsewhere in the document, written with a colon after it."""
+    m = _SHORT_LABEL.match(line)
+    if not m or m.group(1) not in known or len(known) < 2:
+        return [line]
+    others = "|".join(re.escape(k) for k in sorted(known - {m.group(1)}, key=len, reverse=True))
+    if not others:
+        return [line]
+    cuts = [c.start(1) for c in re.finditer(rf"\s((?:{others}|{re.escape(m.group(1))})\s*:\s)", line[m.end():])]
+    bounds = [0] + [m.end() + c for c in cuts] + [len(line)]
+    return [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if line[a:b].strip()]
+
+
 def _table_cells(line: str) -> list[str] | None:
     if line.count("|") < 1:
         return None
@@ -339,6 +366,7 @@ def split_lines(text: str) -> Layout:
     """Turn the text into items: turns (with their continuation lines joined) and set-aside lines."""
     r = rules()
     lines = [part for line in text.splitlines() for part in _unflatten(line)]
+    lines = [part for line in lines for part in _split_known(line, _line_start_labels(lines))]
     stripped = [ln.strip() for ln in lines]
     brackets = _bracket_labels(stripped)
     parsed: list[tuple[int, str, object, bool]] = []  # (line no, kind, payload, blank_before)
