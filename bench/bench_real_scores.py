@@ -82,6 +82,38 @@ def load_kinds(where: Path) -> dict[str, str]:
     return out
 
 
+EXTRA = (("rated_extra", None), ("rated_extra2", "fit"))  # beside the repo: (folder, half of SPLIT.tsv or None = all)
+
+
+def extra_pool(root: Path = ROOT.parent) -> tuple[dict, dict, dict]:
+    """The rated real transcripts beside the repo that scoring may be fitted on: every file of ../rated_extra and
+    the fit half of ../rated_extra2 (their check half is never read here). Each is read through the document
+    reader with the raters' coach given, so a reading slip does not count as a scoring one.
+    Returns (ratings file -> rater -> key -> 1..4, kinds, data file -> (transcript, readings))."""
+    from simulator.evaluation.document import read_document
+    ratings: dict = defaultdict(dict)
+    kinds, data = {}, {}
+    for name, half in EXTRA:
+        folder = root / name
+        if not (folder / "FILES.tsv").exists():
+            continue
+        rows = lambda p: list(csv.DictReader(p.open(encoding="utf-8"), delimiter="\t"))  # noqa: E731
+        split = {r["item"]: r["half"] for r in rows(folder / "SPLIT.tsv")} if (folder / "SPLIT.tsv").exists() else {}
+        raters = {p.stem: {r["item"]: r for r in rows(p)} for p in sorted(folder.glob("T*.tsv"))}
+        for it in rows(folder / "FILES.tsv"):
+            if half is not None and split.get(it["item"]) != half:
+                continue
+            doc = read_document((folder / it["file"]).read_bytes(), name=it["item"],
+                                coach=it["coach_label"].strip("[] "))
+            key = f"{name}/{it['item']}"
+            data[key] = (doc.transcript, read_transcript(doc.transcript))
+            kinds[key] = TEACHERS if "teacher-teacher" in it.get("kind", "") else "other"
+            for rater, got in raters.items():
+                if it["item"] in got:
+                    ratings[key][rater] = {k: int(got[it["item"]][k]) for k in KEYS}
+    return dict(ratings), kinds, data
+
+
 def human_means(ratings, files) -> dict[str, dict[str, float]]:
     return {f: {k: statistics.mean(r[k] for r in ratings[f].values()) for k in KEYS} for f in files}
 
@@ -249,9 +281,9 @@ def shipped_method(rubric: Rubric) -> str:
     return "stretch"
 
 
-def tables(shipped: str, per_kind: dict, methods: dict, rest: dict) -> str:
+def tables(shipped: str, per_kind: dict, methods: dict, rest: dict, n: int) -> str:
     lines = [f"Leave-one-out, calibration `{shipped}` ({METHODS[shipped]}): each file scored with maps fitted on "
-             "the other 13.", "",
+             f"the other {n - 1}.", "",
              "| material | score | n | Pearson | bias (unrounded) | bias (1-4 score) | SD ratio | 1-4 score within 0.5 |",
              "|---|---|---|---|---|---|---|---|"]
     for name, res in per_kind.items():
@@ -259,13 +291,14 @@ def tables(shipped: str, per_kind: dict, methods: dict, rest: dict) -> str:
             r = res[k]
             lines.append(f"| {name} | {k} | {r['n']} | {r['pearson']:.2f} | {r['bias']:+.2f} | {r['bias_level']:+.2f} | "
                          f"{r['sd_ratio']:.2f} | {r['within_half']} of {r['n']} |")
-    lines += ["", "Every calibration method, leave-one-out on all 14 (Pearson / bias / SD ratio of the unrounded "
+    lines += ["", f"Every calibration method, leave-one-out on all {n} (Pearson / bias / SD ratio of the unrounded "
               "score):", "", "| method | " + " | ".join(KEYS) + " |", "|---|" + "---|" * len(KEYS)]
     for m, res in methods.items():
         lines.append(f"| {m}: {METHODS[m]} | " + " | ".join(
             f"{res[k]['pearson']:.2f} / {res[k]['bias']:+.2f} / {res[k]['sd_ratio']:.2f}" for k in KEYS) + " |")
     raters = sorted(next(iter(rest.values())))
-    lines += ["", "Trainers among themselves (all 14 files): each rater against the mean of the other two, Pearson",
+    lines += ["", "Trainers among themselves (the 14 files of ../shared): each rater against the mean of the other "
+              "two, Pearson",
               "", "| score | " + " | ".join(raters) + " |", "|---|" + "---|" * len(raters)]
     for k in KEYS:
         lines.append(f"| {k} | " + " | ".join(f"{rest[k][r]:.2f}" for r in raters) + " |")
@@ -277,7 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rubric", default=DEFAULT_RUBRIC_ID)
     ap.add_argument("--show", action="store_true", help="per-file scores (leave-one-out) beside the trainers' mean")
     ap.add_argument("--fit", action="store_true",
-                    help="print the maps of the shipped method (or --method) fitted on all 14, to paste into the rubric")
+                    help="print the maps of the shipped method (or --method) fitted on all files, to paste into the rubric")
+    ap.add_argument("--only-shared", action="store_true",
+                    help="the 14 files of ../shared only (without the rated folders beside the repo)")
     ap.add_argument("--method", choices=tuple(METHODS), default=None, help="the method to report (default: the "
                     "form of the rubric's maps)")
     ap.add_argument("--doc", default=str(DOC), help="docs page the tables are written into ('' for none)")
@@ -289,9 +324,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rubric = load_rubric(args.rubric)
     ratings, kinds = load_ratings(where), load_kinds(where)
+    shared = sorted(ratings)
+    data = read_files(where, shared)
+    if not args.only_shared:
+        more_ratings, more_kinds, more_data = extra_pool()
+        ratings, kinds, data = ratings | more_ratings, kinds | more_kinds, data | more_data
     files = sorted(ratings)
     human = human_means(ratings, files)
-    data = read_files(where, files)
     base = plain(rubric)
     plain_ev = {f: evaluate_readings(*data[f], base) for f in files}
     synthetic = synthetic_offsets(rubric)
@@ -305,16 +344,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     loo = {m: leave_one_out(m, files, data, plain_ev, human, rubric, synthetic) for m in METHODS}
     methods = {m: agreement(files, human, s) for m, s in loo.items()}
-    groups = {"all 14": files, "teacher-teacher (7)": [f for f in files if kinds.get(f) == TEACHERS],
-              "other kinds (7)": [f for f in files if kinds.get(f) != TEACHERS]}
+    teachers = [f for f in files if kinds.get(f) == TEACHERS]
+    groups = {f"all {len(files)}": files, "the 14 of ../shared": shared,
+              f"beside the repo ({len(files) - len(shared)})": [f for f in files if f not in shared],
+              f"teacher-teacher ({len(teachers)})": teachers,
+              f"other kinds ({len(files) - len(teachers)})": [f for f in files if f not in teachers]}
     per_kind = {name: agreement(fs, human, loo[shipped]) for name, fs in groups.items() if len(fs) > 2}
-    rest = rater_vs_rest(files, ratings)
+    rest = rater_vs_rest(shared, ratings)
     if args.show:
         for f in files:
             s = loo[shipped][f]
             print(f, kinds.get(f, "?")[:7], "  ".join(f"{k[:4]} {s[k][0]:.2f}/{s[k][1]} vs {human[f][k]:.2f}"
                                                        for k in KEYS))
-    out = tables(shipped, per_kind, methods, rest)
+    out = tables(shipped, per_kind, methods, rest, len(files))
     print(f"## Pamong vs trainers on real transcripts (rubric `{rubric.id}`)\n\n{out}")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps({"rubric": rubric.id, "shipped": shipped, "per_kind": per_kind,

@@ -545,3 +545,15 @@ def test_two_turns_on_one_short_line_are_split_at_a_known_short_label():
     assert said(doc, "coach") == ["Siang, RN. Sudah makan?", "Tadi pelajaran apa?",
                                   "Apa yang ingin kamu ceritakan hari ini?"]
     assert said(doc, "coachee")[:2] == ["Siang, Bu.", "Sudah bu"]
+
+
+def test_choosing_the_coach_keeps_the_speaker_labelled_coachee_as_the_coachee():
+    text = ("Supervisor: Silakan dimulai.\n"
+            "Bu Rina: Baik, saya bacakan dulu skenarionya.\nBu Rina: Coach akan menemui rekan guru.\n"
+            "Bu Rina: Rekan guru sedang bingung.\n"
+            "Coach: Selamat siang, Bu. Apa yang ingin Ibu bicarakan?\n"
+            "Coachee (Wati): Kelas saya ramai sekali.\n"
+            "Coach: Ramai seperti apa, Bu?\n")
+    doc = read_document(text, coach="Coach")
+    assert role_of(doc, "Coach") == "coach" and role_of(doc, "Coachee (Wati)") == "coachee"
+    assert said(doc, "coachee") == ["Kelas saya ramai sekali."]

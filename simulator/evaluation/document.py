@@ -407,7 +407,7 @@ def _user_choice(groups, speakers, roles, evidence, coach, name, lang):
                                  speakers=", ".join(g.label for g in hits)), lang)
     chosen = hits[0]
     rest = sorted((g for g in candidates if g is not chosen and roles.get(g.key) != "observer"),
-                  key=lambda g: -len(g.turns))
+                  key=lambda g: (g.kind != "coachee", -len(g.turns)))  # a label that says coachee comes first
     if not rest:
         raise DocumentError(_msg("one_speaker", name=name, speakers=chosen.label), lang)
     roles[chosen.key], evidence[chosen.key] = "coach", _msg("ev_user")

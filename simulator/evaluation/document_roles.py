@@ -83,7 +83,7 @@ def build_groups(turns: list[Turn], declared_abbr: dict[str, tuple[str, str | No
         elif t.info.kind is None and short in declared_abbr:
             key, *declared = declared_abbr[short]
         g = groups.setdefault(key, Group(key=key))
-        if g.kind is None and declared[0] is not None:  # "the Mentor Teacher (MT)": MT's role word
+        if g.kind is None and declared[0] is not None:  # "the Head Teacher (HT)": HT's role word
             g.kind, g.word = declared
         g.labels[t.label] += 1
         g.infos.append(t.info)
@@ -154,7 +154,7 @@ def declarations(prose: str) -> list[tuple[str, str, str, str]]:
 
 def declared_abbreviations(prose: str) -> dict[str, tuple[str, str | None, str]]:
     """"Usrok (U) dan coach (C)" -> {"u": ("name:usrok", None, ""), "c": ("role:coach", "coach", "coach")}:
-    the speaker's group key, and the role word the declaration gives it ("the Mentor Teacher (MT)")."""
+    the speaker's group key, and the role word the declaration gives it ("the Head Teacher (HT)")."""
     out = {}
     for m in _ABBR.finditer(prose):
         name = m.group("name")
