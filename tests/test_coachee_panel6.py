@@ -382,3 +382,38 @@ def test_how_long_wants_a_length_of_time_not_any_number(text, question, lang, ho
     from simulator.reading.focus import has_form
 
     assert has_form(text, question, lang) is holds
+
+
+# Round 12 (bench/data/panels/12) --------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, lang, forward", [
+    ("For your next practical, what's one concrete thing you'd try?", "en", True),
+    ("If it really were the kids' project, what's the first thing you'd let go of?", "en", True),
+    ("If you let one thing be 'good enough' this week, what might that be?", "en", True),
+    ("Satu hal apa yang mau Ibu coba minggu ini?", "id", True),
+    ("Tugas mana yang bisa diserahkan ke anak-anak minggu ini?", "id", True),
+    ("What happened in the lesson this week?", "en", False),
+    ("What's one thing that went well?", "en", False),
+    ("Apa yang terjadi di kelas minggu ini?", "id", False),
+])
+def test_a_question_for_one_step_is_forward(text, lang, forward):
+    assert classify(text, lang).forward is forward
+
+
+def test_asked_for_one_step_after_the_core_the_coachee_does_not_give_another_insight():
+    # Round 12: "what's one concrete thing you'd try?" read as a plain open question drew the core insight again
+    # (8 times "an insight instead of the step"). A step question after the core, with no goal yet, leaves the
+    # coachee stuck for a step - never a line of its core layer.
+    from simulator.coachee.voices import candidate_lines
+    s = Session("pasca_observasi_guru_ipa", lang="en")
+    s.coach_says("Good afternoon, Mr Hendra.")
+    reply = s.coach_says("How do you feel the practical went?").reply
+    _coach_well_until(s, reply, "You said {said}. What does that mean for you?", lambda reveal: reveal == "core",
+                      turns=14)
+    while "core" not in s.state.revealed:
+        reply = s.coach_says(f"You said {' '.join(reply.split()[:8]).rstrip('.,')}. What does that mean for you?").reply
+    assert "goal" not in s.state.revealed
+    result = s.coach_says("For your next practical, what's one concrete thing you'd try?")
+    core = candidate_lines(s.persona, Plan("reveal", None, [], "open", layer="core"), "en")
+    assert result.plan.reaction == "stuck" and result.reply not in core, (result.plan.reaction, result.reply)
+    # ... nor its early "nothing needs changing" stuck lines: what must change is clear, the first step is not
+    assert result.reply in move_lines("en")["step_after_insight"], result.reply

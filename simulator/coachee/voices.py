@@ -283,6 +283,13 @@ class ScriptedVoice:
                 # Asked for a step or a goal after already naming one: "I don't know yet" would take back its own
                 # words (a blind panel's finding). It holds to what it said.
                 return _join(greet, self._again(own[0], said, lang, key, recall=True))
+            if reaction == "stuck" and "core" in plan_revealed(plan, persona, lang) and _asks_step(coach, lang):
+                # Asked for a step after its insight, before a goal: the persona's early stuck lines ("A plan for
+                # what? Nothing needs changing") would take back what it has admitted (round 12). What must change
+                # is clear; the first step is not yet.
+                line = self._fresh(lines["step_after_insight"], said, f"{key}|after")
+                if line:
+                    return _join(greet, line)
         best = plan.memory_items[0] if plan.memory_items else None
         if move == "coaching" and reaction in ("answer", "reveal", "closed", "stuck") and focus(coach, lang) == "time" \
                 and _FUTURE.search(coach) and (best is None or best["layer"] not in ("goal", "action_plan")
