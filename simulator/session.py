@@ -273,6 +273,10 @@ class Session:
         earlier = [t.text for t in self.turns if t.speaker == "coachee"]
         named = {n for text in earlier for n in _MENTIONED.findall(text)}
         asked = {w.lower() for w in re.findall(r"[A-Za-z]+", move.asked or move.focus)}
+        if asked & _SOMEONE:
+            # "Salsa, is she a colleague? Tell me a bit about her.": the question names her only as "her"; the
+            # name is in the turn (round 12: the reply was about someone else).
+            asked |= {w.lower() for w in re.findall(r"[A-Za-z]+", move.focus)}
         common = _lower_words(self.persona.id, self.lang)   # "Guru" in "Guru Penggerak" is no one's name
         wanted = [n for n in named if n.lower() in asked and n.lower() not in common]
         if not wanted:
@@ -449,6 +453,7 @@ class Session:
         return session
 
 
+_SOMEONE = frozenset({"her", "him", "she", "he", "dia", "beliau", "ia"})   # a person named only by a pronoun
 _MENTIONED = re.compile(r"(?<=[\w,] )(?:(?:Bu|Pak|Mrs|Mr|Ms|Miss|Kak|Mas|Mbak) )?([A-Z][a-z]{2,})\b")
 OFF_TOPIC = 0.5   # half the weight of the question's words unknown to the whole memory: about something else
 CLEAR_FLOOR, CLEAR_MARGIN, CLEAR_WORDS = 0.3, 0.1, 0.5   # a clear winner below the match floor (see _hits)

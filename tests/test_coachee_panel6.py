@@ -417,3 +417,36 @@ def test_asked_for_one_step_after_the_core_the_coachee_does_not_give_another_ins
     assert result.plan.reaction == "stuck" and result.reply not in core, (result.plan.reaction, result.reply)
     # ... nor its early "nothing needs changing" stuck lines: what must change is clear, the first step is not
     assert result.reply in move_lines("en")["step_after_insight"], result.reply
+
+
+def _to_core(persona: str, lang: str, opener: str, template: str) -> Session:
+    s = Session(persona, lang=lang)
+    s.coach_says("Good afternoon." if lang == "en" else "Selamat siang.")
+    reply = s.coach_says(opener).reply
+    for _ in range(16):
+        if "core" in s.state.revealed:
+            return s
+        reply = s.coach_says(template.format(said=" ".join(reply.split()[:8]).rstrip(".,"))).reply
+    pytest.fail("the core did not come")
+
+
+def test_a_step_asked_at_the_close_is_no_shrugged_conclusion():
+    # Round 12: "Before we finish, what's one thing you'll do this week?" - "In short, Oh, I'm not sure about that."
+    s = _to_core("guru_baru", "en", "What's been on your mind lately?", "You said {said}. What does that mean for you?")
+    result = s.coach_says("We're nearly out of time. Before we finish, what's one thing you'll do this week, and when?")
+    assert result.plan.reaction == "closing" and result.reply in move_lines("en")["step_after_insight"], result.reply
+    # a conclusion asked for sums up the insight, even when every core line has been said: never a shrug
+    for _ in range(3):
+        reply = s.coach_says("Before we finish, what would you say is your conclusion from today?").reply
+        assert not any(x.rstrip(".") in reply for x in move_lines("en")["unknown"] + move_lines("en")["nothing_new"]), reply
+
+
+def test_a_person_the_coachee_named_asked_about_as_her_is_answered_about_her():
+    # Round 12: "Salsa, is she a colleague? Tell me a bit about her." drew a line about Mrs Wati: the question names
+    # her only as "her"; the name is earlier in the turn.
+    s = Session("guru_baru", lang="en")
+    s.coach_says("Good afternoon, Ms Nadia.")
+    s.coach_says("Which students stand out for you in 7A?")
+    assert "Salsa" in s.last_coachee_text()
+    reply = s.coach_says("Salsa, is she a colleague? Tell me a bit about her.").reply
+    assert "Salsa" in reply and "Wati" not in reply, reply

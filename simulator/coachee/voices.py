@@ -345,7 +345,15 @@ class ScriptedVoice:
         if reaction == "reveal":
             return _join(greet, self._reveal(persona, plan, said, lang, key))
         if reaction == "closing" and "action_plan" not in plan_revealed(plan, persona, lang):
-            core = self.choose(persona, Plan("reveal", None, [], plan.mood, layer="core"), history, lang)
+            if _asks_step(coach, lang):
+                # "Before we finish, what's one thing you'll do this week?": a step asked at the close, with none
+                # named yet - the direction is clear, the step is not (round 12: "In short, ..." a shrug).
+                line = self._fresh(lines["step_after_insight"], said, f"{key}|after")
+                if line:
+                    return _join(greet, line)
+            # The conclusion sums up the insight: said again in short, never a shrug ("In short, I'm not sure").
+            core_lines = candidate_lines(persona, Plan("reveal", None, [], plan.mood, layer="core"), lang)
+            core = self._fresh(core_lines, said, f"{key}|core", lang) or self._rotate(core_lines, key)[0]
             return self._formatted(lines["conclude"], _strip_again(core, lang), said, lang, key)
         if reaction == "why" and plan.memory_items and plan.memory_items[0]["score"] >= WHY_ANSWER:
             # "Why do you think they don't come?": a person gives the reason they hold (the trust a why-question
@@ -1060,8 +1068,16 @@ def _forward(coach: str, lang: str) -> bool:
 def _unknown(coach: str, lang: str) -> str:
     """The pool for a detail the coachee does not hold: "I don't remember exactly" about the past; about what is to
     come or might be ("When can you hand it in?", "What would make it easier?") memory is no excuse - not thought
-    about yet (round 5: "When could we talk again?" - "I don't remember exactly")."""
-    return "nothing_new" if _MIGHT.search(coach) or _forward(coach, lang) else "unknown"
+    about yet (round 5: "When could we talk again?" - "I don't remember exactly"). Nor about a feeling or a reason
+    ("What makes you feel that?", "Why do you think you get lost?"): hard to say, not forgotten (round 12)."""
+    if _MIGHT.search(coach) or _forward(coach, lang):
+        return "nothing_new"
+    if _REASON.search(coach) or lang in load_move_rules().patterns and load_move_rules().search(lang, "deep", coach):
+        return "aside_unsure"
+    return "unknown"
+
+
+_REASON = re.compile(r"(why|what makes you|what made you|kenapa|mengapa|apa yang membuat)", re.I)
 
 
 _MIGHT = re.compile(r"\b(would|might|could|kira-kira|besok|tomorrow)\b", re.I)
