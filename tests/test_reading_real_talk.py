@@ -217,3 +217,12 @@ def test_round3_suggestions_read_as_advice(text):
 
 def test_bagaimana_before_a_yes_no_question_stays_two_pieces():
     assert read_turn("Bagaimana, apakah Ibu setuju?").acts == ("open_question", "closed_question")
+
+
+def test_not_knowing_what_is_said_not_asked():
+    # "... bingung harus melakukan apa" ends in a question word but tells what the coachee does not know; with "?"
+    # it is asked
+    assert "open_question" not in read_turn("Jadi kamu sedang bingung harus melakukan apa..").acts
+    assert "open_question" not in read_turn("Saya juga tidak tahu harus bilang apa").acts
+    assert read_turn("Kamu bingung harus melakukan apa?").acts == ("open_question",)
+    assert read_turn("Ibu maunya gimana").acts == ("open_question",)

@@ -33,6 +33,7 @@ class Patterns(Strict):
     closed_marked: list[str] = []     # closed starts that count only when the piece ends with "?"
     unmarked_question: list[str] = []  # starts that make a piece a question without "?" (default: open+why+closed)
     question_end: list[str] = []       # a piece ending in one of these is a question ("kamu maunya gimana")
+    embedded_question: list[str] = []  # ... unless it is said as not knowing ("bingung harus melakukan apa")
     why: list[str]
     advice_question: list[str]         # at the start of a question: advice dressed as a question
     advice: list[str]                  # anywhere in a statement
@@ -169,6 +170,7 @@ class Lexicon:
         self.why_any = self._compile("patterns.why", p.why, "any")
         self.advice_question = self._compile("patterns.advice_question", p.advice_question, "start")
         self.question_end = self._compile("patterns.question_end", [f"(?:{x})$" for x in p.question_end], "any")
+        self.embedded_question = self._compile("patterns.embedded_question", p.embedded_question, "any")
         self.advice_start = self._compile("patterns.advice_start", p.advice_start, "start")
         unmarked = p.unmarked_question or (p.open + p.why + p.closed)
         self.unmarked = self._compile("patterns.unmarked_question", unmarked, "start")

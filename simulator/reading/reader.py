@@ -282,7 +282,8 @@ def _pieces(text: str, low: str, lex: Lexicon) -> list[_Piece]:
                 is_q = True
             else:
                 is_q = bool(stripped) and bool(lex.unmarked.match(stripped) or lex.open_request.search(stripped)
-                                               or lex.question_end.search(stripped))
+                                               or lex.question_end.search(stripped)
+                                               and not lex.embedded_question.search(stripped))
                 if is_q and i > 0 and not marked and not lex.open_request.search(stripped) and not lex.addressee.search(stripped):
                     is_q = False  # "..., berapa kali, dan reaksi siswa." lists; an unmarked question addresses the coachee
             pieces.append(_Piece(text[a:b], seg_low, a, is_q, sentence=n_sent))
