@@ -226,3 +226,13 @@ def test_not_knowing_what_is_said_not_asked():
     assert "open_question" not in read_turn("Saya juga tidak tahu harus bilang apa").acts
     assert read_turn("Kamu bingung harus melakukan apa?").acts == ("open_question",)
     assert read_turn("Ibu maunya gimana").acts == ("open_question",)
+
+
+@pytest.mark.parametrize("text, before, acts", [
+    ("Pagi, Nak. Apakabar?", "Selamat pagi, Bu.", ("other",)),        # a greeting said back, typed together
+    ("Siang tadi Ibu merasa capek sekali.", "Siang tadi saya capek sekali, Bu.", ("reflection",)),
+    ("Oke, kamu tau kan kita di sini untuk apa?", "", ("closed_question",)),   # a check, not a why
+    ("Untuk apa Ibu melakukan itu?", "", ("why_question",)),
+])
+def test_greetings_said_back_and_checks_that_the_coachee_knows(text, before, acts):
+    assert read_turn(text, before, "id").acts == acts
