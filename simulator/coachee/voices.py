@@ -1077,7 +1077,7 @@ def _unknown(coach: str, lang: str) -> str:
     return "unknown"
 
 
-_REASON = re.compile(r"(why|what makes you|what made you|kenapa|mengapa|apa yang membuat)", re.I)
+_REASON = re.compile(r"\b(why|what makes you|what made you|kenapa|mengapa|apa yang membuat)\b", re.I)
 
 
 _MIGHT = re.compile(r"\b(would|might|could|kira-kira|besok|tomorrow)\b", re.I)
