@@ -450,3 +450,15 @@ def test_a_person_the_coachee_named_asked_about_as_her_is_answered_about_her():
     assert "Salsa" in s.last_coachee_text()
     reply = s.coach_says("Salsa, is she a colleague? Tell me a bit about her.").reply
     assert "Salsa" in reply and "Wati" not in reply, reply
+
+
+@pytest.mark.parametrize("coach, lang, pool", [
+    ("Why do you think you get lost when you try on your own?", "en", "aside_unsure"),
+    ("What makes you feel that?", "en", "aside_unsure"),
+    ("Kenapa kamu merasa begitu?", "id", "aside_unsure"),
+    ("How many students were there?", "en", "unknown"),
+    ("When could we talk again?", "en", "nothing_new"),
+])
+def test_not_holding_a_reason_or_feeling_is_hard_to_say_not_forgotten(coach, lang, pool):
+    from simulator.coachee.voices import _unknown
+    assert _unknown(coach, lang) == pool
