@@ -329,8 +329,18 @@ class Session:
                        and content[0] in before.lower()):
             turn = f"{before} {turn}"   # "Out of how many?": about what the coachee just said
         # What the question asks for (a number, a time, a person...) weighs against items that merely share a word.
-        hits = rerank(index.search_turn(turn, asked, k=8), asked,
-                      move.lang if move.lang in ("id", "en") else self.lang)[:5]
+        lang = move.lang if move.lang in ("id", "en") else self.lang
+        hits = rerank(index.search_turn(turn, asked, k=8), asked, lang)[:5]
+        if before and len(content) <= 2 and len(asked.split()) <= 6 and _ANAPHOR.search(asked):
+            # "What happened that time?" asks about what the coachee just said: with it, the search finds the topic
+            # better than the two bare words do (round 13: the morning routine answered "that time", the grouping
+            # tried once); "What usually starts it?" finds its answer on its own and keeps it.
+            told = " ".join(" ".join(t.text.lower().split()) for t in (self.turns if turns is None else turns)
+                            if t.speaker == "coachee")
+            near = [h for h in rerank(index.search_turn(f"{before} {turn}", asked, k=8), asked, lang)
+                    if " ".join(h.item.long(self.lang).lower().split()) not in told][:5]
+            if near and (not hits or near[0].score > hits[0].score):
+                hits = near
         if hits and MATCH_FLOOR > hits[0].score >= CLEAR_FLOOR and hits[0].lexical >= CLEAR_WORDS and (
                 len(hits) == 1 or hits[0].score - hits[1].score >= CLEAR_MARGIN):
             # A short question ("Muridnya ada berapa?") scores low, but one item stands clearly apart and shares
@@ -461,6 +471,8 @@ MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about cou
 
 
 # Words that point back at what was just said ("Which ones?", "Yang mana saja?"), not at a new topic.
+_ANAPHOR = re.compile(r"\b(that time|at the time|back then|then|there|that|it|waktu itu|saat itu|tadi|tersebut|itu|di sana|"
+                      r"di situ)\W*$|\b(that time|back then|waktu itu|saat itu)\b", re.I)
 _PRO_FORMS = {"ones", "one", "them", "those", "these", "that", "this", "itu", "ini", "tersebut", "mereka", "saja",
               "semua", "semuanya", "lagi", "else", "more", "mana", "apa", "siapa", "berapa", "kapan", "which",
               "what", "who", "how", "many", "much"}

@@ -415,8 +415,11 @@ def test_asked_for_one_step_after_the_core_the_coachee_does_not_give_another_ins
     result = s.coach_says("For your next practical, what's one concrete thing you'd try?")
     core = candidate_lines(s.persona, Plan("reveal", None, [], "open", layer="core"), "en")
     assert result.plan.reaction == "stuck" and result.reply not in core, (result.plan.reaction, result.reply)
-    # ... nor its early "nothing needs changing" stuck lines: what must change is clear, the first step is not
+    # ... nor its early "nothing needs changing" stuck lines: what must change is clear, the aim is not said yet
     assert result.reply in move_lines("en")["step_after_insight"], result.reply
+    # and the trainee who then asks for the goal gets it (TIRTA: the goal, then the plan)
+    goal = s.coach_says("You're not sure yet what you're aiming for. What would you like to achieve in your practicals?")
+    assert goal.plan.reveal == "goal", (goal.plan.reaction, goal.reply)
 
 
 def _to_core(persona: str, lang: str, opener: str, template: str) -> Session:
@@ -462,3 +465,26 @@ def test_a_person_the_coachee_named_asked_about_as_her_is_answered_about_her():
 def test_not_holding_a_reason_or_feeling_is_hard_to_say_not_forgotten(coach, lang, pool):
     from simulator.coachee.voices import _unknown
     assert _unknown(coach, lang) == pool
+
+
+# Round 13 (bench/data/panels/13) --------------------------------------------------------------------------------
+def test_what_happened_that_time_is_about_what_was_just_said():
+    # "I tried it once last semester" - "What happened that time?" drew the morning routine (round 13): the two
+    # bare words find the wrong item; with what the coachee just said, the search finds the grouping.
+    s = Session("guru_diferensiasi", lang="en")
+    for turn in ("Hi Ms Maya, come in, have a seat. Busy day?", "Oh, okay. So you asked to talk - what's on your mind?",
+                 "Thirty-four is a lot. How many classes like that do you teach?",
+                 "Five classes of 34, so about 170 students. Why do you think differentiation is impossible there?"):
+        s.coach_says(turn)
+    tried = s.coach_says("Fair enough. Have you ever tried something like grouping them by reading level?").reply
+    assert "tried" in tried.lower(), tried
+    reply = s.coach_says("What happened that time?").reply
+    assert "breakfast" not in reply and "kitchen" not in reply, reply
+
+
+@pytest.mark.parametrize("text, lang", [("Hi Ms Maya, come in, have a seat. Busy day?", "en"), ("Long day today?", "en"),
+                                        ("Sibuk hari ini, Bu?", "id"), ("Lagi sibuk, Bu Maya?", "id")])
+def test_busy_day_is_small_talk(text, lang):
+    # Round 13: "Busy day?" drew a fact about the form tutor
+    assert classify(text, lang).kind == "small_talk"
+    assert classify("Apa yang membuat Ibu sibuk?", "id").kind == "coaching"

@@ -286,7 +286,8 @@ class ScriptedVoice:
             if reaction == "stuck" and "core" in plan_revealed(plan, persona, lang) and _asks_step(coach, lang):
                 # Asked for a step after its insight, before a goal: the persona's early stuck lines ("A plan for
                 # what? Nothing needs changing") would take back what it has admitted (round 12). What must change
-                # is clear; the first step is not yet.
+                # is clear; what it wants to achieve is not said yet, so no step (TIRTA: the goal first - the trainee
+                # hears why the coachee is stuck; round 13 found a bare "not the first step yet" stock).
                 line = self._fresh(lines["step_after_insight"], said, f"{key}|after")
                 if line:
                     return _join(greet, line)

@@ -100,7 +100,7 @@ class LangLines(Strict):
     aside_unsure: list[str]    # why / based on what / anything else: not thought about
     bridge: list[str]          # "{said}" - from the aside to what the coachee goes on to say
     step_unsure: list[str]     # asked for a step with only the goal named: the goal is clear, the way not yet
-    step_after_insight: list[str]  # asked for a step after its insight, no goal yet: what must change is clear
+    step_after_insight: list[str]  # asked for a step after its insight, no goal yet: the aim comes first (TIRTA)
     either: list[str]          # an either-or question ("... atau ...?") the reply does not answer: one of the two
     try_yes: list[str]         # "Apa Ibu mau coba itu besok?" about the coachee's own idea: yes
 
