@@ -278,7 +278,9 @@ class Session:
             # name is in the turn (round 12: the reply was about someone else).
             asked |= {w.lower() for w in re.findall(r"[A-Za-z]+", move.focus)}
         common = _lower_words(self.persona.id, self.lang)   # "Guru" in "Guru Penggerak" is no one's name
-        wanted = [n for n in named if n.lower() in asked and n.lower() not in common]
+        # the coachee's own name is how it is addressed ("Raka sendiri mau nilai berapa?"), not someone mentioned
+        own = {w.lower() for n in coachee._names(self.persona) for w in n.split()}
+        wanted = [n for n in named if n.lower() in asked and n.lower() not in common | own]
         if not wanted:
             return hits
         allowed = set(coachee.allowed_layers(state))

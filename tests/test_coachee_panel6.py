@@ -488,3 +488,19 @@ def test_busy_day_is_small_talk(text, lang):
     # Round 13: "Busy day?" drew a fact about the form tutor
     assert classify(text, lang).kind == "small_talk"
     assert classify("Apa yang membuat Ibu sibuk?", "id").kind == "coaching"
+
+
+def test_a_turn_with_no_word_of_either_language_is_in_the_sessions_language():
+    # Round 13: "Who's Fajar?" in an English session was read as Indonesian and answered "Yes. ..."
+    assert classify("Who's Fajar?", "en").question == "factual"
+    assert classify("Who's Fajar?", "en").lang == "en"
+    assert classify("Fajar siapa?", "id").lang == "id"
+
+
+def test_which_one_is_no_invented_reference_word():
+    # Round 13: "Tugas yang mana aja sih yang belum?" to the student behind on his homework - "Which one? I never
+    # talked about that": "yang mana" itself was taken for the thing nobody had mentioned.
+    from simulator.coachee.voices import _unheard_reference
+    assert _unheard_reference("Oke. Tugas yang mana aja sih yang belum? Kamu tahu nggak?", "murid_tugas_terlambat",
+                              "id") is None
+    assert _unheard_reference("Kucing yang mana, Bu?", "guru_baru", "id") == "kucing"

@@ -1011,7 +1011,7 @@ _GENERIC = {"today", "really", "think", "about", "would", "could", "should", "th
 _ALTERNATIVES = re.compile(r"\b(or|atau)\b[^?]*\?", re.I)
 _REFERS_BACK = re.compile(r"\b(it|that|this|itu|tersebut|tadi|i meant|maksud saya)\b", re.I)
 _QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
-_REFERRED = {"id": re.compile(r"\b([a-z]{4,}) (itu|tadi|tersebut|yang mana)\b"),
+_REFERRED = {"id": re.compile(r"\b([a-z]{4,}) (?:itu|tadi|tersebut|yang mana)\b"),
              "en": re.compile(r"\b(?:after|before|about|during|from) the ([a-z]{4,})\b|\bthe ([a-z]{4,}) you (?:mentioned|said)\b")}
 _HONORIFICS = {"ibu", "bapak", "bu", "pak", "mas", "mbak", "kak", "dik", "nak", "sir", "miss", "mrs", "ms", "mr",
                "madam", "guru", "kepala", "teacher", "saja", "aja", "sih", "deh", "dong", "nih", "kok"}

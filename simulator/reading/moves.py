@@ -250,7 +250,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
     names ("Bu Nadia", "Nadia") so a turn that is only a name is recognised."""
     rules = rules or load_move_rules()
     raw = " ".join(text.split())
-    turn_lang = detect_lang(raw, "") if tokens(raw) else lang
+    # a turn with no word that tells the language ("Who's Fajar?") is in the session's language
+    turn_lang = detect_lang(raw, "", default=lang) if tokens(raw) else lang
     if turn_lang not in rules.patterns:
         turn_lang = lang
     L = turn_lang

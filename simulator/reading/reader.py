@@ -84,8 +84,8 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def detect_lang(text: str, fallback_text: str = "") -> str:
-    """'id' or 'en' from function-word counts; ties use fallback_text, then 'id'."""
+def detect_lang(text: str, fallback_text: str = "", default: str = "id") -> str:
+    """'id' or 'en' from function-word counts; ties use fallback_text, then `default`."""
     id_markers, en_markers = lexicon("id").markers, lexicon("en").markers
     for t in (text, fallback_text):
         toks = tokens(t)
@@ -93,7 +93,7 @@ def detect_lang(text: str, fallback_text: str = "") -> str:
         eng = sum(tok in en_markers for tok in toks)
         if idn != eng:
             return "id" if idn > eng else "en"
-    return "id"
+    return default
 
 
 _RECODE = {"meny": "s", "peny": "s", "mem": "p", "pem": "p", "men": "t", "pen": "t", "meng": "k", "peng": "k"}
