@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from simulator.coachee.persona import get_persona
@@ -19,6 +21,8 @@ from simulator.coachee.voices import _COACH_SAID, ScriptedVoice, _meant_words
 from simulator.reading.moves import classify, move_lines
 from simulator.reading.reader import read_turn
 from simulator.session import Session
+
+ROOT = Path(__file__).resolve().parent.parent
 
 GATE = "The gate shuts at seven, and I usually get in at quarter past. The duty teacher writes my name down."
 
@@ -504,3 +508,23 @@ def test_which_one_is_no_invented_reference_word():
     assert _unheard_reference("Oke. Tugas yang mana aja sih yang belum? Kamu tahu nggak?", "murid_tugas_terlambat",
                               "id") is None
     assert _unheard_reference("Kucing yang mana, Bu?", "guru_baru", "id") == "kucing"
+
+
+# Round 14 (bench/data/panels/14) --------------------------------------------------------------------------------
+def test_why_not_x_or_y_is_no_either_or_question():
+    # "Kenapa nggak nanya ke Pak Surya atau ke teman?" - "Lebih ke Kenapa nggak nanya ke Pak Surya, sih." (round 14)
+    import csv
+    path = ROOT / "bench" / "data" / "panels" / "14" / "R52" / "murid_target_belajar_id.tsv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    s = Session("murid_target_belajar", lang="id")
+    for row in rows[:10]:
+        s.coach_says(row["coach"])
+    reply = s.coach_says(rows[10]["coach"]).reply
+    assert "atau ke teman" in rows[10]["coach"] and "Kenapa" not in reply and "Lebih ke" not in reply, reply
+
+
+@pytest.mark.parametrize("text", ["Boleh kita ngobrol lagi setelah pertemuan Jumat?",
+                                  "Bisa kita ketemu lagi minggu depan, Bu?"])
+def test_asking_to_talk_again_is_arranging_the_next_meeting(text):
+    # round 14: "Ah, tidak" - a yes/no read from memory, heard as a refusal
+    assert classify(text, "id").kind == "arrange"

@@ -720,6 +720,8 @@ class ScriptedVoice:
                 or plan.confirms:   # ("Chatbot atau model bahasa?" is a role break, deflected: never picked)
             return None
         question = _main_question(coach)
+        if _WHY_NOT.match(question):
+            return None   # "Kenapa nggak nanya ke Pak Surya atau ke teman?" asks why, not which (round 14)
         choices = _choices(question, lang)
         if not choices:
             return None
@@ -1078,6 +1080,7 @@ def _unknown(coach: str, lang: str) -> str:
     return "unknown"
 
 
+_WHY_NOT = re.compile(r"^\W*(kenapa|mengapa|knp|why)\b", re.I)
 _REASON = re.compile(r"\b(why|what makes you|what made you|kenapa|mengapa|apa yang membuat)\b", re.I)
 
 
