@@ -502,9 +502,10 @@ def _closed_form(question: str, lang: str) -> bool:
 
 def good_rewrite(text: str, lang: str) -> bool:
     """One open question, not closed, not "why", no advice, judgement or leading (a summary before it is fine)."""
-    if text.count("?") != 1 or not text.rstrip().endswith("?"):
-        return False
-    question = sentences(text)[-1]
+    parts = sentences(text)
+    if text.count("?") != 1 or not text.rstrip().endswith("?") or not parts:
+        return False   # (a bare "?" has no sentence: nothing to ask)
+    question = parts[-1]
     r = read_turn(question, lang=lang)
     whole = read_turn(text, lang=lang)
     return ("open_question" in r.acts and not r.has(*_BAD_IN_REWRITE) and not r.leading and not r.stacked
