@@ -114,6 +114,42 @@ def tables(res: dict) -> str:
     return "\n".join(out)
 
 
+def holistic(folder: Path) -> str:
+    """Blind helper raters who rated the 14 of ../shared whole, from the rubric only (../rated_dev/H*.tsv: file,
+    presence, ...): how close a careful reader of the same text comes to the trainers, beside Pamong."""
+    where = data_dir()
+    ratings = load_ratings(where)
+    files = sorted(ratings)
+    trainers = human_means(ratings, files)
+    helpers = {}
+    for path in sorted(folder.glob("H*.tsv")):
+        with path.open(encoding="utf-8") as fh:
+            helpers[path.stem] = {r["file"].zfill(2): {k: int(r[k]) for k in KEYS}
+                                  for r in csv.DictReader(fh, delimiter="\t")}
+    if len(helpers) < 2:
+        return ""
+    rubric = load_rubric(None)
+    data = read_files(where, files)
+    pamong = {f: _scores(evaluate_readings(*data[f], rubric)) for f in files}
+    rows = []
+    for k in KEYS:
+        t = [trainers[f][k] for f in files]
+        mean = [st.mean(h[f][k] for h in helpers.values()) for f in files]
+        each = " / ".join(f"{st.correlation([h[f][k] for f in files], t):.2f}" for h in helpers.values())
+        rest = []
+        for name in sorted({r for f in files for r in ratings[f]}):
+            mine = [ratings[f][name][k] for f in files]
+            others = [st.mean(v[k] for r, v in ratings[f].items() if r != name) for f in files]
+            rest.append(st.correlation(mine, others))
+        rows.append(f"| {k} | {st.correlation(mean, t):.2f} | {each} | {min(rest):.2f}-{max(rest):.2f} | "
+                    f"{st.correlation([pamong[f][k][0] for f in files], t):.2f} | {st.mean(mean) - st.mean(t):+.2f} |")
+    return "\n".join([
+        f"The 14 of ../shared rated whole by {len(helpers)} blind helper raters from the rubric only, against the "
+        "trainers' mean (Pearson):", "",
+        "| dimension | helpers' mean | each helper | one trainer vs the other two | Pamong as shipped "
+        "| helpers minus trainers |", "|---|---|---|---|---|---|", *rows])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", default=str(ROOT.parent / "annot2"))
@@ -124,6 +160,9 @@ def main() -> int:
         print(f"bench_real_turns: no labelled turns at {folder}; skipped")
         return 0
     md = tables(measure(folder))
+    whole = holistic(ROOT.parent / "rated_dev")
+    if whole:
+        md += "\n\n" + whole
     print(md)
     if args.doc:
         write_section("real-turns", md, doc=Path(args.doc))
