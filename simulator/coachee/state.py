@@ -345,7 +345,10 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     if is_open and forward:
         if "action_plan" in revealed:
             return "reveal", None
-        ready = "core" in revealed and "goal" in revealed
+        # After its insight the coachee can name a step when asked for one, goal said or not (rounds 13-14: "not
+        # decided what I want yet" to "what's one thing you'll try?" read as a dodge, 5 fits in 25); the gate
+        # (ownership, insight) still decides whether it is ready.
+        ready = "core" in revealed
         return ("reveal", "action_plan") if ready and _meets(values, gates["action_plan"], scale) else ("stuck", None)
     if is_open and goal_asked and "goal" not in revealed:
         return ("reveal", "goal") if _meets(values, gates["goal"], scale) else ("guarded", None)
