@@ -472,9 +472,10 @@ CLEAR_FLOOR, CLEAR_MARGIN, CLEAR_WORDS = 0.3, 0.1, 0.5   # a clear winner below 
 MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
 
 
-# Words that point back at what was just said ("Which ones?", "Yang mana saja?"), not at a new topic.
+# A question ending on a word that points back ("What happened that time?", "Terus gimana waktu itu?").
 _ANAPHOR = re.compile(r"\b(that time|at the time|back then|then|there|that|it|waktu itu|saat itu|tadi|tersebut|itu|di sana|"
                       r"di situ)\W*$|\b(that time|back then|waktu itu|saat itu)\b", re.I)
+# Words that point back at what was just said ("Which ones?", "Yang mana saja?"), not at a new topic.
 _PRO_FORMS = {"ones", "one", "them", "those", "these", "that", "this", "itu", "ini", "tersebut", "mereka", "saja",
               "semua", "semuanya", "lagi", "else", "more", "mana", "apa", "siapa", "berapa", "kapan", "which",
               "what", "who", "how", "many", "much"}
