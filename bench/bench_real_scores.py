@@ -85,6 +85,11 @@ def load_kinds(where: Path) -> dict[str, str]:
 EXTRA = (("rated_extra", None), ("rated_extra2", "fit"))  # beside the repo: (folder, half of SPLIT.tsv or None = all)
 
 
+def _rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
 def extra_pool(root: Path = ROOT.parent) -> tuple[dict, dict, dict]:
     """The rated real transcripts beside the repo that scoring may be fitted on: every file of ../rated_extra and
     the fit half of ../rated_extra2 (their check half is never read here). Each is read through the document
@@ -97,10 +102,9 @@ def extra_pool(root: Path = ROOT.parent) -> tuple[dict, dict, dict]:
         folder = root / name
         if not (folder / "FILES.tsv").exists():
             continue
-        rows = lambda p: list(csv.DictReader(p.open(encoding="utf-8"), delimiter="\t"))  # noqa: E731
-        split = {r["item"]: r["half"] for r in rows(folder / "SPLIT.tsv")} if (folder / "SPLIT.tsv").exists() else {}
-        raters = {p.stem: {r["item"]: r for r in rows(p)} for p in sorted(folder.glob("T*.tsv"))}
-        for it in rows(folder / "FILES.tsv"):
+        split = {r["item"]: r["half"] for r in _rows(folder / "SPLIT.tsv")} if (folder / "SPLIT.tsv").exists() else {}
+        raters = {p.stem: {r["item"]: r for r in _rows(p)} for p in sorted(folder.glob("T*.tsv"))}
+        for it in _rows(folder / "FILES.tsv"):
             if half is not None and split.get(it["item"]) != half:
                 continue
             doc = read_document((folder / it["file"]).read_bytes(), name=it["item"],
