@@ -366,7 +366,8 @@ def split_lines(text: str) -> Layout:
     """Turn the text into items: turns (with their continuation lines joined) and set-aside lines."""
     r = rules()
     lines = [part for line in text.splitlines() for part in _unflatten(line)]
-    lines = [part for line in lines for part in _split_known(line, _line_start_labels(lines))]
+    short = _line_start_labels(lines)
+    lines = [part for line in lines for part in _split_known(line, short)]
     stripped = [ln.strip() for ln in lines]
     brackets = _bracket_labels(stripped)
     parsed: list[tuple[int, str, object, bool]] = []  # (line no, kind, payload, blank_before)
