@@ -312,8 +312,7 @@ class Session:
             said = " ".join(before.lower().split())
             just = {i.topic for i in self.memory.items if " ".join(i.short(self.lang).lower().split()) in said
                     or " ".join(i.long(self.lang).lower().split()) in said}
-            earlier = " ".join(" ".join(t.text.lower().split()) for t in (self.turns if turns is None else turns)
-                               if t.speaker == "coachee")
+            earlier = self._told(turns)
             hits = [h for h in index.search(before, k=len(self.memory.items))
                     if " ".join(h.item.short(self.lang).lower().split()) not in earlier
                     and " ".join(h.item.long(self.lang).lower().split()) not in earlier]
@@ -337,8 +336,7 @@ class Session:
             # "What happened that time?" asks about what the coachee just said: with it, the search finds the topic
             # better than the two bare words do (round 13: the morning routine answered "that time", the grouping
             # tried once); "What usually starts it?" finds its answer on its own and keeps it.
-            told = " ".join(" ".join(t.text.lower().split()) for t in (self.turns if turns is None else turns)
-                            if t.speaker == "coachee")
+            told = self._told(turns)
             near = [h for h in rerank(index.search_turn(f"{before} {turn}", asked, k=8), asked, lang)
                     if " ".join(h.item.long(self.lang).lower().split()) not in told][:5]
             if near and (not hits or near[0].score > hits[0].score):
@@ -349,6 +347,11 @@ class Session:
             # its words: that is what was asked.
             hits[0] = Hit(hits[0].item, MATCH_FLOOR, hits[0].dense, hits[0].lexical)
         return hits
+
+    def _told(self, turns: list[Turn] | None = None) -> str:
+        """Everything the coachee has said so far (`turns`, default the session's), lower case, one space."""
+        return " ".join(" ".join(t.text.lower().split()) for t in (self.turns if turns is None else turns)
+                        if t.speaker == "coachee")
 
     def _unnamed(self, text: str) -> str:
         """The text without the coachee's name (with or without its title: "Bu Siti", "Mrs Siti", "Siti")."""

@@ -1075,7 +1075,8 @@ def _unknown(coach: str, lang: str) -> str:
     ("What makes you feel that?", "Why do you think you get lost?"): hard to say, not forgotten (round 12)."""
     if _MIGHT.search(coach) or _forward(coach, lang):
         return "nothing_new"
-    if _REASON.search(coach) or lang in load_move_rules().patterns and load_move_rules().search(lang, "deep", coach):
+    rules = load_move_rules()
+    if _REASON.search(coach) or lang in rules.patterns and rules.search(lang, "deep", coach):
         return "aside_unsure"
     return "unknown"
 
