@@ -15,7 +15,6 @@ and per dimension Pearson, bias and SD ratio against the raters' mean, with the 
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 import statistics as st
 import sys
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_real_scores import _pearson, _rows  # noqa: E402
 from docsfile import VALIDITY, write_section  # noqa: E402
 
 from simulator.evaluation.document import DocumentError, read_document  # noqa: E402
@@ -35,28 +35,16 @@ FOLDERS = {"rated_extra": "round 2: nine conversations rated after round 2 (look
            "rated_extra2": "round 3 (session 8): fifteen conversations"}
 
 
-def _tsv(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
-
-
 def _norm(label: str) -> str:
     return " ".join(label.lower().replace("(", " ").replace(")", " ").replace("[", " ").replace("]", " ").split())
 
 
-def _pearson(a: list[float], b: list[float]) -> float:
-    try:
-        return st.correlation(a, b)
-    except st.StatisticsError:
-        return float("nan")
-
-
 def read_folder(folder: Path) -> list[dict]:
     """One row per item: how the reader read it, Pamong's unrounded scores and the raters' mean."""
-    raters = [{r["item"]: r for r in _tsv(p)} for p in sorted(folder.glob("T*.tsv"))]
-    split = {r["item"]: r["half"] for r in _tsv(folder / "SPLIT.tsv")} if (folder / "SPLIT.tsv").exists() else {}
+    raters = [{r["item"]: r for r in _rows(p)} for p in sorted(folder.glob("T*.tsv"))]
+    split = {r["item"]: r["half"] for r in _rows(folder / "SPLIT.tsv")} if (folder / "SPLIT.tsv").exists() else {}
     rows = []
-    for it in _tsv(folder / "FILES.tsv"):
+    for it in _rows(folder / "FILES.tsv"):
         row = {"item": it["item"], "half": split.get(it["item"], "all"), "got": {},
                "raters": [{k: float(r[it["item"]][k]) for k in KEYS} for r in raters if it["item"] in r]}
         row["mean"] = {k: st.mean(r[k] for r in row["raters"]) for k in KEYS}

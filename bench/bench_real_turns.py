@@ -29,7 +29,16 @@ from simulator import offline  # noqa: E402
 
 offline.setup()
 
-from bench_real_scores import KEYS, _scores, data_dir, extra_pool, human_means, load_ratings, read_files  # noqa: E402
+from bench_real_scores import (  # noqa: E402
+    KEYS,
+    _scores,
+    data_dir,
+    extra_pool,
+    human_means,
+    load_ratings,
+    rater_vs_rest,
+    read_files,
+)
 from docsfile import VALIDITY as DOC  # noqa: E402
 from docsfile import write_section  # noqa: E402
 
@@ -83,7 +92,7 @@ def measure(folder: Path) -> dict:
         both = _loo([[mean[f][s] for s in SCALES] + [pamong[f][k][0], n] for f, n in zip(files, turns, strict=True)], h)
         table[k] = (st.correlation(lab, h), st.correlation([pamong[f][k][0] for f in files], h), both)
     return {"labellers": names, "agree": agree, "files": len(files),
-            "turns": len(labels[names[0]]), "table": table}
+            "turns": len(labels[names[0]]), "table": table, "pamong": pamong}
 
 
 def _loo(rows: list[list[float]], y: list[float]) -> float:
@@ -114,9 +123,10 @@ def tables(res: dict) -> str:
     return "\n".join(out)
 
 
-def holistic(folder: Path) -> str:
+def holistic(folder: Path, pamong: dict) -> str:
     """Blind helper raters who rated the 14 of ../shared whole, from the rubric only (../rated_dev/H*.tsv: file,
-    presence, ...): how close a careful reader of the same text comes to the trainers, beside Pamong."""
+    presence, ...): how close a careful reader of the same text comes to the trainers, beside Pamong (`pamong`:
+    measure()'s scores, "dev/NN" -> key -> (unrounded, 1-4))."""
     where = data_dir()
     ratings = load_ratings(where)
     files = sorted(ratings)
@@ -128,21 +138,16 @@ def holistic(folder: Path) -> str:
                                   for r in csv.DictReader(fh, delimiter="\t")}
     if len(helpers) < 2:
         return ""
-    rubric = load_rubric(None)
-    data = read_files(where, files)
-    pamong = {f: _scores(evaluate_readings(*data[f], rubric)) for f in files}
+    rest = rater_vs_rest(files, ratings)
     rows = []
     for k in KEYS:
         t = [trainers[f][k] for f in files]
         mean = [st.mean(h[f][k] for h in helpers.values()) for f in files]
         each = " / ".join(f"{st.correlation([h[f][k] for f in files], t):.2f}" for h in helpers.values())
-        rest = []
-        for name in sorted({r for f in files for r in ratings[f]}):
-            mine = [ratings[f][name][k] for f in files]
-            others = [st.mean(v[k] for r, v in ratings[f].items() if r != name) for f in files]
-            rest.append(st.correlation(mine, others))
-        rows.append(f"| {k} | {st.correlation(mean, t):.2f} | {each} | {min(rest):.2f}-{max(rest):.2f} | "
-                    f"{st.correlation([pamong[f][k][0] for f in files], t):.2f} | {st.mean(mean) - st.mean(t):+.2f} |")
+        lo, hi = min(rest[k].values()), max(rest[k].values())
+        rows.append(f"| {k} | {st.correlation(mean, t):.2f} | {each} | {lo:.2f}-{hi:.2f} | "
+                    f"{st.correlation([pamong[f'dev/{f}'][k][0] for f in files], t):.2f} | "
+                    f"{st.mean(mean) - st.mean(t):+.2f} |")
     return "\n".join([
         f"The 14 of ../shared rated whole by {len(helpers)} blind helper raters from the rubric only, against the "
         "trainers' mean (Pearson):", "",
@@ -159,8 +164,9 @@ def main() -> int:
     if len(list(folder.glob("L*.tsv"))) < 2 or data_dir() is None:
         print(f"bench_real_turns: no labelled turns at {folder}; skipped")
         return 0
-    md = tables(measure(folder))
-    whole = holistic(ROOT.parent / "rated_dev")
+    res = measure(folder)
+    md = tables(res)
+    whole = holistic(ROOT.parent / "rated_dev", res["pamong"])
     if whole:
         md += "\n\n" + whole
     print(md)
