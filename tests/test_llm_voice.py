@@ -403,3 +403,44 @@ def test_a_fallback_carries_the_servers_error_text():
         assert reply.voice == "scripted" and "exceeds the available context size (300 tokens)" in reply.notice
         with pytest.raises(ModelError, match="exceeds the available context size"):
             list(voice.stream(**_args()))
+
+
+# -- every reaction has its own guide (a blind replay of panel 15: 42 of 112 requests told the model that a
+# factual question was "off-topic or odd", because "answer", "not_yet" and the ordinary moves had no guide) --------
+
+
+@pytest.mark.parametrize("said, guide", [
+    ("Ibu mengajar di sekolah mana?", "answer"),
+    ("Ibu juga mengajar IPA?", "answer"),
+    ("Terima kasih, Bu.", "thanks"),
+    ("Maaf, bisa diulang, Bu?", "repeat"),
+])
+def test_each_coach_move_reaches_the_model_with_its_own_guide(said, guide):
+    fake = FakeChatModel("Baik, Pak, terima kasih.", default="Iya, Pak, betul.")
+    session = Session(PERSONA, "id", ChatModelVoice(fake))
+    session.coach_says("Selamat siang, Bu Ratna. Bagaimana kabarnya hari ini?")
+    session.coach_says(said)
+    note = fake.history[-1][-1]["content"]
+    guides = coachee_prompt().reactions
+    assert guides[guide] in note
+    assert guides["deflect"] not in note
+
+
+def test_a_yes_no_question_carries_its_true_answer_and_a_fact_is_not_small_talk():
+    fake = FakeChatModel("Selamat siang juga, Pak.", "Tidak, Pak, saya hanya mengajar Matematika.")
+    session = Session(PERSONA, "id", ChatModelVoice(fake))
+    session.coach_says("Selamat siang, Bu Ratna.")
+    session.coach_says("Ibu juga mengajar IPA?")
+    note = fake.history[-1][-1]["content"]
+    assert session.turns[-1].text == "Tidak, Pak, saya hanya mengajar Matematika."
+    assert "The true answer to the coach's yes-or-no question is no" in note
+    assert "You have not opened up" not in note   # the fact is there to be told
+
+
+def test_a_prompt_file_without_a_guide_for_a_reaction_is_refused(tmp_path):
+    from simulator.coachee.model_voice import CoacheePrompt
+
+    data = coachee_prompt().model_dump()
+    del data["reactions"]["answer"]
+    with pytest.raises(ValueError, match="no guide for answer"):
+        CoacheePrompt.model_validate(data)

@@ -22,6 +22,9 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
 
+from pydantic import model_validator
+
+from simulator.coachee.persona import REACTIONS
 from simulator.coachee.voice_guard import (
     ITEMS,
     MAX_SENTENCES,
@@ -38,6 +41,7 @@ from simulator.errors import ModelError
 from simulator.models import tokens
 from simulator.models.chat import ChatModel, Completion, finish_reason, model_from_settings, redact
 from simulator.models.prompts import render
+from simulator.reading.moves import ORDINARY
 
 __all__ = ["ChatModelVoice", "CoacheePrompt", "Guard", "GuardSpec", "PROMPTS_DIR", "Verdict", "coachee_prompt",
            "guard_spec", "render", "split_sentences"]
@@ -55,6 +59,12 @@ class Level(Strict):
     word: str
 
 
+# Every reaction a plan can carry (simulator/coachee/state.py Plan): the persona's reactions, the engine's own and
+# the ordinary moves. Each needs its own guide: a factual question once got "the coach said something off-topic or
+# odd" (37% of a blind panel's turns before the prompt listed them all).
+PLAN_REACTIONS = frozenset(REACTIONS) | {"reveal", "answer", "not_yet", "closing", "deflect"} | set(ORDINARY)
+
+
 class CoacheePrompt(Strict):
     system: str
     turn: str
@@ -65,6 +75,13 @@ class CoacheePrompt(Strict):
     difficulty: dict[str, str]
     levels: list[Level]
     languages: dict[str, str]
+
+    @model_validator(mode="after")
+    def _every_reaction(self) -> CoacheePrompt:
+        missing = sorted(PLAN_REACTIONS - set(self.reactions))
+        if missing:
+            raise ValueError(f"reactions: no guide for {', '.join(missing)}")
+        return self
 
 
 @cache
@@ -112,6 +129,13 @@ def _memory_texts(memories: Sequence[Any] | None) -> list[str]:
 
 
 # -- the voice ------------------------------------------------------------------------------------------------
+
+
+def _truth(plan) -> str:
+    """A yes/no question's true answer as the engine knows it from memory ('' when it does not)."""
+    if plan.reaction != "answer" or plan.question != "yes_no" or plan.truth is None:
+        return ""
+    return "yes" if plan.truth else "no"
 
 
 class Unusable(ModelError):
@@ -223,6 +247,7 @@ class ChatModelVoice:
                 ownership=_level(state.ownership),
                 mood=plan.mood or state.mood,
                 reaction_guide=prompt.reactions[reaction],
+                truth=_truth(plan),
                 reveal_now=reveal_now,
                 allowed=allowed,
                 memories=memories,
