@@ -444,3 +444,17 @@ def test_a_prompt_file_without_a_guide_for_a_reaction_is_refused(tmp_path):
     del data["reactions"]["answer"]
     with pytest.raises(ValueError, match="no guide for answer"):
         CoacheePrompt.model_validate(data)
+
+
+def test_two_memories_said_one_after_the_other_are_not_an_echo_of_the_note():
+    # The note lists memories one per line; a reply that tells the end of one and the start of the next in a row
+    # holds a six-word run across two lines of the note (a replay of panel 15: 5 of 112 good lines refused).
+    first, second = "Yang aktif di kelompok cuma Dimas dan Sari", "Sisanya diam saja menunggu jawaban teman"
+    memories = [f"{first}.", f"{second}."]
+    said = f"Jujur, Pak, {first.lower()}, {second.lower()}."
+    reply = ChatModelVoice(FakeChatModel(said)).say(**_args(memories=memories))
+    assert reply.voice == "openai" and reply.notice is None, reply.notice
+    # a line of the note itself is still refused
+    echoed = "Saya rasa: trust in this coach fairly high; openness moderate; insight into your own situation."
+    refused = ChatModelVoice(FakeChatModel(echoed)).say(**_args(memories=memories))
+    assert refused.voice == "scripted" and "mengutip instruksinya" in refused.notice

@@ -250,10 +250,13 @@ class Guard:
                 self.locked_runs |= ngrams(ws, LOCKED_RUN) - known_runs
                 self.locked_terms |= {w for w in ws if len(w) >= 6 and not (_stems(w) & known_words)}
 
-        # The instructions as rendered this turn, minus anything the coachee may legitimately say.
+        # The instructions as rendered this turn, line by line, minus anything the coachee may legitimately say. A
+        # run across two lines of the prompt (the end of one memory and the start of the next) is two things the
+        # coachee may say, said one after the other, not an echo (a replay of panel 15: 5 of 112 good lines refused).
         speakable = set().union(*(ngrams(words(t), INSTRUCTION_WORDS) for t in known)) if known else set()
-        self.prompt_grams = set().union(*(ngrams(words(t), INSTRUCTION_WORDS) for t in instructions)) - speakable \
-            if instructions else set()
+        lines = [line for t in instructions for line in t.splitlines()]
+        self.prompt_grams = set().union(*(ngrams(words(line), INSTRUCTION_WORDS) for line in lines)) - speakable \
+            if lines else set()
 
     # -- cleaning
     def clean(self, raw: str, *, final: bool = True, cut: bool = False) -> str:
