@@ -182,9 +182,12 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
             found.append("judgement")
         if r.has("why_question") and rubric.settings.why_counts_against:
             found.append("why")
-        if r.leading and not r.has("advice"):
+        # a stack of "Apa kabar? Sehat?" and one question, or "Sehat kan?" in the small talk, is no lesson to spend
+        # one of three on (the reading still counts it)
+        small_talk = classify(r.text, lang).kind in ("greeting", "small_talk") or _SMALL_TALK[lang].search(r.text)
+        if r.leading and not r.has("advice") and not small_talk:
             found.append("leading")
-        if r.stacked:
+        if r.stacked and r.questions >= 2 and not small_talk:
             found.append("stacked")
         if r.has("closed_question") and not r.has("advice", "why_question") and not r.leading:
             found.append("closed")
@@ -210,14 +213,18 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
         kind = kind.split(":")[0]
         return "rasa" if kind == "missed_reflection" else kind
 
-    # the deepening ways that do not fit (see _fitting) come last, and still one lesson per family first
+    # the deepening ways that do not fit (see _fitting) come last, and still one lesson per family first; of those,
+    # first the ones on a turn that coaches (never "name the feeling" on "Terima kasih, sampai jumpa" while another
+    # turn is left)
+    working = _coaching_turns(transcript, lang)
+    coaching = [c for c in everything if c[0] in working]
     for pool, new_turn in (([(i, k) for _, i, k in problems], True), (deepen, True), (candidates, False),
-                           (everything, True), (everything, False)):
+                           (coaching, True), (coaching, False), (everything, True), (everything, False)):
         for i, k in pool:
             if len(chosen) < 3 and base(k) not in {base(c[1]) for c in chosen} and (
                     not new_turn or i not in {c[0] for c in chosen}):
                 chosen.append((i, k))
-    for cand in candidates + everything:  # the unfitting ones only if nothing else is left (three always exist)
+    for cand in candidates + coaching + everything:  # the unfitting ones only if nothing else is left (three always)
         if len(chosen) < 3 and cand not in chosen:
             chosen.append(cand)
     out = [_improvement(transcript, readings, i, k, addr) for i, k in chosen[:3]]
@@ -242,13 +249,19 @@ def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Tra
     - "name the feeling" never on a turn that named one (or was credited for it);
     - no "summarise/name the feeling" on a turn credited for listening under what went well;
     - "conclude"/"next stage" never on a turn whose question the rewrite would only echo ("Langkah kecil apa yang
-      akan Ibu lakukan minggu ini?" -> "Apa langkah pertama yang akan Ibu ambil minggu ini?")."""
+      akan Ibu lakukan minggu ini?" -> "Apa langkah pertama yang akan Ibu ambil minggu ini?");
+    - none of them on a turn that does not coach: a salam, "Silakan duduk", thanks, a fragment ("How wo"), and
+      "summarise, then ask" only on a turn that asks (two blind judges of 38 real transcripts: "a goal question put
+      in place of a greeting", "a summary of a greeting")."""
     turns, lang = transcript.turns, transcript.lang
     listening = {_t(labels()["went_well"][k]) for k in ("rasa", "reflections", "feelings")}
     praised = {e.turn_index for w in credited or [] if w.note in listening for e in w.evidence}
     felt = {i for i, pos in trace.turns.get("feeling_reflections", []) if pos}
 
     addr = address(transcript)
+    coaching = _coaching_turns(transcript, lang).__contains__
+    working = sorted(_coaching_turns(transcript, lang)) or [i for i, t in enumerate(turns) if t.speaker == "coach"]
+    late = working[len(working) * 2 // 3] if working else 0   # the last third of the turns that coach
 
     def fits(i: int, kind: str) -> bool:
         kind_full, kind = kind, kind.split(":")[0]
@@ -259,8 +272,17 @@ def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Tra
                 return False
             if classify(prev.text, lang).ordinary:  # "Pagi, Bu. Terima kasih sudah mau ketemu": no content yet
                 return False
-        if kind in ("rasa", "feeling", "missed_reflection") and i in praised:
-            return False  # praised for listening, then told to listen better: one sentence both ways
+            if not coaching(i):
+                return False
+        if kind == "feeling" and not has_marker("feelings", prev.text, lang):
+            return False  # "name the feeling" where the coachee voiced one, not after "Yes, that's right."
+        if kind == "conclude" and i < late:
+            return False  # "What will you take away from today?" belongs to the end, not to the fourth turn
+        if kind in ("rasa", "missed_reflection") and not asks(r):
+            return False  # "Sama-sama, A." rewritten as "So what I'm hearing is …. What have you tried so far?"
+        if kind in ("rasa", "feeling", "missed_reflection"):
+            if i in praised:
+                return False  # praised for listening, then told to listen better: one sentence both ways
             if kind != "feeling" and _reflects(r):
                 return False
             if kind == "feeling" and (i in felt or has_marker("feelings", r.text, lang)):
@@ -270,6 +292,17 @@ def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Tra
         return True
 
     return fits
+
+
+def asks(r: Reading) -> bool:
+    return r.questions > 0 or r.has("open_question", "closed_question", "why_question")
+
+
+def _coaching_turns(transcript: Transcript, lang: str) -> set[int]:
+    """Coach turns that coach: not an ordinary move (a salam, small talk, thanks, goodbye) and at least three words
+    (not "Wah..", "”." or a fragment a page cut short)."""
+    return {i for i, t in enumerate(transcript.turns)
+            if t.speaker == "coach" and len(re.findall(r"\w+", t.text)) >= 3 and not classify(t.text, lang).ordinary}
 
 
 ECHO_OVERLAP = 0.4  # word overlap (Jaccard) above which a rewrite says what the coach already asked
@@ -305,9 +338,14 @@ def _deepen(transcript: Transcript, readings: Mapping[int, Reading], trace: Trac
     reached = {TIRTA_STAGES[k] for k, _ in trace.turns.get("_stages", [])} | {
         r.tirta for r in readings.values() if r.tirta}
     out: list[tuple[int, str]] = []
+    # The goal question belongs where the coach first asks about the matter (not on the salam); a later stage's
+    # question on the last turn that still coaches (not on "Terima kasih, Bu").
+    working = sorted(_coaching_turns(transcript, lang))
+    asking = [i for i in working if readings[i].has("open_question")] or [i for i in working if asks(readings[i])] \
+        or working or coach
     for stage in TIRTA_STAGES:
         if stage not in reached:
-            out.append((coach[0] if stage == "tujuan" else coach[-1], f"next_stage:{stage}"))
+            out.append((asking[0] if stage == "tujuan" else asking[-1], f"next_stage:{stage}"))
             break
     for i in coach:
         r = readings[i]
@@ -350,7 +388,10 @@ def _improvement(transcript: Transcript, readings: Mapping[int, Reading], i: int
     quote = quote_for(text, quote_signal, r)
     better = ""
     if kind == "why":
-        why_q = next((q for q in qs if re.search(r"\b(mengapa|kenapa|why)\b", q, re.I)), qs[0] if qs else text)
+        # the sentence that asks why, with or without "?" ("Tapi pak, kenapa ya pak, saya lihat kok bapak kurang
+        # semangat." before "Ada apa ya pak?"; "kok tiba-tiba …?" after "Gimana nih kabarnya Pak?")
+        why_q = next((q for q in qs if re.search(r"\b(mengapa|kenapa|why)\b", q, re.I)), None) or next(
+            (q for q in sentences(text) if "why_question" in read_turn(q, lang=lang).acts), qs[0] if qs else text)
         quote = _clip(why_q) if why_q in text else quote
         better = rephrase_why(why_q, lang, addr)
     elif kind == "closed":
@@ -417,6 +458,10 @@ _FILLERS_EN = r"^(?:(?:so|and|ok|okay|well|right|now|then|alright|hmm)[,\s]+)+"
 def address(transcript: Transcript) -> str:
     if transcript.lang == "en":
         return "you"
+    # A teacher talking with a student calls herself "Ibu" ("ada yang bisa ibu bantu?") and the student "kamu" or
+    # "Nak": a coach who says "kamu"/"Nak" anywhere speaks to a student.
+    if any(re.search(r"\b(kamu|nak)\b", t.text, re.I) for t in transcript.turns if t.speaker == "coach"):
+        return "kamu"
     for t in transcript.turns:
         if t.speaker == "coach":
             m = _ADDR.search(t.text)
@@ -475,8 +520,10 @@ def rephrase_why(q: str, lang: str, addr: str) -> str:
                 return f"What makes {obj} {rest}?"
             return f"What led {obj} to {rest}?"
         return _t(kinds()["why"]["better"]).en
-    m = re.search(r"\b(?:mengapa|kenapa)\s+(?:sih\s+)?(.*)", core, re.I)
-    rest = m.group(1).strip() if m else ""
+    m = re.search(r"\b(?:mengapa|kenapa)\s+(?:(?:sih|kok|ya|ya\s+kok)\s+)?(.*)", core, re.I)
+    rest = re.sub(r"[,\s]+(?:bu|pak|nak|ibu|bapak|mbak|mas|dik)\W*$", "", m.group(1).strip(), flags=re.I) if m else ""
+    if re.match(r"(bisa|jadi|sampai|begitu|begini)\b", rest, re.I):
+        rest = "hal itu " + rest   # "Kenapa kok bisa turun, Nak?" -> "Apa yang membuat hal itu bisa turun?"
     m_not = re.search(r"\b(?:tidak|nggak|gak|enggak|belum|tak|kurang)\s+(\w+)", rest, re.I)
     if m_not and not re.match(r"(me|ber|di|ter|ke|pe)\w{3,}", m_not.group(1), re.I):
         # "Mengapa Ibu tidak tegas?" -> "Apa yang membuat Ibu tidak tegas?" keeps the reproach (a trait the coach
@@ -489,6 +536,8 @@ def rephrase_why(q: str, lang: str, addr: str) -> str:
 
 
 _BAD_IN_REWRITE = ("advice", "why_question", "closed_question")
+_SMALL_TALK = {"id": re.compile(r"\b(apa kabar|gimana kabar|bagaimana kabar|sehat\b)", re.I),
+               "en": re.compile(r"\b(how are you|how's it going|good weekend|how was your weekend)\b", re.I)}
 # A yes/no form at the start is a closed question whatever else the reader saw in it ("Did you talk to…?")
 _CLOSED_START = {
     "en": re.compile(r"^\s*(?:(?:so|and|ok|okay|well)[,\s]+)*(do|does|did|is|are|was|were|have|has|had|can|could|will|"
@@ -534,12 +583,23 @@ _EN_SWAP = [(r"\bi am\b", "you are"), (r"\bi was\b", "you were"), (r"\bi'm\b", "
             (r"\bour\b", "your"), (r"\bus\b", "you")]
 
 
+_OPENER = re.compile(r"(?:ya|iya|yes|yeah|yep|no|nope|ok|okay|oke|boleh|betul|benar|baik|nah|well|sure|right|"
+                     r"alhamdulillah|tidak|nggak|enggak|hmm|oh|wah)\b|.*\b(?:bu|pak|ibu|bapak|mbak|mas)\s+[A-Z]", re.I)
+
+
 def paraphrase(coachee_text: str, lang: str, addr: str) -> str:
     """The coachee's first clause in the coach's voice ("saya" -> "Ibu", "I" -> "you")."""
-    sents = [x for x in sentences(coachee_text) if not x.endswith("?")] or sentences(coachee_text) or [coachee_text]
+    text = re.sub(r"[\"“”„]", "", coachee_text).replace("’", "'")  # a transcript's quotation marks are not words
+    sents = [x for x in sentences(text) if not x.endswith("?")] or sentences(text) or [text]
     first = max(sents, key=lambda x: len(x.split())).rstrip(".!?… ")
-    first = re.sub(_FILLERS_EN if lang == "en" else r"^(?:(?:ya|iya|hmm|nah|jadi|begini|sebenarnya|gini)[,\s]+)+",
+    first = re.sub(_FILLERS_EN if lang == "en" else r"^(?:(?:ya|iya|hmm|nah|nih|sih|jadi|begini|sebenarnya|gini)[,\s]+)+",
                    "", first, flags=re.I)
+    first = re.sub(r"^(?:[Bb]u|[Pp]ak|[Ii]bu|[Bb]apak|[Mm]bak|[Mm]as)\s+[A-Z]\w*[,\s]+(?=\w)", "", first)  # "Bu Chitra, …"
+    # a short opening clause that only answers or addresses ("Iya nih Bu Chitra, …", "Boleh, …", "Yes, …") is not
+    # what the coachee said about the matter
+    while (m := re.match(r"([^,]{1,40}),\s+(?=\S)", first)) and len(m.group(1).split()) <= 4 and _OPENER.match(m.group(1)):
+        first = first[m.end():]
+    first = re.sub(r"[,\s]+(?:bu|pak|nak)\W*$", "", first, flags=re.I)  # "… belum percaya diri Bu"
     words = first.split()
     if len(words) > 16:
         head = " ".join(words[:16])
