@@ -126,3 +126,36 @@ def test_a_why_question_is_rewritten_without_kok_or_the_childs_name():
     assert rephrase_why("Kenapa kok waktunya bisa sampai habis Bu?", "id", "Ibu") \
         == "Apa yang membuat waktunya bisa sampai habis?"
     assert rephrase_why("Kenapa kok bisa turun, Nak?", "id", "kamu") == "Apa yang membuat hal itu bisa turun?"
+
+
+def test_closed_in_form_only_is_no_lesson():
+    text = ("Coach: Selamat siang Bu. Udah makan?\nCoachee: Sudah, Bu, terima kasih.\n"
+            "Coach: Masih oke kalau kita ngobrol sekitar 30 menit?\nCoachee: Boleh, Bu.\n"
+            "Coach: Apa yang ingin Ibu bicarakan hari ini?\n"
+            "Coachee: Kelas 8B selalu ramai setiap kerja kelompok dan saya bingung harus mulai dari mana.\n"
+            "Coach: Jadi Ibu merasa cemas soal kelas itu, ya?\nCoachee: Iya, Bu, cemas sekali.\n"
+            "Coach: Ada lagi?\nCoachee: Itu saja, Bu.\n"
+            "Coach: Apakah anak-anak tahu aturan kerja kelompoknya?\nCoachee: Belum semua, Bu.\n")
+    t = parse_transcript(text)
+    closed = [im.turn_index for im in evaluate(t).improvements if im.kind == "closed"]
+    assert closed == [10]   # only the closed question about the matter
+
+
+def test_closed_and_why_questions_are_rewritten_into_natural_open_ones():
+    from simulator.evaluation.feedback import rephrase_closed, rephrase_why
+
+    assert rephrase_closed("Is there anything or anyone that could support you with this?", "en", "you") \
+        == "Who or what could support you with this?"
+    assert rephrase_closed("Is there any way around that?", "en", "you") == "What ways around that can you see?"
+    assert rephrase_closed("Did you know Aisha has a reading plan?", "en", "you") == "How do you see that?"
+    assert rephrase_closed("Bapak udah sosialisasi belum?", "id", "Bapak") \
+        == "Apa yang sudah Bapak lakukan untuk sosialisasi?"
+    assert rephrase_closed("Apakah Ibu sudah menghubungi orang tuanya?", "id", "Ibu") \
+        == "Sejauh mana Ibu sudah menghubungi orang tuanya?"
+    assert rephrase_why("Why do you think they keep going off topic?", "en", "you") \
+        == "What do you think makes them keep going off topic?"
+    assert rephrase_why("Why do you think there was such a big gap?", "en", "you") \
+        == "What do you think led to such a big gap?"
+    assert rephrase_why("Kenapa menurut Ibu dia nggak mau ngomong di depan kelas?", "id", "Ibu") \
+        == "Menurut Ibu, apa yang membuat dia nggak mau ngomong di depan kelas?"
+    assert rephrase_why("Kenapa, Nak?", "id", "kamu") == "Apa yang terjadi?"

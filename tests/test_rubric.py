@@ -187,7 +187,7 @@ def test_phrasing_rules():
     assert rephrase_closed("Apakah Ibu sudah mencoba kerja kelompok?", "id", "Ibu") == \
         "Sejauh mana Ibu sudah mencoba kerja kelompok?"
     assert rephrase_closed("Sudahkah Bapak membuat aturan?", "id", "Bapak") == "Sejauh mana Bapak sudah membuat aturan?"
-    assert rephrase_closed("Have you tried group work?", "en", "you") == "To what extent have you tried group work?"
+    assert rephrase_closed("Have you tried group work?", "en", "you") == "What have you tried so far?"
     assert rephrase_why("Kenapa Ibu tidak memakai media?", "id", "Ibu") == "Apa yang membuat Ibu tidak memakai media?"
     assert rephrase_why("Why did you stop the lesson?", "en", "you") == "What led you to stop the lesson?"
     assert paraphrase("Saya lelah sekali dengan kelas saya.", "id", "Ibu") == "Ibu lelah sekali dengan kelas Ibu"

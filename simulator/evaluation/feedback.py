@@ -172,6 +172,16 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
     addr = address(transcript)
     problems: list[tuple[int, int, str]] = []  # (-severity, turn, kind)
     sev = {k: v["severity"] for k, v in kinds().items() if isinstance(v, dict) and "severity" in v}
+    # Before the coachee has said anything of substance, questions are rapport ("Udah makan?", "Menang nggak?"):
+    # closed, stacked or leading there is no lesson (blind raters of the improvements, session 9).
+    opened = next((i for i, t in enumerate(turns) if t.speaker == "coachee" and len(t.text.split()) >= 6
+                   and not classify(t.text, lang).ordinary), len(turns))
+    reflected_before: set[int] = set()
+    last_reflected = False
+    for i in sorted(readings):
+        if last_reflected:
+            reflected_before.add(i)
+        last_reflected = _reflects(readings[i])
     for i, r in readings.items():
         prev = turns[i - 1].text if i and turns[i - 1].speaker == "coachee" else ""
         is_q = r.questions > 0 or r.has("open_question", "closed_question", "why_question")
@@ -184,15 +194,22 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
             found.append("why")
         # a stack of "Apa kabar? Sehat?" and one question, or "Sehat kan?" in the small talk, is no lesson to spend
         # one of three on (the reading still counts it)
-        small_talk = classify(r.text, lang).kind in ("greeting", "small_talk") or _SMALL_TALK[lang].search(r.text)
+        small_talk = (classify(r.text, lang).kind in ("greeting", "small_talk") or _SMALL_TALK[lang].search(r.text)
+                      or i < opened)
         if r.leading and not r.has("advice") and not small_talk:
             found.append("leading")
-        if r.stacked and r.questions >= 2 and not small_talk:
-            found.append("stacked")
-        if r.has("closed_question") and not r.has("advice", "why_question") and not r.leading:
+        if r.stacked and r.questions >= 2 and not small_talk and not _RETELL[lang].search(r.text):
+            found.append("stacked")   # ("Could you put your plan in your own words, what you'll do and when?")
+        # agreeing the time ("Masih oke kalau 30 menit?"), "Ada lagi?" and an invitation ("Could you put it in your
+        # own words?") are closed in form only
+        if (r.has("closed_question") and not r.has("advice", "why_question") and not r.leading and not small_talk
+                and not _CLOSED_IS_FINE[lang].search(r.text) and not _reflects(r)):  # "… cemas ya, Bu?" checks a reflection
             found.append("closed")
+        # a summary before every question is no rule: not right after a turn that summarised, nor before "from 1 to
+        # 10" (raters: "a quick follow-up was fine")
         if (is_q and not r.has("reflection") and len(prev.split()) >= 15 and not r.key_words
-                and not asks_for_their_own_words(r, lang)):
+                and not asks_for_their_own_words(r, lang) and i not in reflected_before
+                and not _SCALE[lang].search(r.text)):
             found.append("missed_reflection")
         if len(r.text.split()) > 60:
             found.append("long_turn")
@@ -201,8 +218,9 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
     # Three DIFFERENT improvements: the most serious of each kind on different turns, then ways to deepen a
     # strength (other kinds) on other turns, then other kinds on any turn; the same kind twice only when no
     # other kind is left (it never is: 'conclude' and the deepening kinds always exist).
-    everything = _deepen(transcript, readings, trace)
-    fits = _fitting(transcript, readings, trace, credited)
+    working = _coaching_turns(transcript, lang)
+    everything = _deepen(transcript, readings, trace, working)
+    fits = _fitting(transcript, readings, trace, credited, working)
     # a missed summary is a listening lesson too: not on a turn credited for "summarise, then ask"
     problems = [p for p in problems if p[2] != "missed_reflection" or fits(p[1], p[2])]
     deepen = [c for c in everything if fits(*c)]
@@ -216,7 +234,6 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
     # the deepening ways that do not fit (see _fitting) come last, and still one lesson per family first; of those,
     # first the ones on a turn that coaches (never "name the feeling" on "Terima kasih, sampai jumpa" while another
     # turn is left)
-    working = _coaching_turns(transcript, lang)
     coaching = [c for c in everything if c[0] in working]
     for pool, new_turn in (([(i, k) for _, i, k in problems], True), (deepen, True), (candidates, False),
                            (coaching, True), (coaching, False), (everything, True), (everything, False)):
@@ -241,7 +258,7 @@ def _reflects(r: Reading) -> bool:
 
 
 def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Trace,
-             credited: list[WentWell] | None):
+             credited: list[WentWell] | None, working: set[int] | None = None):
     """Whether a way to deepen a strength fits a turn. Each rule removes a contradiction a reader saw:
     - summarise/name the feeling/conclude needs something to respond to: never on a turn no coachee words came
       before (the greeting), nor after a coachee's mere greeting or thanks;
@@ -259,9 +276,10 @@ def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Tra
     felt = {i for i, pos in trace.turns.get("feeling_reflections", []) if pos}
 
     addr = address(transcript)
-    coaching = _coaching_turns(transcript, lang).__contains__
-    working = sorted(_coaching_turns(transcript, lang)) or [i for i, t in enumerate(turns) if t.speaker == "coach"]
-    late = working[len(working) * 2 // 3] if working else 0   # the last third of the turns that coach
+    working = _coaching_turns(transcript, lang) if working is None else working
+    coaching = working.__contains__
+    order = sorted(working) or [i for i, t in enumerate(turns) if t.speaker == "coach"]
+    late = order[len(order) * 2 // 3] if order else 0   # the last third of the turns that coach
 
     def fits(i: int, kind: str) -> bool:
         kind_full, kind = kind, kind.split(":")[0]
@@ -329,7 +347,8 @@ def _rewrite_of(kind: str, addr: str, lang: str) -> str:
     return _t(kinds()[kind]["better"]).get(lang).format(addr=addr)
 
 
-def _deepen(transcript: Transcript, readings: Mapping[int, Reading], trace: Trace) -> list[tuple[int, str]]:
+def _deepen(transcript: Transcript, readings: Mapping[int, Reading], trace: Trace, working: set[int]
+            ) -> list[tuple[int, str]]:
     """Ways to deepen a strength; generated for any transcript so three improvements always exist."""
     turns, lang = transcript.turns, transcript.lang
     coach = sorted(readings)
@@ -340,9 +359,9 @@ def _deepen(transcript: Transcript, readings: Mapping[int, Reading], trace: Trac
     out: list[tuple[int, str]] = []
     # The goal question belongs where the coach first asks about the matter (not on the salam); a later stage's
     # question on the last turn that still coaches (not on "Terima kasih, Bu").
-    working = sorted(_coaching_turns(transcript, lang))
-    asking = [i for i in working if readings[i].has("open_question")] or [i for i in working if asks(readings[i])] \
-        or working or coach
+    ordered = sorted(working)
+    asking = [i for i in ordered if readings[i].has("open_question")] or [i for i in ordered if asks(readings[i])] \
+        or ordered or coach
     for stage in TIRTA_STAGES:
         if stage not in reached:
             out.append((asking[0] if stage == "tujuan" else asking[-1], f"next_stage:{stage}"))
@@ -482,14 +501,31 @@ def _tidy(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+_EN_OPEN = [  # (a closed form, its open form): raters found "To what extent did you know …?" awkward
+    (r"is there (?:anything|anyone|anybody|someone|something) or (?:anything|anyone|anybody|someone|something)"
+     r"(?: (?:that|who|which))? (.+)", "Who or what {0}?"),
+    (r"is there (?:anything|something)(?: (?:that|which))? (.+)", "What {0}?"),
+    (r"is there (?:anyone|anybody|someone)(?: (?:who|that))? (.+)", "Who {0}?"),
+    (r"is there (?:any|a) way (?:to )?(.+)", "What ways {0} can you see?"),
+    (r"did you (?!know|reali[sz]e|notice|see|hear)(.+)", "How did you {0}?"),   # not "How did you know …?"
+    (r"have you (?:ever )?tried (.+)", "What have you tried so far?"),
+]
+
+
 def rephrase_closed(q: str, lang: str, addr: str) -> str:
     core = _strip(q, lang)
     if lang == "en":
-        m = re.match(r"(do|does|did|is|are|was|were|have|has|had|can|could|will|would|should|am)\b(.*)", core, re.I)
-        if m:
-            return f"To what extent {m.group(1).lower()}{m.group(2)}?"
+        for pattern, form in _EN_OPEN:
+            m = re.fullmatch(pattern, core, re.I)
+            if m:
+                return form.format(*m.groups())
         return _t(kinds()["closed"]["better"]).en
-    core = re.sub(r",?\s*(kan|ya|bukan|tidak|nggak|gak|kah)$", "", core, flags=re.I)
+    m = re.match(r"(.*?)\b(?:udah|sudah)\s+(.+?)\s+belum\b(.*)", core, re.I)
+    if m and len(m.group(2).split()) <= 5:
+        # "Bapak udah sosialisasi belum?" -> "Apa yang sudah Bapak lakukan untuk sosialisasi?"
+        rest = f"{m.group(2)}{m.group(3)}".strip(" ,")
+        return f"Apa yang sudah {addr} lakukan untuk {rest}?"
+    core = re.sub(r",?\s*\b(kan|ya|bukan|tidak|nggak|gak|kah)$", "", core, flags=re.I)   # not "orang tua-nya"
     m = re.match(r"(apakah|apa iya|apa(?=\s+(?:bapak|ibu|pak|bu|anda|kamu|sudah|pernah|bisa|memang)\b)|sudahkah|"
                  r"pernahkah|bisakah|dapatkah|adakah|benarkah|maukah)\s+(.*)", core, re.I)
     if m:
@@ -510,6 +546,21 @@ def rephrase_closed(q: str, lang: str, addr: str) -> str:
 def rephrase_why(q: str, lang: str, addr: str) -> str:
     core = _strip(q, lang)
     if lang == "en":
+        think = re.match(r"why do you think (?:that )?(.*)", core, re.I)
+        if think:
+            # "Why do you think they keep going off topic?" asks for the coachee's view of a cause, not of why it
+            # thinks so ("What led you to think…" doubts what the coachee saw)
+            rest = think.group(1)
+            there = re.match(r"there (?:is|was|are|were) (.+)", rest, re.I)
+            if there:
+                return f"What do you think led to {there.group(1)}?"
+            m = re.match(r"(they|he|she|we|it)\s+(?!(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had)\b)"
+                         r"(\w+)\b(.*)", rest, re.I)
+            if m:
+                obj = {"they": "them", "he": "him", "she": "her", "we": "you", "it": "it"}[m.group(1).lower()]
+                verb = re.sub(r"(?<=[^s])s$", "", m.group(2)) if m.group(1).lower() in ("he", "she", "it") else m.group(2)
+                return f"What do you think makes {obj} {verb}{m.group(3)}?"
+            return "What do you think is behind that?"
         m = re.match(r"why\s+(did|do|does|would|are|were|is|was)\s+(you|he|she|they|we|it|i)\s+(.*)", core, re.I)
         if m:
             aux, subj, rest = m.group(1).lower(), m.group(2).lower(), m.group(3)
@@ -520,10 +571,19 @@ def rephrase_why(q: str, lang: str, addr: str) -> str:
                 return f"What makes {obj} {rest}?"
             return f"What led {obj} to {rest}?"
         return _t(kinds()["why"]["better"]).en
-    m = re.search(r"\b(?:mengapa|kenapa)\s+(?:(?:sih|kok|ya|ya\s+kok)\s+)?(.*)", core, re.I)
+    m = re.search(r"\b(?:mengapa|kenapa)(?:[,\s]+(?:sih|kok|ya|ya\s+kok)\b)?[,\s]*(.*)", core, re.I)
     rest = re.sub(r"[,\s]+(?:bu|pak|nak|ibu|bapak|mbak|mas|dik)\W*$", "", m.group(1).strip(), flags=re.I) if m else ""
+    if m and not re.sub(r"\W", "", rest) or re.fullmatch(r"(?:bu|pak|nak|ibu|bapak|mbak|mas|dik)\W*", rest, re.I):
+        return "Apa yang terjadi?"   # "Kenapa, Nak?": what is the matter, not a why about something said
     if re.match(r"(bisa|jadi|sampai|begitu|begini)\b", rest, re.I):
         rest = "hal itu " + rest   # "Kenapa kok bisa turun, Nak?" -> "Apa yang membuat hal itu bisa turun?"
+    view = re.search(r"\b(?:menurut|kata)\s+(bapak|ibu|pak|bu|kamu|anda|mas|mbak)\b[,\s]*", rest, re.I)
+    if view:
+        # "Kenapa menurut Ibu dia nggak mau ngomong?" asks for the coachee's view of another person: kept as that
+        rest = (rest[:view.start()] + rest[view.end():]).strip(" ,")
+        return f"Menurut {addr}, apa yang membuat {rest}?"
+    if re.match(r"(dia|mereka|anak|murid|siswa|orang tua|teman)", rest, re.I):
+        return f"Menurut {addr}, apa yang membuat {rest}?"
     m_not = re.search(r"\b(?:tidak|nggak|gak|enggak|belum|tak|kurang)\s+(\w+)", rest, re.I)
     if m_not and not re.match(r"(me|ber|di|ter|ke|pe)\w{3,}", m_not.group(1), re.I):
         # "Mengapa Ibu tidak tegas?" -> "Apa yang membuat Ibu tidak tegas?" keeps the reproach (a trait the coach
@@ -536,6 +596,16 @@ def rephrase_why(q: str, lang: str, addr: str) -> str:
 
 
 _BAD_IN_REWRITE = ("advice", "why_question", "closed_question")
+_CLOSED_IS_FINE = {
+    "id": re.compile(r"\b(\d+\s*menit|masih (oke|bisa|ada waktu)|boleh (saya|kita)|ada lagi|apa lagi|lainnya)\b"
+                     r"|\b(bisa|coba|boleh) (ceritakan|sampaikan|jelaskan|sebutkan)\b", re.I),
+    "en": re.compile(r"\b(\d+\s*min(ute)?s?|still work|is (that|this) (ok|okay|alright)|anything else|what else|"
+                     r"may i|shall we)\b|\b(could|can|would) you (tell|say|put|describe|share|walk|explain|give|talk)\b",
+                     re.I)}
+_RETELL = {"id": re.compile(r"\b(kata-kata|kalimat) (ibu|bapak|kamu|anda|sendiri)\b|\bcoba (ceritakan|sampaikan)\b", re.I),
+           "en": re.compile(r"\bin your own words\b|\bwalk me through\b", re.I)}
+_SCALE = {"id": re.compile(r"\b(dari|skala) (1|satu)\b.*\b(10|sepuluh)\b", re.I),
+          "en": re.compile(r"\b(from|on a scale of|scale) (1|one)\b.*\b(10|ten)\b", re.I)}
 _SMALL_TALK = {"id": re.compile(r"\b(apa kabar|gimana kabar|bagaimana kabar|sehat\b)", re.I),
                "en": re.compile(r"\b(how are you|how's it going|good weekend|how was your weekend)\b", re.I)}
 # A yes/no form at the start is a closed question whatever else the reader saw in it ("Did you talk to…?")
@@ -600,6 +670,7 @@ def paraphrase(coachee_text: str, lang: str, addr: str) -> str:
     while (m := re.match(r"([^,]{1,40}),\s+(?=\S)", first)) and len(m.group(1).split()) <= 4 and _OPENER.match(m.group(1)):
         first = first[m.end():]
     first = re.sub(r"[,\s]+(?:bu|pak|nak)\W*$", "", first, flags=re.I)  # "… belum percaya diri Bu"
+    first = re.sub(r"\s*\b(?:kali\s+)?ya,?\s+(?:bu|pak)\b,?", "", first, flags=re.I)  # "… dulu kali ya Bu, biar …"
     words = first.split()
     if len(words) > 16:
         head = " ".join(words[:16])
