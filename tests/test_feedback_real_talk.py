@@ -90,7 +90,7 @@ def test_a_summary_is_said_in_the_coachs_words_without_the_transcripts_marks():
         == "nanti pulang sekolah Ibu ke kantor Bapak"
     assert paraphrase("Saya masih belum percaya diri Bu.", "id", "kamu") == "kamu masih belum percaya diri"
     assert paraphrase("But I’m more concerned about the things I did in class today.", "en", "you") \
-        == "but you're more concerned about the things you did in class today"
+        == "you're more concerned about the things you did in class today"
 
 
 def test_the_take_away_question_belongs_to_the_end():
@@ -159,3 +159,29 @@ def test_closed_and_why_questions_are_rewritten_into_natural_open_ones():
     assert rephrase_why("Kenapa menurut Ibu dia nggak mau ngomong di depan kelas?", "id", "Ibu") \
         == "Menurut Ibu, apa yang membuat dia nggak mau ngomong di depan kelas?"
     assert rephrase_why("Kenapa, Nak?", "id", "kamu") == "Apa yang terjadi?"
+
+
+def test_scaling_retelling_backchannels_and_a_welcome_are_no_faults():
+    text = ("Coach: Sini duduk, nggak usah tegang.\nCoachee: Iya, Bu.\n"
+            "Coach: Apa yang ingin kamu ceritakan hari ini?\n"
+            "Coachee: Saya dimarahi teman-teman karena saya sering mengejek Dika di kelas, Bu, saya kesal sekali.\n"
+            "Coach: Oh ya? Apa yang kamu rasakan waktu itu?\nCoachee: Kesal, Bu, tapi juga malu.\n"
+            "Coach: Dari 1 sampai 10, seberapa siap kamu minta maaf ke Dika?\nCoachee: Mungkin 6, Bu.\n"
+            "Coach: Apa yang membuat angkanya 6, bukan lebih rendah?\nCoachee: Karena Dika sebenarnya teman saya.\n"
+            "Coach: Coba kamu rangkum rencanamu sampai Jumat nanti.\nCoachee: Besok saya minta maaf ke Dika.\n")
+    t = parse_transcript(text)
+    flagged = {(im.turn_index, im.kind) for im in evaluate(t).improvements}
+    assert not {k for i, k in flagged if i in (0, 4, 8, 10) and k in ("advice", "stacked", "leading", "closed")}, flagged
+
+
+def test_name_the_feeling_names_the_one_the_coachee_voiced():
+    from simulator.evaluation.markers import marker_word
+
+    assert marker_word("feelings", "Saya merasa kewalahan dengan kurikulum baru.", "id",
+                       frozenset({"merasa"})) == "kewalahan"
+    text = ("Coach: Apa yang ingin Ibu bicarakan?\n"
+            "Coachee: Kurikulum baru ini, Bu. Saya merasa kewalahan, modulnya banyak sekali dan saya bingung mulai.\n"
+            "Coach: Mulai dari modul yang pertama saja dulu, Bu.\nCoachee: Baik, Bu.\n"
+            "Coach: Apa yang akan Ibu lakukan minggu ini?\nCoachee: Saya baca modul pertama dulu.\n")
+    feeling = [im for im in evaluate(parse_transcript(text)).improvements if im.kind == "feeling"]
+    assert feeling and feeling[0].better.startswith("Kedengarannya Ibu merasa kewalahan.")

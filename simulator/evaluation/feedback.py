@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from simulator.content import read_yaml
-from simulator.evaluation.markers import TEMPLATES, asks_for_their_own_words, has_marker
+from simulator.evaluation.markers import TEMPLATES, asks_for_their_own_words, has_marker, marker_word
 from simulator.evaluation.results import Citation, Evidence, Improvement, Text, Trace, WentWell
 from simulator.evaluation.rubric import Rubric
 from simulator.evaluation.transcript import Transcript
@@ -186,8 +186,9 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
         prev = turns[i - 1].text if i and turns[i - 1].speaker == "coachee" else ""
         is_q = r.questions > 0 or r.has("open_question", "closed_question", "why_question")
         found = []
-        if r.has("advice"):
-            found.append("advice")
+        retell = bool(_RETELL[lang].search(r.text))   # "Coba Ibu rangkum rencana Ibu": the coachee's words, asked for
+        if r.has("advice") and not retell and not (i < opened and len(r.text.split()) <= 15):
+            found.append("advice")   # (not "Sini duduk, nggak usah tegang." before the coachee has said anything)
         if r.judgement:
             found.append("judgement")
         if r.has("why_question") and rubric.settings.why_counts_against:
@@ -196,20 +197,21 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
         # one of three on (the reading still counts it)
         small_talk = (classify(r.text, lang).kind in ("greeting", "small_talk") or _SMALL_TALK[lang].search(r.text)
                       or i < opened)
-        if r.leading and not r.has("advice") and not small_talk:
+        scale = bool(_SCALE[lang].search(r.text))   # "Apa yang membuat angkanya 6, bukan lebih rendah?" scales
+        if r.leading and not r.has("advice") and not small_talk and not scale:
             found.append("leading")
-        if r.stacked and r.questions >= 2 and not small_talk and not _RETELL[lang].search(r.text):
+        if r.stacked and r.questions >= 2 and not small_talk and not retell and _really_stacked(r.text, lang):
             found.append("stacked")   # ("Could you put your plan in your own words, what you'll do and when?")
         # agreeing the time ("Masih oke kalau 30 menit?"), "Ada lagi?" and an invitation ("Could you put it in your
         # own words?") are closed in form only
         if (r.has("closed_question") and not r.has("advice", "why_question") and not r.leading and not small_talk
-                and not _CLOSED_IS_FINE[lang].search(r.text) and not _reflects(r)):  # "… cemas ya, Bu?" checks a reflection
+                and not _CLOSED_IS_FINE[lang].search(r.text) and not _reflects(r) and not retell
+                and _asks_closed(r.text, lang)):  # "… cemas ya, Bu?" checks a reflection
             found.append("closed")
         # a summary before every question is no rule: not right after a turn that summarised, nor before "from 1 to
         # 10" (raters: "a quick follow-up was fine")
         if (is_q and not r.has("reflection") and len(prev.split()) >= 15 and not r.key_words
-                and not asks_for_their_own_words(r, lang) and i not in reflected_before
-                and not _SCALE[lang].search(r.text)):
+                and not asks_for_their_own_words(r, lang) and i not in reflected_before and not scale):
             found.append("missed_reflection")
         if len(r.text.split()) > 60:
             found.append("long_turn")
@@ -298,6 +300,8 @@ def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Tra
             return False  # "What will you take away from today?" belongs to the end, not to the fourth turn
         if kind in ("rasa", "missed_reflection") and not asks(r):
             return False  # "Sama-sama, A." rewritten as "So what I'm hearing is …. What have you tried so far?"
+        if kind == "rasa" and not r.has("open_question"):
+            return False  # a closed question "summarised, then asked" is still closed ("How did you read …?")
         if kind in ("rasa", "feeling", "missed_reflection"):
             if i in praised:
                 return False  # praised for listening, then told to listen better: one sentence both ways
@@ -320,7 +324,8 @@ def _coaching_turns(transcript: Transcript, lang: str) -> set[int]:
     """Coach turns that coach: not an ordinary move (a salam, small talk, thanks, goodbye) and at least three words
     (not "Wah..", "”." or a fragment a page cut short)."""
     return {i for i, t in enumerate(transcript.turns)
-            if t.speaker == "coach" and len(re.findall(r"\w+", t.text)) >= 3 and not classify(t.text, lang).ordinary}
+            if t.speaker == "coach" and len(re.findall(r"\w+", t.text)) >= 3 and not classify(t.text, lang).ordinary
+            and not _SMALL_TALK[lang].search(t.text)}
 
 
 ECHO_OVERLAP = 0.4  # word overlap (Jaccard) above which a rewrite says what the coach already asked
@@ -423,6 +428,11 @@ def _improvement(transcript: Transcript, readings: Mapping[int, Reading], i: int
             better = keep
     elif kind == "long_turn" and qs:
         fields["question"] = repair_question(qs[-1], lang, addr)
+    elif kind == "feeling" and (felt := marker_word("feelings", prev, lang, _NOT_A_FEELING)):
+        # the feeling the coachee voiced, named back ("Kedengarannya Ibu merasa kewalahan."), not a stock "this
+        # really matters to you" (raters, round 9: "names the wrong feeling")
+        better = (f"It sounds like you're feeling {felt}. What's that like for you?" if lang == "en" else
+                  f"Kedengarannya {addr} merasa {felt}. Apa yang paling membuat {addr} merasa begitu?")
     elif kind in ("missed_reflection", "rasa") and (len(prev.split()) < 6 or len(fields["para"].split()) < 4):
         # nothing worth summarising ("Baik, nanti saya coba."): a summary of it would sound absurd
         fields["para"] = "ini penting bagi " + addr if lang == "id" else "that this matters to you"
@@ -602,12 +612,32 @@ _CLOSED_IS_FINE = {
     "en": re.compile(r"\b(\d+\s*min(ute)?s?|still work|is (that|this) (ok|okay|alright)|anything else|what else|"
                      r"may i|shall we)\b|\b(could|can|would) you (tell|say|put|describe|share|walk|explain|give|talk)\b",
                      re.I)}
-_RETELL = {"id": re.compile(r"\b(kata-kata|kalimat) (ibu|bapak|kamu|anda|sendiri)\b|\bcoba (ceritakan|sampaikan)\b", re.I),
-           "en": re.compile(r"\bin your own words\b|\bwalk me through\b", re.I)}
-_SCALE = {"id": re.compile(r"\b(dari|skala) (1|satu)\b.*\b(10|sepuluh)\b", re.I),
-          "en": re.compile(r"\b(from|on a scale of|scale) (1|one)\b.*\b(10|ten)\b", re.I)}
+_RETELL = {"id": re.compile(r"\b(kata-kata|kalimat) (ibu|bapak|kamu|anda|sendiri)\b|\bcoba (ceritakan|sampaikan)\b"
+                           r"|\b(rangkum|simpulkan|ringkas)\w*\b", re.I),
+           "en": re.compile(r"\bin your own words\b|\bwalk me through\b|\b(summari[sz]e|sum up|recap)\b", re.I)}
+_SCALE = {"id": re.compile(r"\b(dari|skala) (1|satu)\b.*\b(10|sepuluh)\b|\bangka(nya)?\s+\d|\bjadi\s+\d+\b", re.I),
+          "en": re.compile(r"\b(from|on a scale of|scale) (1|one)\b.*\b(10|ten)\b|\b(a|an|to)\s+(\d+|seven|eight|nine)\b"
+                           r"(?!\s*(minutes?|mins?|hours?|days?|weeks?|students?|pupils?|children|kids))", re.I)}
 _SMALL_TALK = {"id": re.compile(r"\b(apa kabar|gimana kabar|bagaimana kabar|sehat\b)", re.I),
-               "en": re.compile(r"\b(how are you|how's it going|good weekend|how was your weekend)\b", re.I)}
+               "en": re.compile(r"\b(how are you|how's it going|how have you been|good (weekend|holiday|break)|"
+                                r"how('s| is| has| was) (the|your) (week|day|weekend|morning|holiday|break))\b", re.I)}
+_NOT_A_FEELING = frozenset({"merasa", "perasaan", "emosi", "berat", "feel", "feels", "feeling", "felt",
+                            "hard on you", "difficult for you", "alone", "sendirian"})
+_WH = r"(apa|bagaimana|gimana|kapan|siapa|mengapa|kenapa|berapa|di ?mana|what|how|when|who|why|where|which)"
+
+
+def _asks_closed(text: str, lang: str) -> bool:
+    """A closed question of three words or more ("Oh ya?" and "Gitu?" are backchannels, not closed questions)."""
+    qs = [q for q in sentences(text) if q.endswith("?")] or [text]
+    return any(len(re.findall(r"\w+", q)) >= 3 and ("closed_question" in read_turn(q, lang=lang).acts
+                                                   or _closed_form(q, lang)) for q in qs)
+
+
+def _really_stacked(text: str, lang: str) -> bool:
+    """Two questions the coachee must answer: two asked sentences of three words or more, or "…, dan apa …?".
+    "Oh ya? Apa yang kamu rasakan?" and "Coba ceritakan, apa yang berbeda?" ask once (raters, round 9)."""
+    asked = [q for q in sentences(text) if q.endswith("?") and len(re.findall(r"\w+", q)) >= 3]
+    return len(asked) >= 2 or bool(re.search(rf"\b(dan|atau|and|or|terus|lalu)\s+{_WH}\b", text, re.I))
 # A yes/no form at the start is a closed question whatever else the reader saw in it ("Did you talk to…?")
 _CLOSED_START = {
     "en": re.compile(r"^\s*(?:(?:so|and|ok|okay|well)[,\s]+)*(do|does|did|is|are|was|were|have|has|had|can|could|will|"
@@ -647,7 +677,7 @@ def repair_question(q: str, lang: str, addr: str) -> str:
     return q.strip()
 
 
-_EN_SWAP = [(r"\bi am\b", "you are"), (r"\bi was\b", "you were"), (r"\bi'm\b", "you're"), (r"\bi've\b", "you've"),
+_EN_SWAP = [(r"\bi am\b", "you are"), (r"\bi wasn't\b", "you weren't"), (r"\bi was\b", "you were"), (r"\bi'm\b", "you're"), (r"\bi've\b", "you've"),
             (r"\bi'll\b", "you'll"), (r"\bi'd\b", "you'd"), (r"\bi\b", "you"), (r"\bme\b", "you"),
             (r"\bmy\b", "your"), (r"\bmine\b", "yours"), (r"\bmyself\b", "yourself"), (r"\bwe\b", "you"),
             (r"\bour\b", "your"), (r"\bus\b", "you")]
@@ -671,6 +701,7 @@ def paraphrase(coachee_text: str, lang: str, addr: str) -> str:
         first = first[m.end():]
     first = re.sub(r"[,\s]+(?:bu|pak|nak)\W*$", "", first, flags=re.I)  # "… belum percaya diri Bu"
     first = re.sub(r"\s*\b(?:kali\s+)?ya,?\s+(?:bu|pak)\b,?", "", first, flags=re.I)  # "… dulu kali ya Bu, biar …"
+    first = re.sub(r"^(?:atau|dan|tapi|terus|trus|soalnya|or|and|but|because)\b[,\s]*", "", first, flags=re.I)
     words = first.split()
     if len(words) > 16:
         head = " ".join(words[:16])

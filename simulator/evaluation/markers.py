@@ -29,6 +29,14 @@ def has_marker(kind: str, text: str, lang: str) -> bool:
     return bool(_markers()[kind]["en" if lang == "en" else "id"].search(text))
 
 
+def marker_word(kind: str, text: str, lang: str, skip: frozenset[str] = frozenset()) -> str | None:
+    """The first marker word of `kind` in `text` that is not in `skip`, as written ("kewalahan"), or None."""
+    for m in _markers()[kind]["en" if lang == "en" else "id"].finditer(text):
+        if m.group(0).lower() not in skip:
+            return m.group(0).lower()
+    return None
+
+
 def asks_for_their_own_words(r: Reading, lang: str) -> bool:
     """A goal-setting or closing question ("What would you like to get out of today?", "What have you taken away?"):
     it rightly asks without summarising the coachee first."""
