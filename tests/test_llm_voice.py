@@ -458,3 +458,12 @@ def test_two_memories_said_one_after_the_other_are_not_an_echo_of_the_note():
     echoed = "Saya rasa: trust in this coach fairly high; openness moderate; insight into your own situation."
     refused = ChatModelVoice(FakeChatModel(echoed)).say(**_args(memories=memories))
     assert refused.voice == "scripted" and "mengutip instruksinya" in refused.notice
+
+
+def test_a_number_given_on_a_scale_the_coach_asked_for_is_no_invented_fact():
+    fake = FakeChatModel("Selamat pagi juga, Pak.", "Mungkin 7, Pak. Saya cukup yakin, tapi masih agak ragu.")
+    session = Session(get_persona("guru_baru"), "id", ChatModelVoice(fake))
+    session.coach_says("Selamat pagi, Bu Nadia.")
+    result = session.coach_says("Dari 1 sampai 10, seberapa yakin Ibu bisa mencoba itu minggu ini?")
+    assert result.notice is None and result.reply.startswith("Mungkin 7")
+    assert "rate something on a scale" in fake.history[-1][0]["content"]
