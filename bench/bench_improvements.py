@@ -7,9 +7,10 @@
 
 Transcripts: DIR/transcripts/*.txt (`Coach:` / `Coachee:` lines). Each round in bench/data/improvements/ holds 12
 practice transcripts a helper wrote in the style teachers publish, the improvements before and after a change, and
-two blind raters' verdicts: 9-dev (rated after the first pass; its raters' notes drove the second pass, so it is
-no longer held out) and 9 (written after the second pass, never looked at while changing the code). Each improvement
-is rated on its own: good (fits the turn and the moment, and the suggestion is what a trainer would say), acceptable
+two blind raters' verdicts, "before" always being the code before session 9: 9-dev (rated after the first pass;
+its raters' notes drove the second pass), 9 (written after the second pass and held out then; its notes drove the
+third) and 10 (written after the third pass, never looked at while changing the code). Each improvement is rated
+on its own: good (fits the turn and the moment, and the suggestion is what a trainer would say), acceptable
 (fits, but generic or a little off), wrong (does not fit the turn or the moment, misreads the turn, or the suggested
 sentence is awkward, ungrammatical or addresses the coachee wrongly).
 The count also dumps the improvements with the code as it is now and says how many transcripts still get the rated

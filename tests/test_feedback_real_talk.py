@@ -93,20 +93,23 @@ def test_a_summary_is_said_in_the_coachs_words_without_the_transcripts_marks():
         == "you're more concerned about the things you did in class today"
 
 
-def test_the_take_away_question_belongs_to_the_end():
+def test_the_take_away_question_belongs_to_the_last_turn_of_a_conversation_that_ends():
     from simulator.evaluation.feedback import _fitting
     from simulator.evaluation.rubric import load_rubric
     from simulator.evaluation.scoring import compute_signals, read_transcript
 
-    long = parse_transcript("\n".join(
+    body = "\n".join(
         [f"Coach: Apa yang paling Ibu pikirkan tentang kelas {n} minggu ini?\n"
          f"Coachee: Di kelas {n} murid-murid masih sering ramai, saya capek menegur mereka setiap hari."
-         for n in range(1, 10)]))
-    readings = read_transcript(long)
-    _, trace = compute_signals(long, readings, load_rubric(None))
-    fits = _fitting(long, readings, trace, None)
-    coach = long.coach_indices()
-    assert [i for i in coach if fits(i, "conclude")] == coach[6:]   # the last third (turn 1 has nothing before)
+         for n in range(1, 10)])
+    for text, ends in ((body, False), (body + "\nCoach: Terima kasih, Bu. Sampai jumpa.\nCoachee: Sama-sama, Bu.", True)):
+        t = parse_transcript(text)
+        readings = read_transcript(t)
+        _, trace = compute_signals(t, readings, load_rubric(None))
+        fits = _fitting(t, readings, trace, None)
+        coach = t.coach_indices()
+        # a page that stops mid-talk has no end to ask about; one that ends, on its last coaching turn only
+        assert [i for i in coach if fits(i, "conclude")] == ([16] if ends else [])
 
 
 def test_small_talk_asked_twice_is_no_lesson_but_two_real_questions_are():
@@ -181,7 +184,8 @@ def test_name_the_feeling_names_the_one_the_coachee_voiced():
                        frozenset({"merasa"})) == "kewalahan"
     text = ("Coach: Apa yang ingin Ibu bicarakan?\n"
             "Coachee: Kurikulum baru ini, Bu. Saya merasa kewalahan, modulnya banyak sekali dan saya bingung mulai.\n"
-            "Coach: Mulai dari modul yang pertama saja dulu, Bu.\nCoachee: Baik, Bu.\n"
+            "Coach: Terus, modul mana yang paling dekat dengan kelas Ibu?\n"
+            "Coachee: Ada dua belas modul, Bu, dan semuanya harus selesai bulan ini.\n"
             "Coach: Apa yang akan Ibu lakukan minggu ini?\nCoachee: Saya baca modul pertama dulu.\n")
     feeling = [im for im in evaluate(parse_transcript(text)).improvements if im.kind == "feeling"]
     assert feeling and feeling[0].better.startswith("Kedengarannya Ibu merasa kewalahan.")

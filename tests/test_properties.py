@@ -93,7 +93,7 @@ def test_evaluator_scores_in_range_with_quotes_from_coach_turns(transcript, rubr
     for e in quotes:
         assert e.turn_index in coach, f"evidence points at turn {e.turn_index}, not a coach turn"
         assert e.quote and e.quote in coach[e.turn_index], (e.quote, coach[e.turn_index])
-    assert len(evaluation.improvements) == 3
+    assert len(evaluation.improvements) <= 3   # fewer rather than one that fits no turn
     for imp in evaluation.improvements:
         assert imp.turn_index in coach and imp.quote and imp.quote in coach[imp.turn_index]
         assert isinstance(imp.better, str)  # non-empty: see the regression test below

@@ -42,7 +42,7 @@ def test_json_has_exactly_the_score_keys(good_eval):
     assert all(1 <= v <= 4 for v in d["scores"].values())
     assert d["scores"]["overall"] == d["overall"]["score"]
     parsed = json.loads(to_json(good_eval, "en"))
-    assert parsed["scores"] == d["scores"] and len(parsed["improvements"]) == 3
+    assert parsed["scores"] == d["scores"] and len(parsed["improvements"]) == len(good_eval.improvements) >= 1
     assert parsed["dimensions"]["active_listening"]["evidence"][0]["turn"] >= 1
     for key in ("coach_talk_share", "open_closed", "reflections_per_question", "advice_count", "why_count",
                 "tirta_stages", "turns"):

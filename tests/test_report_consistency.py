@@ -147,7 +147,7 @@ def test_a_conversation_through_all_of_tirta_is_not_told_it_missed_a_stage():
     assert read_turn("What has worked so far?", lang="en").tirta == "identifikasi"
     assert {r.tirta for r in readings.values()} >= {"tujuan", "identifikasi", "rencana", "tanggung_jawab"}
     assert not [imp for imp in ev.improvements if imp.kind.startswith("next_stage")]
-    assert len(ev.improvements) == 3 and set(kinds()) >= {imp.kind.split(":")[0] for imp in ev.improvements}
+    assert 1 <= len(ev.improvements) <= 3 and set(kinds()) >= {imp.kind.split(":")[0] for imp in ev.improvements}
 
 
 # The summary is its own turn and the open question comes in the next one: RASA spread over two turns.

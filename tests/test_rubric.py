@@ -164,7 +164,7 @@ def test_evidence_and_improvements_quote_the_coach(evaluations, name):
     assert quotes, "every report carries evidence"
     for index, quote in quotes + [(i.turn_index, i.quote) for i in ev.improvements]:
         assert index in coach and quote and quote in coach[index], (index, quote)
-    assert len(ev.improvements) == 3
+    assert 1 <= len(ev.improvements) <= 3
     for imp in ev.improvements:
         assert imp.better and imp.better != imp.quote
     assert ev.went_well
@@ -194,13 +194,15 @@ def test_phrasing_rules():
     assert paraphrase("I am tired of my class.", "en", "you") == "you are tired of your class"
 
 
-def test_three_improvements_even_for_a_single_coach_turn():
+def test_a_single_coach_turn_gets_only_the_lessons_that_fit_it():
+    # (it used to get three, two of them "summarise first" and "name the feeling" with nothing said before it)
     t = Transcript("id", [Utterance("coach", "Apa yang ingin Ibu capai hari ini?"),
                           Utterance("coachee", "Saya ingin kelas lebih tenang.")])
     ev = evaluate(t)
-    assert len(ev.improvements) == 3
+    assert len(ev.improvements) <= 3
     assert all(i.turn_index == 0 and i.quote in t.turns[0].text for i in ev.improvements)
-    assert len({i.kind for i in ev.improvements}) == 3
+    assert not {i.kind for i in ev.improvements} & {"rasa", "feeling", "missed_reflection", "conclude"}
+    assert len({i.kind for i in ev.improvements}) == len(ev.improvements)
 
 
 class FakeSearcher:
@@ -258,9 +260,14 @@ def test_odd_coach_turns_still_give_a_well_formed_report(coach_text):
                           Utterance("coach", coach_text)])
     ev = evaluate(t)
     assert set(ev.scores) == {*DIMENSIONS, "overall"} and all(1 <= v <= 4 for v in ev.scores.values())
-    assert len(ev.improvements) == 3
+    assert len(ev.improvements) <= 3
     assert all(i.quote in coach_text for i in ev.improvements)
     assert to_json(ev) and "</html>" in to_html(ev)
+    if not ev.improvements:   # said, not left blank
+        from html import escape
+
+        from simulator.evaluation.report import _L
+        assert escape(_L("improvements_none", "id")) in to_html(ev)
 
 
 def test_signal_levels_are_linear_between_thresholds():

@@ -55,7 +55,7 @@ def test_a_whole_session_gives_a_report_in_three_formats(ctx):
     printable = open(paths[0], encoding="utf-8").read()
     assert "Ani" in printable and st.session.persona.title("id") in printable and "data:image/svg+xml" in printable
     html_ = logic.report_html(evaluation, "id", states=st.session.states)
-    assert len(evaluation.improvements) == 3 and html_.count("<h4>") == 3
+    assert 1 <= len(evaluation.improvements) <= 3 and html_.count("<h4>") == len(evaluation.improvements)
     assert f"{evaluation.dimensions['presence'].score}/4" in html_
     assert 'href="#pamong-turn-' in html_  # evidence links to the transcript's turn anchors
     info = ctx.store.info(st.session.id, "Ani")
@@ -268,8 +268,9 @@ def test_the_app_starts_when_retrieval_is_unavailable(data_dir, tmp_path):
     (data_dir / "chroma").write_text("not a folder", encoding="utf-8")  # the index cannot be opened
     ctx = build_context(load_settings(), knowledge=knowledge)
     assert ctx.searcher is None and "laporan tidak mengutip sumber" in ctx.index_note["id"]
-    st = play(ctx, turns=GOOD[:2])
-    assert logic.end_session(ctx, st).improvements  # feedback still comes, without citations
+    st = play(ctx, turns=GOOD[:3])
+    ev = logic.end_session(ctx, st)
+    assert ev.improvements and not any(im.passage for im in ev.improvements)  # feedback comes, without citations
 
 
 def test_end_locks_the_chat_and_a_fork_or_new_session_starts_clean(ctx):

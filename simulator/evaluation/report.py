@@ -138,6 +138,8 @@ def to_markdown(evaluation: Evaluation, lang: str | None = None) -> str:
     if not d["went_well"]:
         out.append(f"- {e(_L('went_well_none', lg))}")
     out += ["", f"## {e(_L('improvements', lg))}", ""]
+    if not d["improvements"]:
+        out += [f"- {e(_L('improvements_none', lg))}", ""]
     for n, im in enumerate(d["improvements"], start=1):
         out += [f"{n}. **{e(im['title'])}** — {e(_L('turn', lg))} {im['turn']}", "",
                 f"   - {e(_L('you_said', lg))}: “{e(im['quote'])}”",

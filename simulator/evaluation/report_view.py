@@ -1,5 +1,5 @@
 """The report as a teacher reads it, one HTML fragment for the app, the review tab and the printable download:
-each dimension as "3/4 Cakap" with one plain sentence of why, what went well, three improvements with a
+each dimension as "3/4 Cakap" with one plain sentence of why, what went well, up to three improvements with a
 rewrite and the knowledge passage (rendered, titled by its page), the coachee's journey chart with what it
 says, the evidence grouped by dimension (each quote once), and the signal figures folded away for
 facilitators. Every string that came from a person is html-escaped.
@@ -277,6 +277,8 @@ def _report_body(d: dict, lang: str, *, states: list | None = None, meta: dict |
             parts.append(f'{det} class="pr-passage"><summary>{e(_L("source_title", lg))}: '
                          f'{e(passage_title(p))}</summary>{passage_html(p["text"])}</details>')
         parts.append("</li>")
+    if not d["improvements"]:
+        parts.append(f'<li class="pr-muted">{e(_L("improvements_none", lg))}</li>')
     parts.append("</ol></section>")
 
     coach_numbers = [x["turn"] for x in d.get("turns") or [] if x.get("speaker") == "coach"]

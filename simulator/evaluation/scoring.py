@@ -1,5 +1,5 @@
 """Score a whole session against a rubric: signals from the per-turn Readings -> dimension scores with
-evidence -> what went well and exactly three improvements (simulator/evaluation/feedback.py).
+evidence -> what went well and up to three improvements (simulator/evaluation/feedback.py).
 
     evaluate(transcript, rubric=None, searcher=None, judge=None) -> Evaluation
     evaluate_readings(transcript, readings, rubric=None, searcher=None, judge=None) -> Evaluation
