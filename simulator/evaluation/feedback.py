@@ -175,7 +175,7 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
     # Before the coachee has said anything of substance, questions are rapport ("Udah makan?", "Menang nggak?"):
     # closed, stacked or leading there is no lesson (blind raters of the improvements, session 9).
     opened = next((i for i, t in enumerate(turns) if t.speaker == "coachee" and len(t.text.split()) >= 6
-                   and not classify(t.text, lang).ordinary), len(turns))
+                   and not _move(t.text, lang).ordinary), len(turns))
     reflected_before: set[int] = set()
     last_reflected = False
     for i in sorted(readings):
@@ -195,7 +195,7 @@ def improvements(transcript: Transcript, readings: Mapping[int, Reading], values
             found.append("why")
         # a stack of "Apa kabar? Sehat?" and one question, or "Sehat kan?" in the small talk, is no lesson to spend
         # one of three on (the reading still counts it)
-        small_talk = (classify(r.text, lang).kind in ("greeting", "small_talk") or _SMALL_TALK[lang].search(r.text)
+        small_talk = (_move(r.text, lang).kind in ("greeting", "small_talk") or _SMALL_TALK[lang].search(r.text)
                       or i < opened)
         scale = bool(_SCALE[lang].search(r.text))   # "Apa yang membuat angkanya 6, bukan lebih rendah?" scales
         if r.leading and not r.has("advice") and not small_talk and not scale:
@@ -311,7 +311,7 @@ def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Tra
         if kind in ("rasa", "feeling", "missed_reflection", "conclude"):
             if prev is None or prev.speaker != "coachee" or not prev.text.strip():
                 return False
-            if classify(prev.text, lang).ordinary:  # "Pagi, Bu. Terima kasih sudah mau ketemu": no content yet
+            if _move(prev.text, lang).ordinary:  # "Pagi, Bu. Terima kasih sudah mau ketemu": no content yet
                 return False
         if kind in ("rasa", "missed_reflection", "feeling") and len(prev.text.split()) < 6:
             return False  # "Iya, benar." leaves nothing to summarise ("ini penting bagi Ibu" is empty)
@@ -328,13 +328,19 @@ def _fitting(transcript: Transcript, readings: Mapping[int, Reading], trace: Tra
     return fits
 
 
+@lru_cache(maxsize=4096)
+def _move(text: str, lang: str):
+    """The ordinary move a turn is (once per text: every candidate lesson asks about its turn and the one before)."""
+    return classify(text, lang)
+
+
 def asks(r: Reading) -> bool:
     return r.questions > 0 or r.has("open_question", "closed_question", "why_question")
 
 
 def _closes(transcript: Transcript, lang: str) -> bool:
     """The conversation ends here: thanks or a goodbye in its last two turns of either speaker."""
-    return any(classify(t.text, lang).kind in ("thanks", "goodbye") or _CLOSING[lang].search(t.text)
+    return any(_move(t.text, lang).kind in ("thanks", "goodbye") or _CLOSING[lang].search(t.text)
                for t in transcript.turns[-4:])
 
 
@@ -342,7 +348,7 @@ def _coaching_turns(transcript: Transcript, lang: str) -> set[int]:
     """Coach turns that coach: not an ordinary move (a salam, small talk, thanks, goodbye) and at least three words
     (not "Wah..", "”." or a fragment a page cut short)."""
     return {i for i, t in enumerate(transcript.turns)
-            if t.speaker == "coach" and len(re.findall(r"\w+", t.text)) >= 3 and not classify(t.text, lang).ordinary
+            if t.speaker == "coach" and len(re.findall(r"\w+", t.text)) >= 3 and not _move(t.text, lang).ordinary
             and not _SMALL_TALK[lang].search(t.text)}
 
 
