@@ -132,16 +132,18 @@ def test_a_why_question_is_rewritten_without_kok_or_the_childs_name():
 
 
 def test_closed_in_form_only_is_no_lesson():
-    text = ("Coach: Selamat siang Bu. Udah makan?\nCoachee: Sudah, Bu, terima kasih.\n"
-            "Coach: Masih oke kalau kita ngobrol sekitar 30 menit?\nCoachee: Boleh, Bu.\n"
-            "Coach: Apa yang ingin Ibu bicarakan hari ini?\n"
-            "Coachee: Kelas 8B selalu ramai setiap kerja kelompok dan saya bingung harus mulai dari mana.\n"
-            "Coach: Jadi Ibu merasa cemas soal kelas itu, ya?\nCoachee: Iya, Bu, cemas sekali.\n"
-            "Coach: Ada lagi?\nCoachee: Itu saja, Bu.\n"
-            "Coach: Apakah anak-anak tahu aturan kerja kelompoknya?\nCoachee: Belum semua, Bu.\n")
-    t = parse_transcript(text)
+    lines = ["Coach: Selamat siang Bu. Udah makan?", "Coachee: Sudah, Bu, terima kasih.",
+             "Coach: Apa yang ingin Ibu bicarakan hari ini?",
+             "Coachee: Kelas 8B selalu ramai setiap kerja kelompok dan saya bingung harus mulai dari mana.",
+             "Coach: Masih oke kalau kita ngobrol sekitar 30 menit?", "Coachee: Boleh, Bu.",
+             "Coach: Berapa lama waktu yang Ibu punya hari ini, apakah cukup?", "Coachee: Sampai jam dua, Bu.",
+             "Coach: Jadi Ibu merasa cemas soal kelas itu, ya?", "Coachee: Iya, Bu, cemas sekali.",
+             "Coach: Ada lagi?", "Coachee: Itu saja, Bu.",
+             "Coach: Apakah anak-anak tahu aturan kerja kelompoknya?", "Coachee: Belum semua, Bu."]
+    t = parse_transcript("\n".join(lines))
     closed = [im.turn_index for im in evaluate(t).improvements if im.kind == "closed"]
-    assert closed == [10]   # only the closed question about the matter
+    assert closed == [12]   # only the closed question about the matter (small talk, agreeing the time, "Ada
+    #                         lagi?" and a reflection checked with "ya?" are closed in form only)
 
 
 def test_closed_and_why_questions_are_rewritten_into_natural_open_ones():
@@ -162,6 +164,7 @@ def test_closed_and_why_questions_are_rewritten_into_natural_open_ones():
     assert rephrase_why("Kenapa menurut Ibu dia nggak mau ngomong di depan kelas?", "id", "Ibu") \
         == "Menurut Ibu, apa yang membuat dia nggak mau ngomong di depan kelas?"
     assert rephrase_why("Kenapa, Nak?", "id", "kamu") == "Apa yang terjadi?"
+    assert rephrase_why("Why do you think it went so wrong?", "en", "you") == "What do you think made it go so wrong?"
 
 
 def test_scaling_retelling_backchannels_and_a_welcome_are_no_faults():

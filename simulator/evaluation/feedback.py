@@ -538,6 +538,8 @@ def _tidy(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+_PAST_EN = {"went": "go", "came": "come", "got": "get", "took": "take", "made": "make", "gave": "give",
+            "left": "leave", "felt": "feel", "stopped": "stop", "lost": "lose", "ran": "run", "fell": "fall"}
 _EN_OPEN = [  # (a closed form, its open form): raters found "To what extent did you know …?" awkward
     (r"is there (?:anything|anyone|anybody|someone|something) or (?:anything|anyone|anybody|someone|something)"
      r"(?: (?:that|who|which))? (.+)", "Who or what {0}?"),
@@ -595,7 +597,12 @@ def rephrase_why(q: str, lang: str, addr: str) -> str:
                          r"(\w+)\b(.*)", rest, re.I)
             if m:
                 obj = {"they": "them", "he": "him", "she": "her", "we": "you", "it": "it"}[m.group(1).lower()]
-                verb = re.sub(r"(?<=[^s])s$", "", m.group(2)) if m.group(1).lower() in ("he", "she", "it") else m.group(2)
+                verb, past = m.group(2), _PAST_EN.get(m.group(2).lower())
+                if past or verb.lower().endswith("ed"):
+                    # "Why do you think it went so wrong?" -> "What do you think made it go so wrong?"
+                    return f"What do you think made {obj} {past}{m.group(3)}?" if past else \
+                        "What do you think is behind that?"
+                verb = re.sub(r"(?<=[^s])s$", "", verb) if m.group(1).lower() in ("he", "she", "it") else verb
                 return f"What do you think makes {obj} {verb}{m.group(3)}?"
             return "What do you think is behind that?"
         m = re.match(r"why\s+(did|do|does|would|are|were|is|was)\s+(you|he|she|they|we|it|i)\s+(.*)", core, re.I)
@@ -634,9 +641,11 @@ def rephrase_why(q: str, lang: str, addr: str) -> str:
 
 _BAD_IN_REWRITE = ("advice", "why_question", "closed_question")
 _CLOSED_IS_FINE = {
-    "id": re.compile(r"\b(\d+\s*menit|masih (oke|bisa|ada waktu)|boleh (saya|kita)|ada lagi|apa lagi|lainnya)\b"
+    "id": re.compile(r"\b(\d+\s*menit|masih (oke|bisa|ada waktu)|boleh (saya|kita)|ada lagi|apa lagi|lainnya|"
+                     r"berapa lama waktu|waktu(nya)? (ibu|bapak|kamu)? ?(ada|cukup|longgar))\b"
                      r"|\b(bisa|coba|boleh) (ceritakan|sampaikan|jelaskan|sebutkan)\b", re.I),
     "en": re.compile(r"\b(\d+\s*min(ute)?s?|still work|is (that|this) (ok|okay|alright)|anything else|what else|"
+                     r"how long (have|do) (we|you) (got|have)|how much time|"
                      r"may i|shall we)\b|\b(could|can|would) you (tell|say|put|describe|share|walk|explain|give|talk)\b",
                      re.I)}
 _RETELL = {"id": re.compile(r"\b(kata-kata|kalimat) (ibu|bapak|kamu|anda|sendiri)\b|\bcoba (ceritakan|sampaikan)\b"
