@@ -91,8 +91,10 @@ def count(folder: Path) -> str:
 
         table.append(f"| {f.stem} | {share(by['before'])} | {share(by['after'])} |")
     changed = sum(before[k] != after[k] for k in after)
-    md = (f"{len(after)} transcripts, three improvements each; the change moved at least one improvement in "
-          f"{changed}. Each improvement rated blind (the two lists in a hashed order).\n\n" + "\n".join(table))
+    n_before, n_after = sum(map(len, before.values())), sum(map(len, after.values()))
+    md = (f"{len(after)} transcripts, up to three improvements each ({n_before} before, {n_after} after); the change "
+          f"moved at least one improvement in {changed}. Each improvement rated blind (the two lists in a hashed "
+          "order).\n\n" + "\n".join(table))
     raters = list(got)
     if len(raters) >= 2:
         common = set(got[raters[0]]) & set(got[raters[1]])
@@ -120,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         packets(args.packets, json.loads(args.before.read_text(encoding="utf-8")),
                 json.loads(args.after.read_text(encoding="utf-8")))
         return 0
-    rounds = args.count or sorted(p for p in ROUNDS.iterdir() if (p / "ratings").exists())
+    rounds = args.count or sorted((p for p in ROUNDS.iterdir() if (p / "ratings").exists()),
+                                  key=lambda p: (int(p.name.split("-")[0]), "-" not in p.name))
     if not rounds:
         print(f"bench_improvements: no rated round under {ROUNDS}; skipped")
         return 0
