@@ -36,7 +36,14 @@ from docsfile import VALIDITY, write_section  # noqa: E402
 from simulator import offline  # noqa: E402
 from simulator.errors import ModelError  # noqa: E402
 from simulator.evaluation.document import read_document  # noqa: E402
-from simulator.evaluation.judge import build_messages, judge_evaluation  # noqa: E402
+from simulator.evaluation.judge import (  # noqa: E402
+    _coach_numbers,
+    _result,
+    build_messages,
+    first_json_object,
+    judge_evaluation,
+    parse_reply,
+)
 from simulator.evaluation.rubric import load_rubric  # noqa: E402
 from simulator.evaluation.scoring import evaluate  # noqa: E402
 from simulator.evaluation.transcript import load_transcript  # noqa: E402
@@ -86,6 +93,18 @@ def export(where: Path) -> int:
     return 0
 
 
+def _stale(reply: str, ev, transcript, rubric, name: str):
+    """A recording made for an earlier request whose improvements have changed since: its scores, validated as the
+    judge validates them, with the improvements' feedback left out (None if it fails for any other reason)."""
+    try:
+        improvements = len(first_json_object(reply).get("improvements") or [])
+        verdict = parse_reply(reply, high=rubric.max_level, coach_turns=_coach_numbers(transcript),
+                              improvements=improvements)
+    except Exception:  # noqa: BLE001 - unusable for a reason of its own
+        return None
+    return _result(verdict.model_copy(update={"improvements": []}), ev, rubric, ev.lang, name)
+
+
 class Recorded:
     """A ChatModel that answers every request with one recorded reply."""
 
@@ -124,6 +143,7 @@ def replay(runs: dict[str, Path], doc: Path | None) -> int:
     judged: dict[str, dict[str, dict]] = {}   # "run: model" -> case -> key -> score
     auto: dict[str, dict] = {}
     unusable: dict[str, list[str]] = {}
+    stale: dict[str, list[str]] = {}
     for case, c in all_cases.items():
         ev = evaluate(c["transcript"], rubric)
         auto[case] = {k: ev.dimensions[k].raw for k in KEYS[:3]} | {"overall": ev.overall_raw}
@@ -132,11 +152,15 @@ def replay(runs: dict[str, Path], doc: Path | None) -> int:
             f = m / f"{case}.txt"
             if not f.exists():
                 continue
+            reply = f.read_text(encoding="utf-8")
             try:
-                j = judge_evaluation(ev, c["transcript"], rubric, Recorded(m.name, f.read_text(encoding="utf-8")))
+                j = judge_evaluation(ev, c["transcript"], rubric, Recorded(m.name, reply))
             except ModelError as exc:
-                unusable.setdefault(name, []).append(f"{case}: {str(exc)[:120]}")
-                continue
+                j = _stale(reply, ev, c["transcript"], rubric, m.name)
+                if j is None:
+                    unusable.setdefault(name, []).append(f"{case}: {str(exc)[:120]}")
+                    continue
+                stale.setdefault(name, []).append(case)
             judged.setdefault(name, {})[case] = {k: float(j.dimensions[k].score) for k in KEYS[:3]} \
                 | {"overall": float(j.overall)}
     groups = sorted({c["group"] for c in all_cases.values()})
@@ -173,6 +197,9 @@ def replay(runs: dict[str, Path], doc: Path | None) -> int:
           "unrounded).\n\n" + "\n".join(lines))
     if agree:
         md += "\n\nThe recordings against each other (Pearson): " + "; ".join(agree) + "."
+    for m, old in stale.items():
+        md += (f"\n\n{m}: {len(old)} recordings answer an earlier request (the report's improvements changed since they "
+               "were recorded); their scores are read as recorded, without the improvements' feedback.")
     for m, bad in unusable.items():
         md += f"\n\nUnusable replies from {m} ({len(bad)}): " + "; ".join(bad)
     print(md)
