@@ -19,7 +19,8 @@ from simulator.errors import StoreError
 from simulator.retrieval.search import KnowledgeStore
 
 pytestmark = pytest.mark.slow
-COACH = ["Selamat pagi, Bu. Apa yang ingin Ibu bicarakan?", "Jadi Ibu khawatir. Apa yang paling Ibu harapkan?"]
+COACH = ["Selamat pagi, Bu. Apa yang ingin Ibu bicarakan?", "Jadi Ibu khawatir. Apa yang paling Ibu harapkan?",
+         "Apakah Ibu sudah mencoba kartu giliran?", "Kenapa Ibu belum mencobanya?"]   # lessons to cite for
 
 
 def start_chroma(path: Path, port: int) -> subprocess.Popen:

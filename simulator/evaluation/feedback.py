@@ -479,7 +479,7 @@ def _improvement(transcript: Transcript, readings: Mapping[int, Reading], i: int
 
 
 def _attach_passages(items: list[Improvement], searcher, lang: str, notes: list[Text]) -> None:
-    if searcher is None:
+    if searcher is None or not items:   # (no improvement, nothing searched: "no passages" would not be true)
         return
     found = 0
     for item in items:
