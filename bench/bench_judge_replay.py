@@ -8,8 +8,8 @@ simulator/evaluation/judge.py builds: rubric, transcript, automatic labels and s
     (each answering model writes ../judge_runs/<M>/<case>.txt: its whole reply to that request)
     python bench/bench_judge_replay.py [--replay DIR ...]          # tables; docs/evaluator-validity.md section
 
-The replay sends each recorded reply through `judge_evaluation` exactly as a live reply (a model object that
-answers with the recording; the retry gets the same recording, so an unusable reply stays unusable), and compares
+The replay sends each recorded reply through `judge_evaluation` exactly as a live reply (the deterministic
+FakeChatModel answering with the recording; the retry gets the same recording, so an unusable reply stays unusable), and compares
 the judge's 1-4 scores and its overall with the raters' mean, beside Pamong's automatic scores on the same files.
 
 Cases: the 14 of ../shared/data/real_transcripts (clean copies, three trainers) and the rated folders beside the
@@ -47,6 +47,7 @@ from simulator.evaluation.judge import (  # noqa: E402
 from simulator.evaluation.rubric import load_rubric  # noqa: E402
 from simulator.evaluation.scoring import evaluate  # noqa: E402
 from simulator.evaluation.transcript import load_transcript  # noqa: E402
+from simulator.models.chat import FakeChatModel  # noqa: E402
 
 FOLDERS = ("rated_extra", "rated_extra2")
 
@@ -105,19 +106,6 @@ def _stale(reply: str, ev, transcript, rubric, name: str):
     return _result(verdict.model_copy(update={"improvements": []}), ev, rubric, ev.lang, name)
 
 
-class Recorded:
-    """A ChatModel that answers every request with one recorded reply."""
-
-    def __init__(self, name: str, reply: str) -> None:
-        self.name, self.reply = name, reply
-
-    def complete(self, messages, *, max_tokens: int = 256, stop=None) -> str:
-        return self.reply
-
-    def stream(self, messages, *, max_tokens: int = 256, stop=None):
-        yield self.reply
-
-
 def _stats(rows: list[tuple[dict, dict]]) -> dict:
     out = {}
     for k in KEYS:
@@ -154,7 +142,7 @@ def replay(runs: dict[str, Path], doc: Path | None) -> int:
                 continue
             reply = f.read_text(encoding="utf-8")
             try:
-                j = judge_evaluation(ev, c["transcript"], rubric, Recorded(m.name, reply))
+                j = judge_evaluation(ev, c["transcript"], rubric, FakeChatModel(default=reply, name=m.name))
             except ModelError as exc:
                 j = _stale(reply, ev, c["transcript"], rubric, m.name)
                 if j is None:

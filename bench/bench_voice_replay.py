@@ -23,7 +23,6 @@ The count also replays the round with the code as it is now and says how many re
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import sys
@@ -33,38 +32,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_real_scores import _rows  # noqa: E402
 from docsfile import write_section  # noqa: E402
 
 from simulator import offline  # noqa: E402
 from simulator.coachee.model_voice import ChatModelVoice  # noqa: E402
 from simulator.coachee.voices import ScriptedVoice  # noqa: E402
-from simulator.errors import ModelError  # noqa: E402
+from simulator.models.chat import FakeChatModel  # noqa: E402
 from simulator.session import Session  # noqa: E402
 
 COACHEE_DOC = ROOT / "docs" / "coachee.md"
 RATINGS = ("fit", "partly", "nonsequitur")
-
-
-class _Recording:
-    """A ChatModel that keeps the request and answers with the recorded reply (None: it fails)."""
-
-    name = "recorded"
-
-    def __init__(self) -> None:
-        self.reply: str | None = None
-        self.messages: list[dict] = []
-
-    def context_window(self) -> int:
-        return 128_000   # a hosted model's context: the whole conversation fits, as it would live
-
-    def complete(self, messages, *, max_tokens: int = 256, stop=None) -> str:
-        self.messages = messages
-        if self.reply is None:
-            raise ModelError("no recorded reply")
-        return self.reply
-
-    def stream(self, messages, *, max_tokens: int = 256, stop=None):
-        yield self.complete(messages, max_tokens=max_tokens, stop=stop)
 
 
 class _Both:
@@ -72,7 +50,9 @@ class _Both:
     stays the panel's."""
 
     def __init__(self) -> None:
-        self.model = _Recording()
+        # the recorded reply, or a ModelError when there is none; a hosted model's context (the whole
+        # conversation fits, as it would live)
+        self.model = FakeChatModel(name="recorded", context=128_000)
         self.voice = ChatModelVoice(self.model, name="recorded")
         self.scripted = ScriptedVoice()
         self.last = None
@@ -93,11 +73,6 @@ def _conversations(panel: Path, only: list[str] | None) -> list[tuple[str, Path]
     return out
 
 
-def _rows(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
-
-
 def _session(path: Path, both: _Both) -> Session:
     pid, lang = path.stem.rsplit("_", 1)
     return Session(pid, lang, voice=both)
@@ -115,10 +90,10 @@ def export(where: Path, panel: Path, only: list[str] | None) -> int:
         both = _Both()
         session = _session(path, both)
         for row in _rows(path):
-            both.model.reply = None
+            both.model.default = None
             result = session.coach_says(row["coach"])
             same += result.reply.strip() == row["coachee"].strip()
-            (where / "prompts" / f"{name}__{int(row['n']):02d}.txt").write_text(_render(both.model.messages),
+            (where / "prompts" / f"{name}__{int(row['n']):02d}.txt").write_text(_render(both.model.history[-1]),
                                                                                encoding="utf-8")
             n += 1
     print(f"bench_voice_replay: {n} requests written ({same} scripted replies as the panel saw them)")
@@ -139,12 +114,12 @@ def _replayed(where: Path, panel: Path) -> list[dict]:
             history = []
             for row in turns:
                 f = m / f"{name}__{int(row['n']):02d}.txt"
-                both.model.reply = f.read_text(encoding="utf-8").strip() if f.exists() else None
+                both.model.default = f.read_text(encoding="utf-8").strip() if f.exists() else None
                 result = session.coach_says(row["coach"])
                 model_reply = both.last.text if both.last and both.last.voice == "recorded" else None
                 rows_out.append({"conversation": name, "model": m.name, "n": row["n"], "coach": row["coach"],
                                  "scripted": result.reply, "panel_rating": row["rating"],
-                                 "recorded": both.model.reply or "", "guard": "passed" if model_reply else
+                                 "recorded": both.model.default or "", "guard": "passed" if model_reply else
                                  (both.last.notice or "no reply") if both.last else "no reply",
                                  "model_voice": model_reply or result.reply, "history": list(history)})
                 history += [("coach", row["coach"]), ("coachee", result.reply)]

@@ -17,7 +17,7 @@ from simulator.evaluation.markers import TEMPLATES, asks_for_their_own_words, ha
 from simulator.evaluation.results import Citation, Evidence, Improvement, Text, Trace, WentWell
 from simulator.evaluation.rubric import Rubric
 from simulator.evaluation.transcript import Transcript
-from simulator.reading.moves import classify
+from simulator.reading.moves import classify, load_move_rules
 from simulator.reading.reader import TIRTA_STAGES, Reading, read_turn
 
 MAX_QUOTE = 400  # a whole sentence is quoted; only a run-on past this is cut (at a word)
@@ -336,9 +336,11 @@ def asks(r: Reading) -> bool:
 
 
 def _closes(transcript: Transcript, lang: str) -> bool:
-    """The conversation ends here: thanks or a goodbye in its last two turns of either speaker."""
-    return any(_move(t.text, lang).kind in ("thanks", "goodbye") or _CLOSING[lang].search(t.text)
-               for t in transcript.turns[-4:])
+    """The conversation ends here: thanks or a goodbye anywhere in its last two turns of either speaker (the
+    move rules' own patterns, as the coachee hears them)."""
+    rules = load_move_rules()
+    return any(_move(t.text, lang).kind in ("thanks", "goodbye") or rules.search(lang, "thanks_any", t.text)
+               or rules.search(lang, "goodbye", t.text) for t in transcript.turns[-4:])
 
 
 def _coaching_turns(transcript: Transcript, lang: str) -> set[int]:
@@ -656,8 +658,6 @@ _SMALL_TALK = {"id": re.compile(r"\b(apa kabar|gimana kabar|bagaimana kabar|seha
                                 r"how('s| is| has| was) (the|your) (week|day|weekend|morning|holiday|break))\b", re.I)}
 _NOT_A_FEELING = frozenset({"merasa", "perasaan", "emosi", "berat", "feel", "feels", "feeling", "felt",
                             "hard on you", "difficult for you", "alone", "sendirian"})
-_CLOSING = {"id": re.compile(r"\b(terima ?kasih|makasih|sampai (jumpa|ketemu)|wassalam)", re.I),
-            "en": re.compile(r"\b(thank you|thanks|see you|bye|goodbye|take care)\b", re.I)}
 _WH = r"(apa|bagaimana|gimana|kapan|siapa|mengapa|kenapa|berapa|di ?mana|what|how|when|who|why|where|which)"
 
 
