@@ -21,6 +21,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from simulator.coachee.persona import Text
 from simulator.config import PERSONAS_DIR
 from simulator.content import Strict, load_yaml
 from simulator.errors import ContentError
-from simulator.reading.facts import NUMBER, facts_agree
+from simulator.reading.facts import NUMBER, facts_agree, kinds_agree
 from simulator.reading.reader import stems, tokens
 from simulator.vocabulary import ITEMS
 
@@ -235,6 +236,7 @@ class MemoryIndex:
 
     def search(self, text: str, layers: Sequence[str] | None = None, k: int = 5, dense: bool = True) -> list[Hit]:
         """The items that answer `text`, best first, among `layers` (all when None). `dense=False`: words only."""
+        text = standard(text, self.lang)
         raw = self._coverage(text)
         words = set(tokens(text))
         asked = [max((2 * len(words & a) / (len(words) + len(a)) for a in asks if a), default=0.0) if words else 0.0
@@ -262,6 +264,11 @@ class MemoryIndex:
         turn fast)."""
         if not question or question.strip() == turn.strip():
             return self.search(turn, layers, k)
+        asked = {frozenset(f) for f in self._word_forms(question)}
+        if all(frozenset(f) in asked for f in self._word_forms(turn)):
+            # The turn says nothing the question does not ("Ibu ngajar mapel apa sih, Bu?"): its words alone would
+            # count the question's words twice, and outrank what the question means ("mapel" is in many items).
+            return self.search(question, layers, k)
         by_item: dict[str, Hit] = {}
         for weight, text, dense in ((1.0, question, True), (WHOLE_TURN_WEIGHT, turn, False)):
             for hit in self.search(text, layers, k=len(self.items), dense=dense):
@@ -345,6 +352,8 @@ class MemoryIndex:
         facts = facts_agree(text, item.short(self.lang) + " " + item.long(self.lang), self.lang)
         if facts is False:
             return False   # a number or name the item contradicts decides ("first year?" - "my second year")
+        if kinds_agree(text, item.short(self.lang) + " " + item.long(self.lang), self.lang):
+            return True    # the day, subject, kind of school or length of time asked about is the item's
         # Words shared with one side's examples and none with the other's decide when the embedding is close:
         # "Are you on any team besides teaching?" shares "team" with "Are you on the P5 team?" and nothing with
         # "Are you a form tutor as well?", which the embedding put 0.01 nearer.
@@ -385,9 +394,31 @@ def _scale(cos: float) -> float:
 SYNONYMS_PATH = Path(__file__).resolve().parent / "rules" / "synonyms.yaml"
 
 
+class Informal(Strict):
+    id: dict[str, str] = {}
+    en: dict[str, str] = {}
+
+
 class Synonyms(Strict):
     id: list[list[str]] = []
     en: list[list[str]] = []
+    informal: Informal = Informal()
+
+
+@cache
+def _informal(lang: str, path: Path = SYNONYMS_PATH) -> tuple[re.Pattern | None, dict[str, str]]:
+    table = {k.lower(): v for k, v in getattr(load_yaml(path, Synonyms, "synonyms").informal, lang, {}).items()
+             if k.lower() != v.lower()}
+    if not table:
+        return None, {}
+    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b", re.I), table
+
+
+def standard(text: str, lang: str) -> str:
+    """The turn in the standard words the items are written in ("Ibu ngajar mapel apa?" -> "Ibu mengajar mata
+    pelajaran apa?"): rules/synonyms.yaml `informal`."""
+    pattern, table = _informal(lang)
+    return pattern.sub(lambda m: table[m.group(1).lower()], text) if pattern else text
 
 
 @cache

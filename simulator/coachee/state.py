@@ -356,12 +356,14 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         if values["trust"] < rules.thresholds.guarded_below_trust * scale:
             return "guarded", None
         nxt = next((layer for layer in LAYERS if layer not in revealed), None)
-        if nxt == "surface" and _meets(values, gates["surface"], scale):
-            return "reveal", "surface"
-        floor = level.underneath_floor if nxt == "underneath" else level.core_floor
         # "Turnamen olahraga apa itu?", "Who is chasing you about it?": a question for a particular thing is
         # answered; it does not bring out the next layer (round 7: an insight instead of the answer, 9 times).
         about_a_fact = topic == "open" and not move.deep or asks_particular(move.asked or reading.text, reading.lang)
+        if nxt == "surface" and _meets(values, gates["surface"], scale):
+            # "What kind of lesson did I just watch?" as the first question is answered; the presenting concern
+            # comes with a question about how things are (card probes: "It's up to the observer" to it).
+            return ("reveal", None) if topic == "open" and about_a_fact else ("reveal", "surface")
+        floor = level.underneath_floor if nxt == "underneath" else level.core_floor
         # What the turn asks about is already told or allowed (its best memory is of a layer above the next one):
         # answered from that, not by the next layer's insight (round 7: "What would help you feel less alone?" -
         # "I've just realised I demand perfection from myself").
@@ -587,8 +589,8 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
         # Guarded is terse, not deaf: a plain fact or the presenting problem that the turn asks about straight
         # may still be said, briefly (the voice uses its short form).
         usable = [h for h in usable if h.score >= GUARDED_ANSWER]
-    if reaction != "answer":
-        truth = None
+    if reaction != "answer" and not (truth is False and move is not None and move.check):
+        truth = None   # (a checked summary that gets a fact wrong, "Three years now, right?", is not confirmed)
     if any(layer in state.revealed for layer in ("underneath", "core", "goal", "action_plan")):
         # Once the coachee has gone below its presenting problem, the stance it opened with ("nothing needs
         # fixing", "it's up to the observer": surface opinions) is not said again: it would take back what it

@@ -29,6 +29,7 @@ from typing import Any, Protocol, runtime_checkable
 from simulator.coachee.memory import MATCH_FLOOR, RELEVANT, relevance
 from simulator.coachee.persona import Persona
 from simulator.coachee.state import LAYERS, CoacheeState, Plan
+from simulator.reading.facts import card_facts, kind_value
 from simulator.reading.focus import focus, has_form
 from simulator.reading.moves import (
     asks_particular,
@@ -330,8 +331,10 @@ class ScriptedVoice:
             return _join(greet, own or pool("not_yet"))
         if reaction == "reveal" and plan.confirms:
             # "Capek ya, Bu?" - yes, and why: what the coachee says next on it.
-            yes = self._rotate(lines["say_yes"], key)[0]
+            yes = self._rotate(lines["say_no" if plan.truth is False else "say_yes"], key)[0]
             rest = _strip_again(self._reveal(persona, plan, said, lang, key), lang)
+            if plan.truth is False and plan.memory_items:
+                rest = plan.memory_items[0]["short"]   # not so: what is so
             told = [_stems(x, lang) for x in said]
             if _told_again(rest, told, lang):
                 # What it would say next is what it has just said: yes, and the next thing memory holds on it.
@@ -693,8 +696,10 @@ class ScriptedVoice:
         # Asked for again ("Tapi yang rutin datang itu siapa?"), the same told in other words is what a person does;
         # a feelings question ("Apa yang paling berat?") is not asking for the telling again.
         retold = bool(question) and _still_answers(text, lang)
+        heard = " ".join(said).lower()
         old = [x for x in sentences if len(x.split()) >= OLD_SENTENCE_WORDS
-               and (any(_norm(x) in d for d in done) or not retold and _near_repeat(x, told, lang))]
+               and (any(_norm(x) in d for d in done) or not retold and _near_repeat(x, told, lang)
+                    and not _new_facts(x, heard, lang))]
         if not old:
             return text
         if any(len(x.split()) >= OLD_SENTENCE_WORDS for x in sentences if x not in old):
@@ -709,7 +714,10 @@ class ScriptedVoice:
         short = " ".join(x for x in sentences if x not in old)
         if short and plan.question == "yes_no":
             return short
-        return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|new", recall=_still_answers(text, lang))
+        # A yes/no about what it has already told ("Pelajaran setelah istirahat jadi habis, ya Bu?") is answered
+        # "as I said", never "not sure" (card probes).
+        return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|new",
+                           recall=plan.question == "yes_no" or _still_answers(text, lang))
 
     def _pick_either(self, plan: Plan, text: str, said: list[str], lang: str, force: bool = False) -> str | None:
         """"Pulang sekolah atau malam?", "What they say, or when they get stuck?": a person picks one. When the
@@ -811,6 +819,12 @@ def _told_again(text: str, told: list[frozenset[str]], lang: str) -> bool:
     a new sentence in it is not (`_new_part` says only that sentence)."""
     long = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if len(x.split()) >= OLD_SENTENCE_WORDS]
     return bool(long) and all(_near_repeat(x, told, lang) for x in long)
+
+
+def _new_facts(sentence: str, heard: str, lang: str) -> bool:
+    """Does the sentence hold a number, a class or a name not said before ("Yang diobservasi kelas VIII-C, Kamis
+    depan" after "Kamis nanti kelas saya yang diobservasi": the class is new, so it is no repeat)?"""
+    return any(f.lower() not in heard for f in card_facts(sentence, lang))
 
 
 def _near_repeat(sentence: str, told: list[frozenset[str]], lang: str) -> bool:
@@ -1179,6 +1193,8 @@ def _unheard_reference(coach: str, persona_id: str, lang: str) -> str | None:
                 continue   # "selengkap itu?" after "lengkap": the same word with an affix (round 9)
             if re.search(r"\b(saya|aku|i.m|i am|my name)\s+" + re.escape(word), sentence, re.I):
                 continue   # the coach introducing itself
+            if kind_value(word, lang):
+                continue   # "Was it an Instagram group?": one of a kind (an app, a subject, a day), answered no
             return word
     return None
 

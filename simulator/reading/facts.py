@@ -2,6 +2,8 @@
 which numbers and names a persona card states (each must be in the persona's memory).
 
     facts_agree(question, fact, lang) -> True | False | None
+    kinds_agree(question, fact, lang) -> True | False | None   (lengths of time, days, subjects, kinds of school)
+    kind_value(word, lang) -> bool                             (a day, a subject, a kind of school, an app)
     card_facts(text, lang) -> set[str]
     missing_card_facts(persona, memory) -> {lang: [fact, ...]}
 """
@@ -20,7 +22,8 @@ def facts_agree(question: str, fact: str, lang: str) -> bool | None:
     others of the same kind -> False; nothing to compare -> None."""
     q_nums, f_nums = set(_numbers(question, lang)), set(_numbers(fact, lang))
     q_names, f_names = _names(question), _names(fact)
-    verdicts = []
+    verdicts = [kinds_agree(question, fact, lang)]
+    q_nums -= {n for n, _ in _spans(question, lang)}
     if q_nums:
         verdicts.append(q_nums <= f_nums if f_nums else None)
     if q_names:
@@ -74,6 +77,91 @@ def _numbers(text: str, lang: str) -> list[int]:
             continue
         i += 1
     return out
+
+
+_UNIT = {"id": {"menit": "minute", "jam": "hour", "hari": "day", "minggu": "week", "pekan": "week", "bulan": "month",
+                "tahun": "year", "semester": "term"},
+         "en": {"minute": "minute", "minutes": "minute", "hour": "hour", "hours": "hour", "day": "day", "days": "day",
+                "week": "week", "weeks": "week", "month": "month", "months": "month", "year": "year",
+                "years": "year", "term": "term", "terms": "term"}}
+
+
+def _spans(text: str, lang: str) -> set[tuple[int, str]]:
+    """Lengths of time: (number, unit) for "tiga bulan", "3 months", "two years" ("jam dua" is a clock time)."""
+    units = _UNIT.get(lang, _UNIT["id"])
+    out = set()
+    words = tokens(text.replace("-", " "))
+    low = " ".join(words)
+    for phrase, span in _NEXT.get(lang, {}).items():   # "next week", "minggu depan": one of the unit from now
+        if re.search(r"\b" + phrase + r"\b", low):
+            out.add(span)
+    for w in words:   # "setahun", "sebulan": one of the unit
+        if lang == "id" and w.startswith("se") and w[2:] in units and units[w[2:]] != "hour":
+            out.add((1, units[w[2:]]))
+    for i, w in enumerate(words[1:], start=1):
+        if w in units:
+            n = [1] if lang == "en" and words[i - 1] in ("a", "an") else _numbers(words[i - 1], lang)
+            if not n and i >= 2:
+                n = _numbers(" ".join(words[i - 2:i]), lang)[-1:]
+            if n and not (lang == "id" and units[w] == "hour" and i >= 2 and words[i - 2] == "jam"):
+                out.add((n[-1], units[w]))
+    return out
+
+
+_NEXT = {"id": {"minggu depan": (1, "week"), "pekan depan": (1, "week"), "bulan depan": (1, "month"),
+                "tahun depan": (1, "year"), "besok": (1, "day")},
+         "en": {"next week": (1, "week"), "next month": (1, "month"), "next year": (1, "year"),
+                "tomorrow": (1, "day")}}
+
+
+# Things of one kind that exclude each other: a yes/no question naming one the fact does not, while the fact
+# names another, is answered "no" ("Observasinya hari Senin?" - "Kamis depan"; "Ibu wali kelas VI?" is a number).
+_KINDS = {
+    "id": {"day": r"senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu(?= (pagi|siang|sore|malam|ini|depan|lalu))",
+           "subject": r"bahasa indonesia|bahasa inggris|matematika|ipas|ipa|ips|sejarah|pjok|seni budaya|prakarya|"
+                      r"ppkn|informatika|biologi|fisika|kimia|geografi|ekonomi|sosiologi",
+           "school": r"sd|smp|sma|smk|mts",
+           "status": r"negeri|swasta",
+           "app": r"whatsapp|wa|instagram|ig|tiktok|facebook|telegram|line",
+           "grade": r"kelas (?:xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)(?!\w)"},
+    "en": {"day": r"monday|tuesday|wednesday|thursday|friday|saturday|sunday",
+           "subject": r"english|indonesian|maths|math|mathematics|science|history|geography|pe|physical education|"
+                      r"art|civics|biology|physics|chemistry|economics|ict",
+           "school": r"primary|junior (?:high|secondary)|senior (?:high|secondary)|vocational",
+           "status": r"state|private",
+           "app": r"whatsapp|instagram|tiktok|facebook|telegram|snapchat"},
+}
+_SAME = {"wa": "whatsapp", "ig": "instagram", "jum'at": "jumat", "math": "maths", "mathematics": "maths",
+         "physical education": "pe"}
+
+
+def kinds_agree(question: str, fact: str, lang: str) -> bool | None:
+    """Lengths of time and things of one kind (a day, a subject, a kind of school, an app, a grade): all the
+    question's found in the fact -> True; one missing while the fact names another of its kind -> False."""
+    verdicts = []
+    q_spans, f_spans = _spans(question, lang), _spans(fact, lang)
+    if q_spans:
+        # "Tiga bulan lagi?" - "tiga minggu lagi": the same number of another unit is another length of time
+        verdicts.append(q_spans <= f_spans if f_spans else None)
+    for pattern in _KINDS.get(lang, {}).values():
+        q_vals, f_vals = _values(pattern, question), _values(pattern, fact)
+        if q_vals:
+            verdicts.append(True if q_vals <= f_vals else (False if f_vals - q_vals else None))
+    known = [v for v in verdicts if v is not None]
+    return all(known) if known else None
+
+
+def _values(pattern: str, text: str) -> set[str]:
+    # "Bahasa Inggrismu", "WA-nya": the value with a possessive ending
+    found = (m.group(1).lower() for m in re.finditer(r"\b(" + pattern + r")(?:-?(?:mu|nya|ku))?\b", text, re.I))
+    return {_SAME.get(v, v) for v in found}
+
+
+def kind_value(word: str, lang: str) -> bool:
+    """Is the word one of the things of a kind (a day, a subject, a kind of school, an app)?"""
+    w = re.sub(r"-?(mu|nya|ku)$", "", word.lower())
+    return len(w) >= 2 and any(_values(pattern, word) or re.search(r"(?<![\w?(])" + re.escape(w) + r"(?![\w])", pattern)
+                               for pattern in _KINDS.get(lang, {}).values())
 
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")

@@ -1,7 +1,8 @@
 """What a question asks FOR (a number, a time, a person, a place, a reason), and how well a memory item answers
 that: retrieval by shared words alone answers "How many years has it been?" with whatever mentions "years".
 
-    focus(question, lang) -> str | None                  "number" | "time" | "who" | "where" | "reason" | "topic"
+    focus(question, lang) -> str | None                  "number" | "time" | "who" | "subject" | "school" | "where"
+                                                          | "reason" | "topic"
     rerank(hits, question, lang, asks=...) -> list[Hit]   hits whose answer has that form (and whose example
                                                           questions ask the same way) move up a little
 
@@ -16,12 +17,18 @@ from dataclasses import replace
 
 FOCUS_BONUS = 0.08   # an item whose answer has the asked-for form (a number for "berapa")
 ASKS_BONUS = 0.04    # ... and one whose example questions use the same question word
-ONSET_PENALTY = 0.1  # asked when something usually happens, an item only about since when it happens
+ONSET_PENALTY = 0.1
+KIND_BONUS = 0.15   # an item naming a school subject for "mapel apa?", a kind of school for "jenjang apa?"
+_KINDS = ("subject", "school")  # asked when something usually happens, an item only about since when it happens
 
 _FOCUS = {
     "id": [("time", r"\b(kapan|kpn|jam berapa|pukul berapa|tanggal berapa|hari apa|sejak kapan|bulan apa|tahun berapa|tahun apa)\b"),
            ("number", r"\b(berapa|brp)\b"),
            ("who", r"\b(siapa|sama siapa|bareng siapa|dengan siapa|(murid|anak|siswa|teman|guru)(nya)? (yang )?mana)\b"),
+           ("subject", r"\b((mata )?pelajaran apa|mapel(nya)? apa|(meng)?ajar(kan)? (apa|mapel|mata pelajaran)|"
+                       r"guru (mapel |mata pelajaran )?apa|bidang studi)\b"),
+           ("school", r"\b(jenjang|sekolah (apa|jenis apa|negeri atau swasta|swasta atau negeri)|di sekolah mana|"
+                      r"(sd|smp|sma) atau (sd|smp|sma))\b"),
            ("where", r"\b(di ?mana|dmn|ke ?mana|dari mana)\b"),
            ("reason", r"\b(kenapa|mengapa|knp|apa sebabnya|karena apa)\b"),
            ("topic", r"\b(materi\w*|topik\w*|bab|tema\w*|belajar apa|tentang apa|dipelajari|pelajari)\b")],
@@ -29,6 +36,9 @@ _FOCUS = {
            ("number", r"\b(how (many|much|long|old|often))\b"),
            ("who", r"\b(who|whom|whose|which (\w+ )?(students|pupils|kids|children|friends|teachers|colleagues)|"
                    r"name (a couple|a few|some|them))\b"),
+           ("subject", r"\b((which|what) subjects?|what do you teach|what are you teaching|teach(ing)? what)\b"),
+           ("school", r"\b((what|which) (kind|sort|type|level) of school|level of school|what school|which school|"
+                      r"state or private|private or state|primary or secondary)\b"),
            ("where", r"\bwhere\b"),
            ("reason", r"\bwhy\b"),
            ("topic", r"\b(topic|unit|chapter|studying|learning about|period of history|(is|was) it about)\b")],
@@ -50,6 +60,13 @@ _ANSWERS = {
     "who": r"(\b(bu|pak|kak|mas|mbak|mr|mrs|ms|miss|teman|temen|kakak|adik|ibu|bapak|ayah|friend|sister|brother|"
            r"mother|father|mum|dad)\b|(?<=\w )[A-Z][a-z]{2,})",
     "where": r"\b(di|ke|dari|at|in|room|ruang|kelas|perpustakaan|library|lab|rumah|home|kantin|canteen)\b",
+    # a school subject; a kind or level of school (what "mapel apa" and "what kind of school" ask for)
+    "subject": r"\b(bahasa indonesia|bahasa inggris|matematika|ipa|ips|ipas|sejarah|pjok|penjas|olahraga|seni( budaya)?|"
+               r"prakarya|ppkn|pkn|agama|informatika|biologi|fisika|kimia|geografi|ekonomi|sosiologi|english|"
+               r"indonesian|maths?|mathematics|science|history|geography|physical education|pe|art|civics|"
+               r"social studies|biology|physics|chemistry|guru kelas|class teacher)\b",
+    "school": r"\b(sd|smp|sma|smk|mts|madrasah|sekolah dasar|sekolah menengah|negeri|swasta|primary|junior (high|secondary)|"
+              r"senior (high|secondary)|secondary|state|private|vocational|high school)\b",
     "reason": r"\b(karena|soalnya|sebab|gara-gara|habis|because|since|so that|that's why)\b",
 }
 
@@ -76,6 +93,10 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
         if want == "topic":
             # What a lesson is about has no form of its own: the item's example questions ask for it or not.
             bonus = FOCUS_BONUS + ASKS_BONUS if same_ask else 0.0
+        elif want in _KINDS:
+            # "Mapel apa?", "What kind of school?": an item that names a subject / a kind of school is the answer
+            # (one word decides; the embedding hardly tells "subject" from "lesson" or "school" from "class").
+            bonus = (KIND_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
         else:
             bonus = (FOCUS_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
         counted = _COUNTED[lang if lang in _COUNTED else "id"].search(question) if want == "number" else None
