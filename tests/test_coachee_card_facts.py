@@ -21,7 +21,7 @@ import pytest
 
 from simulator.coachee.memory import standard
 from simulator.coachee.persona import load_personas
-from simulator.reading.facts import facts_agree, kinds_agree
+from simulator.reading.facts import facts_agree, kinds_agree, kinds_named
 from simulator.reading.focus import focus
 from simulator.session import Session
 
@@ -83,6 +83,24 @@ def test_subject_and_school_questions_have_their_own_focus():
 def test_a_day_a_length_of_time_an_app_a_subject_a_school_or_a_class_decides_a_yes_no(question, fact, lang, agree):
     assert kinds_agree(question, fact, lang) is agree
     assert facts_agree(question, fact, lang) is agree
+
+
+def test_a_number_counting_another_thing_decides_nothing():
+    assert facts_agree("Have you been off school five times?", "I get up at five, pray, shower.", "en") is None
+    assert facts_agree("Ini tahun kedua Ibu?", "Ini tahun kedua saya.", "id") is True
+    assert facts_agree("Ada lima kelompok?", "Di kelas ada enam kelompok.", "id") is False
+
+
+def test_items_naming_a_thing_of_the_asked_kind_move_up():
+    from simulator.coachee.memory import Hit, load_memory
+    from simulator.reading.focus import rerank
+
+    memory = load_memory("pra_observasi_guru_matematika")
+    day = next(i for i in memory.items if "Thursday" in i.short("en"))
+    other = next(i for i in memory.items if not kinds_named(f"{i.short('en')} {i.long('en')}", "en"))
+    hits = [Hit(other, 0.5, 0.9, 0.5), Hit(day, 0.45, 0.9, 0.4)]
+    assert rerank(hits, "Is the observation on Monday?", "en")[0].item is day
+    assert rerank(hits, "Is the observation going well?", "en")[0].item is other
 
 
 def test_a_clock_time_is_no_length_of_time():

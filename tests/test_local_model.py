@@ -8,7 +8,10 @@ never overflow the server's context, and pass on the server's own words when a r
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from simulator.coachee.model_voice import voice_from_settings
 from simulator.config import load_settings
@@ -17,11 +20,13 @@ from simulator.session import Session, Turn
 
 pytestmark = pytest.mark.local_model
 
+ROOT = Path(__file__).resolve().parent.parent
 GGUF = bundled_gguf()
 PID = "pra_observasi_guru_matematika"
-REASONS_ID = ("kosong", "keluar dari peran", "seperti coach", "catatan tersembunyi", "instruksinya", "kacau",
-              "bahasanya salah", "mengulang", "daftar", "orang ketiga", "bukan bahasa Indonesia", "terpotong",
-              "angka", "belum boleh diungkap")
+# Every reason the guard can give, in Indonesian (from its own file: a reason added there is accepted here), and
+# the voice's own (cut off, not Indonesian, a number or a layer memory does not allow).
+REASONS_ID = tuple(r["id"] for r in yaml.safe_load((ROOT / "simulator" / "prompts" / "guard.yaml").read_text(
+    encoding="utf-8"))["reasons"].values()) + ("bukan bahasa Indonesia", "terpotong", "angka", "belum boleh diungkap")
 
 
 @pytest.fixture(scope="module")

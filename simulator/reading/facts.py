@@ -3,6 +3,7 @@ which numbers and names a persona card states (each must be in the persona's mem
 
     facts_agree(question, fact, lang) -> True | False | None
     kinds_agree(question, fact, lang) -> True | False | None   (lengths of time, days, subjects, kinds of school)
+    kinds_named(text, lang) -> {kind, ...}                      (the kinds of which the text names a thing)
     kind_value(word, lang) -> bool                             (a day, a subject, a kind of school, an app)
     card_facts(text, lang) -> set[str]
     missing_card_facts(persona, memory) -> {lang: [fact, ...]}
@@ -25,7 +26,13 @@ def facts_agree(question: str, fact: str, lang: str) -> bool | None:
     verdicts = [kinds_agree(question, fact, lang)]
     q_nums -= {n for n, _ in _spans(question, lang)}
     if q_nums:
-        verdicts.append(q_nums <= f_nums if f_nums else None)
+        found = q_nums <= f_nums if f_nums else None
+        if found and _counts(question, lang).keys() & _counts(fact, lang).keys():
+            # "Off school five times?" - "I get up at five": the same number counting another thing says nothing
+            q_counts, f_counts = _counts(question, lang), _counts(fact, lang)
+            if any(n in f_counts and not (q_counts[n] & f_counts[n]) for n in q_counts):
+                found = None
+        verdicts.append(found)
     if q_names:
         found = {n for n in q_names if n.lower() in fact.lower()}
         verdicts.append(True if found == q_names else (False if f_names - q_names else None))
@@ -108,6 +115,16 @@ def _spans(text: str, lang: str) -> set[tuple[int, str]]:
     return out
 
 
+def _counts(text: str, lang: str) -> dict[int, set[str]]:
+    """Each number of the text -> the starts (4 letters) of the words beside it: what it counts or orders."""
+    words = tokens(text.replace("-", " "))
+    out: dict[int, set[str]] = {}
+    for i, w in enumerate(words):
+        for n in _numbers(w, lang):
+            out.setdefault(n, set()).update(x[:4] for x in words[max(i - 1, 0):i + 2] if x != w and len(x) >= 3)
+    return out
+
+
 _NEXT = {"id": {"minggu depan": (1, "week"), "pekan depan": (1, "week"), "bulan depan": (1, "month"),
                 "tahun depan": (1, "year"), "besok": (1, "day")},
          "en": {"next week": (1, "week"), "next month": (1, "month"), "next year": (1, "year"),
@@ -155,6 +172,11 @@ def _values(pattern: str, text: str) -> set[str]:
     # "Bahasa Inggrismu", "WA-nya": the value with a possessive ending
     found = (m.group(1).lower() for m in re.finditer(r"\b(" + pattern + r")(?:-?(?:mu|nya|ku))?\b", text, re.I))
     return {_SAME.get(v, v) for v in found}
+
+
+def kinds_named(text: str, lang: str) -> set[str]:
+    """The kinds (day, subject, school, status, app, grade) of which the text names a thing."""
+    return {kind for kind, pattern in _KINDS.get(lang, {}).items() if _values(pattern, text)}
 
 
 def kind_value(word: str, lang: str) -> bool:

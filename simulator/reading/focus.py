@@ -15,6 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from simulator.reading.facts import kinds_named
+
 FOCUS_BONUS = 0.08   # an item whose answer has the asked-for form (a number for "berapa")
 ASKS_BONUS = 0.04    # ... and one whose example questions use the same question word
 ONSET_PENALTY = 0.1
@@ -82,6 +84,7 @@ def focus(question: str, lang: str) -> str | None:
 def rerank(hits: Sequence, question: str, lang: str) -> list:
     """The hits, with those whose short answer has the asked-for form lifted a little (never past a much better
     match: the bonus is small next to a real difference in meaning)."""
+    hits = _of_the_kind(hits, question, lang)
     want = focus(question, lang)
     if want is None or not hits:
         return list(hits)
@@ -112,6 +115,17 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
             # of which asks since when ("Sejak kapan mulai?") answers the other question.
             bonus = -ONSET_PENALTY
         out.append(replace(h, score=round(h.score + bonus, 4)) if bonus else h)
+    return sorted(out, key=lambda h: -h.score)
+
+
+def _of_the_kind(hits: Sequence, question: str, lang: str) -> list:
+    """"Is the observation on Monday?", "Was it an Instagram group?": the items that name a day / an app at all
+    (whichever) are what can answer it yes or no; they move up a little."""
+    kinds = kinds_named(question, lang)
+    if not kinds:
+        return list(hits)
+    out = [replace(h, score=round(h.score + KIND_BONUS, 4))
+           if kinds & kinds_named(f"{h.item.short(lang)} {h.item.long(lang)}", lang) else h for h in hits]
     return sorted(out, key=lambda h: -h.score)
 
 
