@@ -35,6 +35,7 @@ from simulator.coachee.state import CoacheeState, Plan
 from simulator.coachee.voices import Reply, ScriptedVoice, Voice, _lower_words
 from simulator.errors import InputError
 from simulator.evaluation.transcript import Transcript, Utterance
+from simulator.reading.facts import kinds_named
 from simulator.reading.focus import focus, has_form, rerank
 from simulator.reading.moves import Move, classify
 from simulator.reading.reader import Reading, content_words, read_turn
@@ -223,6 +224,8 @@ class Session:
 
     def _plan(self, state: CoacheeState, reading: Reading, move: Move, hits: list[Hit]) -> Plan:
         hits = self._about_someone_mentioned(state, move, hits)
+        if move.question == "yes_no":
+            hits = _of_the_kind_asked(hits, move.focus, move.lang if move.lang in ("id", "en") else self.lang)
         truth = None
         if state.reaction in ("deflect", "judgement", "advice"):
             hits = []   # the coachee reacts to HOW it was asked; nothing from memory
@@ -487,6 +490,24 @@ _PRO_FORMS = {"ones", "one", "them", "those", "these", "that", "this", "itu", "i
 def _heard(turns: list[Turn], lang: str) -> frozenset[str]:
     """The content words of everything the coachee has said in these turns."""
     return frozenset(w for t in turns if t.speaker == "coachee" for w in content_words(t.text, lang))
+
+
+KIND_NEAR = 0.1   # items this close to the best one compete to answer a yes/no that names a day, an app, ...
+
+
+def _of_the_kind_asked(hits: list[Hit], question: str, lang: str) -> list[Hit]:
+    """"Is the observation on Monday?": of the close matches that name a day at all, the one nearest in meaning
+    (the observation on Thursday) answers it - not the timetable that lists Monday among other days because it
+    shares more words. Its yes or no and its words go together."""
+    kinds = kinds_named(question, lang)
+    if not kinds or not hits:
+        return hits
+    near = [h for h in hits if h.score >= hits[0].score - KIND_NEAR
+            and kinds & kinds_named(f"{h.item.short(lang)} {h.item.long(lang)}", lang)]
+    if not near:
+        return hits
+    best = max(near, key=lambda h: h.dense)
+    return [best, *(h for h in hits if h is not best)]
 
 
 def _topic(move: Move, hits: list[Hit]) -> str | None:

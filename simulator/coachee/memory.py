@@ -53,10 +53,11 @@ MATCH_FLOOR = 0.4     # a fused score below this is "nothing in memory answers t
 
 
 class Asks(Strict):
-    """2-4 ways a coach might ask for the item, per language."""
+    """2-8 ways a coach might ask for the item, per language (plain, open, a follow-up: the more ways, the more of
+    a trainee's own wordings find the item)."""
 
-    id: list[str] = Field(min_length=2, max_length=4)
-    en: list[str] = Field(min_length=2, max_length=4)
+    id: list[str] = Field(min_length=2, max_length=8)
+    en: list[str] = Field(min_length=2, max_length=8)
 
     def __call__(self, lang: str) -> list[str]:
         return getattr(self, lang)

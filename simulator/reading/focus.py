@@ -19,9 +19,9 @@ from simulator.reading.facts import kinds_named
 
 FOCUS_BONUS = 0.08   # an item whose answer has the asked-for form (a number for "berapa")
 ASKS_BONUS = 0.04    # ... and one whose example questions use the same question word
-ONSET_PENALTY = 0.1
-KIND_BONUS = 0.15   # an item naming a school subject for "mapel apa?", a kind of school for "jenjang apa?"
-_KINDS = ("subject", "school")  # asked when something usually happens, an item only about since when it happens
+ONSET_PENALTY = 0.1  # asked when something usually happens, an item only about since when it happens
+KIND_BONUS = 0.15    # an item naming a school subject for "mapel apa?", a kind of school for "jenjang apa?"
+_KINDS = ("subject", "school")
 
 _FOCUS = {
     "id": [("time", r"\b(kapan|kpn|jam berapa|pukul berapa|tanggal berapa|hari apa|sejak kapan|bulan apa|tahun berapa|tahun apa)\b"),
@@ -110,9 +110,9 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
             # puluh dua anak" counts another thing (round 10: the class size, twice)
             bonus += COUNTED_BONUS
         if want == "time" and _HABIT.search(question) and not _ONSET.search(question) \
-                and all(_ONSET.search(q) for q in h.item.asks(lang)):
-            # "Kapan biasanya ribut?" asks when it usually happens, not since when: an item every example question
-            # of which asks since when ("Sejak kapan mulai?") answers the other question.
+                and 2 * sum(bool(_ONSET.search(q)) for q in h.item.asks(lang)) > len(h.item.asks(lang)):
+            # "Kapan biasanya ribut?" asks when it usually happens, not since when: an item most example questions
+            # of which ask since when ("Sejak kapan mulai?") answers the other question.
             bonus = -ONSET_PENALTY
         out.append(replace(h, score=round(h.score + bonus, 4)) if bonus else h)
     return sorted(out, key=lambda h: -h.score)
