@@ -167,3 +167,15 @@ def test_the_bench_grades_a_yes_no_by_its_first_word():
     assert right(row, "Ah, tidak. Praktikumnya molor.")
     assert not right(row, "Yes, that's right. It was three months ago.")
     assert right({"kind": "open", "accept": "tiga bulan|3 bulan"}, "Baru 3 bulan, Pak.")
+
+
+# round 17 -------------------------------------------------------------------------------------------------------
+def test_a_stock_line_is_never_said_again_as_i_said():
+    from simulator.coachee.voices import ScriptedVoice
+    from simulator.reading.moves import move_lines
+
+    lines = move_lines("id")
+    said = [*lines["nothing_new"], *lines["unknown"]]   # every fresh "not sure" used up
+    reply = ScriptedVoice()._again(lines["unknown"][0], said, "id", "k")
+    assert not any(reply.startswith(t.split("{")[0]) for t in lines["already"] if t.split("{")[0]), reply
+    assert reply not in said or reply.startswith("..."), reply

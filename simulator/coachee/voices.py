@@ -182,7 +182,12 @@ class ScriptedVoice:
             line = self._fresh(_lines(lang)[kind], said, f"{key}|{kind}")
             if line is not None:
                 return line
-        for template in self._rotate(_lines(lang)["already"], key):
+        lines = _lines(lang)
+        if any(_norm(text) == _norm(x) for pool in lines.values() for x in pool):
+            # A stock line is never "said again" ("Seperti saya bilang tadi, Hmm, nggak tahu juga, ya": round 17)
+            line = self._fresh([*lines["nothing_new"], *lines["unknown"], *lines["guarded"]], said, f"{key}|stock")
+            return line if line is not None else f"... {text}"
+        for template in self._rotate(lines["already"], key):
             # ("Ya, pokoknya Pokoknya gelar karya harus meriah.": round 11)
             candidate = template.format(said=_lower_first(_CONNECTIVE.sub("", text) or text))
             if _norm(candidate) not in done:

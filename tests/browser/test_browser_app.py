@@ -310,6 +310,8 @@ def test_phone_first_turn_within_a_screen_and_nothing_sideways(server, browser):
     page.locator("#review-report .pr-report").wait_for()
     app.no_horizontal_scroll()
     assert page.locator("#review-scroll-note .pamong-scroll-note").is_visible()  # the table scrolls: say so
+    # every turn link a finger may need, folded sections opened (which ones show first depends on the report)
+    page.evaluate("document.querySelectorAll('#review-report details').forEach(d => d.open = true)")
     for link in page.locator("#review-report .pr-report a[href*='-turn-']").all()[:5]:
         assert link.bounding_box()["height"] >= 44  # a finger can hit it
     app.shot("phone-4-review", full=True)
