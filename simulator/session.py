@@ -203,7 +203,7 @@ class Session:
         reading = read_turn(text, before, read_lang)
         hits = self._hits(move, before)
         state = coachee.update(self.state, reading, self.persona, self.rules, move=move, topic=_topic(move, hits),
-                               heard=_heard(self.turns, self.lang))
+                               heard=_heard(self.turns, self.lang), near=self._near(hits))
         plan = self._plan(state, reading, move, hits)
         self.turns.append(Turn("coach", text, reading))
         self.states.append(state)
@@ -356,6 +356,10 @@ class Session:
         return " ".join(" ".join(t.text.lower().split()) for t in (self.turns if turns is None else turns)
                         if t.speaker == "coachee")
 
+    def _near(self, hits: list[Hit]) -> frozenset[str] | None:
+        """The memory layers of the items closest to the turn (None: this persona has no memory to search)."""
+        return None if self.memory is None else frozenset(h.layer for h in hits)
+
     def _unnamed(self, text: str) -> str:
         """The text without the coachee's name (with or without its title: "Bu Siti", "Mrs Siti", "Siti")."""
         names = sorted({n for n in coachee._names(self.persona) if n}, key=len, reverse=True)
@@ -421,9 +425,10 @@ class Session:
             reading = turn.reading or read_turn(turn.text, before, self.lang)
             done = self.turns[:i]   # exactly what the live turn saw
             move = self._classify(turn.text, done)
+            hits = self._hits(move, before, done)
             states.append(coachee.update(states[-1], reading, self.persona, self.rules, move=move,
-                                         topic=_topic(move, self._hits(move, before, done)),
-                                         heard=_heard(done, self.lang)))
+                                         topic=_topic(move, hits), heard=_heard(done, self.lang),
+                                         near=self._near(hits)))
         return states
 
     def fork(self, coach_turn_index: int, session_id: str | None = None) -> Session:

@@ -548,3 +548,30 @@ def test_after_the_insight_a_step_asked_for_may_come_before_any_goal():
 def test_a_lesson_plan_is_no_plan_to_make(text, lang, forward):
     # round 14: every "plan" in the lesson-plan persona's talk was read as asking for a step ("stuck" 4 times)
     assert classify(text, lang).forward is forward
+
+
+# Rounds 16-17 (bench/data/panels/16, 17) -----------------------------------------------------------------------
+def test_the_next_layer_comes_with_a_question_near_it_or_one_for_meaning():
+    # "What do you think is going on between them at break?" met with "I'm worn out" (the next layer's line): a
+    # particular question that none of the next layer's memories is near is answered from what may be said; one
+    # near them, or one asking for meaning or feeling, still brings the layer out.
+    from simulator.coachee import state as coachee
+    from simulator.reading.reader import read_turn
+
+    s = Session("guru_baru", lang="en")
+    s.coach_says("Good afternoon, Ms Nadia.")
+    reply = s.coach_says("What's been on your mind lately?").reply
+    good, _ = _coach_well_until(s, reply, "You said {said}. What does that mean for you?",
+                                lambda reveal: reveal == "core", turns=14)
+    heard = frozenset(w for t in s.turns if t.speaker == "coachee" for w in t.text.lower().split())
+
+    def opened(text: str, near: frozenset[str] | None) -> str | None:
+        reading, move = read_turn(text, s.last_coachee_text(), "en"), classify(text, "en")
+        return coachee.update(s.state, reading, s.persona, move=move, topic=None, heard=heard, near=near).opened
+
+    particular = "So the planning takes all evening. How do the other teachers manage it, do you think?"
+    assert not classify(particular, "en").deep
+    assert opened(particular, frozenset({"open", "surface"})) != "core"
+    assert opened(particular, frozenset({"surface", "core"})) == "core"
+    assert opened(good, frozenset({"open", "surface"})) == "core"   # "What does that mean for you?"
+    assert opened(particular, None) == "core"                      # no memory to search: pacing as before

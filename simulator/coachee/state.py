@@ -301,7 +301,7 @@ def novelty(sig: str, seen: tuple[str, ...], rules: Rules) -> float:
 
 def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple[str, ...], gates: dict,
             level: Difficulty, rules: Rules, engaged: bool, move: Move, depth: int,
-            topic: str | None = None) -> tuple[str, str | None]:
+            topic: str | None = None, near: frozenset[str] | None = None) -> tuple[str, str | None]:
     """(reaction, item opened this turn). Order: what hurts first, then questions, then the rest. `topic` is the
     memory layer the turn asks about (None: nothing in memory matches)."""
     scale = level.thresholds
@@ -369,7 +369,12 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         # "I've just realised I demand perfection from myself").
         about_told = topic in LAYERS and nxt in LAYERS and LAYERS.index(topic) < LAYERS.index(nxt) - 1
         about_a_fact = about_a_fact or about_told
-        if nxt and nxt != "surface" and not about_a_fact and (engaged or state.primed) and depth >= floor \
+        # The next layer comes out when the question goes near it (one of its memories among the closest to the
+        # question; `near`: None when memory is not searched) or asks for meaning or feeling ("What does that mean
+        # for you?"): "What do you think is going on between them at break?" is answered, not met with "I'm worn
+        # out" (rounds 16-17: 5 fits in 21 when it was not near).
+        toward = near is None or nxt in near or move.deep
+        if nxt and nxt != "surface" and not about_a_fact and toward and (engaged or state.primed) and depth >= floor \
                 and _meets(values, gates[nxt], scale):
             return "reveal", nxt
         return "reveal", None
@@ -389,7 +394,8 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
 
 
 def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules | None = None,
-           move: Move | None = None, topic: str | None = None, heard: frozenset[str] = frozenset()) -> CoacheeState:
+           move: Move | None = None, topic: str | None = None, heard: frozenset[str] = frozenset(),
+           near: frozenset[str] | None = None) -> CoacheeState:
     """The coachee's state after one coach turn (pure: same inputs, same result).
 
     Layers open on ENGAGEMENT: the coach takes up what the coachee said (its words, reflected, then explored),
@@ -474,7 +480,7 @@ def update(state: CoacheeState, reading: Reading, persona: Persona, rules: Rules
     values = {k: getattr(state, k) for k in VALUES}
     values = _apply(values, applied, level.penalties, gain=fresh)
     reaction, opened = _decide(state, reading, values, state.revealed, gates, level, rules,
-                               engaged and fresh > 0, move, depth, topic)
+                               engaged and fresh > 0, move, depth, topic, near)
     revealed = state.revealed
     if opened:
         revealed = (*revealed, opened)
