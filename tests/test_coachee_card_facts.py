@@ -79,6 +79,8 @@ def test_subject_and_school_questions_have_their_own_focus():
     ("Sekolahnya SMP, kan Bu?", "Saya kepala SMP ini, sudah tahun kedua.", "id", True),
     ("Ibu mengajar kelas VII?", "Saya pegang kelas VII-A sampai VII-D.", "id", True),
     ("Is the showcase in three weeks?", "The showcase is in three weeks.", "en", True),
+    ("Observasinya minggu depan, Bu?", "Yang diobservasi kelas VIII-C, Kamis depan.", "id", None),
+    ("Kita ketemu hari Minggu?", "Kita ketemu hari Kamis.", "id", False),
 ])
 def test_a_day_a_length_of_time_an_app_a_subject_a_school_or_a_class_decides_a_yes_no(question, fact, lang, agree):
     assert kinds_agree(question, fact, lang) is agree

@@ -132,9 +132,10 @@ _NEXT = {"id": {"minggu depan": (1, "week"), "pekan depan": (1, "week"), "bulan 
 
 
 # Things of one kind that exclude each other: a yes/no question naming one the fact does not, while the fact
-# names another, is answered "no" ("Observasinya hari Senin?" - "Kamis depan"; "Ibu wali kelas VI?" is a number).
+# names another, is answered "no" ("Observasinya hari Senin?" - "Kamis depan"; "Ibu wali kelas VI?" - "kelas V").
+# ("Minggu depan" is next week, not Sunday.)
 _KINDS = {
-    "id": {"day": r"senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu(?= (pagi|siang|sore|malam|ini|depan|lalu))",
+    "id": {"day": r"senin|selasa|rabu|kamis|jumat|jum'at|sabtu|(?<=hari )minggu|minggu(?= (pagi|siang|sore|malam))",
            "subject": r"bahasa indonesia|bahasa inggris|matematika|ipas|ipa|ips|sejarah|pjok|seni budaya|prakarya|"
                       r"ppkn|informatika|biologi|fisika|kimia|geografi|ekonomi|sosiologi",
            "school": r"sd|smp|sma|smk|mts",

@@ -21,7 +21,7 @@ FOCUS_BONUS = 0.08   # an item whose answer has the asked-for form (a number for
 ASKS_BONUS = 0.04    # ... and one whose example questions use the same question word
 ONSET_PENALTY = 0.1  # asked when something usually happens, an item only about since when it happens
 KIND_BONUS = 0.15    # an item naming a school subject for "mapel apa?", a kind of school for "jenjang apa?"
-_KINDS = ("subject", "school")
+_KIND_FOCI = ("subject", "school")   # what a question asks for that is one of a kind
 
 _FOCUS = {
     "id": [("time", r"\b(kapan|kpn|jam berapa|pukul berapa|tanggal berapa|hari apa|sejak kapan|bulan apa|tahun berapa|tahun apa)\b"),
@@ -96,7 +96,7 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
         if want == "topic":
             # What a lesson is about has no form of its own: the item's example questions ask for it or not.
             bonus = FOCUS_BONUS + ASKS_BONUS if same_ask else 0.0
-        elif want in _KINDS:
+        elif want in _KIND_FOCI:
             # "Mapel apa?", "What kind of school?": an item that names a subject / a kind of school is the answer
             # (one word decides; the embedding hardly tells "subject" from "lesson" or "school" from "class").
             bonus = (KIND_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
