@@ -46,7 +46,7 @@ from simulator.session import Session  # noqa: E402
 DATA = HERE / "data" / "card_probes"
 CONTEXTS = ("first turn", "after a greeting", "problem on the table")
 _LEAD = r"^\W*(?:(?:ah|oh|hmm+|mm+|eh|wah|well|uh|um|hm)\W+)?"
-_YES = re.compile(_LEAD + r"(iya|iyа|ya|yes|yeah|yep|betul|benar|bener|sudah|udah|pernah|ada|right|that's right|correct|"
+_YES = re.compile(_LEAD + r"(iya|ya|yes|yeah|yep|betul|benar|bener|sudah|udah|pernah|ada|right|that's right|correct|"
                   r"sure|of course|tentu|memang|he'?em|hm+,? iya|i do|i am|it is|it was|we do|they do)\b", re.I)
 _NO = re.compile(_LEAD + r"(tidak|nggak|ngga|gak|enggak|bukan|belum|no|nope|not|nah|never|i don'?t|i'?m not|it'?s not|"
                  r"it isn'?t|it wasn'?t|they don'?t|we don'?t|kurang)\b", re.I)
