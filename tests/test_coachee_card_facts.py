@@ -181,3 +181,28 @@ def test_a_stock_line_is_never_said_again_as_i_said():
     reply = ScriptedVoice()._again(lines["unknown"][0], said, "id", "k")
     assert not any(reply.startswith(t.split("{")[0]) for t in lines["already"] if t.split("{")[0]), reply
     assert reply not in said or reply.startswith("..."), reply
+
+
+def test_a_checked_feeling_with_nothing_new_to_add_is_not_taken_back():
+    # Round 18: "Kedengarannya Ibu cukup kecewa. Benar begitu, Bu?" - "Iya. Wah, itu belum bisa saya jawab sekarang."
+    from simulator.reading.moves import move_lines
+
+    s = Session("kepala_sekolah", "id")
+    told = s.coach_says("Selamat siang, Bu Endang. Apa yang sedang Ibu pikirkan?").reply
+    reply = s.coach_says("Ibu sudah menyiapkan jadwal, konsumsi, dan materi, tapi yang datang tetap empat orang. "
+                         "Kedengarannya Ibu cukup kecewa. Benar begitu, Bu?").reply
+    assert YES.search(reply), reply
+    stock = {x for pool in move_lines("id").values() for x in pool}
+    assert not any(line in reply for line in stock if len(line) > 12), reply
+    assert reply.split(". ", 1)[-1] not in told, reply
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Okay. Thanks for talking it through with me, Mr Hendra. Let's catch up again after your next practical.",
+     "goodbye"),                                                                    # round 18: the telling again
+    ("Let's catch up on what happened in the lesson first. What happened?", "coaching"),
+])
+def test_lets_catch_up_again_is_a_goodbye(text, kind):
+    from simulator.reading.moves import classify
+
+    assert classify(text, "en").kind == kind

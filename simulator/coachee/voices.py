@@ -345,6 +345,15 @@ class ScriptedVoice:
                 # What it would say next is what it has just said: yes, and the next thing memory holds on it.
                 rest = next((i["long"] for i in plan.memory_items if not _told_again(i["long"], told, lang)
                              and not any(_norm(i["short"]) in _norm(x) for x in said)), rest)
+            if any(_norm(rest) == _norm(x) for pool in lines.values() for x in pool):
+                # Nothing left to add on it: a stock "can't answer that yet" after the yes takes it back (round 18:
+                # "Benar begitu, Bu?" - "Iya. Wah, itu belum bisa saya jawab sekarang."). Yes, and what is on its
+                # mind now in its own words, else the yes alone.
+                layer = next((x for x in ("core", "underneath", "surface") if x in plan_revealed(plan, persona, lang)),
+                             "surface")
+                rest = self._fresh(candidate_lines(persona, Plan("reveal", None, [], plan.mood, layer=layer), lang),
+                                   said, f"{key}|confirm", lang) or ""
+                yes = yes if rest else yes.strip().rstrip(",") + ("" if yes.strip().endswith(".") else ".")
             return _join(greet, yes + (_lower_first(rest) if yes.endswith(", ") else rest))
         if reaction == "answer" or reaction == "closed" and (
                 plan.question in ("factual", "open") or _ALTERNATIVES.search(_COACH_SAID.get() or "")):
