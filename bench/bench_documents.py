@@ -14,7 +14,9 @@ Each raw file ends in one of three ways:
 
 Material: ../shared/data/real_transcripts (development half: raw/ + clean/, looked at while building the
 reader) and, when present, ../extra_real or PAMONG_EXTRA_REAL (collected with the search tool, answer key keys.tsv by hand,
-measured only). Writes bench/results/documents.json and the figures section of docs/reading-real-transcripts.md.
+measured only), and bench/data/documents_blind/D1-D3: 30 pages three helpers wrote blind to the reader in the
+layouts teachers publish (BRIEF.md; D3 held out). Writes bench/results/documents.json and the figures section of
+docs/reading-real-transcripts.md.
 """
 
 from __future__ import annotations
@@ -137,12 +139,16 @@ def behaviour_items() -> list:
     return out
 
 
-def extra_items() -> list:
-    keys = EXTRA / "keys.tsv"
+BLIND = ROOT / "bench" / "data" / "documents_blind"   # pages written blind by helpers (BRIEF.md), ours to ship
+
+
+def extra_items(folder: Path | None = None) -> list:
+    folder = folder or EXTRA
+    keys = folder / "keys.tsv"
     out = []
     with keys.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
-            path = EXTRA / "raw" / row["file"]
+            path = folder / "raw" / row["file"]
             if path.exists():
                 out.append((row["file"], path.read_bytes(), (row["coach"], row["coachee"], int(row["coach_turns"]))))
     return out
@@ -192,6 +198,12 @@ def main() -> int:
         lines += table("extra real transcripts found with the search tool (looked at after the first measurement)", results["extra"])
     else:
         notes.append(f"- {EXTRA} is absent: the extra real transcripts were skipped.")
+    for part, title in (("D1", "pages written blind in published layouts, set 1 (looked at: the causes fixed)"),
+                        ("D2", "pages written blind in published layouts, set 2 (looked at: the causes fixed)"),
+                        ("D3", "pages written blind in published layouts, set 3 (held out: only its totals read)")):
+        if (BLIND / part / "keys.tsv").exists():
+            results[f"blind_{part}"] = run_set(extra_items(BLIND / part))
+            lines += table(title, results[f"blind_{part}"])
     ms = speed()
     lines += ["", f"Reading a 10 KB document takes {ms:.1f} ms (median of 15)."] + ([""] + notes if notes else [])
     print("\n".join(lines))

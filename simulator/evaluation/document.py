@@ -134,8 +134,14 @@ def _read_text(text: str, *, name: str, coach: str | None, conversation: int) ->
     layout = split_lines(text)
     turns = [x for x in layout.items if isinstance(x, Turn)]
     lang = detect_lang(text)
-    if not turns:
-        turns = _quoted_turns(layout, lang)
+    if sum(n >= 2 for n in Counter(t.label for t in turns).values()) < 2:
+        # No two labels that speak twice ("Rubrik: Ruang Guru", "Oleh: …" on a story told in quotations): the
+        # quotations, when they make a dialogue, are the turns; the labelled lines stay set aside.
+        quoted = _quoted_turns(layout, lang)
+        if quoted:
+            layout.items = [Aside("prose", f"{x.label}: {x.text}", x.line) if isinstance(x, Turn) and x not in quoted
+                            else x for x in layout.items]
+            turns = quoted
     if not turns:
         raise DocumentError(_msg("no_dialogue", name=name), lang)
     declared_abbr = declared_abbreviations(layout.prose)
@@ -247,6 +253,15 @@ def _conversations(layout: Layout, turns: list[Turn], groups: list[Group]) -> li
             seen_prose.append(x.text)
     bounds = [0] + cuts + [len(turns)]
     runs = [turns[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    # A run where nobody speaks twice (a cast list read as lines of talk, a page's "Label: value" lines) is no
+    # conversation of its own: it goes with the run after it (before it, at the end of the page).
+    def talk(run: list[Turn]) -> bool:
+        return max(Counter(owner[id(t)] for t in run).values()) >= 2
+    while len(runs) > 1 and not all(map(talk, runs)):
+        k = next(i for i, r in enumerate(runs) if not talk(r))
+        j = k + 1 if k + 1 < len(runs) else k - 1
+        lo, hi = min(k, j), max(k, j)
+        runs[lo:hi + 1] = [runs[lo] + runs[hi]]
     # A run where one person talks with the observer (the pre-observation talk of a practice triad) is not a
     # conversation of its own: it is set aside with the coaching that follows it.
     observer = {g.key for g in groups if g.kind == "observer"}
@@ -381,7 +396,10 @@ def _resolve(a: Group, b: Group, votes: dict) -> tuple[Group | None, dict[str, T
 def _main_pair(speakers: list[Group], votes: dict[str, list]) -> list[Group]:
     """The coach and the coachee: the speakers the document names as such, else the two who speak most."""
     by_role: dict[str, Group] = {}
+    talk = any(len(g.turns) >= 3 for g in speakers)
     for g in speakers:
+        if talk and len(g.turns) < 2:
+            continue   # a line that names a role once ("Guru (Coachee) : Lestari") is no speaker of the dialogue
         for kind, _, _ in votes.get(g.key, []):
             if kind in ("coach", "coachee"):
                 by_role.setdefault(kind, g)

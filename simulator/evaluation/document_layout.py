@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from simulator.content import Strict, load_yaml
+from simulator.evaluation.document_formats import normalise
 
 RULES_PATH = Path(__file__).resolve().parent / "rules" / "document.yaml"
 
@@ -189,8 +190,8 @@ def plausible_label(label: str) -> bool:
     info = parse_label(label)
     if info.kind is not None:
         return True
-    if re.search(r"\d", label) and not re.fullmatch(r"[^\d]+ \d{1,2}", label):
-        return False
+    if re.search(r"\d", label) and not re.fullmatch(r"[^\d]+ \d{1,2}|[A-Z]{1,3}\d{1,2}", label):
+        return False   # ("Siswa 1", "P1" / "P2" are labels; "13.15 – 13.40 WIB" is not)
     honor = set(rules().rules.honorifics)
     after_honorific = False
     for w in re.split(r"[ /()]+", label):
@@ -287,6 +288,9 @@ def _name_like(text: str) -> bool:
     """A cast-list value ("Pak Fatchur", "Chitra Sintarani, S.Pd.", "Asih dari SMK 1", "guru"), not a short
     turn ("Baik bu.")."""
     t = text.strip().strip("“”\"")
+    # who the person is, in brackets or after a dash, is no part of the name ("Bu Rina (Rina Marlina, S.Pd. – CGP
+    # Angkatan 8, guru Bahasa Indonesia)", "Pak Andi Setiawan, S.Pd. – guru IPA kelas VIII")
+    t = re.split(r"\s[–—-]\s", re.sub(r"\s*[(\[][^)\]]*[)\]]", "", t))[0].strip() or t
     if not t or re.search(r"[?!“”\"]", t) or len(t.split()) > 12:
         return False
     # "NAME dari/from PLACE": only the name before the origin counts
@@ -365,7 +369,7 @@ def _bracket_labels(lines: list[str]) -> set[str]:
 def split_lines(text: str) -> Layout:
     """Turn the text into items: turns (with their continuation lines joined) and set-aside lines."""
     r = rules()
-    lines = [part for line in text.splitlines() for part in _unflatten(line)]
+    lines = [part for line in normalise(text.splitlines()) for part in _unflatten(line)]
     short = _line_start_labels(lines)
     lines = [part for line in lines for part in _split_known(line, short)]
     stripped = [ln.strip() for ln in lines]
@@ -457,8 +461,9 @@ def split_lines(text: str) -> Layout:
                 if k is not None:
                     layout.cast.append((k, m.group(2).strip(), whole))
             continue
-        if info.kind is not None and not info.name and body and _name_like(body) and (
-                not first_dialogue_seen or _cast_neighbour(parsed, i - 1)):
+        if info.kind is not None and body and _name_like(body) and (
+                not first_dialogue_seen or not info.name and _cast_neighbour(parsed, i - 1)):
+            # (before the dialogue a role label with a name is a cast line too: "P1 (Coach) : Bu Rina (CGP)")
             current = None
             layout.items.append(Aside("cast", f"{label}: {body}", no))
             layout.cast.append((info.kind, body, f"{label}: {body}"))
