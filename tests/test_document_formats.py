@@ -87,3 +87,18 @@ def test_labels_that_come_once_are_no_speakers():
     # page furniture with colons around a short exchange: refused, never scored as a conversation
     with pytest.raises(DocumentError):
         read_document("Home: Artikel\nBagikan: Facebook\nArtikel Terkait: Coaching\nTags: guru\n\nSatu paragraf.")
+
+
+def test_the_blind_pages_read_right_or_are_refused():
+    # bench/data/documents_blind: 50 pages helpers wrote blind in published layouts (bench_documents.py measures them)
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    sys.path.insert(0, str(bench))
+    from bench_documents import BLIND, extra_items, run_set
+
+    res = {part: run_set(extra_items(BLIND / part)) for part in ("D1", "D2", "D3", "D4", "D5")}
+    assert sum(r["right"] for r in res.values()) >= 31                     # of 35 conversations (31 measured)
+    assert sum(r["WRONG"] for r in res.values()) <= 1                      # set 3's two conversations as one
+    assert sum(r["nothing_wrong"] for r in res.values()) <= 2              # the FAQ, one observation form
