@@ -137,7 +137,7 @@ def _read_text(text: str, *, name: str, coach: str | None, conversation: int) ->
     if sum(n >= 2 for n in Counter(t.label for t in turns).values()) < 2:
         # No two labels that speak twice ("Rubrik: Ruang Guru", "Oleh: …" on a story told in quotations): the
         # quotations, when they make a dialogue, are the turns; the labelled lines stay set aside.
-        quoted = _quoted_turns(layout, lang)
+        quoted = _story_quotes(layout) or _quoted_turns(layout, lang)
         if quoted:
             layout.items = [Aside("prose", f"{x.label}: {x.text}", x.line) if isinstance(x, Turn) and x not in quoted
                             else x for x in layout.items]
@@ -225,6 +225,53 @@ def _quoted_turns(layout: Layout, lang: str) -> list[Turn]:
         out.append(t)
         replace[id(lines[0])] = t
         dropped |= {id(x) for x in lines[1:]}
+    layout.items = [replace.get(id(x), x) for x in layout.items if id(x) not in dropped]
+    return out
+
+
+_PERSON = r"(?:(?:Bu|Pak|Ibu|Bapak|Kak|Mr\.?|Mrs\.?|Ms\.?|Miss)\s)?[A-Z][a-z]+"
+_TOLD = re.compile(r"[”\"]\s*,?\s*(?:kata|tanya|jawab|ujar|ucap|balas|sahut|ulang|lanjut|bisik|seru|timpal|said|asked|"
+                   r"replied|answered|added|repeated)\s+(?P<n>" + _PERSON + r")")
+_QUOTE = re.compile(r"[“\"]([^”\"]{2,})[”\"]")
+
+
+def _story_quotes(layout: Layout) -> list[Turn]:
+    """A story told in paragraphs, the talk in quotations among narration ("Tegar menarik kursi. “Anu, Bu…”",
+    "“…,” ulang Bu Nisa sambil mengangguk. “Kalau itu tercapai…?”"): each paragraph with a quotation is one turn,
+    said by the person its attribution names, else by the named person its narration starts with, else by the
+    other of the two. Only when two people are named as speaking, at least six such paragraphs."""
+    prose = [x for x in layout.items if isinstance(x, Aside) and x.kind == "prose"]
+    paragraphs: list[list[Aside]] = []
+    for x in prose:
+        if paragraphs and x.line == paragraphs[-1][-1].line + 1:
+            paragraphs[-1].append(x)
+        else:
+            paragraphs.append([x])
+    found = []
+    for para in paragraphs:
+        text = " ".join(x.text for x in para)
+        quotes = _QUOTE.findall(text)
+        if quotes:
+            told = _TOLD.search(text)
+            words = "“" + " ".join(q.strip(" ,") for q in quotes) + "”"   # quotation marks kept, as _quoted_turns
+            found.append((para, words, told.group("n") if told else None, text))
+    named = Counter(who for *_, who, _ in found if who)
+    people = [who for who, _ in named.most_common(2)]
+    if len(found) < 6 or len(people) < 2 or sum(named.values()) < 3:
+        return []
+    out: list[Turn] = []
+    replace: dict[int, Turn] = {}
+    dropped: set[int] = set()
+    for para, words, who, text in found:
+        if who not in people:
+            lead = text.split("“")[0].split('"')[0]
+            who = next((p for p in people if lead.startswith(p)), None)
+        if who is None:
+            who = people[1] if out and out[-1].label == people[0] else people[0]
+        t = Turn(label=who, text=words, line=para[0].line, info=parse_label(who))
+        out.append(t)
+        replace[id(para[0])] = t
+        dropped |= {id(x) for x in para[1:]}
     layout.items = [replace.get(id(x), x) for x in layout.items if id(x) not in dropped]
     return out
 
