@@ -90,7 +90,7 @@ def test_labels_that_come_once_are_no_speakers():
 
 
 def test_the_blind_pages_read_right_or_are_refused():
-    # bench/data/documents_blind: 50 pages helpers wrote blind in published layouts (bench_documents.py measures them)
+    # bench/data/documents_blind: 70 pages helpers wrote blind in published layouts (bench_documents.py measures them)
     import sys
     from pathlib import Path
 
@@ -98,10 +98,10 @@ def test_the_blind_pages_read_right_or_are_refused():
     sys.path.insert(0, str(bench))
     from bench_documents import BLIND, extra_items, run_set
 
-    res = {part: run_set(extra_items(BLIND / part)) for part in ("D1", "D2", "D3", "D4", "D5")}
-    assert sum(r["right"] for r in res.values()) >= 34                     # of 35 conversations
+    res = {part: run_set(extra_items(BLIND / part)) for part in ("D1", "D2", "D3", "D4", "D5", "D6", "D7")}
+    assert sum(r["right"] for r in res.values()) >= 48                     # of 49 conversations
     assert sum(r["WRONG"] for r in res.values()) == 0
-    assert sum(r["nothing_wrong"] for r in res.values()) <= 2              # an FAQ, an observation form
+    assert sum(r["nothing_wrong"] for r in res.values()) <= 3              # FAQs, an observation form
 
 
 def test_a_story_with_the_talk_in_quotations_among_narration():
