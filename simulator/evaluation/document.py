@@ -139,7 +139,8 @@ def _read_text(text: str, *, name: str, coach: str | None, conversation: int) ->
         # quotations, when they make a dialogue, are the turns; the labelled lines stay set aside.
         quoted = _story_quotes(layout) or _quoted_turns(layout, lang)
         if quoted:
-            layout.items = [Aside("prose", f"{x.label}: {x.text}", x.line) if isinstance(x, Turn) and x not in quoted
+            keep = {id(t) for t in quoted}
+            layout.items = [Aside("prose", f"{x.label}: {x.text}", x.line) if isinstance(x, Turn) and id(x) not in keep
                             else x for x in layout.items]
             turns = quoted
     if not turns:

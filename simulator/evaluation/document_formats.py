@@ -3,7 +3,7 @@
 unchanged.
 
     normalise(lines) -> lines
-        a chat export ("02/03/24 19.47 - Bu Wulan BK: …"): the date, time and app notices dropped
+        a chat export ("02/03/24 19.47 - Bu Wulan BK: …"): the date and time dropped, the app's notices set aside
         a table copied from Word or a PDF (cells split by tabs or "|"): the speaker column and the words column
         a label alone on its line with no colon ("COACH", "PAK HARTONO", "Speaker 1  0:05"), the words below it
         markdown emphasis, a timestamp or a turn number in front of a label ("**[00:00:13] Marcus:**", "6  ST:")
