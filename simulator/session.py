@@ -36,7 +36,7 @@ from simulator.coachee.voices import Reply, ScriptedVoice, Voice, _lower_words
 from simulator.errors import InputError
 from simulator.evaluation.transcript import Transcript, Utterance
 from simulator.reading.facts import kinds_named
-from simulator.reading.focus import focus, has_form, rerank
+from simulator.reading.focus import focus, has_form, item_kinds, rerank
 from simulator.reading.moves import Move, classify
 from simulator.reading.reader import Reading, content_words, read_turn
 from simulator.retrieval.search import Passage
@@ -507,8 +507,7 @@ def _of_the_kind_asked(hits: list[Hit], question: str, lang: str) -> list[Hit]:
     kinds = kinds_named(question, lang)
     if not kinds or not hits:
         return hits
-    near = [h for h in hits if h.score >= hits[0].score - KIND_NEAR
-            and kinds & kinds_named(f"{h.item.short(lang)} {h.item.long(lang)}", lang)]
+    near = [h for h in hits if h.score >= hits[0].score - KIND_NEAR and kinds & item_kinds(h.item, lang)]
     if not near:
         return hits
     best = max(near, key=lambda h: h.dense)

@@ -54,6 +54,26 @@ def _coach_well_until(s: Session, reply: str, template: str, opens, turns: int =
     pytest.fail(f"no layer came within {turns} good turns")
 
 
+def _one_turn_before_the_core():
+    """guru_baru in English, coached well until the next good turn would bring out the core: (the session, that
+    turn, opened(text, topic=, near=) -> the item the turn would open, the state left as it is)."""
+    from simulator.coachee import state as coachee
+    from simulator.reading.reader import read_turn
+
+    s = Session("guru_baru", lang="en")
+    s.coach_says("Good afternoon, Ms Nadia.")
+    reply = s.coach_says("What's been on your mind lately?").reply
+    good, _ = _coach_well_until(s, reply, "You said {said}. What does that mean for you?",
+                                lambda reveal: reveal == "core", turns=14)
+    heard = frozenset(w for t in s.turns if t.speaker == "coachee" for w in t.text.lower().split())
+
+    def opened(text: str, topic: str | None = None, near: frozenset[str] | None = None) -> str | None:
+        reading, move = read_turn(text, s.last_coachee_text(), "en"), classify(text, "en")
+        return coachee.update(s.state, reading, s.persona, move=move, topic=topic, heard=heard, near=near).opened
+
+    return s, good, opened
+
+
 def _to_core(persona: str, lang: str, opener: str, template: str) -> Session:
     s = Session(persona, lang=lang)
     s.coach_says("Good afternoon." if lang == "en" else "Selamat siang.")
@@ -260,20 +280,8 @@ def test_one_shared_word_is_no_question_asked_again():
 def test_a_turn_about_what_was_told_two_layers_up_does_not_bring_out_the_next():
     # "What would help you feel less alone?" matches what was told at the surface, not the core: answered from
     # that, not by the core insight (round 7). The same turn about nothing in memory still opens it.
-    from simulator.coachee import state as coachee
-    from simulator.reading.reader import read_turn
-
-    s = Session("guru_baru", lang="en")
-    s.coach_says("Good afternoon, Ms Nadia.")
-    reply = s.coach_says("What's been on your mind lately?").reply
-    good, _ = _coach_well_until(s, reply, "You said {said}. What does that mean for you?",
-                                lambda reveal: reveal == "core", turns=14)
-    reading = read_turn(good, s.last_coachee_text(), "en")
-    move = classify(good, "en")
-    heard = frozenset(w for t in s.turns if t.speaker == "coachee" for w in t.text.lower().split())
-    opens = coachee.update(s.state, reading, s.persona, move=move, topic=None, heard=heard)
-    told = coachee.update(s.state, reading, s.persona, move=move, topic="surface", heard=heard)
-    assert opens.opened == "core" and told.opened != "core"
+    s, good, opened = _one_turn_before_the_core()
+    assert opened(good, topic=None) == "core" and opened(good, topic="surface") != "core"
 
 
 # Round 8 (bench/data/panels/8) ----------------------------------------------------------------------------------
@@ -555,23 +563,10 @@ def test_the_next_layer_comes_with_a_question_near_it_or_one_for_meaning():
     # "What do you think is going on between them at break?" met with "I'm worn out" (the next layer's line): a
     # particular question that none of the next layer's memories is near is answered from what may be said; one
     # near them, or one asking for meaning or feeling, still brings the layer out.
-    from simulator.coachee import state as coachee
-    from simulator.reading.reader import read_turn
-
-    s = Session("guru_baru", lang="en")
-    s.coach_says("Good afternoon, Ms Nadia.")
-    reply = s.coach_says("What's been on your mind lately?").reply
-    good, _ = _coach_well_until(s, reply, "You said {said}. What does that mean for you?",
-                                lambda reveal: reveal == "core", turns=14)
-    heard = frozenset(w for t in s.turns if t.speaker == "coachee" for w in t.text.lower().split())
-
-    def opened(text: str, near: frozenset[str] | None) -> str | None:
-        reading, move = read_turn(text, s.last_coachee_text(), "en"), classify(text, "en")
-        return coachee.update(s.state, reading, s.persona, move=move, topic=None, heard=heard, near=near).opened
-
+    s, good, opened = _one_turn_before_the_core()
     particular = "So the planning takes all evening. How do the other teachers manage it, do you think?"
     assert not classify(particular, "en").deep
-    assert opened(particular, frozenset({"open", "surface"})) != "core"
-    assert opened(particular, frozenset({"surface", "core"})) == "core"
-    assert opened(good, frozenset({"open", "surface"})) == "core"   # "What does that mean for you?"
-    assert opened(particular, None) == "core"                      # no memory to search: pacing as before
+    assert opened(particular, near=frozenset({"open", "surface"})) != "core"
+    assert opened(particular, near=frozenset({"surface", "core"})) == "core"
+    assert opened(good, near=frozenset({"open", "surface"})) == "core"   # "What does that mean for you?"
+    assert opened(particular, near=None) == "core"                      # no memory to search: pacing as before

@@ -179,9 +179,10 @@ def _read_text(text: str, *, name: str, coach: str | None, conversation: int) ->
 
 # ------------------------------------------------------------------------------------------------ steps
 _NAME = r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2}"
+_SAID_ID = "kata|tanya|jawab|ujar|ucap|balas|sahut"   # "“…,” kata Bu Sari": the verb before who said it
 _SAID = re.compile(
     r"^[“\"](?P<q>.+)[”\"“]\s*[,.]?\s*(?:(?P<a>" + _NAME + r")\s+(?:said|asked|replied|stated|answered|added|"
-    r"continued|says|asks|replies|responded|berkata|bertanya|menjawab)|(?:kata|tanya|jawab|ujar|ucap|balas|sahut)\s+"
+    r"continued|says|asks|replies|responded|berkata|bertanya|menjawab)|(?:" + _SAID_ID + r")\s+"
     r"(?P<b>" + _NAME + r"))\b[^“”\"]{0,40}$", re.S)
 
 
@@ -218,10 +219,16 @@ def _quoted_turns(layout: Layout, lang: str) -> list[Turn]:
         labels = [pair[i % 2] for i in range(len(quotes))]
     else:
         return []
+    return _as_turns(layout, [(lines, words, label) for (lines, words, _), label in zip(quotes, labels, strict=True)])
+
+
+def _as_turns(layout: Layout, spoken: list[tuple[list[Aside], str, str]]) -> list[Turn]:
+    """Prose lines that hold a turn (lines, words, who said them): one Turn each, in the place of its first line;
+    the other lines go."""
     out: list[Turn] = []
     replace: dict[int, Turn] = {}
     dropped: set[int] = set()
-    for (lines, words, _), label in zip(quotes, labels, strict=True):
+    for lines, words, label in spoken:
         t = Turn(label=label, text=words, line=lines[0].line, info=parse_label(label))
         out.append(t)
         replace[id(lines[0])] = t
@@ -231,7 +238,7 @@ def _quoted_turns(layout: Layout, lang: str) -> list[Turn]:
 
 
 _PERSON = r"(?:(?:Bu|Pak|Ibu|Bapak|Kak|Mr\.?|Mrs\.?|Ms\.?|Miss)\s)?[A-Z][a-z]+"
-_TOLD = re.compile(r"[”\"]\s*,?\s*(?:kata|tanya|jawab|ujar|ucap|balas|sahut|ulang|lanjut|bisik|seru|timpal|said|asked|"
+_TOLD = re.compile(r"[”\"]\s*,?\s*(?:" + _SAID_ID + r"|ulang|lanjut|bisik|seru|timpal|said|asked|"
                    r"replied|answered|added|repeated)\s+(?P<n>" + _PERSON + r")")
 _QUOTE = re.compile(r"[“\"]([^”\"]{2,})[”\"]")
 
@@ -260,21 +267,15 @@ def _story_quotes(layout: Layout) -> list[Turn]:
     people = [who for who, _ in named.most_common(2)]
     if len(found) < 6 or len(people) < 2 or sum(named.values()) < 3:
         return []
-    out: list[Turn] = []
-    replace: dict[int, Turn] = {}
-    dropped: set[int] = set()
+    spoken: list[tuple[list[Aside], str, str]] = []
     for para, words, who, text in found:
         if who not in people:
             lead = text.split("“")[0].split('"')[0]
             who = next((p for p in people if lead.startswith(p)), None)
         if who is None:
-            who = people[1] if out and out[-1].label == people[0] else people[0]
-        t = Turn(label=who, text=words, line=para[0].line, info=parse_label(who))
-        out.append(t)
-        replace[id(para[0])] = t
-        dropped |= {id(x) for x in para[1:]}
-    layout.items = [replace.get(id(x), x) for x in layout.items if id(x) not in dropped]
-    return out
+            who = people[1] if spoken and spoken[-1][2] == people[0] else people[0]
+        spoken.append((para, words, who))
+    return _as_turns(layout, spoken)
 
 
 def _conversations(layout: Layout, turns: list[Turn], groups: list[Group]) -> list[list[Turn]]:

@@ -95,18 +95,23 @@ _TIME_AFTER = re.compile(r"\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*$")
 _BARE = re.compile(r"^[A-Za-z][\w.'’ ()/-]{0,29}$")
 
 
-def _osa1(a: str, b: str) -> bool:
-    """At most one edit (or one swap of neighbours) apart."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
-                                  and a[diff[1]] == b[diff[0]])
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+def osa(a: str, b: str, limit: int = 3) -> int:
+    """Optimal-string-alignment edit distance (a transposition counts once): "Cocah" is one edit from
+    "Coach". Stops early above `limit` because only near-misses matter. (Here for the bare labels; the label pass
+    and the speakers use it too.)"""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def _bare_key(line: str) -> str | None:
@@ -136,7 +141,8 @@ def _bare_labels(lines: list[str]) -> list[str]:
     out, i = [], 0
     while i < len(lines):
         k = keys[i]
-        label = k if k in recurring else next((r for r in recurring if k and _osa1(k.upper(), r.upper())), None)
+        label = k if k in recurring else next((r for r in recurring if k and osa(k.upper(), r.upper(), 1) <= 1),
+                                               None)
         if label is not None and words_follow(i):
             j = i + 1
             while not lines[j].strip():

@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from simulator.content import Strict, load_yaml
-from simulator.evaluation.document_formats import normalise
+from simulator.evaluation.document_formats import normalise, osa
 
 RULES_PATH = Path(__file__).resolve().parent / "rules" / "document.yaml"
 
@@ -94,24 +94,6 @@ PRONOUNS = re.compile(r"\b(saya|aku|kamu|anda|kita|kami|i|you|we|my|your|me|don'
 
 def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip(" \t*.:")).lower()
-
-
-def osa(a: str, b: str, limit: int = 3) -> int:
-    """Optimal-string-alignment edit distance (a transposition counts once): "Cocah" is one edit from
-    "Coach". Stops early above `limit` because only near-misses matter."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
 
 
 @lru_cache(maxsize=4096)

@@ -124,9 +124,13 @@ def _of_the_kind(hits: Sequence, question: str, lang: str) -> list:
     kinds = kinds_named(question, lang)
     if not kinds:
         return list(hits)
-    out = [replace(h, score=round(h.score + KIND_BONUS, 4))
-           if kinds & kinds_named(f"{h.item.short(lang)} {h.item.long(lang)}", lang) else h for h in hits]
+    out = [replace(h, score=round(h.score + KIND_BONUS, 4)) if kinds & item_kinds(h.item, lang) else h for h in hits]
     return sorted(out, key=lambda h: -h.score)
+
+
+def item_kinds(item, lang: str) -> set[str]:
+    """The kinds (a day, a subject, an app, ...) of which a memory item's tellings name a thing."""
+    return kinds_named(f"{item.short(lang)} {item.long(lang)}", lang)
 
 
 COUNTED_BONUS = 0.2   # an item that counts the very thing "berapa X" / "how many X" asks for
