@@ -28,6 +28,7 @@ from simulator.coachee.memory import (
     PersonaMemory,
     load_memory,
     memory_index,
+    stem_set,
     warm_in_background,
 )
 from simulator.coachee.persona import Persona, get_persona
@@ -35,7 +36,7 @@ from simulator.coachee.state import CoacheeState, Plan
 from simulator.coachee.voices import Reply, ScriptedVoice, Voice, _lower_words
 from simulator.errors import InputError
 from simulator.evaluation.transcript import Transcript, Utterance
-from simulator.reading.facts import kinds_named
+from simulator.reading.facts import kinds_named, tense_asked, tense_told
 from simulator.reading.focus import focus, has_form, item_kinds, rerank
 from simulator.reading.moves import Move, classify
 from simulator.reading.reader import Reading, content_words, read_turn
@@ -226,6 +227,8 @@ class Session:
         hits = self._about_someone_mentioned(state, move, hits)
         if move.question == "yes_no":
             hits = _of_the_kind_asked(hits, move.focus, move.lang if move.lang in ("id", "en") else self.lang)
+        if move.question in ("yes_no", "factual"):
+            hits = _of_the_time_asked(hits, move.focus, move.lang if move.lang in ("id", "en") else self.lang)
         truth = None
         if state.reaction in ("deflect", "judgement", "advice"):
             hits = []   # the coachee reacts to HOW it was asked; nothing from memory
@@ -510,7 +513,32 @@ def _of_the_kind_asked(hits: list[Hit], question: str, lang: str) -> list[Hit]:
     near = [h for h in hits if h.score >= hits[0].score - KIND_NEAR and kinds & item_kinds(h.item, lang)]
     if not near:
         return hits
-    best = max(near, key=lambda h: h.dense)
+    # The question's other words decide first: "Observasinya hari Senin?" is about the observation, which the
+    # timetable listing Monday never mentions (card probes: "Iya" and the timetable).
+    asked = stem_set(" ".join(w for w in question.split() if not kinds_named(w, lang)), lang)
+    best = max(near, key=lambda h: (bool(asked & stem_set(f"{h.item.short(lang)} {h.item.long(lang)}", lang)), h.dense))
+    return [best, *(h for h in hits if h is not best)]
+
+
+TIME_NEAR = 0.2   # a match this close to the best one that tells the time asked about answers instead
+
+
+def _of_the_time_asked(hits: list[Hit], question: str, lang: str) -> list[Hit]:
+    """"Do you teach at a private school?" asks about now: her first school (a history) does not answer it when
+    a close match speaks of now or of no time at all; "Dulu Bapak dikenal ...?" asks about then, not about now."""
+    asked = tense_asked(question)
+    if asked is None or not hits or hits[0].score < MATCH_FLOOR:
+        return hits
+
+    def told(h: Hit) -> str | None:
+        return tense_told(h.item.short(lang), history=h.item.kind == "history")
+
+    if told(hits[0]) in (None, asked):
+        return hits
+    fits = [h for h in hits[1:] if h.score >= max(MATCH_FLOOR, hits[0].score - TIME_NEAR) and told(h) in (None, asked)]
+    if not fits:
+        return hits
+    best = next((h for h in fits if told(h) == asked), fits[0])
     return [best, *(h for h in hits if h is not best)]
 
 

@@ -8,6 +8,9 @@ the cards). The causes behind its misses, each pinned here in the shape it was f
 5. a checked summary that gets a fact wrong is not confirmed
 6. an answer that holds a new fact is no repeat, even when its other words were said before
 7. a question for a plain fact as the first turn is answered before the presenting concern
+8. (session 11) a question about then is answered from then, one about now from now; the clause about what a yes/no
+   asks decides it; a day is no "who"; "Saya kira itu ..." presupposes nothing; "what does X mean" about a term
+   is no question for meaning
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from simulator.reading.focus import focus
 from simulator.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
-NO = re.compile(r"^\W*(?:(?:ah|oh|mm|hmm)\W+)?(no|not|nope|tidak|bukan|nggak|enggak)\b", re.I)
+NO = re.compile(r"^\W*(?:(?:ah|oh|mm|hmm)\W+)?(no|nah|not|nope|tidak|bukan|nggak|enggak)\b", re.I)
 YES = re.compile(r"^\W*(?:(?:ah|oh|mm|hmm)\W+)?(yes|yeah|ya|iya|betul|benar)\b", re.I)
 
 
@@ -201,8 +204,54 @@ def test_a_checked_feeling_with_nothing_new_to_add_is_not_taken_back():
     ("Okay. Thanks for talking it through with me, Mr Hendra. Let's catch up again after your next practical.",
      "goodbye"),                                                                    # round 18: the telling again
     ("Let's catch up on what happened in the lesson first. What happened?", "coaching"),
+    # round 18: answered with her evening routine (thanks and the next meeting in one sentence)
+    ("That's okay, no pressure. Thank you for being so open with me today, Nadia - shall we check in again next "
+     "week?", "goodbye"),
 ])
 def test_lets_catch_up_again_is_a_goodbye(text, kind):
     from simulator.reading.moves import classify
 
     assert classify(text, "en").kind == kind
+
+
+# 8 ------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("persona,lang,text,yes,wanted", [
+    # her first school was private; she teaches at a state school now
+    ("pra_observasi_guru_matematika", "en", "Do you teach at a private school?", False, "State"),
+    # "dulu" asks about then: known as a storyteller then (not whether he still is)
+    ("guru_senior_skeptis", "id", "Dulu Bapak dikenal sebagai pencerita ulung, ya Pak?", True, "Dulu"),
+    # the timetable lists Monday, but says the observation is on Thursday
+    ("pra_observasi_guru_matematika", "id", "Observasinya hari Senin, kan Bu?", False, "Kamis"),
+    ("murid_sosial_emosional", "en", "By the way, have you been off school five times?", False, "twice"),
+])
+def test_a_yes_no_is_answered_from_the_time_and_the_clause_it_asks_about(persona, lang, text, yes, wanted):
+    reply = ask(persona, lang, text)
+    assert (YES if yes else NO).match(reply), reply
+    assert wanted in reply
+
+
+def test_the_time_asked_and_the_time_told():
+    from simulator.reading.facts import tense_asked, tense_told
+
+    assert tense_asked("Do you teach at a private school?") == "now"
+    assert tense_asked("Dulu Bapak dikenal sebagai pencerita ulung?") == "past"
+    assert tense_asked("Dulu Bapak bercerita, sekarang masih?") is None
+    assert tense_told("For my first four years I taught at a private school.") == "past"
+    assert tense_told("Sekarang pun saya masih bercerita, seperti dulu.") == "now"
+    assert tense_told("I teach maths at State Junior Secondary School 5.") is None
+    assert tense_told("I teach maths.", history=True) == "past"
+
+
+def test_a_day_is_no_answer_to_who():
+    from simulator.reading.focus import has_form
+
+    assert not has_form("It all started two weeks ago, on a Saturday night.", "Who have you been sitting with?", "en")
+    assert has_form("Right now I sit at the very back, on my own.", "Who have you been sitting with?", "en")
+    assert "own" in ask("murid_sosial_emosional", "en", "Who have you been sitting with lately?")
+
+
+def test_a_thought_introduced_by_saya_kira_itu_presupposes_nothing():
+    # the coachee's own idea of a term is told, not passed over for a line that presupposes less
+    reply = ask("guru_sosial_emosional", "id", "Menurut Ibu, pembelajaran sosial emosional itu apa?")
+    assert "pelajaran tambahan" in reply
+    assert "rencana berbeda" in ask("guru_diferensiasi", "id", "Menurut Ibu, diferensiasi itu artinya gimana?")

@@ -148,6 +148,9 @@ def test_bad_moves_file_names_the_field(tmp_path):
     ("What will you do first?", "en", True, False),
     ("What matters most to you here?", "en", False, True),
     ("How many students are in 7A?", "en", False, False),
+    ("Apa artinya bagi Ibu?", "id", False, True),
+    ("Apa maknanya?", "id", False, True),
+    ("Menurut Ibu, diferensiasi itu artinya gimana?", "id", False, False),   # her idea of a term, not its meaning to her
 ])
 def test_forward_and_deep_questions(text, lang, forward, deep):
     move = classify(text, lang, names=NAMES)
@@ -161,6 +164,9 @@ def test_forward_and_deep_questions(text, lang, forward, deep):
     ("What's one thing you could try next week?", "en", False),
     ("Apa yang bisa Ibu coba minggu depan?", "id", False),
     ("How would you like to start?", "en", False),
+    ("Pak, gimana kalau dicoba dulu minggu ini?", "id", True),
+    # "how do you feel when...": the card probes' "Oke... iya." to a student asked how she feels now
+    ("Sekarang kamu ngerasa gimana kalau mau masuk kelas?", "id", False),
 ])
 def test_a_suggestion_put_as_a_question_is_told_from_a_question(text, lang, suggests):
     assert classify(text, lang, names=NAMES).suggests is suggests

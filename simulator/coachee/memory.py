@@ -35,7 +35,7 @@ from simulator.coachee.persona import Text
 from simulator.config import PERSONAS_DIR
 from simulator.content import Strict, load_yaml
 from simulator.errors import ContentError
-from simulator.reading.facts import NUMBER, facts_agree, kinds_agree
+from simulator.reading.facts import NUMBER, facts_agree, kinds_agree, kinds_named
 from simulator.reading.reader import stems, tokens
 from simulator.vocabulary import ITEMS
 
@@ -350,16 +350,20 @@ class MemoryIndex:
         a number or a capitalised name in the question that the item's texts contradict is a "no", all of them
         found is a "yes"."""
         i = self.items.index(item)
-        facts = facts_agree(text, item.short(self.lang) + " " + item.long(self.lang), self.lang)
+        told = item.short(self.lang) + " " + item.long(self.lang)
+        facts = facts_agree(text, told, self.lang)
         if facts is False:
             return False   # a number or name the item contradicts decides ("first year?" - "my second year")
-        if kinds_agree(text, item.short(self.lang) + " " + item.long(self.lang), self.lang):
+        about = self._about(text, item)
+        if about != told and (said := kinds_agree(text, about, self.lang)) is not None:
+            return said    # the clause about what was asked names the day ("glad the observation is on Thursday")
+        if kinds_agree(text, told, self.lang):
             return True    # the day, subject, kind of school or length of time asked about is the item's
         # Words shared with one side's examples and none with the other's decide when the embedding is close:
         # "Are you on any team besides teaching?" shares "team" with "Are you on the P5 team?" and nothing with
         # "Are you a form tutor as well?", which the embedding put 0.01 nearer.
-        asked = _stem_set(text, self.lang)
-        words = {kind: max((len(asked & _stem_set(t, self.lang)) for t in (getattr(item, kind)(self.lang)
+        asked = stem_set(text, self.lang)
+        words = {kind: max((len(asked & stem_set(t, self.lang)) for t in (getattr(item, kind)(self.lang)
                                                                           if getattr(item, kind) else [])), default=0)
                  for kind in ("yes", "no")}
         by_words = words["yes"] > 0 == words["no"] or words["no"] > 0 == words["yes"]
@@ -376,7 +380,17 @@ class MemoryIndex:
         return facts
 
 
-def _stem_set(text: str, lang: str) -> frozenset[str]:
+    def _about(self, text: str, item: MemoryItem) -> str:
+        """The clauses of the item's tellings that name a thing of a kind and share a word with the question: the
+        timetable that lists Monday says "glad the observation is on Thursday", which is what "Is the observation
+        on Monday?" asks about. All of the tellings when no clause does."""
+        told = item.short(self.lang) + " " + item.long(self.lang)
+        asked = stem_set(" ".join(w for w in text.split() if not kinds_named(w, self.lang)), self.lang)
+        near = [c for c in re.split(r"[.;:,!?]\s+", told) if kinds_named(c, self.lang) and asked & stem_set(c, self.lang)]
+        return " ".join(near) or told
+
+
+def stem_set(text: str, lang: str) -> frozenset[str]:
     """The stems of a text's content words (4+ letters)."""
     from simulator.reading.reader import content_words
 

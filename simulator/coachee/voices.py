@@ -1234,6 +1234,8 @@ _REFERS = {"id": re.compile(r"\b([a-z][a-z-]{3,}) (itu|tadi|tersebut)\b"),
            "asked_back": re.compile(r"^\W*(?:an? )?([a-z]{4,}) (?:for what|apa( dulu)?)\?")}
 _NOT_THINGS = {"hal", "begitu", "waktu", "saat", "semua", "rasanya", "memang", "kalau", "karena", "seperti",
                "justru", "hanya", "cuma", "juga", "sudah", "masih", "yang", "sama", "kata", "bilang", "sebenarnya",
+               # "Saya kira itu pelajaran tambahan": "itu" is "it" after a verb of thinking or saying
+               "kira", "pikir", "rasa", "tahu", "dengar", "anggap", "ingat", "lihat", "kirain",
                "days", "times", "things", "ones", "kinds"}
 
 

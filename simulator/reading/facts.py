@@ -187,6 +187,30 @@ def kind_value(word: str, lang: str) -> bool:
                                for pattern in _KINDS.get(lang, {}).values())
 
 
+_PAST_ASKED = re.compile(r"\b(dulu(nya)?|dahulu|sebelumnya|waktu itu|semasa|did (you|they|he|she)|were (you|they)|was (it|he|"
+                         r"she)|used to|back then|in the past|previously|before you came)\b", re.I)
+_NOW_ASKED = re.compile(r"\b(sekarang|kini|saat ini|masih|now|currently|these days|nowadays|still|do (you|they)|"
+                        r"does (he|she|it)|are (you|they)|is (it|he|she))\b", re.I)
+_PAST_TOLD = re.compile(r"\b(dulu|dahulu|pertama kali|(\w+ )?tahun (yang )?lalu|waktu (kecil|muda|kuliah)|used to|once|"
+                        r"years ago|back then|when I was|first (\w+ ){0,2}years|in those days)\b", re.I)
+_NOW_TOLD = re.compile(r"\b(sekarang|kini|saat ini|masih|now|currently|these days|nowadays|still)\b", re.I)
+
+
+def tense_asked(question: str) -> str | None:
+    """"past" for "Dulu Bapak dikenal ...?" / "Did you ...?", "now" for "Do you teach ...?", None when it says
+    neither or both ("Dulu ..., sekarang masih?")."""
+    past, now = bool(_PAST_ASKED.search(question)), bool(_NOW_ASKED.search(question))
+    return "past" if past and not now else "now" if now and not past else None
+
+
+def tense_told(text: str, history: bool = False) -> str | None:
+    """The time a telling is about: "now" when it says so ("Sekarang pun saya masih ..."), "past" for a history
+    or one that says "dulu" / "for my first four years", None for a plain statement."""
+    if _NOW_TOLD.search(text):
+        return "now"
+    return "past" if history or _PAST_TOLD.search(text) else None
+
+
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 _NOT_NAMES = {"Ibu", "Bapak", "Pak", "Bu", "Mrs", "Mr", "Ms", "Miss", "Year", "Kelas", "Saya", "Apakah", "Apa",
               "Do", "Did", "Is", "Are", "Was", "The", "Jadi", "Kalau", "And", "But", "Tapi", "Dan", "Sir",

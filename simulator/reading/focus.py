@@ -60,7 +60,11 @@ _ANSWERS = {
             r"|\b(at|by|until|till|around|about) (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
             r"half past|quarter (past|to)|\d{1,2}([.:]\d{2})?)\b|\b\d{1,2}[.:]\d{2}\b",
     "who": r"(\b(bu|pak|kak|mas|mbak|mr|mrs|ms|miss|teman|temen|kakak|adik|ibu|bapak|ayah|friend|sister|brother|"
-           r"mother|father|mum|dad)\b|(?<=\w )[A-Z][a-z]{2,})",
+           r"mother|father|mum|dad|alone|on (my|his|her) own|by (myself|himself|herself)|nobody|no one|sendiri(an)?)\b"
+           # a name, which a day or a month is not ("on a Saturday night" says when, not who)
+           r"|(?<=\w )(?!(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu|Monday|Tuesday|Wednesday|Thursday|Friday|"
+           r"Saturday|Sunday|Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|"
+           r"Desember|January|February|March|May|June|July|August|October|December)\b)[A-Z][a-z]{2,})",
     "where": r"\b(di|ke|dari|at|in|room|ruang|kelas|perpustakaan|library|lab|rumah|home|kantin|canteen)\b",
     # a school subject; a kind or level of school (what "mapel apa" and "what kind of school" ask for)
     "subject": r"\b(bahasa indonesia|bahasa inggris|matematika|ipa|ips|ipas|sejarah|pjok|penjas|olahraga|seni( budaya)?|"

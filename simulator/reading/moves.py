@@ -408,7 +408,8 @@ def _closes(text: str, rules: MoveRules, lang: str) -> bool:
         return True
     # "... Terima kasih waktunya. Assalamualaikum." / "... Thank you. Could we meet again next week?": a salam or
     # the next meeting after thanks is leave-taking, not a greeting or a question to answer from memory.
-    thanked = any(rules.search(lang, "thanks_any", p) for p in pieces[:-1])
+    # ("Thank you for being so open today - shall we check in again next week?": thanks and the next meeting in one)
+    thanked = any(rules.search(lang, "thanks_any", p) for p in pieces)
     return thanked and bool(re.match(r"^\W*(assalamu\w*|salam\b)", last, re.I) or rules.search(lang, "arrange", last))
 
 
