@@ -177,6 +177,11 @@ def test_a_suggestion_put_as_a_question_is_told_from_a_question(text, lang, sugg
     ("What is your goal for this term?", "en", True),
     ("Apa yang ingin Ibu capai bulan ini?", "id", True),
     ("Apa tujuan Ibu?", "id", True),
+    # picturing it going well (round 18: his teaching load, "being a principal is lonely")
+    ("Kalau Bapak bayangkan satu pelajaran yang membuat anak-anak penasaran, seperti apa kira-kira?", "id", True),
+    ("If you imagine the first five minutes after break going well, what would you see the children doing?", "en",
+     True),
+    ("Coba bayangkan kalau kamu dimarahi, rasanya gimana?", "id", False),   # a feeling, not a goal
     ("What happened in class?", "en", False),
     ("Muridnya ada berapa?", "id", False),
 ])

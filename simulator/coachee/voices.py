@@ -224,8 +224,15 @@ class ScriptedVoice:
                 return _join(greet, pool("offer"))
             return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
         if move == "small_talk":
-            if _OFFER.search(_COACH_SAID.get() or ""):
-                return _join(greet, pool("offer"))
+            offer = _OFFER.search(_COACH_SAID.get() or "")
+            if offer:
+                # "Come in, have a seat. Coffee? You said you wanted to talk about something.": the offer, then
+                # what the coachee came about when the turn goes on to invite it (round 18: "stick to what we were
+                # talking about" at the first turn)
+                rest = (_COACH_SAID.get() or "")[offer.end():]
+                goes_on = not said and len(rest.split()) >= 4
+                return _join(greet, pool("offer"),
+                             self._greeting_line(persona, plan, said, lang, key, strip=True) if goes_on else "")
             best = plan.memory_items[0] if plan.memory_items else None
             if best and best["score"] >= LEAD_SCORE and _ASKS_WHAT.search(_COACH_SAID.get() or "") \
                     and not any(_norm(best["short"]) in _norm(s) for s in said):
@@ -989,7 +996,8 @@ _ASKS_WHAT = re.compile(r"\b(what|where|who|which|apa|ngapain|ke ?mana|di ?mana|
 _SALAM = re.compile(r"\b(assalamu\w*|wassalam\w*)\b", re.I)
 CLARIFY_NEXT = 0.2   # a memory this near what the coach asks may explain the earlier reply
 _OFFER = re.compile(r"\b(teh atau kopi|kopi atau teh|mau (minum )?(teh|kopi|minum)|(ngopi|ngeteh) dulu|"
-                    r"tea or coffee|coffee or tea|(cup of|some|a) (tea|coffee)|something to drink)\b", re.I)
+                    r"tea or coffee|coffee or tea|(cup of|some|a) (tea|coffee)|something to drink)\b"
+                    r"|(?:^|[.!?,]\s*)(coffee|tea|kopi|teh)\s*\?", re.I)   # "Come in, have a seat. Coffee?"
 _ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\bmakan apa\b|\b(makan|sarapan) (siang |pagi )?(belum|sudah)|"
                   r"\bhad (lunch|breakfast|coffee|anything)|\beaten\b", re.I)
 _ALREADY = re.compile(r"\b(sudah|udah|already|have, thanks|had)\b", re.I)
