@@ -352,7 +352,29 @@ class Session:
             # A short question ("Muridnya ada berapa?") scores low, but one item stands clearly apart and shares
             # its words: that is what was asked.
             hits[0] = Hit(hits[0].item, MATCH_FLOOR, hits[0].dense, hits[0].lexical)
-        return hits
+        return self._what_lies_behind(hits, asked, before, turns)
+
+    def _what_lies_behind(self, hits: list[Hit], asked: str, before: str, turns: list[Turn] | None) -> list[Hit]:
+        """"Hasilnya tidak baik." - "Apa yang bikin hasilnya tidak baik?": a question for the cause or the story
+        of what the coachee just said finds that very telling first (it shares all its words); what lies behind
+        it is the rest of its topic, not yet told (round 18: her self-introduction, then the telling again)."""
+        said = " ".join(before.lower().split())
+        if not hits or not said or not _ASKS_BEHIND.search(asked):
+            return hits
+        top = hits[0].item
+        if " ".join(top.short(self.lang).lower().split()) not in said \
+                and " ".join(top.long(self.lang).lower().split()) not in said:
+            return hits
+        told = self._told(turns)
+        rest = [i for i in self.memory.items if i.topic == top.topic and i is not top
+                and " ".join(i.short(self.lang).lower().split()) not in told]
+        if not rest:
+            return hits
+        index = memory_index(self.memory, self.lang)
+        ranked = {h.item.id: h for h in index.search(f"{before} {asked}", k=len(self.memory.items))}
+        best = max(rest, key=lambda i: ranked[i.id].score if i.id in ranked else 0.0)
+        h = ranked.get(best.id) or Hit(best, 0.0, 0.0, 0.0)
+        return [Hit(best, max(h.score, hits[0].score), h.dense, h.lexical), *(x for x in hits if x.item is not best)]
 
     def _told(self, turns: list[Turn] | None = None) -> str:
         """Everything the coachee has said so far (`turns`, default the session's), lower case, one space."""
@@ -483,12 +505,17 @@ _SOMEONE = frozenset({"her", "him", "she", "he", "dia", "beliau", "ia"})   # a p
 _MENTIONED = re.compile(r"(?<=[\w,] )(?:(?:Bu|Pak|Mrs|Mr|Ms|Miss|Kak|Mas|Mbak) )?([A-Z][a-z]{2,})\b")
 OFF_TOPIC = 0.5   # half the weight of the question's words unknown to the whole memory: about something else
 CLEAR_FLOOR, CLEAR_MARGIN, CLEAR_WORDS = 0.3, 0.1, 0.5   # a clear winner below the match floor (see _hits)
+# A question for the cause or the story of something ("Apa yang bikin ...?", "What went wrong?", "Tidak baiknya gimana?")
+_ASKS_BEHIND = re.compile(r"\b(apa yang (bikin|membuat|menyebabkan|terjadi)|kenapa|mengapa|kok bisa|gimana bisa|"
+                          r"(tidak|nggak|kurang) \w+nya (gimana|bagaimana|seperti apa)|what (made|caused|happened|went wrong)|"
+                          r"why|how come|what do you mean)\b", re.I)
 MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
 
 
 # A question ending on a word that points back ("What happened that time?", "Terus gimana waktu itu?").
 _ANAPHOR = re.compile(r"\b(that time|at the time|back then|then|there|that|it|waktu itu|saat itu|tadi|tersebut|itu|di sana|"
-                      r"di situ)\W*$|\b(that time|back then|waktu itu|saat itu)\b", re.I)
+                      r"di situ)\W*$|\b(that time|back then|waktu itu|saat itu)\b"
+                      r"|\b(they|them|those|these|mereka)\b", re.I)   # "Which subjects are they for?" (round 18)
 # Words that point back at what was just said ("Which ones?", "Yang mana saja?"), not at a new topic.
 _PRO_FORMS = {"ones", "one", "them", "those", "these", "that", "this", "itu", "ini", "tersebut", "mereka", "saja",
               "semua", "semuanya", "lagi", "else", "more", "mana", "apa", "siapa", "berapa", "kapan", "which",

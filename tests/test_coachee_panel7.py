@@ -21,3 +21,71 @@ def test_an_offer_then_an_invitation_gets_both_answered(lang, text, offer, conce
 def test_a_bare_offer_is_answered_alone():
     reply = Session("guru_diferensiasi", "en").coach_says("Coffee?").reply
     assert "Tea" in reply and "lesson plans" not in reply, reply
+
+
+def test_they_asks_about_what_was_just_said():
+    # round 18: "Which subjects are they for?" after "There are four assignments ..." got his favourite subjects
+    s = Session("murid_tugas_terlambat", "en")
+    s.coach_says("How many assignments haven't you handed in?")
+    reply = s.coach_says("Yes, four. Which subjects are they for?").reply
+    assert "social studies" in reply and "favourite" not in reply, reply
+
+
+def test_a_when_clause_in_front_asks_no_time():
+    from simulator.reading.focus import focus
+
+    assert focus("When you get stuck on a factorising question, what usually happens?", "en") is None
+    assert focus("When is the test?", "en") == "time"
+    # round 18: "The test was five written questions in forty minutes."
+    reply = Session("murid_target_belajar", "en").coach_says(
+        "Factorising is tricky for a lot of people. When you get stuck on a factorising question, what usually "
+        "happens?").reply
+    assert "forty minutes" not in reply, reply
+
+
+def test_how_are_you_really_is_small_talk():
+    from simulator.reading.moves import classify
+
+    assert classify("Hi Nadia, thanks for making time for this. How are you doing, really?", "en").kind == "small_talk"
+
+
+def test_a_question_for_a_step_after_a_lead_in_is_no_suggestion():
+    from simulator.reading.moves import classify
+
+    # round 18: "Yes. Noted." (the senior teacher's reply to advice)
+    assert not classify("That's fair. Going back to what matters most to you, curious students - what's one small "
+                        "thing you could try on Monday that might spark that curiosity?", "en").suggests
+    assert classify("I wonder, maybe you could try group work?", "en").suggests
+
+
+def test_a_when_clause_in_front_is_not_answered_as_a_time_as_i_said():
+    # round 18 (R72's first turns): "When you say ..., what might ...?" read as a time question: "As I said, there's no
+    # proper routine for after break; ..."
+    s = Session("guru_sosial_emosional", "en")
+    for turn in ("Good afternoon, Mrs Lestari. Thank you for making time to talk. What would you like us to focus on "
+                 "today?",
+                 "So two things: calming the class quickly after break, and for yourself, not shouting. Can you tell "
+                 "me what typically happens when they come back in from break?",
+                 "Fighting over water, and then someone in tears reporting something. That sounds like a hectic few "
+                 "minutes. What do you usually do in that moment?"):
+        s.coach_says(turn)
+    reply = s.coach_says("So it can stretch to twenty minutes, and meanwhile the rest of the class gets louder. When "
+                         "you say no proper routine had occurred to you, what might a routine after break look like "
+                         "in your class?").reply
+    assert not reply.startswith(("As I said", "Like I said", "Well, as I said", "Yes, as I mentioned")), reply
+
+
+def test_a_question_for_the_cause_of_what_was_just_said_gets_what_lies_behind_it():
+    # round 18 (R69's conversation, replayed): "Dulu saya pernah coba lembar kerja tertulis, tapi anak-anak tidak
+    # membacanya" - "Kenapa kira-kira anak-anak nggak membacanya, Pak?" was answered with his request for more hours
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench/data/panels/18/R69/pasca_observasi_guru_ipa_id.tsv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    s = Session("pasca_observasi_guru_ipa", "id")
+    for row in rows[:12]:
+        s.coach_says(row["coach"])
+    assert "lembar kerja" in s.last_coachee_text()
+    reply = s.coach_says(rows[12]["coach"]).reply
+    assert "lembar kerja" in reply and "tiga jam" not in reply, reply

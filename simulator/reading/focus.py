@@ -34,7 +34,9 @@ _FOCUS = {
            ("where", r"\b(di ?mana|dmn|ke ?mana|dari mana)\b"),
            ("reason", r"\b(kenapa|mengapa|knp|apa sebabnya|karena apa)\b"),
            ("topic", r"\b(materi\w*|topik\w*|bab|tema\w*|belajar apa|tentang apa|dipelajari|pelajari)\b")],
-    "en": [("time", r"\b(when|what time|what day|what year|which year|what month|since when|how long ago)\b"),
+    # ("When you get stuck, what usually happens?": a clause in front, not a question for a time)
+    "en": [("time", r"\b(when(?![^?,.]{0,80},\s*(what|how|who|where|which|why|do|does|did|is|are|was|were|can|could|"
+                    r"would|will|have|has)\b)|what time|what day|what year|which year|what month|since when|how long ago)\b"),
            ("number", r"\b(how (many|much|long|old|often))\b"),
            ("who", r"\b(who|whom|whose|which (\w+ )?(students|pupils|kids|children|friends|teachers|colleagues)|"
                    r"name (a couple|a few|some|them))\b"),
@@ -103,7 +105,9 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
         elif want in _KIND_FOCI:
             # "Mapel apa?", "What kind of school?": an item that names a subject / a kind of school is the answer
             # (one word decides; the embedding hardly tells "subject" from "lesson" or "school" from "class").
-            bonus = (KIND_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
+            # (its longer telling counts: "four assignments: English, social studies, maths and Indonesian")
+            bonus = (KIND_BONUS if answer.search(f"{h.item.short(lang)} {h.item.long(lang)}") else 0.0) \
+                + (ASKS_BONUS if same_ask else 0.0)
         else:
             bonus = (FOCUS_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
         counted = _COUNTED[lang if lang in _COUNTED else "id"].search(question) if want == "number" else None

@@ -203,6 +203,16 @@ _SUBORDINATE = re.compile(
 # (after a short lead-in: "Next week, what's one thing you could try?" asks)
 _OPEN_START = re.compile(r"^\W*([\w']+(\s+[\w']+){0,2},\s*)?(what|which|who|when|where|how (would|could|might|will)|apa|"
                          r"siapa|kapan|di ?mana|langkah apa)\b", re.IGNORECASE)
+
+
+def _asks_what(asked: str, rules: MoveRules, lang: str) -> bool:
+    """"What's one small thing you could try?" asks, after any lead-in ("Going back to what matters most to you,
+    curious students - what's one ...": round 18 heard "Yes. Noted." as to advice)."""
+    return bool(_OPEN_START.match(asked)) or any(
+        _OPEN_START.match(part) and rules.search(lang, "suggests", part)
+        for part in re.split(r"\s[-–—]\s|[,;:]\s*", asked))
+
+
 _EN_ASKS = re.compile(r"^\W*(do|does|did|is|are|was|were|have|has|can|could|will|would)\s+"
                      r"(you|i|we|they|he|she|it|there|the|your|this|that|those|these)\b", re.IGNORECASE)
 _TAG = re.compile(r",\s*(ya|kan|bukan|right|yes|no)\s*\?\s*$", re.IGNORECASE)
@@ -265,7 +275,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked,
                     bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)), more,
                     kind == "coaching" and bool(rules.search(L, "suggests", focus))
-                    and not _OPEN_START.match(asked), bool(rules.search(L, "goal", probe)),
+                    and not _asks_what(asked, rules, L), bool(rules.search(L, "goal", probe)),
                     kind == "coaching" and question == "yes_no" and bool(rules.search(L, "check", probe)))
 
     if not _LETTERS.search(raw):
