@@ -359,7 +359,8 @@ class Session:
         of what the coachee just said finds that very telling first (it shares all its words); what lies behind
         it is the rest of its topic, not yet told (round 18: her self-introduction, then the telling again)."""
         said = " ".join(before.lower().split())
-        if not hits or not said or not _ASKS_BEHIND.search(asked):
+        # (a cause word in quotation marks is no question for a cause: "di soal 'mengapa' itu")
+        if not hits or not said or not _ASKS_BEHIND.search(re.sub(r"['\"‘’“”][^'\"‘’“”]{1,40}['\"‘’“”]", "", asked)):
             return hits
         top = hits[0].item
         if " ".join(top.short(self.lang).lower().split()) not in said \
@@ -371,10 +372,12 @@ class Session:
         if not rest:
             return hits
         index = memory_index(self.memory, self.lang)
-        ranked = {h.item.id: h for h in index.search(f"{before} {asked}", k=len(self.memory.items))}
-        best = max(rest, key=lambda i: ranked[i.id].score if i.id in ranked else 0.0)
-        h = ranked.get(best.id) or Hit(best, 0.0, 0.0, 0.0)
-        return [Hit(best, max(h.score, hits[0].score), h.dense, h.lexical), *(x for x in hits if x.item is not best)]
+        ranked = [h for h in index.search(f"{before} {asked}", k=len(self.memory.items))
+                  if h.item in rest and h.score >= MATCH_FLOOR]
+        if not ranked:
+            return hits   # nothing of that topic answers it: the telling stands (said again or put off)
+        h = ranked[0]
+        return [Hit(h.item, max(h.score, hits[0].score), h.dense, h.lexical), *(x for x in hits if x.item is not h.item)]
 
     def _told(self, turns: list[Turn] | None = None) -> str:
         """Everything the coachee has said so far (`turns`, default the session's), lower case, one space."""
