@@ -101,7 +101,7 @@ def test_the_blind_pages_read_right_or_are_refused():
     res = {part: run_set(extra_items(BLIND / part)) for part in ("D1", "D2", "D3", "D4", "D5", "D6", "D7")}
     assert sum(r["right"] for r in res.values()) >= 48                     # of 49 conversations
     assert sum(r["WRONG"] for r in res.values()) == 0
-    assert sum(r["nothing_wrong"] for r in res.values()) <= 3              # FAQs, an observation form
+    assert sum(r["nothing_wrong"] for r in res.values()) == 0              # of 21 pages with nothing to score
 
 
 def test_a_story_with_the_talk_in_quotations_among_narration():
@@ -120,3 +120,42 @@ def test_a_second_version_on_the_page_is_a_second_conversation():
     doc = read_document("## Version 1: The Fixer\n\n" + "\n".join(first) + "\n\nNotice what happened there.\n\n"
                         "## Version 2: The Curious Coach\n\n" + "\n".join(second))
     assert doc.conversations == 2 and coach_turns(doc) == 4
+
+
+# session 11: the three pages with nothing to score that were still scored
+def test_an_faq_in_question_and_answer_lines_is_refused_in_one_line():
+    page = "Tanya jawab seputar coaching\n\n" + "\n".join(
+        f"T: {q}\nJ: {a}" for q, a in [("Apakah coaching sama dengan mentoring?", "Tidak. Mentor memberi saran."),
+                                       ("Bolehkah coach memberi saran?", "Boleh, setelah meminta izin."),
+                                       ("Berapa lama satu sesi?", "Lima belas sampai tiga puluh menit."),
+                                       ("Apakah TIRTA harus urut?", "Idealnya urut.")])
+    with pytest.raises(DocumentError) as err:
+        read_document(page, name="faq.txt")
+    assert "tanya-jawab" in str(err.value) and "T/J" in str(err.value)
+
+
+def test_a_conversation_labelled_q_and_a_is_still_read():
+    # a counsellor's write-up: "Q is me and A is Maya" - the questions come with greetings and reflections
+    lines = [("Hi Maya, come in. What would be most useful to talk about?", "Mocks again. I'm panicking."),
+             ("What does the panicking look like for you?", "I sit down and freeze."),
+             ("So it's the freezing when you see everything at once. What's different on good days?",
+              "When someone tells me what to do first."),
+             ("And what could you tell yourself to do first tonight?", "Maybe one past paper.")]
+    doc = read_document("\n".join(f"Q: {q}\nA: {a}" for q, a in lines), name="qa.txt")
+    assert roles(doc) == {"Q": "coach", "A": "coachee"}
+
+
+def test_a_lesson_with_a_teacher_and_several_students_is_refused():
+    page = "\n".join(["T: Okay, eyes up here. Books open to page 112.", "S1: At the trial.",
+                      "T: Right. And what did Atticus do?", "S3: Is this gonna be on the test?",
+                      "T: Everything's on the test.", "S5: Because kids see it more clearly.", "T: Say more?",
+                      "S5: Adults just accept it."])
+    with pytest.raises(DocumentError) as err:
+        read_document(page, name="lesson.txt")
+    assert "lesson" in str(err.value) and "S3" in str(err.value)
+
+
+def test_a_table_swallowed_into_one_turn_is_refused():
+    table = " | ".join(f'10:0{i} | T: "Question {i}?" | S{i}: "Answer {i}."' for i in range(1, 6))
+    with pytest.raises(DocumentError):
+        read_document(f"Teacher: Mr Harlow, Grade 9 English\nTime: {table}", name="notes.txt")

@@ -160,6 +160,8 @@ def _read_text(text: str, *, name: str, coach: str | None, conversation: int) ->
         if top.kind is not None:
             g.kind, g.word = top.kind, top.word
     lang = detect_lang(" ".join(t.text for t in chosen)) if chosen else lang
+    if coach is None:
+        _not_a_coaching_talk(local, name, lang)
     roles, evidence, inferred, confident = _decide(local, layout, name, lang, coach, text)
     doc = _assemble(layout, chosen, local, roles, evidence, name, lang)
     doc.conversations, doc.chosen = len(runs), conversation
@@ -324,6 +326,26 @@ def _conversations(layout: Layout, turns: list[Turn], groups: list[Group]) -> li
         else:
             merged.append(run)
     return merged
+
+
+_FAQ_PAIRS = ({"q", "a"}, {"t", "j"}, {"p", "j"}, {"tanya", "jawab"}, {"question", "answer"}, {"pertanyaan", "jawaban"})
+_STUDENT = re.compile(r"^(s|ss|st|student|students|pupil|siswa|murid|peserta didik|pd)\s*\d*$", re.I)
+
+
+def _not_a_coaching_talk(groups: list[Group], name: str, lang: str) -> None:
+    """Pages with labelled lines that are no coaching conversation, refused in one line rather than scored: an FAQ
+    ("T: … / J: …", "Q: … / A: …") and a lesson (a teacher with several students: "T:", "S3:", "S5:")."""
+    top = sorted((g for g in groups if g.kind not in ("header", "observer")), key=lambda g: -len(g.turns))[:2]
+    asks = next((g for g in top if g.label.lower() in ("q", "t", "p", "tanya", "question", "pertanyaan")), None)
+    # An FAQ asks one plain question a line; "Q: Hi Maya, come in. So your tutor says …?" is someone talking
+    # (a counsellor's write-up where "Q is me and A is Maya").
+    if len(top) == 2 and {g.label.lower() for g in top} in _FAQ_PAIRS and asks is not None \
+            and all(re.fullmatch(r"[^.!?]+\?", t.text.strip()) for t in asks.turns):
+        raise DocumentError(_msg("faq", name=name, speakers=f"{top[0].label}/{top[1].label}"), lang,
+                            tuple(g.label for g in top))
+    students = sorted({label for g in groups for label in g.labels if _STUDENT.match(label.strip())})
+    if len(students) >= 3:
+        raise DocumentError(_msg("lesson", name=name, speakers=", ".join(students[:6])), lang, tuple(students))
 
 
 def _decide(groups: list[Group], layout: Layout, name: str, lang: str, coach: str | None,
@@ -568,6 +590,9 @@ def _common_warnings(doc: Document) -> None:
         doc.warnings.append(_msg("warn_cut"))
 
 
+_LABEL_INSIDE = re.compile(r"(?:^|[\s|])[A-Z][\w.]{0,14}\s*:\s*[“\"]")
+
+
 def _guard_collapse(doc: Document, layout: Layout, text: str, name: str) -> None:
     """Never score a document read as one or two turns out of a page of text: that is a layout we did not
     understand, not a conversation."""
@@ -577,7 +602,9 @@ def _guard_collapse(doc: Document, layout: Layout, text: str, name: str) -> None
     total = max(len(text) - noise, 1)
     if not turns:
         raise DocumentError(_msg("no_dialogue", name=name), doc.lang)
-    if len(turns) < 4 and spoken < 0.3 * total:
+    swallowed = max((len(_LABEL_INSIDE.findall(t.text)) for t in turns), default=0) >= 3
+    if len(turns) < 4 and (spoken < 0.3 * total or swallowed):
+        # (or one turn holds other people's labelled lines: a table read as a turn, "… | T: "Okay…" | S3: …")
         raise DocumentError(_msg("collapsed", name=name, turns=len(turns)), doc.lang)
     if not any(t.speaker == "coach" for t in turns):
         raise DocumentError(_msg("no_coach", name=name), doc.lang)
