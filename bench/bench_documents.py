@@ -14,8 +14,8 @@ Each raw file ends in one of three ways:
 
 Material: ../shared/data/real_transcripts (development half: raw/ + clean/, looked at while building the
 reader) and, when present, ../extra_real or PAMONG_EXTRA_REAL (collected with the search tool, answer key keys.tsv by hand,
-measured only), and bench/data/documents_blind/D1-D7: 70 pages seven helpers wrote blind to the reader in the
-layouts teachers publish (BRIEF.md; D6-D7 held out). Writes bench/results/documents.json and the figures section of
+measured only), and bench/data/documents_blind/D1-D9: 90 pages nine helpers wrote blind to the reader in the
+layouts teachers publish (BRIEF.md; D6-D9 held out). Writes bench/results/documents.json and the figures section of
 docs/reading-real-transcripts.md.
 """
 
@@ -204,7 +204,9 @@ def main() -> int:
                         ("D4", "pages written blind in published layouts, set 4 (held out, written after the first fixes)"),
                         ("D5", "pages written blind in published layouts, set 5 (held out, then looked at: causes fixed)"),
                         ("D6", "pages written blind in published layouts, set 6 (held out: written after all fixes)"),
-                        ("D7", "pages written blind in published layouts, set 7 (held out: written after all fixes)")):
+                        ("D7", "pages written blind in published layouts, set 7 (held out: written after all fixes)"),
+                        ("D8", "pages written blind in published layouts, set 8 (held out: written after session 11's fixes)"),
+                        ("D9", "pages written blind in published layouts, set 9 (held out: written after session 11's fixes)")):
         if (BLIND / part / "keys.tsv").exists():
             results[f"blind_{part}"] = run_set(extra_items(BLIND / part))
             lines += table(title, results[f"blind_{part}"])

@@ -89,3 +89,19 @@ def test_a_question_for_the_cause_of_what_was_just_said_gets_what_lies_behind_it
     assert "lembar kerja" in s.last_coachee_text()
     reply = s.coach_says(rows[12]["coach"]).reply
     assert "lembar kerja" in reply and "tiga jam" not in reply, reply
+
+
+def test_a_question_on_the_way_forward_is_not_answered_with_the_goal_again():
+    # round 18 (R70's conversation, replayed): "You said you want to be a participant. Who could you talk to ...
+    # that might help you find that first step?" - "Yes, as I mentioned, I want at least half the teachers coming"
+    # (the coach's reflection "want to be" was taken for a goal question)
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench/data/panels/18/R70/kepala_sekolah_en.tsv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    s = Session("kepala_sekolah", "en")
+    for row in rows[:10]:
+        s.coach_says(row["coach"])
+    reply = s.coach_says(rows[10]["coach"]).reply
+    assert "as I mentioned" not in reply and "half the teachers" not in reply, reply

@@ -159,3 +159,21 @@ def test_a_table_swallowed_into_one_turn_is_refused():
     table = " | ".join(f'10:0{i} | T: "Question {i}?" | S{i}: "Answer {i}."' for i in range(1, 6))
     with pytest.raises(DocumentError):
         read_document(f"Teacher: Mr Harlow, Grade 9 English\nTime: {table}", name="notes.txt")
+
+
+def test_a_chat_name_with_the_class_after_it_is_a_label():
+    # blind set 8: "02/05/23 20.03 - Dimas 9B: …" - the student's lines were set aside as prose
+    chat = [("Dimas 9B", "Assalamualaikum bu, maaf ganggu malam2"), ("Bu Siska BK", "Waalaikumsalam. Ada apa, Dimas?"),
+            ("Dimas 9B", "Sy bingung bu mau daftar ke mana"), ("Bu Siska BK", "Bingungnya soal apa?"),
+            ("Dimas 9B", "Bapak maunya SMK, sy pengen SMA"), ("Bu Siska BK", "Apa yang bikin kamu pengen ke SMA?"),
+            ("Dimas 9B", "Sy pengen kuliah bu"), ("Bu Siska BK", "Seberapa kuat keinginan itu, dari 1 sampai 10?")]
+    page = "\n".join(f"02/05/23 20.{10 + i:02d} - {who}: {text}" for i, (who, text) in enumerate(chat))
+    doc = read_document(page, name="chat.txt")
+    assert roles(doc) == {"Bu Siska BK": "coach", "Dimas 9B": "coachee"}
+
+
+def test_page_text_where_nobody_speaks_twice_is_no_conversation():
+    page = "Diterbitkan: 3 Mei 2023\n\nSatu artikel tentang coaching.\n\nReferensi: Modul 2.3 Guru Penggerak\n"
+    with pytest.raises(DocumentError) as err:
+        read_document(page, name="artikel.txt")
+    assert "tidak ada percakapan —" in str(err.value) and "Diterbitkan" in str(err.value)

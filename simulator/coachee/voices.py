@@ -292,6 +292,14 @@ class ScriptedVoice:
                     or self._fresh(lines["nothing_new"], said, f"{key}|step")
                 if line:
                     return _join(greet, line)
+            if own and own[1] == "goal" and not load_move_rules().search(lang, "goal", _main_question(coach) or coach):
+                # Asked something else on the way forward ("Who could you talk to that might help you find that
+                # first step?") with a goal named: the goal again answers nothing (round 18: "Yes, as I mentioned,
+                # I want ..."); not worked out yet, in fresh words.
+                line = self._fresh(lines["step_unsure"], said, f"{key}|step") \
+                    or self._fresh(lines["nothing_new"], said, f"{key}|step")
+                if line:
+                    return _join(greet, line)
             if own:
                 # Asked for a step or a goal after already naming one: "I don't know yet" would take back its own
                 # words (a blind panel's finding). It holds to what it said.

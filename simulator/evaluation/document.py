@@ -397,6 +397,11 @@ def _decide(groups: list[Group], layout: Layout, name: str, lang: str, coach: st
             for g in speakers:
                 if kind in ("coach", "coachee", "weak_coach", "weak_coachee") and matches_name(g, who):
                     vote(g, kind, word, _msg("ev_prose", quote=quote))
+    if all(len(g.turns) < 2 for g in speakers) and not any(v[0] in ("coach", "coachee") for vs in votes.values()
+                                                           for v in vs):
+        # "Diterbitkan: 3 Mei", "Referensi: …", "Download PDF: …": nobody speaks twice - page text, no talk to
+        # choose a coach in (the refusal said "cannot tell which is the coach among Diterbitkan, Referensi")
+        raise DocumentError(_msg("no_talk", name=name, speakers=", ".join(g.label for g in speakers[:4])), lang)
     main = _main_pair(speakers, votes)
     for g in speakers:
         if g not in main:

@@ -172,15 +172,18 @@ def plausible_label(label: str) -> bool:
     info = parse_label(label)
     if info.kind is not None:
         return True
-    if re.search(r"\d", label) and not re.fullmatch(r"[^\d]+ \d{1,2}|[A-Z]{1,3}\d{1,2}", label):
-        return False   # ("Siswa 1", "P1" / "P2" are labels; "13.15 – 13.40 WIB" is not)
+    numbered = [w for w in words if re.search(r"\d", w)]
+    if numbered and not re.fullmatch(r"[A-Z]{1,3}\d{1,2}", label) and not (
+            all(re.fullmatch(r"\d{1,2}[A-Za-z]?|[A-Za-z]{1,4}-?\d{1,2}[A-Za-z]?", w) for w in numbered)
+            and any(re.fullmatch(r"[^\W\d_]{2,}", w) for w in words)):
+        return False   # ("Siswa 1", "P1" / "P2", a class after a name, "Dimas 9B", are labels; "13.15 – 13.40 WIB" is not)
     honor = set(rules().rules.honorifics)
     after_honorific = False
     for w in re.split(r"[ /()]+", label):
         if not w:
             continue
         # a name after a title may be written in lower case ("Bu cucu"); a sentence may not ("dengan guru")
-        if not (w[0].isupper() or w.lower().strip(".") in honor or w.isdigit() or after_honorific):
+        if not (w[0].isupper() or w.lower().strip(".") in honor or w[0].isdigit() or after_honorific):
             return False
         after_honorific = w.lower().strip(".") in honor and w[0].isupper()
     return True
