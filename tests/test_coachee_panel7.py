@@ -105,3 +105,15 @@ def test_a_question_on_the_way_forward_is_not_answered_with_the_goal_again():
         s.coach_says(row["coach"])
     reply = s.coach_says(rows[10]["coach"]).reply
     assert "as I mentioned" not in reply and "half the teachers" not in reply, reply
+
+
+@pytest.mark.parametrize("question,lang,pool", [
+    # round 19: "Persisnya saya kurang ingat, maaf." to a choice still to make and to a question of use
+    ("Dari ketiganya, mana yang mau Bapak temui duluan, dan kapan?", "id", "nothing_new"),
+    ("Kalau saya catat siapa saja yang aktif di tiap kelompok, itu berguna nggak buat Ibu?", "id", "nothing_new"),
+    ("Berapa lama praktikumnya kemarin?", "id", "unknown"),
+])
+def test_not_remembering_is_only_for_what_was(question, lang, pool):
+    from simulator.coachee.voices import _unknown
+
+    assert _unknown(question, lang) == pool

@@ -1129,7 +1129,10 @@ _WHY_NOT = re.compile(r"^\W*(kenapa|mengapa|knp|why)\b", re.I)
 _REASON = re.compile(r"\b(why|what makes you|what made you|kenapa|mengapa|apa yang membuat)\b", re.I)
 
 
-_MIGHT = re.compile(r"\b(would|might|could|kira-kira|besok|tomorrow)\b", re.I)
+# (what is to come, or a choice or a use: "Mana yang mau Bapak temui duluan, dan kapan?", "Itu berguna nggak buat
+# Ibu?" - round 19 heard "Persisnya saya kurang ingat" to both)
+_MIGHT = re.compile(r"\b(would|might|could|will|going to|useful|helpful|first|choose|prefer|kira-kira|besok|tomorrow|"
+                    r"mau|akan|berguna|membantu|duluan|pilih|minggu ini|this week)\b", re.I)
 _FUTURE = re.compile(r"\b(would you|will you|are you going to|nanti|mau mulai|akan|minggu depan|next week)\b", re.I)
 
 
