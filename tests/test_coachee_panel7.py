@@ -117,3 +117,27 @@ def test_not_remembering_is_only_for_what_was(question, lang, pool):
     from simulator.coachee.voices import _unknown
 
     assert _unknown(question, lang) == pool
+
+
+def test_missing_those_times_is_a_feeling_checked():
+    from simulator.reading.moves import classify
+
+    # round 19: "Itu tadi, dulu kami berlima selalu ke kantin bareng." to "Kamu kangen masa-masa itu?"
+    assert classify("Kamu kangen masa-masa itu?", "id").check
+    assert classify("Do you feel guilty about it?", "en").check
+
+
+def test_short_sentences_that_say_the_last_reply_again_are_no_answer_to_why():
+    # round 19 (R75's conversation, replayed): "Kenapa Ibu merasa harus dimarahi dulu baru berhenti?" - "Karena saya
+    # harus tegas. Kalau tidak dimarahi, mereka tidak berhenti." just after "Saya pikir saya harus tegas. Kalau ..."
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench/data/panels/19/R75/guru_sosial_emosional_id.tsv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    s = Session("guru_sosial_emosional", "id")
+    for row in rows[:6]:
+        s.coach_says(row["coach"])
+    assert "tegas" in s.last_coachee_text()
+    reply = s.coach_says(rows[6]["coach"]).reply
+    assert "tegas" not in reply, reply

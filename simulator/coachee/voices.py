@@ -726,6 +726,13 @@ class ScriptedVoice:
         # a feelings question ("Apa yang paling berat?") is not asking for the telling again.
         retold = bool(question) and _still_answers(text, lang)
         heard = " ".join(said).lower()
+        whole = _stems(text, lang)
+        if not retold and len(whole) >= 3 and any(whole <= earlier for earlier in told) \
+                and not _new_facts(text, heard, lang):
+            # short sentences that together say one earlier reply again ("Karena saya harus tegas. Kalau tidak
+            # dimarahi, mereka tidak berhenti." after "Saya pikir saya harus tegas. Kalau tidak dimarahi, …": round 19)
+            return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|whole",
+                               recall=plan.question == "yes_no")
         old = [x for x in sentences if len(x.split()) >= OLD_SENTENCE_WORDS
                and (any(_norm(x) in d for d in done) or not retold and _near_repeat(x, told, lang)
                     and not _new_facts(x, heard, lang))]
@@ -914,8 +921,11 @@ def _still_answers(text: str, lang: str) -> bool:
     coach = _COACH_SAID.get() or ""
     question = _main_question(coach)
     rules = load_move_rules()
-    if not question or rules.search(lang, "deep", question) and question_type(question, rules, lang) == "open":
-        return True   # ("Is there anyone you'd feel okay talking to?" asks for someone, not for feelings)
+    if not question or rules.search(lang, "deep", question) and question_type(question, rules, lang) == "open" \
+            and not _REASON.search(question):
+        # ("Is there anyone you'd feel okay talking to?" asks for someone, not for feelings; "Kenapa Ibu merasa harus
+        # dimarahi dulu?" asks for a reason, and the telling again is no reason: round 19)
+        return True
     if not rules.search(lang, "own_meaning", coach) and not rules.search(lang, "correction", coach) \
             and any(same_question(before, question, lang) for before in _ASKED_BEFORE.get()):
         return True   # the same question a third time ("Yang Ibu ajar itu kelas apa saja?"), not a correction
