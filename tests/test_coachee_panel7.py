@@ -141,3 +141,12 @@ def test_short_sentences_that_say_the_last_reply_again_are_no_answer_to_why():
     assert "tegas" in s.last_coachee_text()
     reply = s.coach_says(rows[6]["coach"]).reply
     assert "tegas" not in reply, reply
+
+
+def test_as_i_said_never_puts_a_yes_before_a_no():
+    from simulator.coachee.voices import ScriptedVoice
+
+    voice = ScriptedVoice()
+    for i in range(6):
+        again = voice._again("Nggak, sih. Ujian sekolah tinggal dua bulan lagi.", [], "id", f"k{i}", recall=True)
+        assert not again.lower().startswith(("ya", "iya")), again

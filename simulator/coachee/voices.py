@@ -187,7 +187,10 @@ class ScriptedVoice:
             # A stock line is never "said again" ("Seperti saya bilang tadi, Hmm, nggak tahu juga, ya": round 17)
             line = self._fresh([*lines["nothing_new"], *lines["unknown"], *lines["guarded"]], said, f"{key}|stock")
             return line if line is not None else f"... {text}"
+        negative = bool(re.match(r"^\W*(tidak|nggak|gak|enggak|bukan|belum|no|not|nah|nope)\b", text, re.I))
         for template in self._rotate(lines["already"], key):
+            if negative and re.match(r"^\W*(ya|iya|yes|yeah)\b", template, re.I):
+                continue   # never "Ya, pokoknya nggak, sih …"
             # ("Ya, pokoknya Pokoknya gelar karya harus meriah.": round 11)
             candidate = template.format(said=_lower_first(_CONNECTIVE.sub("", text) or text))
             if _norm(candidate) not in done:
@@ -727,12 +730,11 @@ class ScriptedVoice:
         retold = bool(question) and _still_answers(text, lang)
         heard = " ".join(said).lower()
         whole = _stems(text, lang)
-        if not retold and len(whole) >= 3 and any(whole <= earlier for earlier in told) \
+        if not retold and plan.question != "yes_no" and len(whole) >= 3 and any(whole <= earlier for earlier in told) \
                 and not _new_facts(text, heard, lang):
             # short sentences that together say one earlier reply again ("Karena saya harus tegas. Kalau tidak
             # dimarahi, mereka tidak berhenti." after "Saya pikir saya harus tegas. Kalau tidak dimarahi, …": round 19)
-            return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|whole",
-                               recall=plan.question == "yes_no")
+            return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|whole")
         old = [x for x in sentences if len(x.split()) >= OLD_SENTENCE_WORDS
                and (any(_norm(x) in d for d in done) or not retold and _near_repeat(x, told, lang)
                     and not _new_facts(x, heard, lang))]
