@@ -303,6 +303,9 @@ class Session:
         """The memory items that answer the turn, any layer, best first (the plan decides what may be said)."""
         if self.memory is None:
             return []
+        meant = self._what_a_phrase_means(move, turns)
+        if meant:
+            return meant
         if move.kind in ("clarify", "repeat"):
             # "What do you mean?": the memory item behind what the coachee just said, to say it in other words.
             said = " ".join(before.lower().split())
@@ -353,6 +356,25 @@ class Session:
             # its words: that is what was asked.
             hits[0] = Hit(hits[0].item, MATCH_FLOOR, hits[0].dense, hits[0].lexical)
         return self._what_lies_behind(hits, asked, before, turns)
+
+    def _what_a_phrase_means(self, move: Move, turns: list[Turn] | None) -> list[Hit]:
+        """"Yang mengerjakan itu-itu saja, maksudnya gimana?", "Spectators? What do you mean by that?": the coachee's
+        own words asked about are explained by the item that holds them, in its fuller telling (rounds 17-19: 42 of 74
+        such turns got a reply about something else or a stock "hard to explain")."""
+        if move.kind not in ("clarify", "coaching") or self.memory is None:
+            return []
+        m = _ASKS_MEANING.search(move.focus)
+        phrase = next((g for g in (m.groups() if m else ()) if g), "")
+        said = self._told(turns)
+        words = [w for w in content_words(phrase.lower(), self.lang) if w not in _PRO_FORMS and len(w) >= 3]
+        if not words or not all(w in said for w in words):
+            return []   # only the coachee's own words: "Maksudnya, Pak?" alone is the plain clarification
+        index = memory_index(self.memory, self.lang)
+        asked = stem_set(" ".join(words), self.lang)
+        hits = [h for h in index.search(phrase, k=len(self.memory.items))
+                if asked <= stem_set(f"{h.item.short(self.lang)} {h.item.long(self.lang)}", self.lang)
+                and " ".join(h.item.long(self.lang).lower().split()) not in said]
+        return [Hit(h.item, max(h.score, MORE_SCORE), h.dense, h.lexical) for h in hits[:3]]
 
     def _what_lies_behind(self, hits: list[Hit], asked: str, before: str, turns: list[Turn] | None) -> list[Hit]:
         """"Hasilnya tidak baik." - "Apa yang bikin hasilnya tidak baik?": a question for the cause or the story
@@ -512,6 +534,12 @@ CLEAR_FLOOR, CLEAR_MARGIN, CLEAR_WORDS = 0.3, 0.1, 0.5   # a clear winner below 
 _ASKS_BEHIND = re.compile(r"\b(apa yang (bikin|membuat|menyebabkan|terjadi)|kenapa|mengapa|kok bisa|gimana bisa|"
                           r"(tidak|nggak|kurang) \w+nya (gimana|bagaimana|seperti apa)|what (made|caused|happened|went wrong)|"
                           r"why|how come|what do you mean)\b", re.I)
+# "X maksudnya gimana?", "Maksudnya X itu apa?", "What do you mean by X?", "X? What do you mean?": X, the words asked about
+_ASKS_MEANING = re.compile(
+    r"(?:^|[.?!,]\s*)([^.?!,]{3,40})\?\s*what do you mean"
+    r"|(?:^|[.?!,]\s*)(?:tapi |terus |lalu |jadi |nah )?(?:yang )?([^.?!,]{3,60}?),?\s+(?:itu\s+)?maksud(?:nya)?\s+(?:gimana|bagaimana|apa)"
+    r"|\bmaksud(?:nya|\s+ibu|\s+bapak|\s+kamu)?\s+(?!gimana|bagaimana|apa\b|saya\b)([^.?!,]{3,50}?)\s+(?:itu\s+)?(?:gimana|bagaimana|apa|seperti apa)"
+    r"|\bwhat do you mean by\s+([^.?!,]{3,60})", re.I)
 MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
 
 

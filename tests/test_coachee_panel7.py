@@ -150,3 +150,37 @@ def test_as_i_said_never_puts_a_yes_before_a_no():
     for i in range(6):
         again = voice._again("Nggak, sih. Ujian sekolah tinggal dua bulan lagi.", [], "id", f"k{i}", recall=True)
         assert not again.lower().startswith(("ya", "iya")), again
+
+
+def _replayed(round_: str, rater: str, conv: str, upto: int) -> tuple[Session, list[dict]]:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / f"bench/data/panels/{round_}/{rater}/{conv}.tsv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    persona, lang = conv.rsplit("_", 1)
+    s = Session(persona, lang)
+    for row in rows[:upto]:
+        s.coach_says(row["coach"])
+    return s, rows
+
+
+@pytest.mark.parametrize("round_,rater,conv,turn,wanted,not_wanted", [
+    # rounds 17-19: 42 of 74 "what do you mean by X?" got something else or "hard to explain"
+    ("19", "R77", "guru_p5_banyak_cerita_en", 5, "spectators is this", "hard to explain"),
+    ("19", "R75", "pra_observasi_guru_matematika_id", 11, "itu-itu saja", "tadi sudah saya bilang"),
+    ("19", "R74", "guru_diferensiasi_en", 7, "label", "don't really understand it"),
+])
+def test_what_the_coachee_meant_by_its_own_words_is_explained(round_, rater, conv, turn, wanted, not_wanted):
+    s, rows = _replayed(round_, rater, conv, turn - 1)
+    reply = s.coach_says(rows[turn - 1]["coach"]).reply
+    assert wanted in reply.lower() and not_wanted not in reply, reply
+    assert not reply.lower().startswith("i mean, what i mean")
+
+
+def test_the_next_meeting_then_thanks_is_a_goodbye():
+    from simulator.reading.moves import classify
+
+    # round 17: "Nah. We have maths every Monday, Wednesday and Friday."
+    assert classify("Let's talk again on Monday, okay? Thanks for staying behind, Raka.", "en").kind == "goodbye"
+    assert classify("Thank you. What made it hard?", "en").kind == "coaching"

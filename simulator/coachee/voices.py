@@ -263,6 +263,9 @@ class ScriptedVoice:
             if other is None:
                 # Nothing new to explain it with: the earlier words again explain nothing (blind panel, round 4).
                 return pool("clarify_more")
+            if re.match(r"^\W*(what i mean|i mean|maksud saya|maksudnya)\b", other, re.I) \
+                    and not any(_norm(other) in _norm(x) for x in said):
+                return other   # it says so itself ("What I mean by spectators is this: …"), never "I mean, what I mean"
             return self._formatted(lines["clarify"], other, said, lang, key)
 
         ref = _unheard_reference(_COACH_SAID.get() or "", persona.id, lang)

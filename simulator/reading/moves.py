@@ -420,6 +420,9 @@ def _closes(text: str, rules: MoveRules, lang: str) -> bool:
     # the next meeting after thanks is leave-taking, not a greeting or a question to answer from memory.
     # ("Thank you for being so open today - shall we check in again next week?": thanks and the next meeting in one)
     thanked = any(rules.search(lang, "thanks_any", p) for p in pieces)
+    if rules.search(lang, "thanks_any", last) and not _is_question(last, rules, lang) \
+            and any(rules.search(lang, "goodbye", p) or rules.search(lang, "arrange", p) for p in pieces[-3:-1]):
+        return True   # "Let's talk again on Monday, okay? Thanks for staying behind, Raka." (round 17: "Nah.")
     return thanked and bool(re.match(r"^\W*(assalamu\w*|salam\b)", last, re.I) or rules.search(lang, "arrange", last))
 
 
