@@ -184,3 +184,14 @@ def test_the_next_meeting_then_thanks_is_a_goodbye():
     # round 17: "Nah. We have maths every Monday, Wednesday and Friday."
     assert classify("Let's talk again on Monday, okay? Thanks for staying behind, Raka.", "en").kind == "goodbye"
     assert classify("Thank you. What made it hard?", "en").kind == "coaching"
+
+
+def test_after_the_goal_the_concern_does_not_come_out_as_news():
+    # the app's own screenshot script: the goal named at turn 3, then "Bagaimana Ibu ingin kelas itu berjalan bulan
+    # depan?" got the authored surface line "Setiap modul ajar saya buat dari nol ..." (since session 10)
+    s = Session("guru_baru", "id")
+    for turn in ("Selamat pagi, Bu. Apa yang ingin Ibu bicarakan hari ini?", "Apakah Ibu sudah mencoba membuat aturan kelas?",
+                 "Jadi Ibu merasa kewalahan dengan kelas itu. Apa yang paling Ibu harapkan berubah?"):
+        s.coach_says(turn)
+    reply = s.coach_says("Bagaimana Ibu ingin kelas itu berjalan bulan depan?").reply
+    assert "modul ajar saya buat dari nol" not in reply, reply

@@ -355,7 +355,11 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     if is_open:
         if values["trust"] < rules.thresholds.guarded_below_trust * scale:
             return "guarded", None
-        nxt = next((layer for layer in LAYERS if layer not in revealed), None)
+        # A coachee that has named its goal has told its concern: the presenting problem does not "come out" after it
+        # (the app's own screenshot: "Bagaimana Ibu ingin kelas itu berjalan bulan depan?" after the goal got the
+        # authored surface line about lesson plans)
+        nxt = next((layer for layer in LAYERS if layer not in revealed and not (layer == "surface" and revealed)),
+                   None)
         # "Turnamen olahraga apa itu?", "Who is chasing you about it?": a question for a particular thing is
         # answered; it does not bring out the next layer (round 7: an insight instead of the answer, 9 times).
         about_a_fact = topic == "open" and not move.deep or asks_particular(move.asked or reading.text, reading.lang)
