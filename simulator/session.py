@@ -571,10 +571,7 @@ def _of_the_kind_asked(hits: list[Hit], question: str, lang: str) -> list[Hit]:
     near = [h for h in hits if h.score >= hits[0].score - KIND_NEAR and kinds & item_kinds(h.item, lang)]
     if not near:
         return hits
-    # The question's other words decide first: "Observasinya hari Senin?" is about the observation, which the
-    # timetable listing Monday never mentions (card probes: "Iya" and the timetable).
-    asked = stem_set(" ".join(w for w in question.split() if not kinds_named(w, lang)), lang)
-    best = max(near, key=lambda h: (bool(asked & stem_set(f"{h.item.short(lang)} {h.item.long(lang)}", lang)), h.dense))
+    best = max(near, key=lambda h: h.dense)
     return [best, *(h for h in hits if h is not best)]
 
 
