@@ -479,6 +479,10 @@ def test_a_person_the_coachee_named_asked_about_as_her_is_answered_about_her():
     ("Kenapa kamu merasa begitu?", "id", "aside_unsure"),
     ("How many students were there?", "en", "unknown"),
     ("When could we talk again?", "en", "nothing_new"),
+    # round 19: "Persisnya saya kurang ingat, maaf." to a choice still to make and to a question of use
+    ("Dari ketiganya, mana yang mau Bapak temui duluan, dan kapan?", "id", "nothing_new"),
+    ("Kalau saya catat siapa saja yang aktif di tiap kelompok, itu berguna nggak buat Ibu?", "id", "nothing_new"),
+    ("Berapa lama praktikumnya kemarin?", "id", "unknown"),
 ])
 def test_not_holding_a_reason_or_feeling_is_hard_to_say_not_forgotten(coach, lang, pool):
     from simulator.coachee.voices import _unknown

@@ -1,10 +1,25 @@
-"""Issue #11, blind panel round 18: non-sequiturs it found, pinned in the shape they were found."""
+"""Issue #11, blind panel rounds 17-20: non-sequiturs they found, pinned in the shape they were found (some by
+replaying a rater's own conversation from bench/data/panels)."""
 
 from __future__ import annotations
+
+import csv
+from pathlib import Path
 
 import pytest
 
 from simulator.session import Session
+
+
+def _replayed(round_: str, rater: str, conv: str, upto: int) -> tuple[Session, list[dict]]:
+    """A session after the first `upto` coach turns of a rater's conversation, and all its rows."""
+    path = Path(__file__).resolve().parent.parent / f"bench/data/panels/{round_}/{rater}/{conv}.tsv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    persona, lang = conv.rsplit("_", 1)
+    s = Session(persona, lang)
+    for row in rows[:upto]:
+        s.coach_says(row["coach"])
+    return s, rows
 
 
 @pytest.mark.parametrize("lang,text,offer,concern", [
@@ -78,14 +93,7 @@ def test_a_when_clause_in_front_is_not_answered_as_a_time_as_i_said():
 def test_a_question_for_the_cause_of_what_was_just_said_gets_what_lies_behind_it():
     # round 18 (R69's conversation, replayed): "Dulu saya pernah coba lembar kerja tertulis, tapi anak-anak tidak
     # membacanya" - "Kenapa kira-kira anak-anak nggak membacanya, Pak?" was answered with his request for more hours
-    import csv
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "bench/data/panels/18/R69/pasca_observasi_guru_ipa_id.tsv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
-    s = Session("pasca_observasi_guru_ipa", "id")
-    for row in rows[:12]:
-        s.coach_says(row["coach"])
+    s, rows = _replayed("18", "R69", "pasca_observasi_guru_ipa_id", 12)
     assert "lembar kerja" in s.last_coachee_text()
     reply = s.coach_says(rows[12]["coach"]).reply
     assert "lembar kerja" in reply and "tiga jam" not in reply, reply
@@ -95,28 +103,9 @@ def test_a_question_on_the_way_forward_is_not_answered_with_the_goal_again():
     # round 18 (R70's conversation, replayed): "You said you want to be a participant. Who could you talk to ...
     # that might help you find that first step?" - "Yes, as I mentioned, I want at least half the teachers coming"
     # (the coach's reflection "want to be" was taken for a goal question)
-    import csv
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "bench/data/panels/18/R70/kepala_sekolah_en.tsv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
-    s = Session("kepala_sekolah", "en")
-    for row in rows[:10]:
-        s.coach_says(row["coach"])
+    s, rows = _replayed("18", "R70", "kepala_sekolah_en", 10)
     reply = s.coach_says(rows[10]["coach"]).reply
     assert "as I mentioned" not in reply and "half the teachers" not in reply, reply
-
-
-@pytest.mark.parametrize("question,lang,pool", [
-    # round 19: "Persisnya saya kurang ingat, maaf." to a choice still to make and to a question of use
-    ("Dari ketiganya, mana yang mau Bapak temui duluan, dan kapan?", "id", "nothing_new"),
-    ("Kalau saya catat siapa saja yang aktif di tiap kelompok, itu berguna nggak buat Ibu?", "id", "nothing_new"),
-    ("Berapa lama praktikumnya kemarin?", "id", "unknown"),
-])
-def test_not_remembering_is_only_for_what_was(question, lang, pool):
-    from simulator.coachee.voices import _unknown
-
-    assert _unknown(question, lang) == pool
 
 
 def test_missing_those_times_is_a_feeling_checked():
@@ -130,14 +119,7 @@ def test_missing_those_times_is_a_feeling_checked():
 def test_short_sentences_that_say_the_last_reply_again_are_no_answer_to_why():
     # round 19 (R75's conversation, replayed): "Kenapa Ibu merasa harus dimarahi dulu baru berhenti?" - "Karena saya
     # harus tegas. Kalau tidak dimarahi, mereka tidak berhenti." just after "Saya pikir saya harus tegas. Kalau ..."
-    import csv
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "bench/data/panels/19/R75/guru_sosial_emosional_id.tsv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
-    s = Session("guru_sosial_emosional", "id")
-    for row in rows[:6]:
-        s.coach_says(row["coach"])
+    s, rows = _replayed("19", "R75", "guru_sosial_emosional_id", 6)
     assert "tegas" in s.last_coachee_text()
     reply = s.coach_says(rows[6]["coach"]).reply
     assert "tegas" not in reply, reply
@@ -150,19 +132,6 @@ def test_as_i_said_never_puts_a_yes_before_a_no():
     for i in range(6):
         again = voice._again("Nggak, sih. Ujian sekolah tinggal dua bulan lagi.", [], "id", f"k{i}", recall=True)
         assert not again.lower().startswith(("ya", "iya")), again
-
-
-def _replayed(round_: str, rater: str, conv: str, upto: int) -> tuple[Session, list[dict]]:
-    import csv
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / f"bench/data/panels/{round_}/{rater}/{conv}.tsv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
-    persona, lang = conv.rsplit("_", 1)
-    s = Session(persona, lang)
-    for row in rows[:upto]:
-        s.coach_says(row["coach"])
-    return s, rows
 
 
 @pytest.mark.parametrize("round_,rater,conv,turn,wanted,not_wanted", [

@@ -289,19 +289,14 @@ class ScriptedVoice:
         coach = _COACH_SAID.get() or ""
         if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
             own = _own_idea(persona, said, lang, coach)
-            if own and own[1] == "goal" and _asks_step(coach, lang):
+            if own and own[1] == "goal" and (_asks_step(coach, lang) or not load_move_rules().search(
+                    lang, "goal", _main_question(coach) or coach)):
                 # Asked for a step with only a goal named: the goal again answers nothing (blind panel, round 4:
                 # "What could you try next week?" - "My goal is simple: …"). Not decided yet, and the goal it holds.
                 # Round 5: the goal said again behind "not sure" was a repeat all the same; the goal is held in
                 # words that do not repeat it ("The goal's clear to me; it's the first step I haven't worked out").
-                line = self._fresh(lines["step_unsure"], said, f"{key}|step") \
-                    or self._fresh(lines["nothing_new"], said, f"{key}|step")
-                if line:
-                    return _join(greet, line)
-            if own and own[1] == "goal" and not load_move_rules().search(lang, "goal", _main_question(coach) or coach):
-                # Asked something else on the way forward ("Who could you talk to that might help you find that
-                # first step?") with a goal named: the goal again answers nothing (round 18: "Yes, as I mentioned,
-                # I want ..."); not worked out yet, in fresh words.
+                # Nor anything else on the way forward that does not ask for the goal ("Who could you talk to that
+                # might help you find that first step?": round 18 heard "Yes, as I mentioned, I want ...").
                 line = self._fresh(lines["step_unsure"], said, f"{key}|step") \
                     or self._fresh(lines["nothing_new"], said, f"{key}|step")
                 if line:
