@@ -365,8 +365,8 @@ class Session:
             return []
         m = _ASKS_MEANING.search(move.focus)
         phrase = next((g for g in (m.groups() if m else ()) if g), "")
-        said = self._told(turns)
         words = [w for w in content_words(phrase.lower(), self.lang) if w not in _PRO_FORMS and len(w) >= 3]
+        said = self._told(turns) if words else ""
         if not words or not all(w in said for w in words):
             return []   # only the coachee's own words: "Maksudnya, Pak?" alone is the plain clarification
         index = memory_index(self.memory, self.lang)
