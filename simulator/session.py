@@ -29,6 +29,7 @@ from simulator.coachee.memory import (
     load_memory,
     memory_index,
     stem_set,
+    synonyms,
     warm_in_background,
 )
 from simulator.coachee.persona import Persona, get_persona
@@ -340,16 +341,24 @@ class Session:
             turn = f"{before} {turn}"   # "Out of how many?": about what the coachee just said
         # What the question asks for (a number, a time, a person...) weighs against items that merely share a word.
         lang = move.lang if move.lang in ("id", "en") else self.lang
-        hits = rerank(index.search_turn(turn, asked, k=8), asked, lang)[:5]
+        hits = rerank(index.search_turn(turn, asked, k=8), asked, lang, synonyms(lang))[:5]
         if before and len(content) <= 2 and len(asked.split()) <= 6 and _ANAPHOR.search(asked):
             # "What happened that time?" asks about what the coachee just said: with it, the search finds the topic
             # better than the two bare words do (round 13: the morning routine answered "that time", the grouping
             # tried once); "What usually starts it?" finds its answer on its own and keeps it.
             told = self._told(turns)
-            near = [h for h in rerank(index.search_turn(f"{before} {turn}", asked, k=8), asked, lang)
+            near = [h for h in rerank(index.search_turn(f"{before} {turn}", asked, k=8), asked, lang, synonyms(lang))
                     if " ".join(h.item.long(self.lang).lower().split()) not in told][:5]
             if near and (not hits or near[0].score > hits[0].score):
                 hits = near
+        if _WHATS_UP.match(asked) and len(asked.split()) <= 5:
+            # "Ada apa, Nak?", "What's up?": asks what brings the coachee, its concern (round 20: "belum pulang? Ada
+            # apa?" found the timetable's "sebelum pulang"): the first concern the memory holds that is not told yet
+            told = self._told(turns)
+            first = next((i for i in self.memory.items if i.layer == "surface"
+                          and " ".join(i.long(self.lang).lower().split()) not in told), None)
+            if first is not None:
+                hits = [Hit(first, MATCH_FLOOR, 0.0, 0.0)]
         if hits and MATCH_FLOOR > hits[0].score >= CLEAR_FLOOR and hits[0].lexical >= CLEAR_WORDS and (
                 len(hits) == 1 or hits[0].score - hits[1].score >= CLEAR_MARGIN):
             # A short question ("Muridnya ada berapa?") scores low, but one item stands clearly apart and shares
@@ -544,6 +553,9 @@ MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about cou
 
 
 # A question ending on a word that points back ("What happened that time?", "Terus gimana waktu itu?").
+_WHATS_UP = re.compile(r"^\W*(ada apa|ada masalah apa|ada yang bisa (saya|ibu|bapak) bantu|what.s up|what.s the matter|"
+                       r"what.s wrong|what.s going on|what brings you|what can i do for you|is everything (ok|okay|all right))\b",
+                       re.IGNORECASE)
 _ANAPHOR = re.compile(r"\b(that time|at the time|back then|then|there|that|it|waktu itu|saat itu|tadi|tersebut|itu|di sana|"
                       r"di situ)\W*$|\b(that time|back then|waktu itu|saat itu)\b"
                       r"|\b(they|them|those|these|mereka)\b", re.I)   # "Which subjects are they for?" (round 18)

@@ -28,9 +28,10 @@ from typing import Any, Protocol, runtime_checkable
 
 from simulator.coachee.memory import MATCH_FLOOR, RELEVANT, relevance
 from simulator.coachee.persona import Persona
-from simulator.coachee.state import LAYERS, CoacheeState, Plan
+from simulator.coachee.state import LAYERS, CoacheeState, Plan, load_rules
 from simulator.reading.facts import card_facts, kind_value
 from simulator.reading.focus import focus, has_form
+from simulator.reading.lexicon import lexicon
 from simulator.reading.moves import (
     asks_particular,
     greeting_reply,
@@ -173,6 +174,9 @@ class ScriptedVoice:
         the old line to a new question or a request to explain explains nothing (blind panel, round 4). So: a fresh
         in-character "nothing more I know" first, "As I said, ..." only when recalled or those are used up."""
         done = {_norm(s) for s in said}
+        feeling = self._feeling(text, said, lang, key)
+        if feeling:
+            return feeling
         if not recall:
             # about what is to come "not thought about it yet"; about what was or is, "not sure exactly" (round 9:
             # "Who were they?" - "Not sure yet.")
@@ -196,6 +200,19 @@ class ScriptedVoice:
             if _norm(candidate) not in done:
                 return candidate
         return f"{text} ..." if _norm(f"{text} ...") not in done else f"... {text}"
+
+    def _feeling(self, text: str, said: list[str], lang: str, key: str) -> str | None:
+        """Asked how it feels, with nothing new to tell: a feeling of its own ("Jujur? Tersinggung juga, ya."), not the
+        fact said again (round 21: "Apa yang Bapak rasakan ketika melihat anak-anak melirik jam?" - "Itu tadi,
+        sekarang kelasnya tidak sehening dulu"). None when the turn asks no feeling, or what was said names one."""
+        question = _main_question(_COACH_SAID.get() or "")
+        if not question or not _ASKS_FEELING.search(question) or lexicon(lang).feeling.search(text.lower()) \
+                or _FIRST_PERSON.search(text):
+            return None   # (what it said of itself may stand: "I don't have to do it all alone" - round 4, a fit)
+        lines = [template.format(said=emotion[:1].upper() + emotion[1:]
+                                 if re.fullmatch(r"(.*(?<!\.)[.?!]\s+)?", template[:template.index("{said}")]) else emotion)
+                 for emotion in _EMOTIONS.get() for template in _lines(lang)["feeling"]]
+        return self._fresh(lines, said, f"{key}|feeling") if lines else None
 
     def choose(self, persona: Persona, plan: Plan, history: Sequence[Any], lang: str) -> str:
         """The authored line for a persona reaction or layer (kept for callers of the earlier voice)."""
@@ -305,6 +322,13 @@ class ScriptedVoice:
                 # Asked for a step or a goal after already naming one: "I don't know yet" would take back its own
                 # words (a blind panel's finding). It holds to what it said.
                 return _join(greet, self._again(own[0], said, lang, key, recall=True))
+            if reaction == "stuck" and "core" not in plan_revealed(plan, persona, lang) and _asks_conclusion(coach) \
+                    and not _asks_step(coach, lang):
+                # "Sebelum kita tutup, apa satu hal yang Ibu bawa pulang?" before any insight: what the talk has made
+                # clearer, and that no way through is found yet (round 20 heard "asked for the step, my mind is blank").
+                line = self._fresh(lines["conclude_early"], said, f"{key}|early")
+                if line:
+                    return _join(greet, line)
             if reaction == "stuck" and "core" in plan_revealed(plan, persona, lang) and _asks_step(coach, lang):
                 # Asked for a step after its insight, before a goal: the persona's early stuck lines ("A plan for
                 # what? Nothing needs changing") would take back what it has admitted (round 12). What must change
@@ -681,6 +705,7 @@ class ScriptedVoice:
             passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Reply:
         token = _LOWER_WORDS.set(_lower_words(persona.id, lang if lang in persona.languages else "id"))
         role_token = _ROLE.set(persona.role)
+        emotions_token = _EMOTIONS.set(tuple(persona.emotions(lang if lang in persona.languages else "id")))
         heard = " ".join([persona.scenario(lang if lang in persona.languages else persona.languages[0]),
                           *(str(_field(t, "text")) for t in history)]).lower()
         heard_token = _HEARD.set(heard)
@@ -710,6 +735,7 @@ class ScriptedVoice:
             _COACH_SAID.reset(coach_token)
             _ASKED_BEFORE.reset(asked_token)
             _ROLE.reset(role_token)
+            _EMOTIONS.reset(emotions_token)
         return Reply(text=text, voice=self.name)
 
     def _new_part(self, plan: Plan, text: str, said: list[str], lang: str) -> str:
@@ -876,6 +902,7 @@ _CONNECTIVE = re.compile(r"^\W*(so|and|but|anyway|jadi|dan|tapi|terus|pokoknya)\
 _HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
 _ASKED_BEFORE: ContextVar[tuple[str, ...]] = ContextVar("asked_before", default=())   # earlier coach questions
 _ROLE: ContextVar[str | None] = ContextVar("role", default=None)
+_EMOTIONS: ContextVar[tuple[str, ...]] = ContextVar("emotions", default=())   # the persona's feelings, this language
 
 
 def _lines(lang: str) -> dict[str, list[str]]:
@@ -1020,6 +1047,12 @@ _ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\bmakan apa
                   r"\bhad (lunch|breakfast|coffee|anything)|\beaten\b", re.I)
 _ALREADY = re.compile(r"\b(sudah|udah|already|have, thanks|had)\b", re.I)
 _COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)
+_FIRST_PERSON = re.compile(r"\b(saya|aku|i|i'm|i've|i'd|me|my)\b", re.IGNORECASE)
+# "Apa yang Bapak rasakan …?", "Gimana perasaanmu?", "How does that make you feel?" (not "Do you feel ready …?" alone)
+_ASKS_FEELING = re.compile(r"\b(apa yang (\w+ )?(ibu|bapak|kamu|anda|kau) rasakan|(bagaimana|gimana) (perasaan|rasanya)|"
+                           r"perasaan (ibu|bapak|kamu|anda|mu)\b.{0,20}(bagaimana|gimana|seperti apa)|"
+                           r"how (do|did|does) (you|it|that|this) (make you )?feel|what do you feel|how are you feeling|"
+                           r"what (was|is) that like for you)", re.IGNORECASE)
 
 
 _QUESTION_WORDS = {"berapa", "kapan", "siapa", "mana", "dimana", "where", "when", "who", "which", "many", "much",
@@ -1285,6 +1318,12 @@ def presupposes(text: str) -> bool:
 
 def said_history(said: list[str]) -> list[dict]:
     return [{"speaker": "coachee", "text": s} for s in said]
+
+
+def _asks_conclusion(coach: str) -> bool:
+    """The coach asks for the coachee's conclusion or takeaway ("Apa yang Ibu bawa pulang?", "What are you taking
+    away?"): the coachee rules' closing patterns."""
+    return load_rules().matches("closing", _main_question(coach) or coach)
 
 
 def plan_revealed(plan: Plan, persona: Persona, lang: str) -> set[str]:

@@ -12,7 +12,7 @@ Pure and deterministic; the patterns are the question words of the two languages
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from simulator.reading.facts import kinds_named
@@ -87,9 +87,10 @@ def focus(question: str, lang: str) -> str | None:
     return None
 
 
-def rerank(hits: Sequence, question: str, lang: str) -> list:
+def rerank(hits: Sequence, question: str, lang: str, same: Mapping[str, Sequence[str]] | None = None) -> list:
     """The hits, with those whose short answer has the asked-for form lifted a little (never past a much better
-    match: the bonus is small next to a real difference in meaning)."""
+    match: the bonus is small next to a real difference in meaning). `same`: word -> the words that name the same
+    thing (the coachee's synonyms: "students" is counted by "thirty pupils")."""
     hits = _of_the_kind(hits, question, lang)
     want = focus(question, lang)
     if want is None or not hits:
@@ -111,7 +112,9 @@ def rerank(hits: Sequence, question: str, lang: str) -> list:
         else:
             bonus = (FOCUS_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
         counted = _COUNTED[lang if lang in _COUNTED else "id"].search(question) if want == "number" else None
-        thing = re.escape(counted.group(1)[:5]) if counted else ""
+        thing = "(?:" + "|".join(re.escape(w[:5]) for w in (counted.group(1).lower(),
+                                                             *(same or {}).get(counted.group(1).lower(), ()))) + ")" \
+            if counted else ""
         if counted and re.search(r"(?:" + _NUMBER + r")\s+(\w+\s+)?" + thing + r"|\b" + thing + r"\w*\s+(\w+\s+)?(?:"
                                  + _NUMBER + ")", h.item.short(lang), re.IGNORECASE):
             # "Ada berapa kelompok?": "lima kelompok" counts what is asked ("Murid saya tiga puluh" too); "tiga

@@ -55,6 +55,9 @@ class Patterns(Strict):
     judgement: list[str]
     forward: list[str]
     conditional: list[str]
+    # a clause that pictures what the coachee could do, framing the question after it ("If you could ask someone
+    # for one kind of help, what would it be?"): the coach asks, it does not advise
+    hypothetical: list[str] = []
     stacker: list[str]
     greeting: list[str]
     # a question that only checks the reflection just given ("..., apakah benar demikian?", "is that right?"): part
@@ -196,6 +199,7 @@ class Lexicon:
         self.judgement = self._compile("patterns.judgement", p.judgement, "any")
         self.forward = self._compile("patterns.forward", p.forward, "any")
         self.conditional = self._compile("patterns.conditional", p.conditional, "start")
+        self.hypothetical = self._compile("patterns.hypothetical", p.hypothetical, "start")
         self.stacker = self._compile("patterns.stacker", p.stacker, "any")
         self.greeting = self._compile("patterns.greeting", p.greeting, "any")
         self.check_question = self._compile("patterns.check_question", p.check_question, "start")

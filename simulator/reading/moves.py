@@ -101,6 +101,8 @@ class LangLines(Strict):
     bridge: list[str]          # "{said}" - from the aside to what the coachee goes on to say
     step_unsure: list[str]     # asked for a step with only the goal named: the goal is clear, the way not yet
     step_after_insight: list[str]  # asked for a step after its insight, no goal yet: the aim comes first (TIRTA)
+    feeling: list[str]         # "{said}": one of the persona's feelings, asked how it feels with nothing new to tell
+    conclude_early: list[str]  # asked for its conclusion before any insight: clearer now, no way through yet
     either: list[str]          # an either-or question ("... atau ...?") the reply does not answer: one of the two
     try_yes: list[str]         # "Apa Ibu mau coba itu besok?" about the coachee's own idea: yes
 
@@ -201,16 +203,31 @@ _SUBORDINATE = re.compile(
     re.IGNORECASE)
 # "What could you try?" asks; "Maybe you could try ...?" suggests.
 # (after a short lead-in: "Next week, what's one thing you could try?" asks)
-_OPEN_START = re.compile(r"^\W*([\w']+(\s+[\w']+){0,2},\s*)?(what|which|who|when|where|how (would|could|might|will)|apa|"
-                         r"siapa|kapan|di ?mana|langkah apa)\b", re.IGNORECASE)
+_OPEN_START = re.compile(r"^\W*((so|and|then|okay|ok|now|jadi|lalu|terus|trus|nah|oke)\s+)?([\w']+(\s+[\w']+){0,2},\s*)?"
+                         r"(what(?!\s+(if|about)\b)|which|who|when|where|how (would|could|might|will)|apa|siapa|kapan|di ?mana|langkah apa)\b",
+                         re.IGNORECASE)
+# "If you could ask someone for one kind of help, what would it be?": a pictured ability frames the question
+_PICTURED = re.compile(r"^\W*((so|and|then|jadi|nah|terus)\s+)?(if|suppose|imagine|kalau|kalo|jika|bila|apabila|seandainya|"
+                       r"andaikan|andai|misalkan|bayangkan)\s+(\w+\s+)?(could|were able to|bisa|boleh|dapat)\b", re.IGNORECASE)
 
 
 def _asks_what(asked: str, rules: MoveRules, lang: str) -> bool:
     """"What's one small thing you could try?" asks, after any lead-in ("Going back to what matters most to you,
     curious students - what's one ...": round 18 heard "Yes. Noted." as to advice)."""
+    parts = re.split(r"\s[-–—]\s|[,;:]\s*", asked)
     return bool(_OPEN_START.match(asked)) or any(
         _OPEN_START.match(part) and rules.search(lang, "suggests", part)
-        for part in re.split(r"\s[-–—]\s|[,;:]\s*", asked))
+        or _PICTURED.match(part) and any(_OPEN_START.match(p) for p in parts[n + 1:])
+        for n, part in enumerate(parts))
+
+
+def _suggests(focus: str, asked: str, rules: MoveRules, lang: str) -> bool:
+    """A suggestion in the turn: before its question ("My tip would be to give each one a role. What do you think?"
+    asks about the tip: round 21), or the question itself ("Maybe you could try ...?"), which "What's one thing you
+    could try?" is not."""
+    before = focus.replace(asked, " ") if asked else ""
+    return bool(before and rules.search(lang, "suggests", before)) or (
+        bool(rules.search(lang, "suggests", asked or focus)) and not _asks_what(asked, rules, lang))
 
 
 _EN_ASKS = re.compile(r"^\W*(do|does|did|is|are|was|were|have|has|can|could|will|would)\s+"
@@ -274,8 +291,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         question = "open" if more else question
         return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked,
                     bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)), more,
-                    kind == "coaching" and bool(rules.search(L, "suggests", focus))
-                    and not _asks_what(asked, rules, L), bool(rules.search(L, "goal", probe)),
+                    kind == "coaching" and _suggests(focus, asked, rules, L), bool(rules.search(L, "goal", probe)),
                     kind == "coaching" and question == "yes_no" and bool(rules.search(L, "check", probe)))
 
     if not _LETTERS.search(raw):

@@ -1,0 +1,135 @@
+"""Issue #11, blind panel rounds 20-21 (session 12): the non-sequiturs whose cause was general, pinned in the shape
+they were found (several by replaying a rater's own conversation from bench/data/panels)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.reading.moves import classify
+from simulator.reading.reader import read_turn
+from simulator.session import Session
+from tests.test_coachee_panel7 import _replayed
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Doing it all yourself, for three months now. If you could ask someone here for one kind of help, what would "
+     "it be?", "en"),
+    ("If you could change one thing, what would it be?", "en"),
+    ("Seandainya Bapak boleh mengubah satu hal di kelas, hal apa yang akan Bapak ubah?", "id"),
+])
+def test_a_pictured_ability_framing_a_question_is_no_advice(text, lang):
+    # round 20: "Oh, right. I'll write it down so I don't forget." - and the rubric read the coach as advising
+    assert "advice" not in read_turn(text, lang=lang).acts
+    assert not classify(text, lang).suggests
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("You could ask Bu Wati for help.", "en"),
+    ("Kalau Ibu coba minta Bu Wati membantu, bagaimana?", "id"),
+])
+def test_a_suggestion_stays_advice(text, lang):
+    assert "advice" in read_turn(text, lang=lang).acts
+
+
+@pytest.mark.parametrize("text,lang,suggests", [
+    ("That's a big realisation. So what's one small thing you could try this week?", "en", False),
+    ("What if you tried a short calm-down routine right after the bell?", "en", True),
+    ("That's a good aim. Honestly, my tip would be to give each person in the group a role, like timekeeper or "
+     "recorder. What do you think?", "en", True),
+    ("Tiga hal ya. Kalau boleh saran, Bu, mungkin bisa pakai pembagian peran di kelompok. Bagaimana menurut Ibu?",
+     "id", True),
+    ("Oke. Kalau Bapak saranin, soal cerita dicoba satu tiap hari. Gimana, mau coba?", "id", True),
+    ("Maybe you could ask Bu Wati?", "en", True),
+])
+def test_a_suggestion_before_its_question_is_one(text, lang, suggests):
+    # round 21: "my tip would be ... What do you think?" got a story about the bell; "So what's one small thing you
+    # could try?" (round 20) got "Okay, I'll try that" to a suggestion nobody made
+    assert classify(text, lang).suggests is suggests
+
+
+def test_a_suggestion_with_what_do_you_think_is_taken_as_advice():
+    s, rows = _replayed("21", "R86", "pasca_observasi_guru_ipa_en", 10)
+    reply = s.coach_says(rows[10]["coach"]).reply
+    assert "bell" not in reply, reply
+    assert s.state.reaction == "advice"
+
+
+@pytest.mark.parametrize("persona,lang,text,wanted", [
+    ("guru_sosial_emosional", "en", "How many students are in the class, by the way?", "thirty"),
+    ("guru_sosial_emosional", "en", "Ha, maybe. But how many children do you have in Year 5?", "thirty"),
+])
+def test_a_count_of_students_is_answered_by_the_count_of_pupils(persona, lang, text, wanted):
+    # round 20: Mrs Wati's class, then her own three children
+    reply = Session(persona, lang).coach_says(text).reply
+    assert wanted in reply and "mother of three" not in reply, reply
+
+
+def test_the_plan_for_a_lesson_is_no_plan_to_make():
+    assert not classify("No problem. So, the group work - what's the plan for Thursday's lesson?", "en").forward
+    assert classify("What's your plan for next week?", "en").forward
+    # round 20: "If you ask me for steps right now, I'm lost."
+    s, rows = _replayed("20", "R82", "pra_observasi_guru_matematika_en", 3)
+    reply = s.coach_says(rows[3]["coach"]).reply
+    assert "steps" not in reply and "minutes" in reply, reply
+
+
+def test_a_takeaway_asked_before_any_insight_is_what_has_become_clearer():
+    # round 20: "Kalau ditanya langkahnya sekarang, kepala saya kosong." to "apa satu hal yang Ibu bawa pulang?"
+    s, rows = _replayed("20", "R79", "guru_baru_id", 13)
+    reply = s.coach_says(rows[13]["coach"]).reply
+    assert "langkahnya sekarang" not in reply and ("bawa pulang" in reply or "jelas" in reply), reply
+
+
+def test_what_the_students_were_to_take_away_is_no_closing():
+    from simulator.coachee.state import load_rules
+
+    rules = load_rules()
+    assert not rules.matches("closing", "what did you want them to take away?")
+    assert rules.matches("closing", "What's your main takeaway from today?")
+    assert rules.matches("closing", "Apa yang Ibu bawa pulang dari obrolan ini?")
+
+
+@pytest.mark.parametrize("persona,lang,text,wanted", [
+    ("murid_target_belajar", "id", "Eh Raka, belum pulang? Ada apa, Nak?", "Nilai Matematika"),
+    ("murid_target_belajar", "en", "Hey Raka, still here? What's up?", "maths marks"),
+])
+def test_whats_up_gets_the_concern(persona, lang, text, wanted):
+    # round 20: the maths timetable ("sebelum pulang")
+    reply = Session(persona, lang).coach_says(text).reply
+    assert wanted in reply and "Senin" not in reply, reply
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Fair enough. What would you like things to look like after break, say in a month?", "en"),
+    ("If the community were working well a year from now, what would you see happening?", "en"),
+    ("That matters a lot to you. What would leaving well look like, for you?", "en"),
+    ("Kalau Fajar bisa membaca tanpa menirukan Rizki, seperti apa kelas Ibu idealnya sebulan lagi?", "id"),
+    ("Kalau orang itu sudah ada, kira-kira seperti apa minggu-minggu Ibu nanti?", "id"),
+])
+def test_the_wished_for_state_in_time_to_come_asks_the_goal(text, lang):
+    # round 21: the present ("The bell goes at ten ..."), the morning routine, the lesson's material
+    assert classify(text, lang).goal
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("What does a normal lesson look like?", "en"),
+    ("Kalau anak yang belum lancar, apa yang terjadi pada mereka selama pelajaran tadi?", "id"),
+])
+def test_the_present_is_no_goal(text, lang):
+    assert not classify(text, lang).goal
+
+
+def test_the_goal_in_a_month_is_not_answered_with_the_present():
+    s, rows = _replayed("21", "R87", "guru_sosial_emosional_en", 9)
+    reply = s.coach_says(rows[9]["coach"]).reply
+    assert "bell goes at ten" not in reply, reply
+
+
+def test_asked_how_it_feels_with_nothing_new_it_names_a_feeling():
+    # round 21: "Apa yang Bapak rasakan ketika melihat anak-anak melirik jam atau HP?" - "Itu tadi, sekarang kelasnya
+    # tidak sehening dulu ..." (the fact said again)
+    s, rows = _replayed("21", "R84", "guru_senior_skeptis_id", 3)
+    reply = s.coach_says(rows[3]["coach"]).reply
+    assert not reply.startswith("Itu tadi") and "sehening" not in reply, reply
+    persona_feelings = ("skeptis", "tersinggung", "tidak dihargai", "lelah dengan perubahan", "takut ketinggalan zaman")
+    assert any(f in reply.lower() for f in persona_feelings), reply
