@@ -133,3 +133,28 @@ def test_asked_how_it_feels_with_nothing_new_it_names_a_feeling():
     assert not reply.startswith("Itu tadi") and "sehening" not in reply, reply
     persona_feelings = ("skeptis", "tersinggung", "tidak dihargai", "lelah dengan perubahan", "takut ketinggalan zaman")
     assert any(f in reply.lower() for f in persona_feelings), reply
+
+
+def test_a_count_per_group_is_not_taken_for_a_count_of_pupils():
+    # the synonym half of the counted-thing bonus: round 18's "How many students were in each group then?" keeps its
+    # "Five groups of six or seven" (not "two kids at most held the equipment")
+    s, rows = _replayed("18", "R71", "pasca_observasi_guru_ipa_en", 5)
+    reply = s.coach_says(rows[5]["coach"]).reply
+    assert "six or seven" in reply, reply
+
+
+@pytest.mark.parametrize("round_,rater,conv,upto,not_wanted", [
+    # round 21: an easy, willing coachee asked what she works on late: "Ah, let's leave that for later."
+    ("21", "R86", "guru_baru_en", 2, "later"),
+])
+def test_a_question_about_now_is_not_put_off_for_a_goal_or_plan_it_resembles(round_, rater, conv, upto, not_wanted):
+    s, rows = _replayed(round_, rater, conv, upto)
+    reply = s.coach_says(rows[upto]["coach"]).reply
+    assert not_wanted not in reply and s.state.reaction == "answer", reply
+
+
+@pytest.mark.parametrize("text,lang", [("Maybe try it? Like a reader, a writer, a checker. Just an idea.", "en"),
+                                       ("Mungkin dicoba saja, Bu?", "id")])
+def test_a_bare_maybe_try_it_is_a_suggestion(text, lang):
+    # round 21: "Honestly, I just want the observation to go smoothly" after the lock change
+    assert classify(text, lang).suggests

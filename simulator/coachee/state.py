@@ -537,6 +537,9 @@ _LESSON_AIM = re.compile(r"\btujuan\w* (pembelajaran|belajar|praktikum|kegiatan|
                          r"\b(learning|lesson) (objective|goal|aim|intention)s?\b", re.I)
 
 
+# time to come or what the coachee could do ("When and where do you think you could talk to her?")
+_AHEAD = re.compile(r"\b(will|would|could|might|going to|gonna|next|tomorrow|akan|mau|nanti|besok|depan|bisa (\w+ )?(coba|"
+                    r"mulai|lakukan|bicara|ngomong|ketemu|temui))\b", re.IGNORECASE)
 _TALK_TOPIC = re.compile(r"\b(talk about|talk through|discuss|go over|bahas|membahas|bicarakan|obrolkan|ceritakan)\b", re.I)
 
 
@@ -563,7 +566,13 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
     usable = [h for h in strong if h.layer in allowed_now]
     layer = None
     if reaction == "answer":
-        top = hits[0] if hits and hits[0].score >= OPEN_FLOOR else None
+        # A goal or a plan not reached yet is what a question about the way forward asks for; a question about now
+        # or then ("When you're there late, what are you actually working on?") only looks like one (round 21: "Ah,
+        # let's leave that for later" from an easy, willing coachee): what it asks is among the other items.
+        ahead = move.forward or move.goal or reading.tirta in (*FORWARD_STAGES, "tujuan") \
+            or bool(_AHEAD.search(move.asked or move.focus))
+        asked = hits if ahead else [h for h in hits if h.layer in allowed_now or h.layer not in ("goal", "action_plan")]
+        top = asked[0] if asked and asked[0].score >= OPEN_FLOOR else None
         # A locked item the turn really asks about (a word of it, or a strong match): deflect. A faint likeness
         # with no shared word ("Ibu punya kucing?" ~ "I feel alone") is no question about it.
         locked = top is not None and top.layer not in allowed_now and (
@@ -574,7 +583,7 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
             # no secret - put off, it reads as an odd refusal (a blind panel's finding). Answered from what may be
             # said, else "not sure". (A locked feeling or episode asked by its date is still put off.)
             usable = [h for h in usable if h.score >= NEAREST][:1]
-        elif locked and not (usable and usable[0].score >= top.score - NEAR):
+        elif locked and not (usable and usable[0].score >= max(top.score, hits[0].score) - NEAR):
             # Asked for something the coachee is not ready to say: never answered, put off in character.
             reaction = "not_yet"
             usable = []

@@ -112,14 +112,14 @@ def rerank(hits: Sequence, question: str, lang: str, same: Mapping[str, Sequence
         else:
             bonus = (FOCUS_BONUS if answer.search(h.item.short(lang)) else 0.0) + (ASKS_BONUS if same_ask else 0.0)
         counted = _COUNTED[lang if lang in _COUNTED else "id"].search(question) if want == "number" else None
-        thing = "(?:" + "|".join(re.escape(w[:5]) for w in (counted.group(1).lower(),
-                                                             *(same or {}).get(counted.group(1).lower(), ()))) + ")" \
-            if counted else ""
-        if counted and re.search(r"(?:" + _NUMBER + r")\s+(\w+\s+)?" + thing + r"|\b" + thing + r"\w*\s+(\w+\s+)?(?:"
-                                 + _NUMBER + ")", h.item.short(lang), re.IGNORECASE):
+        if counted and _counts(h.item.short(lang), [counted.group(1).lower()]):
             # "Ada berapa kelompok?": "lima kelompok" counts what is asked ("Murid saya tiga puluh" too); "tiga
             # puluh dua anak" counts another thing (round 10: the class size, twice)
             bonus += COUNTED_BONUS
+        elif counted and _counts(h.item.short(lang), (same or {}).get(counted.group(1).lower(), ())):
+            # "How many students?" - "thirty pupils" (round 20), a little less sure ("How many students in each
+            # group?" - "two kids at most held the equipment" is another count: round 18)
+            bonus += COUNTED_BONUS / 2
         if want == "time" and _HABIT.search(question) and not _ONSET.search(question) \
                 and 2 * sum(bool(_ONSET.search(q)) for q in h.item.asks(lang)) > len(h.item.asks(lang)):
             # "Kapan biasanya ribut?" asks when it usually happens, not since when: an item most example questions
@@ -127,6 +127,15 @@ def rerank(hits: Sequence, question: str, lang: str, same: Mapping[str, Sequence
             bonus = -ONSET_PENALTY
         out.append(replace(h, score=round(h.score + bonus, 4)) if bonus else h)
     return sorted(out, key=lambda h: -h.score)
+
+
+def _counts(text: str, things: Sequence[str]) -> bool:
+    """Does `text` count one of `things` ("lima kelompok", "murid saya tiga puluh")?"""
+    if not things:
+        return False
+    thing = "(?:" + "|".join(re.escape(w[:5]) for w in things) + ")"
+    return bool(re.search(r"(?:" + _NUMBER + r")\s+(\w+\s+)?" + thing + r"|\b" + thing + r"\w*\s+(\w+\s+)?(?:"
+                          + _NUMBER + ")", text, re.IGNORECASE))
 
 
 def _of_the_kind(hits: Sequence, question: str, lang: str) -> list:
