@@ -351,6 +351,18 @@ class Session:
                     if " ".join(h.item.long(self.lang).lower().split()) not in told][:5]
             if near and (not hits or near[0].score > hits[0].score):
                 hits = near
+        named = self._card_words(turn.replace(asked, " ")) if len(content) <= 3 and _POINTS_BACK.search(asked) else []
+        if named:
+            # "Jadi Ibu ingin melihat masalah komunitas belajar dari sudut lain. Boleh Ibu ceritakan seperti apa
+            # kondisinya sekarang?": "-nya" is what the coach's own sentence before named (round 21: her children)
+            meant = rerank(index.search(f"{' '.join(named)}. {asked}", k=8), asked, lang, synonyms(lang))[:5]
+            if meant and (not hits or meant[0].score > hits[0].score):
+                hits = meant
+        if hits and not _ASKS_WHO_YOU_ARE.search(asked) and any(_introduces(h.item) for h in hits):
+            # The coachee's self-introduction answers who it is and how long in its post; "Boleh Ibu ceritakan dulu
+            # seperti apa kondisinya sekarang?" is no such question (round 21: "Saya Endang, kepala SMP ...").
+            hits = sorted((Hit(h.item, round(h.score - INTRODUCTION_PENALTY, 4), h.dense, h.lexical)
+                           if _introduces(h.item) else h for h in hits), key=lambda h: -h.score)
         if _WHATS_UP.match(asked) and len(asked.split()) <= 5:
             # "Ada apa, Nak?", "What's up?": asks what brings the coachee, its concern (round 20: "belum pulang? Ada
             # apa?" found the timetable's "sebelum pulang"): the first concern the memory holds that is not told yet
@@ -365,6 +377,12 @@ class Session:
             # its words: that is what was asked.
             hits[0] = Hit(hits[0].item, MATCH_FLOOR, hits[0].dense, hits[0].lexical)
         return self._what_lies_behind(hits, asked, before, turns)
+
+    def _card_words(self, text: str) -> list[str]:
+        """The words of `text` that the scenario card also uses (what the talk is about: "komunitas", "belajar")."""
+        card = {w for lang in self.persona.languages for w in content_words(
+            f"{self.persona.title(lang)} {self.persona.scenario(lang)}".lower(), lang)}
+        return [w for w in content_words(text.lower(), self.lang) if w in card]
 
     def _what_a_phrase_means(self, move: Move, turns: list[Turn] | None) -> list[Hit]:
         """"Yang mengerjakan itu-itu saja, maksudnya gimana?", "Spectators? What do you mean by that?": the coachee's
@@ -553,6 +571,25 @@ MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about cou
 
 
 # A question ending on a word that points back ("What happened that time?", "Terus gimana waktu itu?").
+# how something named earlier in the turn stands now: "kondisinya", "keadaannya", "How is it going?"
+_POINTS_BACK = re.compile(r"\b(kondisi|keadaan|situasi|suasana|perkembangan|jalan|hasil|proses)nya\b|"
+                          r"\bhow (is|are) (it|that|things) (going|now|at the moment)\b", re.I)
+INTRODUCTION_PENALTY = 0.15
+_ASKS_WHO_YOU_ARE = re.compile(
+    r"\b(siapa|nama|kenal\w*|perkenalkan|memperkenalkan|jabatan|posisi|berapa lama|sudah lama|sejak kapan|tahun ke\w*|"
+    r"(meng)?ajar (apa|mapel|mata pelajaran|kelas)|kelas berapa|kelas apa|sekolah (di ?)?mana|jadi (kepala|wali|guru|koordinator)|"
+    r"who|name|introduce|role|position|how long|since when|which year|what year|what do you teach|which class|"
+    r"what class|which school|what school|what subject|"
+    # who it is at school: its post, class, subject, school ("Ibu wali kelas VI, kan?", "What level of school is this?")
+    r"sekolah|school|kelas|class|mapel|mata pelajaran|pelajaran|subject|\w*ajar|teach\w*|guru|teacher|wali|principal|"
+    r"kepala|level|jenjang|sd|smp|sma|primary|secondary|junior|senior)\b", re.IGNORECASE)
+
+
+def _introduces(item) -> bool:
+    """The coachee's self-introduction (name, post, school): topic "introduction", or an item named name*."""
+    return item.topic == "introduction" or item.id.startswith("name")
+
+
 _WHATS_UP = re.compile(r"^\W*(ada apa|ada masalah apa|ada yang bisa (saya|ibu|bapak) bantu|what.s up|what.s the matter|"
                        r"what.s wrong|what.s going on|what brings you|what can i do for you|is everything (ok|okay|all right))\b",
                        re.IGNORECASE)

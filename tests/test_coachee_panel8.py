@@ -158,3 +158,28 @@ def test_a_question_about_now_is_not_put_off_for_a_goal_or_plan_it_resembles(rou
 def test_a_bare_maybe_try_it_is_a_suggestion(text, lang):
     # round 21: "Honestly, I just want the observation to go smoothly" after the lock change
     assert classify(text, lang).suggests
+
+
+def test_what_the_coachs_own_sentence_named_is_what_nya_points_at():
+    # round 21: "Jadi Ibu ingin melihat masalah komunitas belajar dari sudut yang lain. Boleh Ibu ceritakan dulu seperti
+    # apa kondisinya sekarang?" - "Saya Endang, kepala SMP ..." (and, once the introduction weighed less, her children)
+    s, rows = _replayed("21", "R87", "kepala_sekolah_id", 1)
+    reply = s.coach_says(rows[1]["coach"]).reply
+    assert "empat dari tiga puluh" in reply, reply
+
+
+def test_the_self_introduction_answers_who_not_how_things_are():
+    s = Session("kepala_sekolah", "id")
+    assert "Endang" in s.coach_says("Boleh Ibu perkenalkan diri dulu?").reply
+    assert "Endang" not in Session("kepala_sekolah", "id").coach_says("Bagaimana keadaan sekolah sekarang, Bu?").reply
+
+
+def test_the_same_ones_presuppose_nothing():
+    from simulator.coachee import voices
+
+    token = voices._HEARD.set("komunitas belajar")
+    try:
+        assert not voices.presupposes("Orangnya itu-itu saja, dan ruang perpustakaannya terasa kosong.")
+        assert voices.presupposes("Rencana itu sudah saya buat.")
+    finally:
+        voices._HEARD.reset(token)

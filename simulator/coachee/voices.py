@@ -1290,7 +1290,7 @@ def _naming_sentence(item: dict, question: str) -> str | None:
         if any(n in sentence for n in names):
             return sentence
     return None
-_REFERS = {"id": re.compile(r"\b([a-z][a-z-]{3,}) (itu|tadi|tersebut)\b"),
+_REFERS = {"id": re.compile(r"\b([a-z][a-z-]{3,}) (itu|tadi|tersebut)\b(?!-)"),   # ("orangnya itu-itu saja": the same ones)
            "en": re.compile(r"\b(?:those|these|that same) ([a-z][a-z-]{3,})\b"),
            # the coach's word asked back: "Rencana apa?", "A plan for what?" (round 7: no plan had been mentioned)
            "asked_back": re.compile(r"^\W*(?:an? )?([a-z]{4,}) (?:for what|apa( dulu)?)\?")}
