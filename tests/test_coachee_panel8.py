@@ -183,3 +183,11 @@ def test_the_same_ones_presuppose_nothing():
         assert voices.presupposes("Rencana itu sudah saya buat.")
     finally:
         voices._HEARD.reset(token)
+
+
+def test_a_second_question_after_or_is_no_choice_to_pick():
+    from simulator.coachee.voices import _choices
+
+    # round 21: "Did you know that before the lesson, or was it a surprise?" - "Probably was it a surprise."
+    assert _choices("Did you know that before the lesson, or was it a surprise?", "en") == []
+    assert _choices("Will you choose them or let them choose?", "en") == ["Will you choose them", "let them choose"]

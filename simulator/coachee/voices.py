@@ -1001,12 +1001,16 @@ def _choices(question: str, lang: str) -> list[str]:
     first = _LEAD.sub("", re.split(r"[,:;]\s+", first)[-1]).strip()
     if not first or not second or _NOT_A_CHOICE.match(second) or len(first.split()) > 6 or len(second.split()) > 6:
         return []
+    if _ASKS_AGAIN.match(second):
+        return []   # "..., or was it a surprise?": two questions, not two things to pick ("Probably was it a surprise.")
     if _DETERMINER.match(first) and _DETERMINER.match(second):
         # "Did the filtering or the evaporating take longer?": two things of the same shape, the verb after them
         second = " ".join(second.split()[:len(first.split())])
     return [first, second]
 
 
+_ASKS_AGAIN = re.compile(r"^\W*(do|does|did|is|are|was|were|have|has|can|could|will|would)\s+(you|i|we|they|he|she|it|"
+                         r"there|this|that)\b|^\W*(apakah|apa)\s", re.IGNORECASE)
 _EXAMPLES = re.compile(r"\b(like|such as|for example|e\.g\.|seperti|misalnya|contohnya)\b[^,;:]*$", re.I)
 _DETERMINER = re.compile(r"^(the|a|an|this|that|my|your|his|her|their|our)\s", re.I)
 
