@@ -191,3 +191,44 @@ def test_a_second_question_after_or_is_no_choice_to_pick():
     # round 21: "Did you know that before the lesson, or was it a surprise?" - "Probably was it a surprise."
     assert _choices("Did you know that before the lesson, or was it a surprise?", "en") == []
     assert _choices("Will you choose them or let them choose?", "en") == ["Will you choose them", "let them choose"]
+
+
+@pytest.mark.parametrize("text,lang,suggests", [
+    # round 22: "Baik, nanti saya coba." to an invitation to picture an admired teacher
+    ("Coba Ibu bayangkan guru yang Ibu kagumi. Apa yang membuat Ibu menganggap dia guru yang baik?", "id", False),
+    ("Coba Ibu minta bantuan Bu Wati.", "id", True),
+    ("Ya udah, nggak apa-apa. Saran Ibu, coba latihan lima soal pemfaktoran tiap malam. Menurutmu bisa nggak?", "id", True),
+    ("You know, some teachers do a quick feelings check-in after break. Would something like that work for your class?",
+     "en", True),
+    # round 22: "Oh, yes, that could work. I'll give it a go." (after this session's "maybe start")
+    ("Take your time. Maybe start smaller: over the last week, what showcase jobs did you end up doing yourself?", "en",
+     False),
+])
+def test_round_22_suggestions_and_invitations(text, lang, suggests):
+    assert classify(text, lang).suggests is suggests
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Kalau keinginan itu terwujud, seperti apa suasana kelas setelah istirahat nanti?", "id"),
+    ("Maybe. But for our school, if things went well, what would you see in six months?", "en"),
+])
+def test_round_22_goal_questions(text, lang):
+    assert classify(text, lang).goal
+
+
+def test_a_goal_asked_too_early_gets_no_stock_defence():
+    # round 22: "What would you like the learning community to look like in six months?" - "Well, that's state
+    # schools for you." (a hard persona's guarded line, about nothing asked)
+    s, rows = _replayed("22", "R90", "kepala_sekolah_en", 9)
+    reply = s.coach_says(rows[9]["coach"]).reply
+    assert s.state.reaction == "guarded" and "state schools" not in reply, reply
+    from simulator.reading.moves import move_lines
+
+    assert reply in move_lines("en")["goal_unsure"], reply
+
+
+def test_an_either_or_said_before_is_picked_not_a_bare_yes():
+    # round 22: "Did you choose the groups yourself or let them pick?" - "Yes, that's right."
+    s, rows = _replayed("22", "R92", "pra_observasi_guru_matematika_en", 3)
+    reply = s.coach_says(rows[3]["coach"]).reply
+    assert reply.strip() != "Yes, that's right." and "myself" in reply, reply

@@ -459,6 +459,13 @@ class ScriptedVoice:
         for item in plan.memory_items:
             if _norm(item["short"]) not in done:
                 return item["short"]
+        coach = _main_question(_COACH_SAID.get() or "")
+        if coach and plan.move in (None, "coaching") and load_move_rules().search(lang, "goal", coach):
+            # Asked what it wants before it is ready to say: not sure yet what it wants, not its stock defence ("What
+            # would you like the community to look like in six months?" - "Well, that's state schools for you": round 22)
+            line = self._fresh(_lines(lang)["goal_unsure"], said, f"{key}|goal")
+            if line:
+                return line
         line = self._fresh(list(persona.reactions.guarded(lang)), said, f"{key}|guarded")
         if line is None:
             line = self._fresh(_lines(lang)["guarded"], said, f"{key}|shrug")
@@ -721,8 +728,10 @@ class ScriptedVoice:
             text = self._pick_either(plan, text, said, lang, force=again) \
                 or self._meet_question(persona, plan, text, said, lang)
             new = self._new_part(plan, text, said, lang)
+            bare = {x.strip(" ,.") for x in _lines(lang)["say_yes"] + _lines(lang)["say_no"]}
             if new != text and (_strip_again(new, lang) != new or new in _lines(lang)["nothing_new"]
-                                + _lines(lang)["unknown"]):
+                                + _lines(lang)["unknown"] or new.strip(" ,.") in bare):
+                # (nor a bare "Yes, that's right." to "Did you choose the groups or let them pick?": round 22)
                 # All it had was said before: to an either-or question ("Setelah istirahat saja, atau juga di jam
                 # lain?") it still picks one, rather than "as I said" the telling again (round 10).
                 new = self._pick_either(plan, "", said, lang, force=True) or new

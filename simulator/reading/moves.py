@@ -101,6 +101,7 @@ class LangLines(Strict):
     bridge: list[str]          # "{said}" - from the aside to what the coachee goes on to say
     step_unsure: list[str]     # asked for a step with only the goal named: the goal is clear, the way not yet
     step_after_insight: list[str]  # asked for a step after its insight, no goal yet: the aim comes first (TIRTA)
+    goal_unsure: list[str]     # asked what it wants before it is ready to say (guarded): no picture of it yet
     feeling: list[str]         # "{said}": one of the persona's feelings, asked how it feels with nothing new to tell
     conclude_early: list[str]  # asked for its conclusion before any insight: clearer now, no way through yet
     either: list[str]          # an either-or question ("... atau ...?") the reply does not answer: one of the two
