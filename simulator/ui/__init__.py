@@ -46,8 +46,6 @@ CSS = """
 #pamong-status p:empty {display: none;}
 /* the card's text varies in length: its Start button sits at the bottom so a row of cards lines them up */
 .pamong-card-col > .pamong-start {margin-top: auto !important;}
-/* the chat's floating label would cover its first line once the talk scrolls */
-#pamong-chat {padding-top: 30px !important;}
 /* bigger tap targets for the report's "Turn n" links (WCAG 2.5.5: 44 px) */
 .pr-report a[href*="-turn-"] {display: inline-block; min-height: 44px; line-height: 44px; padding: 0 4px;}
 /* headers break between words only ("Se/si/ke-" was unreadable) */

@@ -132,8 +132,9 @@ def build(ctx: AppContext, ui_lang: gr.Radio, relabel: list, name: gr.Textbox) -
         talk_title = gr.Markdown("", elem_id="pamong-talk-title")
         with gr.Row(elem_id="pamong-talk-row"):
             with gr.Column(scale=3, min_width=300):
-                chat = gr.Chatbot(label=t("chat", lang0), elem_id="pamong-chat", height=400, sanitize_html=True,
-                                  render_markdown=True, buttons=["copy"])
+                # (no floating label: it covered the first line once the talk scrolled; the heading names the talk)
+                chat = gr.Chatbot(label=t("chat", lang0), show_label=False, elem_id="pamong-chat", height=400,
+                                  sanitize_html=True, render_markdown=True, buttons=["copy"])
                 with gr.Row(equal_height=True, elem_id="pamong-input-row"):
                     msg = gr.Textbox(show_label=False, label=t("your_turn", lang0),
                                      placeholder=t("your_turn_ph", lang0), max_lines=4, lines=1,
