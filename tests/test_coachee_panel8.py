@@ -232,3 +232,36 @@ def test_an_either_or_said_before_is_picked_not_a_bare_yes():
     s, rows = _replayed("22", "R92", "pra_observasi_guru_matematika_en", 3)
     reply = s.coach_says(rows[3]["coach"]).reply
     assert reply.strip() != "Yes, that's right." and "myself" in reply, reply
+
+
+@pytest.mark.parametrize("text,act", [
+    # round 22: both read as why-questions and answered "Karena ..."
+    ("Kalau Ibu lihat minggu ini saja, malam-malam Ibu paling banyak dipakai untuk apa?", "open_question"),
+    ("Tapi maksud saya tadi, anak-anak yang sedang tidak pegang alat itu ngapain, Pak?", "open_question"),
+    ("Untuk apa Ibu melakukan itu?", "why_question"),
+    ("Ngapain kamu ke sini?", "why_question"),
+])
+def test_what_for_and_doing_what_in_place_are_no_why(text, act):
+    assert act in read_turn(text, lang="id").acts
+
+
+def test_a_telling_that_opens_with_its_reason_answers_a_why_only():
+    from simulator.reading.focus import rerank
+
+    class Item:
+        def __init__(self, short):
+            self._short = short
+
+        def short(self, lang):
+            return self._short
+
+        long = short
+
+        def asks(self, lang):
+            return []
+
+    from simulator.coachee.memory import Hit
+
+    hits = [Hit(Item("Karena memang itu tugas saya."), 0.5, 0.5, 0.0), Hit(Item("Saya menyiapkan modul."), 0.45, 0.45, 0.0)]
+    assert rerank(hits, "Malam-malam Ibu paling banyak dipakai untuk apa?", "id")[0].item.short("id").startswith("Saya")
+    assert rerank(hits, "Kenapa Ibu begadang?", "id")[0].item.short("id").startswith("Karena")

@@ -93,6 +93,12 @@ def rerank(hits: Sequence, question: str, lang: str, same: Mapping[str, Sequence
     thing (the coachee's synonyms: "students" is counted by "thirty pupils")."""
     hits = _of_the_kind(hits, question, lang)
     want = focus(question, lang)
+    if want != "reason" and not _ASKS_CAUSE.search(question):
+        # A telling that opens with its reason ("Karena memang itu tugas saya") answers a why; to "Malam-malam Ibu
+        # paling banyak dipakai untuk apa?" or "Would something like that work?" it answers what was not asked
+        # (rounds 21-22)
+        hits = sorted((replace(h, score=round(h.score - REASON_PENALTY, 4)) if _REASON_FIRST.match(h.item.short(lang))
+                       else h for h in hits), key=lambda h: -h.score)
     if want is None or not hits:
         return list(hits)
     asked = next(p for n, p in _FOCUS.get(lang, _FOCUS["id"]) if n == want)
@@ -153,6 +159,10 @@ def item_kinds(item, lang: str) -> set[str]:
     return kinds_named(f"{item.short(lang)} {item.long(lang)}", lang)
 
 
+REASON_PENALTY = 0.1   # a telling that opens with its reason, to a question that asks none
+_REASON_FIRST = re.compile(r"^\W*(karena|soalnya|sebab|gara-gara|because|since|'cause)\b", re.I)
+_ASKS_CAUSE = re.compile(r"\b(kenapa|mengapa|knp|sebab\w*|alasan\w*|apa (\w+ ){0,4}(membuat|bikin|menyebabkan)|why|"
+                         r"what (\w+ ){0,4}(makes|made|caused|causes|led to|leads to)|reason|how come)\b", re.I)
 COUNTED_BONUS = 0.2   # an item that counts the very thing "berapa X" / "how many X" asks for
 _COUNTED = {"id": re.compile(r"\bberapa\s+(?:banyak\s+|jumlah\s+)?([a-z]{3,})", re.I),
             "en": re.compile(r"\bhow many\s+(?:of\s+(?:the|your)\s+)?([a-z]{3,})", re.I)}
