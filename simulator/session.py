@@ -570,19 +570,17 @@ _ASKS_MEANING = re.compile(
 MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
 
 
-# A question ending on a word that points back ("What happened that time?", "Terus gimana waktu itu?").
 # how something named earlier in the turn stands now: "kondisinya", "keadaannya", "How is it going?"
 _POINTS_BACK = re.compile(r"\b(kondisi|keadaan|situasi|suasana|perkembangan|jalan|hasil|proses)nya\b|"
                           r"\bhow (is|are) (it|that|things) (going|now|at the moment)\b", re.I)
+# what the self-introduction answers: who the coachee is at school - name, post, class, subject, school, how long
+# ("Ibu wali kelas VI, kan?", "What level of school is this?", "How long have you been principal?")
 INTRODUCTION_PENALTY = 0.15
 _ASKS_WHO_YOU_ARE = re.compile(
     r"\b(siapa|nama|kenal\w*|perkenalkan|memperkenalkan|jabatan|posisi|berapa lama|sudah lama|sejak kapan|tahun ke\w*|"
-    r"(meng)?ajar (apa|mapel|mata pelajaran|kelas)|kelas berapa|kelas apa|sekolah (di ?)?mana|jadi (kepala|wali|guru|koordinator)|"
-    r"who|name|introduce|role|position|how long|since when|which year|what year|what do you teach|which class|"
-    r"what class|which school|what school|what subject|"
-    # who it is at school: its post, class, subject, school ("Ibu wali kelas VI, kan?", "What level of school is this?")
-    r"sekolah|school|kelas|class|mapel|mata pelajaran|pelajaran|subject|\w*ajar|teach\w*|guru|teacher|wali|principal|"
-    r"kepala|level|jenjang|sd|smp|sma|primary|secondary|junior|senior)\b", re.IGNORECASE)
+    r"sekolah|kelas|mapel|mata pelajaran|pelajaran|\w*ajar|guru|wali|kepala|jenjang|sd|smp|sma|"
+    r"who|name|introduce|role|position|how long|since when|which year|what year|school|class|subject|teach\w*|"
+    r"teacher|principal|level|primary|secondary|junior|senior)\b", re.IGNORECASE)
 
 
 def _introduces(item) -> bool:
@@ -593,6 +591,7 @@ def _introduces(item) -> bool:
 _WHATS_UP = re.compile(r"^\W*(ada apa|ada masalah apa|ada yang bisa (saya|ibu|bapak) bantu|what.s up|what.s the matter|"
                        r"what.s wrong|what.s going on|what brings you|what can i do for you|is everything (ok|okay|all right))\b",
                        re.IGNORECASE)
+# A question ending on a word that points back ("What happened that time?", "Terus gimana waktu itu?").
 _ANAPHOR = re.compile(r"\b(that time|at the time|back then|then|there|that|it|waktu itu|saat itu|tadi|tersebut|itu|di sana|"
                       r"di situ)\W*$|\b(that time|back then|waktu itu|saat itu)\b"
                       r"|\b(they|them|those|these|mereka)\b", re.I)   # "Which subjects are they for?" (round 18)
