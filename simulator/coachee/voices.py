@@ -1121,7 +1121,15 @@ _NAME_MID = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{2,}\b")
 _NOT_REFERENCES = {"yang", "mana", "kapan", "siapa", "berapa", "bagaimana", "gimana", "kenapa", "waktu", "saat", "hari",
                    "kelas", "sekolah", "pelajaran", "anak", "murid", "guru", "first", "last", "next", "same", "lesson",
                    "class", "school", "time", "kids", "students", "teacher", "moment", "week", "rest", "end", "start",
-                   "pertemuan", "obrolan", "pertanyaan", "question", "conversation", "observation", "observasi"}
+                   "pertemuan", "obrolan", "pertanyaan", "question", "conversation", "observation", "observasi",
+                   # what a coach calls something told in its own words ("momen itu" for the story of Bu Rina's
+                   # glance: round 23 heard "Rasanya saya tidak menyebut itu")
+                   "momen", "kejadian", "peristiwa", "cerita", "situasi", "kondisi", "keadaan", "perasaan",
+                   "pengalaman", "keinginan", "harapan", "kebiasaan", "sikap", "perilaku", "masalah", "bagian",
+                   "event", "story", "situation", "feeling", "feelings", "experience", "habit", "behaviour", "part",
+                   "thing", "things", "idea", "problem"}
+# a verb the coach points with ("melatih itu", "Ibu tafsirkan itu sebagai apa?"): the act it names is the coach's
+_VERB_FORM = re.compile(r"^(me[mn]?g?y?|ber|ter|di|per)\w{3,}$|^\w{3,}kan$")
 
 
 @cache
@@ -1277,6 +1285,8 @@ def _unheard_reference(coach: str, persona_id: str, lang: str) -> str | None:
         for word in found:
             w = word.lower()
             if w in _HONORIFICS or not content_words(w, lang) or w in _NOT_REFERENCES or w in _common_words() or w[:5] in heard or w in known or w[:5] in _prefixes(known):
+                continue
+            if lang == "id" and word.islower() and _VERB_FORM.match(w):
                 continue
             if any(len(x) >= 4 and re.search(r"\b\w{0,3}" + re.escape(x), heard) for x in stems(w, lang) if x != w):
                 continue   # "selengkap itu?" after "lengkap": the same word with an affix (round 9)
