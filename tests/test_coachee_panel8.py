@@ -276,3 +276,10 @@ def test_the_coachs_own_word_for_what_was_told_is_not_denied(conv, turn):
     s, rows = _replayed("23", rater, name, turn)
     reply = s.coach_says(rows[turn]["coach"]).reply
     assert "tidak menyebut" not in reply and "tidak cerita" not in reply, reply
+
+
+def test_what_was_tried_is_not_remembered_rather_than_not_thought_of_yet():
+    # round 23: "What did you try exactly, and what went wrong?" - "Not sure yet, to be honest."
+    s, rows = _replayed("23", "R97", "guru_diferensiasi_en", 4)
+    reply = s.coach_says(rows[4]["coach"]).reply
+    assert "yet" not in reply, reply

@@ -29,7 +29,7 @@ from typing import Any, Protocol, runtime_checkable
 from simulator.coachee.memory import MATCH_FLOOR, RELEVANT, relevance
 from simulator.coachee.persona import Persona
 from simulator.coachee.state import LAYERS, CoacheeState, Plan, load_rules
-from simulator.reading.facts import card_facts, kind_value
+from simulator.reading.facts import card_facts, kind_value, tense_asked
 from simulator.reading.focus import focus, has_form
 from simulator.reading.lexicon import lexicon
 from simulator.reading.moves import (
@@ -181,8 +181,10 @@ class ScriptedVoice:
             # about what is to come "not thought about it yet"; about what was or is, "not sure exactly" (round 9:
             # "Who were they?" - "Not sure yet.")
             question = _main_question(_COACH_SAID.get() or "")
-            kind = _unknown(question, lang) if question and focus(question, lang) in (
-                "number", "time", "who", "where", "topic") else "nothing_new"
+            # (and what happened: "What did you try exactly?" is no idea not thought of yet - round 23 heard "Not
+            # sure yet, to be honest")
+            kind = _unknown(question, lang) if question and (focus(question, lang) in (
+                "number", "time", "who", "where", "topic") or tense_asked(question) == "past") else "nothing_new"
             line = self._fresh(_lines(lang)[kind], said, f"{key}|{kind}")
             if line is not None:
                 return line
