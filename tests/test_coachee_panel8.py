@@ -283,3 +283,30 @@ def test_what_was_tried_is_not_remembered_rather_than_not_thought_of_yet():
     s, rows = _replayed("23", "R97", "guru_diferensiasi_en", 4)
     reply = s.coach_says(rows[4]["coach"]).reply
     assert "yet" not in reply, reply
+
+
+@pytest.mark.parametrize("round_,rater,conv,turn", [("20", "R82", "pasca_observasi_guru_pasif_id", 11),
+                                                    ("20", "R79", "guru_senior_skeptis_id", 11)])
+def test_a_step_not_found_yet_is_said_in_the_personas_own_words(round_, rater, conv, turn):
+    # rounds 20-23: "Itu yang saya belum tahu: tujuannya sudah ada, langkahnya belum." from every persona alike
+    from simulator.coachee.persona import get_persona
+
+    s, rows = _replayed(round_, rater, conv, turn)
+    reply = s.coach_says(rows[turn]["coach"]).reply
+    assert reply in get_persona(conv.rsplit("_", 1)[0]).reactions.step_unsure("id"), reply
+
+
+def test_every_persona_has_its_own_step_not_found_lines():
+    from simulator.coachee.persona import load_personas
+
+    for persona in load_personas().values():
+        assert persona.reactions.step_unsure is not None, persona.id
+        assert len(persona.reactions.step_unsure("id")) >= 3 and len(persona.reactions.step_unsure("en")) >= 3
+
+
+def test_a_takeaway_asked_with_the_goal_named_is_the_goal_as_its_conclusion():
+    # round 22: "Before we finish, what's one thing you'll take away from this chat?" - "The goal's clear to me; it's
+    # the first step I haven't worked out."
+    s, rows = _replayed("22", "R91", "guru_baru_en", 13)
+    reply = s.coach_says(rows[13]["coach"]).reply
+    assert "nine" in reply and "step" not in reply, reply

@@ -83,6 +83,7 @@ class Reactions(Strict):
     deflect: Lines
     stuck: Lines
     closing: Lines
+    step_unsure: Lines | None = None   # goal named, asked for a step not found yet (else the generic lines)
 
 
 class Persona(Strict):

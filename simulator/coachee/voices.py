@@ -308,6 +308,10 @@ class ScriptedVoice:
         coach = _COACH_SAID.get() or ""
         if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
             own = _own_idea(persona, said, lang, coach)
+            if own and _asks_conclusion(coach) and (_TAKEAWAY.search(coach) or not _asks_step(coach, lang)):
+                # "Before we finish, what's one thing you'll take away?" with its goal named: that is its conclusion
+                # (round 22 heard "The goal's clear to me; it's the first step I haven't worked out")
+                return _join(greet, self._formatted(lines["conclude"], _strip_again(own[0], lang), said, lang, key))
             if own and own[1] == "goal" and (_asks_step(coach, lang) or not load_move_rules().search(
                     lang, "goal", _main_question(coach) or coach)):
                 # Asked for a step with only a goal named: the goal again answers nothing (blind panel, round 4:
@@ -316,7 +320,8 @@ class ScriptedVoice:
                 # words that do not repeat it ("The goal's clear to me; it's the first step I haven't worked out").
                 # Nor anything else on the way forward that does not ask for the goal ("Who could you talk to that
                 # might help you find that first step?": round 18 heard "Yes, as I mentioned, I want ...").
-                line = self._fresh(lines["step_unsure"], said, f"{key}|step") \
+                own_lines = list(persona.reactions.step_unsure(lang)) if persona.reactions.step_unsure else []
+                line = self._fresh(own_lines + lines["step_unsure"], said, f"{key}|step") \
                     or self._fresh(lines["nothing_new"], said, f"{key}|step")
                 if line:
                     return _join(greet, line)
@@ -325,7 +330,7 @@ class ScriptedVoice:
                 # words (a blind panel's finding). It holds to what it said.
                 return _join(greet, self._again(own[0], said, lang, key, recall=True))
             if reaction == "stuck" and "core" not in plan_revealed(plan, persona, lang) and _asks_conclusion(coach) \
-                    and not _asks_step(coach, lang):
+                    and (_TAKEAWAY.search(coach) or not _asks_step(coach, lang)):
                 # "Sebelum kita tutup, apa satu hal yang Ibu bawa pulang?" before any insight: what the talk has made
                 # clearer, and that no way through is found yet (round 20 heard "asked for the step, my mind is blank").
                 line = self._fresh(lines["conclude_early"], said, f"{key}|early")
@@ -1343,6 +1348,10 @@ def presupposes(text: str) -> bool:
 
 def said_history(said: list[str]) -> list[dict]:
     return [{"speaker": "coachee", "text": s} for s in said]
+
+
+# what the talk leaves the coachee with ("one thing you'll take away" asks that, not a step)
+_TAKEAWAY = re.compile(r"\b(take away|taking away|takeaway|bawa pulang|kesimpulan|simpulkan|conclu\w+)\b", re.I)
 
 
 def _asks_conclusion(coach: str) -> bool:
