@@ -267,13 +267,16 @@ def test_a_telling_that_opens_with_its_reason_answers_a_why_only():
     assert rerank(hits, "Kenapa Ibu begadang?", "id")[0].item.short("id").startswith("Karena")
 
 
-@pytest.mark.parametrize("conv,turn", [("R94/kepala_sekolah_id", 6), ("R94/pasca_observasi_guru_pasif_id", 9),
-                                       ("R96/guru_sosial_emosional_id", 10)])
-def test_the_coachs_own_word_for_what_was_told_is_not_denied(conv, turn):
+@pytest.mark.parametrize("round_,conv,turn", [("23", "R94/kepala_sekolah_id", 6),
+                                              ("23", "R94/pasca_observasi_guru_pasif_id", 9),
+                                              ("23", "R96/guru_sosial_emosional_id", 10),
+                                              ("24", "R101/guru_diferensiasi_id", 8), ("24", "R99/guru_baru_id", 10)])
+def test_the_coachs_own_word_for_what_was_told_is_not_denied(round_, conv, turn):
     # round 23: "Momen? ... Rasanya saya tidak menyebut itu." / "Hmm, tafsirkan? Saya tidak cerita soal itu, kok." /
-    # "Melatih? ..." - the coachee denying what it had just told, because the coach named it in other words
+    # "Melatih? ..." - the coachee denying what it had just told, because the coach named it in other words; round 24:
+    # "kepedulian itu", "selarut itu"
     rater, name = conv.split("/")
-    s, rows = _replayed("23", rater, name, turn)
+    s, rows = _replayed(round_, rater, name, turn)
     reply = s.coach_says(rows[turn]["coach"]).reply
     assert "tidak menyebut" not in reply and "tidak cerita" not in reply, reply
 

@@ -1135,8 +1135,9 @@ _NOT_REFERENCES = {"yang", "mana", "kapan", "siapa", "berapa", "bagaimana", "gim
                    "pengalaman", "keinginan", "harapan", "kebiasaan", "sikap", "perilaku", "masalah", "bagian",
                    "event", "story", "situation", "feeling", "feelings", "experience", "habit", "behaviour", "part",
                    "thing", "things", "idea", "problem"}
-# a verb the coach points with ("melatih itu", "Ibu tafsirkan itu sebagai apa?"): the act it names is the coach's
-_VERB_FORM = re.compile(r"^(me[mn]?g?y?|ber|ter|di|per)\w{3,}$|^\w{3,}kan$")
+# a verb or a derived word the coach points with ("melatih itu", "Ibu tafsirkan itu sebagai apa?", "kepedulian
+# itu", "selarut itu"): the coach's own word for what was told (rounds 23-24)
+_VERB_FORM = re.compile(r"^(me[mn]?g?y?|ber|ter|di|per)\w{3,}$|^\w{3,}kan$|^se\w{3,}$|^(ke|pe[mn]?g?|per)\w{3,}an$")
 
 
 @cache
