@@ -129,7 +129,9 @@ def follow_ups(persona, lang) -> tuple[int, int, list[str]]:
 _COMMON = {"saya", "kami", "kelas", "year", "the", "sekolah", "bahasa", "indonesia", "inggris", "english",
            "matematika", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "monday", "tuesday",
            "wednesday", "thursday", "friday", "saturday", "sunday", "kurikulum", "merdeka", "guru", "penggerak",
-           "platform", "whatsapp", "sma", "smp", "ipa", "ips"}
+           "platform", "whatsapp", "sma", "smp", "ipa", "ips", "indonesian", "state", "january", "february", "march",
+           "april", "may", "june", "july", "august", "september", "october", "november", "december", "januari",
+           "februari", "maret", "mei", "juni", "juli", "agustus", "oktober", "desember"}
 
 
 def ordinary_moves(persona, lang) -> tuple[int, int, list[str]]:

@@ -8,6 +8,11 @@ coachee (`pamong chat --say`, one command per turn) and rated reply by reply: fi
 second rater's blind ratings of the same replies: their agreement is reported. The raters were helpers who never
 saw the code; the rounds record the coachee as it was at the commit README.md names. This script only counts: it
 does not run the coachee (a replay would not be adaptive).
+
+bench/data/paired/<name>/ holds paired comparisons: rated conversations replayed with a later coachee up to the first
+reply it words differently; two blind raters (P*.tsv) rated both replies to that turn, in random order (key.json says
+which of A and B is the later one), so a change is measured on the same turns, without the noise of new
+conversations.
 """
 
 from __future__ import annotations
@@ -119,9 +124,42 @@ def table(rounds: dict[str, dict], notes: dict[str, str]) -> str:
     return "\n".join(out)
 
 
+def paired_figures(folder: Path) -> dict:
+    """Per rater: counts for the earlier and the later reply, and which was better."""
+    import json
+
+    key = {str(k["item"]): k for k in json.loads((folder / "key.json").read_text(encoding="utf-8"))}
+    figures = {}
+    for path in sorted(folder.glob("P*.tsv")):
+        earlier, later, better = Counter(), Counter(), Counter()
+        for r in _rows(path):
+            k = key[r["item"].strip()]
+            new, old = (r["A"], r["B"]) if k["A"] == "new" else (r["B"], r["A"])
+            later[_rating(new)] += 1
+            earlier[_rating(old)] += 1
+            pick = r.get("better", "").strip()
+            better["same" if pick not in ("A", "B") else "later" if (pick == "A") == (k["A"] == "new") else "earlier"] += 1
+        figures[path.stem] = {"earlier": earlier, "later": later, "better": better}
+    return {"items": len(key), "raters": figures}
+
+
+def paired_table(paired: dict[str, dict]) -> str:
+    out = ["Paired comparisons (the same turns, the earlier reply against the later coachee's, rated blind in random "
+           "order):", "", "| comparison | rater | turns | earlier: fit / partly / non-sequitur | "
+           "later: fit / partly / non-sequitur | later better / earlier better / same |", "|---|---|---|---|---|---|"]
+    for name, fig in paired.items():
+        for rater, f in fig["raters"].items():
+            e, la, b = f["earlier"], f["later"], f["better"]
+            out.append(f"| {name} | {rater} | {fig['items']} | {e['fit']} / {e['partly']} / {e['nonsequitur']} | "
+                       f"{la['fit']} / {la['partly']} / {la['nonsequitur']} | {b['later']} / {b['earlier']} / "
+                       f"{b['same']} |")
+    return "\n".join(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", default=str(HERE / "data" / "panels"))
+    ap.add_argument("--paired", default=str(HERE / "data" / "paired"))
     ap.add_argument("--doc", default="coachee.md", help="docs file to write the table into ('' = don't)")
     args = ap.parse_args()
     root = Path(args.dir)
@@ -137,6 +175,11 @@ def main() -> int:
         for m in re.finditer(r"(\d+)/ at (?:commit )?([0-9a-f]{7})", readme.read_text(encoding="utf-8")):
             notes[m.group(1)] = m.group(2)
     md = table(rounds, notes)
+    paired_root = Path(args.paired)
+    paired = {p.name: paired_figures(p) for p in sorted(paired_root.iterdir()) if (p / "key.json").exists()} \
+        if paired_root.is_dir() else {}
+    if paired:
+        md += "\n\n" + paired_table(paired)
     print(md)
     if args.doc:
         write_section("bench_panel", md, doc=args.doc)

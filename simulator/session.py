@@ -358,7 +358,9 @@ class Session:
             meant = rerank(index.search(f"{' '.join(named)}. {asked}", k=8), asked, lang, synonyms(lang))[:5]
             if meant and (not hits or meant[0].score > hits[0].score):
                 hits = meant
-        if hits and not _ASKS_WHO_YOU_ARE.search(asked) and any(_introduces(h.item) for h in hits):
+        if hits and not (_ASKS_WHO_YOU_ARE.search(asked) and (move.question != "open" or _ASKS_NAME.search(asked)
+                                                              or len(asked.split()) <= SHORT_QUESTION)) \
+                and any(_introduces(h.item) for h in hits):
             # The coachee's self-introduction answers who it is and how long in its post; "Boleh Ibu ceritakan dulu
             # seperti apa kondisinya sekarang?" is no such question (round 21: "Saya Endang, kepala SMP ...").
             hits = sorted((Hit(h.item, round(h.score - INTRODUCTION_PENALTY, 4), h.dense, h.lexical)
@@ -581,6 +583,13 @@ _ASKS_WHO_YOU_ARE = re.compile(
     r"sekolah|kelas|mapel|mata pelajaran|pelajaran|\w*ajar|guru|wali|kepala|jenjang|sd|smp|sma|"
     r"who|name|introduce|role|position|how long|since when|which year|what year|school|class|subject|teach\w*|"
     r"teacher|principal|level|primary|secondary|junior|senior)\b", re.IGNORECASE)
+
+
+# A long open question that mentions the class or the school asks about them, not who the coachee is ("Kalau Bapak
+# bandingkan dengan kelas IX Bapak sekarang, seberapa jauh anak-anak ...?" - round 25 heard "Saya Bambang, ..."); a
+# short one may ("What level of school is this?").
+SHORT_QUESTION = 8
+_ASKS_NAME = re.compile(r"\b(siapa|nama|perkenalkan|memperkenalkan|who|name|introduce)\b", re.IGNORECASE)
 
 
 def _introduces(item) -> bool:

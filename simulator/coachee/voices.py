@@ -185,7 +185,8 @@ class ScriptedVoice:
             kind = _unknown(question, lang) if question and (focus(question, lang) in (
                 "number", "time", "who", "where", "topic") or tense_asked(question) == "past") else "nothing_new"
             line = self._fresh(_lines(lang)[kind], said, f"{key}|{kind}") \
-                or self._fresh([*_lines(lang)["nothing_new"], *_lines(lang)["unknown"]], said, f"{key}|{kind}")
+                or self._fresh([*_lines(lang)["nothing_new"], *_lines(lang)["unknown"], *_lines(lang)["aside_unsure"]],
+                               said, f"{key}|{kind}")
             if line is not None:
                 return line
         lines = _lines(lang)
@@ -600,15 +601,16 @@ class ScriptedVoice:
         text = f"{prefix}{_lower_first(fact) if prefix.endswith(', ') else fact}"
         done = {_norm(s) for s in said}
         told_long = any(_norm(item["long"]) in d for d in done)
-        if not told_long and any(_norm(fact) in d for d in done) and not prefix:
+        if not told_long and any(_norm(fact) in d for d in done) and not prefix and _adds(item, coach, lang):
             return item["long"]   # asked on about a short answer already given: the fuller telling
         if _norm(text) in done or told_long or any(_norm(fact) in d for d in done):
-            untold = next((i for i in plan.memory_items[1:] if i["score"] >= item["score"] - TOLD_MARGIN
+            focused = focus(coach, lang) in ("number", "time", "who", "where")
+            untold = next((i for i in plan.memory_items[1:]
+                           if i["score"] >= item["score"] - (TOLD_MARGIN if focused else NEAR_TIE)
                            and not any(_norm(i["short"]) in d or _norm(i["long"]) in d for d in done)
-                           and has_form(i["long"], coach, lang)
+                           and has_form(i["long"], coach, lang) and _covers(i["long"], _main_question(coach) or coach, lang)
                            and (i["layer"] not in ("goal", "action_plan") or _forward(coach, lang))), None)
-            if untold and not prefix and focus(coach, lang) in ("number", "time", "who", "where") \
-                    and not _still_answers(fact, lang):
+            if untold and (focused or not prefix) and not _still_answers(fact, lang):
                 # "Pak Darmawan itu siapa, Bu?" after a telling that named him: the memory as near that says who
                 # he is, not the telling again (round 24) nor "not sure" about a man it brought up itself.
                 return _naming_sentence(untold, coach) or untold["short"]
@@ -659,7 +661,12 @@ class ScriptedVoice:
 
         # An item whose long telling was said is told (its short form would only repeat it); one whose short
         # answer was said may still be told at length.
-        items = [i for i in plan.memory_items if unsaid(i["long"])]
+        coach = _COACH_SAID.get() or ""
+        # (and one whose short answer was said only if its fuller telling holds more of what is now asked: "Anak-anak
+        # yang delapan itu, anak yang seperti apa?" after "Murid saya dua puluh delapan anak" - round 25 heard the
+        # class size again at length)
+        items = [i for i in plan.memory_items if unsaid(i["long"])
+                 and (not any(_norm(i["short"]) in d for d in done) or _adds(i, coach, lang))]
         if plan.reveal:
             # A layer opens now: in the words of that layer's memory item that answers the turn, else in the
             # persona's authored words for it; a strong answer to what was asked comes first, so the coachee
@@ -975,15 +982,24 @@ def _still_answers(text: str, lang: str) -> bool:
     the closing?" - "As I mentioned, two periods, eighty minutes"): a new question asks for something new."""
     coach = _COACH_SAID.get() or ""
     question = _main_question(coach)
-    if not question or _ASKS_FEELING.search(question):
-        return True   # (round 4 rated "I'm tired. ..." again to "How do you feel about that?" a fit)
+    if not question or _ASKS_FEELING.search(question) or _asks_conclusion(coach):
+        return True   # (round 4 rated "I'm tired. ..." again to "How do you feel about that?" a fit; a conclusion
+        # asked for is what it has come to, said again)
     rules = load_move_rules()
     if rules.search(lang, "own_meaning", coach) or rules.search(lang, "correction", coach):
         return False
+    if not _topic_words(question, lang) and focus(question, lang) in ("number", "time", "who", "where"):
+        return True   # "Who were they?" about the five just named: what it said holds the answer
     if focus(question, lang) in ("number", "time", "who", "where") and has_form(text, question, lang) \
             and _covers(text, question, lang, every=True):
         return True   # "Sorry, what time does the gate shut?" after "The gate shuts at seven": every word of it held
-    return any(same_question(before, question, lang) for before in _ASKED_BEFORE.get())
+    if focus(question, lang) == "who" and _says_who(text, question, lang):
+        return True   # "Bu Wati itu siapa?" right after "Bu Wati guru Bahasa Inggris senior di sini"
+    # Asked again, the words said are the answer only if they hold most of what is asked: a question asked again
+    # because the reply missed it ("... dan berapa untuk penutup?" after "two periods, eighty minutes") is not
+    # answered by saying them a third time (round 25).
+    return any(same_question(before, question, lang) for before in _ASKED_BEFORE.get()) \
+        and (not _topic_words(question, lang) or _covers(text, question, lang))
 
 
 def _covers(text: str, question: str, lang: str, every: bool = False) -> bool:
@@ -1004,6 +1020,30 @@ def _covers(text: str, question: str, lang: str, every: bool = False) -> bool:
                                         for v in (w, *same.get(w, ()))))
     return found == len(words) and len(words) >= 2 if every else found * 2 > len(words) or found == len(words)
 
+
+
+def _says_who(text: str, question: str, lang: str) -> bool:
+    """Does a sentence of the text open with the person the question asks about ("Bu Wati guru Bahasa Inggris ...",
+    "Pengawas kita, Pak Darmawan, ...")? A sentence that only mentions them further on ("... tidur malam sebelum Pak
+    Darmawan datang") does not say who they are (round 24)."""
+    names = [w.lower() for w in re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]{2,}\b", question)
+             if w.lower() not in _HONORIFICS]
+    return bool(names) and any(
+        any(w in [x.lower() for x in re.findall(r"\w+", sentence)[:4]] for w in names)
+        for sentence in re.split(r"(?<=[.!?;])\s+", text))
+
+
+def _adds(item: dict, coach: str, lang: str) -> bool:
+    """Does the fuller telling of an item whose short answer was said hold more of what the coach now asks? ("Ada
+    berapa kelompok?" - the number is in the long form only.) Not when the question asks for a form the short answer
+    already gave, or its words are as much in the short answer ("Dari delapan puluh menit itu, rencananya penutup
+    butuh berapa menit?" after "Dua jam pelajaran, delapan puluh menit": round 25 heard the eighty minutes again)."""
+    question = _main_question(coach) or coach
+    if not _topic_words(question, lang):
+        return True   # "Which ones?" after "four Year 7 classes": about what was just said
+    if focus(question, lang) in ("number", "time", "who", "where"):
+        return has_form(item["long"], question, lang) and not has_form(item["short"], question, lang)
+    return _covers(item["long"], question, lang) and not _covers(item["short"], question, lang)
 
 
 def _choices(question: str, lang: str) -> list[str]:
@@ -1116,7 +1156,8 @@ def _touches_conversation(question: str, lang: str) -> bool:
 _GENERIC = {"today", "really", "think", "about", "would", "could", "should", "things", "something", "sekarang",
             "hari", "memang", "sebenarnya", "biasanya", "kira-kira", "rasanya", "usually", "actually", "punya",
             "pernah", "masih", "sudah", "belum", "bapak", "there", "ever", "still", "happen", "happens", "happened",
-            "terjadi", "going", "doing", "yourself", "myself", "yourselves", "sendiri"}
+            "terjadi", "going", "doing", "yourself", "myself", "yourselves", "sendiri", "ones", "those", "these",
+            "them", "saja"}
 
 
 _ALTERNATIVES = re.compile(r"\b(or|atau)\b[^?]*\?", re.I)
@@ -1194,9 +1235,15 @@ def _unknown(coach: str, lang: str) -> str:
     if _MIGHT.search(coach) or _forward(coach, lang):
         return "nothing_new"
     rules = load_move_rules()
-    if _REASON.search(coach) or lang in rules.patterns and rules.search(lang, "deep", coach):
+    if _REASON.search(coach) or _WEIGHS.search(coach) or lang in rules.patterns and rules.search(lang, "deep", coach):
         return "aside_unsure"
     return "unknown"
+
+
+# A question that asks to weigh things ("Which part took longer than you planned?", "Mana yang paling penting?"):
+# not knowing is "hard to say", not "I don't remember exactly" (paired raters, session 13).
+_WEIGHS = re.compile(r"\b(which|what|mana|apa)\b[^?.]*\b(most|least|best|worst|longer|longest|shorter|harder|hardest|"
+                     r"easier|easiest|more than|less than|paling|lebih)\b", re.I)
 
 
 _WHY_NOT = re.compile(r"^\W*(kenapa|mengapa|knp|why)\b", re.I)
