@@ -121,3 +121,37 @@ def test_the_fuller_telling_of_a_short_answer_comes_only_with_more_of_what_is_as
     s, rows = _replayed("25", "R104", "pasca_observasi_guru_pasif_id", 10)
     reply = s.coach_says(rows[10]["coach"]).reply
     assert "laki-laki" not in reply and "Murid saya dua puluh delapan" not in reply, reply
+
+
+def test_the_fuller_telling_comes_when_it_holds_what_is_asked_again():
+    # "Sebelumnya biasanya dapat berapa?" after "... saya dapat lima puluh lima": the earlier chapter's mark
+    s, rows = _replayed("25", "R104", "murid_target_belajar_id", 2)
+    reply = s.coach_says(rows[2]["coach"]).reply
+    assert "tujuh puluh delapan" in reply, reply
+
+
+def test_a_who_question_with_or_in_it_is_no_either_or_answered_as_i_said():
+    # round 25: "... siapa yang selama ini Ibu lihat ramah atau pernah menawarkan bantuan?" - "Seperti saya bilang
+    # tadi, belum, saya belum pernah minta bantuan siapa-siapa; ..."
+    s, rows = _replayed("25", "R107", "guru_baru_id", 8)
+    reply = s.coach_says(rows[8]["coach"]).reply
+    assert not _as_i_said(reply, "id") and "minta bantuan" not in reply, reply
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Thank you for your time and honesty today, Mr Bambang. Would you be open to another chat in two weeks?", "en"),
+    ("Terima kasih, Pak. Apakah Bapak bersedia kita ngobrol lagi dua minggu lagi?", "id"),
+])
+def test_another_chat_offered_at_the_end_is_arranged_and_goodbye(text, lang):
+    from simulator.reading.moves import classify
+
+    assert classify(text, lang).kind == "goodbye"
+    persona = "guru_senior_skeptis"
+    from simulator.session import Session
+
+    s = Session(persona, lang)
+    for turn in {"en": ["Good afternoon, Mr Bambang.", "How have your Year 9 classes been lately?"],
+                 "id": ["Selamat siang, Pak Bambang.", "Bagaimana kelas IX Bapak akhir-akhir ini?"]}[lang]:
+        s.coach_says(turn)
+    reply = s.coach_says(text).reply
+    assert reply.startswith(tuple(move_lines(lang)["arrange"])), reply

@@ -617,7 +617,9 @@ class ScriptedVoice:
             other = self._new_detail(item, said, lang, key)
             if other:
                 return other
-            either = bool(_ALTERNATIVES.search(coach))   # "masih kecil atau sudah sekolah?" wants the fact
+            # "masih kecil atau sudah sekolah?" wants the fact; "siapa yang ramah atau pernah menawarkan bantuan?"
+            # is no choice between two (round 25 heard "Seperti saya bilang tadi, belum, ...")
+            either = bool(_ALTERNATIVES.search(coach)) and bool(_choices(_main_question(coach), lang))
             if prefix and not either:
                 # A yes/no about what was already told: the yes or the no is the new part; the telling is not
                 # said again ("Sekarang sudah tidak sebangku lagi?" - "Tidak.").
@@ -1041,9 +1043,11 @@ def _adds(item: dict, coach: str, lang: str) -> bool:
     question = _main_question(coach) or coach
     if not _topic_words(question, lang):
         return True   # "Which ones?" after "four Year 7 classes": about what was just said
+    covers = _covers(item["long"], question, lang) and not _covers(item["short"], question, lang)
     if focus(question, lang) in ("number", "time", "who", "where"):
-        return has_form(item["long"], question, lang) and not has_form(item["short"], question, lang)
-    return _covers(item["long"], question, lang) and not _covers(item["short"], question, lang)
+        # ("Sebelumnya biasanya dapat berapa?" after "lima puluh lima": the earlier chapter's mark is in the long form)
+        return has_form(item["long"], question, lang) and (not has_form(item["short"], question, lang) or covers)
+    return covers
 
 
 def _choices(question: str, lang: str) -> list[str]:
