@@ -155,3 +155,16 @@ def test_another_chat_offered_at_the_end_is_arranged_and_goodbye(text, lang):
         s.coach_says(turn)
     reply = s.coach_says(text).reply
     assert reply.startswith(tuple(move_lines(lang)["arrange"])), reply
+
+
+@pytest.mark.parametrize("round_,rater,conv,turn,expected", [
+    # "Who's Rara? Was she part of it too?" after a telling that named her: the memory that speaks of Rara
+    ("23", "R97", "murid_sosial_emosional_en", 9, "Rara"),
+    # "Sakit perut menjelang gilirannya. Ibu tafsirkan itu sebagai apa?": the fuller telling of what she said, not
+    # "Saya orangnya tekun dan rapi" ("sebagai" is no topic)
+    ("23", "R94", "pasca_observasi_guru_pasif_id", 10, "Fajar"),
+])
+def test_a_question_about_what_was_just_told_stays_with_it(round_, rater, conv, turn, expected):
+    s, rows = _replayed(round_, rater, conv, turn - 1)
+    reply = s.coach_says(rows[turn - 1]["coach"]).reply
+    assert expected in reply, reply

@@ -608,7 +608,9 @@ class ScriptedVoice:
             untold = next((i for i in plan.memory_items[1:]
                            if i["score"] >= item["score"] - (TOLD_MARGIN if focused else NEAR_TIE)
                            and not any(_norm(i["short"]) in d or _norm(i["long"]) in d for d in done)
-                           and has_form(i["long"], coach, lang) and _covers(i["long"], _main_question(coach) or coach, lang)
+                           and has_form(i["long"], coach, lang)
+                           and (_covers(i["long"], _main_question(coach) or coach, lang)
+                                or focus(coach, lang) == "who" and any(n in i["long"].lower() for n in _names(coach)))
                            and (i["layer"] not in ("goal", "action_plan") or _forward(coach, lang))), None)
             if untold and (focused or not prefix) and not _still_answers(fact, lang):
                 # "Pak Darmawan itu siapa, Bu?" after a telling that named him: the memory as near that says who
@@ -667,8 +669,11 @@ class ScriptedVoice:
         # (and one whose short answer was said only if its fuller telling holds more of what is now asked: "Anak-anak
         # yang delapan itu, anak yang seperti apa?" after "Murid saya dua puluh delapan anak" - round 25 heard the
         # class size again at length)
-        items = [i for i in plan.memory_items if unsaid(i["long"])
-                 and (not any(_norm(i["short"]) in d for d in done) or _adds(i, coach, lang))]
+        items = [i for i in plan.memory_items if unsaid(i["long"])]
+        fresh = [i for i in items if not any(_norm(i["short"]) in d for d in done) or _adds(i, coach, lang)]
+        if fresh and (fresh[0] is items[0] or _on_topic(fresh[0], _main_question(coach) or coach, lang, strict=True)):
+            items = fresh   # (else the fuller telling still beats a memory about something else: "Sakit perut
+            # menjelang gilirannya. Ibu tafsirkan itu sebagai apa?" is not answered with "Saya orangnya tekun")
         if plan.reveal:
             # A layer opens now: in the words of that layer's memory item that answers the turn, else in the
             # persona's authored words for it; a strong answer to what was asked comes first, so the coachee
@@ -1024,12 +1029,17 @@ def _covers(text: str, question: str, lang: str, every: bool = False) -> bool:
 
 
 
+def _names(question: str) -> list[str]:
+    """The names in the coach's turn (capitalised mid-sentence, not an honorific), lower case."""
+    return [w.lower() for w in re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]{2,}\b", question)
+            if w.lower() not in _HONORIFICS]
+
+
 def _says_who(text: str, question: str, lang: str) -> bool:
     """Does a sentence of the text open with the person the question asks about ("Bu Wati guru Bahasa Inggris ...",
     "Pengawas kita, Pak Darmawan, ...")? A sentence that only mentions them further on ("... tidur malam sebelum Pak
     Darmawan datang") does not say who they are (round 24)."""
-    names = [w.lower() for w in re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]{2,}\b", question)
-             if w.lower() not in _HONORIFICS]
+    names = _names(question)
     return bool(names) and any(
         any(w in [x.lower() for x in re.findall(r"\w+", sentence)[:4]] for w in names)
         for sentence in re.split(r"(?<=[.!?;])\s+", text))
@@ -1161,7 +1171,7 @@ _GENERIC = {"today", "really", "think", "about", "would", "could", "should", "th
             "hari", "memang", "sebenarnya", "biasanya", "kira-kira", "rasanya", "usually", "actually", "punya",
             "pernah", "masih", "sudah", "belum", "bapak", "there", "ever", "still", "happen", "happens", "happened",
             "terjadi", "going", "doing", "yourself", "myself", "yourselves", "sendiri", "ones", "those", "these",
-            "them", "saja"}
+            "them", "saja", "sebagai"}
 
 
 _ALTERNATIVES = re.compile(r"\b(or|atau)\b[^?]*\?", re.I)
