@@ -168,3 +168,29 @@ def test_a_question_about_what_was_just_told_stays_with_it(round_, rater, conv, 
     s, rows = _replayed(round_, rater, conv, turn - 1)
     reply = s.coach_says(rows[turn - 1]["coach"]).reply
     assert expected in reply, reply
+
+
+def test_a_question_for_how_asks_no_who_and_a_strong_match_tells_more():
+    # round 23: "Eight groups of four. How do you decide who goes in which group?" after "Eight groups of four, and I
+    # choose the groups myself." - "Hmm, I don't remember exactly." (read as asking who, and the short told)
+    from simulator.reading.focus import focus
+
+    assert focus("How do you decide who goes in which group?", "en") is None
+    assert focus("Bagaimana Ibu menentukan siapa masuk kelompok mana?", "id") is None
+    assert focus("Who goes in which group?", "en") == "who"
+    assert focus("How many go in each group?", "en") == "number"
+    s, rows = _replayed("23", "R94", "pra_observasi_guru_matematika_en", 5)
+    reply = s.coach_says(rows[5]["coach"]).reply
+    assert "strong at algebra" in reply, reply
+
+
+@pytest.mark.parametrize("phrase,lang,expected", [
+    # round 26: "Di rencana Bapak, berapa menit yang disediakan untuk penjelasan awal, ya... Belum tahu" - said back
+    # by Pak Hendra about his own plan
+    ("Di rencana Bapak, berapa menit yang disediakan", "id", "di rencana saya, berapa menit yang disediakan"),
+    ("What did you try, and what went wrong for you?", "en", "what did I try, and what went wrong for me?"),
+])
+def test_the_question_said_back_is_in_the_coachees_own_person_beside_punctuation(phrase, lang, expected):
+    from simulator.coachee.voices import _as_speaker
+
+    assert _as_speaker(phrase, lang) == expected

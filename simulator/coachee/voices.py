@@ -137,6 +137,8 @@ TOLD_MARGIN = 0.15   # ... and a told best match beats an untold one this much w
 WHY_ANSWER = 0.5   # a why-question matched this well by a memory the coachee may say is answered with it
 ASIDE_FLOOR = 0.45   # a memory match this strong answers the question, in whatever words
 LEAD_SCORE = 0.6   # a memory match this strong is answered first when a layer opens in the same reply
+STRONG_MATCH = 0.8   # a memory this near what was asked answers it (rounds 22-24 rated answers from such matches a
+#                      fit 86-91% of the times): its fuller telling may follow the short one, whatever words it shares
 
 
 class ScriptedVoice:
@@ -601,7 +603,8 @@ class ScriptedVoice:
         text = f"{prefix}{_lower_first(fact) if prefix.endswith(', ') else fact}"
         done = {_norm(s) for s in said}
         told_long = any(_norm(item["long"]) in d for d in done)
-        if not told_long and any(_norm(fact) in d for d in done) and not prefix and _adds(item, coach, lang):
+        if not told_long and any(_norm(fact) in d for d in done) and not prefix \
+                and (item["score"] >= STRONG_MATCH or _adds(item, coach, lang)):
             return item["long"]   # asked on about a short answer already given: the fuller telling
         if _norm(text) in done or told_long or any(_norm(fact) in d for d in done):
             focused = focus(coach, lang) in ("number", "time", "who", "where")
@@ -670,7 +673,8 @@ class ScriptedVoice:
         # yang delapan itu, anak yang seperti apa?" after "Murid saya dua puluh delapan anak" - round 25 heard the
         # class size again at length)
         items = [i for i in plan.memory_items if unsaid(i["long"])]
-        fresh = [i for i in items if not any(_norm(i["short"]) in d for d in done) or _adds(i, coach, lang)]
+        fresh = [i for i in items if not any(_norm(i["short"]) in d for d in done) or i["score"] >= STRONG_MATCH
+                 or _adds(i, coach, lang)]
         if fresh and (fresh[0] is items[0] or _on_topic(fresh[0], _main_question(coach) or coach, lang, strict=True)):
             items = fresh   # (else the fuller telling still beats a memory about something else: "Sakit perut
             # menjelang gilirannya. Ibu tafsirkan itu sebagai apa?" is not answered with "Saya orangnya tekun")
@@ -1099,8 +1103,14 @@ def _as_speaker(phrase: str, lang: str) -> str:
     "talking about you" -> "talking about me"."""
     swap = _SPEAKER.get(lang, _SPEAKER["id"])
     words = phrase.split()
-    out = " ".join("me" if lang == "en" and w == "you" and (n == len(words) - 1 or words[n - 1].lower() in _OBJECT_AFTER)
-                   else swap.get(w, w) for n, w in enumerate(words))
+
+    def one(n: int, token: str) -> str:   # a word with what sticks to it ("Bapak," - round 26 heard "rencana Bapak")
+        head, w, tail = re.match(r"^(\W*)(.*?)(\W*)$", token).groups()
+        if lang == "en" and w == "you" and (n == len(words) - 1 or words[n - 1].lower().strip(",;:") in _OBJECT_AFTER):
+            return f"{head}me{tail}"
+        return f"{head}{swap.get(w, w)}{tail}"
+
+    out = " ".join(one(n, w) for n, w in enumerate(words))
     if lang == "id":
         out = re.sub(r"\b(\w{3,})mu\b", r"\1 saya", out)
     return _lower_first(out)   # "Pulang sekolah" -> "pulang sekolah"; "Friday" stays

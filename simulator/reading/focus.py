@@ -79,8 +79,16 @@ _ANSWERS = {
 }
 
 
+_HOW = re.compile(r"(?:^|[.!?]\s+)\W*(how (do|did|does|would|will|can|could|should) (you|i|we|they|he|she)|bagaimana (cara )?(ibu|bapak|"
+                  r"kamu|anda|kakak)|gimana (cara )?(ibu|bapak|kamu|anda|kakak))\b", re.IGNORECASE)
+
+
 def focus(question: str, lang: str) -> str | None:
-    """What the question asks for; None for an open or yes/no question with no question word of these."""
+    """What the question asks for; None for an open or yes/no question with no question word of these, or for a
+    question for a way of doing, whatever it asks about ("How do you decide who goes in which group?" asks how, not
+    who: round 23 heard "I don't remember exactly")."""
+    if _HOW.search(question):
+        return None
     for name, pattern in _FOCUS.get(lang, _FOCUS["id"]):
         if re.search(pattern, question, re.IGNORECASE):
             return name
