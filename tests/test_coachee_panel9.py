@@ -194,3 +194,16 @@ def test_the_question_said_back_is_in_the_coachees_own_person_beside_punctuation
     from simulator.coachee.voices import _as_speaker
 
     assert _as_speaker(phrase, lang) == expected
+
+
+def test_a_pictured_try_after_a_lead_in_asking_kira_kira_apa_is_no_advice():
+    # round 26: "Balik ke kelas V ya Bu, kalau Ibu bisa coba satu hal kecil sesudah istirahat besok, kira-kira apa?" -
+    # "Oh iya, boleh. Nanti saya coba." (taken as the coach's suggestion; the rubric read advice too)
+    from simulator.reading.moves import classify
+    from simulator.reading.reader import read_turn
+
+    text = "Balik ke kelas V ya Bu, kalau Ibu bisa coba satu hal kecil sesudah istirahat besok, kira-kira apa?"
+    assert not classify(text, "id").suggests
+    assert "advice" not in read_turn(text, lang="id").acts
+    told = "Mungkin Ibu bisa coba pakai timer. Kira-kira bagaimana?"
+    assert classify(told, "id").suggests and "advice" in read_turn(told, lang="id").acts

@@ -205,7 +205,8 @@ _SUBORDINATE = re.compile(
 # "What could you try?" asks; "Maybe you could try ...?" suggests.
 # (after a short lead-in: "Next week, what's one thing you could try?" asks)
 _OPEN_START = re.compile(r"^\W*((so|and|then|okay|ok|now|jadi|lalu|terus|trus|nah|oke)\s+)?([\w']+(\s+[\w']+){0,2},\s*)?"
-                         r"(what(?!\s+(if|about)\b)|which|who|when|where|how (would|could|might|will)|apa|siapa|kapan|di ?mana|langkah apa)\b",
+                         r"(what(?!\s+(if|about)\b)|which|who|when|where|how (would|could|might|will)|apa|siapa|kapan|di ?mana|langkah apa|"
+                         r"(kira-kira|kiranya|kira2) (apa|yang mana|bagaimana|gimana))\b",
                          re.IGNORECASE)
 # "If you could ask someone for one kind of help, what would it be?": a pictured ability frames the question
 _PICTURED = re.compile(r"^\W*((so|and|then|jadi|nah|terus)\s+)?(if|suppose|imagine|kalau|kalo|jika|bila|apabila|seandainya|"

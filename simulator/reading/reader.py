@@ -440,8 +440,10 @@ def _statement_acts(piece: _Piece, lex: Lexicon, coachee_stems: frozenset[str], 
     if m:
         found.append((m.start(), "open_question", _span(piece, m)))
     advice = lex.advice.search(low) or lex.advice_start.match(s)
-    if advice and not primary and lex.hypothetical.match(s):
-        advice = None   # "If you could ask someone for one kind of help, what would it be?" pictures, and asks
+    if advice and not primary and any(lex.hypothetical.match(part.strip()) for part in re.split(r"[,;:]", s)):
+        # "If you could ask someone for one kind of help, what would it be?" pictures, and asks (also after a lead-in:
+        # "Balik ke kelas V ya Bu, kalau Ibu bisa coba satu hal kecil besok, kira-kira apa?" - round 26)
+        advice = None
     if advice:
         found.append((advice.start(), "advice", _span(piece, advice)))
     aff = praise
