@@ -985,8 +985,10 @@ _LEAD = re.compile(r"^\W*((jadi|terus|lalu|nah|so|and|then|like|kira-kira|menuru
 
 def _still_answers(text: str, lang: str) -> bool:
     """Do words already said still answer this turn ("As I said, ..." then), or would they answer another question
-    (a fresh "nothing more I know" then)? A turn that asks nothing (a reflection) or asks for feelings takes them; a
-    question only when the coach has asked it before (not a correction). Rounds 4-6 rated "As I said, ..." to any other
+    (a fresh "nothing more I know" then)? A turn that asks nothing (a reflection), for feelings or for a conclusion takes
+    them; a question only when it asks again for what they hold: asked before and mostly held by them, a question for a
+    number, a time, a name or a place whose every word they hold, or "who is X?" when a sentence of them opens with X
+    (never a correction). Rounds 4-6 rated "As I said, ..." to any other
     question a non-sequitur 10 times in 12; with narrower tests in between (topic words covered, a number found, a
     deep open question), rounds 22-24 still rated it a non-sequitur 17 times in 18 ("Who's Pak Darmawan?" - "As I
     said, for myself, I could sleep the night before Pak Darmawan comes"; "How many minutes had you set aside for
@@ -1030,7 +1032,6 @@ def _covers(text: str, question: str, lang: str, every: bool = False) -> bool:
     found = sum(1 for w in words if any(stems(v, lang) & held or re.search(r"\b" + re.escape(v[:5]), low)
                                         for v in (w, *same.get(w, ()))))
     return found == len(words) and len(words) >= 2 if every else found * 2 > len(words) or found == len(words)
-
 
 
 def _names(question: str) -> list[str]:
@@ -1265,7 +1266,7 @@ def _unknown(coach: str, lang: str) -> str:
 
 
 # A question that asks to weigh things ("Which part took longer than you planned?", "Mana yang paling penting?"):
-# not knowing is "hard to say", not "I don't remember exactly" (paired raters, session 13).
+# not knowing is "hard to say", not "I don't remember exactly" (round 25).
 _WEIGHS = re.compile(r"\b(which|what|mana|apa)\b[^?.]*\b(most|least|best|worst|longer|longest|shorter|harder|hardest|"
                      r"easier|easiest|more than|less than|paling|lebih)\b", re.I)
 
