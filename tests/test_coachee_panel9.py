@@ -207,3 +207,31 @@ def test_a_pictured_try_after_a_lead_in_asking_kira_kira_apa_is_no_advice():
     assert "advice" not in read_turn(text, lang="id").acts
     told = "Mungkin Ibu bisa coba pakai timer. Kira-kira bagaimana?"
     assert classify(told, "id").suggests and "advice" in read_turn(told, lang="id").acts
+
+
+@pytest.mark.parametrize("round_,rater,conv,turn", [
+    # "Penjelasan di awal berlangsung sekitar dua puluh lima menit ... Bagaimana Bapak melihat data itu?" - "Data?
+    # Maksudnya yang mana, ya? Rasanya saya tidak menyebut itu." (the coach's own note is what "itu" points at)
+    ("26", "R109", "pasca_observasi_guru_ipa_id", 7),
+    # "waktu anak-anak membaca nyaring tadi, apa yang Ibu perhatikan?" - "Hmm, nyaring? Saya tidak cerita soal itu"
+    ("26", "R112", "pasca_observasi_guru_pasif_id", 4),
+])
+def test_what_the_coach_told_or_watched_is_no_reference_nobody_made(round_, rater, conv, turn):
+    s, rows = _replayed(round_, rater, conv, turn - 1)
+    reply = s.coach_says(rows[turn - 1]["coach"]).reply
+    assert not any(x in reply for x in ("tidak menyebut", "tidak cerita soal", "didn't mention", "didn't say")), reply
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("I have, but I wanted to hear from you. Thanks for talking to me today, Dimas. Let's meet again on Friday, OK? "
+     "Off you go to break.", "en"),
+    ("I'm really glad talking helped a bit. You can come and find me anytime, OK? Have a think about what you might "
+     "want to do, and we can chat again on Thursday.", "en"),
+    ("Makasih ya, Dimas. Jumat kita ngobrol lagi, ya? Silakan istirahat.", "id"),
+])
+def test_sending_a_student_off_or_naming_the_next_chat_is_goodbye(text, lang):
+    # round 26: answered with the school timetable and with a new disclosure
+    from simulator.reading.moves import classify
+
+    assert classify(text, lang).kind == "goodbye"
+    assert classify("Off you go to break. Actually wait, what time do you get up?", "en").kind != "goodbye"

@@ -1358,10 +1358,16 @@ def _unheard_reference(coach: str, persona_id: str, lang: str) -> str | None:
     low = coach.lower()
     heard = heard.replace(low, " ")
     known = _known_words(persona_id)
+    # What the coach tells before asking is what "itu" may point at ("Penjelasan di awal berlangsung sekitar dua puluh
+    # lima menit. Bagaimana Bapak melihat data itu?" - round 26 heard "Data? ... Rasanya saya tidak menyebut itu").
+    told_first = len(_QUESTION_SENTENCE.sub(" ", coach).split()) >= TOLD_FIRST_WORDS
     for sentence in _QUESTION_SENTENCE.findall(coach):
         found = [m.group(0) for m in _NAME_MID.finditer(sentence)]
-        for pattern in _REFERRED.values():
-            found += [g for m in pattern.finditer(sentence.lower()) for g in m.groups() if g]
+        if not told_first:
+            for pattern in _REFERRED.values():
+                # (not in a when-clause: "waktu anak-anak membaca nyaring tadi" is the lesson the coach watched)
+                found += [g for m in pattern.finditer(sentence.lower()) for g in m.groups()
+                          if g and not _WHEN_CLAUSE.search(sentence.lower()[:m.start()])]
         from simulator.reading.reader import content_words, stems
 
         for word in found:
@@ -1378,6 +1384,10 @@ def _unheard_reference(coach: str, persona_id: str, lang: str) -> str | None:
                 continue   # "Was it an Instagram group?": one of a kind (an app, a subject, a day), answered no
             return word
     return None
+
+
+TOLD_FIRST_WORDS = 6   # the coach's own telling before its question, this long, is what "X itu" may refer to
+_WHEN_CLAUSE = re.compile(r"\b(waktu|saat|ketika|pas|sewaktu|when|while)\b(?!.*[,;:])[^?]*$")
 
 
 @cache
