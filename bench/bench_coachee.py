@@ -98,7 +98,9 @@ def fact_probes(persona, lang, latencies) -> tuple[int, int, list[str]]:
     return right, len(PROBES.get(persona.id, {}).get(lang, [])), misses
 
 
-_NAME = re.compile(r"(?<=[a-z,] )(?:(?:Bu|Pak|Mrs|Mr|Ms|Miss) )?([A-Z][a-z]{2,})\b")
+# a name, not a word of a capitalised title ("Gaya Hidup Berkelanjutan", "Kearifan Lokal", "Secondary School")
+_NAME = re.compile(r"(?<=[a-z,] )(?:(?:Bu|Pak|Mrs|Mr|Ms|Miss) )?([A-Z][a-z]{2,})\b(?! [A-Z])")
+_IN_TITLE = re.compile(r"\b(?!(?:Bu|Pak|Mrs|Mr|Ms|Miss) $)[A-Z][a-z]+ $")
 FOLLOW = {"id": "{name} itu siapa?", "en": "Who is {name}?"}
 
 
@@ -112,7 +114,8 @@ def follow_ups(persona, lang) -> tuple[int, int, list[str]]:
     for question, _ in PROBES.get(persona.id, {}).get(lang, []) + [(OPENING[lang].format(a=address(persona, lang)),
                                                                      [])]:
         reply = s.coach_says(question).reply
-        names = [m for m in _NAME.findall(reply) if m not in own and m.lower() not in _COMMON
+        names = [m.group(1) for m in _NAME.finditer(reply) if not _IN_TITLE.search(reply[:m.start(1)])]
+        names = [m for m in names if m not in own and m.lower() not in _COMMON
                  and m.lower() not in _lower_words(persona.id, lang)]   # a word also written in lower case: no name
         if not names:
             continue

@@ -167,16 +167,17 @@ def test_what_do_you_mean_by_explains_the_reply_that_said_it():
 
 
 # 5 ------------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("coach,lang,back", [
-    ("Menurut Ibu, siapa di sekolah yang bisa Ibu ajak berbagi contoh modul?", "id",
-     "Siapa di sekolah yang bisa saya ajak berbagi contoh modul, ya... "),
-    ("Who do you think is talking about you?", "en", "Who is talking about me... "),
+@pytest.mark.parametrize("coach,lang", [
+    ("Menurut Ibu, siapa di sekolah yang bisa Ibu ajak berbagi contoh modul?", "id"),
+    ("Who do you think is talking about you?", "en"),
 ])
-def test_not_sure_says_the_question_back_first(coach, lang, back):
+def test_not_sure_is_said_plainly(coach, lang):
+    # Round 6 had the coachee say the question back before "not sure"; paired raters in session 13 (bench/data/paired/
+    # 28: the same 50 turns with and without it) rated the plain line a fit 16 and 19 times against 9 and 17 with the
+    # question said back, which garbled some questions ("Where are I now"): it is gone.
     reply = _reply(coach, [GATE], GATE, lang=lang, persona_id="guru_baru")
-    rest = reply[len(back):]
     lines = move_lines(lang)
-    assert reply.startswith(back) and rest in lines["nothing_new"] + lines["unknown"], reply
+    assert reply in lines["nothing_new"] + lines["unknown"], reply
 
 
 @pytest.mark.parametrize("coach", ["What comes to mind?", "Is there anyone you could ask?"])
@@ -357,13 +358,6 @@ def test_how_many_x_is_answered_by_the_item_that_counts_x():
     s.coach_says("Selamat pagi, Pak Hendra. Bagaimana perasaan Bapak tentang praktikum kemarin?")
     reply = s.coach_says("Anak-anak senang dan aktif, ya. Ada berapa kelompok kemarin, Pak?").reply
     assert "lima kelompok" in reply.lower(), reply
-
-
-def test_the_coach_s_own_lead_in_is_not_said_back():
-    from simulator.coachee.voices import _ASKER
-
-    assert _ASKER.sub(" ", "Maksud saya, dibagi jadi berapa kelompok?").strip(" ,?") == "dibagi jadi berapa kelompok"
-    assert _ASKER.sub(" ", "Sorry, I meant: when will you start?").strip(" ,:?") == "when will you start"
 
 
 def test_an_open_question_on_the_same_topic_is_not_answered_with_the_telling_again():

@@ -204,6 +204,10 @@ def test_a_pictured_try_after_a_lead_in_asking_kira_kira_apa_is_no_advice():
 
     text = "Balik ke kelas V ya Bu, kalau Ibu bisa coba satu hal kecil sesudah istirahat besok, kira-kira apa?"
     assert not classify(text, "id").suggests
+    # ... and with nothing in memory near a step yet, not thought of, rather than the scene after break told again
+    s, rows = _replayed("26", "R110", "guru_sosial_emosional_id", 9)
+    reply = s.coach_says(rows[9]["coach"]).reply
+    assert reply in move_lines("id")["nothing_new"], reply
     assert "advice" not in read_turn(text, lang="id").acts
     told = "Mungkin Ibu bisa coba pakai timer. Kira-kira bagaimana?"
     assert classify(told, "id").suggests and "advice" in read_turn(told, lang="id").acts

@@ -410,6 +410,13 @@ class ScriptedVoice:
             # A closed reading of "Di kelas mana?" or of "… or anyone who could help?" is no yes/no: a bare "Ya."
             # answers nothing (blind panel). Answered like a question for a fact.
             return _join(greet, self._answer(persona, plan, said, lang, key))
+        if reaction == "reveal" and not plan.reveal and _asks_step(coach, lang) \
+                and (best is None or best["score"] < MATCH_FLOOR and best["layer"] not in ("goal", "action_plan")):
+            # A step asked that nothing in memory comes near ("kalau Ibu bisa coba satu hal kecil sesudah istirahat
+            # besok, kira-kira apa?"): not thought of yet, rather than the scene told again (round 26).
+            line = self._fresh(lines["nothing_new"], said, f"{key}|nostep")
+            if line:
+                return _join(greet, line)
         if reaction == "reveal":
             return _join(greet, self._reveal(persona, plan, said, lang, key))
         if reaction == "closing" and "action_plan" not in plan_revealed(plan, persona, lang):
@@ -772,7 +779,7 @@ class ScriptedVoice:
                 # All it had was said before: to an either-or question ("Setelah istirahat saja, atau juga di jam
                 # lain?") it still picks one, rather than "as I said" the telling again (round 10).
                 new = self._pick_either(plan, "", said, lang, force=True) or new
-            text = _echoed(plan, new, lang)
+            text = new
             if _norm(text) in {_norm(s) for s in said}:   # the last guard: never a verbatim repeat
                 text = self._again(text, said, lang, f"{persona.id}|guard", recall=_still_answers(text, lang))
         finally:
@@ -863,9 +870,6 @@ class ScriptedVoice:
                        passages=passages, memories=memories).text
 
 
-ECHO_WORDS = 11   # a question longer than this is not said back
-
-
 def _aside_kind(question: str, lang: str) -> str:
     """How a person meets a question it holds no story on: a detail not remembered, the usual (an everyday routine:
     "What does a typical afternoon look like?"), or not sure ("What would it look like for you?" is no routine:
@@ -876,37 +880,6 @@ def _aside_kind(question: str, lang: str) -> str:
             and not _forward(question, lang):
         return "aside_usual"
     return "aside_unsure"
-
-
-def _echoed(plan: Plan, text: str, lang: str) -> str:
-    """A bare "not sure" / "not thought about it" to a question for something particular ("Siapa di sekolah yang bisa
-    Ibu ajak berbagi contoh modul?" - "Hmm, saya tidak ingat pasti.") reads as an answer to some other question (round
-    6); a person thinking it over says the question back first: "Siapa di sekolah yang bisa saya ajak berbagi contoh
-    modul, ya... Belum kepikiran." Only for a short wh-question, in the coachee's own person, and never about what
-    it is putting off ("Kapan Ibu terakhir menangis di motor?" is not said back before it may be told)."""
-    if plan.move not in (None, "coaching") or plan.reaction not in _GOES_ON + ("stuck",):
-        return text
-    lang = lang if lang in ("id", "en") else "id"
-    lines = _lines(lang)
-    if not any(_norm(text) == _norm(line) for kind in ("unknown", "nothing_new") for line in lines[kind]):
-        return text
-    question = _ASKER.sub(" ", _main_question(_COACH_SAID.get() or "")).strip(" ,?")
-    if not question or len(question.split()) > ECHO_WORDS or not _WH_ECHO[lang].search(question) \
-            or not asks_particular(question, lang) \
-            or any(m.group(0).lower() not in _HONORIFICS for m in _NAME_MID.finditer(question)):
-        # "What comes to mind?" is no thing to say back; "Who's Kak Dani?" said back, then "not sure", is absurd
-        return text
-    said_back = _as_speaker(question, lang)
-    said_back = said_back[:1].upper() + said_back[1:]
-    return f"{said_back}, ya... {text}" if lang == "id" else f"{said_back}... {text}"
-
-
-_ASKER = re.compile(r"\b(menurut (ibu|bapak|kamu|anda)|kira-kira|(do|would) you (think|say)|sebenarnya|actually|"
-                    r"(saya|bapak|ibu) (tadi )?tanya(kan)?|i (was )?ask(ed|ing)( about)?|maksud (saya|aku)|i mean(t)?|"
-                    r"sorry|maaf)\b,?:?", re.I)   # (round 10: "Maksud saya, dibagi jadi berapa kelompok, ya...")
-_WH_ECHO = {"id": re.compile(r"\b(apa saja|apa aja|siapa|kapan|berapa|di ?mana|ke ?mana|yang mana|ngapain|bagian mana|"
-                             r"mana yang|apa yang)\b", re.I),
-            "en": re.compile(r"^\W*(what|who|when|how (many|much|long|often)|which|where)\b", re.I)}
 
 
 NEAR_REPEAT = 0.6   # share of a sentence's content words already said at which it is the old telling again
