@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import re
 import sys
 from collections import Counter
@@ -126,8 +127,6 @@ def table(rounds: dict[str, dict], notes: dict[str, str]) -> str:
 
 def paired_figures(folder: Path) -> dict:
     """Per rater: counts for the earlier and the later reply, and which was better."""
-    import json
-
     key = {str(k["item"]): k for k in json.loads((folder / "key.json").read_text(encoding="utf-8"))}
     figures = {}
     for path in sorted(folder.glob("P*.tsv")):

@@ -12,6 +12,12 @@ from simulator.reading.moves import move_lines
 from tests.test_coachee_panel7 import _replayed
 
 
+def _reply_at(round_: str, rater: str, conv: str, turn: int) -> str:
+    """The coachee's reply to coach turn `turn` (1-based) of a rater's conversation, the turns before it replayed."""
+    s, rows = _replayed(round_, rater, conv, turn - 1)
+    return s.coach_says(rows[turn - 1]["coach"]).reply
+
+
 def _as_i_said(reply: str, lang: str) -> bool:
     return reply.startswith(tuple(t.split("{said}")[0].strip() for t in move_lines(lang)["already"]))
 
@@ -25,25 +31,22 @@ def _as_i_said(reply: str, lang: str) -> bool:
     ("24", "R101", "guru_baru_en", 4, "I feel alone here"),
 ])
 def test_a_new_question_gets_no_earlier_telling_again(round_, rater, conv, turn, old):
-    s, rows = _replayed(round_, rater, conv, turn - 1)
     lang = conv.rsplit("_", 1)[1]
-    reply = s.coach_says(rows[turn - 1]["coach"]).reply
+    reply = _reply_at(round_, rater, conv, turn)
     assert not _as_i_said(reply, lang) and old not in reply, reply
 
 
 def test_who_someone_is_comes_from_the_memory_that_says_so():
     # round 24: "Pak Darmawan itu siapa, Bu?" after a telling that named him - "Ya, tadi sudah saya bilang, untuk
     # saya sendiri, mungkin saya bisa tidur malam sebelum Pak Darmawan datang ..."
-    s, rows = _replayed("24", "R102", "kepala_sekolah_id", 6)
-    reply = s.coach_says(rows[6]["coach"]).reply
+    reply = _reply_at("24", "R102", "kepala_sekolah_id", 7)
     assert "Pengawas" in reply and not _as_i_said(reply, "id"), reply
 
 
 def test_a_goal_is_no_answer_to_how_things_are_now():
     # the untold memory as near as the told one may answer "how many ... now?" only if it is about now: "Di bab
     # Proklamasi, saya ingin setiap pertemuan ada paling tidak sepuluh pertanyaan" is the goal, not the count
-    s, rows = _replayed("24", "R99", "guru_senior_skeptis_id", 7)
-    reply = s.coach_says(rows[7]["coach"]).reply
+    reply = _reply_at("24", "R99", "guru_senior_skeptis_id", 8)
     assert "sepuluh pertanyaan" not in reply and "tujuan saya" not in reply.lower(), reply
 
 
@@ -54,9 +57,8 @@ def test_a_goal_is_no_answer_to_how_things_are_now():
     ("23", "R96", "kepala_sekolah_en", 5, "orchids"),
 ])
 def test_a_weak_match_to_a_question_for_a_particular_thing_is_not_said(round_, rater, conv, turn, wrong):
-    s, rows = _replayed(round_, rater, conv, turn - 1)
     lang = conv.rsplit("_", 1)[1]
-    reply = s.coach_says(rows[turn - 1]["coach"]).reply
+    reply = _reply_at(round_, rater, conv, turn)
     shrugs = [*move_lines(lang)["unknown"], *move_lines(lang)["nothing_new"], *move_lines(lang)["aside_unsure"]]
     assert wrong not in reply and reply.split("... ")[-1] in shrugs, reply
 
@@ -94,13 +96,7 @@ def test_what_other_teachers_do_is_a_suggestion_and_what_they_feel_is_not(text, 
 def test_an_open_question_about_the_class_gets_no_self_introduction():
     # round 25: "... kelas IX Bapak sekarang, seberapa jauh anak-anak merasakan sejarah sebagai cerita orang?" -
     # "Saya Bambang, anak-anak memanggil saya Pak Bambang. Guru Sejarah kelas IX, ..."
-    import csv
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "bench/data/panels/25/R107/guru_senior_skeptis_id.tsv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
-    s, _ = _replayed("25", "R107", "guru_senior_skeptis_id", 4)
-    reply = s.coach_says(rows[4]["coach"]).reply
+    reply = _reply_at("25", "R107", "guru_senior_skeptis_id", 5)
     assert "Saya Bambang" not in reply, reply
     from simulator.session import Session
 
@@ -110,31 +106,27 @@ def test_an_open_question_about_the_class_gets_no_self_introduction():
 def test_a_question_asked_again_because_the_reply_missed_it_gets_no_third_telling():
     # round 25: "Kalau dari rencana Bapak, berapa menit ... untuk praktikumnya, dan berapa untuk penutup?" then
     # "Dari delapan puluh menit itu, rencananya penutup butuh berapa menit?" - the eighty minutes again, at length
-    s, rows = _replayed("25", "R107", "pasca_observasi_guru_ipa_id", 4)
-    reply = s.coach_says(rows[4]["coach"]).reply
+    reply = _reply_at("25", "R107", "pasca_observasi_guru_ipa_id", 5)
     assert "delapan puluh menit" not in reply and not _as_i_said(reply, "id"), reply
 
 
 def test_the_fuller_telling_of_a_short_answer_comes_only_with_more_of_what_is_asked():
     # round 25: "Anak-anak yang delapan itu, anak yang seperti apa, Bu?" after "Murid saya dua puluh delapan anak" -
     # "Murid saya dua puluh delapan anak, lima belas laki-laki dan tiga belas perempuan. ..."
-    s, rows = _replayed("25", "R104", "pasca_observasi_guru_pasif_id", 10)
-    reply = s.coach_says(rows[10]["coach"]).reply
+    reply = _reply_at("25", "R104", "pasca_observasi_guru_pasif_id", 11)
     assert "laki-laki" not in reply and "Murid saya dua puluh delapan" not in reply, reply
 
 
 def test_the_fuller_telling_comes_when_it_holds_what_is_asked_again():
     # "Sebelumnya biasanya dapat berapa?" after "... saya dapat lima puluh lima": the earlier chapter's mark
-    s, rows = _replayed("25", "R104", "murid_target_belajar_id", 2)
-    reply = s.coach_says(rows[2]["coach"]).reply
+    reply = _reply_at("25", "R104", "murid_target_belajar_id", 3)
     assert "tujuh puluh delapan" in reply, reply
 
 
 def test_a_who_question_with_or_in_it_is_no_either_or_answered_as_i_said():
     # round 25: "... siapa yang selama ini Ibu lihat ramah atau pernah menawarkan bantuan?" - "Seperti saya bilang
     # tadi, belum, saya belum pernah minta bantuan siapa-siapa; ..."
-    s, rows = _replayed("25", "R107", "guru_baru_id", 8)
-    reply = s.coach_says(rows[8]["coach"]).reply
+    reply = _reply_at("25", "R107", "guru_baru_id", 9)
     assert not _as_i_said(reply, "id") and "minta bantuan" not in reply, reply
 
 
@@ -165,8 +157,7 @@ def test_another_chat_offered_at_the_end_is_arranged_and_goodbye(text, lang):
     ("23", "R94", "pasca_observasi_guru_pasif_id", 10, "Fajar"),
 ])
 def test_a_question_about_what_was_just_told_stays_with_it(round_, rater, conv, turn, expected):
-    s, rows = _replayed(round_, rater, conv, turn - 1)
-    reply = s.coach_says(rows[turn - 1]["coach"]).reply
+    reply = _reply_at(round_, rater, conv, turn)
     assert expected in reply, reply
 
 
@@ -179,8 +170,7 @@ def test_a_question_for_how_asks_no_who_and_a_strong_match_tells_more():
     assert focus("Bagaimana Ibu menentukan siapa masuk kelompok mana?", "id") is None
     assert focus("Who goes in which group?", "en") == "who"
     assert focus("How many go in each group?", "en") == "number"
-    s, rows = _replayed("23", "R94", "pra_observasi_guru_matematika_en", 5)
-    reply = s.coach_says(rows[5]["coach"]).reply
+    reply = _reply_at("23", "R94", "pra_observasi_guru_matematika_en", 6)
     assert "strong at algebra" in reply, reply
 
 
@@ -205,8 +195,7 @@ def test_a_pictured_try_after_a_lead_in_asking_kira_kira_apa_is_no_advice():
     text = "Balik ke kelas V ya Bu, kalau Ibu bisa coba satu hal kecil sesudah istirahat besok, kira-kira apa?"
     assert not classify(text, "id").suggests
     # ... and with nothing in memory near a step yet, not thought of, rather than the scene after break told again
-    s, rows = _replayed("26", "R110", "guru_sosial_emosional_id", 9)
-    reply = s.coach_says(rows[9]["coach"]).reply
+    reply = _reply_at("26", "R110", "guru_sosial_emosional_id", 10)
     assert reply in move_lines("id")["nothing_new"], reply
     assert "advice" not in read_turn(text, lang="id").acts
     told = "Mungkin Ibu bisa coba pakai timer. Kira-kira bagaimana?"
@@ -221,8 +210,7 @@ def test_a_pictured_try_after_a_lead_in_asking_kira_kira_apa_is_no_advice():
     ("26", "R112", "pasca_observasi_guru_pasif_id", 4),
 ])
 def test_what_the_coach_told_or_watched_is_no_reference_nobody_made(round_, rater, conv, turn):
-    s, rows = _replayed(round_, rater, conv, turn - 1)
-    reply = s.coach_says(rows[turn - 1]["coach"]).reply
+    reply = _reply_at(round_, rater, conv, turn)
     assert not any(x in reply for x in ("tidak menyebut", "tidak cerita soal", "didn't mention", "didn't say")), reply
 
 

@@ -614,13 +614,14 @@ class ScriptedVoice:
                 and (item["score"] >= STRONG_MATCH or _adds(item, coach, lang)):
             return item["long"]   # asked on about a short answer already given: the fuller telling
         if _norm(text) in done or told_long or any(_norm(fact) in d for d in done):
-            focused = focus(coach, lang) in ("number", "time", "who", "where")
+            asks = focus(coach, lang)
+            focused = asks in ("number", "time", "who", "where")
+            question, names = _main_question(coach) or coach, _names(coach) if asks == "who" else []
             untold = next((i for i in plan.memory_items[1:]
                            if i["score"] >= item["score"] - (TOLD_MARGIN if focused else NEAR_TIE)
                            and not any(_norm(i["short"]) in d or _norm(i["long"]) in d for d in done)
                            and has_form(i["long"], coach, lang)
-                           and (_covers(i["long"], _main_question(coach) or coach, lang)
-                                or focus(coach, lang) == "who" and any(n in i["long"].lower() for n in _names(coach)))
+                           and (_covers(i["long"], question, lang) or any(n in i["long"].lower() for n in names))
                            and (i["layer"] not in ("goal", "action_plan") or _forward(coach, lang))), None)
             if untold and (focused or not prefix) and not _still_answers(fact, lang):
                 # "Pak Darmawan itu siapa, Bu?" after a telling that named him: the memory as near that says who
@@ -1009,8 +1010,7 @@ def _covers(text: str, question: str, lang: str, every: bool = False) -> bool:
 
 def _names(question: str) -> list[str]:
     """The names in the coach's turn (capitalised mid-sentence, not an honorific), lower case."""
-    return [w.lower() for w in re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]{2,}\b", question)
-            if w.lower() not in _HONORIFICS]
+    return [w for m in _NAME_MID.finditer(question) if (w := m.group(0).lower()) not in _HONORIFICS]
 
 
 def _says_who(text: str, question: str, lang: str) -> bool:
