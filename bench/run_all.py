@@ -16,7 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["bench_retrieval.py", "bench_reading.py", "bench_sessions.py", "bench_real_scores.py", "bench_real_acts.py",
-           "bench_documents.py", "bench_real_extra.py", "bench_real_turns.py", "bench_voices.py", "bench_app.py", "bench_serve.py", "bench_coachee.py", "bench_card_probes.py", "bench_memory_probes.py", "bench_panel.py",
+           "bench_documents.py", "bench_real_extra.py", "bench_real_turns.py", "bench_voices.py", "bench_app.py", "bench_serve.py", "bench_coachee.py", "bench_card_probes.py", "bench_memory_probes.py", "bench_panel.py", "bench_judged_answers.py",
            "bench_voice_replay.py", "bench_judge_replay.py"]
 
 

@@ -620,12 +620,13 @@ class ScriptedVoice:
             untold = next((i for i in plan.memory_items[1:]
                            if i["score"] >= item["score"] - (TOLD_MARGIN if focused else NEAR_TIE)
                            and not any(_norm(i["short"]) in d or _norm(i["long"]) in d for d in done)
-                           and has_form(i["long"], coach, lang)
+                           and (has_form(i["long"], coach, lang) or any(n in i["long"].lower() for n in names))
                            and (_covers(i["long"], question, lang) or any(n in i["long"].lower() for n in names))
                            and (i["layer"] not in ("goal", "action_plan") or _forward(coach, lang))), None)
             if untold and (focused or not prefix) and not _still_answers(fact, lang):
                 # "Pak Darmawan itu siapa, Bu?" after a telling that named him: the memory as near that says who
-                # he is, not the telling again (round 24) nor "not sure" about a man it brought up itself.
+                # he is, not the telling again (round 24) nor "not sure" about a man it brought up itself ("Who is
+                # Nayla?" - "Nayla's a quiet girl but careful": a sentence that opens with her, round 27).
                 return _naming_sentence(untold, coach) or untold["short"]
             other = self._new_detail(item, said, lang, key)
             if other:
@@ -1014,13 +1015,18 @@ def _names(question: str) -> list[str]:
 
 
 def _says_who(text: str, question: str, lang: str) -> bool:
-    """Does a sentence of the text open with the person the question asks about ("Bu Wati guru Bahasa Inggris ...",
-    "Pengawas kita, Pak Darmawan, ...")? A sentence that only mentions them further on ("... tidur malam sebelum Pak
-    Darmawan datang") does not say who they are (round 24)."""
+    """Does a sentence of the text open by saying who the person asked about is: their name beside what they are
+    ("Bu Wati guru Bahasa Inggris ...", "Pengawas kita, Pak Darmawan, ...", "Fikri is nine")? A sentence that only
+    mentions them further on ("... tidur malam sebelum Pak Darmawan datang") does not (round 24), nor one that opens
+    with what they do ("Pak Darmawan datang awal bulan depan": round 27 heard it again to "Pak Darmawan itu siapa?")."""
     names = _names(question)
-    return bool(names) and any(
-        any(w in [x.lower() for x in re.findall(r"\w+", sentence)[:4]] for w in names)
-        for sentence in re.split(r"(?<=[.!?;])\s+", text))
+    for sentence in re.split(r"(?<=[.!?;])\s+", text):
+        words = [x.lower() for x in re.findall(r"[\w']+", sentence)]
+        for i, word in enumerate(words[:4]):
+            if word in names and (_WHO_WORDS & set(words[max(0, i - 3):i + 4])
+                                  or i + 1 < len(words) and words[i + 1] in _COPULAS):
+                return True
+    return False
 
 
 def _adds(item: dict, coach: str, lang: str) -> bool:
@@ -1165,6 +1171,12 @@ _REFERRED = {"id": re.compile(r"\b([a-z]{4,}) (?:itu|tadi|tersebut|yang mana)\b"
              "en": re.compile(r"\b(?:after|before|about|during|from) the ([a-z]{4,})\b|\bthe ([a-z]{4,}) you (?:mentioned|said)\b")}
 _HONORIFICS = {"ibu", "bapak", "bu", "pak", "mas", "mbak", "kak", "dik", "nak", "sir", "miss", "mrs", "ms", "mr",
                "madam", "guru", "kepala", "teacher", "saja", "aja", "sih", "deh", "dong", "nih", "kok"}
+# What a person is to the coachee, said beside their name ("Putri, ketua kelas", "my friend Salsa"); and "X is ...".
+_WHO_WORDS = frozenset("""guru murid siswa teman temen sahabat kakak adik ibu ayah mama papa kepala pengawas wali anak ketua
+    rekan tetangga pelatih koordinator suami istri sepupu kakek nenek paman bibi tante om wakil teacher student pupil
+    friend brother sister mum mom dad father mother principal head supervisor colleague neighbour neighbor classmate
+    coach coordinator deputy husband wife son daughter cousin tutor grandma grandpa uncle aunt""".split())
+_COPULAS = frozenset({"itu", "adalah", "ialah", "is", "was", "'s"})
 _NAME_MID = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{2,}\b")
 _NOT_REFERENCES = {"yang", "mana", "kapan", "siapa", "berapa", "bagaimana", "gimana", "kenapa", "waktu", "saat", "hari",
                    "kelas", "sekolah", "pelajaran", "anak", "murid", "guru", "first", "last", "next", "same", "lesson",

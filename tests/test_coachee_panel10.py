@@ -1,0 +1,93 @@
+"""Issue #11, session 14: what panel round 27 (at 6275fa1) found, pinned on the raters' own conversations
+(bench/data/panels/27) and on turns written for the test.
+
+- A suggestion put as a question with a phrase in between ("What if, at the next session, you asked ...?", "What if
+  at the end of that story, the students had ...?", "Mungkin mulai Senin, di jam pertama, Ibu ajak ...") is advice:
+  the coachee answered them with a memory about something else (three non-sequiturs, two partly), and the rubric
+  counted no advice.
+- "Pak Darmawan itu siapa?" after a telling that opens with what he does ("Pak Darmawan datang awal bulan depan")
+  got that telling again; the memory that says he is the district supervisor answers it."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.reading.reader import read_turn
+from tests.test_coachee_panel9 import _as_i_said, _reply_at
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "That's okay — it's a big shift. What if, at the next session, you asked the four teachers what problem "
+           "they'd most like to work on? How would that feel?"),
+    ("en", "A whole lesson on Diponegoro every year — that's a tradition. What if at the end of that story, the "
+           "students had a question to argue about, like whether he should have surrendered?"),
+    ("en", "You even light the burners yourself. What if the students did more of that?"),
+    ("id", "Nggak apa-apa Bu. Mungkin mulai Senin, di jam pertama, Ibu ajak anak-anak ngobrol 15 menit soal bercanda "
+           "yang bikin sakit hati. Kira-kira gimana?"),
+    ("id", "Mungkin besok Ibu minta Fajar membaca duluan."),
+])
+def test_a_suggestion_with_a_phrase_before_it_is_advice(lang, text):
+    assert "advice" in read_turn(text, "", lang).acts
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "What would happen if you let the students choose the topic?"),
+    ("en", "What if it went really well on Friday: what would you see?"),
+    ("en", "Let's try something small then. Next week, what's one thing you could try in one lesson?"),
+    ("en", "What if, at that point, you felt stuck? What did you do then?"),
+    ("id", "Mungkin Ibu merasa lelah sekali minggu ini?"),
+    ("id", "Mungkin mulai Senin, di jam pertama, suasananya lain. Apa yang Ibu lihat?"),
+])
+def test_a_question_that_only_pictures_is_no_advice(lang, text):
+    assert "advice" not in read_turn(text, "", lang).acts
+
+
+@pytest.mark.parametrize("rater,conv,turn,wrong", [
+    # "... What if, at the next session, you asked the four teachers ...? How would that feel?" - "The teachers here
+    # are hard to move forward. If there's an allowance, then they come."
+    ("R116", "kepala_sekolah_en", 12, "allowance"),
+    # "Mungkin mulai Senin, di jam pertama, Ibu ajak anak-anak ngobrol 15 menit ... Kira-kira gimana?" - "Susah juga
+    # menjelaskannya."
+    ("R116", "guru_sosial_emosional_id", 13, "menjelaskannya"),
+])
+def test_a_suggestion_put_as_a_question_gets_a_reaction_to_it(rater, conv, turn, wrong):
+    from simulator.coachee.persona import get_persona
+
+    reply = _reply_at("27", rater, conv, turn)
+    lang = conv.rsplit("_", 1)[1]
+    assert wrong not in reply and reply in get_persona(conv.rsplit("_", 1)[0]).reactions.advice(lang), reply
+
+
+def test_who_someone_is_is_not_a_telling_of_what_they_do():
+    # round 27 R114, turn 5 of kepala_sekolah id: "Maaf, Pak Darmawan itu siapa, Bu?" - "Itu tadi, Pak Darmawan
+    # datang awal bulan depan, ..." (the X rater: "repeats her Pak Darmawan sentence word for word")
+    reply = _reply_at("27", "R114", "kepala_sekolah_id", 5)
+    assert "Pengawas" in reply and "awal bulan depan" not in reply and not _as_i_said(reply, "id"), reply
+
+
+def test_who_someone_is_still_comes_back_when_the_telling_said_it():
+    # the earlier case (round 24): a telling that names him beside what he is still answers "who is he?"
+    from simulator.coachee import voices
+
+    token = voices._COACH_SAID.set("Bu Wati itu siapa, Bu?")
+    try:
+        assert voices._says_who("Bu Wati guru Bahasa Inggris senior di sini.", "Bu Wati itu siapa, Bu?", "id")
+        assert voices._says_who("Pengawas kita, Pak Darmawan, datang setiap bulan.", "Pak Darmawan itu siapa?", "id")
+        assert not voices._says_who("Pak Darmawan datang awal bulan depan.", "Pak Darmawan itu siapa?", "id")
+        assert voices._says_who("Fikri is nine, and he goes to SD Negeri 2.", "Who's Fikri?", "en")
+    finally:
+        voices._COACH_SAID.reset(token)
+
+
+def test_who_someone_it_named_is_comes_from_the_memory_about_them():
+    # round 27 R115, turn 9 of pasca_observasi_guru_ipa en: "Who is Nayla - what happened with her yesterday?" after
+    # "If someone asks like Nayla did, I'll hand it back to the group first" - "I don't really know, sorry."
+    reply = _reply_at("27", "R115", "pasca_observasi_guru_ipa_en", 9)
+    assert "Nayla" in reply and "know" not in reply, reply
+
+
+def test_the_picture_of_the_goal_presupposes_no_plan_not_told():
+    # round 27 R115, turn 7 of guru_senior_skeptis en: "The little slips are full, ..." - the slips are the plan he
+    # had not told yet; asked "what are those slips?" twice, he could only say he had not thought that far
+    reply = _reply_at("27", "R115", "guru_senior_skeptis_en", 7)
+    assert "slips" not in reply and "kertas kecil" not in reply, reply
