@@ -358,9 +358,9 @@ class Session:
             meant = rerank(index.search(f"{' '.join(named)}. {asked}", k=8), asked, lang, synonyms(lang))[:5]
             if meant and (not hits or meant[0].score > hits[0].score):
                 hits = meant
-        if hits and not (_ASKS_WHO_YOU_ARE.search(asked) and (move.question != "open" or _ASKS_NAME.search(asked)
-                                                              or len(asked.split()) <= SHORT_QUESTION)) \
-                and any(_introduces(h.item) for h in hits):
+        asks_who = _ASKS_WHO_YOU_ARE.search(asked) and not _ASKS_OTHER.search(asked) and (
+            move.question != "open" or _ASKS_NAME.search(asked) or len(asked.split()) <= SHORT_QUESTION)
+        if hits and not asks_who and any(_introduces(h.item) for h in hits):
             # The coachee's self-introduction answers who it is and how long in its post; "Boleh Ibu ceritakan dulu
             # seperti apa kondisinya sekarang?" is no such question (round 21: "Saya Endang, kepala SMP ...").
             hits = sorted((Hit(h.item, round(h.score - INTRODUCTION_PENALTY, 4), h.dense, h.lexical)
@@ -590,6 +590,10 @@ _ASKS_WHO_YOU_ARE = re.compile(
 # short one may ("What level of school is this?").
 SHORT_QUESTION = 8
 _ASKS_NAME = re.compile(r"\b(siapa|nama|perkenalkan|memperkenalkan|who|name|introduce)\b", re.IGNORECASE)
+# ... unless it asks about someone else: "Siapa, Pak, kalau boleh tahu? Dan seperti apa dia di kelas?" after "Is there
+# still a pupil like Arif?" (round 27 heard "Saya Bambang, ...")
+_ASKS_OTHER = re.compile(r"\b(dia|ia|beliau|anaknya|muridnya|orangnya|she|he|her|him|his|they|them|that (student|pupil|kid|one))\b"
+                         r"|^\W*(siapa|who)\W*((pak|bu|nak|mas|mbak|kak|sir|miss)\W*)?(kalau boleh tahu\W*)?$", re.IGNORECASE)
 
 
 def _introduces(item) -> bool:

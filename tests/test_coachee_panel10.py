@@ -91,3 +91,70 @@ def test_the_picture_of_the_goal_presupposes_no_plan_not_told():
     # had not told yet; asked "what are those slips?" twice, he could only say he had not thought that far
     reply = _reply_at("27", "R115", "guru_senior_skeptis_en", 7)
     assert "slips" not in reply and "kertas kecil" not in reply, reply
+
+
+def _pool(name: str, lang: str, role: str | None = None) -> list[str]:
+    from simulator.reading.moves import move_lines
+
+    return move_lines(lang, role)[name]
+
+
+@pytest.mark.parametrize("rater,conv,turn,pools", [
+    # "... My door's open if you want to talk again after Friday, okay?" - "No."
+    ("R117", "murid_sosial_emosional_en", 14, ("goodbye",)),
+    # "... Makasih udah cerita, Raka. Semangat ya, kalau ada apa-apa cari Ibu aja." - a new disclosure
+    ("R114", "murid_target_belajar_id", 13, ("goodbye",)),
+    # "Baik, Bu. Kalau Rabu siang setelah anak-anak pulang, Ibu bisa?" - a memory about parents' messages
+    ("R114", "pasca_observasi_guru_pasif_id", 14, ("arrange",)),
+    # "Thank you for your time today ... Would it be alright to meet again in two weeks?" - "I retire in two years."
+    ("R115", "guru_senior_skeptis_en", 14, ("arrange", "goodbye")),
+    # "... Would it help if I shared one idea, and you decide whether it fits?" - "I haven't thought that far"
+    ("R116", "pasca_observasi_guru_pasif_en", 13, ("permission",)),
+    # "Baik, saya catat: langkahnya sesuai modul ajar dan waktunya cukup. Ada hal lain, Bu?" - "Wah, itu belum bisa
+    # saya jawab sekarang."
+    ("R116", "pra_observasi_guru_matematika_id", 13, ("anything_else",)),
+])
+def test_the_close_of_a_talk_is_answered_in_kind(rater, conv, turn, pools):
+    from simulator.coachee.persona import get_persona
+
+    pid, lang = conv.rsplit("_", 1)
+    role = get_persona(pid).role
+    reply = _reply_at("27", rater, conv, turn)
+    lines = [line for name in pools for line in _pool(name, lang, role)]
+    assert any(line in reply for line in lines), reply
+
+
+@pytest.mark.parametrize("lang,text,kind", [
+    ("en", "How about Monday's lesson, how did it go?", "coaching"),
+    ("en", "Did you talk again with her after that?", "coaching"),
+    ("id", "Kalau Senin nanti anak-anak ribut lagi, Ibu bisa apa?", "coaching"),
+    ("en", "Before I share what I noticed, what part of the lesson felt best to you?", "coaching"),
+    ("en", "What else is on your mind about the class?", "coaching"),
+    ("en", "How about Wednesday after school?", "arrange"),
+    ("id", "Kalau Rabu gimana, Bu?", "arrange"),
+    ("id", "Boleh saya kasih satu ide?", "permission"),
+    ("en", "Is there anything else you'd like to add?", "anything_else"),
+    ("en", "Come and find me any time, okay?", "goodbye"),
+])
+def test_the_new_closing_moves_are_read_narrowly(lang, text, kind):
+    from simulator.reading.moves import classify
+
+    assert classify(text, lang).kind == kind
+
+
+@pytest.mark.parametrize("turn", [10, 13, 14])
+def test_a_step_it_said_yes_to_is_held_to(turn):
+    # round 27 R116, murid_target_belajar en: "what if you did 20 minutes of factorising before football ...? What do
+    # you think?" - "Yeah, I'll try." Then "Which day are you going to start?" - "I've got the target. How to get there,
+    # I haven't worked out."; "what are you going to try this week?" - "The first step's the confusing bit."; "Let's
+    # start small: ... Deal?" - a goal of its own (the rater: "contradicts 'I'll try'")
+    reply = _reply_at("27", "R116", "murid_target_belajar_en", turn)
+    assert reply in _pool("agreed_step", "en", "student"), reply
+
+
+def test_who_about_someone_else_is_not_answered_with_the_coachee_s_own_name():
+    # round 27 R117, guru_senior_skeptis id turn 7: "Kalau melihat kelas IX Bapak sekarang, apakah masih ada murid yang
+    # seperti Arif dulu?" - "Iya." - "Siapa, Pak, kalau boleh tahu? Dan seperti apa dia di kelas?" - "Saya Bambang,
+    # anak-anak memanggil saya Pak Bambang." (the rater: "misreads the question")
+    reply = _reply_at("27", "R117", "guru_senior_skeptis_id", 7)
+    assert "Bambang" not in reply, reply

@@ -270,7 +270,8 @@ class ScriptedVoice:
         if move == "goodbye" and load_move_rules().search(lang, "arrange", _COACH_SAID.get() or ""):
             # "Thanks for your time. Shall I pop back next week?": yes to the next meeting, then goodbye.
             return _join(pool("arrange"), pool(move))
-        if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "arrange"):
+        if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "arrange",
+                    "permission", "anything_else"):
             return _join("", pool(move))
         if move == "repeat":
             last = _last_own_words(said, lang)
@@ -309,8 +310,16 @@ class ScriptedVoice:
             if line:
                 return _join(greet, line)
         coach = _COACH_SAID.get() or ""
-        if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
+        if reaction in ("not_yet", "stuck", "guarded", "answer") and move == "coaching":
             own = _own_idea(persona, said, lang, coach)
+            if (reaction != "answer" and _asks_step(coach, lang) or _DEAL.search(coach)) \
+                    and _took_advice(persona, said, lang) and not (own and own[1] == "action_plan"):
+                # It said yes to the coach's step ("Yeah, I'll try."): asked which day or what it will try, it holds
+                # to that step, not "How to get there, I haven't worked out" (round 27: "contradicts 'I'll try'").
+                line = self._fresh(lines["agreed_step"], said, f"{key}|agreed")
+                if line:
+                    return _join(greet, line)
+        if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
             if own and _asks_conclusion(coach) and (_TAKEAWAY.search(coach) or not _asks_step(coach, lang)):
                 # "Before we finish, what's one thing you'll take away?" with its goal named: that is its conclusion
                 # (round 22 heard "The goal's clear to me; it's the first step I haven't worked out")
@@ -1321,6 +1330,16 @@ _WILL_TRY = re.compile(r"\b((mau|akan|ingin|bisa|siap) (ibu |bapak |kamu |anda )
                        r"want to try|willing to try|(bersedia|siap) (mencoba|coba))\b", re.I)
 _ANYTHING = re.compile(r"(^|,\s*)(apa |apakah )?(ada|adakah)\b|\b(anything|something|is there)\b", re.I)
 _POINTS_BACK = re.compile(r"\b(itu|tersebut|tadi|that|it|this|those)\b", re.I)
+
+
+# the coach's step put to the coachee to agree ("... tell me on Friday how it went. Deal?", "Masih oke, kan?")
+_DEAL = re.compile(r"\b(deal|sepakat|setuju|is that still ok(ay)?|still ok(ay)? (for|with) you|masih oke|jadi ya)\s*\?\s*$", re.I)
+
+
+def _took_advice(persona: Persona, said: list[str], lang: str) -> bool:
+    """Has the coachee said yes to a suggestion of the coach's (one of its own lines for advice)?"""
+    taken = [_norm(line) for line in (persona.reactions.advice(lang) if persona.reactions.advice else [])]
+    return any(line and line in _norm(s) for s in said for line in taken)
 
 
 def _asks_step(coach: str, lang: str) -> bool:

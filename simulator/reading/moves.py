@@ -26,7 +26,7 @@ MOVES_PATH = Path(__file__).resolve().parent / "rules" / "moves.yaml"
 
 # Ordinary conversation: answered in kind, the hidden state does not move.
 ORDINARY = ("noise", "name_only", "repeat", "clarify", "thanks", "goodbye", "greeting", "small_talk", "humour",
-            "about_coach", "monologue", "arrange")
+            "about_coach", "monologue", "arrange", "permission", "anything_else")
 QUESTION_TYPES = ("factual", "yes_no", "open")
 MONOLOGUE_WORDS = 250        # a turn this long is a monologue: nobody answers all of it
 SHORT_ORDINARY_WORDS = 14    # thanks / small talk / a joke longer than this carries something else too
@@ -46,6 +46,8 @@ class LangPatterns(Strict):
     humour: list[str]
     about_coach: list[str]
     arrange: list[str]          # asks to meet again / fixes a time for the next talk ("Minggu depan ketemu lagi, bisa?")
+    permission: list[str]       # asks leave to share an idea ("Would it help if I shared one idea?")
+    anything_else: list[str]    # "Anything else?" alone
     correction: list[str]       # the coach corrects itself before asking again ("Eh, maaf, saya belum tanya ya.")
     factual: list[str]
     yes_no: list[str]
@@ -77,6 +79,9 @@ class LangLines(Strict):
     name_only: list[str]
     monologue: list[str]
     arrange: list[str]
+    permission: list[str]
+    anything_else: list[str]
+    agreed_step: list[str]      # asked for its step after saying yes to the coach's ("Yeah, I'll try."): that one
     unheard: list[str]          # "{said}?": a person or thing the coach refers to that nobody mentioned
     other_lang: list[str]
     not_yet: list[str]
@@ -318,7 +323,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
     greeting, rest = _strip_greeting(raw, rules, L)
     short = len(words) <= SHORT_ORDINARY_WORDS
     # Goodbye first: "Terima kasih, sampai jumpa" is a goodbye, not a thank-you.
-    if rules.search(L, "goodbye", raw) and ("?" not in raw or _closes(raw, rules, L)):
+    if rules.search(L, "goodbye", raw) and ("?" not in _TAG.sub(".", raw) or _closes(raw, rules, L)):
         return move("goodbye", greeting=greeting)
     if _closes(raw, rules, L) and rules.search(L, "thanks_any", raw):
         # "Terima kasih sudah bercerita hari ini. ... Selamat siang, Bu." - thanks, then the time of day: leaving.
@@ -330,6 +335,10 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         return move("goodbye", greeting=greeting)
     if rules.search(L, "arrange", rest or raw) and len(words) <= 24 and _arranges_only(rest or raw, rules, L):
         return move("arrange", greeting=greeting)   # "Minggu depan kita ketemu hari Selasa, bisa?": not a memory
+    last = (_sentences(rest or raw) or [raw])[-1]
+    for name in ("permission", "anything_else"):
+        if rules.search(L, name, last) and _asks_only_last(rest or raw, rules, L):
+            return move(name, greeting=greeting)   # "... Would it help if I shared one idea?": yes, not a memory
     if rules.search(L, "repeat", rest or raw) and len(words) <= 12:
         return move("repeat", greeting=greeting)
     if rules.search(L, "clarify", rest or raw) and len(words) <= 14 and not _rephrases(rest or raw, rules, L):
@@ -425,6 +434,10 @@ _CLOSING_THANKS = re.compile(r"\b(hari ini|waktu(nya| ibu| bapak| kamu)|cerita b
                              re.IGNORECASE)
 
 
+# a tag at the end asks nothing ("My door's open if you want to talk again after Friday, okay?")
+_TAG = re.compile(r"[,\s]+(okay|ok|alright|all right|right|yeah|ya|yah|oke|deal|kan)\s*\?+\s*$", re.IGNORECASE)
+
+
 def _closes(text: str, rules: MoveRules, lang: str) -> bool:
     """The turn ends on a leave-taking ("... Have a good afternoon!", "... Selamat siang, Pak!"): whatever was
     asked before it ("shall we?"), the coach is leaving."""
@@ -442,6 +455,12 @@ def _closes(text: str, rules: MoveRules, lang: str) -> bool:
             and any(rules.search(lang, "goodbye", p) or rules.search(lang, "arrange", p) for p in pieces[-3:-1]):
         return True   # "Let's talk again on Monday, okay? Thanks for staying behind, Raka." (round 17: "Nah.")
     return thanked and bool(re.match(r"^\W*(assalamu\w*|salam\b)", last, re.I) or rules.search(lang, "arrange", last))
+
+
+def _asks_only_last(text: str, rules: MoveRules, lang: str) -> bool:
+    """The turn's last sentence is its only question ("Baik, saya catat. Ada hal lain, Bu?")."""
+    pieces = [p for p in _sentences(text) if tokens(p)]
+    return not any(_is_question(p, rules, lang) for p in pieces[:-1])
 
 
 def _arranges_only(text: str, rules: MoveRules, lang: str) -> bool:
