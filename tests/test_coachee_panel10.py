@@ -142,14 +142,14 @@ def test_the_new_closing_moves_are_read_narrowly(lang, text, kind):
     assert classify(text, lang).kind == kind
 
 
-@pytest.mark.parametrize("turn", [10, 13, 14])
-def test_a_step_it_said_yes_to_is_held_to(turn):
+@pytest.mark.parametrize("turn,kind", [(10, "agreed_when"), (13, "agreed_step"), (14, "agreed_deal")])
+def test_a_step_it_said_yes_to_is_held_to(turn, kind):
     # round 27 R116, murid_target_belajar en: "what if you did 20 minutes of factorising before football ...? What do
     # you think?" - "Yeah, I'll try." Then "Which day are you going to start?" - "I've got the target. How to get there,
     # I haven't worked out."; "what are you going to try this week?" - "The first step's the confusing bit."; "Let's
     # start small: ... Deal?" - a goal of its own (the rater: "contradicts 'I'll try'")
     reply = _reply_at("27", "R116", "murid_target_belajar_en", turn)
-    assert reply in _pool("agreed_step", "en", "student"), reply
+    assert reply in _pool(kind, "en", "student"), reply
 
 
 def test_who_about_someone_else_is_not_answered_with_the_coachee_s_own_name():
@@ -158,3 +158,11 @@ def test_who_about_someone_else_is_not_answered_with_the_coachee_s_own_name():
     # anak-anak memanggil saya Pak Bambang." (the rater: "misreads the question")
     reply = _reply_at("27", "R117", "guru_senior_skeptis_id", 7)
     assert "Bambang" not in reply, reply
+
+
+def test_a_question_about_what_the_coachee_might_use_is_no_suggestion():
+    from simulator.reading.moves import classify
+
+    text = ("Silakan, Bu. Kembali ke pertanyaan tadi: cara apa yang mungkin Ibu pakai untuk mendengar masalah nyata "
+            "guru-guru di kelas mereka?")
+    assert "advice" not in read_turn(text, "", "id").acts and not classify(text, "id").suggests

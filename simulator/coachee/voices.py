@@ -316,7 +316,9 @@ class ScriptedVoice:
                     and _took_advice(persona, said, lang) and not (own and own[1] == "action_plan"):
                 # It said yes to the coach's step ("Yeah, I'll try."): asked which day or what it will try, it holds
                 # to that step, not "How to get there, I haven't worked out" (round 27: "contradicts 'I'll try'").
-                line = self._fresh(lines["agreed_step"], said, f"{key}|agreed")
+                kind = "agreed_deal" if _DEAL.search(coach) else "agreed_when" if _ASKS_WHEN.search(_main_question(coach) or coach) \
+                    else "agreed_step"   # (round 27's raters: "What you said, I guess" answers no "which day?")
+                line = self._fresh(lines[kind], said, f"{key}|agreed")
                 if line:
                     return _join(greet, line)
         if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
@@ -1332,14 +1334,18 @@ _ANYTHING = re.compile(r"(^|,\s*)(apa |apakah )?(ada|adakah)\b|\b(anything|somet
 _POINTS_BACK = re.compile(r"\b(itu|tersebut|tadi|that|it|this|those)\b", re.I)
 
 
+_ASKS_WHEN = re.compile(r"\b(when|which day|what day|what time|kapan|hari apa|jam berapa)\b", re.I)
 # the coach's step put to the coachee to agree ("... tell me on Friday how it went. Deal?", "Masih oke, kan?")
 _DEAL = re.compile(r"\b(deal|sepakat|setuju|is that still ok(ay)?|still ok(ay)? (for|with) you|masih oke|jadi ya)\s*\?\s*$", re.I)
 
 
 def _took_advice(persona: Persona, said: list[str], lang: str) -> bool:
-    """Has the coachee said yes to a suggestion of the coach's (one of its own lines for advice)?"""
-    taken = [_norm(line) for line in (persona.reactions.advice(lang) if persona.reactions.advice else [])]
-    return any(line and line in _norm(s) for s in said for line in taken)
+    """Has the coachee just said yes to a suggestion of the coach's (one of its own lines for advice, or held to it
+    since) in its last three replies? (An idea it said "I'll see" to long ago is not the step now asked for.)"""
+    taken = [_norm(line) for line in [*(persona.reactions.advice(lang) if persona.reactions.advice else []),
+                                      *(x for k in ("agreed_step", "agreed_when", "agreed_deal")
+                                        for x in _lines(lang)[k])]]
+    return any(line and line in _norm(s) for s in said[-3:] for line in taken)
 
 
 def _asks_step(coach: str, lang: str) -> bool:

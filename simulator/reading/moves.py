@@ -82,6 +82,8 @@ class LangLines(Strict):
     permission: list[str]
     anything_else: list[str]
     agreed_step: list[str]      # asked for its step after saying yes to the coach's ("Yeah, I'll try."): that one
+    agreed_when: list[str]      # ... asked when it will start ("Which day are you going to start?")
+    agreed_deal: list[str]      # ... asked to agree ("Deal?")
     unheard: list[str]          # "{said}?": a person or thing the coach refers to that nobody mentioned
     other_lang: list[str]
     not_yet: list[str]
