@@ -166,3 +166,11 @@ def test_a_question_about_what_the_coachee_might_use_is_no_suggestion():
     text = ("Silakan, Bu. Kembali ke pertanyaan tadi: cara apa yang mungkin Ibu pakai untuk mendengar masalah nyata "
             "guru-guru di kelas mereka?")
     assert "advice" not in read_turn(text, "", "id").acts and not classify(text, "id").suggests
+
+
+@pytest.mark.parametrize("text", ["What if they laughed at you?", "What if the students had questions you couldn't answer?",
+                                  "What if, at that point, the class got noisy again?"])
+def test_a_worry_pictured_is_no_suggestion(text):
+    from simulator.reading.moves import classify
+
+    assert "advice" not in read_turn(text, "", "en").acts and not classify(text, "en").suggests
