@@ -7,8 +7,8 @@ or a non-sequitur (items.json: persona, language, the conversation so far, the c
 memory item that answers the turn (<judge>.tsv: item, best, how, second, note; NONE when no item does). The judges
 read only the task (TASK.md), the moments and the memory files, never the code. For each moment this replays the
 coach's turns through a session (so the coachee's state is the one the search meets), searches the memory for the
-turn as the coachee does, and reports where the judged item ranks among all items, and whether its layer is open to
-the coachee then. 27/ is held out: nothing was tuned on it.
+turn as the coachee does (`Session._hits`), and reports where the judged item ranks among all items, and whether its layer is open to
+the coachee then. 27/, 28/ and 22-24/ are held out: nothing was tuned on them.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -59,15 +60,21 @@ def figures(folder: Path) -> dict:
         session = Session(it["persona"], it["lang"])
         for coach, _reply in it["history"]:
             session.coach_says(coach)
+        # the coachee's state from the replay; what it has said as the raters met it
+        replies = iter(reply for _coach, reply in it["history"])
+        session.turns = [replace(t, text=next(replies)) if t.speaker == "coachee" else t for t in session.turns]
         state = session.state
         move = session._classify(it["coach"])
         asked, turn = session._unnamed(move.asked or move.focus), session._unnamed(move.focus)
         index = memory_index(session.memory, it["lang"])
-        hits = rerank(index.search_turn(turn, asked, k=len(index.items)), asked, it["lang"], synonyms(it["lang"]))
-        order = [h.item.id for h in hits]
+        searched = rerank(index.search_turn(turn, asked, k=len(index.items)), asked, it["lang"], synonyms(it["lang"]))
+        # what the coachee chooses from (`Session._hits`: the search, then what was told and who is asked about), and
+        # beyond those the plain search order
+        first = session._hits(move, session.last_coachee_text())
+        order = [h.item.id for h in first] + [h.item.id for h in searched if h.item.id not in {x.item.id for x in first}]
         rank = min(order.index(w) + 1 for w in wanted if w in order)
         ranks.append(rank)
-        layer = hits[rank - 1].layer
+        layer = next(i.layer for i in index.items if i.id == order[rank - 1])
         locked += layer not in (*coachee.allowed_layers(state), "surface")
     n = len(ranks)
     return {"moments": len(items), "judges": names, "same_best": both, "none": none, "ranked": n,
