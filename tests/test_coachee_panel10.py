@@ -1,12 +1,14 @@
 """Issue #11, session 14: what panel round 27 (at 6275fa1) found, pinned on the raters' own conversations
 (bench/data/panels/27) and on turns written for the test.
 
-- A suggestion put as a question with a phrase in between ("What if, at the next session, you asked ...?", "What if
-  at the end of that story, the students had ...?", "Mungkin mulai Senin, di jam pertama, Ibu ajak ...") is advice:
-  the coachee answered them with a memory about something else (three non-sequiturs, two partly), and the rubric
-  counted no advice.
-- "Pak Darmawan itu siapa?" after a telling that opens with what he does ("Pak Darmawan datang awal bulan depan")
-  got that telling again; the memory that says he is the district supervisor answers it."""
+- A suggestion with a phrase before it ("What if, at the next session, you asked ...?", "What if ... the students did
+  more of that?", "Mungkin mulai Senin, di jam pertama, Ibu ajak ...") is advice, for the reader and the coachee.
+- "Who is X?" is not answered by a telling that only opens with what X does ("Pak Darmawan datang awal bulan
+  depan"), nor by "not sure" about someone the coachee named itself, nor by the coachee's own introduction.
+- The close of a talk is answered in kind: a day for the next talk, the door left open, leave asked to share an idea,
+  "anything else?" alone.
+- A step the coachee said yes to is held to when asked which day, what it will try, or "Deal?".
+- A goal telling presupposes no plan not told yet ("the little slips")."""
 
 from __future__ import annotations
 
@@ -67,16 +69,12 @@ def test_who_someone_is_is_not_a_telling_of_what_they_do():
 
 def test_who_someone_is_still_comes_back_when_the_telling_said_it():
     # the earlier case (round 24): a telling that names him beside what he is still answers "who is he?"
-    from simulator.coachee import voices
+    from simulator.coachee.voices import _says_who
 
-    token = voices._COACH_SAID.set("Bu Wati itu siapa, Bu?")
-    try:
-        assert voices._says_who("Bu Wati guru Bahasa Inggris senior di sini.", "Bu Wati itu siapa, Bu?", "id")
-        assert voices._says_who("Pengawas kita, Pak Darmawan, datang setiap bulan.", "Pak Darmawan itu siapa?", "id")
-        assert not voices._says_who("Pak Darmawan datang awal bulan depan.", "Pak Darmawan itu siapa?", "id")
-        assert voices._says_who("Fikri is nine, and he goes to SD Negeri 2.", "Who's Fikri?", "en")
-    finally:
-        voices._COACH_SAID.reset(token)
+    assert _says_who("Bu Wati guru Bahasa Inggris senior di sini.", "Bu Wati itu siapa, Bu?", "id")
+    assert _says_who("Pengawas kita, Pak Darmawan, datang setiap bulan.", "Pak Darmawan itu siapa?", "id")
+    assert not _says_who("Pak Darmawan datang awal bulan depan.", "Pak Darmawan itu siapa?", "id")
+    assert _says_who("Fikri is nine, and he goes to SD Negeri 2.", "Who's Fikri?", "en")
 
 
 def test_who_someone_it_named_is_comes_from_the_memory_about_them():

@@ -316,8 +316,10 @@ class ScriptedVoice:
                     and _took_advice(persona, said, lang) and not (own and own[1] == "action_plan"):
                 # It said yes to the coach's step ("Yeah, I'll try."): asked which day or what it will try, it holds
                 # to that step, not "How to get there, I haven't worked out" (round 27: "contradicts 'I'll try'").
-                kind = "agreed_deal" if _DEAL.search(coach) else "agreed_when" if _ASKS_WHEN.search(_main_question(coach) or coach) \
-                    else "agreed_step"   # (round 27's raters: "What you said, I guess" answers no "which day?")
+                # (a line for when, for "Deal?" and for what: paired comparison 29's raters heard "What you said, I
+                # guess" to "Which day?")
+                kind = "agreed_deal" if _DEAL.search(coach) else \
+                    "agreed_when" if _ASKS_WHEN.search(_main_question(coach) or coach) else "agreed_step"
                 line = self._fresh(lines[kind], said, f"{key}|agreed")
                 if line:
                     return _join(greet, line)
