@@ -728,6 +728,23 @@ class ScriptedVoice:
         items.sort(key=lambda i: presupposes(i["long"]))   # stable: best match first among the rest
         for item in items:
             return item["long"]
+        question = _main_question(coach)
+        if not plan.reveal and not plan.memory_items and question and plan.move in (None, "coaching") \
+                and plan.question != "yes_no" and not _ASKS_FEELING.search(question) and not _INVITES.search(question):
+            # A question that opens nothing and that nothing in memory answers: the layer's own lines ("Kids these
+            # days just want to play") answer something else - rounds 25-27 rated them fit 2 times in 28. Asked for a
+            # step, the coachee is stuck in its own words; asked anything else but a yes or no, it meets the question
+            # ("Hmm, hard to say."): plain "not sure" lines were rated fit 41% of the time, a non-sequitur 10%.
+            # (A particular question the layer's line is far from is met by `_meet_question` instead: "not sure"
+            # and then the line, behind a bridge.)
+            planned = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer", lang)
+            met = planned and asks_particular(question, lang) and _topic_words(question, lang) \
+                and (near := relevance(question, planned)) is not None and near < RELEVANT
+            kind = "aside_unknown" if _aside_kind(question, lang) == "aside_unknown" else "aside_unsure"
+            pool = list(persona.reactions.stuck(lang)) if _asks_step(coach, lang) else _lines(lang)[kind]
+            line = None if met else self._fresh(pool, said, f"{key}|unanswered")
+            if line:
+                return line
         line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer", lang)
         if line:
             return line
@@ -1336,6 +1353,10 @@ _ANYTHING = re.compile(r"(^|,\s*)(apa |apakah )?(ada|adakah)\b|\b(anything|somet
 _POINTS_BACK = re.compile(r"\b(itu|tersebut|tadi|that|it|this|those)\b", re.I)
 
 
+# an invitation to talk, which the coachee's own concern answers ("What's on your mind today?")
+_INVITES = re.compile(r"\b(on your mind|(like|want|wanted) to (talk|discuss|start|share)|(ingin|mau) (ibu |bapak |kamu )?"
+                      r"(bicarakan|bahas|obrolkan|sampaikan)|mau (dibahas|diobrolkan|dibicarakan|ngobrolin)|"
+                      r"what brings you|ada apa)\b", re.I)
 _ASKS_WHEN = re.compile(r"\b(when|which day|what day|what time|kapan|hari apa|jam berapa)\b", re.I)
 # the coach's step put to the coachee to agree ("... tell me on Friday how it went. Deal?", "Masih oke, kan?")
 _DEAL = re.compile(r"\b(deal|sepakat|setuju|is that still ok(ay)?|still ok(ay)? (for|with) you|masih oke|jadi ya)\s*\?\s*$", re.I)
