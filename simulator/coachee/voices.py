@@ -310,10 +310,11 @@ class ScriptedVoice:
             if line:
                 return _join(greet, line)
         coach = _COACH_SAID.get() or ""
-        if reaction in ("not_yet", "stuck", "guarded", "answer") and move == "coaching":
+        if reaction in ("not_yet", "stuck", "guarded", "answer") and move == "coaching" \
+                and (reaction != "answer" and _asks_step(coach, lang) or _DEAL.search(coach)) \
+                and _took_advice(persona, said, lang):
             own = _own_idea(persona, said, lang, coach)
-            if (reaction != "answer" and _asks_step(coach, lang) or _DEAL.search(coach)) \
-                    and _took_advice(persona, said, lang) and not (own and own[1] == "action_plan"):
+            if not (own and own[1] == "action_plan"):
                 # It said yes to the coach's step ("Yeah, I'll try."): asked which day or what it will try, it holds
                 # to that step, not "How to get there, I haven't worked out" (round 27: "contradicts 'I'll try'").
                 # (a line for when, for "Deal?" and for what: paired comparison 29's raters heard "What you said, I
@@ -324,6 +325,7 @@ class ScriptedVoice:
                 if line:
                     return _join(greet, line)
         if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
+            own = _own_idea(persona, said, lang, coach)
             if own and _asks_conclusion(coach) and (_TAKEAWAY.search(coach) or not _asks_step(coach, lang)):
                 # "Before we finish, what's one thing you'll take away?" with its goal named: that is its conclusion
                 # (round 22 heard "The goal's clear to me; it's the first step I haven't worked out")
@@ -633,8 +635,8 @@ class ScriptedVoice:
             untold = next((i for i in plan.memory_items[1:]
                            if i["score"] >= item["score"] - (TOLD_MARGIN if focused else NEAR_TIE)
                            and not any(_norm(i["short"]) in d or _norm(i["long"]) in d for d in done)
-                           and (has_form(i["long"], coach, lang) or any(n in i["long"].lower() for n in names))
-                           and (_covers(i["long"], question, lang) or any(n in i["long"].lower() for n in names))
+                           and (any(n in i["long"].lower() for n in names)
+                                or has_form(i["long"], coach, lang) and _covers(i["long"], question, lang))
                            and (i["layer"] not in ("goal", "action_plan") or _forward(coach, lang))), None)
             if untold and (focused or not prefix) and not _still_answers(fact, lang):
                 # "Pak Darmawan itu siapa, Bu?" after a telling that named him: the memory as near that says who
@@ -728,6 +730,7 @@ class ScriptedVoice:
         items.sort(key=lambda i: presupposes(i["long"]))   # stable: best match first among the rest
         for item in items:
             return item["long"]
+        layer_line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer", lang)
         question = _main_question(coach)
         if not plan.reveal and not plan.memory_items and question and plan.move in (None, "coaching") \
                 and plan.question != "yes_no" and not _ASKS_FEELING.search(question) and not _INVITES.search(question):
@@ -737,17 +740,15 @@ class ScriptedVoice:
             # ("Hmm, hard to say."): plain "not sure" lines were rated fit 41% of the time, a non-sequitur 10%.
             # (A particular question the layer's line is far from is met by `_meet_question` instead: "not sure"
             # and then the line, behind a bridge.)
-            planned = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer", lang)
-            met = planned and asks_particular(question, lang) and _topic_words(question, lang) \
-                and (near := relevance(question, planned)) is not None and near < RELEVANT
+            met = layer_line and asks_particular(question, lang) and _topic_words(question, lang) \
+                and (near := relevance(question, layer_line)) is not None and near < RELEVANT
             kind = "aside_unknown" if _aside_kind(question, lang) == "aside_unknown" else "aside_unsure"
             pool = list(persona.reactions.stuck(lang)) if _asks_step(coach, lang) else _lines(lang)[kind]
             line = None if met else self._fresh(pool, said, f"{key}|unanswered")
             if line:
                 return line
-        line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer", lang)
-        if line:
-            return line
+        if layer_line:
+            return layer_line
         if plan.memory_items:
             return self._again(plan.memory_items[0]["short"], said, lang, key)
         lines = candidate_lines(persona, plan, lang)
