@@ -37,8 +37,8 @@ from test_session_personas import CANNED, FLOOR, OPENING, address, good_conversa
 
 from simulator.coachee.memory import load_memory, memory_index  # noqa: E402
 from simulator.coachee.persona import load_personas  # noqa: E402
+from simulator.coachee.said import lower_words  # noqa: E402
 from simulator.coachee.state import VALUES  # noqa: E402
-from simulator.coachee.voices import _lower_words  # noqa: E402
 from simulator.session import Session  # noqa: E402
 
 ORDINARY = {
@@ -116,7 +116,7 @@ def follow_ups(persona, lang) -> tuple[int, int, list[str]]:
         reply = s.coach_says(question).reply
         names = [m.group(1) for m in _NAME.finditer(reply) if not _IN_TITLE.search(reply[:m.start(1)])]
         names = [m for m in names if m not in own and m.lower() not in _COMMON
-                 and m.lower() not in _lower_words(persona.id, lang)]   # a word also written in lower case: no name
+                 and m.lower() not in lower_words(persona.id, lang)]   # a word also written in lower case: no name
         if not names:
             continue
         name = names[0]

@@ -33,8 +33,9 @@ from simulator.coachee.memory import (
     warm_in_background,
 )
 from simulator.coachee.persona import Persona, get_persona
+from simulator.coachee.said import lower_words
 from simulator.coachee.state import CoacheeState, Plan
-from simulator.coachee.voices import Reply, ScriptedVoice, Voice, _lower_words
+from simulator.coachee.voices import Reply, ScriptedVoice, Voice
 from simulator.errors import InputError
 from simulator.evaluation.transcript import Transcript, Utterance
 from simulator.reading.facts import kinds_named, tense_asked, tense_told
@@ -284,7 +285,7 @@ class Session:
             # "Salsa, is she a colleague? Tell me a bit about her.": the question names her only as "her"; the
             # name is in the turn (round 12: the reply was about someone else).
             asked |= {w.lower() for w in re.findall(r"[A-Za-z]+", move.focus)}
-        common = _lower_words(self.persona.id, self.lang)   # "Guru" in "Guru Penggerak" is no one's name
+        common = lower_words(self.persona.id, self.lang)   # "Guru" in "Guru Penggerak" is no one's name
         # the coachee's own name is how it is addressed ("Raka sendiri mau nilai berapa?"), not someone mentioned
         own = {w.lower() for n in coachee._names(self.persona) for w in n.split()}
         wanted = [n for n in named if n.lower() in asked and n.lower() not in common | own]

@@ -69,12 +69,12 @@ def test_who_someone_is_is_not_a_telling_of_what_they_do():
 
 def test_who_someone_is_still_comes_back_when_the_telling_said_it():
     # the earlier case (round 24): a telling that names him beside what he is still answers "who is he?"
-    from simulator.coachee.voices import _says_who
+    from simulator.coachee.asked import says_who
 
-    assert _says_who("Bu Wati guru Bahasa Inggris senior di sini.", "Bu Wati itu siapa, Bu?", "id")
-    assert _says_who("Pengawas kita, Pak Darmawan, datang setiap bulan.", "Pak Darmawan itu siapa?", "id")
-    assert not _says_who("Pak Darmawan datang awal bulan depan.", "Pak Darmawan itu siapa?", "id")
-    assert _says_who("Fikri is nine, and he goes to SD Negeri 2.", "Who's Fikri?", "en")
+    assert says_who("Bu Wati guru Bahasa Inggris senior di sini.", "Bu Wati itu siapa, Bu?", "id")
+    assert says_who("Pengawas kita, Pak Darmawan, datang setiap bulan.", "Pak Darmawan itu siapa?", "id")
+    assert not says_who("Pak Darmawan datang awal bulan depan.", "Pak Darmawan itu siapa?", "id")
+    assert says_who("Fikri is nine, and he goes to SD Negeri 2.", "Who's Fikri?", "en")
 
 
 def test_who_someone_it_named_is_comes_from_the_memory_about_them():

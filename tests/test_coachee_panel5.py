@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.coachee.asked import choices_in, unknown_kind
 from simulator.coachee.persona import get_persona
+from simulator.coachee.said import as_speaker
 from simulator.coachee.state import Plan, initial_state
-from simulator.coachee.voices import ScriptedVoice, _as_speaker, _choices, _unknown
+from simulator.coachee.voices import ScriptedVoice
 from simulator.reading.moves import classify, move_lines
 from simulator.session import Session
 
@@ -127,7 +129,7 @@ def test_a_reflection_or_a_feeling_asked_takes_the_words_again(coach, question):
     ("Apa yang paling berat buat Ibu?", "id", []),
 ])
 def test_the_two_choices_of_an_either_or_question(question, lang, expected):
-    assert _choices(question, lang) == expected
+    assert choices_in(question, lang) == expected
 
 
 @pytest.mark.parametrize("persona,lang,turns,choices", [
@@ -148,7 +150,7 @@ def test_an_either_or_question_gets_one_of_the_two(persona, lang, turns, choices
     ("Check the timing against your plan", "en", "check the timing against my plan"),
 ])
 def test_a_choice_is_said_in_the_coachees_own_words(phrase, lang, expected):
-    assert _as_speaker(phrase, lang) == expected
+    assert as_speaker(phrase, lang) == expected
 
 
 def test_a_student_says_not_known_in_a_students_words():
@@ -165,7 +167,7 @@ def test_a_student_says_not_known_in_a_students_words():
     ("Sejak kapan begitu, Bu?", "id", "unknown"),
 ])
 def test_what_is_to_come_is_not_thought_about_and_what_was_is_not_remembered(question, lang, pool):
-    assert _unknown(question, lang) == pool
+    assert unknown_kind(question, lang) == pool
 
 
 @pytest.mark.parametrize("text,lang,kind", [

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from simulator.coachee.asked import meant_words
 from simulator.coachee.persona import get_persona
+from simulator.coachee.said import COACH_SAID
 from simulator.coachee.state import Plan, initial_state
-from simulator.coachee.voices import _COACH_SAID, ScriptedVoice, _meant_words
+from simulator.coachee.voices import ScriptedVoice
 from simulator.reading.moves import classify, move_lines
 from simulator.reading.reader import read_turn
 from simulator.session import Session
@@ -154,16 +156,16 @@ def test_a_request_to_explain_is_still_one(text, lang):
 def test_what_do_you_mean_by_explains_the_reply_that_said_it():
     said = ["What matters to me is that no child feels branded.",
             "Those forty minutes go: five on the register, fifteen explaining, twenty on the worksheet."]
-    token = _COACH_SAID.set("Sorry, what do you mean by no child feeling branded?")
+    token = COACH_SAID.set("Sorry, what do you mean by no child feeling branded?")
     try:
-        assert _meant_words(said, "en") == said[0]
+        assert meant_words(said, "en") == said[0]
     finally:
-        _COACH_SAID.reset(token)
-    token = _COACH_SAID.set("What do you mean?")
+        COACH_SAID.reset(token)
+    token = COACH_SAID.set("What do you mean?")
     try:
-        assert _meant_words(said, "en") == said[1]   # nothing named: the last reply
+        assert meant_words(said, "en") == said[1]   # nothing named: the last reply
     finally:
-        _COACH_SAID.reset(token)
+        COACH_SAID.reset(token)
 
 
 # 5 ------------------------------------------------------------------------------------------------------------
@@ -256,19 +258,19 @@ def test_asked_to_try_its_own_idea_while_guarded_it_says_yes():
 
 
 def test_a_line_asking_back_a_word_nobody_said_goes_last():
-    from simulator.coachee.voices import _HEARD, presupposes
+    from simulator.coachee.said import HEARD, presupposes
 
-    token = _HEARD.set("what do you want your students to take away?")
+    token = HEARD.set("what do you want your students to take away?")
     try:
         assert presupposes("A plan for what? I haven't agreed anything needs changing.")
         assert presupposes("Rencana apa? Saya belum setuju ada yang perlu diubah.")
     finally:
-        _HEARD.reset(token)
-    token = _HEARD.set("so what is your plan for next week?")
+        HEARD.reset(token)
+    token = HEARD.set("so what is your plan for next week?")
     try:
         assert not presupposes("A plan for what? I haven't agreed anything needs changing.")
     finally:
-        _HEARD.reset(token)
+        HEARD.reset(token)
 
 
 def test_one_shared_word_is_no_question_asked_again():
@@ -314,21 +316,22 @@ def test_an_old_sentence_stays_only_to_say_who_is_asked_about():
     ("What does a typical afternoon look like for you after the last lesson?", "aside_usual"),
     ("How many came last time?", "aside_unknown")])
 def test_what_would_it_look_like_is_no_question_about_the_usual(question, kind):
-    from simulator.coachee.voices import _aside_kind
+    from simulator.coachee.asked import aside_kind
 
-    assert _aside_kind(question, "en") == kind
+    assert aside_kind(question, "en") == kind
 
 
 # Round 9 (bench/data/panels/9) ----------------------------------------------------------------------------------
 def test_the_same_word_with_an_affix_is_no_unheard_reference():
-    from simulator.coachee.voices import _HEARD, _unheard_reference
+    from simulator.coachee.asked import unheard_reference
+    from simulator.coachee.said import HEARD
 
-    token = _HEARD.set("setiap modul ajar saya buat dari nol, lengkap dengan lkpd dan rubrik.")
+    token = HEARD.set("setiap modul ajar saya buat dari nol, lengkap dengan lkpd dan rubrik.")
     try:
-        assert _unheard_reference("Selengkap itu, Bu?", "guru_baru", "id") is None   # "lengkap" was said
-        assert _unheard_reference("Kucing itu yang mana, Bu?", "guru_baru", "id") is not None
+        assert unheard_reference("Selengkap itu, Bu?", "guru_baru", "id") is None   # "lengkap" was said
+        assert unheard_reference("Kucing itu yang mana, Bu?", "guru_baru", "id") is not None
     finally:
-        _HEARD.reset(token)
+        HEARD.reset(token)
 
 
 def test_asked_about_its_past_with_nothing_new_it_is_not_sure_rather_than_not_yet():
@@ -479,8 +482,8 @@ def test_a_person_the_coachee_named_asked_about_as_her_is_answered_about_her():
     ("Berapa lama praktikumnya kemarin?", "id", "unknown"),
 ])
 def test_not_holding_a_reason_or_feeling_is_hard_to_say_not_forgotten(coach, lang, pool):
-    from simulator.coachee.voices import _unknown
-    assert _unknown(coach, lang) == pool
+    from simulator.coachee.asked import unknown_kind
+    assert unknown_kind(coach, lang) == pool
 
 
 # Round 13 (bench/data/panels/13) --------------------------------------------------------------------------------
@@ -516,10 +519,10 @@ def test_a_turn_with_no_word_of_either_language_is_in_the_sessions_language():
 def test_which_one_is_no_invented_reference_word():
     # Round 13: "Tugas yang mana aja sih yang belum?" to the student behind on his homework - "Which one? I never
     # talked about that": "yang mana" itself was taken for the thing nobody had mentioned.
-    from simulator.coachee.voices import _unheard_reference
-    assert _unheard_reference("Oke. Tugas yang mana aja sih yang belum? Kamu tahu nggak?", "murid_tugas_terlambat",
+    from simulator.coachee.asked import unheard_reference
+    assert unheard_reference("Oke. Tugas yang mana aja sih yang belum? Kamu tahu nggak?", "murid_tugas_terlambat",
                               "id") is None
-    assert _unheard_reference("Kucing yang mana, Bu?", "guru_baru", "id") == "kucing"
+    assert unheard_reference("Kucing yang mana, Bu?", "guru_baru", "id") == "kucing"
 
 
 # Round 14 (bench/data/panels/14) --------------------------------------------------------------------------------

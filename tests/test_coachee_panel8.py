@@ -169,22 +169,22 @@ def test_the_self_introduction_answers_who_not_how_things_are():
 
 
 def test_the_same_ones_presuppose_nothing():
-    from simulator.coachee import voices
+    from simulator.coachee import said
 
-    token = voices._HEARD.set("komunitas belajar")
+    token = said.HEARD.set("komunitas belajar")
     try:
-        assert not voices.presupposes("Orangnya itu-itu saja, dan ruang perpustakaannya terasa kosong.")
-        assert voices.presupposes("Rencana itu sudah saya buat.")
+        assert not said.presupposes("Orangnya itu-itu saja, dan ruang perpustakaannya terasa kosong.")
+        assert said.presupposes("Rencana itu sudah saya buat.")
     finally:
-        voices._HEARD.reset(token)
+        said.HEARD.reset(token)
 
 
 def test_a_second_question_after_or_is_no_choice_to_pick():
-    from simulator.coachee.voices import _choices
+    from simulator.coachee.asked import choices_in
 
     # round 21: "Did you know that before the lesson, or was it a surprise?" - "Probably was it a surprise."
-    assert _choices("Did you know that before the lesson, or was it a surprise?", "en") == []
-    assert _choices("Will you choose them or let them choose?", "en") == ["Will you choose them", "let them choose"]
+    assert choices_in("Did you know that before the lesson, or was it a surprise?", "en") == []
+    assert choices_in("Will you choose them or let them choose?", "en") == ["Will you choose them", "let them choose"]
 
 
 @pytest.mark.parametrize("text,lang,suggests", [

@@ -68,10 +68,10 @@ def test_a_weak_match_to_a_question_for_a_particular_thing_is_not_said(round_, r
     ("Dari spanduk, stan, dan laporan, mana yang paling mendesak menurut Bapak?", "id"),
 ])
 def test_a_question_to_weigh_things_is_hard_to_say_not_forgotten(coach, lang):
-    from simulator.coachee.voices import _unknown
+    from simulator.coachee.asked import unknown_kind
 
-    assert _unknown(coach, lang) == "aside_unsure"
-    assert _unknown("What time did the lesson start?", "en") == "unknown"
+    assert unknown_kind(coach, lang) == "aside_unsure"
+    assert unknown_kind("What time did the lesson start?", "en") == "unknown"
 
 
 @pytest.mark.parametrize("text,lang,advice", [
@@ -181,9 +181,9 @@ def test_a_question_for_how_asks_no_who_and_a_strong_match_tells_more():
     ("What did you try, and what went wrong for you?", "en", "what did I try, and what went wrong for me?"),
 ])
 def test_the_question_said_back_is_in_the_coachees_own_person_beside_punctuation(phrase, lang, expected):
-    from simulator.coachee.voices import _as_speaker
+    from simulator.coachee.said import as_speaker
 
-    assert _as_speaker(phrase, lang) == expected
+    assert as_speaker(phrase, lang) == expected
 
 
 def test_a_pictured_try_after_a_lead_in_asking_kira_kira_apa_is_no_advice():

@@ -104,29 +104,29 @@ def test_every_authored_line_is_one_to_four_sentences(persona_id):
 
 
 def test_said_again_keeps_names_and_codes_capitalised():
-    from simulator.coachee.voices import _LOWER_WORDS, _lower_first, _lower_words
+    from simulator.coachee.said import LOWER_WORDS, lower_first, lower_words
 
-    token = _LOWER_WORDS.set(_lower_words("guru_baru", "id"))
+    token = LOWER_WORDS.set(lower_words("guru_baru", "id"))
     try:
-        assert _lower_first("Empat rombel, semuanya kelas VII.") == "empat rombel, semuanya kelas VII."
-        assert _lower_first("P5 kelas VIII temanya bank sampah.") == "P5 kelas VIII temanya bank sampah."
-        assert _lower_first("Bu Wati guru senior.") == "Bu Wati guru senior."
-        assert _lower_first("Nadia, kelas VII.") == "Nadia, kelas VII."    # a name is never lower-cased
+        assert lower_first("Empat rombel, semuanya kelas VII.") == "empat rombel, semuanya kelas VII."
+        assert lower_first("P5 kelas VIII temanya bank sampah.") == "P5 kelas VIII temanya bank sampah."
+        assert lower_first("Bu Wati guru senior.") == "Bu Wati guru senior."
+        assert lower_first("Nadia, kelas VII.") == "Nadia, kelas VII."    # a name is never lower-cased
     finally:
-        _LOWER_WORDS.reset(token)
+        LOWER_WORDS.reset(token)
 
 
 def test_a_line_that_refers_to_something_never_mentioned_goes_last():
-    from simulator.coachee.voices import _HEARD
+    from simulator.coachee.said import HEARD
 
     voice = ScriptedVoice()
     pool = ["Minggu sore saya mulai dengan tiga prioritas itu.", "Saya mulai hari Minggu sore."]
-    token = _HEARD.set("selamat siang. apa yang ingin ibu capai?")
+    token = HEARD.set("selamat siang. apa yang ingin ibu capai?")
     try:
         for seed in range(4):   # whatever the rotation
             assert ScriptedVoice(seed=seed)._fresh(pool, [], "k") == pool[1]
-        _HEARD.set("saya akan menulis tiga prioritas setiap minggu.")
+        HEARD.set("saya akan menulis tiga prioritas setiap minggu.")
         assert {ScriptedVoice(seed=s)._fresh(pool, [], "k") for s in range(8)} == set(pool)
     finally:
-        _HEARD.reset(token)
+        HEARD.reset(token)
     assert voice.name == "scripted"

@@ -21,23 +21,64 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
 from typing import Any, Protocol, runtime_checkable
 
+from simulator.coachee.asked import (
+    ASKS_FEELING,
+    FUTURE,
+    adds_to,
+    aside_kind,
+    asks_conclusion,
+    asks_forward,
+    asks_step,
+    choices_in,
+    covers_question,
+    main_question,
+    meant_words,
+    names_in,
+    naming_sentence,
+    on_topic,
+    own_idea_asked,
+    still_answers,
+    topic_words,
+    touches_conversation,
+    unheard_reference,
+    unknown_kind,
+)
 from simulator.coachee.memory import MATCH_FLOOR, RELEVANT, relevance
 from simulator.coachee.persona import Persona
-from simulator.coachee.state import LAYERS, CoacheeState, Plan, load_rules
-from simulator.reading.facts import card_facts, kind_value, tense_asked
+from simulator.coachee.said import (
+    ASKED_BEFORE,
+    COACH_SAID,
+    EMOTIONS,
+    HEARD,
+    LOWER_WORDS,
+    OLD_SENTENCE_WORDS,
+    ROLE,
+    as_speaker,
+    generic_lines,
+    join,
+    last_own_words,
+    lower_first,
+    lower_words,
+    near_repeat,
+    new_facts,
+    norm,
+    presupposes,
+    said_history,
+    stem_set,
+    strip_again,
+    told_again,
+)
+from simulator.coachee.state import LAYERS, CoacheeState, Plan
+from simulator.reading.facts import tense_asked
 from simulator.reading.focus import focus, has_form
 from simulator.reading.lexicon import lexicon
 from simulator.reading.moves import (
     asks_particular,
     greeting_reply,
     load_move_rules,
-    move_lines,
-    same_question,
 )
 
 
@@ -84,54 +125,6 @@ _GREETING_SENTENCE = re.compile(
     r"morning|afternoon|evening|hello|hi|hey)\b[^.!?]*[.!?]\s*", re.IGNORECASE)
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-_KEEP_CAPITAL = {"I", "Bu", "Pak", "Ibu", "Bapak", "Mrs", "Mr", "Ms", "Miss", "Sir", "Mas", "Mbak", "Kak", "Dik",
-                 "Nak", "Tuhan", "Allah", "Alhamdulillah", "Insya", "Insyaallah"}
-
-
-# The words this persona writes in lower case somewhere (so "Empat" may become "empat", "Rafi" stays "Rafi").
-_LOWER_WORDS: ContextVar[frozenset[str] | None] = ContextVar("lower_words", default=None)
-
-
-@cache
-def _lower_words(persona_id: str, lang: str) -> frozenset[str]:
-    from simulator.coachee.memory import load_memory
-    from simulator.coachee.persona import get_persona
-
-    texts: list[str] = []
-    try:
-        stack: list = [get_persona(persona_id).model_dump()]
-    except Exception:  # noqa: BLE001 - a test persona not on disk: the memory alone
-        stack = []
-    while stack:   # every string of the card, both languages (a word in lower case in either is no name)
-        node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, str):
-            texts.append(node)
-    memory = load_memory(persona_id)
-    if memory is not None:
-        texts += [t for i in memory.items for t in (i.short(lang), i.long(lang))]
-    return frozenset(w for t in texts for w in re.findall(r"(?<![\w-])[a-z][a-z']*", t))
-
-
-def _lower_first(text: str) -> str:
-    """"Empat rombel." -> "empat rombel." after "As I said, "; names, titles, codes ("P5", "VII-A") stay."""
-    first = re.split(r"[\s,.!?;:]", text, maxsplit=1)[0]
-    known = _LOWER_WORDS.get()
-    if (len(first) > 1 and first[0].isupper() and first[1:].islower()
-            and first.replace("'", "").replace("-", "").isalpha()   # "Guru-guru" too
-            and first.split("'")[0] not in _KEEP_CAPITAL
-            and (known is None or first.lower().split("-")[0] in known)):
-        return text[0].lower() + text[1:]
-    return text
-
-
 NEAR_TIE = 0.06     # memory matches this close are equally good answers; the one with the asked-for form wins
 TOLD_MARGIN = 0.15   # ... and a told best match beats an untold one this much weaker
 WHY_ANSWER = 0.5   # a why-question matched this well by a memory the coachee may say is answered with it
@@ -161,12 +154,12 @@ class ScriptedVoice:
     def _fresh(self, pool: Sequence[str], said: list[str], key: str, lang: str | None = None) -> str | None:
         """The first line of the (rotated) pool not yet said in this session; lines that refer to something not
         yet mentioned ("tiga prioritas itu" before any priorities were named) go last, and with `lang`, so do lines
-        that say an earlier reply again in other words (`_near_repeat`)."""
-        done = {_norm(s) for s in said}
-        fresh = [line for line in self._rotate(pool, key) if _norm(line) not in done]
-        told = [_stems(x, lang) for x in said] if lang else []
+        that say an earlier reply again in other words (`near_repeat`)."""
+        done = {norm(s) for s in said}
+        fresh = [line for line in self._rotate(pool, key) if norm(line) not in done]
+        told = [stem_set(x, lang) for x in said] if lang else []
         # stable: the rotation decides among the rest
-        fresh.sort(key=lambda line: (presupposes(line), bool(told) and _told_again(line, told, lang or "id")))
+        fresh.sort(key=lambda line: (presupposes(line), bool(told) and told_again(line, told, lang or "id")))
         return fresh[0] if fresh else None
 
     def _again(self, text: str, said: list[str], lang: str, key: str, recall: bool = False) -> str:
@@ -174,25 +167,25 @@ class ScriptedVoice:
         unless it is asked for again (a fact asked again, "Bisa diulang?": `recall`); "Seperti saya bilang tadi" and
         the old line to a new question or a request to explain explains nothing (blind panel, round 4). So: a fresh
         in-character "nothing more I know" first, "As I said, ..." only when recalled or those are used up."""
-        done = {_norm(s) for s in said}
+        done = {norm(s) for s in said}
         feeling = self._feeling(text, said, lang, key)
         if feeling:
             return feeling
         if not recall:
             # about what is to come "not thought about it yet"; about what was or is, "not sure exactly" (round 9:
             # "Who were they?" - "Not sure yet.")
-            question = _main_question(_COACH_SAID.get() or "")
+            question = main_question(COACH_SAID.get() or "")
             # (and what happened: "What did you try exactly?" is no idea not thought of yet - round 23 heard "Not
             # sure yet, to be honest")
-            kind = _unknown(question, lang) if question and (focus(question, lang) in (
+            kind = unknown_kind(question, lang) if question and (focus(question, lang) in (
                 "number", "time", "who", "where", "topic") or tense_asked(question) == "past") else "nothing_new"
-            line = self._fresh(_lines(lang)[kind], said, f"{key}|{kind}") \
-                or self._fresh([*_lines(lang)["nothing_new"], *_lines(lang)["unknown"], *_lines(lang)["aside_unsure"]],
+            line = self._fresh(generic_lines(lang)[kind], said, f"{key}|{kind}") \
+                or self._fresh([*generic_lines(lang)["nothing_new"], *generic_lines(lang)["unknown"], *generic_lines(lang)["aside_unsure"]],
                                said, f"{key}|{kind}")
             if line is not None:
                 return line
-        lines = _lines(lang)
-        if any(_norm(text) == _norm(x) for pool in lines.values() for x in pool):
+        lines = generic_lines(lang)
+        if any(norm(text) == norm(x) for pool in lines.values() for x in pool):
             # A stock line is never "said again" ("Seperti saya bilang tadi, Hmm, nggak tahu juga, ya": round 17)
             line = self._fresh([*lines["nothing_new"], *lines["unknown"], *lines["guarded"]], said, f"{key}|stock")
             return line if line is not None else f"... {text}"
@@ -201,22 +194,22 @@ class ScriptedVoice:
             if negative and re.match(r"^\W*(ya|iya|yes|yeah)\b", template, re.I):
                 continue   # never "Ya, pokoknya nggak, sih …"
             # ("Ya, pokoknya Pokoknya gelar karya harus meriah.": round 11)
-            candidate = template.format(said=_lower_first(_CONNECTIVE.sub("", text) or text))
-            if _norm(candidate) not in done:
+            candidate = template.format(said=lower_first(_CONNECTIVE.sub("", text) or text))
+            if norm(candidate) not in done:
                 return candidate
-        return f"{text} ..." if _norm(f"{text} ...") not in done else f"... {text}"
+        return f"{text} ..." if norm(f"{text} ...") not in done else f"... {text}"
 
     def _feeling(self, text: str, said: list[str], lang: str, key: str) -> str | None:
         """Asked how it feels, with nothing new to tell: a feeling of its own ("Jujur? Tersinggung juga, ya."), not the
         fact said again (round 21: "Apa yang Bapak rasakan ketika melihat anak-anak melirik jam?" - "Itu tadi,
         sekarang kelasnya tidak sehening dulu"). None when the turn asks no feeling, or what was said names one."""
-        question = _main_question(_COACH_SAID.get() or "")
-        if not question or not _ASKS_FEELING.search(question) or lexicon(lang).feeling.search(text.lower()) \
+        question = main_question(COACH_SAID.get() or "")
+        if not question or not ASKS_FEELING.search(question) or lexicon(lang).feeling.search(text.lower()) \
                 or _FIRST_PERSON.search(text):
             return None   # (what it said of itself may stand: "I don't have to do it all alone" - round 4, a fit)
         lines = [template.format(said=emotion[:1].upper() + emotion[1:]
                                  if re.fullmatch(r"(.*(?<!\.)[.?!]\s+)?", template[:template.index("{said}")]) else emotion)
-                 for emotion in _EMOTIONS.get() for template in _lines(lang)["feeling"]]
+                 for emotion in EMOTIONS.get() for template in generic_lines(lang)["feeling"]]
         return self._fresh(lines, said, f"{key}|feeling") if lines else None
 
     def choose(self, persona: Persona, plan: Plan, history: Sequence[Any], lang: str) -> str:
@@ -233,7 +226,7 @@ class ScriptedVoice:
     def compose(self, persona: Persona, plan: Plan, history: Sequence[Any], lang: str) -> str:
         lang = lang if lang in persona.languages else persona.languages[0]
         said = said_by_coachee(history)
-        lines = _lines(lang)
+        lines = generic_lines(lang)
         key = f"{persona.id}|{plan.reaction}|{plan.move}|{lang}|{len(said)}"
         move = plan.move or "coaching"
         greet = greeting_reply(plan.greeting, lang, len(said)) if plan.greeting else ""
@@ -244,42 +237,42 @@ class ScriptedVoice:
                                                              recall=True)
 
         if move == "greeting":
-            if _OFFER.search(_COACH_SAID.get() or ""):
+            if _OFFER.search(COACH_SAID.get() or ""):
                 # "Mau teh atau kopi?" in the greeting: the offer is answered, not passed over for the concern.
-                return _join(greet, pool("offer"))
-            return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
+                return join(greet, pool("offer"))
+            return join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
         if move == "small_talk":
-            offer = _OFFER.search(_COACH_SAID.get() or "")
+            offer = _OFFER.search(COACH_SAID.get() or "")
             if offer:
                 # "Come in, have a seat. Coffee? You said you wanted to talk about something.": the offer, then
                 # what the coachee came about when the turn goes on to invite it (round 18: "stick to what we were
                 # talking about" at the first turn)
-                rest = (_COACH_SAID.get() or "")[offer.end():]
+                rest = (COACH_SAID.get() or "")[offer.end():]
                 goes_on = not said and len(rest.split()) >= 4
-                return _join(greet, pool("offer"),
+                return join(greet, pool("offer"),
                              self._greeting_line(persona, plan, said, lang, key, strip=True) if goes_on else "")
             best = plan.memory_items[0] if plan.memory_items else None
-            if best and best["score"] >= LEAD_SCORE and _ASKS_WHAT.search(_COACH_SAID.get() or "") \
-                    and not any(_norm(best["short"]) in _norm(s) for s in said):
+            if best and best["score"] >= LEAD_SCORE and _ASKS_WHAT.search(COACH_SAID.get() or "") \
+                    and not any(norm(best["short"]) in norm(s) for s in said):
                 # "What do you do at the weekend?" is small talk that memory answers: the answer, not "Fine".
-                return _join(greet, best["short"])
-            return _join(greet, self._small_talk(lines["small_talk"], said, lang, key))
-        if move == "goodbye" and _SALAM.search(_COACH_SAID.get() or ""):
+                return join(greet, best["short"])
+            return join(greet, self._small_talk(lines["small_talk"], said, lang, key))
+        if move == "goodbye" and _SALAM.search(COACH_SAID.get() or ""):
             # "… Assalamualaikum." is answered in kind before the goodbye (a salam left unreturned is rude).
-            return _join(lines.get("salam_back", ["Waalaikumsalam."])[0], pool(move))
-        if move == "goodbye" and load_move_rules().search(lang, "arrange", _COACH_SAID.get() or ""):
+            return join(lines.get("salam_back", ["Waalaikumsalam."])[0], pool(move))
+        if move == "goodbye" and load_move_rules().search(lang, "arrange", COACH_SAID.get() or ""):
             # "Thanks for your time. Shall I pop back next week?": yes to the next meeting, then goodbye.
-            return _join(pool("arrange"), pool(move))
+            return join(pool("arrange"), pool(move))
         if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "arrange",
                     "permission", "anything_else"):
-            return _join("", pool(move))
+            return join("", pool(move))
         if move == "repeat":
-            last = _last_own_words(said, lang)
+            last = last_own_words(said, lang)
             if not last:
                 return pool("repeat_nothing")
             return self._formatted(lines["repeat"], last, said, lang, key, recall=True)
         if move == "clarify":
-            last = _meant_words(said, lang)
+            last = meant_words(said, lang)
             if not last:
                 return pool("clarify_nothing")
             other = self._other_words(persona, plan, last, said, lang)
@@ -287,31 +280,31 @@ class ScriptedVoice:
                 # Nothing new to explain it with: the earlier words again explain nothing (blind panel, round 4).
                 return pool("clarify_more")
             if re.match(r"^\W*(what i mean|i mean|maksud saya|maksudnya)\b", other, re.I) \
-                    and not any(_norm(other) in _norm(x) for x in said):
+                    and not any(norm(other) in norm(x) for x in said):
                 return other   # it says so itself ("What I mean by spectators is this: …"), never "I mean, what I mean"
             return self._formatted(lines["clarify"], other, said, lang, key)
 
-        ref = _unheard_reference(_COACH_SAID.get() or "", persona.id, lang)
+        ref = unheard_reference(COACH_SAID.get() or "", persona.id, lang)
         if ref:
             # "Kucing yang mana?" about a cat nobody mentioned: a person says they don't know what is meant
             # rather than take the coach's invention as true (a blind panel's finding).
-            done = {_norm(x) for x in said}
+            done = {norm(x) for x in said}
             for template in self._rotate(lines["unheard"], key):
                 line = template.format(said=ref)
                 line = line[:1].upper() + line[1:]   # "Kucing? ...", "Hmm, kucing? ..." ("Dinda" keeps its capital)
-                if _norm(line) not in done:
-                    return _join(greet, line)
+                if norm(line) not in done:
+                    return join(greet, line)
         reaction = plan.reaction
-        if move == "coaching" and _SCALE.search(_COACH_SAID.get() or ""):
+        if move == "coaching" and _SCALE.search(COACH_SAID.get() or ""):
             # "How sure are you, from 1 to 10?" asks for a number: a feeling or the goal restated answers nothing
             # (blind panel, round 4). Surer once a goal or a step has been named.
             named = {"goal", "action_plan"} & plan_revealed(plan, persona, lang)
             line = self._fresh(lines["scale_sure" if named else "scale_unsure"], said, f"{key}|scale")
             if line:
-                return _join(greet, line)
-        coach = _COACH_SAID.get() or ""
+                return join(greet, line)
+        coach = COACH_SAID.get() or ""
         if reaction in ("not_yet", "stuck", "guarded", "answer") and move == "coaching" \
-                and (reaction != "answer" and _asks_step(coach, lang) or _DEAL.search(coach)) \
+                and (reaction != "answer" and asks_step(coach, lang) or _DEAL.search(coach)) \
                 and _took_advice(persona, said, lang):
             own = _own_idea(persona, said, lang, coach)
             if not (own and own[1] == "action_plan"):
@@ -320,18 +313,18 @@ class ScriptedVoice:
                 # (a line for when, for "Deal?" and for what: paired comparison 29's raters heard "What you said, I
                 # guess" to "Which day?")
                 kind = "agreed_deal" if _DEAL.search(coach) else \
-                    "agreed_when" if _ASKS_WHEN.search(_main_question(coach) or coach) else "agreed_step"
+                    "agreed_when" if _ASKS_WHEN.search(main_question(coach) or coach) else "agreed_step"
                 line = self._fresh(lines[kind], said, f"{key}|agreed")
                 if line:
-                    return _join(greet, line)
+                    return join(greet, line)
         if reaction in ("not_yet", "stuck", "guarded") and move == "coaching":
             own = _own_idea(persona, said, lang, coach)
-            if own and _asks_conclusion(coach) and (_TAKEAWAY.search(coach) or not _asks_step(coach, lang)):
+            if own and asks_conclusion(coach) and (_TAKEAWAY.search(coach) or not asks_step(coach, lang)):
                 # "Before we finish, what's one thing you'll take away?" with its goal named: that is its conclusion
                 # (round 22 heard "The goal's clear to me; it's the first step I haven't worked out")
-                return _join(greet, self._formatted(lines["conclude"], _strip_again(own[0], lang), said, lang, key))
-            if own and own[1] == "goal" and (_asks_step(coach, lang) or not load_move_rules().search(
-                    lang, "goal", _main_question(coach) or coach)):
+                return join(greet, self._formatted(lines["conclude"], strip_again(own[0], lang), said, lang, key))
+            if own and own[1] == "goal" and (asks_step(coach, lang) or not load_move_rules().search(
+                    lang, "goal", main_question(coach) or coach)):
                 # Asked for a step with only a goal named: the goal again answers nothing (blind panel, round 4:
                 # "What could you try next week?" - "My goal is simple: …"). Not decided yet, and the goal it holds.
                 # Round 5: the goal said again behind "not sure" was a repeat all the same; the goal is held in
@@ -342,75 +335,75 @@ class ScriptedVoice:
                 line = self._fresh(own_lines + lines["step_unsure"], said, f"{key}|step") \
                     or self._fresh(lines["nothing_new"], said, f"{key}|step")
                 if line:
-                    return _join(greet, line)
+                    return join(greet, line)
             if own:
                 # Asked for a step or a goal after already naming one: "I don't know yet" would take back its own
                 # words (a blind panel's finding). It holds to what it said.
-                return _join(greet, self._again(own[0], said, lang, key, recall=True))
-            if reaction == "stuck" and "core" not in plan_revealed(plan, persona, lang) and _asks_conclusion(coach) \
-                    and (_TAKEAWAY.search(coach) or not _asks_step(coach, lang)):
+                return join(greet, self._again(own[0], said, lang, key, recall=True))
+            if reaction == "stuck" and "core" not in plan_revealed(plan, persona, lang) and asks_conclusion(coach) \
+                    and (_TAKEAWAY.search(coach) or not asks_step(coach, lang)):
                 # "Sebelum kita tutup, apa satu hal yang Ibu bawa pulang?" before any insight: what the talk has made
                 # clearer, and that no way through is found yet (round 20 heard "asked for the step, my mind is blank").
                 line = self._fresh(lines["conclude_early"], said, f"{key}|early")
                 if line:
-                    return _join(greet, line)
-            if reaction == "stuck" and "core" in plan_revealed(plan, persona, lang) and _asks_step(coach, lang):
+                    return join(greet, line)
+            if reaction == "stuck" and "core" in plan_revealed(plan, persona, lang) and asks_step(coach, lang):
                 # Asked for a step after its insight, before a goal: the persona's early stuck lines ("A plan for
                 # what? Nothing needs changing") would take back what it has admitted (round 12). What must change
                 # is clear; what it wants to achieve is not said yet, so no step (TIRTA: the goal first - the trainee
                 # hears why the coachee is stuck; round 13 found a bare "not the first step yet" stock).
                 line = self._fresh(lines["step_after_insight"], said, f"{key}|after")
                 if line:
-                    return _join(greet, line)
+                    return join(greet, line)
         best = plan.memory_items[0] if plan.memory_items else None
         if move == "coaching" and reaction in ("answer", "reveal", "closed", "stuck") and focus(coach, lang) == "time" \
-                and _FUTURE.search(coach) and (best is None or best["layer"] not in ("goal", "action_plan")
+                and FUTURE.search(coach) and (best is None or best["layer"] not in ("goal", "action_plan")
                                                and _PAST[lang if lang in _PAST else "id"].search(best["long"])
-                                               and not _FUTURE.search(best["long"])):
+                                               and not FUTURE.search(best["long"])):
             # "When would you want to try it?" asks about the future: a past episode ("I tried it once last
             # semester") answers another question and takes back the goal just named (blind panel, round 4).
             # A step already named holds; else not decided yet (and the goal it holds, if it named one).
             own = _named_idea(persona, said, lang)
             if own and own[1] == "action_plan":
-                return _join(greet, self._again(own[0], said, lang, key, recall=True))
+                return join(greet, self._again(own[0], said, lang, key, recall=True))
             line = self._fresh(lines["nothing_new"], said, f"{key}|when")
             if line:
-                return _join(greet, line, self._bridged(own[0], said, lang, key) if own else "")
+                return join(greet, line, self._bridged(own[0], said, lang, key) if own else "")
         if move == "coaching" and reaction in ("answer", "closed", "not_yet", "guarded", "stuck") \
-                and plan.question == "yes_no" and _forward(coach, lang) and _own_idea_asked(coach, said, lang):
+                and plan.question == "yes_no" and asks_forward(coach, lang) and own_idea_asked(coach, said, lang):
             # "Tadi Ibu bilang soal berhenti sejenak dan menarik napas. Apa Ibu mau coba itu besok?": asked whether
             # it will try what it said itself, the coachee says yes - never a "Tidak." taken from a memory item about
             # something tried before (round 6).
             line = self._fresh(lines["try_yes"], said, f"{key}|try")
             if line:
-                return _join(greet, line)
+                return join(greet, line)
         if reaction == "not_yet" and plan.question == "factual" \
-                and focus(_COACH_SAID.get() or "", lang) in ("number", "time", "where"):
+                and focus(COACH_SAID.get() or "", lang) in ("number", "time", "where"):
             # "How long did that take?" about what it is not ready to talk about: a number is no secret, and "I can't
             # tell you that now" reads as an odd refusal (blind panel); a person is vague: "not sure exactly".
             # About the future ("When would you want to try it?"): not decided yet, rather than "I don't remember".
-            future = _forward(_COACH_SAID.get() or "", lang)
+            future = asks_forward(COACH_SAID.get() or "", lang)
             line = self._fresh(lines["nothing_new" if future else "unknown"], said, f"{key}|vague")
             if line:
-                return _join(greet, line)
+                return join(greet, line)
         if reaction == "not_yet":
             # Put off in this person's own guarded words first, then their register's generic ones (a student
             # never says "yang itu nanti saja kita bahas").
             own = self._fresh(list(persona.reactions.guarded(lang)) + list(lines["not_yet"]), said,
                               f"{key}|not_yet")
-            return _join(greet, own or pool("not_yet"))
+            return join(greet, own or pool("not_yet"))
         if reaction == "reveal" and plan.confirms:
             # "Capek ya, Bu?" - yes, and why: what the coachee says next on it.
             yes = self._rotate(lines["say_no" if plan.truth is False else "say_yes"], key)[0]
-            rest = _strip_again(self._reveal(persona, plan, said, lang, key), lang)
+            rest = strip_again(self._reveal(persona, plan, said, lang, key), lang)
             if plan.truth is False and plan.memory_items:
                 rest = plan.memory_items[0]["short"]   # not so: what is so
-            told = [_stems(x, lang) for x in said]
-            if _told_again(rest, told, lang):
+            told = [stem_set(x, lang) for x in said]
+            if told_again(rest, told, lang):
                 # What it would say next is what it has just said: yes, and the next thing memory holds on it.
-                rest = next((i["long"] for i in plan.memory_items if not _told_again(i["long"], told, lang)
-                             and not any(_norm(i["short"]) in _norm(x) for x in said)), rest)
-            if any(_norm(rest) == _norm(x) for pool in lines.values() for x in pool):
+                rest = next((i["long"] for i in plan.memory_items if not told_again(i["long"], told, lang)
+                             and not any(norm(i["short"]) in norm(x) for x in said)), rest)
+            if any(norm(rest) == norm(x) for pool in lines.values() for x in pool):
                 # Nothing left to add on it: a stock "can't answer that yet" after the yes takes it back (round 18:
                 # "Benar begitu, Bu?" - "Iya. Wah, itu belum bisa saya jawab sekarang."). Yes, and what is on its
                 # mind now in its own words, else the yes alone.
@@ -419,88 +412,88 @@ class ScriptedVoice:
                 rest = self._fresh(candidate_lines(persona, Plan("reveal", None, [], plan.mood, layer=layer), lang),
                                    said, f"{key}|confirm", lang) or ""
                 yes = yes if rest else yes.strip().rstrip(",") + ("" if yes.strip().endswith(".") else ".")
-            return _join(greet, yes + (_lower_first(rest) if yes.endswith(", ") else rest))
+            return join(greet, yes + (lower_first(rest) if yes.endswith(", ") else rest))
         if reaction == "answer" or reaction == "closed" and (
-                plan.question in ("factual", "open") or _ALTERNATIVES.search(_COACH_SAID.get() or "")):
+                plan.question in ("factual", "open") or _ALTERNATIVES.search(COACH_SAID.get() or "")):
             # A closed reading of "Di kelas mana?" or of "… or anyone who could help?" is no yes/no: a bare "Ya."
             # answers nothing (blind panel). Answered like a question for a fact.
-            return _join(greet, self._answer(persona, plan, said, lang, key))
-        if reaction == "reveal" and not plan.reveal and _asks_step(coach, lang) \
+            return join(greet, self._answer(persona, plan, said, lang, key))
+        if reaction == "reveal" and not plan.reveal and asks_step(coach, lang) \
                 and (best is None or best["score"] < MATCH_FLOOR and best["layer"] not in ("goal", "action_plan")):
             # A step asked that nothing in memory comes near ("kalau Ibu bisa coba satu hal kecil sesudah istirahat
             # besok, kira-kira apa?"): not thought of yet, rather than the scene told again (round 26).
             line = self._fresh(lines["nothing_new"], said, f"{key}|nostep")
             if line:
-                return _join(greet, line)
+                return join(greet, line)
         if reaction == "reveal":
-            return _join(greet, self._reveal(persona, plan, said, lang, key))
+            return join(greet, self._reveal(persona, plan, said, lang, key))
         if reaction == "closing" and "action_plan" not in plan_revealed(plan, persona, lang):
-            if _asks_step(coach, lang):
+            if asks_step(coach, lang):
                 # "Before we finish, what's one thing you'll do this week?": a step asked at the close, with none
                 # named yet - the direction is clear, the step is not (round 12: "In short, ..." a shrug).
                 line = self._fresh(lines["step_after_insight"], said, f"{key}|after")
                 if line:
-                    return _join(greet, line)
+                    return join(greet, line)
             # The conclusion sums up the insight: said again in short, never a shrug ("In short, I'm not sure").
             core_lines = candidate_lines(persona, Plan("reveal", None, [], plan.mood, layer="core"), lang)
             core = self._fresh(core_lines, said, f"{key}|core", lang) or self._rotate(core_lines, key)[0]
-            return self._formatted(lines["conclude"], _strip_again(core, lang), said, lang, key)
+            return self._formatted(lines["conclude"], strip_again(core, lang), said, lang, key)
         if reaction == "why" and plan.memory_items and plan.memory_items[0]["score"] >= WHY_ANSWER:
             # "Why do you think they don't come?": a person gives the reason they hold (the trust a why-question
             # costs is already taken by the state); only with nothing to say does the defensive line come.
             item = plan.memory_items[0]
-            done = {_norm(s) for s in said}
-            text = item["long"] if not any(_norm(item["long"]) in d for d in done) else item["short"]
-            if not any(_norm(text) in d for d in done):
-                return _join(greet, text)
+            done = {norm(s) for s in said}
+            text = item["long"] if not any(norm(item["long"]) in d for d in done) else item["short"]
+            if not any(norm(text) in d for d in done):
+                return join(greet, text)
         if reaction == "greeting":
-            return _join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
+            return join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
         if reaction == "guarded":
-            return _join(greet, self._guarded(persona, plan, said, lang, key))
-        return _join(greet, self.choose(persona, plan, history, lang))
+            return join(greet, self._guarded(persona, plan, said, lang, key))
+        return join(greet, self.choose(persona, plan, history, lang))
 
     def _bridged(self, text: str, said: list[str], lang: str, key: str) -> str:
         """`text` behind a bridge ("Yang jelas, …"), in words not said before; "" when `text` itself was already
         said (round 5: the same goal behind a new bridge three times is a repeat all the same)."""
-        rest = _strip_again(text, lang)
-        if any(_norm(rest) and _norm(rest) in _norm(s) for s in said):
+        rest = strip_again(text, lang)
+        if any(norm(rest) and norm(rest) in norm(s) for s in said):
             return ""
         rest = _CONNECTIVE.sub("", rest)   # "What I do know is, so I already knew ..." (round 7)
         # A bridge not used yet in the session first: "But what's really on my mind is ..." three times reads as a
         # stock opener (round 7).
-        bridges = self._rotate(_lines(lang)["bridge"], key)
+        bridges = self._rotate(generic_lines(lang)["bridge"], key)
         heads = [b.split("{said}")[0].strip().lower() for b in bridges]
         unused = [b for b, h in zip(bridges, heads, strict=True) if not any(h in x.lower() for x in said)]
-        return (unused or bridges)[0].format(said=_lower_first(rest))
+        return (unused or bridges)[0].format(said=lower_first(rest))
 
     def _small_talk(self, pool: Sequence[str], said: list[str], lang: str, key: str) -> str:
         """"Sudah makan?" is answered "Sudah, tadi", "Apa kabar?" with how one is: the line that fits the question
         (a line saying "already" answers the first kind only)."""
-        coach = (_COACH_SAID.get() or "").lower()
+        coach = (COACH_SAID.get() or "").lower()
         ate = bool(_ATE.search(coach))
         fitting = [line for line in pool if bool(_ALREADY.search(line)) == ate] or list(pool)
-        done = [_norm(s) for s in said]
-        unsaid = [line for line in fitting if not any(_norm(line) in d for d in done)]   # not even inside a reply
+        done = [norm(s) for s in said]
+        unsaid = [line for line in fitting if not any(norm(line) in d for d in done)]   # not even inside a reply
         line = self._fresh(unsaid, said, f"{key}|small_talk") if unsaid else None
         return line or self._again(self._rotate(fitting, key)[0], said, lang, key)
 
     def _guarded(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
         """Terse: a plain fact asked straight, in its short form; else the persona's guarded lines, then a few
         generic non-committal ones (never "as I said, ..." for a shrug)."""
-        done = {_norm(s) for s in said}
+        done = {norm(s) for s in said}
         for item in plan.memory_items:
-            if _norm(item["short"]) not in done:
+            if norm(item["short"]) not in done:
                 return item["short"]
-        coach = _main_question(_COACH_SAID.get() or "")
+        coach = main_question(COACH_SAID.get() or "")
         if coach and plan.move in (None, "coaching") and load_move_rules().search(lang, "goal", coach):
             # Asked what it wants before it is ready to say: not sure yet what it wants, not its stock defence ("What
             # would you like the community to look like in six months?" - "Well, that's state schools for you": round 22)
-            line = self._fresh(_lines(lang)["goal_unsure"], said, f"{key}|goal")
+            line = self._fresh(generic_lines(lang)["goal_unsure"], said, f"{key}|goal")
             if line:
                 return line
         line = self._fresh(list(persona.reactions.guarded(lang)), said, f"{key}|guarded")
         if line is None:
-            line = self._fresh(_lines(lang)["guarded"], said, f"{key}|shrug")
+            line = self._fresh(generic_lines(lang)["guarded"], said, f"{key}|shrug")
         return line or self._again(persona.reactions.guarded(lang)[0], said, lang, key)
 
     def _greeting_line(self, persona, plan, said, lang, key, strip: bool) -> str:
@@ -516,10 +509,10 @@ class ScriptedVoice:
 
     def _formatted(self, templates: Sequence[str], text: str, said: list[str], lang: str, key: str,
                    recall: bool = False) -> str:
-        done = {_norm(s) for s in said}
+        done = {norm(s) for s in said}
         for template in self._rotate(templates, key):
-            candidate = template.format(said=_lower_first(text) if template.index("{said}") > 0 else text)
-            if _norm(candidate) not in done:
+            candidate = template.format(said=lower_first(text) if template.index("{said}") > 0 else text)
+            if norm(candidate) not in done:
                 return candidate
         return self._again(text, said, lang, key, recall=recall)
 
@@ -527,25 +520,25 @@ class ScriptedVoice:
         """A clarification: the same thing in other words. The memory item's other form (short for long, long for
         short), else another authored line of the same layer, else the next thing memory holds on what was asked;
         never words already said (None: nothing new to explain it with)."""
-        low = _norm(last)
-        done = [_norm(s) for s in said]
+        low = norm(last)
+        done = [norm(s) for s in said]
 
         def new(text: str) -> bool:
-            return not any(_norm(text) in d for d in done)
+            return not any(norm(text) in d for d in done)
 
         for item in plan.memory_items:
-            if _norm(item["short"]) in low and new(item["long"]):
+            if norm(item["short"]) in low and new(item["long"]):
                 return item["long"]
         for item in plan.memory_items:
             # The next item on what the coach asks about ("'bawa botol' itu gimana?"), in words not said yet.
-            if item["score"] >= CLARIFY_NEXT and new(item["long"]) and _on_topic(item, _COACH_SAID.get() or "", lang,
+            if item["score"] >= CLARIFY_NEXT and new(item["long"]) and on_topic(item, COACH_SAID.get() or "", lang,
                                                                              strict=True):
                 return item["long"]
         for item in ("surface", "underneath", "core", "goal", "action_plan"):
             group = list(_source(persona, item).lines(lang))
-            if any(_norm(line) in low for line in group):
+            if any(norm(line) in low for line in group):
                 other = self._fresh(group, said, f"clarify|{item}")
-                if other and _on_topic({"short": other}, _COACH_SAID.get() or "", lang):
+                if other and on_topic({"short": other}, COACH_SAID.get() or "", lang):
                     return other
         first = re.split(r"(?<=[.!?])\s+", last.strip())[0]
         if len(first.split()) <= 4:
@@ -558,7 +551,7 @@ class ScriptedVoice:
         return None
 
     def _answer(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
-        lines = _lines(lang)   # a student's "Nggak." / "Yeah.", not "Tidak."
+        lines = generic_lines(lang)   # a student's "Nggak." / "Yeah.", not "Tidak."
         if not plan.memory_items:
             if not plan.remembers:
                 # No memory file for this persona: its authored short answers / current layer, as before.
@@ -570,14 +563,14 @@ class ScriptedVoice:
                                    lang)
             # Nothing in memory answers it: a person says so rather than invent - or, asked about something
             # nowhere near the conversation ("Do you like coffee?"), steers back to it.
-            lines = _lines(lang)
-            coach = _COACH_SAID.get() or ""
-            if plan.off_topic and (_touches_conversation(coach, lang) or _REFERS_BACK.search(coach)):
+            lines = generic_lines(lang)
+            coach = COACH_SAID.get() or ""
+            if plan.off_topic and (touches_conversation(coach, lang) or _REFERS_BACK.search(coach)):
                 plan = replace(plan, off_topic=False)   # "Which part of the lesson ...?" is about the lesson
             if plan.off_topic or focus(coach, lang) in ("number", "time", "who", "where"):
                 # Nowhere near the conversation: steered back. A number, a time, a name or a place that memory
                 # does not hold: not known (a person does not invent one).
-                kind = "off_topic" if plan.off_topic else _unknown(coach, lang)
+                kind = "off_topic" if plan.off_topic else unknown_kind(coach, lang)
                 line = self._fresh(lines[kind], said, f"{key}|{kind}")
                 return line or self._again(lines[kind][0], said, lang, key)
             # A yes/no or open question nothing answers well: the coachee talks about what is on its mind now
@@ -586,7 +579,7 @@ class ScriptedVoice:
             layer = next((x for x in ("core", "underneath", "surface") if x in revealed), "surface")
             return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said), lang)
         item = plan.memory_items[0]
-        coach = _COACH_SAID.get() or ""
+        coach = COACH_SAID.get() or ""
         if focus(coach, lang) in ("number", "time", "who", "where") and not has_form(item["long"], coach, lang):
             # Two memories about as close, one of them with what was asked ("Which students?" - the one naming
             # them): that one, not the one that only shares the topic (or echoes the question before).
@@ -599,22 +592,22 @@ class ScriptedVoice:
             # question for a particular thing that memory matches this weakly ("Which class do you enjoy teaching
             # most?" - "Ms Rina uses phone quizzes"): rounds 22-24 rated such answers a non-sequitur 10 times in 22
             # and a fit 3 times, a "not sure" a non-sequitur 1 time in 10.
-            line = self._fresh(_lines(lang)[_unknown(coach, lang)], said, f"{key}|unknown")
+            line = self._fresh(generic_lines(lang)[unknown_kind(coach, lang)], said, f"{key}|unknown")
             if line:
                 return line
         if plan.question == "factual" and focus(coach, lang) == "number":
             # "Ada berapa kelompok?" - a number that is about something else ("dua belas tahun mengajar") is no
             # answer: of the items, one that shares the question's topic words; none - not known, in character.
-            topical = [i for i in plan.memory_items if _on_topic(i, coach, lang)]
+            topical = [i for i in plan.memory_items if on_topic(i, coach, lang)]
             if topical:
-                item = topical[0] if not _on_topic(item, coach, lang) else item
+                item = topical[0] if not on_topic(item, coach, lang) else item
             else:
-                line = self._fresh(_lines(lang)[_unknown(coach, lang)], said, f"{key}|unknown")
+                line = self._fresh(generic_lines(lang)[unknown_kind(coach, lang)], said, f"{key}|unknown")
                 if line:
                     return line
-        fact = _naming_sentence(item, _COACH_SAID.get() or "") or item["short"]
-        if plan.question == "factual" and not has_form(fact, _COACH_SAID.get() or "", lang) \
-                and has_form(item["long"], _COACH_SAID.get() or "", lang):
+        fact = naming_sentence(item, COACH_SAID.get() or "") or item["short"]
+        if plan.question == "factual" and not has_form(fact, COACH_SAID.get() or "", lang) \
+                and has_form(item["long"], COACH_SAID.get() or "", lang):
             fact = item["long"]   # "Ada berapa kelompok?": the number is in the fuller telling only
         prefix = ""
         if plan.question == "yes_no" and plan.truth is not None:
@@ -622,33 +615,33 @@ class ScriptedVoice:
             if not re.match(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|nggak|enggak|he'em|yes|yeah|yep|nah|no|not|that's right)\b", fact,
                             re.I):
                 prefix = word
-        text = f"{prefix}{_lower_first(fact) if prefix.endswith(', ') else fact}"
-        done = {_norm(s) for s in said}
-        told_long = any(_norm(item["long"]) in d for d in done)
-        if not told_long and any(_norm(fact) in d for d in done) and not prefix \
-                and (item["score"] >= STRONG_MATCH or _adds(item, coach, lang)):
+        text = f"{prefix}{lower_first(fact) if prefix.endswith(', ') else fact}"
+        done = {norm(s) for s in said}
+        told_long = any(norm(item["long"]) in d for d in done)
+        if not told_long and any(norm(fact) in d for d in done) and not prefix \
+                and (item["score"] >= STRONG_MATCH or adds_to(item, coach, lang)):
             return item["long"]   # asked on about a short answer already given: the fuller telling
-        if _norm(text) in done or told_long or any(_norm(fact) in d for d in done):
+        if norm(text) in done or told_long or any(norm(fact) in d for d in done):
             asks = focus(coach, lang)
             focused = asks in ("number", "time", "who", "where")
-            question, names = _main_question(coach) or coach, _names(coach) if asks == "who" else []
+            question, names = main_question(coach) or coach, names_in(coach) if asks == "who" else []
             untold = next((i for i in plan.memory_items[1:]
                            if i["score"] >= item["score"] - (TOLD_MARGIN if focused else NEAR_TIE)
-                           and not any(_norm(i["short"]) in d or _norm(i["long"]) in d for d in done)
+                           and not any(norm(i["short"]) in d or norm(i["long"]) in d for d in done)
                            and (any(n in i["long"].lower() for n in names)
-                                or has_form(i["long"], coach, lang) and _covers(i["long"], question, lang))
-                           and (i["layer"] not in ("goal", "action_plan") or _forward(coach, lang))), None)
-            if untold and (focused or not prefix) and not _still_answers(fact, lang):
+                                or has_form(i["long"], coach, lang) and covers_question(i["long"], question, lang))
+                           and (i["layer"] not in ("goal", "action_plan") or asks_forward(coach, lang))), None)
+            if untold and (focused or not prefix) and not still_answers(fact, lang):
                 # "Pak Darmawan itu siapa, Bu?" after a telling that named him: the memory as near that says who
                 # he is, not the telling again (round 24) nor "not sure" about a man it brought up itself ("Who is
                 # Nayla?" - "Nayla's a quiet girl but careful": a sentence that opens with her, round 27).
-                return _naming_sentence(untold, coach) or untold["short"]
+                return naming_sentence(untold, coach) or untold["short"]
             other = self._new_detail(item, said, lang, key)
             if other:
                 return other
             # "masih kecil atau sudah sekolah?" wants the fact; "siapa yang ramah atau pernah menawarkan bantuan?"
             # is no choice between two (round 25 heard "Seperti saya bilang tadi, belum, ...")
-            either = bool(_ALTERNATIVES.search(coach)) and bool(_choices(_main_question(coach), lang))
+            either = bool(_ALTERNATIVES.search(coach)) and bool(choices_in(main_question(coach), lang))
             if prefix and not either:
                 # A yes/no about what was already told: the yes or the no is the new part; the telling is not
                 # said again ("Sekarang sudah tidak sebangku lagi?" - "Tidak.").
@@ -656,50 +649,50 @@ class ScriptedVoice:
             # Asked again: "as I said" and the fact only for a plain fact asked again that memory answers well (a
             # number, a time, a name, a place it holds); anything else is not recycled (blind panel, round 4).
             recall = either or item["score"] >= MATCH_FLOOR and plan.question == "factual" \
-                and _still_answers(fact, lang)
+                and still_answers(fact, lang)
             again = self._again(fact, said, lang, key, recall=recall)
             if re.match(r"^\W*(iya|ya|yes|yeah|no|nah|tidak|nggak)\b", again, re.I):
                 prefix = ""   # "Yes, as I mentioned, ..." already says yes: not "Yes. Yes, ..."
-            return _join(prefix, again)
-        extra = [a for a in plan.also if _norm(a) not in _norm(text) and not any(_norm(a) in d for d in done)]
-        return _join(text, *extra)   # the second of two linked questions, when memory holds it
+            return join(prefix, again)
+        extra = [a for a in plan.also if norm(a) not in norm(text) and not any(norm(a) in d for d in done)]
+        return join(text, *extra)   # the second of two linked questions, when memory holds it
 
     def _new_detail(self, item: dict, said: list[str], lang: str, key: str) -> str | None:
         """A follow-up about something already told. When it asks for a detail that telling does not hold ("Which
         friends?", "How many would be realistic?") or the telling was already said twice, repeating it ("As I said,
         ...") answers nothing: the coachee says it does not know that (fresh words), or None to repeat as before."""
-        coach = _COACH_SAID.get() or ""
-        times = sum(1 for s in said if _norm(item["short"]) in _norm(s) or _norm(item["long"]) in _norm(s)
-                    or _norm(_strip_again(s, lang)) in _norm(item["long"]))
+        coach = COACH_SAID.get() or ""
+        times = sum(1 for s in said if norm(item["short"]) in norm(s) or norm(item["long"]) in norm(s)
+                    or norm(strip_again(s, lang)) in norm(item["long"]))
         asks = focus(coach, lang)
         lacks = asks in ("number", "time", "who", "where") and not has_form(item["long"], coach, lang)
         # The same weak match said twice already is a fallback going round in circles; a fact asked a third time
         # may still be said "as I said".
         if not (lacks or times >= 2 and item["score"] < MATCH_FLOOR or times >= 3):
             return None
-        lines = _lines(lang)
+        lines = generic_lines(lang)
         # A detail not held: "not sure"; the same thing asked a third time: at a loss for more, in fresh words.
-        pool = list(lines[_unknown(coach, lang)]) if lacks else list(lines["guarded"][3:])
+        pool = list(lines[unknown_kind(coach, lang)]) if lacks else list(lines["guarded"][3:])
         return self._fresh(pool, said, f"{key}|detail")
 
     def _reveal(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:
-        done = {_norm(s) for s in said}
-        told = [_stems(x, lang) for x in said]
+        done = {norm(s) for s in said}
+        told = [stem_set(x, lang) for x in said]
 
-        def unsaid(text: str) -> bool:   # not said, not even in other words (the same story re-cut: `_near_repeat`)
-            return _norm(text) not in done and not any(_norm(text) in d for d in done) \
-                and not _told_again(text, told, lang)
+        def unsaid(text: str) -> bool:   # not said, not even in other words (the same story re-cut: `near_repeat`)
+            return norm(text) not in done and not any(norm(text) in d for d in done) \
+                and not told_again(text, told, lang)
 
         # An item whose long telling was said is told (its short form would only repeat it); one whose short
         # answer was said may still be told at length.
-        coach = _COACH_SAID.get() or ""
+        coach = COACH_SAID.get() or ""
         # (and one whose short answer was said only if its fuller telling holds more of what is now asked: "Anak-anak
         # yang delapan itu, anak yang seperti apa?" after "Murid saya dua puluh delapan anak" - round 25 heard the
         # class size again at length)
         items = [i for i in plan.memory_items if unsaid(i["long"])]
-        fresh = [i for i in items if not any(_norm(i["short"]) in d for d in done) or i["score"] >= STRONG_MATCH
-                 or _adds(i, coach, lang)]
-        if fresh and (fresh[0] is items[0] or _on_topic(fresh[0], _main_question(coach) or coach, lang, strict=True)):
+        fresh = [i for i in items if not any(norm(i["short"]) in d for d in done) or i["score"] >= STRONG_MATCH
+                 or adds_to(i, coach, lang)]
+        if fresh and (fresh[0] is items[0] or on_topic(fresh[0], main_question(coach) or coach, lang, strict=True)):
             items = fresh   # (else the fuller telling still beats a memory about something else: "Sakit perut
             # menjelang gilirannya. Ibu tafsirkan itu sebagai apa?" is not answered with "Saya orangnya tekun")
         if plan.reveal:
@@ -712,7 +705,7 @@ class ScriptedVoice:
             lead = next((i for i in items if i["layer"] != plan.reveal and i["score"] >= LEAD_SCORE
                          and unsaid(i["short"])), None)
             if opening:
-                return _join(lead["short"] if lead else "", opening)
+                return join(lead["short"] if lead else "", opening)
         if plan.layer in ("goal", "action_plan"):
             own = [i for i in items if i["layer"] == plan.layer]
             if own:
@@ -726,24 +719,24 @@ class ScriptedVoice:
             # What was asked is what the coachee has already told: it says so, rather than wander off - unless the
             # question asks for a detail that telling lacks, or it has been said again already.
             return self._new_detail(best, said, lang, key) or self._again(best["short"], said, lang, key,
-                                                                          recall=_still_answers(best["short"], lang))
+                                                                          recall=still_answers(best["short"], lang))
         items.sort(key=lambda i: presupposes(i["long"]))   # stable: best match first among the rest
         for item in items:
             return item["long"]
         layer_line = self._fresh(candidate_lines(persona, plan, lang), said, f"{key}|layer", lang)
-        question = _main_question(coach)
+        question = main_question(coach)
         if not plan.reveal and not plan.memory_items and question and plan.move in (None, "coaching") \
-                and plan.question != "yes_no" and not _ASKS_FEELING.search(question) and not _INVITES.search(question):
+                and plan.question != "yes_no" and not ASKS_FEELING.search(question) and not _INVITES.search(question):
             # A question that opens nothing and that nothing in memory answers: the layer's own lines ("Kids these
             # days just want to play") answer something else - rounds 25-27 rated them fit 2 times in 28. Asked for a
             # step, the coachee is stuck in its own words; asked anything else but a yes or no, it meets the question
             # ("Hmm, hard to say."): plain "not sure" lines were rated fit 41% of the time, a non-sequitur 10%.
             # (A particular question the layer's line is far from is met by `_meet_question` instead: "not sure"
             # and then the line, behind a bridge.)
-            met = layer_line and asks_particular(question, lang) and _topic_words(question, lang) \
+            met = layer_line and asks_particular(question, lang) and topic_words(question, lang) \
                 and (near := relevance(question, layer_line)) is not None and near < RELEVANT
-            kind = "aside_unknown" if _aside_kind(question, lang) == "aside_unknown" else "aside_unsure"
-            pool = list(persona.reactions.stuck(lang)) if _asks_step(coach, lang) else _lines(lang)[kind]
+            kind = "aside_unknown" if aside_kind(question, lang) == "aside_unknown" else "aside_unsure"
+            pool = list(persona.reactions.stuck(lang)) if asks_step(coach, lang) else generic_lines(lang)[kind]
             line = None if met else self._fresh(pool, said, f"{key}|unanswered")
             if line:
                 return line
@@ -761,67 +754,67 @@ class ScriptedVoice:
         the reply shares neither its words nor (by the embedding) its meaning, the reply first meets the question
         the way a person does about what they hold no story on - the usual / not known exactly / not thought
         about - and then goes on with what it was going to say."""
-        coach = _COACH_SAID.get() or ""
+        coach = COACH_SAID.get() or ""
         if plan.move not in (None, "coaching") or plan.confirms or plan.greeting or plan.reaction not in _GOES_ON:
             return text
         if plan.memory_items and plan.memory_items[0]["score"] >= ASIDE_FLOOR:
             return text   # memory answers it (in other words, perhaps): the reply is built from that
-        question = _main_question(coach)
+        question = main_question(coach)
         lang = lang if lang in ("id", "en") else "id"
-        if not question or not _topic_words(question, lang) or not asks_particular(question, lang):
+        if not question or not topic_words(question, lang) or not asks_particular(question, lang):
             return text
-        lines = _lines(lang)
-        if _on_topic({"short": text}, question, lang, strict=True) or any(
-                _norm(text) == _norm(line) for kind in _SHRUGS for line in lines[kind]):
+        lines = generic_lines(lang)
+        if on_topic({"short": text}, question, lang, strict=True) or any(
+                norm(text) == norm(line) for kind in _SHRUGS for line in lines[kind]):
             return text   # it answers, or it is already "not sure" / "not yet"
         near = relevance(question, text)
         if near is None or near >= RELEVANT:
             return text
-        kind = _aside_kind(question, lang)
+        kind = aside_kind(question, lang)
         key = f"{persona.id}|aside|{lang}|{len(said)}"
         aside = self._fresh(lines[kind], said, key)
         if aside is None:
             return text
-        return _join(aside, self._bridged(text, said, lang, key))
+        return join(aside, self._bridged(text, said, lang, key))
 
     # ------------------------------------------------------------------------------------------ Voice
     def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
             passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Reply:
-        token = _LOWER_WORDS.set(_lower_words(persona.id, lang if lang in persona.languages else "id"))
-        role_token = _ROLE.set(persona.role)
-        emotions_token = _EMOTIONS.set(tuple(persona.emotions(lang if lang in persona.languages else "id")))
+        token = LOWER_WORDS.set(lower_words(persona.id, lang if lang in persona.languages else "id"))
+        role_token = ROLE.set(persona.role)
+        emotions_token = EMOTIONS.set(tuple(persona.emotions(lang if lang in persona.languages else "id")))
         heard = " ".join([persona.scenario(lang if lang in persona.languages else persona.languages[0]),
                           *(str(_field(t, "text")) for t in history)]).lower()
-        heard_token = _HEARD.set(heard)
-        coach_token = _COACH_SAID.set(next((str(_field(t, "text")) for t in reversed(history)
+        heard_token = HEARD.set(heard)
+        coach_token = COACH_SAID.set(next((str(_field(t, "text")) for t in reversed(history)
                                             if _field(t, "speaker") == "coach"), ""))
         coach_turns = [str(_field(t, "text")) for t in history if _field(t, "speaker") == "coach"]
-        asked_token = _ASKED_BEFORE.set(tuple(q for q in map(_main_question, coach_turns[:-1]) if q))
+        asked_token = ASKED_BEFORE.set(tuple(q for q in map(main_question, coach_turns[:-1]) if q))
         said = said_by_coachee(history)
         try:
             text = self.compose(persona, plan, history, lang)
             # "As I said, <the telling>" to an either-or question picks one instead (round 10)
-            again = _strip_again(text, lang) != text
+            again = strip_again(text, lang) != text
             text = self._pick_either(plan, text, said, lang, force=again) \
                 or self._meet_question(persona, plan, text, said, lang)
             new = self._new_part(plan, text, said, lang)
-            bare = {x.strip(" ,.") for x in _lines(lang)["say_yes"] + _lines(lang)["say_no"]}
-            if new != text and (_strip_again(new, lang) != new or new in _lines(lang)["nothing_new"]
-                                + _lines(lang)["unknown"] or new.strip(" ,.") in bare):
+            bare = {x.strip(" ,.") for x in generic_lines(lang)["say_yes"] + generic_lines(lang)["say_no"]}
+            if new != text and (strip_again(new, lang) != new or new in generic_lines(lang)["nothing_new"]
+                                + generic_lines(lang)["unknown"] or new.strip(" ,.") in bare):
                 # (nor a bare "Yes, that's right." to "Did you choose the groups or let them pick?": round 22)
                 # All it had was said before: to an either-or question ("Setelah istirahat saja, atau juga di jam
                 # lain?") it still picks one, rather than "as I said" the telling again (round 10).
                 new = self._pick_either(plan, "", said, lang, force=True) or new
             text = new
-            if _norm(text) in {_norm(s) for s in said}:   # the last guard: never a verbatim repeat
-                text = self._again(text, said, lang, f"{persona.id}|guard", recall=_still_answers(text, lang))
+            if norm(text) in {norm(s) for s in said}:   # the last guard: never a verbatim repeat
+                text = self._again(text, said, lang, f"{persona.id}|guard", recall=still_answers(text, lang))
         finally:
-            _LOWER_WORDS.reset(token)
-            _HEARD.reset(heard_token)
-            _COACH_SAID.reset(coach_token)
-            _ASKED_BEFORE.reset(asked_token)
-            _ROLE.reset(role_token)
-            _EMOTIONS.reset(emotions_token)
+            LOWER_WORDS.reset(token)
+            HEARD.reset(heard_token)
+            COACH_SAID.reset(coach_token)
+            ASKED_BEFORE.reset(asked_token)
+            ROLE.reset(role_token)
+            EMOTIONS.reset(emotions_token)
         return Reply(text=text, voice=self.name)
 
     def _new_part(self, plan: Plan, text: str, said: list[str], lang: str) -> str:
@@ -829,25 +822,25 @@ class ScriptedVoice:
         new ("I don't have to do it all alone. I'm allowed to choose …, and that's not a sign I can't cope" after the
         first two: round 5 rated the repeat, not the new clause). Nothing new left: not a repeat, a fresh "nothing
         more I know" (`_again`). "As I said, …", a repeat asked for and a clarification keep their words."""
-        if plan.move in ("repeat", "clarify") or _strip_again(text, lang) != text:
+        if plan.move in ("repeat", "clarify") or strip_again(text, lang) != text:
             return text
-        done = [_norm(s) for s in said]
-        told = [_stems(x, lang) for x in said]
+        done = [norm(s) for s in said]
+        told = [stem_set(x, lang) for x in said]
         sentences = re.split(r"(?<=[.!?])\s+", text.strip())
-        question = _main_question(_COACH_SAID.get() or "")
+        question = main_question(COACH_SAID.get() or "")
         # Asked for again ("Tapi yang rutin datang itu siapa?"), the same told in other words is what a person does;
         # a feelings question ("Apa yang paling berat?") is not asking for the telling again.
-        retold = bool(question) and _still_answers(text, lang)
+        retold = bool(question) and still_answers(text, lang)
         heard = " ".join(said).lower()
-        whole = _stems(text, lang)
+        whole = stem_set(text, lang)
         if not retold and plan.question != "yes_no" and len(whole) >= 3 and any(whole <= earlier for earlier in told) \
-                and not _new_facts(text, heard, lang):
+                and not new_facts(text, heard, lang):
             # short sentences that together say one earlier reply again ("Karena saya harus tegas. Kalau tidak
             # dimarahi, mereka tidak berhenti." after "Saya pikir saya harus tegas. Kalau tidak dimarahi, …": round 19)
             return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|whole")
         old = [x for x in sentences if len(x.split()) >= OLD_SENTENCE_WORDS
-               and (any(_norm(x) in d for d in done) or not retold and _near_repeat(x, told, lang)
-                    and not _new_facts(x, heard, lang))]
+               and (any(norm(x) in d for d in done) or not retold and near_repeat(x, told, lang)
+                    and not new_facts(x, heard, lang))]
         if not old:
             return text
         if any(len(x.split()) >= OLD_SENTENCE_WORDS for x in sentences if x not in old):
@@ -856,33 +849,33 @@ class ScriptedVoice:
             # kelompok itu, apa yang terjadi di dalam kelompok?") does not take the old sentence (round 8).
             keep = bool(question) and focus(question, lang) == "who"
             return " ".join(x for x in sentences if x not in old or keep
-                            and _on_topic({"short": x}, question, lang, strict=True))
+                            and on_topic({"short": x}, question, lang, strict=True))
         # Only a short word ("Yes.") or nothing is new: that short word answers a yes/no; else "As I said, ..." or
-        # a fresh "nothing more I know" (`_still_answers`).
+        # a fresh "nothing more I know" (`still_answers`).
         short = " ".join(x for x in sentences if x not in old)
         if short and plan.question == "yes_no":
             return short
         # A yes/no about what it has already told ("Pelajaran setelah istirahat jadi habis, ya Bu?") is answered
         # "as I said", never "not sure" (card probes).
         return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|new",
-                           recall=plan.question == "yes_no" or _still_answers(text, lang))
+                           recall=plan.question == "yes_no" or still_answers(text, lang))
 
     def _pick_either(self, plan: Plan, text: str, said: list[str], lang: str, force: bool = False) -> str | None:
         """"Pulang sekolah atau malam?", "What they say, or when they get stuck?": a person picks one. When the
         reply names neither choice, the coachee picks the one its memory and its words lean to (the second on a
         tie) in a short answer; None: not an either-or question, or the reply already answers it."""
-        coach = _COACH_SAID.get() or ""
+        coach = COACH_SAID.get() or ""
         if plan.move not in (None, "coaching") or plan.reaction not in _GOES_ON + ("guarded", "stuck") \
                 or plan.confirms:   # ("Chatbot atau model bahasa?" is a role break, deflected: never picked)
             return None
-        question = _main_question(coach)
+        question = main_question(coach)
         if _WHY_NOT.match(question):
             return None   # "Kenapa nggak nanya ke Pak Surya atau ke teman?" asks why, not which (round 14)
-        choices = _choices(question, lang)
+        choices = choices_in(question, lang)
         if not choices:
             return None
         low = text.lower()
-        if not force and any(re.search(r"\b" + re.escape(w[:5]), low) for c in choices for w in _topic_words(c, lang)):
+        if not force and any(re.search(r"\b" + re.escape(w[:5]), low) for c in choices for w in topic_words(c, lang)):
             return None   # the reply already speaks to one of them
         near = None if force or _YES_NO_START.match(text) else relevance(question, text)   # "Yes." picks neither
         if near is not None and near >= RELEVANT:
@@ -890,12 +883,12 @@ class ScriptedVoice:
         leaning = " ".join([*said, *(i["long"] for i in plan.memory_items)]).lower()
 
         def lean(choice: str) -> int:
-            return sum(1 for w in _topic_words(choice, lang) if re.search(r"\b" + re.escape(w[:5]), leaning))
+            return sum(1 for w in topic_words(choice, lang) if re.search(r"\b" + re.escape(w[:5]), leaning))
 
         pick = max(reversed(choices), key=lean)   # on a tie, the last offered
         key = f"{plan.reaction}|either|{len(said)}"
-        template = self._rotate(_lines(lang)["either"], key)[0]
-        return template.format(said=_as_speaker(pick.rstrip(" ?.!,"), lang))
+        template = self._rotate(generic_lines(lang)["either"], key)[0]
+        return template.format(said=as_speaker(pick.rstrip(" ?.!,"), lang))
 
     def stream(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
                passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Iterator[str]:
@@ -903,64 +896,7 @@ class ScriptedVoice:
                        passages=passages, memories=memories).text
 
 
-def _aside_kind(question: str, lang: str) -> str:
-    """How a person meets a question it holds no story on: a detail not remembered, the usual (an everyday routine:
-    "What does a typical afternoon look like?"), or not sure ("What would it look like for you?" is no routine:
-    round 8 heard "Nothing out of the ordinary, really" to it)."""
-    if focus(question, lang) in ("number", "time", "who", "where") and _unknown(question, lang) == "unknown":
-        return "aside_unknown"
-    if load_move_rules().search(lang, "usual", question) and not _MIGHT.search(question) \
-            and not _forward(question, lang):
-        return "aside_usual"
-    return "aside_unsure"
-
-
-NEAR_REPEAT = 0.6   # share of a sentence's content words already said at which it is the old telling again
-NEAR_WORDS = 4      # a sentence with fewer content words says too little to tell ("... the Year 7 project team.")
-
-
-@lru_cache(maxsize=4096)
-def _stems(text: str, lang: str) -> frozenset[str]:
-    """The first five letters of each content word (4+ letters): "kelompoknya" and "kelompok" are one. Cached: every
-    earlier reply is compared again at each turn, by several checks."""
-    from simulator.reading.reader import content_words
-
-    return frozenset(w[:5] for w in content_words(text.lower(), lang) if len(w) >= 4)
-
-
-def _told_again(text: str, told: list[frozenset[str]], lang: str) -> bool:
-    """Is every sentence of the text (of four words or more) an earlier reply again in other words? A telling with
-    a new sentence in it is not (`_new_part` says only that sentence)."""
-    long = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if len(x.split()) >= OLD_SENTENCE_WORDS]
-    return bool(long) and all(_near_repeat(x, told, lang) for x in long)
-
-
-def _new_facts(sentence: str, heard: str, lang: str) -> bool:
-    """Does the sentence hold a number, a class or a name not said before ("Yang diobservasi kelas VIII-C, Kamis
-    depan" after "Kamis nanti kelas saya yang diobservasi": the class is new, so it is no repeat)?"""
-    return any(f.lower() not in heard for f in card_facts(sentence, lang))
-
-
-def _near_repeat(sentence: str, told: list[frozenset[str]], lang: str) -> bool:
-    """Is the sentence one earlier reply told again in other words (the longer form of a short answer given, the same
-    story re-cut)? Rated blind, replies with 60% or more of their content words in one earlier reply were
-    non-sequiturs 36% of the time and fitted 22% (rounds 1-5, 86 of 692 replies; round 6, not fitted on: 57% and 7%),
-    against 17% and 52% for the rest; three content words at least (a short sentence says too little to tell)."""
-    words = _stems(sentence, lang)
-    return len(words) >= NEAR_WORDS and any(len(words & earlier) / len(words) >= NEAR_REPEAT for earlier in told)
-
-
 _CONNECTIVE = re.compile(r"^\W*(so|and|but|anyway|jadi|dan|tapi|terus|pokoknya)\b,?\s*", re.I)
-_HEARD: ContextVar[str | None] = ContextVar("heard", default=None)
-_ASKED_BEFORE: ContextVar[tuple[str, ...]] = ContextVar("asked_before", default=())   # earlier coach questions
-_ROLE: ContextVar[str | None] = ContextVar("role", default=None)
-_EMOTIONS: ContextVar[tuple[str, ...]] = ContextVar("emotions", default=())   # the persona's feelings, this language
-
-
-def _lines(lang: str) -> dict[str, list[str]]:
-    """The generic lines in the speaker's register (a student's "Nggak tahu, sih", not "Wah, itu saya kurang tahu
-    persis": round 5 heard the adult line from a student where a path left the role out)."""
-    return move_lines(lang, _ROLE.get())
 
 
 _GOES_ON = ("reveal", "answer", "why", "closed")   # reactions whose words may wander from the question
@@ -968,168 +904,8 @@ _SHRUGS = ("unknown", "nothing_new", "guarded", "not_yet", "off_topic", "aside_u
            "clarify_more", "scale_sure", "scale_unsure")
 
 
-def _main_question(coach: str) -> str:
-    """The last question of the turn without its lead-in and a name at the end ("" when nothing is asked)."""
-    from simulator.reading.moves import core_question
-
-    found = [q.strip() for q in _QUESTION_SENTENCE.findall(coach) if q.strip(" ?")]
-    return core_question(found[-1]) if found else ""
-
-
-OLD_SENTENCE_WORDS = 4   # a sentence this long said before is a repeat when said again ("Yes." is not)
 _YES_NO_START = re.compile(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|nggak|enggak|he'em|yes|yeah|yep|nah|no|"
                            r"not really|mm, yes)\b", re.I)
-_OR = re.compile(r"\s*,?\s+\b(atau|or)\b\s+", re.I)
-_NOT_A_CHOICE = re.compile(r"^(tidak|nggak|gak|enggak|belum|bukan|not|no|something|anything|anyone|apa|what|yang lain|"
-                           r"lainnya|else|sebaliknya)\b", re.I)
-_TAIL = re.compile(r"(,?\s+\b(bu|pak|ibu|bapak|nak|kak|mas|mbak|sih|ya|nih|dong|deh|kira-kira|menurut (ibu|bapak|kamu|anda)|"
-                   r"do you think|would you say|for you)\b)+\W*$|,\s*[A-Z][a-z]+\W*$", re.I)
-_LEAD = re.compile(r"^\W*((jadi|terus|lalu|nah|so|and|then|like|kira-kira|menurut (ibu|bapak|kamu|anda)|"
-                   r"(apakah|apa|did|do|does|is|are|was|were|would|should|could) (you |they |kamu |ibu |bapak |anda )?"
-                   r"(\w+ (if|kalau) )?)\W*)+", re.I)
-
-
-def _still_answers(text: str, lang: str) -> bool:
-    """Do words already said still answer this turn ("As I said, ..." then), or would they answer another question
-    (a fresh "nothing more I know" then)? A turn that asks nothing (a reflection), for feelings or for a conclusion takes
-    them; a question only when it asks again for what they hold: asked before and mostly held by them, a question for a
-    number, a time, a name or a place whose every word they hold, or "who is X?" when a sentence of them opens with X
-    (never a correction). Rounds 4-6 rated "As I said, ..." to any other
-    question a non-sequitur 10 times in 12; with narrower tests in between (topic words covered, a number found, a
-    deep open question), rounds 22-24 still rated it a non-sequitur 17 times in 18 ("Who's Pak Darmawan?" - "As I
-    said, for myself, I could sleep the night before Pak Darmawan comes"; "How many minutes had you set aside for
-    the closing?" - "As I mentioned, two periods, eighty minutes"): a new question asks for something new."""
-    coach = _COACH_SAID.get() or ""
-    question = _main_question(coach)
-    if not question or _ASKS_FEELING.search(question) or _asks_conclusion(coach):
-        return True   # (round 4 rated "I'm tired. ..." again to "How do you feel about that?" a fit; a conclusion
-        # asked for is what it has come to, said again)
-    rules = load_move_rules()
-    if rules.search(lang, "own_meaning", coach) or rules.search(lang, "correction", coach):
-        return False
-    if not _topic_words(question, lang) and focus(question, lang) in ("number", "time", "who", "where"):
-        return True   # "Who were they?" about the five just named: what it said holds the answer
-    if focus(question, lang) in ("number", "time", "who", "where") and has_form(text, question, lang) \
-            and _covers(text, question, lang, every=True):
-        return True   # "Sorry, what time does the gate shut?" after "The gate shuts at seven": every word of it held
-    if focus(question, lang) == "who" and _says_who(text, question, lang):
-        return True   # "Bu Wati itu siapa?" right after "Bu Wati guru Bahasa Inggris senior di sini"
-    # Asked again, the words said are the answer only if they hold most of what is asked: a question asked again
-    # because the reply missed it ("... dan berapa untuk penutup?" after "two periods, eighty minutes") is not
-    # answered by saying them a third time (round 25).
-    return any(same_question(before, question, lang) for before in _ASKED_BEFORE.get()) \
-        and (not _topic_words(question, lang) or _covers(text, question, lang))
-
-
-def _covers(text: str, question: str, lang: str, every: bool = False) -> bool:
-    """Does the text hold more than half the question's topic words (synonyms count)? One shared word is not enough:
-    "I have five Year 8 classes" does not answer "Do you already use groups in your class?", nor "... it's their
-    questions" "What might bring the questions back?"."""
-    from simulator.coachee.memory import synonyms
-    from simulator.reading.reader import content_words, stems
-
-    words = _topic_words(question, lang)
-    if not words:
-        return False
-    same = synonyms(lang)
-    low = text.lower()
-    held = {x for w in content_words(low, lang) for x in stems(w, lang)}
-    # ("observasinya" is in "diobservasi": the same stem, whatever the affixes; "observation" in "observed")
-    found = sum(1 for w in words if any(stems(v, lang) & held or re.search(r"\b" + re.escape(v[:5]), low)
-                                        for v in (w, *same.get(w, ()))))
-    return found == len(words) and len(words) >= 2 if every else found * 2 > len(words) or found == len(words)
-
-
-def _names(question: str) -> list[str]:
-    """The names in the coach's turn (capitalised mid-sentence, not an honorific), lower case."""
-    return [w for m in _NAME_MID.finditer(question) if (w := m.group(0).lower()) not in _HONORIFICS]
-
-
-def _says_who(text: str, question: str, lang: str) -> bool:
-    """Does a sentence of the text open by saying who the person asked about is: their name beside what they are
-    ("Bu Wati guru Bahasa Inggris ...", "Pengawas kita, Pak Darmawan, ...", "Fikri is nine")? A sentence that only
-    mentions them further on ("... tidur malam sebelum Pak Darmawan datang") does not (round 24), nor one that opens
-    with what they do ("Pak Darmawan datang awal bulan depan": round 27 heard it again to "Pak Darmawan itu siapa?")."""
-    names = _names(question)
-    for sentence in re.split(r"(?<=[.!?;])\s+", text):
-        words = [x.lower() for x in re.findall(r"[\w']+", sentence)]
-        for i, word in enumerate(words[:4]):
-            if word in names and (_WHO_WORDS & set(words[max(0, i - 3):i + 4])
-                                  or i + 1 < len(words) and words[i + 1] in _COPULAS):
-                return True
-    return False
-
-
-def _adds(item: dict, coach: str, lang: str) -> bool:
-    """Does the fuller telling of an item whose short answer was said hold more of what the coach now asks? ("Ada
-    berapa kelompok?" - the number is in the long form only.) Not when the question asks for a form the short answer
-    already gave, or its words are as much in the short answer ("Dari delapan puluh menit itu, rencananya penutup
-    butuh berapa menit?" after "Dua jam pelajaran, delapan puluh menit": round 25 heard the eighty minutes again)."""
-    question = _main_question(coach) or coach
-    if not _topic_words(question, lang):
-        return True   # "Which ones?" after "four Year 7 classes": about what was just said
-    covers = _covers(item["long"], question, lang) and not _covers(item["short"], question, lang)
-    if focus(question, lang) in ("number", "time", "who", "where"):
-        # ("Sebelumnya biasanya dapat berapa?" after "lima puluh lima": the earlier chapter's mark is in the long form)
-        return has_form(item["long"], question, lang) and (not has_form(item["short"], question, lang) or covers)
-    return covers
-
-
-def _choices(question: str, lang: str) -> list[str]:
-    """The two things an either-or question offers ("pulang sekolah", "malam"), each of at most six words; [] for a
-    yes/no in disguise ("... atau tidak?", "... or anything else?") or no "or" at all."""
-    question = question.strip().rstrip("?").strip()
-    parts = _OR.split(question)
-    if len(parts) != 3:
-        return []
-    if _EXAMPLES.search(parts[0]):
-        return []   # "... commitments, like Friday prayers or picking up their kids?": examples, not a choice
-    first, second = parts[0], _TAIL.sub("", parts[2]).strip()
-    first = _LEAD.sub("", re.split(r"[,:;]\s+", first)[-1]).strip()
-    if not first or not second or _NOT_A_CHOICE.match(second) or len(first.split()) > 6 or len(second.split()) > 6:
-        return []
-    if _ASKS_AGAIN.match(second):
-        return []   # "..., or was it a surprise?": two questions, not two things to pick ("Probably was it a surprise.")
-    if _DETERMINER.match(first) and _DETERMINER.match(second):
-        # "Did the filtering or the evaporating take longer?": two things of the same shape, the verb after them
-        second = " ".join(second.split()[:len(first.split())])
-    return [first, second]
-
-
-_ASKS_AGAIN = re.compile(r"^\W*(do|does|did|is|are|was|were|have|has|can|could|will|would)\s+(you|i|we|they|he|she|it|"
-                         r"there|this|that)\b|^\W*(apakah|apa)\s", re.IGNORECASE)
-_EXAMPLES = re.compile(r"\b(like|such as|for example|e\.g\.|seperti|misalnya|contohnya)\b[^,;:]*$", re.I)
-_DETERMINER = re.compile(r"^(the|a|an|this|that|my|your|his|her|their|our)\s", re.I)
-
-
-# Case matters in Indonesian: "Ibu" is the listener, "bantu ibu" the speaker's mother.
-_SPEAKER = {"id": {"kamu": "saya", "Kamu": "saya", "Ibu": "saya", "Bapak": "saya", "Anda": "saya", "anda": "saya",
-                   "kau": "saya"},
-            "en": {"you": "I", "You": "I", "your": "my", "Your": "my", "yours": "mine", "yourself": "myself",
-                   "I": "you", "my": "your", "me": "you"}}
-
-
-def _as_speaker(phrase: str, lang: str) -> str:
-    """The coach's words in the coachee's mouth: "perasaan kamu" -> "perasaan saya", "your plan" -> "my plan",
-    "talking about you" -> "talking about me"."""
-    swap = _SPEAKER.get(lang, _SPEAKER["id"])
-    words = phrase.split()
-
-    def one(n: int, token: str) -> str:   # a word with what sticks to it ("Bapak," - round 26 heard "rencana Bapak")
-        head, w, tail = re.match(r"^(\W*)(.*?)(\W*)$", token).groups()
-        if lang == "en" and w == "you" and (n == len(words) - 1 or words[n - 1].lower().strip(",;:") in _OBJECT_AFTER):
-            return f"{head}me{tail}"
-        return f"{head}{swap.get(w, w)}{tail}"
-
-    out = " ".join(one(n, w) for n, w in enumerate(words))
-    if lang == "id":
-        out = re.sub(r"\b(\w{3,})mu\b", r"\1 saya", out)
-    return _lower_first(out)   # "Pulang sekolah" -> "pulang sekolah"; "Friday" stays
-
-
-_OBJECT_AFTER = {"about", "to", "with", "for", "at", "from", "of", "by", "on", "help", "helps", "tell", "told", "ask",
-                 "asked", "give", "gave", "show", "see", "call", "make", "makes", "let", "like", "bother",
-                 "bothers", "upset", "upsets", "worry", "worries"}
 
 
 _SCALE = re.compile(r"\b(1|satu|one)\s*(-|–|to|sampai|hingga|s\.?d\.?|ke)\s*(10|sepuluh|ten)\b|\bskala\b|"
@@ -1143,159 +919,14 @@ _OFFER = re.compile(r"\b(teh atau kopi|kopi atau teh|mau (minum )?(teh|kopi|minu
 _ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\bmakan apa\b|\b(makan|sarapan) (siang |pagi )?(belum|sudah)|"
                   r"\bhad (lunch|breakfast|coffee|anything)|\beaten\b", re.I)
 _ALREADY = re.compile(r"\b(sudah|udah|already|have, thanks|had)\b", re.I)
-_COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)
 _FIRST_PERSON = re.compile(r"\b(saya|aku|i|i'm|i've|i'd|me|my)\b", re.IGNORECASE)
-# "Apa yang Bapak rasakan …?", "Gimana perasaanmu?", "How does that make you feel?" (not "Do you feel ready …?" alone)
-_ASKS_FEELING = re.compile(r"\b(apa yang (\w+ )?(ibu|bapak|kamu|anda|kau) rasakan|(bagaimana|gimana) (perasaan|rasanya)|"
-                           r"perasaan (ibu|bapak|kamu|anda|mu)\b.{0,20}(bagaimana|gimana|seperti apa)|"
-                           r"how (do|did|does) (you|it|that|this) (make you )?feel|what do you feel|how are you feeling|"
-                           r"what (was|is) that like for you)", re.IGNORECASE)
-
-
-_QUESTION_WORDS = {"berapa", "kapan", "siapa", "mana", "dimana", "where", "when", "who", "which", "many", "much",
-                   "long", "what", "year", "semuanya", "semua", "sekarang", "biasanya", "kira", "now", "usually",
-                   "maksud", "maksudnya", "lama", "menjadi", "mean", "meant", "sorry", "maaf", "gimana", "bagaimana", "that", "itu"}
-
-
-def _topic_words(question: str, lang: str) -> list[str]:
-    """The words that say what a question is about (no question words, honorifics or fillers)."""
-    from simulator.reading.reader import content_words
-
-    return [w for w in content_words(question.lower(), lang)
-            if len(w) >= 4 and w not in _QUESTION_WORDS and w not in _HONORIFICS and w not in _GENERIC]
-
-
-def _on_topic(item: dict, question: str, lang: str, strict: bool = False) -> bool:
-    """Does the memory item share a topic word with the question (its first five letters, so "kelompok" finds
-    "kelompoknya")? A question of question words only is on any topic (unless `strict`)."""
-    words = _topic_words(question, lang)
-    if not words:
-        return not strict
-    from simulator.coachee.memory import synonyms
-
-    same = synonyms(lang)
-    # its example questions count: "berapa lama menjadi guru?" is what "Sudah delapan tahun saya mengajar" answers
-    text = " ".join([item.get("short", ""), item.get("long", ""), item.get("topic", ""), *item.get("asks", ())]).lower()
-    return any(re.search(r"\b" + re.escape(v[:5]), text) for w in words for v in (w, *same.get(w, ())))
-
-
-def _touches_conversation(question: str, lang: str) -> bool:
-    """Does the question name something of this conversation (the scenario or what was said: "the lesson")?"""
-    from simulator.reading.reader import content_words
-
-    heard = (_HEARD.get() or "").replace(question.lower(), " ")   # what was said before this question
-    return any(len(w) >= 5 and w not in _GENERIC and re.search(r"\b" + re.escape(w), heard)
-               for w in content_words(question.lower(), lang))
-
-
-_GENERIC = {"today", "really", "think", "about", "would", "could", "should", "things", "something", "sekarang",
-            "hari", "memang", "sebenarnya", "biasanya", "kira-kira", "rasanya", "usually", "actually", "punya",
-            "pernah", "masih", "sudah", "belum", "bapak", "there", "ever", "still", "happen", "happens", "happened",
-            "terjadi", "going", "doing", "yourself", "myself", "yourselves", "sendiri", "ones", "those", "these",
-            "them", "saja", "sebagai"}
 
 
 _ALTERNATIVES = re.compile(r"\b(or|atau)\b[^?]*\?", re.I)
 _REFERS_BACK = re.compile(r"\b(it|that|this|itu|tersebut|tadi|i meant|maksud saya)\b", re.I)
-_QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
-_REFERRED = {"id": re.compile(r"\b([a-z]{4,}) (?:itu|tadi|tersebut|yang mana)\b"),
-             "en": re.compile(r"\b(?:after|before|about|during|from) the ([a-z]{4,})\b|\bthe ([a-z]{4,}) you (?:mentioned|said)\b")}
-_HONORIFICS = {"ibu", "bapak", "bu", "pak", "mas", "mbak", "kak", "dik", "nak", "sir", "miss", "mrs", "ms", "mr",
-               "madam", "guru", "kepala", "teacher", "saja", "aja", "sih", "deh", "dong", "nih", "kok"}
-# What a person is to the coachee, said beside their name ("Putri, ketua kelas", "my friend Salsa"); and "X is ...".
-_WHO_WORDS = frozenset("""guru murid siswa teman temen sahabat kakak adik ibu ayah mama papa kepala pengawas wali anak ketua
-    rekan tetangga pelatih koordinator suami istri sepupu kakek nenek paman bibi tante om wakil teacher student pupil
-    friend brother sister mum mom dad father mother principal head supervisor colleague neighbour neighbor classmate
-    coach coordinator deputy husband wife son daughter cousin tutor grandma grandpa uncle aunt""".split())
-_COPULAS = frozenset({"itu", "adalah", "ialah", "is", "was", "'s"})
-_NAME_MID = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{2,}\b")
-_NOT_REFERENCES = {"yang", "mana", "kapan", "siapa", "berapa", "bagaimana", "gimana", "kenapa", "waktu", "saat", "hari",
-                   "kelas", "sekolah", "pelajaran", "anak", "murid", "guru", "first", "last", "next", "same", "lesson",
-                   "class", "school", "time", "kids", "students", "teacher", "moment", "week", "rest", "end", "start",
-                   "pertemuan", "obrolan", "pertanyaan", "question", "conversation", "observation", "observasi",
-                   # what a coach calls something told in its own words ("momen itu" for the story of Bu Rina's
-                   # glance: round 23 heard "Rasanya saya tidak menyebut itu")
-                   "momen", "kejadian", "peristiwa", "cerita", "situasi", "kondisi", "keadaan", "perasaan",
-                   "pengalaman", "keinginan", "harapan", "kebiasaan", "sikap", "perilaku", "masalah", "bagian",
-                   "event", "story", "situation", "feeling", "feelings", "experience", "habit", "behaviour", "part",
-                   "thing", "things", "idea", "problem"}
-# a verb or a derived word the coach points with ("melatih itu", "Ibu tafsirkan itu sebagai apa?", "kepedulian
-# itu", "selarut itu"): the coach's own word for what was told (rounds 23-24)
-_VERB_FORM = re.compile(r"^(me[mn]?g?y?|ber|ter|di|per)\w{3,}$|^\w{3,}kan$|^se\w{3,}$|^(ke|pe[mn]?g?|per)\w{3,}an$")
-
-
-@cache
-def _known_words(persona_id: str) -> frozenset[str]:
-    """Every word of the persona's card and memory, both languages, in lower case."""
-    return frozenset(_lower_words(persona_id, "id") | _lower_words(persona_id, "en")
-                     | {w.lower() for lang in ("id", "en") for w in re.findall(r"[A-Za-z]{3,}", _card_text(persona_id, lang))})
-
-
-@cache
-def _common_words() -> frozenset[str]:
-    """Words on the cards or in the memories of two personas or more ("Matematika", "Thursday"): the school's
-    common vocabulary, never a reference the coach made up. A wrong one ("Ibu guru Matematika?") is corrected by
-    the answer itself."""
-    from collections import Counter
-
-    from simulator.coachee.persona import load_personas
-
-    seen: Counter[str] = Counter()
-    for pid in load_personas():
-        seen.update({w.lower() for lang in ("id", "en") for w in re.findall(r"[A-Za-z]{3,}", _card_text(pid, lang))})
-    return frozenset(w for w, n in seen.items() if n >= 2)
-
-
-def _card_text(persona_id: str, lang: str) -> str:
-    """The persona's card and memory as one text (names keep their capitals)."""
-    from simulator.coachee.memory import load_memory
-    from simulator.coachee.persona import get_persona
-
-    try:
-        card = str(get_persona(persona_id).model_dump())
-    except Exception:  # noqa: BLE001 - a test persona not on disk: the memory alone
-        card = ""
-    memory = load_memory(persona_id)
-    return card + " " + " ".join(t for i in (memory.items if memory else ()) for t in (i.short(lang), i.long(lang)))
-
-
-def _forward(coach: str, lang: str) -> bool:
-    """Does the coach ask for a step, a plan or a time to come (our `forward`/`goal` patterns, "would", "will")?"""
-    from simulator.reading.moves import load_move_rules
-
-    rules = load_move_rules()
-    return bool(lang in rules.patterns and (rules.search(lang, "forward", coach) or rules.search(lang, "goal", coach))
-                or _FUTURE.search(coach))
-
-
-def _unknown(coach: str, lang: str) -> str:
-    """The pool for a detail the coachee does not hold: "I don't remember exactly" about the past; about what is to
-    come or might be ("When can you hand it in?", "What would make it easier?") memory is no excuse - not thought
-    about yet (round 5: "When could we talk again?" - "I don't remember exactly"). Nor about a feeling or a reason
-    ("What makes you feel that?", "Why do you think you get lost?"): hard to say, not forgotten (round 12)."""
-    if _MIGHT.search(coach) or _forward(coach, lang):
-        return "nothing_new"
-    rules = load_move_rules()
-    if _REASON.search(coach) or _WEIGHS.search(coach) or lang in rules.patterns and rules.search(lang, "deep", coach):
-        return "aside_unsure"
-    return "unknown"
-
-
-# A question that asks to weigh things ("Which part took longer than you planned?", "Mana yang paling penting?"):
-# not knowing is "hard to say", not "I don't remember exactly" (round 25).
-_WEIGHS = re.compile(r"\b(which|what|mana|apa)\b[^?.]*\b(most|least|best|worst|longer|longest|shorter|harder|hardest|"
-                     r"easier|easiest|more than|less than|paling|lebih)\b", re.I)
 
 
 _WHY_NOT = re.compile(r"^\W*(kenapa|mengapa|knp|why)\b", re.I)
-_REASON = re.compile(r"\b(why|what makes you|what made you|kenapa|mengapa|apa yang membuat)\b", re.I)
-
-
-# (what is to come, or a choice or a use: "Mana yang mau Bapak temui duluan, dan kapan?", "Itu berguna nggak buat
-# Ibu?" - round 19 heard "Persisnya saya kurang ingat" to both)
-_MIGHT = re.compile(r"\b(would|might|could|will|going to|useful|helpful|first|choose|prefer|kira-kira|besok|tomorrow|"
-                    r"mau|akan|berguna|membantu|duluan|pilih|minggu ini|this week)\b", re.I)
-_FUTURE = re.compile(r"\b(would you|will you|are you going to|nanti|mau mulai|akan|minggu depan|next week)\b", re.I)
 
 
 def _own_idea(persona: Persona, said: list[str], lang: str, coach: str) -> tuple[str, str] | None:
@@ -1314,7 +945,7 @@ def _named_idea(persona: Persona, said: list[str], lang: str) -> tuple[str, str]
     memory = load_memory(persona.id)
 
     def last(*texts: str) -> int:   # where in the session it was last said (-1: never)
-        return max((n for n, s in enumerate(said) if any(_norm(t) in _norm(s) for t in texts)), default=-1)
+        return max((n for n, s in enumerate(said) if any(norm(t) in norm(s) for t in texts)), default=-1)
 
     ideas = [(last(i.short(lang), i.long(lang)), i.short(lang), i.layer) for i in (memory.items if memory else ())
              if i.layer in ("goal", "action_plan")]
@@ -1325,33 +956,6 @@ def _named_idea(persona: Persona, said: list[str], lang: str) -> tuple[str, str]
     # A step named holds over a goal; of several, the one said last (the coachee's latest word on it).
     best = max(steps or ideas, key=lambda i: i[0], default=None)
     return (best[1], best[2]) if best else None
-
-
-def _own_idea_asked(coach: str, said: list[str], lang: str) -> bool:
-    """Does the coach's turn name something the coachee itself said (two of its rarer words, in the coachee's
-    words: "berhenti sejenak", "menarik napas")?"""
-    from simulator.reading.reader import content_words
-
-    question = _main_question(coach)
-    if not _WILL_TRY.search(question) or _ANYTHING.search(question):
-        return False   # "Do you write a plan for each class?", "Is there anything you'd like to try?" ask otherwise
-    own = " ".join(said).lower()
-
-    def shared(text: str) -> int:
-        # (four letters: "stopping" is the coachee's "stop", "room" its "room")
-        words = {w[:4] for w in content_words(text.lower(), lang) if len(w) >= 4 and w not in _GENERIC
-                 and w not in _HONORIFICS and w not in _QUESTION_WORDS}
-        return sum(1 for w in words if re.search(r"\b" + re.escape(w), own))
-
-    # the question names it, or points back ("itu", "that") at a turn that names it
-    return shared(question) >= 2 or bool(_POINTS_BACK.search(question)) and shared(coach) >= 2
-
-
-_WILL_TRY = re.compile(r"\b((mau|akan|ingin|bisa|siap) (ibu |bapak |kamu |anda )?(coba|lakukan|mulai|pakai|terapkan|ajak)|"
-                       r"(will|would|could|can) you (be (willing|able|happy|ready) to )?(try|do|start|use|give)|are you going to|"
-                       r"want to try|willing to try|(bersedia|siap) (mencoba|coba))\b", re.I)
-_ANYTHING = re.compile(r"(^|,\s*)(apa |apakah )?(ada|adakah)\b|\b(anything|something|is there)\b", re.I)
-_POINTS_BACK = re.compile(r"\b(itu|tersebut|tadi|that|it|this|those)\b", re.I)
 
 
 # an invitation to talk, which the coachee's own concern answers ("What's on your mind today?")
@@ -1366,17 +970,10 @@ _DEAL = re.compile(r"\b(deal|sepakat|setuju|is that still ok(ay)?|still ok(ay)? 
 def _took_advice(persona: Persona, said: list[str], lang: str) -> bool:
     """Has the coachee just said yes to a suggestion of the coach's (one of its own lines for advice, or held to it
     since) in its last three replies? (An idea it said "I'll see" to long ago is not the step now asked for.)"""
-    taken = [_norm(line) for line in [*(persona.reactions.advice(lang) if persona.reactions.advice else []),
+    taken = [norm(line) for line in [*(persona.reactions.advice(lang) if persona.reactions.advice else []),
                                       *(x for k in ("agreed_step", "agreed_when", "agreed_deal")
-                                        for x in _lines(lang)[k])]]
-    return any(line and line in _norm(s) for s in said[-3:] for line in taken)
-
-
-def _asks_step(coach: str, lang: str) -> bool:
-    """Asks for a step to take (our `forward` patterns) rather than for the goal."""
-    rules = load_move_rules()
-    return lang in rules.patterns and bool(rules.search(lang, "forward", coach)) \
-        and not rules.search(lang, "goal", coach)
+                                        for x in generic_lines(lang)[k])]]
+    return any(line and line in norm(s) for s in said[-3:] for line in taken)
 
 
 _PAST = {"id": re.compile(r"\b(pernah|dulu|lalu|kemarin|tadi|sempat)\b", re.I),
@@ -1384,99 +981,8 @@ _PAST = {"id": re.compile(r"\b(pernah|dulu|lalu|kemarin|tadi|sempat)\b", re.I),
                           re.I)}
 
 
-def _unheard_reference(coach: str, persona_id: str, lang: str) -> str | None:
-    """A person or thing the coach's question refers to as known ("Salsa and Dinda", "kucing yang mana", "after the
-    birthday") that nobody has mentioned in this session, that is not on the scenario card, and that the coachee's
-    memory does not hold: the coach invented it (or misheard)."""
-    heard = (_HEARD.get() or "")
-    low = coach.lower()
-    heard = heard.replace(low, " ")
-    known = _known_words(persona_id)
-    # What the coach tells before asking is what "itu" may point at ("Penjelasan di awal berlangsung sekitar dua puluh
-    # lima menit. Bagaimana Bapak melihat data itu?" - round 26 heard "Data? ... Rasanya saya tidak menyebut itu").
-    told_first = len(_QUESTION_SENTENCE.sub(" ", coach).split()) >= TOLD_FIRST_WORDS
-    for sentence in _QUESTION_SENTENCE.findall(coach):
-        found = [m.group(0) for m in _NAME_MID.finditer(sentence)]
-        if not told_first:
-            for pattern in _REFERRED.values():
-                # (not in a when-clause: "waktu anak-anak membaca nyaring tadi" is the lesson the coach watched)
-                found += [g for m in pattern.finditer(sentence.lower()) for g in m.groups()
-                          if g and not _WHEN_CLAUSE.search(sentence.lower()[:m.start()])]
-        from simulator.reading.reader import content_words, stems
-
-        for word in found:
-            w = word.lower()
-            if w in _HONORIFICS or not content_words(w, lang) or w in _NOT_REFERENCES or w in _common_words() or w[:5] in heard or w in known or w[:5] in _prefixes(known):
-                continue
-            if lang == "id" and word.islower() and _VERB_FORM.match(w):
-                continue
-            if any(len(x) >= 4 and re.search(r"\b\w{0,3}" + re.escape(x), heard) for x in stems(w, lang) if x != w):
-                continue   # "selengkap itu?" after "lengkap": the same word with an affix (round 9)
-            if re.search(r"\b(saya|aku|i.m|i am|my name)\s+" + re.escape(word), sentence, re.I):
-                continue   # the coach introducing itself
-            if kind_value(word, lang):
-                continue   # "Was it an Instagram group?": one of a kind (an app, a subject, a day), answered no
-            return word
-    return None
-
-
-TOLD_FIRST_WORDS = 6   # the coach's own telling before its question, this long, is what "X itu" may refer to
-_WHEN_CLAUSE = re.compile(r"\b(waktu|saat|ketika|pas|sewaktu|when|while)\b(?!.*[,;:])[^?]*$")
-
-
-@cache
-def _prefixes(known: frozenset[str]) -> frozenset[str]:
-    return frozenset(w[:5] for w in known if len(w) >= 5)
-
-
-def _naming_sentence(item: dict, question: str) -> str | None:
-    """Asked about someone by name ("Hartono itu siapa?"): the sentence of the item that names them, when its
-    short answer does not."""
-    names = [w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", question) if w not in item["short"]]
-    if not names:
-        return None
-    for sentence in re.split(r"(?<=[.!?])\s+", item["long"]):
-        if any(n in sentence for n in names):
-            return sentence
-    return None
-_REFERS = {"id": re.compile(r"\b([a-z][a-z-]{3,}) (itu|tadi|tersebut)\b(?!-)"),   # ("orangnya itu-itu saja": the same ones)
-           "en": re.compile(r"\b(?:those|these|that same) ([a-z][a-z-]{3,})\b"),
-           # the coach's word asked back: "Rencana apa?", "A plan for what?" (round 7: no plan had been mentioned)
-           "asked_back": re.compile(r"^\W*(?:an? )?([a-z]{4,}) (?:for what|apa( dulu)?)\?")}
-_NOT_THINGS = {"hal", "begitu", "waktu", "saat", "semua", "rasanya", "memang", "kalau", "karena", "seperti",
-               "justru", "hanya", "cuma", "juga", "sudah", "masih", "yang", "sama", "kata", "bilang", "sebenarnya",
-               # "Saya kira itu pelajaran tambahan": "itu" is "it" after a verb of thinking or saying
-               "kira", "pikir", "rasa", "tahu", "dengar", "anggap", "ingat", "lihat", "kirain",
-               "days", "times", "things", "ones", "kinds"}
-
-
-def presupposes(text: str) -> bool:
-    """Does the line refer to a thing as known ("anak itu", "those priorities") that nobody has mentioned yet in
-    this session (coach or coachee) or on the scenario card?"""
-    heard = _HEARD.get()
-    if heard is None:
-        return False
-    low = text.lower()
-    for pattern in _REFERS.values():
-        for m in pattern.finditer(low):
-            noun = m.group(1)
-            if noun not in _NOT_THINGS and noun[:5] not in heard:
-                return True
-    return False
-
-
-def said_history(said: list[str]) -> list[dict]:
-    return [{"speaker": "coachee", "text": s} for s in said]
-
-
 # what the talk leaves the coachee with ("one thing you'll take away" asks that, not a step)
 _TAKEAWAY = re.compile(r"\b(take away|taking away|takeaway|bawa pulang|kesimpulan|simpulkan|conclu\w+)\b", re.I)
-
-
-def _asks_conclusion(coach: str) -> bool:
-    """The coach asks for the coachee's conclusion or takeaway ("Apa yang Ibu bawa pulang?", "What are you taking
-    away?"): the coachee rules' closing patterns."""
-    return load_rules().matches("closing", _main_question(coach) or coach)
 
 
 def plan_revealed(plan: Plan, persona: Persona, lang: str) -> set[str]:
@@ -1488,34 +994,3 @@ def plan_revealed(plan: Plan, persona: Persona, lang: str) -> set[str]:
     return out
 
 
-def _strip_again(text: str, lang: str) -> str:
-    """Drop an "As I said, " prefix so it is not doubled."""
-    for template in _lines(lang)["already"] + _lines(lang)["repeat"] + _lines(lang)["clarify"]:
-        head = template.split("{said}")[0]
-        if head and text.startswith(head):
-            rest = text[len(head):]
-            return rest[:1].upper() + rest[1:]
-    return text
-
-
-def _last_own_words(said: list[str], lang: str) -> str:
-    return _strip_again(said[-1], lang) if said else ""
-
-
-def _meant_words(said: list[str], lang: str) -> str:
-    """What "What do you mean by no child feeling branded?" asks to explain: the latest reply that holds the words
-    named (round 6 explained the reply before instead), else the last reply."""
-    coach = _COACH_SAID.get() or ""
-    named = [w for w in _topic_words(coach, lang) if w not in _CLARIFY_WORDS]
-    for text in reversed(said):
-        if named and any(re.search(r"\b" + re.escape(w[:5]), text.lower()) for w in named):
-            return _strip_again(text, lang)
-    return _last_own_words(said, lang)
-
-
-_CLARIFY_WORDS = {"mean", "meant", "maksud", "maksudnya", "sorry", "maaf", "explain", "jelaskan", "dijelaskan", "artinya",
-                  "paham", "understand", "follow", "exactly", "persisnya"}
-
-
-def _join(*parts: str) -> str:
-    return " ".join(p.strip() for p in parts if p and p.strip())
