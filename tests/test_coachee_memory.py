@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from simulator.coachee.memory import load_memory_file
+from simulator.coachee.persona import get_persona
 from simulator.coachee.state import VALUES
-from simulator.coachee.voices import ScriptedVoice
+from simulator.coachee.voices import ScriptedVoice, not_knowing_lines
 from simulator.reading.moves import move_lines
 from simulator.reading.reader import detect_lang
 from simulator.session import Session
@@ -80,7 +81,8 @@ def test_what_the_state_does_not_allow_is_deflected_never_answered():
     s = opened_surface()
     result = s.coach_says("Kapan Ibu terakhir menangis di motor?")    # an underneath episode, not yet earned
     # put off - for a plain "when?" vaguely ("not sure exactly"), never with the locked episode
-    assert result.plan.reaction == "not_yet" and result.reply in move_lines("id")["not_yet"] + move_lines("id")["unknown"]
+    unknown = not_knowing_lines(get_persona(s.persona.id), "id", "unknown")
+    assert result.plan.reaction == "not_yet" and result.reply in move_lines("id")["not_yet"] + unknown
     assert "menangis" not in result.reply and result.plan.memories == []
     assert "underneath" not in s.state.revealed
     deep = s.coach_says("Apa yang membuat Ibu takut dianggap tidak mampu?")   # open, straight at a locked feeling

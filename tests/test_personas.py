@@ -50,9 +50,10 @@ def _spoken(persona: Persona):
         for lang in LANGS:
             for line in layer.lines(lang):
                 yield f"{name}.{lang}", line
-    for reaction in REACTIONS:
+    for reaction in type(persona.reactions).model_fields:   # REACTIONS and the optional own lines
+        lines = getattr(persona.reactions, reaction)
         for lang in LANGS:
-            for line in getattr(persona.reactions, reaction)(lang):
+            for line in lines(lang) if lines else ():
                 yield f"reactions.{reaction}.{lang}", line
 
 

@@ -84,6 +84,7 @@ class Reactions(Strict):
     stuck: Lines
     closing: Lines
     step_unsure: Lines | None = None   # goal named, asked for a step not found yet (else the generic lines)
+    unsure: Lines | None = None   # asked what it has not thought about yet (its own words before the generic lines)
 
 
 class Persona(Strict):

@@ -102,12 +102,35 @@ COACH_SAID: ContextVar[str | None] = ContextVar("coach_said", default=None)   # 
 ASKED_BEFORE: ContextVar[tuple[str, ...]] = ContextVar("asked_before", default=())   # earlier coach questions
 ROLE: ContextVar[str | None] = ContextVar("role", default=None)
 EMOTIONS: ContextVar[tuple[str, ...]] = ContextVar("emotions", default=())   # the persona's feelings, this language
+# The persona's own ways of not having thought about something yet: (language, lines) (personas/*.yaml `unsure`)
+OWN_UNSURE: ContextVar[tuple[str, tuple[str, ...]]] = ContextVar("own_unsure", default=("id", ()))
+# the generic pools of not having thought about it, which a persona's own lines join (not "I don't remember
+# exactly": paired raters preferred the stock lines there, 15 to 12 - "I didn't notice" misfits a question on a habit)
+UNSURE_POOLS = ("nothing_new", "aside_unsure")
 
 
 def generic_lines(lang: str) -> dict[str, list[str]]:
     """The generic lines in the speaker's register (a student's "Nggak tahu, sih", not "Wah, itu saya kurang tahu
-    persis": round 5 heard the adult line from a student where a path left the role out)."""
-    return move_lines(lang, ROLE.get())
+    persis": round 5 heard the adult line from a student where a path left the role out). The persona's own ways of
+    not having thought about it join those pools, ahead of the stock lines (`own_line`)."""
+    return _with_own(lang, ROLE.get(), OWN_UNSURE.get()[1])
+
+
+@lru_cache(maxsize=256)
+def _with_own(lang: str, role: str | None, own: tuple[str, ...]) -> dict[str, list[str]]:
+    lines = move_lines(lang, role)
+    if not own:
+        return lines
+    return {**lines, **{pool: [*own, *(x for x in lines[pool] if x not in own)] for pool in UNSURE_POOLS}}
+
+
+def own_line(line: str) -> bool:
+    """Is the line one of the persona's own ways of not knowing, to go before the stock lines? Blind raters called the
+    same "I'd need to think about that one" from every persona stock (rounds 27-29); paired raters preferred the
+    persona's own 44 times to 14 (bench/data/paired/31). Not one that names what the coach asks about: "My head's
+    full of the showcase" is no reason for not knowing about the showcase."""
+    lang, own = OWN_UNSURE.get()
+    return line in own and not stem_set(line, lang) & stem_set(COACH_SAID.get() or "", lang)
 
 
 OLD_SENTENCE_WORDS = 4   # a sentence this long said before is a repeat when said again ("Yes." is not)

@@ -220,7 +220,7 @@ class Guard:
         public = [persona.name.id, persona.name.en, persona.title.id, persona.title.en, persona.scenario.id,
                   persona.scenario.en, persona.background.id, persona.background.en, persona.presenting_issue.id,
                   persona.presenting_issue.en, *persona.emotions.id, *persona.emotions.en]
-        reactions = [line for key in type(persona.reactions).model_fields
+        reactions = [line for key in type(persona.reactions).model_fields if getattr(persona.reactions, key)
                      for line in (*getattr(persona.reactions, key).id, *getattr(persona.reactions, key).en)]
         said = [str(_field(t, "text") or "") for t in self.history]
         open_text = [text for item in opened

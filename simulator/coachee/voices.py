@@ -55,6 +55,7 @@ from simulator.coachee.said import (
     HEARD,
     LOWER_WORDS,
     OLD_SENTENCE_WORDS,
+    OWN_UNSURE,
     ROLE,
     as_speaker,
     generic_lines,
@@ -65,6 +66,7 @@ from simulator.coachee.said import (
     near_repeat,
     new_facts,
     norm,
+    own_line,
     presupposes,
     said_history,
     stem_set,
@@ -120,6 +122,23 @@ def candidate_lines(persona: Persona, plan: Plan, lang: str) -> list[str]:
     return list(lines(lang)) if lines is not None else []
 
 
+def own_unsure(persona: Persona, lang: str) -> tuple[str, tuple[str, ...]]:
+    """The persona's own ways of not having thought about something yet, in this language (`unsure`)."""
+    lang = lang if lang in persona.languages else persona.languages[0]
+    return lang, tuple(persona.reactions.unsure(lang)) if persona.reactions.unsure else ()
+
+
+def not_knowing_lines(persona: Persona, lang: str, pool: str) -> list[str]:
+    """A pool of not knowing ("nothing_new", "unknown", "aside_unsure", ...) as this persona says it: its own lines
+    first where it has them, then its register's."""
+    token, role = OWN_UNSURE.set(own_unsure(persona, lang)), ROLE.set(persona.role)
+    try:
+        return list(generic_lines(lang)[pool])
+    finally:
+        OWN_UNSURE.reset(token)
+        ROLE.reset(role)
+
+
 _GREETING_SENTENCE = re.compile(
     r"^\s*(selamat (pagi|siang|sore|malam)|pagi|siang|sore|malam|halo|hai|good (morning|afternoon|evening)|"
     r"morning|afternoon|evening|hello|hi|hey)\b[^.!?]*[.!?]\s*", re.IGNORECASE)
@@ -159,7 +178,8 @@ class ScriptedVoice:
         fresh = [line for line in self._rotate(pool, key) if norm(line) not in done]
         told = [stem_set(x, lang) for x in said] if lang else []
         # stable: the rotation decides among the rest
-        fresh.sort(key=lambda line: (presupposes(line), bool(told) and told_again(line, told, lang or "id")))
+        fresh.sort(key=lambda line: (presupposes(line), bool(told) and told_again(line, told, lang or "id"),
+                                     not own_line(line)))
         return fresh[0] if fresh else None
 
     def _again(self, text: str, said: list[str], lang: str, key: str, recall: bool = False) -> str:
@@ -783,6 +803,7 @@ class ScriptedVoice:
         token = LOWER_WORDS.set(lower_words(persona.id, lang if lang in persona.languages else "id"))
         role_token = ROLE.set(persona.role)
         emotions_token = EMOTIONS.set(tuple(persona.emotions(lang if lang in persona.languages else "id")))
+        unsure_token = OWN_UNSURE.set(own_unsure(persona, lang))
         heard = " ".join([persona.scenario(lang if lang in persona.languages else persona.languages[0]),
                           *(str(_field(t, "text")) for t in history)]).lower()
         heard_token = HEARD.set(heard)
@@ -815,6 +836,7 @@ class ScriptedVoice:
             ASKED_BEFORE.reset(asked_token)
             ROLE.reset(role_token)
             EMOTIONS.reset(emotions_token)
+            OWN_UNSURE.reset(unsure_token)
         return Reply(text=text, voice=self.name)
 
     def _new_part(self, plan: Plan, text: str, said: list[str], lang: str) -> str:

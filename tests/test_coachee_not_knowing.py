@@ -1,0 +1,86 @@
+"""The coachee's own ways of not having thought about something yet (personas/*.yaml reactions `unsure`, session 15).
+
+Blind panel raters called the same "I'd need to think about that one." from every persona stock (rounds 27-29: 97
+replies of not knowing, 19% fit). Helpers who saw only the cards wrote, for each persona, lines in its own voice
+("Honestly? I usually just dive straight in without thinking it through."). They come before the register's stock
+lines, which follow once they are used up. Two blind raters compared 60 such turns of rounds 22-29 (bench/data/
+paired/31): the persona's own "not thought about it" fit 29 of 86 ratings against 14 and was preferred 44 to 14 times;
+its own "I don't remember, I didn't notice" lines were preferred less often than the stock ones (12 to 15) and were
+dropped."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from simulator.coachee.persona import load_personas
+from simulator.coachee.said import UNSURE_POOLS
+from simulator.coachee.state import Plan
+from simulator.coachee.voices import ScriptedVoice, not_knowing_lines
+from simulator.reading.moves import move_lines
+from tests.test_coachee_panel9 import _reply_at
+
+PERSONAS = load_personas()
+
+
+@pytest.mark.parametrize("pid", sorted(PERSONAS))
+def test_every_persona_has_its_own_ways_of_not_knowing(pid):
+    persona = PERSONAS[pid]
+    register = move_lines("id", persona.role)
+    lines = persona.reactions.unsure
+    assert lines is not None
+    for lang in ("id", "en"):
+        assert len(lines(lang)) >= 3, lang
+        stock = {x for pools in (move_lines(lang, persona.role), register) for x in pools["nothing_new"]}
+        assert not stock & set(lines(lang))
+        # no number a line could get wrong: a way of not knowing names nothing particular
+        assert not any(re.search(r"\d", x) for x in lines(lang)), lines(lang)
+
+
+@pytest.mark.parametrize("pool", UNSURE_POOLS)
+def test_its_own_lines_come_before_the_stock_ones(pool):
+    persona = PERSONAS["pasca_observasi_guru_pasif"]
+    own = list(persona.reactions.unsure("en"))
+    lines = not_knowing_lines(persona, "en", pool)
+    assert lines[:len(own)] == own
+    assert set(move_lines("en", persona.role)[pool]) <= set(lines[len(own):])
+    # not remembering stays plain: "I didn't notice" misfits a question about a habit (paired raters, 15 to 12)
+    assert not_knowing_lines(persona, "en", "unknown") == move_lines("en", persona.role)["unknown"]
+
+
+def test_the_stock_lines_follow_when_its_own_are_used_up_and_nothing_is_said_twice():
+    persona = PERSONAS["guru_baru"]
+    own = set(persona.reactions.unsure("en"))
+    voice, history, said = ScriptedVoice(), [], []
+    plan = Plan("reveal", None, [], "neutral", move="coaching", question="open")
+    for _ in range(len(own) + 3):
+        history.append({"speaker": "coach", "text": "What would you try first next week?"})
+        text = voice.say(persona=persona, plan=plan, state=None, history=history, lang="en").text
+        history.append({"speaker": "coachee", "text": text})
+        said.append(text)
+    assert len(set(said)) == len(said), said
+    assert set(said[:len(own)]) == own, said      # its own words first ...
+    assert not own & set(said[len(own):])          # ... then the others
+
+
+# Replayed turns of the panels (round, rater, conversation, coach turn) and words the reply must not hold. Paired
+# comparison 31: both raters preferred the persona's own line to the stock one in the first three.
+OWN_WORDS = [
+    # "... mana yang paling mendesak menurut Bapak?" - "Belum tahu, ya. Saya belum kepikiran." (the chatty coordinator)
+    (("23", "R96", "guru_p5_banyak_cerita_id", 6), "Belum tahu, ya. Saya belum kepikiran."),
+    # "When a student has really got the whole story, how can you tell?" - "I can't really answer that yet."
+    (("28", "R121", "guru_senior_skeptis_en", 5), "I can't really answer that yet."),
+    # "What makes you worried that half the class might sit silent?" - "I'd need to think about that one."
+    (("25", "R104", "pra_observasi_guru_matematika_en", 5), "I'd need to think about that one."),
+    # "... the students at the showcase? Tell me more about what that would look like." - never "Not sure yet. My
+    # head's completely full of the showcase right now.": what was asked is no reason for not knowing it
+    (("26", "R112", "guru_p5_banyak_cerita_en", 5), "showcase"),
+]
+
+
+@pytest.mark.parametrize("where,never", OWN_WORDS)
+def test_not_having_thought_about_it_is_said_in_the_persona_s_own_words(where, never):
+    pid, lang = where[2].rsplit("_", 1)
+    reply = _reply_at(*where)
+    assert never not in reply and reply in PERSONAS[pid].reactions.unsure(lang), reply
