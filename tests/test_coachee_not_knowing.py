@@ -84,3 +84,34 @@ def test_not_having_thought_about_it_is_said_in_the_persona_s_own_words(where, n
     pid, lang = where[2].rsplit("_", 1)
     reply = _reply_at(*where)
     assert never not in reply and reply in PERSONAS[pid].reactions.unsure(lang), reply
+
+
+@pytest.mark.parametrize("where", [
+    # "And the group chat — is it still going?" - "Dunno yet." (paired comparison 32: both raters preferred "not sure")
+    ("29", "R127", "murid_sosial_emosional_en", 6),
+    # "Is she working in the mornings?" - "Dunno. Haven't worked that out."
+    ("29", "R127", "murid_tugas_terlambat_en", 6),
+    # "Kalau sekarang, masih rame juga?" - "Nggak tahu, belum mikir sampai situ."
+    ("23", "R95", "murid_sosial_emosional_id", 6),
+])
+def test_a_yes_no_about_how_things_are_is_not_sure_not_unthought(where):
+    pid, lang = where[2].rsplit("_", 1)
+    reply = _reply_at(*where)
+    assert reply in move_lines(lang, PERSONAS[pid].role)["not_sure"], reply
+
+
+@pytest.mark.parametrize("coach,expected", [
+    ("And the group chat — is it still going?", True),
+    ("Kalau sekarang, masih rame juga?", True),
+    ("Menurut kamu itu ngaruh nggak ke nilai kamu?", False),      # a view: not thought about it
+    ("Nanti saya catat waktunya ya. Boleh begitu?", False),       # leave asked
+    ("Bisa kita bikin tanggalnya sekarang?", False),              # a proposal
+    ("In your day, were pupils encouraged to ask questions?", False),   # then
+    ("Do you mean the students? Tell me more about what that would look like.", False),   # a request after it
+    ("What would you like to try next week?", False),             # no yes/no
+])
+def test_which_questions_ask_how_things_are(coach, expected):
+    from simulator.coachee.asked import asks_how_things_are, main_question
+
+    lang = "id" if any(w in coach for w in ("kamu", "sekarang", "saya", "kita")) else "en"
+    assert asks_how_things_are(coach, main_question(coach) or coach, lang) is expected

@@ -10,9 +10,9 @@ from functools import cache
 
 from simulator.coachee.said import ASKED_BEFORE, COACH_SAID, HEARD, last_own_words, lower_words, strip_again
 from simulator.coachee.state import load_rules
-from simulator.reading.facts import kind_value
+from simulator.reading.facts import kind_value, tense_asked
 from simulator.reading.focus import focus, has_form
-from simulator.reading.moves import core_question, load_move_rules, same_question
+from simulator.reading.moves import core_question, load_move_rules, question_type, same_question
 
 
 def aside_kind(question: str, lang: str) -> str:
@@ -319,6 +319,23 @@ _WILL_TRY = re.compile(r"\b((mau|akan|ingin|bisa|siap) (ibu |bapak |kamu |anda )
                        r"want to try|willing to try|(bersedia|siap) (mencoba|coba))\b", re.I)
 _ANYTHING = re.compile(r"(^|,\s*)(apa |apakah )?(ada|adakah)\b|\b(anything|something|is there)\b", re.I)
 _POINTS_BACK = re.compile(r"\b(itu|tersebut|tadi|that|it|this|those)\b", re.I)
+
+
+def asks_how_things_are(coach: str, question: str, lang: str) -> bool:
+    """Does the turn end on a yes/no about how things are ("Is she working in the mornings?", "Kalau sekarang, masih
+    rame juga?") - not about then, what is to come, a view ("Menurut kamu itu ngaruh nggak?"), leave asked ("Boleh
+    begitu?") or a proposal ("Bisa kita bikin tanggalnya sekarang?"), and not one with a request after it ("... do you
+    mean the students? Tell me more.")? Paired comparison 32: "not sure" beat "haven't thought about it" on the first
+    kind, and lost on the others."""
+    rules = load_move_rules()
+    return bool(question) and coach.rstrip().endswith("?") and lang in rules.patterns \
+        and question_type(question, rules, lang) == "yes_no" and tense_asked(question) != "past" \
+        and unknown_kind(question, lang) == "unknown" and not _VIEW_OR_LEAVE.search(coach)
+
+
+_VIEW_OR_LEAVE = re.compile(r"\b(menurut (kamu|ibu|bapak|anda|mu)|do you think|would you say|in your (view|opinion)|"
+                            r"boleh|bolehkah|may i|can i|could i|bisa kita|can we|shall we|in your day|waktu (kamu|ibu|"
+                            r"bapak) (kecil|sekolah|masih))\b", re.I)
 
 
 def asks_step(coach: str, lang: str) -> bool:

@@ -31,6 +31,7 @@ from simulator.coachee.asked import (
     aside_kind,
     asks_conclusion,
     asks_forward,
+    asks_how_things_are,
     asks_step,
     choices_in,
     covers_question,
@@ -199,6 +200,11 @@ class ScriptedVoice:
             # sure yet, to be honest")
             kind = unknown_kind(question, lang) if question and (focus(question, lang) in (
                 "number", "time", "who", "where", "topic") or tense_asked(question) == "past") else "nothing_new"
+            if kind == "nothing_new" and asks_how_things_are(COACH_SAID.get() or "", question, lang):
+                # A yes/no about how things are ("Is the group chat still going?", "Is she working in the mornings?")
+                # is no idea not thought of, nor a memory lost: not sure (paired comparisons 31-32: raters heard
+                # "haven't thought about it" to such questions as the wrong kind of not knowing).
+                kind = "not_sure"
             line = self._fresh(generic_lines(lang)[kind], said, f"{key}|{kind}") \
                 or self._fresh([*generic_lines(lang)["nothing_new"], *generic_lines(lang)["unknown"], *generic_lines(lang)["aside_unsure"]],
                                said, f"{key}|{kind}")
@@ -922,7 +928,7 @@ _CONNECTIVE = re.compile(r"^\W*(so|and|but|anyway|jadi|dan|tapi|terus|pokoknya)\
 
 
 _GOES_ON = ("reveal", "answer", "why", "closed")   # reactions whose words may wander from the question
-_SHRUGS = ("unknown", "nothing_new", "guarded", "not_yet", "off_topic", "aside_usual", "aside_unknown", "aside_unsure",
+_SHRUGS = ("unknown", "not_sure", "nothing_new", "guarded", "not_yet", "off_topic", "aside_usual", "aside_unknown", "aside_unsure",
            "clarify_more", "scale_sure", "scale_unsure")
 
 

@@ -88,6 +88,7 @@ class LangLines(Strict):
     other_lang: list[str]
     not_yet: list[str]
     unknown: list[str]
+    not_sure: list[str]       # a yes/no about how things are now that it cannot say ("Is the chat still going?")
     off_topic: list[str]
     already: list[str]
     nothing_new: list[str]    # nothing more to say on it, instead of an earlier reply said again
