@@ -115,3 +115,14 @@ def test_which_questions_ask_how_things_are(coach, expected):
 
     lang = "id" if any(w in coach for w in ("kamu", "sekarang", "saya", "kita")) else "en"
     assert asks_how_things_are(coach, main_question(coach) or coach, lang) is expected
+
+
+@pytest.mark.parametrize("pid", sorted(PERSONAS))
+def test_its_own_lines_keep_its_word_for_i(pid):
+    # paired raters heard a student switch from "saya" to "aku" with these lines (comparison 31)
+    from simulator.coachee.memory import load_memory
+
+    memory = " ".join(i.short("id") + " " + i.long("id") for i in load_memory(pid).items).lower()
+    mine = "aku" if len(re.findall(r"\baku\b", memory)) > len(re.findall(r"\bsaya\b", memory)) else "saya"
+    other = {"aku": "saya", "saya": "aku"}[mine]
+    assert not any(re.search(rf"\b{other}\b", x.lower()) for x in PERSONAS[pid].reactions.unsure("id"))
