@@ -40,6 +40,7 @@ DEV = Path(os.environ.get("PAMONG_REAL_TRANSCRIPTS", ROOT.parent / "shared" / "d
 if not DEV.exists() and "PAMONG_REAL_TRANSCRIPTS" not in os.environ:  # a worktree one level deeper
     DEV = ROOT.parent.parent / "shared" / "data" / "real_transcripts"
 EXTRA = Path(os.environ.get("PAMONG_EXTRA_REAL", ROOT.parent / "extra_real"))
+EXTRA2 = Path(os.environ.get("PAMONG_EXTRA_REAL2", ROOT.parent / "extra_real2"))   # session 15's, measured once first
 DOC = ROOT / "docs" / "reading-real-transcripts.md"
 BEGIN, END = "<!-- figures:begin (bench/bench_documents.py writes this section) -->", "<!-- figures:end -->"
 PREFIX = 24
@@ -198,6 +199,12 @@ def main() -> int:
         lines += table("extra real transcripts found with the search tool (looked at after the first measurement)", results["extra"])
     else:
         notes.append(f"- {EXTRA} is absent: the extra real transcripts were skipped.")
+    if (EXTRA2 / "keys.tsv").exists():
+        results["extra2"] = run_set(extra_items(EXTRA2))
+        lines += table("more real transcripts found in session 15 (measured once, then looked at: 11 of 18 right, "
+                       "5 wrong before)", results["extra2"])
+    else:
+        notes.append(f"- {EXTRA2} is absent: session 15's real transcripts were skipped.")
     for part, title in (("D1", "pages written blind in published layouts, set 1 (looked at: the causes fixed)"),
                         ("D2", "pages written blind in published layouts, set 2 (looked at: the causes fixed)"),
                         ("D3", "pages written blind in published layouts, set 3 (held out, then looked at: causes fixed)"),

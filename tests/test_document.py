@@ -59,6 +59,50 @@ def test_json_is_read_by_the_strict_parser():
         read_document('{"turns": [')
 
 
+def test_a_recording_s_timestamps_are_no_json_and_no_speech():
+    # Session 15: a real page opening "[00:00.00]Narrator: ..." read "invalid JSON at line 1"; its turns came two to a
+    # line behind timestamps ("[00:05.58]STUDENT: Hi.[00:11.33]ADVISOR: No problem.").
+    text = ("[00:00.00]COACH: Thanks for coming in. What would you like to talk about?\n"
+            "[00:05.58]TEACHER: My Year 8 class. They go quiet.[00:11.33]COACH: Quiet in what way? [00:12.66]Tell me more.\n"
+            "[00:16.38]TEACHER: Nobody answers when I ask.[00:18.82]COACH: What have you tried so far?\n"
+            "[00:20.01]TEACHER: Waiting longer, mostly.\n")
+    doc = read_document(text)
+    assert said(doc, "coach") == ["Thanks for coming in. What would you like to talk about?",
+                                  "Quiet in what way? Tell me more.", "What have you tried so far?"]
+    assert said(doc, "coachee")[0] == "My Year 8 class. They go quiet." and "00:" not in " ".join(said(doc, "coachee"))
+    stamped = "00:01 Coach: How was the lesson?\n00:04 Coachee: Busy, at 7:15 sharp.\n00:09 Coach: Busy how?\n"
+    assert said(read_document(stamped), "coachee") == ["Busy, at 7:15 sharp."]   # a time said stays
+    with pytest.raises(InputError, match="no speaker label"):   # a tag in brackets opens text, not JSON
+        parse_transcript("[Transkrip] 12 Mei\nCoach: Hi?\nCoachee: Hello.")
+    with pytest.raises(InputError, match="invalid JSON"):
+        read_document('[{"speaker": "coach", "text": "Hi"')
+
+
+def test_a_commentator_labelled_coach_is_set_aside_in_english():
+    # Session 15: training pages where "Coach:" comments on a teacher's talk with a student ("Instead, Ms. Abbie
+    # should try ...") were scored with the commentator as the coach.
+    text = ("Ms. Lee: Thanks for staying back, Sam. How has this week been for you?\n"
+            "Sam: Okay, I guess. Tired.\n"
+            "Coach: This opening is warm. Ms. Lee invites the student to talk without judging him.\n"
+            "Ms. Lee: Tired in what way? What keeps you up?\n"
+            "Sam: Work at my uncle's shop, most nights.\n"
+            "Coach: The student names the problem himself. She should now reflect what he said.\n"
+            "Ms. Lee: So the shop takes your evenings. What would help you most right now?\n"
+            "Sam: Maybe fewer shifts before tests.\n")
+    doc = read_document(text)
+    assert role_of(doc, "Coach") == "observer"
+    assert role_of(doc, "Ms. Lee") == "coach" and role_of(doc, "Sam") == "coachee"
+    assert not any("This opening" in x for x in said(doc, "coach"))
+
+
+def test_a_coach_who_speaks_to_the_coachee_by_name_is_no_commentator():
+    text = ("Coach: Good morning, Sam. How has the week been for you?\nSam: Tiring.\n"
+            "Coach: Sam, what made it tiring?\nSam: Too many tests.\nCoach: Which test worries you most?\n"
+            "Sam: Maths.\nObserver: Noted.\nObserver: The coach asks open questions.\n")
+    doc = read_document(text)
+    assert role_of(doc, "Coach") == "coach" and role_of(doc, "Sam") == "coachee"
+
+
 # ------------------------------------------------------------------------------------------ label shapes
 def test_page_noise_title_and_prose_around_the_dialogue_are_set_aside():
     text = ("Anda di halaman 1dari 4\n\nLatihan Percakapan Coaching Kelompok 3\n\n"

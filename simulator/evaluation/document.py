@@ -57,6 +57,7 @@ from simulator.evaluation.transcript import (
     _clean,
     _decode,
     detect_lang,
+    looks_like_json,
     parse_transcript,
 )
 
@@ -113,11 +114,27 @@ def read_document(data: str | bytes, *, name: str = "transcript", coach: str | N
     if isinstance(data, bytes):
         data = _decode(data, name)
     stripped = data.lstrip("\ufeff \t\r\n")
-    if not stripped or stripped[0] in "{[" or len(data) > MAX_BYTES or "\x00" in data:
+    if not stripped or looks_like_json(stripped) or len(data) > MAX_BYTES or "\x00" in data:
         # JSON, empty, binary or huge: the strict reader's messages are the right ones.
         transcript = parse_transcript(data, name=name)
         return _from_transcript(transcript, name)
     return _read_text(stripped, name=name, coach=coach, conversation=conversation)
+
+
+# Timestamps of a recording's transcript: "[00:05.58]MALE STUDENT: Hi ...[00:11.33]FEMALE ADVISOR: No problem" (several
+# turns on one line), "(01:02:03)", or "00:05 " opening a line. A time said in a turn ("jam 7:15") stays.
+_STAMP = r"\d{1,2}:\d{2}(?:[:.,]\d{1,3}){0,2}"
+_BRACKETED_STAMP = re.compile(rf"\s*[\[(]{_STAMP}[\])]\s*")
+_LINE_STAMP = re.compile(rf"^[ \t]*{_STAMP}[ \t]+(?=\S)", re.M)
+
+
+def _untimed(text: str) -> str:
+    """The text without its timestamps: a bracketed one before a speaker's label starts a new line, any other one is
+    a space."""
+    if not _BRACKETED_STAMP.search(text) and not _LINE_STAMP.search(text):
+        return text
+    text = _LINE_STAMP.sub("", text)
+    return _BRACKETED_STAMP.sub(lambda m: "\n" if re.match(r"[^\W\d][^:\n]{0,40}:", text[m.end():]) else " ", text)
 
 
 def _from_transcript(transcript: Transcript, name: str) -> Document:
@@ -131,6 +148,7 @@ def _from_transcript(transcript: Transcript, name: str) -> Document:
 
 def _read_text(text: str, *, name: str, coach: str | None, conversation: int) -> Document:
     text = text.replace("\u00c2\u00a0", " ")  # a UTF-8 no-break space read as Latin-1 ("Â ") by a web export
+    text = _untimed(text)
     layout = split_lines(text)
     turns = [x for x in layout.items if isinstance(x, Turn)]
     lang = detect_lang(text)
@@ -348,6 +366,29 @@ def _not_a_coaching_talk(groups: list[Group], name: str, lang: str) -> None:
         raise DocumentError(_msg("lesson", name=name, speakers=", ".join(students[:6])), lang, tuple(students))
 
 
+_THIRD_PERSON = re.compile(r"\b(the (student|teacher|coach|coachee|client|child|pupil|kid)s?'?s?|she|he|her|his)\b", re.I)
+
+
+def _commentators(groups: list[Group], roles: dict[str, str]) -> list[Group]:
+    """With two others talking, a speaker who mostly talks about them, not to them: a training page's commentator
+    ("Coach: The student is feeling dysregulated. It might be helpful for Ms. Abbie to try ..."), set aside like an
+    observer. A turn is about the others when it asks nothing and names one of them or speaks of "the student",
+    "she" ... For English only: in Indonesian a person is spoken to by name ("Pak Firman hari ini tampak kurang
+    semangat")."""
+    talkers = [g for g in groups if g.key not in roles and g.kind != "header" and len(g.turns) >= 2]
+    out = []
+    for g in talkers:
+        others = [o for o in talkers if o is not g]
+        if len(others) < 2:
+            continue
+        names = {w for o in others for w in re.findall(r"\b[A-Z][a-z]{2,}\b", o.label)}
+        about = sum(1 for t in g.turns if "?" not in t.text and (
+            _THIRD_PERSON.search(t.text) or any(re.search(rf"\b{re.escape(n)}\b", t.text) for n in names)))
+        if about * 2 > len(g.turns):
+            out.append(g)
+    return out
+
+
 def _decide(groups: list[Group], layout: Layout, name: str, lang: str, coach: str | None,
             text: str) -> tuple[dict[str, str], dict[str, Text], bool, bool]:
     """Role for every group key, the evidence, whether it was inferred from behaviour, and confidence."""
@@ -363,6 +404,9 @@ def _decide(groups: list[Group], layout: Layout, name: str, lang: str, coach: st
             roles[g.key], evidence[g.key] = "observer", _msg("ev_cast", line=line[:60])
         elif g.kind == "header":
             roles[g.key], evidence[g.key] = "other", _msg("ev_minor", turns=len(g.turns))
+    if lang == "en":
+        for g in _commentators(groups, roles):
+            roles[g.key], evidence[g.key] = "observer", _msg("ev_commentary")
     speakers = sorted((g for g in groups if g.key not in roles), key=lambda g: -len(g.turns))
     all_labels = ", ".join(g.label for g in groups if g.kind != "header") or "-"
     if coach is not None:

@@ -82,6 +82,16 @@ def detect_lang(text: str) -> str:
     return "en" if en_hits > id_hits else "id"
 
 
+# A text that opens with a tag in brackets is text, not JSON: a timestamp ("[00:05.58]MALE STUDENT: ..."), a speaker
+# ("[Coach] ...") or a note ("[Transkrip]"). A page of a real transcript read "invalid JSON at line 1" (session 15).
+_BRACKET_TAG = re.compile(r"\[\s*[^\]\[{}\"\s,][^\]\[{}\"\n]{0,40}\]")
+
+
+def looks_like_json(stripped: str) -> bool:
+    """Does the text (leading blanks stripped) open like JSON ("{", "[{", "[\n") rather than with a tag in brackets?"""
+    return stripped[:1] in ("{", "[") and not _BRACKET_TAG.match(stripped)
+
+
 def parse_transcript(text: str | bytes, name: str = "transcript") -> Transcript:
     """Parse JSON or labelled plain text into a Transcript; raise InputError naming `name` if unusable."""
     if isinstance(text, bytes):
@@ -93,7 +103,7 @@ def parse_transcript(text: str | bytes, name: str = "transcript") -> Transcript:
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise InputError(f"{name}: empty transcript — expected JSON or lines like 'Coach: ...'")
-    if stripped[0] in "{[":
+    if looks_like_json(stripped):
         transcript = _parse_json(stripped, name)
     else:
         transcript = _parse_text(stripped, name)
