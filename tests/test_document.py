@@ -81,14 +81,13 @@ def test_a_recording_s_timestamps_are_no_json_and_no_speech():
 def test_a_commentator_labelled_coach_is_set_aside_in_english():
     # Session 15: training pages where "Coach:" comments on a teacher's talk with a student ("Instead, Ms. Abbie
     # should try ...") were scored with the commentator as the coach.
-    text = ("Ms. Lee: Thanks for staying back, Sam. How has this week been for you?\n"
-            "Sam: Okay, I guess. Tired.\n"
-            "Coach: This opening is warm. Ms. Lee invites the student to talk without judging him.\n"
-            "Ms. Lee: Tired in what way? What keeps you up?\n"
-            "Sam: Work at my uncle's shop, most nights.\n"
-            "Coach: The student names the problem himself. She should now reflect what he said.\n"
-            "Ms. Lee: So the shop takes your evenings. What would help you most right now?\n"
-            "Sam: Maybe fewer shifts before tests.\n")
+    text = "\n".join([
+        "Ms. Lee: Thanks for staying back, Sam. How has this week been for you?", "Sam: Okay, I guess. Tired.",
+        "Coach: This opening is warm. Ms. Lee invites the student to talk without judging him.",
+        "Ms. Lee: Tired in what way? What keeps you up?", "Sam: Work at my uncle's shop, most nights.",
+        "Coach: The student names the problem himself. She should now reflect what he said.",
+        "Ms. Lee: So the shop takes your evenings. What would help you most right now?",
+        "Sam: Maybe fewer shifts before tests."])
     doc = read_document(text)
     assert role_of(doc, "Coach") == "observer"
     assert role_of(doc, "Ms. Lee") == "coach" and role_of(doc, "Sam") == "coachee"
