@@ -82,6 +82,7 @@ from simulator.reading.moves import (
     asks_particular,
     greeting_reply,
     load_move_rules,
+    puts_next_meeting,
 )
 
 
@@ -286,9 +287,11 @@ class ScriptedVoice:
         if move == "goodbye" and _SALAM.search(COACH_SAID.get() or ""):
             # "… Assalamualaikum." is answered in kind before the goodbye (a salam left unreturned is rude).
             return join(lines.get("salam_back", ["Waalaikumsalam."])[0], pool(move))
-        if move == "goodbye" and load_move_rules().search(lang, "arrange", COACH_SAID.get() or ""):
-            # "Thanks for your time. Shall I pop back next week?": yes to the next meeting, then goodbye.
-            return join(pool("arrange"), pool(move))
+        if move == "goodbye" and puts_next_meeting(COACH_SAID.get() or "", lang):
+            # "Thanks for your time. Shall I pop back next week?", "... Maybe we can meet again on Friday?": yes to the
+            # next meeting, then goodbye (one yes: not "Yes, all right. ... Yes, thank you for your time.").
+            bye = re.sub(r"^\W*(yes|yeah|iya|ya|baik|all right|okay|oke),?\s+", "", pool(move), flags=re.I)
+            return join(pool("arrange"), bye[:1].upper() + bye[1:])
         if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "arrange",
                     "permission", "anything_else"):
             return join("", pool(move))

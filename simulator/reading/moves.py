@@ -38,6 +38,7 @@ class LangPatterns(Strict):
     thanks: list[str]
     goodbye: list[str]
     thanks_any: list[str]       # thanks anywhere in the turn (with a leave-taking at the end it is a goodbye)
+    meets_again: list[str]      # the next meeting put to the coachee ("Maybe we can look at it together next week?")
     closing_time: list[str]     # a last sentence that takes leave ("Selamat siang, Pak!", "Good luck this week")
     own_meaning: list[str]      # the coach explains its own question ("Maksud saya, ...", "I mean, ...")
     check: list[str]            # a yes/no that checks a feeling or a summary of what the coachee said
@@ -433,7 +434,13 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
 # Thanks for the talk as a whole ("today", "your time", "if you need to talk again"), not for one answer: "Terima
 # kasih sudah cerita. Saya dengar Ibu lelah." mid-conversation is thanks and a reflection.
 _CLOSING_THANKS = re.compile(r"\b(hari ini|waktu(nya| ibu| bapak| kamu)|cerita banyak|banyak cerita|(ngobrol|cerita|"
-                             r"bicara) lagi|today|your time|(talk|chat) again|(this|the) (chat|talk|conversation))\b",
+                             r"bicara) lagi|today|your time|(talk|chat) again|(this|the) (chat|talk|conversation)|"
+                             # thanks for having talked ("makasih ya Dim sudah mau ngobrol", "Thanks for being so
+                             # honest with me": rounds 28-29 heard a complaint or an insight after them; not thanks for
+                             # coming, which opens a talk, nor for one answer: "Terima kasih sudah cerita. Saya dengar
+                             # Ibu lelah sekali.")
+                             r"(sudah|udah) mau (ngobrol|cerita|bercerita|berbagi|terbuka|jujur)|"
+                             r"for (talking (this through |it through )?with me|being so|your honesty|opening up))\b",
                              re.IGNORECASE)
 
 
@@ -455,9 +462,27 @@ def _closes(text: str, rules: MoveRules, lang: str) -> bool:
     # ("Thank you for being so open today - shall we check in again next week?": thanks and the next meeting in one)
     thanked = any(rules.search(lang, "thanks_any", p) for p in pieces)
     if rules.search(lang, "thanks_any", last) and not _is_question(last, rules, lang) \
-            and any(rules.search(lang, "goodbye", p) or rules.search(lang, "arrange", p) for p in pieces[-3:-1]):
+            and any(rules.search(lang, "goodbye", p) or rules.search(lang, "arrange", p) or _meets_again(p, rules, lang)
+                    for p in pieces[-3:-1]):
         return True   # "Let's talk again on Monday, okay? Thanks for staying behind, Raka." (round 17: "Nah.")
-    return thanked and bool(re.match(r"^\W*(assalamu\w*|salam\b)", last, re.I) or rules.search(lang, "arrange", last))
+    return thanked and bool(re.match(r"^\W*(assalamu\w*|salam\b)", last, re.I) or rules.search(lang, "arrange", last)
+                            or _meets_again(last, rules, lang))
+
+
+def puts_next_meeting(text: str, lang: str) -> bool:
+    """Does the turn put the next meeting to the coachee ("Shall I pop back next week?", "Maybe we can meet again on
+    Friday?")? A goodbye that does is answered yes, then goodbye."""
+    rules = load_move_rules()
+    return lang in rules.patterns and (bool(rules.search(lang, "arrange", text))
+                                       or any(_meets_again(p, rules, lang) for p in _sentences(text)))
+
+
+def _meets_again(piece: str, rules: MoveRules, lang: str) -> bool:
+    """Does the piece put the next meeting to the coachee ("Maybe we can look at the homework conclusions together
+    next week?", "... kita lihat lagi minggu depan, ya?"), not ask what it will do by then ("What could you try
+    next week?", "Apa yang bisa kita lakukan minggu depan?")? Rounds 28-29 heard an insight or a complaint after
+    thanks with such a proposal."""
+    return bool(rules.search(lang, "meets_again", piece)) and not _WH.search(piece)
 
 
 def _asks_only_last(text: str, rules: MoveRules, lang: str) -> bool:

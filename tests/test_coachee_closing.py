@@ -1,0 +1,52 @@
+"""Thanks for the talk with the next meeting put to the coachee is the close of the talk (session 15).
+
+Rounds 28-29 heard an insight, a complaint or a memory after "Thanks for your time today, Mr Hendra. Maybe we can
+look at the homework conclusions together next week?" or "Makasih ya Dim sudah mau ngobrol. Kalau ada apa-apa,
+kamu boleh cari Bapak kapan aja." (rated partly: "ignores the goodbye"). A question about what the coachee will do
+by then stays a question."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.reading.moves import classify, move_lines
+from simulator.session import Session
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "That's alright. Let's stop here for today - thank you, Mrs Siti. Maybe think about it and we can meet again "
+           "on Friday?"),
+    ("en", "That's a useful distinction. Thanks for your time today, Mr Hendra. Maybe we can look at the homework "
+           "conclusions together next week?"),
+    ("id", "Ya sudah, makasih ya Dim sudah mau ngobrol. Kalau ada apa-apa, kamu boleh cari Bapak kapan aja."),
+    ("id", "Oke, Raka. Terima kasih sudah cerita ya. Semangat, nanti kabari Ibu hasilnya."),
+    ("id", "Terima kasih banyak untuk obrolannya hari ini. Bolehkah kita bertemu lagi minggu depan untuk melanjutkan?"),
+])
+def test_thanks_for_the_talk_with_the_next_meeting_is_a_goodbye(lang, text):
+    assert classify(text, lang).kind == "goodbye"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Thanks for sharing that. What could you try next week?"),
+    ("en", "Thank you for coming, Mr Bambang. I know this wasn't your idea."),          # a welcome, not a goodbye
+    ("en", "Thanks, that's helpful. So shall we look at the worksheet again? Which part is hardest?"),
+    ("id", "Terima kasih sudah cerita. Apa yang bisa kita lakukan minggu depan?"),
+    ("id", "Terima kasih sudah cerita, Bu. Kira-kira apa yang mau Ibu coba besok?"),
+    ("id", "Makasih sudah jujur, Nak. Kenapa kamu nggak bilang dari awal?"),
+])
+def test_a_question_after_thanks_or_a_welcome_is_no_goodbye(lang, text):
+    assert classify(text, lang).kind != "goodbye"
+
+
+def test_the_next_meeting_put_at_the_close_gets_a_yes_then_goodbye():
+    s = Session("pasca_observasi_guru_ipa", "en")
+    s.coach_says("Good morning, Mr Hendra. How did the practical go?")
+    reply = s.coach_says("Thanks for your time today, Mr Hendra. Maybe we can look at the homework conclusions "
+                         "together next week?").reply
+    lines = move_lines("en")
+    yes = next((x for x in lines["arrange"] if reply.startswith(x)), None)
+    assert yes, reply
+    bye = reply[len(yes):].strip()
+    assert bye and not bye.lower().startswith(("yes", "yeah")), reply   # one yes, then goodbye
+    assert any(bye.rstrip(".") in line or line.split(", ", 1)[-1].rstrip(".").lower() in bye.lower()
+               for line in lines["goodbye"]), reply
