@@ -154,7 +154,8 @@ def test_focus_names_what_the_question_asks_for():
     assert focus("Jam berapa pulangnya?", "id") == "time"
     assert focus("Who runs the meetings?", "en") == "who"
     assert focus("Why do you think so?", "en") == "reason"
-    assert focus("Bagaimana rasanya?", "id") is None
+    assert focus("Bagaimana rasanya?", "id") == "feeling"   # a feeling, not a way of doing (round 30)
+    assert focus("How did you feel?", "en") == "feeling" and focus("How did you decide?", "en") is None
 
 
 def test_a_number_question_prefers_the_item_that_gives_a_number():

@@ -50,3 +50,28 @@ def test_the_next_meeting_put_at_the_close_gets_a_yes_then_goodbye():
     assert bye and not bye.lower().startswith(("yes", "yeah")), reply   # one yes, then goodbye
     assert any(bye.rstrip(".") in line or line.split(", ", 1)[-1].rstrip(".").lower() in bye.lower()
                for line in lines["goodbye"]), reply
+
+
+# ------------------------------------------------------------------------------------------ feelings (round 30)
+@pytest.mark.parametrize("lang,text,question", [
+    ("en", "When you say it's never finished, how does that feel for you at the end of the day?", "open"),
+    ("en", "When you get stuck, what usually happens?", "open"),
+    ("en", "When did you start teaching here?", "factual"),
+    ("en", "When is the observation?", "factual"),
+])
+def test_a_when_clause_in_front_asks_no_time(lang, text, question):
+    assert classify(text, lang).question == question
+
+
+@pytest.mark.parametrize("where,stock,feeling", [
+    # "... When you say it's never finished, how does that feel for you at the end of the day?" - "Oh gosh, sorry, I
+    # honestly haven't got that far yet." (read as a question for a time; paired comparison 34)
+    (("30", "R131", "guru_baru_en", 2), "haven't got that far", "feels like"),
+    # "Kalau di kelas, rasanya gimana belakangan ini?" - "Teman-teman lagi sibuk sama urusan mereka. Saya juga."
+    (("30", "R132", "murid_sosial_emosional_id", 3), "Teman-teman lagi sibuk", "males"),
+])
+def test_a_question_for_a_feeling_gets_a_feeling(where, stock, feeling):
+    from tests.test_coachee_panel9 import _reply_at
+
+    reply = _reply_at(*where)
+    assert stock not in reply and feeling in reply, reply

@@ -69,8 +69,8 @@ def test_the_stock_lines_follow_when_its_own_are_used_up_and_nothing_is_said_twi
 OWN_WORDS = [
     # "... mana yang paling mendesak menurut Bapak?" - "Belum tahu, ya. Saya belum kepikiran." (the chatty coordinator)
     (("23", "R96", "guru_p5_banyak_cerita_id", 6), "Belum tahu, ya. Saya belum kepikiran."),
-    # "When a student has really got the whole story, how can you tell?" - "I can't really answer that yet."
-    (("28", "R121", "guru_senior_skeptis_en", 5), "I can't really answer that yet."),
+    # "Yet four of thirty come. What do you make of that?" - "I can't really answer that yet."
+    (("25", "R106", "kepala_sekolah_en", 3), "I can't really answer that yet."),
     # "What makes you worried that half the class might sit silent?" - "I'd need to think about that one."
     (("25", "R104", "pra_observasi_guru_matematika_en", 5), "I'd need to think about that one."),
     # "... the students at the showcase? Tell me more about what that would look like." - never "Not sure yet. My

@@ -144,7 +144,8 @@ def test_a_count_per_group_is_not_taken_for_a_count_of_pupils():
 def test_a_question_about_now_is_not_put_off_for_a_goal_or_plan_it_resembles(round_, rater, conv, upto, not_wanted):
     s, rows = _replayed(round_, rater, conv, upto)
     reply = s.coach_says(rows[upto]["coach"]).reply
-    assert not_wanted not in reply and s.state.reaction == "answer", reply
+    # (an open question since a when-clause in front asks no time: answered from what opens then - round 30)
+    assert not_wanted not in reply and s.state.reaction in ("answer", "reveal"), reply
 
 
 @pytest.mark.parametrize("text,lang", [("Maybe try it? Like a reader, a writer, a checker. Just an idea.", "en"),

@@ -33,7 +33,9 @@ _FOCUS = {
                       r"(sd|smp|sma) atau (sd|smp|sma))\b"),
            ("where", r"\b(di ?mana|dmn|ke ?mana|dari mana)\b"),
            ("reason", r"\b(kenapa|mengapa|knp|apa sebabnya|karena apa)\b"),
-           ("topic", r"\b(materi\w*|topik\w*|bab|tema\w*|belajar apa|tentang apa|dipelajari|pelajari)\b")],
+           ("topic", r"\b(materi\w*|topik\w*|bab|tema\w*|belajar apa|tentang apa|dipelajari|pelajari)\b"),
+           ("feeling", r"\b(perasaan\w*|rasanya|apa yang (\w+ )?(ibu|bapak|kamu|anda|kau) rasakan|(ibu|bapak|kamu|anda) "
+                       r"(merasa|rasain|rasakan) (apa|bagaimana|gimana))\b")],
     # ("When you get stuck, what usually happens?": a clause in front, not a question for a time)
     "en": [("time", r"\b(when(?![^?,.]{0,80},\s*(what|how|who|where|which|why|do|does|did|is|are|was|were|can|could|"
                     r"would|will|have|has)\b)|what time|what day|what year|which year|what month|since when|how long ago)\b"),
@@ -45,7 +47,9 @@ _FOCUS = {
                       r"state or private|private or state|primary or secondary)\b"),
            ("where", r"\bwhere\b"),
            ("reason", r"\bwhy\b"),
-           ("topic", r"\b(topic|unit|chapter|studying|learning about|period of history|(is|was) it about)\b")],
+           ("topic", r"\b(topic|unit|chapter|studying|learning about|period of history|(is|was) it about)\b"),
+           ("feeling", r"\b(how (do|did|does) (you|it|that|this) (make you )?feel|what (do|did) you feel|how are you "
+                       r"feeling|how (did|does) (it|that) (feel|felt)|what was that like for you)\b")],
 }
 _NUMBER = (r"\b(\d+|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
            r"seratus|ratus|ribu|setengah|separuh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -87,9 +91,11 @@ def focus(question: str, lang: str) -> str | None:
     """What the question asks for; None for an open or yes/no question with no question word of these, or for a
     question for a way of doing, whatever it asks about ("How do you decide who goes in which group?" asks how, not
     who: round 23 heard "I don't remember exactly")."""
+    patterns = _FOCUS.get(lang, _FOCUS["id"])
     if _HOW.search(question):
-        return None
-    for name, pattern in _FOCUS.get(lang, _FOCUS["id"]):
+        # ("How did you feel?" asks a feeling, not a way of doing)
+        return "feeling" if re.search(dict(patterns)["feeling"], question, re.IGNORECASE) else None
+    for name, pattern in patterns:
         if re.search(pattern, question, re.IGNORECASE):
             return name
     return None
@@ -117,6 +123,10 @@ def rerank(hits: Sequence, question: str, lang: str, same: Mapping[str, Sequence
         if want == "topic":
             # What a lesson is about has no form of its own: the item's example questions ask for it or not.
             bonus = FOCUS_BONUS + ASKS_BONUS if same_ask else 0.0
+        elif want == "feeling":
+            # "Gimana perasaanmu tiap pagi mau berangkat sekolah?": a feeling, not the morning routine the other words
+            # match (round 30); "How does that feel at the end of the day?" likewise.
+            bonus = (FOCUS_BONUS if h.item.kind == "feeling" else 0.0) + (ASKS_BONUS if same_ask else 0.0)
         elif want in _KIND_FOCI:
             # "Mapel apa?", "What kind of school?": an item that names a subject / a kind of school is the answer
             # (one word decides; the embedding hardly tells "subject" from "lesson" or "school" from "class").
