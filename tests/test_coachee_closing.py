@@ -75,3 +75,20 @@ def test_a_question_for_a_feeling_gets_a_feeling(where, stock, feeling):
 
     reply = _reply_at(*where)
     assert stock not in reply and feeling in reply, reply
+
+
+# ------------------------------------------------------------------------------------------ a plain yes (round 30)
+@pytest.mark.parametrize("where", [
+    # "... do Rafi or Wulan say anything, or is it mostly the others?" - "Yes, that's right. Rafi is with Nadia in ..."
+    ("30", "R129", "pra_observasi_guru_matematika_en", 10),
+    # "Is that part of what got you into history in the first place?" - "Yes, that's right. I became a history ..."
+    ("30", "R132", "guru_senior_skeptis_en", 5),
+    # "Memangnya diferensiasi itu harus satu LKPD per anak, Bu?" - "Betul."
+    ("25", "R105", "guru_diferensiasi_id", 4),
+])
+def test_a_question_about_a_fact_gets_a_plain_yes_not_a_confirmation(where):
+    # paired raters (comparison 34) called "Yes, that's right." before an unrelated telling a bolted-on sentence
+    from tests.test_coachee_panel9 import _reply_at
+
+    reply = _reply_at(*where)
+    assert not reply.startswith(("Yes, that's right", "Betul", "Benar")), reply

@@ -640,7 +640,10 @@ class ScriptedVoice:
             fact = item["long"]   # "Ada berapa kelompok?": the number is in the fuller telling only
         prefix = ""
         if plan.question == "yes_no" and plan.truth is not None:
-            word = self._rotate(lines["say_yes" if plan.truth else "say_no"], key)[0]
+            # a question about a fact gets a plain yes: "Yes, that's right." / "Betul." confirm what was said (round 30
+            # heard "Yes, that's right." before a list of groups, to "Do Rafi or Wulan say anything?")
+            pool = lines["say_yes" if plan.truth else "say_no"]
+            word = self._rotate([x for x in pool if not _CONFIRMING.match(x)] or pool, key)[0]
             if not re.match(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|nggak|enggak|he'em|yes|yeah|yep|nah|no|not|that's right)\b", fact,
                             re.I):
                 prefix = word
@@ -930,6 +933,7 @@ class ScriptedVoice:
 _CONNECTIVE = re.compile(r"^\W*(so|and|but|anyway|jadi|dan|tapi|terus|pokoknya)\b,?\s*", re.I)
 
 
+_CONFIRMING = re.compile(r"^\W*(yes, that's right|betul|benar)\b", re.I)   # a yes that confirms a statement
 _GOES_ON = ("reveal", "answer", "why", "closed")   # reactions whose words may wander from the question
 _SHRUGS = ("unknown", "not_sure", "nothing_new", "guarded", "not_yet", "off_topic", "aside_usual", "aside_unknown", "aside_unsure",
            "clarify_more", "scale_sure", "scale_unsure")
