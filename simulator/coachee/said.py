@@ -127,7 +127,7 @@ def _with_own(lang: str, role: str | None, own: tuple[str, ...]) -> dict[str, li
 def own_line(line: str) -> bool:
     """Is the line one of the persona's own ways of not knowing, to go before the stock lines? Blind raters called the
     same "I'd need to think about that one" from every persona stock (rounds 27-29); paired raters preferred the
-    persona's own 44 times to 14 (bench/data/paired/31). Not one that names what the coach asks about: "My head's
+    persona's own 44 times to 14 (two raters, bench/data/paired/31). Not one that names what the coach asks about: "My head's
     full of the showcase" is no reason for not knowing about the showcase."""
     lang, own = OWN_UNSURE.get()
     return line in own and not stem_set(line, lang) & stem_set(COACH_SAID.get() or "", lang)
