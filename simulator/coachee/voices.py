@@ -423,7 +423,7 @@ class ScriptedVoice:
             return join(greet, own or pool("not_yet"))
         if reaction == "reveal" and plan.confirms:
             # "Capek ya, Bu?" - yes, and why: what the coachee says next on it.
-            yes = self._rotate(lines["say_no" if plan.truth is False else "say_yes"], key)[0]
+            yes = self._rotate(lines["say_no" if plan.truth is False else "confirm_yes"], key)[0]
             rest = strip_again(self._reveal(persona, plan, said, lang, key), lang)
             if plan.truth is False and plan.memory_items:
                 rest = plan.memory_items[0]["short"]   # not so: what is so
@@ -640,10 +640,9 @@ class ScriptedVoice:
             fact = item["long"]   # "Ada berapa kelompok?": the number is in the fuller telling only
         prefix = ""
         if plan.question == "yes_no" and plan.truth is not None:
-            # a question about a fact gets a plain yes: "Yes, that's right." / "Betul." confirm what was said (round 30
-            # heard "Yes, that's right." before a list of groups, to "Do Rafi or Wulan say anything?")
-            pool = lines["say_yes" if plan.truth else "say_no"]
-            word = self._rotate([x for x in pool if not _CONFIRMING.match(x)] or pool, key)[0]
+            # a question about a fact gets a plain yes (`say_yes`); "Yes, that's right." / "Betul." confirm what was
+            # said (`confirm_yes`: round 30 heard it before a list of groups, to "Do Rafi or Wulan say anything?")
+            word = self._rotate(lines["say_yes" if plan.truth else "say_no"], key)[0]
             if not re.match(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|nggak|enggak|he'em|yes|yeah|yep|nah|no|not|that's right)\b", fact,
                             re.I):
                 prefix = word
@@ -831,7 +830,7 @@ class ScriptedVoice:
             text = self._pick_either(plan, text, said, lang, force=again) \
                 or self._meet_question(persona, plan, text, said, lang)
             new = self._new_part(plan, text, said, lang)
-            bare = {x.strip(" ,.") for x in generic_lines(lang)["say_yes"] + generic_lines(lang)["say_no"]}
+            bare = {x.strip(" ,.") for x in generic_lines(lang)["confirm_yes"] + generic_lines(lang)["say_no"]}
             if new != text and (strip_again(new, lang) != new or new in generic_lines(lang)["nothing_new"]
                                 + generic_lines(lang)["unknown"] or new.strip(" ,.") in bare):
                 # (nor a bare "Yes, that's right." to "Did you choose the groups or let them pick?": round 22)
@@ -933,7 +932,6 @@ class ScriptedVoice:
 _CONNECTIVE = re.compile(r"^\W*(so|and|but|anyway|jadi|dan|tapi|terus|pokoknya)\b,?\s*", re.I)
 
 
-_CONFIRMING = re.compile(r"^\W*(yes, that's right|betul|benar)\b", re.I)   # a yes that confirms a statement
 _GOES_ON = ("reveal", "answer", "why", "closed")   # reactions whose words may wander from the question
 _SHRUGS = ("unknown", "not_sure", "nothing_new", "guarded", "not_yet", "off_topic", "aside_usual", "aside_unknown", "aside_unsure",
            "clarify_more", "scale_sure", "scale_unsure")

@@ -97,7 +97,8 @@ class LangLines(Strict):
     offer: list[str]          # "Mau teh atau kopi?" accepted
     scale_sure: list[str]     # "from 1 to 10?" once a goal or a step is named
     scale_unsure: list[str]   # "from 1 to 10?" before that
-    say_yes: list[str]
+    say_yes: list[str]        # a yes to a question about a fact ("Yes.", "Iya.")
+    confirm_yes: list[str]    # a yes to what was checked (a summary, a feeling): "Yes, that's right.", "Betul."
     say_no: list[str]
     after_end: list[str]
     conclude: list[str]
