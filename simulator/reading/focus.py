@@ -51,6 +51,7 @@ _FOCUS = {
            ("feeling", r"\b(how (do|did|does) (you|it|that|this) (make you )?feel|what (do|did) you feel|how are you "
                        r"feeling|how (did|does) (it|that) (feel|felt)|what was that like for you)\b")],
 }
+_FEELING = {lang: dict(patterns)["feeling"] for lang, patterns in _FOCUS.items()}
 _NUMBER = (r"\b(\d+|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+ belas|\w+ puluh|"
            r"seratus|ratus|ribu|setengah|separuh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
            r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|half|once|twice)\b"
@@ -91,11 +92,10 @@ def focus(question: str, lang: str) -> str | None:
     """What the question asks for; None for an open or yes/no question with no question word of these, or for a
     question for a way of doing, whatever it asks about ("How do you decide who goes in which group?" asks how, not
     who: round 23 heard "I don't remember exactly")."""
-    patterns = _FOCUS.get(lang, _FOCUS["id"])
     if _HOW.search(question):
         # ("How did you feel?" asks a feeling, not a way of doing)
-        return "feeling" if re.search(dict(patterns)["feeling"], question, re.IGNORECASE) else None
-    for name, pattern in patterns:
+        return "feeling" if re.search(_FEELING.get(lang, _FEELING["id"]), question, re.IGNORECASE) else None
+    for name, pattern in _FOCUS.get(lang, _FOCUS["id"]):
         if re.search(pattern, question, re.IGNORECASE):
             return name
     return None
