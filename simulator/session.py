@@ -317,19 +317,18 @@ class Session:
         if move.ordinary and move.kind != "small_talk":
             return []   # small talk is searched: "What do you do at the weekend?" has an answer in memory
         if move.more and before:
-            # "Tell me more": more on the topic of what the coachee just said (same topic first, then what is
-            # closest to it), never the same item again.
-            index = memory_index(self.memory, self.lang)
-            said = " ".join(before.lower().split())
-            just = {i.topic for i in self.memory.items if " ".join(i.short(self.lang).lower().split()) in said
-                    or " ".join(i.long(self.lang).lower().split()) in said}
-            earlier = self._told(turns)
-            hits = [h for h in index.search(before, k=len(self.memory.items))
-                    if " ".join(h.item.short(self.lang).lower().split()) not in earlier
-                    and " ".join(h.item.long(self.lang).lower().split()) not in earlier]
-            hits.sort(key=lambda h: (h.item.topic not in just, -h.score))
-            return [Hit(h.item, max(h.score, MORE_SCORE), h.dense, h.lexical) if h.item.topic in just else h
-                    for h in hits[:5]]
+            # "Tell me more": more on the topic of what the coachee just said. "Tell me more about what happens after
+            # break." names what it asks about: searched as any question when memory holds something untold that
+            # answers it (round 24 heard the goal the reply before had touched on).
+            more = self._more_of(before, turns)
+            if not _names_a_new_topic(move, before):
+                return more
+            searched = self._hits(replace(move, more=False), before, turns)
+            told = self._told(turns)
+            may = set(coachee.allowed_layers(self.state))
+            untold = [h for h in searched if h.score >= MATCH_FLOOR and h.layer in may
+                      and " ".join(h.item.long(self.lang).lower().split()) not in told]
+            return searched if untold else more
         # A turn in the other language is searched in that language (the items are the same in both).
         index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
         # The coachee's own name in the turn is how it is addressed, never what is asked about ("Try what exactly,
@@ -380,6 +379,21 @@ class Session:
             # its words: that is what was asked.
             hits[0] = Hit(hits[0].item, MATCH_FLOOR, hits[0].dense, hits[0].lexical)
         return self._what_lies_behind(hits, asked, before, turns)
+
+    def _more_of(self, before: str, turns: list[Turn] | None) -> list[Hit]:
+        """More on the topic of what the coachee just said (same topic first, then what is closest to it), never
+        the same item again."""
+        index = memory_index(self.memory, self.lang)
+        said = " ".join(before.lower().split())
+        just = {i.topic for i in self.memory.items if " ".join(i.short(self.lang).lower().split()) in said
+                or " ".join(i.long(self.lang).lower().split()) in said}
+        earlier = self._told(turns)
+        hits = [h for h in index.search(before, k=len(self.memory.items))
+                if " ".join(h.item.short(self.lang).lower().split()) not in earlier
+                and " ".join(h.item.long(self.lang).lower().split()) not in earlier]
+        hits.sort(key=lambda h: (h.item.topic not in just, -h.score))
+        return [Hit(h.item, max(h.score, MORE_SCORE), h.dense, h.lexical) if h.item.topic in just else h
+                for h in hits[:5]]
 
     def _card_words(self, text: str) -> list[str]:
         """The words of `text` that the scenario card also uses (what the talk is about: "komunitas", "belajar")."""
@@ -610,6 +624,20 @@ _ANAPHOR = re.compile(r"\b(that time|at the time|back then|then|there|that|it|wa
                       r"di situ)\W*$|\b(that time|back then|waktu itu|saat itu)\b"
                       r"|\b(they|them|those|these|mereka)\b", re.I)   # "Which subjects are they for?" (round 18)
 # Words that point back at what was just said ("Which ones?", "Yang mana saja?"), not at a new topic.
+_ABOUT = re.compile(r"\b(about|on|tentang|soal|mengenai|terkait|seputar)\s+(.+)", re.I)
+
+
+def _names_a_new_topic(move: Move, before: str) -> bool:
+    """"Tell me more about the learning community": the turn names what it wants more of, and a word of it is not in
+    what the coachee just said ("Tell me more about them" / "about that" names nothing new)."""
+    m = _ABOUT.search(move.asked or move.focus)
+    if not m:
+        return False
+    said = before.lower()
+    return any(len(w) >= 4 and w not in _PRO_FORMS and w not in said
+               for w in content_words(m.group(2), move.lang if move.lang in ("id", "en") else "id"))
+
+
 _PRO_FORMS = {"ones", "one", "them", "those", "these", "that", "this", "itu", "ini", "tersebut", "mereka", "saja",
               "semua", "semuanya", "lagi", "else", "more", "mana", "apa", "siapa", "berapa", "kapan", "which",
               "what", "who", "how", "many", "much"}

@@ -73,9 +73,6 @@ OWN_WORDS = [
     (("25", "R106", "kepala_sekolah_en", 3), "I can't really answer that yet."),
     # "What makes you worried that half the class might sit silent?" - "I'd need to think about that one."
     (("25", "R104", "pra_observasi_guru_matematika_en", 5), "I'd need to think about that one."),
-    # "... the students at the showcase? Tell me more about what that would look like." - never "Not sure yet. My
-    # head's completely full of the showcase right now.": what was asked is no reason for not knowing it
-    (("26", "R112", "guru_p5_banyak_cerita_en", 5), "showcase"),
 ]
 
 

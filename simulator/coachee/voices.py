@@ -386,9 +386,7 @@ class ScriptedVoice:
                     return join(greet, line)
         best = plan.memory_items[0] if plan.memory_items else None
         if move == "coaching" and reaction in ("answer", "reveal", "closed", "stuck") and focus(coach, lang) == "time" \
-                and FUTURE.search(coach) and (best is None or best["layer"] not in ("goal", "action_plan")
-                                               and _PAST[lang if lang in _PAST else "id"].search(best["long"])
-                                               and not FUTURE.search(best["long"])):
+                and FUTURE.search(coach) and (best is None or _gone_by(best, lang)):
             # "When would you want to try it?" asks about the future: a past episode ("I tried it once last
             # semester") answers another question and takes back the goal just named (blind panel, round 4).
             # A step already named holds; else not decided yet (and the goal it holds, if it named one).
@@ -609,6 +607,17 @@ class ScriptedVoice:
             return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said), lang)
         item = plan.memory_items[0]
         coach = COACH_SAID.get() or ""
+        if focus(coach, lang) == "time" and asks_forward(coach, lang) and any(_gone_by(i, lang) for i in plan.memory_items):
+            # "When could you find time for the English one?" is no question for the due dates gone by: a time to
+            # come that memory holds, else not decided yet (round 30; the block in `compose` meets a past best match
+            # only when nothing of the goal or the plan comes first).
+            ahead = [i for i in plan.memory_items if not _gone_by(i, lang)]
+            if not any(has_form(i["long"], coach, lang) for i in ahead):
+                line = self._fresh(lines["nothing_new"], said, f"{key}|ahead")
+                if line:
+                    return line
+            plan = replace(plan, memory_items=ahead or plan.memory_items)
+            item = plan.memory_items[0]
         if focus(coach, lang) in ("number", "time", "who", "where") and not has_form(item["long"], coach, lang):
             # Two memories about as close, one of them with what was asked ("Which students?" - the one naming
             # them): that one, not the one that only shares the topic (or echoes the question before).
@@ -1012,6 +1021,12 @@ def _took_advice(persona: Persona, said: list[str], lang: str) -> bool:
 _PAST = {"id": re.compile(r"\b(pernah|dulu|lalu|kemarin|tadi|sempat)\b", re.I),
          "en": re.compile(r"\b(last (week|term|semester|year|time|month)|ago|yesterday|once|used to|tried|was|were|did)\b",
                           re.I)}
+
+
+def _gone_by(item: dict, lang: str) -> bool:
+    """A memory of what happened (a due date gone by, a past episode), not of the goal or the plan."""
+    return item["layer"] not in ("goal", "action_plan") and bool(_PAST[lang if lang in _PAST else "id"].search(item["long"])) \
+        and not FUTURE.search(item["long"])
 
 
 # what the talk leaves the coachee with ("one thing you'll take away" asks that, not a step)

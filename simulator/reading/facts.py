@@ -192,7 +192,7 @@ _PAST_ASKED = re.compile(r"\b(dulu(nya)?|dahulu|sebelumnya|waktu itu|semasa|did 
 _NOW_ASKED = re.compile(r"\b(sekarang|kini|saat ini|masih|now|currently|these days|nowadays|still|do (you|they)|"
                         r"does (he|she|it)|are (you|they)|is (it|he|she))\b", re.I)
 _PAST_TOLD = re.compile(r"\b(dulu|dahulu|pertama kali|(\w+ )?tahun (yang )?lalu|waktu (kecil|muda|kuliah)|used to|once|"
-                        r"years ago|back then|when I was|first (\w+ ){0,2}years|in those days)\b", re.I)
+                        r"years ago|back then|when I was|first (\w+ ){0,2}years|in those days|last (term|semester|year)|semester lalu)\b", re.I)
 _NOW_TOLD = re.compile(r"\b(sekarang|kini|saat ini|masih|now|currently|these days|nowadays|still)\b", re.I)
 
 
@@ -206,9 +206,12 @@ def tense_asked(question: str) -> str | None:
 def tense_told(text: str, history: bool = False) -> str | None:
     """The time a telling is about: "now" when it says so ("Sekarang pun saya masih ..."), "past" for a history
     or one that says "dulu" / "for my first four years", None for a plain statement."""
-    if _NOW_TOLD.search(text):
-        return "now"
-    return "past" if history or _PAST_TOLD.search(text) else None
+    now, then = _NOW_TOLD.search(text), _PAST_TOLD.search(text)
+    if now and then and then.start() < now.start() and not history:
+        # from then to now: "Last term my report mark was eighty; my last test now was fifty-five" (but "Sekarang
+        # pun saya masih bercerita, seperti dulu" is about now)
+        return None
+    return "now" if now else "past" if history or then else None
 
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")

@@ -39,7 +39,10 @@ _FOCUS = {
     # ("When you get stuck, what usually happens?": a clause in front, not a question for a time)
     "en": [("time", r"\b(when(?![^?,.]{0,80},\s*(what|how|who|where|which|why|do|does|did|is|are|was|were|can|could|"
                     r"would|will|have|has)\b)|what time|what day|what year|which year|what month|since when|how long ago)\b"),
-           ("number", r"\b(how (many|much|long|old|often))\b"),
+           ("number", r"\b(how (many|much|long|old|often))\b|\bwhat(.s| is| was| were| are)? (your|his|her|their|the) "
+                      r"((latest|last|current|usual|recent|maths?|english|test|exam|report|class)\s+){0,3}"
+                      r"(marks?|scores?|grades?|average)\b|\bwhat (marks?|scores?|grades?) did\b|"
+                      r"\bwhat did (you|he|she|they) (get|score) (on|in|for)\b"),
            ("who", r"\b(who|whom|whose|which (\w+ )?(students|pupils|kids|children|friends|teachers|colleagues)|"
                    r"name (a couple|a few|some|them))\b"),
            ("subject", r"\b((which|what) subjects?|what do you teach|what are you teaching|teach(ing)? what)\b"),

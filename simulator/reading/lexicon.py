@@ -53,6 +53,9 @@ class Patterns(Strict):
     leading_tag: list[str] = []
     leading: list[str]
     judgement: list[str]
+    # a clause that gives the coachee's own words or view ("You're saying it was a mistake", "Ibu merasa itu salah"):
+    # a verdict inside it is reflected, not the coach's judgement
+    reported: list[str] = []
     forward: list[str]
     conditional: list[str]
     # a clause that pictures what the coachee could do, framing the question after it ("If you could ask someone
@@ -197,6 +200,7 @@ class Lexicon:
         self.leading = self._compile("patterns.leading", p.leading, "any")
         self.leading_tag = self._compile("patterns.leading_tag", p.leading_tag, "raw")
         self.judgement = self._compile("patterns.judgement", p.judgement, "any")
+        self.reported = self._compile("patterns.reported", p.reported, "any")
         self.forward = self._compile("patterns.forward", p.forward, "any")
         self.conditional = self._compile("patterns.conditional", p.conditional, "start")
         self.hypothetical = self._compile("patterns.hypothetical", p.hypothetical, "start")

@@ -398,6 +398,16 @@ VERDICT_WORDS = 12  # a verdict of praise is a short clause: "Rapi sekali perenc
 _CLAUSE = re.compile(r"[^,;:]+")
 
 
+def _own_verdict(low: str, lex: Lexicon) -> re.Match | None:
+    """The coach's own verdict in the turn: a judgement form that is not inside a clause giving the coachee's words
+    or view ("You're saying it was a mistake to tell Rara" reflects what the coachee said of itself)."""
+    for m in lex.judgement.finditer(low):
+        sentence = re.split(r"[.!?]\s", low[:m.start()])[-1]
+        if not lex.reported.search(sentence):
+            return m
+    return None
+
+
 def _praise(piece: _Piece, lex: Lexicon) -> re.Match | None:
     """The affirmation in a statement piece: a lexicon form, or a short verdict of praise that is not advice
     and not the coach speaking of themself ("Saya sabar sekali" is no affirmation)."""
@@ -750,6 +760,8 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     flags: dict = {}
     for name in ("leading", "judgement"):
         m = getattr(lex, name).search(low) or (lex.leading_tag.search(low) if name == "leading" else None)
+        if name == "judgement":
+            m = _own_verdict(low, lex)
         flags[name] = bool(m) and (name != "leading" or questions > 0)
         if flags[name]:
             evidence.append((name, text[m.start():m.end()].strip(" ,")))

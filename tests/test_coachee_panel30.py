@@ -1,0 +1,105 @@
+"""Round 30's non-sequiturs that still came out word for word at the start of session 16, each met by a general fix
+(bench/data/panels/30; the turns before are replayed, so the coachee's state is the one the rater met)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.coachee.asked import asks_forward
+from simulator.reading.facts import tense_told
+from simulator.reading.focus import focus
+from simulator.reading.moves import classify
+from simulator.reading.reader import read_turn
+from tests.test_coachee_panel9 import _reply_at
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("That's really honest of you, Nia. You're saying it was a mistake to tell Rara, but you never meant to hurt "
+     "Salsa. What would that look like?", "en"),
+    ("So you feel that was wrong of you. What would you do now?", "en"),
+    ("Ibu merasa cara itu salah, ya. Apa yang mau Ibu ubah?", "id"),
+    ("Menurut Ibu itu kesalahan. Apa yang Ibu pelajari?", "id"),
+])
+def test_a_verdict_the_coachee_gave_and_the_coach_reflects_is_no_judgement(text, lang):
+    assert not read_turn(text, lang).judgement
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("That was a mistake, Nia. What now?", "en"),
+    ("You said it yourself. But that was wrong. What now?", "en"),   # the verdict is its own sentence
+    ("Cara itu salah, Bu. Apa yang mau Ibu ubah?", "id"),
+])
+def test_the_coach_s_own_verdict_still_is(text, lang):
+    assert read_turn(text, lang).judgement
+
+
+def test_the_reflected_verdict_does_not_close_the_student_up():
+    # "You're saying it was a mistake to tell Rara ... what would that look like?" - "Yeah... sorry." (round 30, R130)
+    reply = _reply_at("30", "R130", "murid_sosial_emosional_en", 9)
+    assert "Salsa" in reply and reply != "Yeah... sorry.", reply
+
+
+@pytest.mark.parametrize("question", [
+    "What's your mark right now, roughly?",
+    "what did you get on your last maths test?",
+    "What was your last score?",
+    "What marks did you get last term?",
+])
+def test_a_mark_asked_for_is_a_number(question):
+    assert focus(question, "en") == "number"
+    assert classify(question, "en").question == "factual"
+
+
+def test_a_mark_wished_for_is_not_a_number_asked():
+    # the goal asked ("What mark would you like to get?") stays the open question it was
+    assert classify("What mark would you like to get in maths?", "en").question != "factual"
+
+
+def test_a_mark_asked_for_opens_no_layer():
+    # "What's your mark right now, roughly?" - the core insight (round 30, R129: a non-sequitur)
+    reply = _reply_at("30", "R129", "murid_target_belajar_en", 10)
+    assert "up for it" not in reply, reply
+
+
+def test_a_telling_of_then_and_now_answers_either():
+    assert tense_told("Last term my maths report mark was eighty; my last test now was fifty-five.") is None
+    assert tense_told("Sekarang pun saya masih mengajar di sini.") == "now"
+    assert tense_told("Dulu saya mengajar di SD.") == "past"
+
+
+def test_the_last_test_asked_gets_the_marks():
+    # "what did you get on your last maths test?" - why he wants SMA Negeri 1 (round 30, R129 turn 11, after the
+    # turn before is answered as it is now)
+    from tests.test_coachee_panel9 import _replayed
+    s, rows = _replayed("30", "R129", "murid_target_belajar_en", 10)
+    reply = s.coach_says(rows[10]["coach"]).reply
+    assert "fifty-five" in reply, reply
+
+
+@pytest.mark.parametrize("question", [
+    "When do you think you could find time for the English one?",
+    "When can you start on it?",
+])
+def test_when_it_could_be_done_asks_forward(question):
+    assert asks_forward(question, "en")
+
+
+def test_a_time_to_come_is_not_answered_with_due_dates_gone_by():
+    # "When do you think you could find time for the English one?" - "Social studies was due ten days ago, ..."
+    reply = _reply_at("30", "R130", "murid_tugas_terlambat_en", 12)
+    assert "ago" not in reply and "last week" not in reply, reply
+
+
+@pytest.mark.parametrize("where,never", [
+    # "Can you tell me more about the learning community and what's been happening?" - the reminder's wording again
+    (("25", "R106", "kepala_sekolah_en", 2), "Teachers are reminded"),
+    # "Tell me more about what happens after break." - the pictured goal ("By five past ten the books are open")
+    (("24", "R102", "guru_sosial_emosional_en", 2), "five past ten"),
+    # "... the students at the showcase? Tell me more about what that would look like." - once "Not sure yet. My
+    # head's completely full of the showcase right now.", then (session 15) "I'd need to think about that one.";
+    # now the picture it holds of the day (its goal layer is open)
+    (("26", "R112", "guru_p5_banyak_cerita_en", 5), "think about that"),
+])
+def test_tell_me_more_about_something_named_searches_for_it(where, never):
+    reply = _reply_at(*where)
+    assert never not in reply, reply
