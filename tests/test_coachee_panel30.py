@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from simulator.coachee.asked import asks_forward
+from simulator.coachee.persona import load_personas
 from simulator.reading.facts import tense_told
 from simulator.reading.focus import focus
-from simulator.reading.moves import classify
+from simulator.reading.moves import classify, move_lines
 from simulator.reading.reader import read_turn
 from tests.test_coachee_panel9 import _reply_at
+
+PERSONAS = load_personas()
 
 
 @pytest.mark.parametrize("text,lang", [
@@ -50,9 +55,13 @@ def test_a_mark_asked_for_is_a_number(question):
     assert classify(question, "en").question == "factual"
 
 
-def test_a_mark_wished_for_is_not_a_number_asked():
-    # the goal asked ("What mark would you like to get?") stays the open question it was
-    assert classify("What mark would you like to get in maths?", "en").question != "factual"
+@pytest.mark.parametrize("question", [
+    "What mark would you like to get in maths?",          # the goal asked
+    "What were your maths marks like recently?",          # how they went (paired comparison 36: the fuller telling)
+])
+def test_a_mark_wished_for_or_described_is_not_a_number_asked(question):
+    assert classify(question, "en").question != "factual"
+    assert focus(question, "en") != "number"
 
 
 def test_a_mark_asked_for_opens_no_layer():
@@ -103,3 +112,45 @@ def test_a_time_to_come_is_not_answered_with_due_dates_gone_by():
 def test_tell_me_more_about_something_named_searches_for_it(where, never):
     reply = _reply_at(*where)
     assert never not in reply, reply
+
+
+@pytest.mark.parametrize("question,lang,choices", [
+    ("Ramainya itu ramai ngobrol di luar materi atau ramai diskusi?", "id", ["ramai ngobrol di luar materi", "ramai diskusi"]),
+    ("Do the squabbles start out there on the yard, or in the canteen with the girls?", "en",
+     ["on the yard", "in the canteen with the girls"]),
+    ("Ibu lebih suka saya mencatat kata-kata pertanyaan Ibu apa adanya, atau cukup menghitung berapa murid yang diam "
+     "ikut bicara?", "id", ["saya mencatat kata-kata pertanyaan Ibu apa adanya",
+                            "cukup menghitung berapa murid yang diam ikut bicara"]),
+])
+def test_a_long_either_or_still_offers_two_things(question, lang, choices):
+    from simulator.coachee.asked import choices_in
+    assert choices_in(question, lang) == choices
+
+
+@pytest.mark.parametrize("where,never", [
+    # "Ramainya itu ramai ngobrol di luar materi atau ramai diskusi?" - "Ya." (round 26)
+    (("26", "R110", "pra_observasi_guru_matematika_id", 9), "Ya."),
+    # "... on the yard, or in the canteen with the girls?" - "Not really." (round 27)
+    (("27", "R114", "guru_sosial_emosional_en", 4), "Not really."),
+])
+def test_an_either_or_is_answered_with_one_of_the_two(where, never):
+    reply = _reply_at(*where)
+    assert reply != never and re.search(r"\b(ngobrol|diskusi|yard|canteen)\b", reply), reply
+
+
+@pytest.mark.parametrize("where,never", [
+    # "Why do you think the others stay away?" - "Because if I leave it, nothing happens." (round 24)
+    (("24", "R100", "kepala_sekolah_en", 3), "if I leave it"),
+    # "Menurut Ibu, kenapa mereka gampang saling ejek setelah istirahat?" - "Karena saya harus tegas." (round 26)
+    (("26", "R110", "guru_sosial_emosional_id", 6), "harus tegas"),
+])
+def test_a_why_about_others_gets_no_stock_justification_of_its_own_doing(where, never):
+    pid, lang = where[2].rsplit("_", 1)
+    reply = _reply_at(*where)
+    assert never not in reply and reply in move_lines(lang, PERSONAS[pid].role)["why_unsure"], reply
+
+
+def test_a_why_about_others_that_memory_answers_is_answered():
+    # "Why do you think Dani keeps teasing the others?" - what she knows of Dani (round 31), not "not sure why"
+    reply = _reply_at("31", "R135", "guru_sosial_emosional_en", 5)
+    assert "Dani" in reply, reply

@@ -140,7 +140,10 @@ def choices_in(question: str, lang: str) -> list[str]:
         return []   # "... commitments, like Friday prayers or picking up their kids?": examples, not a choice
     first, second = parts[0], _TAIL.sub("", parts[2]).strip()
     first = _LEAD.sub("", re.split(r"[,:;]\s+", first)[-1]).strip()
-    if not first or not second or _NOT_A_CHOICE.match(second) or len(first.split()) > 6 or len(second.split()) > 6:
+    if len(first.split()) > 6 and second:
+        first = _alternative_to(first, second)
+    most = 8 if _PREFERS.search(question) else 6   # a preference may name two longer ways of doing
+    if not first or not second or _NOT_A_CHOICE.match(second) or len(first.split()) > most or len(second.split()) > most:
         return []
     if _ASKS_AGAIN.match(second):
         return []   # "..., or was it a surprise?": two questions, not two things to pick ("Probably was it a surprise.")
@@ -148,6 +151,25 @@ def choices_in(question: str, lang: str) -> list[str]:
         # "Did the filtering or the evaporating take longer?": two things of the same shape, the verb after them
         second = " ".join(second.split()[:len(first.split())])
     return [first, second]
+
+
+_PREFERS = re.compile(r"\b(lebih suka|lebih senang|lebih pilih|lebih memilih|prefer|rather|would you like)\b", re.I)
+_PLACE_WORD = re.compile(r"^(in|on|at|with|by|during|before|after|from|di|ke|dari|dengan|sama|pas|waktu|saat|sebelum|"
+                         r"sesudah|setelah)$", re.I)
+
+
+def _alternative_to(first: str, second: str) -> str:
+    """The end of a long first part that is the alternative to `second`: from the second's first word ("ramai ngobrol
+    di luar materi atau ramai diskusi"), or from the last word of place or time when the second opens with one ("Do
+    the squabbles start out there on the yard, or in the canteen?"). "" when neither is found."""
+    pref = _PREFERS.search(first)
+    if pref and len(first[pref.end():].split()) <= 8:
+        return first[pref.end():].strip()   # "Ibu lebih suka saya mencatat kata-kata pertanyaan Ibu apa adanya, atau ..."
+    words, lead = first.split(), second.split()[0].lower()
+    at = next((i for i in range(len(words) - 1, 0, -1) if words[i].lower() == lead), None)
+    if at is None and _PLACE_WORD.match(lead):
+        at = next((i for i in range(len(words) - 1, 0, -1) if _PLACE_WORD.match(words[i])), None)
+    return " ".join(words[at:]) if at is not None else ""
 
 
 _ASKS_AGAIN = re.compile(r"^\W*(do|does|did|is|are|was|were|have|has|can|could|will|would)\s+(you|i|we|they|he|she|it|"
@@ -289,7 +311,7 @@ _WEIGHS = re.compile(r"\b(which|what|mana|apa)\b[^?.]*\b(most|least|best|worst|l
 _REASON = re.compile(r"\b(why|what makes you|what made you|kenapa|mengapa|apa yang membuat)\b", re.I)
 # (what is to come, or a choice or a use: "Mana yang mau Bapak temui duluan, dan kapan?", "Itu berguna nggak buat
 # Ibu?" - round 19 heard "Persisnya saya kurang ingat" to both)
-MIGHT = re.compile(r"\b(would|might|could|will|going to|useful|helpful|first|choose|prefer|kira-kira|besok|tomorrow|"
+MIGHT = re.compile(r"\b(would|might|could|will|going to|useful|helpful|first|choose|prefer|rather|lebih suka|kira-kira|besok|tomorrow|"
                     r"mau|akan|berguna|membantu|duluan|pilih|minggu ini|this week)\b", re.I)
 FUTURE = re.compile(r"\b(would you|will you|are you going to|nanti|mau mulai|akan|minggu depan|next week)\b"
                     # "When do you think you could find time for it?" (round 30 heard the due dates gone by)

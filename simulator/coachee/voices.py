@@ -473,6 +473,13 @@ class ScriptedVoice:
             text = item["long"] if not any(norm(item["long"]) in d for d in done) else item["short"]
             if not any(norm(text) in d for d in done):
                 return join(greet, text)
+        if reaction == "why" and _WHY_OTHERS.search(main_question(coach) or coach):
+            # "Why do you think the others stay away?", "Kenapa mereka gampang saling ejek?": the persona's stock
+            # justification of what it does itself answers another why (round 30, and 4 of the 7 non-sequiturs among
+            # rounds 22-30's 35 such lines): nothing it holds says why others do what they do - it does not know.
+            line = self._fresh(lines["why_unsure"], said, f"{key}|why")
+            if line:
+                return join(greet, line)
         if reaction == "greeting":
             return join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
         if reaction == "guarded":
@@ -942,7 +949,7 @@ _CONNECTIVE = re.compile(r"^\W*(so|and|but|anyway|jadi|dan|tapi|terus|pokoknya)\
 
 
 _GOES_ON = ("reveal", "answer", "why", "closed")   # reactions whose words may wander from the question
-_SHRUGS = ("unknown", "not_sure", "nothing_new", "guarded", "not_yet", "off_topic", "aside_usual", "aside_unknown", "aside_unsure",
+_SHRUGS = ("unknown", "not_sure", "why_unsure", "nothing_new", "guarded", "not_yet", "off_topic", "aside_usual", "aside_unknown", "aside_unsure",
            "clarify_more", "scale_sure", "scale_unsure")
 
 
@@ -1004,6 +1011,13 @@ def _named_idea(persona: Persona, said: list[str], lang: str) -> tuple[str, str]
 _INVITES = re.compile(r"\b(on your mind|(like|want|wanted) to (talk|discuss|start|share)|(ingin|mau) (ibu |bapak |kamu )?"
                       r"(bicarakan|bahas|obrolkan|sampaikan)|mau (dibahas|diobrolkan|dibicarakan|ngobrolin)|"
                       r"what brings you|ada apa)\b", re.I)
+# a why about what others do ("why do you think the teachers stay quiet?", "Ibu kamu repot kenapa?")
+_WHY_OTHERS = re.compile(
+    r"\bwhy\b[^?]*\b(they|the (others|other \w+|teachers|students|pupils|kids|children|class|parents|boys|girls)|hardly "
+    r"anyone|nobody|no one|people|your (mum|mother|dad|father|parents|friends))\b"
+    r"|\b(kenapa|mengapa)\b[^?]*\b(mereka|anak-anak|guru-guru|guru lain|yang lain|orang-orang|teman-teman|ibu ?mu|ibu kamu|"
+    r"ayah ?mu|ayah kamu|orang tua ?mu)\b"
+    r"|\b(mereka|anak-anak|guru-guru|guru lain|yang lain|teman-teman|ibu kamu|ayah kamu)\b[^?.]*\b(kenapa|mengapa)\b", re.I)
 _ASKS_WHEN = re.compile(r"\b(when|which day|what day|what time|kapan|hari apa|jam berapa)\b", re.I)
 # the coach's step put to the coachee to agree ("... tell me on Friday how it went. Deal?", "Masih oke, kan?")
 _DEAL = re.compile(r"\b(deal|sepakat|setuju|is that still ok(ay)?|still ok(ay)? (for|with) you|masih oke|jadi ya)\s*\?\s*$", re.I)

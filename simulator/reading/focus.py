@@ -41,7 +41,7 @@ _FOCUS = {
                     r"would|will|have|has)\b)|what time|what day|what year|which year|what month|since when|how long ago)\b"),
            ("number", r"\b(how (many|much|long|old|often))\b|\bwhat(.s| is| was| were| are)? (your|his|her|their|the) "
                       r"((latest|last|current|usual|recent|maths?|english|test|exam|report|class)\s+){0,3}"
-                      r"(marks?|scores?|grades?|average)\b|\bwhat (marks?|scores?|grades?) did\b|"
+                      r"(marks?|scores?|grades?|average)\b(?! (been )?like)|\bwhat (marks?|scores?|grades?) did\b|"
                       r"\bwhat did (you|he|she|they) (get|score) (on|in|for)\b"),
            ("who", r"\b(who|whom|whose|which (\w+ )?(students|pupils|kids|children|friends|teachers|colleagues)|"
                    r"name (a couple|a few|some|them))\b"),

@@ -90,6 +90,7 @@ class LangLines(Strict):
     not_yet: list[str]
     unknown: list[str]
     not_sure: list[str]       # a yes/no about how things are now that it cannot say ("Is the chat still going?")
+    why_unsure: list[str]     # a why about what others do, that nothing the coachee holds answers
     off_topic: list[str]
     already: list[str]
     nothing_new: list[str]    # nothing more to say on it, instead of an earlier reply said again
