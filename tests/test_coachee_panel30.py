@@ -154,3 +154,22 @@ def test_a_why_about_others_that_memory_answers_is_answered():
     # "Why do you think Dani keeps teasing the others?" - what she knows of Dani (round 31), not "not sure why"
     reply = _reply_at("31", "R135", "guru_sosial_emosional_en", 5)
     assert "Dani" in reply, reply
+
+
+def test_when_something_began_is_no_time_to_come():
+    # "Turunnya mulai kapan, Raka?" - "nggak tahu, belum kepikiran" (round 31: 'mulai' read as a step to come)
+    reply = _reply_at("31", "R134", "murid_target_belajar_id", 3)
+    assert "semester ini" in reply, reply
+
+
+def test_which_part_with_two_examples_is_a_choice_leaning_to_what_it_said():
+    # "Bagian mana yang bikin kamu bingung, misalnya pas memfaktorkan atau pas pakai rumus?" - "belum pernah mikirin"
+    # (round 31); it has said factorising is the hard part
+    from simulator.coachee.asked import choices_in
+    assert choices_in("Bagian mana yang bikin kamu bingung, misalnya pas memfaktorkan atau pas pakai rumus?", "id") \
+        == ["pas memfaktorkan", "pas pakai rumus"]
+    assert choices_in("Do you have other commitments, like Friday prayers or picking up your kids?", "en") == []
+    from tests.test_coachee_panel9 import _replayed
+    s, rows = _replayed("31", "R134", "murid_target_belajar_id", 9)
+    reply = s.coach_says(rows[9]["coach"]).reply
+    assert "memfaktorkan" in reply, reply

@@ -136,8 +136,11 @@ def choices_in(question: str, lang: str) -> list[str]:
     parts = _OR.split(question)
     if len(parts) != 3:
         return []
+    if _EXAMPLES.search(parts[0]) and not _WHICH.search(parts[0]):
+        return []   # "... commitments, like Friday prayers or picking up their kids?": examples, not a choice (but
+        # "Bagian mana yang bikin kamu bingung, misalnya pas memfaktorkan atau pas pakai rumus?" offers the two)
     if _EXAMPLES.search(parts[0]):
-        return []   # "... commitments, like Friday prayers or picking up their kids?": examples, not a choice
+        parts[0] = parts[0][_EXAMPLES.search(parts[0]).end(1):]
     first, second = parts[0], _TAIL.sub("", parts[2]).strip()
     first = _LEAD.sub("", re.split(r"[,:;]\s+", first)[-1]).strip()
     if len(first.split()) > 6 and second:
@@ -174,6 +177,7 @@ def _alternative_to(first: str, second: str) -> str:
 
 _ASKS_AGAIN = re.compile(r"^\W*(do|does|did|is|are|was|were|have|has|can|could|will|would)\s+(you|i|we|they|he|she|it|"
                          r"there|this|that)\b|^\W*(apakah|apa)\s", re.IGNORECASE)
+_WHICH = re.compile(r"\b(mana|yang mana|which|what part|which part)\b", re.I)
 _EXAMPLES = re.compile(r"\b(like|such as|for example|e\.g\.|seperti|misalnya|contohnya)\b[^,;:]*$", re.I)
 _DETERMINER = re.compile(r"^(the|a|an|this|that|my|your|his|her|their|our)\s", re.I)
 # "Apa yang Bapak rasakan …?", "Gimana perasaanmu?", "How does that make you feel?" (not "Do you feel ready …?" alone)

@@ -84,6 +84,7 @@ from simulator.reading.moves import (
     load_move_rules,
     puts_next_meeting,
 )
+from simulator.reading.reader import stems
 
 
 @dataclass(frozen=True)
@@ -614,7 +615,7 @@ class ScriptedVoice:
             return self.choose(persona, Plan("reveal", None, [], plan.mood, layer=layer), said_history(said), lang)
         item = plan.memory_items[0]
         coach = COACH_SAID.get() or ""
-        if focus(coach, lang) == "time" and asks_forward(coach, lang) and any(_gone_by(i, lang) for i in plan.memory_items):
+        if focus(coach, lang) == "time" and FUTURE.search(coach) and any(_gone_by(i, lang) for i in plan.memory_items):
             # "When could you find time for the English one?" is no question for the due dates gone by: a time to
             # come that memory holds, else not decided yet (round 30; the block in `compose` meets a past best match
             # only when nothing of the goal or the plan comes first).
@@ -930,9 +931,12 @@ class ScriptedVoice:
         if near is not None and near >= RELEVANT:
             return None   # ... in other words ("I make the groups myself" to "Will you choose them or ...?")
         leaning = " ".join([*said, *(i["long"] for i in plan.memory_items)]).lower()
+        # ("memfaktorkan" leans to "terutama pemfaktoran": the words' stems meet)
+        leaning_stems = {x for w in re.findall(r"\w{4,}", leaning) for x in stems(w, lang) if len(x) >= 4}
 
         def lean(choice: str) -> int:
-            return sum(1 for w in topic_words(choice, lang) if re.search(r"\b" + re.escape(w[:5]), leaning))
+            return sum(1 for w in topic_words(choice, lang) if re.search(r"\b" + re.escape(w[:5]), leaning)
+                       or {x for x in stems(w, lang) if len(x) >= 4} & leaning_stems)
 
         pick = max(reversed(choices), key=lean)   # on a tie, the last offered
         key = f"{plan.reaction}|either|{len(said)}"
