@@ -173,3 +173,27 @@ def test_which_part_with_two_examples_is_a_choice_leaning_to_what_it_said():
     s, rows = _replayed("31", "R134", "murid_target_belajar_id", 9)
     reply = s.coach_says(rows[9]["coach"]).reply
     assert "memfaktorkan" in reply, reply
+
+
+def test_who_someone_is_comes_from_a_memory_about_them_not_one_that_only_places_them():
+    # "Who is Salsa?" - "The form tutor set the seating ...: ..., and Salsa is in the front row." (round 31)
+    reply = _reply_at("31", "R134", "guru_baru_en", 6)
+    assert "seating" not in reply and "diligent" in reply, reply
+
+
+def test_a_chatty_person_tells_it_at_length():
+    # Bu Lestari ("loves to talk"): "How many kids are in the class?" - the fuller telling, not "I have thirty pupils,
+    # sixteen boys and fourteen girls." (paired comparison 38: the fuller telling better 18 times in 21 for both raters)
+    persona = PERSONAS["guru_sosial_emosional"]
+    reply = _reply_at("26", "R112", "guru_sosial_emosional_en", 3)
+    assert reply.startswith("My Year 5 class has thirty children") and len(reply.split()) > 15, reply
+    assert persona.resistance == "talkative"
+
+
+def test_a_quiet_person_answers_a_fact_in_short():
+    # Bu Siti (passive): "How many children are in the class?" - the short answer
+    from simulator.session import Session
+    session = Session("pasca_observasi_guru_pasif", "en")
+    session.coach_says("Good morning, Mrs Siti.")
+    reply = session.coach_says("How many children are in your class?").reply
+    assert len(reply.split()) <= 20, reply

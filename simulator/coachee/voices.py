@@ -655,6 +655,11 @@ class ScriptedVoice:
         if plan.question == "factual" and not has_form(fact, COACH_SAID.get() or "", lang) \
                 and has_form(item["long"], COACH_SAID.get() or "", lang):
             fact = item["long"]   # "Ada berapa kelompok?": the number is in the fuller telling only
+        if persona.resistance == "talkative" and fact == item["short"] \
+                and not any(norm(item["short"]) in norm(x) or norm(item["long"]) in norm(x) for x in said):
+            # A chatty person ("talks a lot") tells it at length: the fuller telling, not the short answer (blind
+            # panels, rounds 30-31: Pak Agus and Bu Lestari "terse, often one line")
+            fact = item["long"]
         prefix = ""
         if plan.question == "yes_no" and plan.truth is not None:
             # a question about a fact gets a plain yes (`say_yes`); "Yes, that's right." / "Betul." confirm what was
@@ -673,12 +678,15 @@ class ScriptedVoice:
             asks = focus(coach, lang)
             focused = asks in ("number", "time", "who", "where")
             question, names = main_question(coach) or coach, names_in(coach) if asks == "who" else []
-            untold = next((i for i in plan.memory_items[1:]
-                           if i["score"] >= item["score"] - (TOLD_MARGIN if focused else NEAR_TIE)
-                           and not any(norm(i["short"]) in d or norm(i["long"]) in d for d in done)
-                           and (any(n in i["long"].lower() for n in names)
-                                or has_form(i["long"], coach, lang) and covers_question(i["long"], question, lang))
-                           and (i["layer"] not in ("goal", "action_plan") or asks_forward(coach, lang))), None)
+            untold = [i for i in plan.memory_items[1:]
+                      if i["score"] >= item["score"] - (TOLD_MARGIN if focused else NEAR_TIE)
+                      and not any(norm(i["short"]) in d or norm(i["long"]) in d for d in done)
+                      and (any(n in i["long"].lower() for n in names)
+                           or has_form(i["long"], coach, lang) and covers_question(i["long"], question, lang))
+                      and (i["layer"] not in ("goal", "action_plan") or asks_forward(coach, lang))]
+            # "Who is Salsa?": the memory with a sentence about her ("Salsa, the 7A class captain, is very diligent")
+            # before one that only places her ("... and Salsa is in the front row": round 31)
+            untold = min(untold, key=lambda i: not _opens_with(i["long"], names), default=None)
             if untold and (focused or not prefix) and not still_answers(fact, lang):
                 # "Pak Darmawan itu siapa, Bu?" after a telling that named him: the memory as near that says who
                 # he is, not the telling again (round 24) nor "not sure" about a man it brought up itself ("Who is
@@ -1039,6 +1047,11 @@ def _took_advice(persona: Persona, said: list[str], lang: str) -> bool:
 _PAST = {"id": re.compile(r"\b(pernah|dulu|lalu|kemarin|tadi|sempat)\b", re.I),
          "en": re.compile(r"\b(last (week|term|semester|year|time|month)|ago|yesterday|once|used to|tried|was|were|did)\b",
                           re.I)}
+
+
+def _opens_with(text: str, names: Sequence[str]) -> bool:
+    """Does a sentence of `text` open with one of the (lower-case) names?"""
+    return any(s.lower().startswith(tuple(names)) for s in re.split(r"(?<=[.!?;])\s+", text)) if names else False
 
 
 def _gone_by(item: dict, lang: str) -> bool:
