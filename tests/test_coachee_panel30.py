@@ -197,3 +197,25 @@ def test_a_quiet_person_answers_a_fact_in_short():
     session.coach_says("Good morning, Mrs Siti.")
     reply = session.coach_says("How many children are in your class?").reply
     assert len(reply.split()) <= 20, reply
+
+
+@pytest.mark.parametrize("text", [
+    "Can you tell me what usually happens when they come back in?",
+    "Could you tell me a bit about the lesson you're planning for 8C?",
+    "Would you walk me through what happened?",
+])
+def test_a_polite_request_for_a_telling_is_an_open_question(text):
+    assert classify(text, "en").question == "open"
+
+
+def test_a_polite_request_before_a_direct_question_leaves_the_direct_one_asked():
+    move = classify("A whole lesson, that's tough. Can you tell me about the last time it happened? What did the "
+                    "teasing look like?", "en")
+    assert move.asked.startswith("What did the teasing look like")
+    assert classify("Can you come on Friday?", "en").question == "yes_no"
+
+
+def test_a_request_for_a_telling_gets_no_no_in_front():
+    # "Can you tell me a bit about the lesson?" - "Hi. No. On Thursday it's word problems ..." (round 26)
+    reply = _reply_at("26", "R112", "pra_observasi_guru_matematika_en", 1)
+    assert not reply.startswith(("Hi. No", "No")), reply

@@ -257,9 +257,17 @@ def _is_question(piece: str, rules: MoveRules, lang: str) -> bool:
     return lang == "en" and bool(_EN_ASKS.match(piece))
 
 
+# a polite request for a telling, not a yes/no ("No, actually. There's no proper routine ..." to "Can you tell me what
+# usually happens when they come back in?": paired comparison 38's raters)
+_POLITE_REQUEST = re.compile(r"^\W*(can|could|would|will) you (please )?(tell me|describe|explain|talk me through|walk me "
+                      r"through|say (a bit |a little )?more|share|give me an example|help me understand)\b", re.I)
+
+
 def question_type(piece: str, rules: MoveRules, lang: str) -> str:
     """factual | yes_no | open for one question piece (a question mark alone is a yes/no question)."""
     low = piece.strip()
+    if _POLITE_REQUEST.match(low):
+        return "open"   # "Can you tell me what usually happens when they come back in?" asks for the telling
     if re.match(r"^\W*(apakah|do|does|did|is|are|was|were|have|has|can|could|will|would)\b", low, re.I):
         return "yes_no"
     if rules.search(lang, "factual", low):
@@ -423,6 +431,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         stacked = len(real) >= 3
         if len(real) == 2 and len(wh) == 1 and wh[0] == real[0]:
             main = real[0]   # "Who are the four? Are they the same every time?": the yes/no only narrows the who
+        elif len(real) == 2 and _POLITE_REQUEST.match(real[0]) and question_type(real[-1], rules, L) != "yes_no":
+            main = real[-1]   # "Can you tell me about the last time? What did the teasing look like?": the second
         elif len(real) == 2 and not stacked:
             corrected = any(rules.search(L, "correction", p) for p in pieces[pieces.index(real[0]) + 1:]) \
                 if real[0] in pieces else bool(rules.search(L, "correction", rest))
