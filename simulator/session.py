@@ -623,7 +623,6 @@ _WHATS_UP = re.compile(r"^\W*(ada apa|ada masalah apa|ada yang bisa (saya|ibu|ba
 _ANAPHOR = re.compile(r"\b(that time|at the time|back then|then|there|that|it|waktu itu|saat itu|tadi|tersebut|itu|di sana|"
                       r"di situ)\W*$|\b(that time|back then|waktu itu|saat itu)\b"
                       r"|\b(they|them|those|these|mereka)\b", re.I)   # "Which subjects are they for?" (round 18)
-# Words that point back at what was just said ("Which ones?", "Yang mana saja?"), not at a new topic.
 _ABOUT = re.compile(r"\b(about|on|tentang|soal|mengenai|terkait|seputar)\s+(.+)", re.I)
 
 
@@ -638,6 +637,7 @@ def _names_a_new_topic(move: Move, before: str) -> bool:
                for w in content_words(m.group(2), move.lang if move.lang in ("id", "en") else "id"))
 
 
+# Words that point back at what was just said ("Which ones?", "Yang mana saja?"), not at a new topic.
 _PRO_FORMS = {"ones", "one", "them", "those", "these", "that", "this", "itu", "ini", "tersebut", "mereka", "saja",
               "semua", "semuanya", "lagi", "else", "more", "mana", "apa", "siapa", "berapa", "kapan", "which",
               "what", "who", "how", "many", "much"}

@@ -759,9 +759,7 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
 
     flags: dict = {}
     for name in ("leading", "judgement"):
-        m = getattr(lex, name).search(low) or (lex.leading_tag.search(low) if name == "leading" else None)
-        if name == "judgement":
-            m = _own_verdict(low, lex)
+        m = _own_verdict(low, lex) if name == "judgement" else lex.leading.search(low) or lex.leading_tag.search(low)
         flags[name] = bool(m) and (name != "leading" or questions > 0)
         if flags[name]:
             evidence.append((name, text[m.start():m.end()].strip(" ,")))
