@@ -219,3 +219,9 @@ def test_a_request_for_a_telling_gets_no_no_in_front():
     # "Can you tell me a bit about the lesson?" - "Hi. No. On Thursday it's word problems ..." (round 26)
     reply = _reply_at("26", "R112", "pra_observasi_guru_matematika_en", 1)
     assert not reply.startswith(("Hi. No", "No")), reply
+
+
+def test_an_invitation_to_tell_gets_no_no_in_front():
+    # "Katanya ada yang mau diceritakan soal kelas V ya?" - "Selamat siang juga. Tidak. Aduh, macam-macam ..." (round 30)
+    reply = _reply_at("30", "R129", "guru_sosial_emosional_id", 1)
+    assert "Tidak." not in reply and "macam-macam" in reply, reply

@@ -661,7 +661,8 @@ class ScriptedVoice:
             # panels, rounds 30-31: Pak Agus and Bu Lestari "terse, often one line")
             fact = item["long"]
         prefix = ""
-        if plan.question == "yes_no" and plan.truth is not None:
+        if plan.question == "yes_no" and plan.truth is not None and not _INVITES.search(coach):
+            # ("Katanya ada yang mau diceritakan soal kelas V ya?" invites the telling: no "Tidak." in front of it)
             # a question about a fact gets a plain yes (`say_yes`); "Yes, that's right." / "Betul." confirm what was
             # said (`confirm_yes`: round 30 heard it before a list of groups, to "Do Rafi or Wulan say anything?")
             word = self._rotate(lines["say_yes" if plan.truth else "say_no"], key)[0]
@@ -1021,7 +1022,7 @@ def _named_idea(persona: Persona, said: list[str], lang: str) -> tuple[str, str]
 
 # an invitation to talk, which the coachee's own concern answers ("What's on your mind today?")
 _INVITES = re.compile(r"\b(on your mind|(like|want|wanted) to (talk|discuss|start|share)|(ingin|mau) (ibu |bapak |kamu )?"
-                      r"(bicarakan|bahas|obrolkan|sampaikan)|mau (dibahas|diobrolkan|dibicarakan|ngobrolin)|"
+                      r"(bicarakan|bahas|obrolkan|sampaikan)|mau (dibahas|diobrolkan|dibicarakan|ngobrolin|diceritakan|diceritain|cerita)|"
                       r"what brings you|ada apa)\b", re.I)
 # a why about what others do ("why do you think the teachers stay quiet?", "Ibu kamu repot kenapa?")
 _WHY_OTHERS = re.compile(
