@@ -225,3 +225,19 @@ def test_an_invitation_to_tell_gets_no_no_in_front():
     # "Katanya ada yang mau diceritakan soal kelas V ya?" - "Selamat siang juga. Tidak. Aduh, macam-macam ..." (round 30)
     reply = _reply_at("30", "R129", "guru_sosial_emosional_id", 1)
     assert "Tidak." not in reply and "macam-macam" in reply, reply
+
+
+def test_examples_put_as_the_question_are_a_choice():
+    from simulator.coachee.asked import choices_in
+    assert choices_in("Misalnya berapa kali mereka bicara, atau apa yang mereka katakan?", "id") \
+        == ["berapa kali mereka bicara", "apa yang mereka katakan"]
+    assert choices_in("Kamu mau cerita sekarang atau apa?", "id") == []
+    assert choices_in("Is it the noise, or what they say to each other?", "en") == []
+
+
+@pytest.mark.parametrize("where", [("27", "R117", "murid_tugas_terlambat_en", 13),
+                                   ("32", "R142", "murid_tugas_terlambat_en", 12)])
+def test_what_he_helps_with_at_home_is_not_his_comic_hero(where):
+    # "Helping out at home. What kind of things do you help with?" - "Captain Kite is a village kid ..." (rounds 27, 32)
+    reply = _reply_at(*where)
+    assert "Captain Kite" not in reply and "sweeping" in reply, reply

@@ -34,7 +34,7 @@ def main_question(coach: str) -> str:
 
 
 _OR = re.compile(r"\s*,?\s+\b(atau|or)\b\s+", re.I)
-_NOT_A_CHOICE = re.compile(r"^(tidak|nggak|gak|enggak|belum|bukan|not|no|something|anything|anyone|apa|what|yang lain|"
+_NOT_A_CHOICE = re.compile(r"^(tidak|nggak|gak|enggak|belum|bukan|not|no|something|anything|anyone|apa(?! yang \w+ \w+)|what|yang lain|"
                            r"lainnya|else|sebaliknya)\b", re.I)
 _TAIL = re.compile(r"(,?\s+\b(bu|pak|ibu|bapak|nak|kak|mas|mbak|sih|ya|nih|dong|deh|kira-kira|menurut (ibu|bapak|kamu|anda)|"
                    r"do you think|would you say|for you)\b)+\W*$|,\s*[A-Z][a-z]+\W*$", re.I)
@@ -136,7 +136,7 @@ def choices_in(question: str, lang: str) -> list[str]:
     parts = _OR.split(question)
     if len(parts) != 3:
         return []
-    if _EXAMPLES.search(parts[0]) and not _WHICH.search(parts[0]):
+    if _EXAMPLES.search(parts[0]) and not _WHICH.search(parts[0]) and not _OFFERS.match(parts[0]):
         return []   # "... commitments, like Friday prayers or picking up their kids?": examples, not a choice (but
         # "Bagian mana yang bikin kamu bingung, misalnya pas memfaktorkan atau pas pakai rumus?" offers the two)
     if _EXAMPLES.search(parts[0]):
@@ -176,7 +176,9 @@ def _alternative_to(first: str, second: str) -> str:
 
 
 _ASKS_AGAIN = re.compile(r"^\W*(do|does|did|is|are|was|were|have|has|can|could|will|would)\s+(you|i|we|they|he|she|it|"
-                         r"there|this|that)\b|^\W*(apakah|apa)\s", re.IGNORECASE)
+                         r"there|this|that)\b|^\W*(apakah|apa(?! yang))\s", re.IGNORECASE)
+# "Misalnya berapa kali mereka bicara, atau apa yang mereka katakan?": the examples are the question, two ways offered
+_OFFERS = re.compile(r"^\W*(misalnya|contohnya|for example|say)\b", re.I)
 _WHICH = re.compile(r"\b(mana|yang mana|which|what part|which part)\b", re.I)
 _EXAMPLES = re.compile(r"\b(like|such as|for example|e\.g\.|seperti|misalnya|contohnya)\b[^,;:]*$", re.I)
 _DETERMINER = re.compile(r"^(the|a|an|this|that|my|your|his|her|their|our)\s", re.I)
