@@ -1,5 +1,6 @@
-"""Round 30's non-sequiturs that still came out word for word at the start of session 16, each met by a general fix
-(bench/data/panels/30; the turns before are replayed, so the coachee's state is the one the rater met)."""
+"""Non-sequiturs of the blind panels (mostly round 30's, and some of rounds 22-32) that still came out word for word in
+session 16, each met by a general fix (bench/data/panels; the turns before are replayed, so the coachee's state is
+the one the rater met)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import re
 
 import pytest
 
-from simulator.coachee.asked import asks_forward
+from simulator.coachee.asked import asks_forward, choices_in
 from simulator.coachee.persona import load_personas
 from simulator.reading.facts import tense_told
 from simulator.reading.focus import focus
 from simulator.reading.moves import classify, move_lines
 from simulator.reading.reader import read_turn
-from tests.test_coachee_panel9 import _reply_at
+from simulator.session import Session
+from tests.test_coachee_panel9 import _replayed, _reply_at
 
 PERSONAS = load_personas()
 
@@ -79,7 +81,6 @@ def test_a_telling_of_then_and_now_answers_either():
 def test_the_last_test_asked_gets_the_marks():
     # "what did you get on your last maths test?" - why he wants SMA Negeri 1 (round 30, R129 turn 11, after the
     # turn before is answered as it is now)
-    from tests.test_coachee_panel9 import _replayed
     s, rows = _replayed("30", "R129", "murid_target_belajar_en", 10)
     reply = s.coach_says(rows[10]["coach"]).reply
     assert "fifty-five" in reply, reply
@@ -123,7 +124,6 @@ def test_tell_me_more_about_something_named_searches_for_it(where, never):
                             "cukup menghitung berapa murid yang diam ikut bicara"]),
 ])
 def test_a_long_either_or_still_offers_two_things(question, lang, choices):
-    from simulator.coachee.asked import choices_in
     assert choices_in(question, lang) == choices
 
 
@@ -165,11 +165,9 @@ def test_when_something_began_is_no_time_to_come():
 def test_which_part_with_two_examples_is_a_choice_leaning_to_what_it_said():
     # "Bagian mana yang bikin kamu bingung, misalnya pas memfaktorkan atau pas pakai rumus?" - "belum pernah mikirin"
     # (round 31); it has said factorising is the hard part
-    from simulator.coachee.asked import choices_in
     assert choices_in("Bagian mana yang bikin kamu bingung, misalnya pas memfaktorkan atau pas pakai rumus?", "id") \
         == ["pas memfaktorkan", "pas pakai rumus"]
     assert choices_in("Do you have other commitments, like Friday prayers or picking up your kids?", "en") == []
-    from tests.test_coachee_panel9 import _replayed
     s, rows = _replayed("31", "R134", "murid_target_belajar_id", 9)
     reply = s.coach_says(rows[9]["coach"]).reply
     assert "memfaktorkan" in reply, reply
@@ -192,7 +190,6 @@ def test_a_chatty_person_tells_it_at_length():
 
 def test_a_quiet_person_answers_a_fact_in_short():
     # Bu Siti (passive): "How many children are in the class?" - the short answer
-    from simulator.session import Session
     session = Session("pasca_observasi_guru_pasif", "en")
     session.coach_says("Good morning, Mrs Siti.")
     reply = session.coach_says("How many children are in your class?").reply
@@ -228,7 +225,6 @@ def test_an_invitation_to_tell_gets_no_no_in_front():
 
 
 def test_examples_put_as_the_question_are_a_choice():
-    from simulator.coachee.asked import choices_in
     assert choices_in("Misalnya berapa kali mereka bicara, atau apa yang mereka katakan?", "id") \
         == ["berapa kali mereka bicara", "apa yang mereka katakan"]
     assert choices_in("Kamu mau cerita sekarang atau apa?", "id") == []
