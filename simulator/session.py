@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
 from simulator.coachee import state as coachee
+from simulator.coachee.asked import ASKS_FEELING, says_who
 from simulator.coachee.memory import (
     MATCH_FLOOR,
     Hit,
@@ -250,7 +251,30 @@ class Session:
             off_topic = index.unknown_share(move.asked or move.focus) >= OFF_TOPIC
         plan = coachee.plan(state, reading, self.persona, lang=self.lang, move=move, hits=hits, truth=truth,
                             match_floor=MATCH_FLOOR, remembers=self.memory is not None, off_topic=off_topic)
+        if plan.reaction == "reveal" and plan.reveal and not any(i["layer"] == plan.reveal for i in plan.memory_items):
+            plan = self._opening(plan, move)
         return self._second_part(plan, reading.text, move)
+
+    def _opening(self, plan: Plan, move: Move) -> Plan:
+        """A layer opens this turn and none of its items was among the turn's best matches: the item of that layer
+        that answers the turn best, when it comes near it, rather than the layer's stock opening ("What makes it
+        feel important that they're written from scratch?" opened the worry underneath and heard "Sometimes I cry
+        on my motorbike" beside the item about needing perfect documents: judged sets 25-26)."""
+        if self.memory is None:
+            return plan
+        lang = move.lang if move.lang in ("id", "en") else self.lang
+        told = self._told()
+        hits = [h for h in memory_index(self.memory, lang).search_turn(
+                    self._unnamed(move.focus), self._unnamed(move.asked or move.focus), layers=(plan.reveal,), k=3)
+                if " ".join(h.item.long(self.lang).lower().split()) not in told
+                and not (move.deep and h.item.kind in ("fact", "history"))   # asked what it means: no date or count
+                and (h.item.kind == "feeling" or not ASKS_FEELING.search(move.asked or move.focus))]   # how it feels
+        if not hits or (hits[0].score < OPENING_NEAR and hits[0].lexical < OPENING_WORDS):
+            return plan
+        item = hits[0].item
+        found = {"id": item.id, "layer": item.layer, "topic": item.topic, "short": item.short(self.lang),
+                 "long": item.long(self.lang), "score": hits[0].score, "asks": list(item.asks(self.lang))}
+        return replace(plan, memory_items=[*plan.memory_items, found], memories=[*plan.memories, item.long(self.lang)])
 
     def _second_part(self, plan: Plan, text: str, move: Move) -> Plan:
         """"Di VIII-C ada berapa murid? Dibagi jadi berapa kelompok?": two linked questions for plain facts are
@@ -293,11 +317,15 @@ class Session:
             return hits
         allowed = set(coachee.allowed_layers(state))
         index = memory_index(self.memory, self.lang)
-        about = [h for h in index.search(move.focus, k=len(self.memory.items))
+        about = [h for h in index.search(move.asked or move.focus, k=len(self.memory.items))
                  if h.layer in allowed and any(n in f"{h.item.short(self.lang)} {h.item.long(self.lang)}"
                                                for n in wanted)]
         if not about:
             return hits
+        if focus(move.asked or move.focus, self.lang) == "who":
+            # "Pak Darmawan itu siapa?": the telling that says who he is first ("Pengawas kita, Pak Darmawan, ...")
+            about.sort(key=lambda h: not says_who(f"{h.item.short(self.lang)} {h.item.long(self.lang)}",
+                                                  move.asked or move.focus, self.lang))
         first = [Hit(h.item, max(h.score, MORE_SCORE), h.dense, h.lexical) for h in about[:3]]
         return first + [h for h in hits if h.item.id not in {f.item.id for f in first}]
 
@@ -336,12 +364,13 @@ class Session:
         turn = self._unnamed(move.focus)
         asked = self._unnamed(move.asked or move.focus)
         content = [w for w in content_words(asked, move.lang) if w not in _PRO_FORMS]
+        question = asked if content or not _POINTS_AT.search(asked) else _named_before(turn, asked, move.lang)
         if before and (not content or len(content) == 1 and len(asked.split()) <= 3
                        and content[0] in before.lower()):
             turn = f"{before} {turn}"   # "Out of how many?": about what the coachee just said
         # What the question asks for (a number, a time, a person...) weighs against items that merely share a word.
         lang = move.lang if move.lang in ("id", "en") else self.lang
-        hits = rerank(index.search_turn(turn, asked, k=8), asked, lang, synonyms(lang))[:5]
+        hits = rerank(index.search_turn(turn, question, k=8), asked, lang, synonyms(lang))[:5]
         if before and len(content) <= 2 and len(asked.split()) <= 6 and _ANAPHOR.search(asked):
             # "What happened that time?" asks about what the coachee just said: with it, the search finds the topic
             # better than the two bare words do (round 13: the morning routine answered "that time", the grouping
@@ -584,6 +613,8 @@ _ASKS_MEANING = re.compile(
     r"|(?:^|[.?!,]\s*)(?:tapi |terus |lalu |jadi |nah )?(?:yang )?([^.?!,]{3,60}?),?\s+(?:itu\s+)?maksud(?:nya)?\s+(?:gimana|bagaimana|apa)"
     r"|\bmaksud(?:nya|\s+ibu|\s+bapak|\s+kamu)?\s+(?!gimana|bagaimana|apa\b|saya\b)([^.?!,]{3,50}?)\s+(?:itu\s+)?(?:gimana|bagaimana|apa|seperti apa)"
     r"|\bwhat do you mean by\s+([^.?!,]{3,60})", re.I)
+OPENING_NEAR = 0.2   # a layer opening now speaks from its own item that comes this near the turn...
+OPENING_WORDS = 0.2   # ... or shares this much of its words (else from the layer's authored opening)
 MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
 
 
@@ -609,6 +640,21 @@ _ASKS_NAME = re.compile(r"\b(siapa|nama|perkenalkan|memperkenalkan|who|name|intr
 # still a pupil like Arif?" (round 27 heard "Saya Bambang, ...")
 _ASKS_OTHER = re.compile(r"\b(dia|ia|beliau|anaknya|muridnya|orangnya|she|he|her|him|his|they|them|that (student|pupil|kid|one))\b"
                          r"|^\W*(siapa|who)\W*((pak|bu|nak|mas|mbak|kak|sir|miss)\W*)?(kalau boleh tahu\W*)?$", re.IGNORECASE)
+
+
+_POINTS_AT = re.compile(r"\b(that|it|this|those|these|them|itu|ini|tersebut)\b", re.I)
+
+
+def _named_before(turn: str, asked: str, lang: str) -> str:
+    """A question with nothing in it but "that" or "it" ("How did that go?", "is it still going?") asks about what the
+    coach's own words just before it name: the nearest sentence or clause before it that names something, with the
+    question ("Oh, the futsal tournament too? How did that go?" - round 30 heard "I usually just dive straight in"; "And
+    the group chat - is it still going?"). The question alone when nothing before it names anything."""
+    head = turn[:turn.rfind(asked)] if asked and asked in turn else ""
+    for piece in reversed([p for p in re.split(r"(?<=[.!?])\s+|\s+[-–—]+\s+", head) if p.strip()]):
+        if [w for w in content_words(piece, lang) if w not in _PRO_FORMS]:
+            return f"{piece.strip()} {asked}"
+    return asked
 
 
 def _introduces(item) -> bool:

@@ -4,6 +4,7 @@ replaying a rater's own conversation from bench/data/panels)."""
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,17 @@ from simulator.session import Session
 
 
 def _replayed(round_: str, rater: str, conv: str, upto: int) -> tuple[Session, list[dict]]:
-    """A session after the first `upto` coach turns of a rater's conversation, and all its rows."""
+    """A session after the first `upto` coach turns of a rater's conversation, and all its rows. The coachee's state
+    is this code's; what the coachee said is as the rater met it (a question about its own words stays about those
+    words when a later change words an earlier reply differently)."""
     path = Path(__file__).resolve().parent.parent / f"bench/data/panels/{round_}/{rater}/{conv}.tsv"
     rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
     persona, lang = conv.rsplit("_", 1)
     s = Session(persona, lang)
     for row in rows[:upto]:
         s.coach_says(row["coach"])
+    said = iter(row["coachee"] for row in rows[:upto])
+    s.turns = [replace(t, text=next(said)) if t.speaker == "coachee" else t for t in s.turns]
     return s, rows
 
 

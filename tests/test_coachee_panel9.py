@@ -15,7 +15,8 @@ from tests.test_coachee_panel7 import _replayed
 
 
 def _reply_at(round_: str, rater: str, conv: str, turn: int) -> str:
-    """The coachee's reply to coach turn `turn` (1-based) of a rater's conversation, the turns before it replayed."""
+    """The coachee's reply to coach turn `turn` (1-based) of a rater's conversation, the turns before it replayed
+    (the coachee's state from this code) and what the coachee said as the rater met it."""
     s, rows = _replayed(round_, rater, conv, turn - 1)
     return s.coach_says(rows[turn - 1]["coach"]).reply
 

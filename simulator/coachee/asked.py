@@ -122,11 +122,22 @@ def adds_to(item: dict, coach: str, lang: str) -> bool:
     question = main_question(coach) or coach
     if not topic_words(question, lang):
         return True   # "Which ones?" after "four Year 7 classes": about what was just said
+    if _ASKS_LIST.search(question) and _listed(item["long"]) >= _listed(item["short"]) + 2:
+        return True   # "Empat tugas itu tugas apa saja?" after "Ada empat tugas ...": the fuller telling names them
     covers = covers_question(item["long"], question, lang) and not covers_question(item["short"], question, lang)
     if focus(question, lang) in ("number", "time", "who", "where"):
         # ("Sebelumnya biasanya dapat berapa?" after "lima puluh lima": the earlier chapter's mark is in the long form)
         return has_form(item["long"], question, lang) and (not has_form(item["short"], question, lang) or covers)
     return covers
+
+
+_ASKS_LIST = re.compile(r"\b(apa|siapa|mana|yang mana) (aja|saja)\b|\bwhich (ones|ones are they|are they)\b|"
+                        r"\bwhat are (they|those|these)\b|\bwho are (they|those|these)\b|\bwhat (were|are) the\b", re.I)
+
+
+def _listed(text: str) -> int:
+    """How many things a telling lists (its commas and "dan"/"and")."""
+    return text.count(",") + len(re.findall(r"\b(dan|sama|serta|and)\b", text, re.I))
 
 
 def choices_in(question: str, lang: str) -> list[str]:

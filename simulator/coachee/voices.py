@@ -292,7 +292,10 @@ class ScriptedVoice:
             # "Thanks for your time. Shall I pop back next week?", "... Maybe we can meet again on Friday?": yes to the
             # next meeting, then goodbye (one yes: not "Yes, all right. ... Yes, thank you for your time.").
             bye = re.sub(r"^\W*(yes|yeah|iya|ya|baik|all right|okay|oke),?\s+", "", pool(move), flags=re.I)
-            return join(pool("arrange"), bye[:1].upper() + bye[1:])
+            first = pool("free_when") if _ASKS_WHEN_FREE.search(COACH_SAID.get() or "") else pool("arrange")
+            return join(first, bye[:1].upper() + bye[1:])
+        if move == "arrange" and _ASKS_WHEN_FREE.search(COACH_SAID.get() or ""):
+            return join("", pool("free_when"))   # "Kapan Ibu ada waktu?" is answered with a when, not "Bisa, boleh"
         if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "arrange",
                     "permission", "anything_else"):
             return join("", pool(move))
@@ -519,6 +522,10 @@ class ScriptedVoice:
         for item in plan.memory_items:
             if norm(item["short"]) not in done:
                 return item["short"]
+            if not any(norm(item["long"]) in d for d in done) and adds_to(item, COACH_SAID.get() or "", lang):
+                # "Empat tugas itu tugas apa saja?" after "Ada empat tugas yang belum saya kumpulin.": the fuller
+                # telling names them (round 32 heard "Nggak ada apa-apa. Biasa aja.")
+                return item["long"]
         coach = main_question(COACH_SAID.get() or "")
         if coach and plan.move in (None, "coaching") and load_move_rules().search(lang, "goal", coach):
             # Asked what it wants before it is ready to say: not sure yet what it wants, not its stock defence ("What
@@ -973,6 +980,7 @@ _YES_NO_START = re.compile(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|ngg
 _SCALE = re.compile(r"\b(1|satu|one)\s*(-|–|to|sampai|hingga|s\.?d\.?|ke)\s*(10|sepuluh|ten)\b|\bskala\b|"
                     r"\bon a scale\b|\bout of (10|ten)\b|\bdari (10|sepuluh)\b", re.I)
 _ASKS_WHAT = re.compile(r"\b(what|where|who|which|apa|ngapain|ke ?mana|di ?mana|siapa)\b(?! kabar)", re.I)
+_ASKS_WHEN_FREE = re.compile(r"\bkapan\b|\bwhen (are|would|will|is|could|can|shall|should|might) (you|it|we)\b|\bwhat (day|time)\b", re.I)
 _SALAM = re.compile(r"\b(assalamu\w*|wassalam\w*)\b", re.I)
 CLARIFY_NEXT = 0.2   # a memory this near what the coach asks may explain the earlier reply
 _OFFER = re.compile(r"\b(teh atau kopi|kopi atau teh|mau (minum )?(teh|kopi|minum)|(ngopi|ngeteh) dulu|"

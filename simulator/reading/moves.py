@@ -80,6 +80,7 @@ class LangLines(Strict):
     name_only: list[str]
     monologue: list[str]
     arrange: list[str]
+    free_when: list[str]        # asked when it is free for the next talk ("Kapan Ibu ada waktu?")
     permission: list[str]
     anything_else: list[str]
     agreed_step: list[str]      # asked for its step after saying yes to the coach's ("Yeah, I'll try."): that one

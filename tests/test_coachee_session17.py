@@ -1,0 +1,93 @@
+"""Fixes of session 17, each on the rated turn of a blind panel that it changes (bench/data/panels; the turns before
+are replayed, so the coachee's state is the one the rater met)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.coachee.state import Plan
+from simulator.reading.moves import puts_next_meeting
+from simulator.session import Session
+from tests.test_coachee_panel9 import _reply_at
+
+
+def test_a_layer_that_opens_speaks_from_its_item_that_answers_the_turn():
+    # Round 26: "What makes it feel important to you that they're written from scratch?" opened the worry underneath
+    # and heard the layer's stock opening, "Sometimes I cry on my motorbike on the way home" (rated partly).
+    reply = _reply_at("26", "R111", "guru_baru_en", 4)
+    assert "perfect" in reply and "motorbike" not in reply
+
+
+def test_with_no_item_of_the_opening_layer_near_the_turn_the_authored_opening_stays():
+    s = Session("guru_baru", "en")
+    opening = Plan("reveal", "underneath", [], "neutral", layer="underneath")
+    assert not s._opening(opening, s._classify("Hmm, what else?")).memory_items
+    found = s._opening(opening, s._classify("What makes it feel important to you that they're written from scratch?"))
+    assert [i["id"] for i in found.memory_items] == ["perfect_documents"]
+
+
+def test_who_someone_named_is_answered_from_what_the_question_asks():
+    # Round 32: "Ibu sudah mencoba menasihati, memindahkan Bima, ... Oh ya, Bima itu siapa, Bu?" heard the apology
+    # scene (the items naming Bima were ranked by the whole turn, whose summary is about what she tried).
+    reply = _reply_at("32", "R141", "guru_sosial_emosional_id", 8)
+    assert reply.startswith("Bima itu")
+
+
+@pytest.mark.parametrize("round_,rater,conv,turn,wanted", [
+    # "... minggu depan kita bisa lanjut membahas langkahnya. Kapan Ibu ada waktu?" - the principal's support
+    ("32", "R142", "guru_diferensiasi_id", 14, "sesudah jam sekolah"),
+    # "Makasih banyak ya, Nia ... Boleh besok kita lanjut?" - "Nggak ada apa-apa."
+    ("31", "R135", "murid_sosial_emosional_id", 14, "boleh"),
+])
+def test_the_next_talk_put_to_the_coachee_is_answered(round_, rater, conv, turn, wanted):
+    assert _reply_at(round_, rater, conv, turn).lower().startswith(wanted)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Kapan Ibu ada waktu?", "id"),
+    ("Kapan Bapak sempat untuk ngobrol lagi, Pak?", "id"),
+    ("Boleh besok kita lanjut?", "id"),
+    ("Minggu depan Bapak sempatnya kapan?", "id"),
+    ("When are you free next week?", "en"),
+    ("What day would suit you?", "en"),
+])
+def test_asking_when_the_coachee_is_free_arranges_the_next_talk(text, lang):
+    assert puts_next_meeting(text, lang)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Kapan Ibu mulai mengajar di sini?", "id"),
+    ("Kapan Ibu bisa mulai mencobanya?", "id"),
+    ("Kapan kamu sempat mengerjakan tugasnya?", "id"),
+    ("When are you going to try it?", "en"),
+    ("What day is the observation?", "en"),
+])
+def test_a_question_about_when_something_happens_is_no_arrangement(text, lang):
+    assert not puts_next_meeting(text, lang)
+
+
+def test_which_ones_after_a_short_answer_gets_the_telling_that_names_them():
+    # Round 32: "Empat tugas itu tugas apa saja?" right after "Ada empat tugas yang belum saya kumpulin." heard the
+    # guarded "Nggak ada apa-apa. Biasa aja." (non-sequitur)
+    reply = _reply_at("32", "R140", "murid_tugas_terlambat_id", 4)
+    assert "Bahasa Inggris" in reply and "IPS" in reply
+
+
+def test_that_in_a_bare_question_is_what_the_coach_s_own_words_before_it_name():
+    # Round 30: "Oh, the futsal tournament too? How did that go?" heard "Honestly? I usually just dive straight in
+    # without thinking it through." (non-sequitur)
+    reply = _reply_at("30", "R131", "guru_p5_banyak_cerita_en", 3)
+    assert "tournament" in reply
+
+
+def test_only_a_question_that_points_at_something_is_searched_with_the_words_before_it():
+    from simulator.session import _POINTS_AT, _named_before
+
+    assert _named_before("Oh, the futsal tournament too? How did that go?", "How did that go?", "en") \
+        == "Oh, the futsal tournament too? How did that go?"
+    assert _named_before("You sit at the back. And the group chat \u2014 is it still going?", "is it still going?",
+                         "en").startswith("And the group chat")
+    # "How have things been for you?" points at nothing: "I was a bit worried" is no topic for it (paired comparison
+    # 41: three turns answered with what it is like to talk to the teacher)
+    assert not _POINTS_AT.search("How have things been for you?")
+    assert not _POINTS_AT.search("Sebenarnya ada apa?")
