@@ -37,7 +37,7 @@ from test_session_personas import CANNED, FLOOR, OPENING, address, good_conversa
 
 from simulator.coachee.memory import load_memory, memory_index  # noqa: E402
 from simulator.coachee.persona import load_personas  # noqa: E402
-from simulator.coachee.said import lower_words  # noqa: E402
+from simulator.coachee.said import lower_words, strip_again  # noqa: E402
 from simulator.coachee.state import VALUES  # noqa: E402
 from simulator.session import Session  # noqa: E402
 
@@ -150,7 +150,7 @@ def ordinary_moves(persona, lang) -> tuple[int, int, list[str]]:
         after = tuple(getattr(r.state, k) for k in VALUES), r.state.revealed
         good = r.plan.move == kind and after == before and r.reply.strip()
         if kind == "repeat":
-            good = good and last[1:] in r.reply
+            good = good and strip_again(last, lang)[1:] in r.reply   # ("Well, as I said, X" said again is X)
         if kind == "greeting":
             good = good and ("malam" in r.reply.lower() if lang == "id" else "evening" in r.reply.lower())
         if kind == "goodbye":

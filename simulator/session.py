@@ -269,7 +269,10 @@ class Session:
                 if " ".join(h.item.long(self.lang).lower().split()) not in told
                 and not (move.deep and h.item.kind in ("fact", "history"))   # asked what it means: no date or count
                 and (h.item.kind == "feeling" or not ASKS_FEELING.search(move.asked or move.focus))]   # how it feels
-        if not hits or (hits[0].score < OPENING_NEAR and hits[0].lexical < OPENING_WORDS):
+        if not hits or (hits[0].score < OPENING_NEAR and hits[0].lexical < OPENING_WORDS) \
+                or plan.reveal == "surface" and hits[0].lexical < SURFACE_WORDS:
+            # (the presenting problem's authored opening answers "How's your week been?" better than a memory the
+            # embedding alone puts near it: paired comparison 40, the first replies)
             return plan
         item = hits[0].item
         found = {"id": item.id, "layer": item.layer, "topic": item.topic, "short": item.short(self.lang),
@@ -615,6 +618,7 @@ _ASKS_MEANING = re.compile(
     r"|\bwhat do you mean by\s+([^.?!,]{3,60})", re.I)
 OPENING_NEAR = 0.2   # a layer opening now speaks from its own item that comes this near the turn...
 OPENING_WORDS = 0.2   # ... or shares this much of its words (else from the layer's authored opening)
+SURFACE_WORDS = 0.1   # the presenting problem opens from a memory only if it shares some of the turn's words
 MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
 
 

@@ -3,6 +3,8 @@ are replayed, so the coachee's state is the one the rater met)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from simulator.coachee.state import Plan
@@ -91,3 +93,27 @@ def test_only_a_question_that_points_at_something_is_searched_with_the_words_bef
     # 41: three turns answered with what it is like to talk to the teacher)
     assert not _POINTS_AT.search("How have things been for you?")
     assert not _POINTS_AT.search("Sebenarnya ada apa?")
+
+
+def test_a_fact_asked_straight_after_it_was_told_in_other_words_is_said_again():
+    # card-fact bench: "How long have you been teaching?" right after "I've been teaching for twenty-eight years. The
+    # curriculum has changed four times ..." heard "Oh, I'm not sure about that."
+    s = Session("guru_senior_skeptis", "en")
+    s.coach_says("Good afternoon, Mr Bambang. Thank you for making the time to talk.")
+    s.turns[-1] = replace(s.turns[-1], text="Good afternoon to you too. I haven't got long.")
+    s.coach_says("How have things been going lately?")
+    s.turns[-1] = replace(s.turns[-1], text="I've been teaching for twenty-eight years. The curriculum has changed "
+                                             "four times and I'm still here.")
+    reply = s.coach_says("How long have you been teaching?").reply
+    assert "twenty-eight" in reply and "not sure" not in reply
+
+
+def test_the_presenting_problem_opens_from_a_memory_only_with_words_of_the_turn():
+    s = Session("kepala_sekolah", "id")
+    opening = Plan("reveal", "surface", [], "neutral", layer="surface")
+    # "Silakan, Bu, apa yang sedang Ibu pikirkan?" shares no word with any concern: the authored opening (paired
+    # comparison 40: a memory the embedding alone puts near a first question named things not yet introduced)
+    assert not s._opening(opening, s._classify("Silakan, Bu, apa yang sedang Ibu pikirkan?")).memory_items
+    # a layer below it still opens from its item near the turn without a shared word
+    deeper = Plan("reveal", "underneath", [], "neutral", layer="underneath")
+    assert s._opening(deeper, s._classify("Silakan, Bu, apa yang sedang Ibu pikirkan?")).memory_items

@@ -923,8 +923,12 @@ class ScriptedVoice:
             return short
         # A yes/no about what it has already told ("Pelajaran setelah istirahat jadi habis, ya Bu?") is answered
         # "as I said", never "not sure" (card probes).
+        # Nor is a fact asked for straight that the answer holds ("How long have you been teaching?" right after "I've
+        # been teaching for twenty-eight years. ..." - "not sure" in the card-fact bench).
         return self._again(text, said, lang, f"{plan.reaction}|{len(said)}|new",
-                           recall=plan.question == "yes_no" or still_answers(text, lang))
+                           recall=plan.question == "yes_no" or still_answers(text, lang)
+                           or plan.question == "factual" and has_form(text, COACH_SAID.get() or "", lang)
+                           and bool(plan.memory_items) and plan.memory_items[0]["score"] >= STRONG_MATCH)
 
     def _pick_either(self, plan: Plan, text: str, said: list[str], lang: str, force: bool = False) -> str | None:
         """"Pulang sekolah atau malam?", "What they say, or when they get stuck?": a person picks one. When the
