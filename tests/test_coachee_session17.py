@@ -117,3 +117,21 @@ def test_the_presenting_problem_opens_from_a_memory_only_with_words_of_the_turn(
     # a layer below it still opens from its item near the turn without a shared word
     deeper = Plan("reveal", "underneath", [], "neutral", layer="underneath")
     assert s._opening(deeper, s._classify("Silakan, Bu, apa yang sedang Ibu pikirkan?")).memory_items
+
+
+def test_nights_and_evenings_are_a_length_of_time():
+    from simulator.reading.focus import has_form
+
+    assert has_form("Satu modul bisa makan dua atau tiga malam.", "Biasanya satu modul itu memakan waktu berapa lama?", "id")
+    assert has_form("One plan can take two or three evenings.", "How long does one plan take you?", "en")
+    # round 33: "Biasanya satu modul itu memakan waktu berapa lama, Bu?" after the short answer - "Persisnya saya
+    # kurang ingat, maaf." (the fuller telling holds "dua atau tiga malam")
+    assert "tiga malam" in _reply_at("33", "R146", "guru_baru_id", 3)
+
+
+def test_asked_to_name_them_asks_who():
+    from simulator.reading.focus import focus
+
+    assert focus("Supaya saya tidak salah orang, boleh Ibu sebutkan dua atau tiga nama anak yang Ibu maksud?", "id") == "who"
+    assert focus("Bisa sebutkan nama-nama anaknya?", "id") == "who"
+    assert focus("Nama sekolahnya apa?", "id") != "who"

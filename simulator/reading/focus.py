@@ -26,7 +26,8 @@ _KIND_FOCI = ("subject", "school")   # what a question asks for that is one of a
 _FOCUS = {
     "id": [("time", r"\b(kapan|kpn|jam berapa|pukul berapa|tanggal berapa|hari apa|sejak kapan|bulan apa|tahun berapa|tahun apa)\b"),
            ("number", r"\b(berapa|brp)\b"),
-           ("who", r"\b(siapa|sama siapa|bareng siapa|dengan siapa|(murid|anak|siswa|teman|guru)(nya)? (yang )?mana)\b"),
+           ("who", r"\b(siapa|sama siapa|bareng siapa|dengan siapa|(murid|anak|siswa|teman|guru)(nya)? (yang )?mana|"
+                   r"(sebut\w*|kasih tahu|beri tahu)( \w+){0,4} nama\w*|nama-nama\w*)\b"),
            ("subject", r"\b((mata )?pelajaran apa|mapel(nya)? apa|(meng)?ajar(kan)? (apa|mapel|mata pelajaran)|"
                        r"guru (mapel |mata pelajaran )?apa|bidang studi)\b"),
            ("school", r"\b(jenjang|sekolah (apa|jenis apa|negeri atau swasta|swasta atau negeri)|di sekolah mana|"
@@ -206,7 +207,7 @@ def has_form(text: str, question: str, lang: str) -> bool:
 
 
 _HOW_LONG = re.compile(r"\b(berapa lama|how long|for how long)\b(?! ago)", re.I)
-_UNITS = r"(menit|jam|hari|minggu|bulan|tahun|semester|minutes?|hours?|days?|weeks?|months?|years?|terms?|lessons?|periods?)"
+_UNITS = r"(menit|jam|hari|malam|minggu|pekan|bulan|tahun|semester|minutes?|hours?|days?|evenings?|nights?|weeks?|months?|years?|terms?|lessons?|periods?)"
 # a length of time: a count before its unit ("dua jam", "an hour"; "jam lima" is a clock time), or a word for one
 _DURATION = re.compile(r"(?:" + _NUMBER + r"|\b(?:an?|half an?|setengah|beberapa|a few|several))\s+" + _UNITS + r"\b|"
                        r"\b(sejam|sehari|seminggu|sebulan|setahun|sebentar|seharian|semalaman|all (day|night|evening)|"
