@@ -135,3 +135,33 @@ def test_asked_to_name_them_asks_who():
     assert focus("Supaya saya tidak salah orang, boleh Ibu sebutkan dua atau tiga nama anak yang Ibu maksud?", "id") == "who"
     assert focus("Bisa sebutkan nama-nama anaknya?", "id") == "who"
     assert focus("Nama sekolahnya apa?", "id") != "who"
+
+
+@pytest.mark.parametrize("text,own", [
+    ("What are you taking away from today?", True),
+    ("Apa yang Bapak bawa pulang dari obrolan ini?", True),
+    ("What were you hoping the students would take away from that lesson?", False),
+    ("Apa yang Ibu harapkan anak-anak bawa pulang dari pelajaran itu?", False),
+])
+def test_what_the_students_take_away_is_no_question_for_the_coachee_s_conclusion(text, own):
+    from simulator.coachee.state import asks_own_conclusion
+
+    assert asks_own_conclusion(text) is own
+
+
+def test_asked_what_the_students_were_to_take_away_the_coachee_does_not_close():
+    # Round 33, turn 2: "In short, I can see it more clearly. No step yet, but I feel a bit lighter." (non-sequitur)
+    reply = _reply_at("33", "R147", "pasca_observasi_guru_ipa_en", 2)
+    assert "lighter" not in reply and "In short" not in reply
+
+
+def test_asked_to_sum_up_in_its_own_words_the_coachee_concludes():
+    # Round 33: "Coba Bapak rangkum dengan kata-kata Bapak sendiri, apa yang Bapak bawa dari obrolan kita hari ini?" -
+    # "Iya, iya, boleh. Nanti kalau sempat." (read as a suggestion to do later)
+    from simulator.reading.reader import read_turn
+
+    turn = "Coba Bapak rangkum dengan kata-kata Bapak sendiri, apa yang Bapak bawa dari obrolan kita hari ini?"
+    assert "advice" not in read_turn(turn, "", "id").acts
+    reply = _reply_at("33", "R147", "guru_p5_banyak_cerita_id", 13)
+    assert reply.startswith("Jadi kesimpulan saya")
+    assert "advice" in read_turn("Coba pakai kartu warna.", "", "id").acts

@@ -9,7 +9,7 @@ import re
 from functools import cache
 
 from simulator.coachee.said import ASKED_BEFORE, COACH_SAID, HEARD, last_own_words, lower_words, strip_again
-from simulator.coachee.state import load_rules
+from simulator.coachee.state import asks_own_conclusion
 from simulator.reading.facts import kind_value, tense_asked
 from simulator.reading.focus import focus, has_form
 from simulator.reading.moves import core_question, load_move_rules, question_type, same_question
@@ -447,7 +447,7 @@ def naming_sentence(item: dict, question: str) -> str | None:
 def asks_conclusion(coach: str) -> bool:
     """The coach asks for the coachee's conclusion or takeaway ("Apa yang Ibu bawa pulang?", "What are you taking
     away?"): the coachee rules' closing patterns."""
-    return load_rules().matches("closing", main_question(coach) or coach)
+    return asks_own_conclusion(main_question(coach) or coach)
 
 
 def meant_words(said: list[str], lang: str) -> str:

@@ -320,7 +320,7 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
         return "why", None
     if "advice" in acts:
         return "advice", None
-    if rules.matches("closing", move.asked or reading.text):
+    if asks_own_conclusion(move.asked or reading.text, rules):
         # Only the question counts: "So to sum up: ... How are you feeling now?" is the coach's summary and a
         # feeling question, not a request for the coachee's conclusion.
         # "Apa kesimpulan Ibu?" asks the coachee to close in their own words (programme rubric, criterion 8).
@@ -546,6 +546,17 @@ _TALK_TOPIC = re.compile(r"\b(talk about|talk through|discuss|go over|bahas|memb
 def allowed_layers(state: CoacheeState) -> tuple[str, ...]:
     """The memory layers the coachee may draw on now: plain facts, and what has been revealed."""
     return ("open", *state.revealed)
+
+
+def asks_own_conclusion(question: str, rules: Rules | None = None) -> bool:
+    """The coach asks for the coachee's own conclusion or takeaway ("Apa yang Ibu bawa pulang?", "What are you taking
+    away?"), not what the students were to take away ("What were you hoping the students would take away from that
+    lesson?": round 33 heard "In short, I can see it more clearly ... I feel a bit lighter" at turn 2)."""
+    return not _OTHERS_TAKE_AWAY.search(question) and (rules or load_rules()).matches("closing", question)
+
+
+_OTHERS_TAKE_AWAY = re.compile(r"\b(them|they|students|kids|children|pupils|class|murid\w*|siswa|anak-anak|anak)\b"
+                               r"[^.?!]{0,30}\b(take away|taking away|bawa pulang)\b", re.I)
 
 
 def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | None = None, *,
