@@ -165,3 +165,11 @@ def test_asked_to_sum_up_in_its_own_words_the_coachee_concludes():
     reply = _reply_at("33", "R147", "guru_p5_banyak_cerita_id", 13)
     assert reply.startswith("Jadi kesimpulan saya")
     assert "advice" in read_turn("Coba pakai kartu warna.", "", "id").acts
+
+
+def test_the_coach_s_own_summing_up_asks_nothing():
+    from simulator.coachee.state import asks_own_conclusion
+    from simulator.reading.reader import read_turn
+
+    assert read_turn("Saya rangkum dulu ya, Bu.", "", "id").acts == ("other",)
+    assert not asks_own_conclusion("Kalau saya rangkum, Ibu merasa lelah. Apa yang paling berat?")
