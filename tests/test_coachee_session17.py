@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from simulator.coachee.state import Plan
-from simulator.reading.moves import puts_next_meeting
+from simulator.reading.moves import classify, puts_next_meeting
 from simulator.session import Session
 from tests.test_coachee_panel9 import _reply_at
 
@@ -173,3 +173,32 @@ def test_the_coach_s_own_summing_up_asks_nothing():
 
     assert read_turn("Saya rangkum dulu ya, Bu.", "", "id").acts == ("other",)
     assert not asks_own_conclusion("Kalau saya rangkum, Ibu merasa lelah. Apa yang paling berat?")
+
+
+@pytest.mark.parametrize("text,lang,kind", [
+    ("Would it help if I sat near group three and wrote down who speaks and what they say, word for word?", "en",
+     "proposal"),
+    ("I will sit at the back and note who speaks. Is that okay?", "en", "proposal"),
+    ("Kalau saya fokus mencatat siapa yang bicara di kelompok dan apa yang mereka katakan, apakah itu membantu?", "id",
+     "proposal"),
+    ("Kalau saya duduk di dekat kelompok tiga dan mencatat siapa yang bicara, cocok, Bu?", "id", "proposal"),
+    # the coachee's own step, a reflection, a feeling: not what the coach will do
+    ("You could try grouping them by readiness. Does that work for you?", "en", "coaching"),
+    ("Ibu bisa coba kartu warna. Cocok, Bu?", "id", "coaching"),
+    ("Kalau saya lihat, anak-anak ramai. Menurut Ibu itu membantu mereka belajar?", "id", "coaching"),
+    ("I can hear how tired you are. How does that sound to you when you say it out loud?", "en", "coaching"),
+])
+def test_what_the_coach_itself_will_do_put_to_the_coachee_is_a_proposal(text, lang, kind):
+    assert classify(text, lang).kind == kind
+
+
+@pytest.mark.parametrize("round_,rater,conv,turn", [
+    # "Would it help if I sat near group three and wrote down who speaks ...?" - "I don't follow. We haven't got much
+    # time and I still need to finish the worksheet."
+    ("33", "R146", "pra_observasi_guru_matematika_en", 13),
+    # "Kalau saya fokus mencatat siapa yang bicara ..., apakah itu membantu?" - "Susah juga menjelaskannya."
+    ("33", "R144", "pra_observasi_guru_matematika_id", 9),
+])
+def test_a_proposal_is_answered_yes(round_, rater, conv, turn):
+    reply = _reply_at(round_, rater, conv, turn)
+    assert reply.startswith(("Yes", "Iya", "That sounds", "Boleh")), reply

@@ -297,7 +297,7 @@ class ScriptedVoice:
         if move == "arrange" and _ASKS_WHEN_FREE.search(COACH_SAID.get() or ""):
             return join("", pool("free_when"))   # "Kapan Ibu ada waktu?" is answered with a when, not "Bisa, boleh"
         if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "arrange",
-                    "permission", "anything_else"):
+                    "proposal", "permission", "anything_else"):
             return join("", pool(move))
         if move == "repeat":
             last = last_own_words(said, lang)

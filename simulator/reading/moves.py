@@ -26,7 +26,7 @@ MOVES_PATH = Path(__file__).resolve().parent / "rules" / "moves.yaml"
 
 # Ordinary conversation: answered in kind, the hidden state does not move.
 ORDINARY = ("noise", "name_only", "repeat", "clarify", "thanks", "goodbye", "greeting", "small_talk", "humour",
-            "about_coach", "monologue", "arrange", "permission", "anything_else")
+            "about_coach", "monologue", "arrange", "proposal", "permission", "anything_else")
 QUESTION_TYPES = ("factual", "yes_no", "open")
 MONOLOGUE_WORDS = 250        # a turn this long is a monologue: nobody answers all of it
 SHORT_ORDINARY_WORDS = 14    # thanks / small talk / a joke longer than this carries something else too
@@ -47,6 +47,7 @@ class LangPatterns(Strict):
     humour: list[str]
     about_coach: list[str]
     arrange: list[str]          # asks to meet again / fixes a time for the next talk ("Minggu depan ketemu lagi, bisa?")
+    proposal: list[str]         # offers to do something itself and asks if that helps ("Would it help if I sat near ...?")
     permission: list[str]       # asks leave to share an idea ("Would it help if I shared one idea?")
     anything_else: list[str]    # "Anything else?" alone
     correction: list[str]       # the coach corrects itself before asking again ("Eh, maaf, saya belum tanya ya.")
@@ -81,6 +82,7 @@ class LangLines(Strict):
     monologue: list[str]
     arrange: list[str]
     free_when: list[str]        # asked when it is free for the next talk ("Kapan Ibu ada waktu?")
+    proposal: list[str]
     permission: list[str]
     anything_else: list[str]
     agreed_step: list[str]      # asked for its step after saying yes to the coach's ("Yeah, I'll try."): that one
@@ -354,6 +356,11 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
     for name in ("permission", "anything_else"):
         if rules.search(L, name, last) and _asks_only_last(rest or raw, rules, L):
             return move(name, greeting=greeting)   # "... Would it help if I shared one idea?": yes, not a memory
+    if rules.search(L, "proposal", rest or raw) and _asks_only_last(rest or raw, rules, L) \
+            and not rules.search(L, "suggests", rest or raw):
+        # "Would it help if I sat near group three and wrote down who speaks?", "Kalau saya fokus mencatat siapa yang
+        # bicara, apakah itu membantu?": what the coach itself will do, put to the coachee (round 33: "I don't follow")
+        return move("proposal", greeting=greeting)
     if rules.search(L, "repeat", rest or raw) and len(words) <= 12:
         return move("repeat", greeting=greeting)
     if rules.search(L, "clarify", rest or raw) and len(words) <= 14 and not _rephrases(rest or raw, rules, L):
