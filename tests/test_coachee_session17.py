@@ -202,3 +202,10 @@ def test_what_the_coach_itself_will_do_put_to_the_coachee_is_a_proposal(text, la
 def test_a_proposal_is_answered_yes(round_, rater, conv, turn):
     reply = _reply_at(round_, rater, conv, turn)
     assert reply.startswith(("Yes", "Iya", "That sounds", "Boleh")), reply
+
+
+def test_the_one_thing_taken_away_at_the_close_is_a_conclusion_not_a_step():
+    # Round 34: "Before we finish, what's the one thing you'll take away from today?" - "Hmm, a step... First I'd need
+    # to be clear what I'm aiming for." (the same line from another persona just after it had named its aim)
+    reply = _reply_at("34", "R151", "kepala_sekolah_en", 14)
+    assert reply.startswith("What I'm taking away today") and "step" not in reply

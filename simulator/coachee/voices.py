@@ -459,10 +459,14 @@ class ScriptedVoice:
         if reaction == "reveal":
             return join(greet, self._reveal(persona, plan, said, lang, key))
         if reaction == "closing" and "action_plan" not in plan_revealed(plan, persona, lang):
-            if asks_step(coach, lang):
+            if asks_step(coach, lang) and not _TAKEAWAY.search(coach):
                 # "Before we finish, what's one thing you'll do this week?": a step asked at the close, with none
-                # named yet - the direction is clear, the step is not (round 12: "In short, ..." a shrug).
-                line = self._fresh(lines["step_after_insight"], said, f"{key}|after")
+                # named yet - the direction is clear, the step is not (round 12: "In short, ..." a shrug). With the
+                # goal said, it holds to it (round 34: "First I'd need to be clear what I'm aiming for" right after
+                # naming it); "what's the one thing you'll take away?" asks the conclusion, not a step (round 34).
+                goal = "goal" in plan_revealed(plan, persona, lang)
+                own = list(persona.reactions.step_unsure(lang)) if goal and persona.reactions.step_unsure else []
+                line = self._fresh(own + lines["step_unsure" if goal else "step_after_insight"], said, f"{key}|after")
                 if line:
                     return join(greet, line)
             # The conclusion sums up the insight: said again in short, never a shrug ("In short, I'm not sure").
