@@ -274,10 +274,8 @@ class Session:
             # (the presenting problem's authored opening answers "How's your week been?" better than a memory the
             # embedding alone puts near it: paired comparison 40, the first replies)
             return plan
-        item = hits[0].item
-        found = {"id": item.id, "layer": item.layer, "topic": item.topic, "short": item.short(self.lang),
-                 "long": item.long(self.lang), "score": hits[0].score, "asks": list(item.asks(self.lang))}
-        return replace(plan, memory_items=[*plan.memory_items, found], memories=[*plan.memories, item.long(self.lang)])
+        return replace(plan, memory_items=[*plan.memory_items, coachee.plan_item(hits[0], self.lang)],
+                       memories=[*plan.memories, hits[0].item.long(self.lang)])
 
     def _second_part(self, plan: Plan, text: str, move: Move) -> Plan:
         """"Di VIII-C ada berapa murid? Dibagi jadi berapa kelompok?": two linked questions for plain facts are

@@ -548,6 +548,12 @@ def allowed_layers(state: CoacheeState) -> tuple[str, ...]:
     return ("open", *state.revealed)
 
 
+def plan_item(hit, lang: str) -> dict:
+    """A memory hit as the plan hands it to the voice ({id, layer, topic, short, long, score, asks})."""
+    return {"id": hit.item.id, "layer": hit.layer, "topic": hit.item.topic, "short": hit.item.short(lang),
+            "long": hit.item.long(lang), "score": hit.score, "asks": list(hit.item.asks(lang))}
+
+
 def asks_own_conclusion(question: str, rules: Rules | None = None) -> bool:
     """The coach asks for the coachee's own conclusion or takeaway ("Apa yang Ibu bawa pulang?", "What are you taking
     away?"), not what the students were to take away ("What were you hoping the students would take away from that
@@ -630,8 +636,7 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
     queries = list(persona.knowledge_queries[:2]) if state.opened in ("underneath", "core") else []
     use_short = reaction in ("answer", "guarded")
     memories = [(h.item.short if use_short else h.item.long)(lang) for h in usable]
-    items = [{"id": h.item.id, "layer": h.layer, "topic": h.item.topic, "short": h.item.short(lang),
-              "long": h.item.long(lang), "score": h.score, "asks": list(h.item.asks(lang))} for h in usable]
+    items = [plan_item(h, lang) for h in usable]
     return Plan(reaction=reaction, reveal=state.opened, allowed=allowed, mood=state.mood,
                 knowledge_queries=queries, layer=layer, move=move.kind, question=move.question,
                 memories=memories, memory_items=items, truth=truth,
