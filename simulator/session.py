@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
 from simulator.coachee import state as coachee
-from simulator.coachee.asked import ASKS_FEELING, says_who
+from simulator.coachee.asked import ASKS_FEELING, names_in, says_who
 from simulator.coachee.memory import (
     MATCH_FLOOR,
     Hit,
@@ -36,7 +36,7 @@ from simulator.coachee.memory import (
 from simulator.coachee.persona import Persona, get_persona
 from simulator.coachee.said import lower_words
 from simulator.coachee.state import CoacheeState, Plan
-from simulator.coachee.voices import Reply, ScriptedVoice, Voice
+from simulator.coachee.voices import TOLD_MARGIN, Reply, ScriptedVoice, Voice
 from simulator.errors import InputError
 from simulator.evaluation.transcript import Transcript, Utterance
 from simulator.reading.facts import kinds_named, tense_asked, tense_told
@@ -253,7 +253,46 @@ class Session:
                             match_floor=MATCH_FLOOR, remembers=self.memory is not None, off_topic=off_topic)
         if plan.reaction == "reveal" and plan.reveal and not any(i["layer"] == plan.reveal for i in plan.memory_items):
             plan = self._opening(plan, move)
+        elif plan.reaction in ("reveal", "answer") and not plan.reveal:
+            plan = self._past_the_telling(plan, move, state)
         return self._second_part(plan, reading.text, move)
+
+    def _past_the_telling(self, plan: Plan, move: Move, state: CoacheeState) -> Plan:
+        """The turn's best match is a telling already given in full, and nothing untold came near it: the coach asks
+        past that telling ("Jadi ada setengah jam sampai buku IPAS terbuka, dengan anak yang melapor sambil menangis.
+        Biasanya apa yang mereka laporkan?"), and the summary's words drew the search to what was just said. Asked
+        alone, the question may find what answers it among what is not told yet; that item, when it comes within
+        the told item's margin and near enough to answer from, rather than "haven't thought about it" (rounds 31 and
+        33: a person knows what the children report)."""
+        if self.memory is None or move.ordinary or move.question == "yes_no" or not plan.memory_items \
+                or not move.asked or _POINTS_AT.search(move.asked):
+            return plan   # ("What do you make of that?" asks about the telling itself)
+        told = self._told()
+
+        def said(item: dict) -> bool:
+            return " ".join(item["long"].lower().split()) in told
+
+        if not said(plan.memory_items[0]) or not all(said(i) for i in plan.memory_items[1:]):
+            return plan
+        lang = move.lang if move.lang in ("id", "en") else self.lang
+        may = {*coachee.allowed_layers(state), *(("surface",) if plan.reaction == "answer" else ())}
+        if move.deep:
+            may.discard("open")   # asked what it means: no plain fact (as the plan does)
+        index = memory_index(self.memory, lang)
+        hits = index.search(self._unnamed(move.asked), layers=tuple(may), k=len(self.memory.items))
+        first = plan.memory_items[0]["id"]
+        reference = next((h.score for h in hits if h.item.id == first), hits[0].score if hits else 0.0)
+        fresh = next((h for h in hits if " ".join(h.item.long(self.lang).lower().split()) not in told), None)
+        if fresh is None or fresh.score < coachee.NEAREST or fresh.score < max(reference, hits[0].score) - TOLD_MARGIN \
+                or fresh.lexical < PAST_WORDS:
+            return plan   # (an embedding's likeness alone is no answer: "What did you do just before they joined in?")
+        held = f"{fresh.item.short(self.lang)} {fresh.item.long(self.lang)}".lower()
+        if any(mark.lower() not in held for mark in (*_MARKS.findall(move.asked), *names_in(move.asked))):
+            return plan   # "Apa yang terjadi di VIII-A?" is not answered by a memory about something else
+        item = coachee.plan_item(fresh, self.lang)
+        return replace(plan, memory_items=[item, *plan.memory_items],
+                       memories=[(fresh.item.short if plan.reaction == "answer" else fresh.item.long)(self.lang),
+                                 *plan.memories])
 
     def _opening(self, plan: Plan, move: Move) -> Plan:
         """A layer opens this turn and none of its items was among the turn's best matches: the item of that layer
@@ -617,6 +656,8 @@ _ASKS_MEANING = re.compile(
 OPENING_NEAR = 0.2   # a layer opening now speaks from its own item that comes this near the turn...
 OPENING_WORDS = 0.2   # ... or shares this much of its words (else from the layer's authored opening)
 SURFACE_WORDS = 0.1   # the presenting problem opens from a memory only if it shares some of the turn's words
+PAST_WORDS = 0.3   # asked past a telling, an untold memory answers only if it shares this much of the question's words
+_MARKS = re.compile(r"\b(?:[IVX]{1,4}-?[A-H]|\d+[A-Za-z]?)\b")   # a class (VIII-A, 7B) or a number in the question
 MORE_SCORE = 0.6   # "tell me more": the rest of the topic just talked about counts as a strong match
 
 

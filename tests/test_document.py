@@ -600,3 +600,21 @@ def test_choosing_the_coach_keeps_the_speaker_labelled_coachee_as_the_coachee():
     doc = read_document(text, coach="Coach")
     assert role_of(doc, "Coach") == "coach" and role_of(doc, "Coachee (Wati)") == "coachee"
     assert said(doc, "coachee") == ["Kelas saya ramai sekali."]
+
+
+def test_a_one_line_answer_between_two_turns_is_the_partner_not_one_speaker_alone():
+    # an article with numbered points, then a short sample: who answers once between the two turns is the partner
+    text = ("Four steps for a good talk with your team.\n"
+            "- Step 1: Open with the purpose of the meeting.\n"
+            "- Step 2: Listen before you offer anything.\n"
+            "- Step 3: Share what you saw, plainly.\n"
+            "- Step 4: Agree on the next steps together.\n"
+            "A short sample:\n"
+            "Lead: 'Thanks for coming. What has been hard about the reports lately?'\n"
+            "Staff: 'The client keeps changing the brief at the last minute.'\n"
+            "Lead: 'That sounds tiring. What would help you most this week?'\n")
+    with pytest.raises(DocumentError) as err:
+        read_document(text, name="sample.txt")
+    message = err.value.message.en
+    assert "Lead" in message and "Staff" in message and "Step" not in message, message
+    assert "only one speaker" not in message

@@ -125,6 +125,14 @@ def candidate_lines(persona: Persona, plan: Plan, lang: str) -> list[str]:
     return list(lines(lang)) if lines is not None else []
 
 
+def _unknown_kind(coach: str, lang: str) -> str:
+    """The kind of not knowing for the turn's questions, not for its summary ("Ibu berkeliling membantu kelompok yang
+    macet. ... biasanya siapa yang menjawab?" asks no help to come: round 33 heard "belum kepikiran sama sekali");
+    a question of a word or two ("Deal?", "Oke?") is asked of what comes before it."""
+    questions = " ".join(q.strip() for q in re.findall(r"[^.!?]*\?", coach))
+    return unknown_kind(coach if len(questions.split()) <= 2 else questions, lang)
+
+
 def own_unsure(persona: Persona, lang: str) -> tuple[str, tuple[str, ...]]:
     """The persona's own ways of not having thought about something yet, in this language (`unsure`)."""
     lang = lang if lang in persona.languages else persona.languages[0]
@@ -616,7 +624,7 @@ class ScriptedVoice:
             if plan.off_topic or focus(coach, lang) in ("number", "time", "who", "where"):
                 # Nowhere near the conversation: steered back. A number, a time, a name or a place that memory
                 # does not hold: not known (a person does not invent one).
-                kind = "off_topic" if plan.off_topic else unknown_kind(coach, lang)
+                kind = "off_topic" if plan.off_topic else _unknown_kind(coach, lang)
                 line = self._fresh(lines[kind], said, f"{key}|{kind}")
                 return line or self._again(lines[kind][0], said, lang, key)
             # A yes/no or open question nothing answers well: the coachee talks about what is on its mind now
@@ -649,7 +657,7 @@ class ScriptedVoice:
             # question for a particular thing that memory matches this weakly ("Which class do you enjoy teaching
             # most?" - "Ms Rina uses phone quizzes"): rounds 22-24 rated such answers a non-sequitur 10 times in 22
             # and a fit 3 times, a "not sure" a non-sequitur 1 time in 10.
-            line = self._fresh(generic_lines(lang)[unknown_kind(coach, lang)], said, f"{key}|unknown")
+            line = self._fresh(generic_lines(lang)[_unknown_kind(coach, lang)], said, f"{key}|unknown")
             if line:
                 return line
         if plan.question == "factual" and focus(coach, lang) == "number":
@@ -659,7 +667,7 @@ class ScriptedVoice:
             if topical:
                 item = topical[0] if not on_topic(item, coach, lang) else item
             else:
-                line = self._fresh(generic_lines(lang)[unknown_kind(coach, lang)], said, f"{key}|unknown")
+                line = self._fresh(generic_lines(lang)[_unknown_kind(coach, lang)], said, f"{key}|unknown")
                 if line:
                     return line
         fact = naming_sentence(item, COACH_SAID.get() or "") or item["short"]
@@ -740,7 +748,7 @@ class ScriptedVoice:
             return None
         lines = generic_lines(lang)
         # A detail not held: "not sure"; the same thing asked a third time: at a loss for more, in fresh words.
-        pool = list(lines[unknown_kind(coach, lang)]) if lacks else list(lines["guarded"][3:])
+        pool = list(lines[_unknown_kind(coach, lang)]) if lacks else list(lines["guarded"][3:])
         return self._fresh(pool, said, f"{key}|detail")
 
     def _reveal(self, persona: Persona, plan: Plan, said: list[str], lang: str, key: str) -> str:

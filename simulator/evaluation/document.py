@@ -408,7 +408,6 @@ def _decide(groups: list[Group], layout: Layout, name: str, lang: str, coach: st
         for g in _commentators(groups, roles):
             roles[g.key], evidence[g.key] = "observer", _msg("ev_commentary")
     speakers = sorted((g for g in groups if g.key not in roles), key=lambda g: -len(g.turns))
-    all_labels = ", ".join(g.label for g in groups if g.kind != "header") or "-"
     if coach is not None:
         return _user_choice(groups, speakers, roles, evidence, coach, name, lang)
     if not speakers:
@@ -465,7 +464,8 @@ def _decide(groups: list[Group], layout: Layout, name: str, lang: str, coach: st
         ba, bb = behaviour(a.turns), behaviour(b.turns)
         margin = ba.score - bb.score
         if abs(margin) < REFUSE or min(ba.turns, bb.turns) < 2:
-            raise DocumentError(_msg("undecided", name=name, speakers=all_labels), lang,
+            # (the two who talk, not every "Step 1:" of the page around them)
+            raise DocumentError(_msg("undecided", name=name, speakers=", ".join(g.label for g in main)), lang,
                                 tuple(g.label for g in main))
         coach_g = a if margin > 0 else b
         inferred, confident = True, abs(margin) >= CONFIDENT
@@ -529,6 +529,12 @@ def _main_pair(speakers: list[Group], votes: dict[str, list]) -> list[Group]:
             break
         if g not in pair and (len(g.turns) >= 2 or len(speakers) == 2):
             pair.append(g)
+    if len(pair) == 1:
+        # One speaker of two turns and a one-line answer between them, among numbered points of the article
+        # ("Step 1: ...", "Manager: ...", "Team Member: ...", "Manager: ..."): the one who answers is the partner.
+        lines = [t.line for t in pair[0].turns]
+        pair += [g for g in speakers if g is not pair[0] and len(g.turns) == 1
+                 and min(lines) < g.turns[0].line < max(lines)][:1]
     return pair
 
 

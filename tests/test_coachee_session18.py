@@ -1,0 +1,67 @@
+"""Fixes of session 18, each on the rated turn of a blind panel that it changes (bench/data/panels; the turns before
+are replayed, so the coachee's state is the one the rater met)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.coachee.persona import get_persona
+from simulator.coachee.said import move_lines
+from tests.test_coachee_panel9 import _reply_at
+
+# ---------------------------------------------------------------------------------- asked past a telling (paired 43)
+# The coach sums up what was just told and asks for something that telling does not hold: the summary's words drew
+# the search to the told item, and the coachee said "haven't thought about it" about what it plainly knows.
+PAST_THE_TELLING = [
+    # "Jadi ada setengah jam ..., dengan anak yang melapor sambil menangis .... Biasanya apa yang mereka laporkan?"
+    (("31", "R137", "guru_sosial_emosional_id", 5), ("bola", "ejekan")),
+    # "You said the objective was to separate a mixture ... how much of the 'explain why' part do you think the
+    # students got to?" - "Don't know yet. My head's still on the limited equipment."
+    (("34", "R152", "pasca_observasi_guru_ipa_en", 4), ("explaining",)),
+    # "Tanda apa yang membuat Bapak yakin mereka aktif?" - "Belum tahu. Yang ada di kepala saya masih soal alat ..."
+    (("31", "R135", "pasca_observasi_guru_ipa_id", 2), ("aktif",)),
+    # "Let's imagine it's tomorrow, ten o'clock ... What would you like the first five minutes to look like?"
+    (("33", "R145", "guru_sosial_emosional_en", 10), ("take turns at the water",)),
+]
+
+
+@pytest.mark.parametrize("where,words", PAST_THE_TELLING)
+def test_a_question_past_what_was_just_told_is_answered_from_what_is_not_told_yet(where, words):
+    pid, lang = where[2].rsplit("_", 1)
+    reply = _reply_at(*where)
+    assert all(w in reply for w in words), reply
+    assert reply not in get_persona(pid).reactions.unsure(lang), reply
+
+
+def test_an_untold_memory_that_is_only_like_the_question_does_not_answer_it():
+    # "What did you do just before they started joining in?": the embedding alone put last year's supervision score
+    # near it (no word shared) - the told big-book moment stays what is answered from (rated fit before)
+    reply = _reply_at("28", "R120", "pasca_observasi_guru_pasif_en", 4)
+    assert "supervision score" not in reply, reply
+
+
+def test_a_question_about_a_named_class_is_not_answered_from_a_memory_without_it():
+    # "Ceritakan sedikit, apa yang terjadi di VIII-A?": a worry about the project's three weeks is no answer
+    reply = _reply_at("34", "R151", "guru_p5_banyak_cerita_id", 9)
+    assert "Tiga minggu" not in reply, reply
+
+
+def test_a_question_that_points_at_the_telling_stays_with_it():
+    # "Yet four of thirty come. What do you make of that?" asks what the told fact means, not for another fact
+    reply = _reply_at("25", "R106", "kepala_sekolah_en", 3)
+    assert "boxed lunches" not in reply, reply
+
+
+# ----------------------------------------------------------------------- the kind of not knowing: the questions'
+def test_not_knowing_who_answers_is_not_knowing_exactly_even_after_a_summary_about_helping():
+    # "Ibu berkeliling membantu kelompok yang macet. ... biasanya siapa yang menjawab pertanyaan Ibu?": "membantu" in
+    # the summary made it a question about what might help ("belum kepikiran sama sekali")
+    reply = _reply_at("33", "R144", "pra_observasi_guru_matematika_id", 7)
+    assert reply in move_lines("id", "teacher")["unknown"], reply
+
+
+def test_a_short_question_after_a_proposal_is_about_what_is_to_come():
+    # "... bring me your last quadratics test tomorrow at break ... Deal? Thanks for staying back today, Raka.":
+    # "Deal?" alone holds nothing to come; the proposal before it does (never "Can't remember")
+    reply = _reply_at("34", "R152", "murid_target_belajar_en", 14)
+    assert "remember" not in reply.lower(), reply
