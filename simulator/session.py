@@ -265,15 +265,19 @@ class Session:
         the told item's margin and near enough to answer from, rather than "haven't thought about it" (rounds 31 and
         33: a person knows what the children report)."""
         if self.memory is None or move.ordinary or move.question == "yes_no" or not plan.memory_items \
-                or not move.asked or _POINTS_AT.search(move.asked):
-            return plan   # ("What do you make of that?" asks about the telling itself)
+                or not move.asked or _POINTS_AT.search(move.asked) or move.focus.count("?") > 1:
+            # ("What do you make of that?" asks about the telling itself; of two questions, "Tidak baiknya seperti
+            # apa, Bu? Waktu itu Ibu coba dengan cara apa?", the telling may answer the other one)
+            return plan
         told = self._told()
 
         def said(item: dict) -> bool:
             return " ".join(item["long"].lower().split()) in told
 
-        if not said(plan.memory_items[0]) or not all(said(i) for i in plan.memory_items[1:]):
-            return plan
+        best = plan.memory_items[0]
+        if not said(best) or any(not said(i) and i["score"] >= best["score"] - TOLD_MARGIN
+                                 for i in plan.memory_items[1:]):
+            return plan   # (an untold item as near as that is what the voice answers from)
         lang = move.lang if move.lang in ("id", "en") else self.lang
         may = {*coachee.allowed_layers(state), *(("surface",) if plan.reaction == "answer" else ())}
         if move.deep:

@@ -22,6 +22,11 @@ PAST_THE_TELLING = [
     (("31", "R135", "pasca_observasi_guru_ipa_id", 2), ("aktif",)),
     # "Let's imagine it's tomorrow, ten o'clock ... What would you like the first five minutes to look like?"
     (("33", "R145", "guru_sosial_emosional_en", 10), ("take turns at the water",)),
+    # another rater, the same question after a shorter echo: "Ada anak yang datang melapor sambil menangis. Biasanya
+    # apa yang mereka laporkan, Bu?" (an untold item just outside the told one's margin did not count then)
+    (("32", "R141", "guru_sosial_emosional_id", 4), ("bola",)),
+    # "Kalau Ibu membayangkan kelas V yang ideal setelah istirahat, seperti apa suasananya?" - "Belum ada bayangan"
+    (("33", "R147", "guru_sosial_emosional_id", 11), ("minum bergantian",)),
 ]
 
 
@@ -44,6 +49,21 @@ def test_a_question_about_a_named_class_is_not_answered_from_a_memory_without_it
     # "Ceritakan sedikit, apa yang terjadi di VIII-A?": a worry about the project's three weeks is no answer
     reply = _reply_at("34", "R151", "guru_p5_banyak_cerita_id", 9)
     assert "Tiga minggu" not in reply, reply
+
+
+def test_of_two_questions_the_telling_may_answer_the_other_so_it_is_not_searched_past():
+    # "Tidak baiknya seperti apa, Bu? Waktu itu Ibu coba dengan cara apa?": searched past the telling with the first
+    # question alone, it found what she hopes from the talk
+    reply = _reply_at("23", "R95", "guru_diferensiasi_id", 6)
+    assert "didengar" not in reply, reply
+
+
+def test_a_question_the_memory_was_written_for_gets_the_fuller_telling_after_the_short_one():
+    # "Aisyah, Rizki, Nabila... Bagaimana cara Ibu memilih siapa yang maju membaca di depan?" after the short answer
+    # naming them: how she chose is in the fuller telling ("Hmm, saya kurang yakin" before)
+    assert "angkat tangan" in _reply_at("34", "R149", "pasca_observasi_guru_pasif_id", 7)
+    # "Jadi yang paling bikin bingung yang mana, Rak?" - the part that confuses him, not "belum kepikiran"
+    assert "bingung" in _reply_at("22", "R92", "murid_target_belajar_id", 7)
 
 
 def test_a_question_that_points_at_the_telling_stays_with_it():

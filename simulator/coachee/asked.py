@@ -124,11 +124,27 @@ def adds_to(item: dict, coach: str, lang: str) -> bool:
         return True   # "Which ones?" after "four Year 7 classes": about what was just said
     if _ASKS_LIST.search(question) and _listed(item["long"]) >= _listed(item["short"]) + 2:
         return True   # "Empat tugas itu tugas apa saja?" after "Ada empat tugas ...": the fuller telling names them
+    if _asked_as_written(item, question) and not covers_question(item["short"], question, lang):
+        # "Bagaimana cara Ibu memilih siapa yang maju membaca?" is one of the questions the item was written to
+        # answer, and its short answer (who read) does not: the fuller telling does ("Saya tunjuk yang angkat
+        # tangan": round 34 heard "Hmm, saya kurang yakin")
+        return True
     covers = covers_question(item["long"], question, lang) and not covers_question(item["short"], question, lang)
     if focus(question, lang) in ("number", "time", "who", "where"):
         # ("Sebelumnya biasanya dapat berapa?" after "lima puluh lima": the earlier chapter's mark is in the long form)
         return has_form(item["long"], question, lang) and (not has_form(item["short"], question, lang) or covers)
     return covers
+
+
+ASKED_AS_WRITTEN = 0.6   # a question sharing this much of its words with one of an item's example questions
+
+
+def _asked_as_written(item: dict, question: str) -> bool:
+    """Is the question one of those the item was written to answer (Dice overlap of all words with one of its
+    example questions)?"""
+    words = set(re.findall(r"\w+", question.lower()))
+    return bool(words) and any(2 * len(words & ask) / (len(words) + len(ask)) >= ASKED_AS_WRITTEN
+                               for ask in (set(re.findall(r"\w+", a.lower())) for a in item.get("asks", ())) if ask)
 
 
 _ASKS_LIST = re.compile(r"\b(apa|siapa|mana|yang mana) (aja|saja)\b|\bwhich (ones|ones are they|are they)\b|"
