@@ -686,7 +686,11 @@ _ASKS_NAME = re.compile(r"\b(siapa|nama|perkenalkan|memperkenalkan|who|name|intr
 # ... unless it asks about someone else: "Siapa, Pak, kalau boleh tahu? Dan seperti apa dia di kelas?" after "Is there
 # still a pupil like Arif?" (round 27 heard "Saya Bambang, ...")
 _ASKS_OTHER = re.compile(r"\b(dia|ia|beliau|anaknya|muridnya|orangnya|she|he|her|him|his|they|them|that (student|pupil|kid|one))\b"
-                         r"|^\W*(siapa|who)\W*((pak|bu|nak|mas|mbak|kak|sir|miss)\W*)?(kalau boleh tahu\W*)?$", re.IGNORECASE)
+                         r"|^\W*(siapa|who)\W*((pak|bu|nak|mas|mbak|kak|sir|miss)\W*)?(kalau boleh tahu\W*)?$"
+                         # who does something: "Siapa yang biasanya paling tahu perkembangan tiap kelompok, Bapak sendiri
+                         # atau wali kelas?" (round 34 heard "Saya Agus, ...")
+                         r"|\bsiapa (saja |aja )?yang\b|\bwho (usually |normally |actually |else )?(knows|does|did|keeps|decides|"
+                         r"leads|runs|answers|talks|speaks|helps|would|will|could)\b", re.IGNORECASE)
 
 
 _POINTS_AT = re.compile(r"\b(that|it|this|those|these|them|itu|ini|tersebut)\b", re.I)

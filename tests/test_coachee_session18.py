@@ -7,6 +7,7 @@ import pytest
 
 from simulator.coachee.persona import get_persona
 from simulator.coachee.said import move_lines
+from simulator.session import Session
 from tests.test_coachee_panel9 import _reply_at
 
 # ---------------------------------------------------------------------------------- asked past a telling (paired 43)
@@ -85,3 +86,40 @@ def test_a_short_question_after_a_proposal_is_about_what_is_to_come():
     # "Deal?" alone holds nothing to come; the proposal before it does (never "Can't remember")
     reply = _reply_at("34", "R152", "murid_target_belajar_en", 14)
     assert "remember" not in reply.lower(), reply
+
+
+def test_who_does_something_is_no_question_about_who_the_coachee_is():
+    # "Siapa yang biasanya paling tahu perkembangan tiap kelompok, Bapak sendiri atau wali kelas ...?" - "Saya Agus,
+    # anak-anak memanggil saya Pak Agus."
+    reply = _reply_at("34", "R151", "guru_p5_banyak_cerita_id", 6)
+    assert not reply.startswith("Saya Agus"), reply
+    assert Session("guru_p5_banyak_cerita", "en").coach_says("Hello! Who are you, and what do you teach?").reply \
+        .count("Agus") >= 1
+
+
+# ---------------------------------------------------------------- the lesson planned (pre-observation, rounds 33 and 35)
+@pytest.mark.parametrize("lang,greeting,turn,words", [
+    ("id", "Selamat siang, Bu Ratna. Bagaimana kabar Ibu hari ini?",
+     "Wah, padat ya, Bu. Kamis depan saya akan masuk ke kelas VIII-C. Boleh Ibu ceritakan pelajaran apa yang Ibu "
+     "rencanakan untuk hari itu?", "soal cerita"),
+    ("en", "Good afternoon, Ms Ratna. How are you today?",
+     "I'll be in 8C next Thursday. Could you tell me a bit about the lesson you're planning?", "word problems"),
+])
+def test_the_lesson_planned_is_what_the_lesson_is_not_a_plan_to_come(lang, greeting, turn, words):
+    # rounds 33 and 35 heard the colleagues of the learning community ("pelajaran apa" read as "which subject"), and
+    # "rencanakan" read as a question for the action plan ("Wah, kalau ditanya langkahnya sekarang, saya bingung")
+    s = Session("pra_observasi_guru_matematika", lang)
+    s.coach_says(greeting)
+    reply = s.coach_says(turn).reply
+    assert words in reply, reply
+    assert "komunitas" not in reply and "langkah" not in reply, reply
+
+
+def test_a_plan_to_come_is_still_a_plan_and_a_subject_still_a_subject():
+    from simulator.reading.focus import focus
+    from simulator.reading.moves import classify
+    assert classify("Apa yang Ibu rencanakan untuk minggu depan?", "id").forward
+    assert not classify("Boleh Ibu ceritakan pelajaran apa yang Ibu rencanakan?", "id").forward
+    assert not classify("Di pertemuan keempat itu rencananya anak-anak belajar apa?", "id").forward
+    assert focus("Ibu mengajar mata pelajaran apa?", "id") == "subject"
+    assert focus("Pelajaran apa yang Ibu rencanakan untuk Kamis?", "id") == "topic"

@@ -57,6 +57,9 @@ class Patterns(Strict):
     # a verdict inside it is reflected, not the coach's judgement
     reported: list[str] = []
     forward: list[str]
+    # a lesson planned is no plan to come ("Boleh Ibu ceritakan pelajaran apa yang Ibu rencanakan untuk hari itu?" in
+    # a pre-observation talk asks what the lesson is: rounds 33 and 35)
+    lesson_planned: list[str] = []
     conditional: list[str]
     # a clause that pictures what the coachee could do, framing the question after it ("If you could ask someone
     # for one kind of help, what would it be?"): the coach asks, it does not advise
@@ -202,6 +205,7 @@ class Lexicon:
         self.judgement = self._compile("patterns.judgement", p.judgement, "any")
         self.reported = self._compile("patterns.reported", p.reported, "any")
         self.forward = self._compile("patterns.forward", p.forward, "any")
+        self.lesson_planned = self._compile("patterns.lesson_planned", p.lesson_planned or ["(?!x)x"], "any")
         self.conditional = self._compile("patterns.conditional", p.conditional, "start")
         self.hypothetical = self._compile("patterns.hypothetical", p.hypothetical, "start")
         self.stacker = self._compile("patterns.stacker", p.stacker, "any")

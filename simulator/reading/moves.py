@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import PrivateAttr, model_validator
 
 from simulator.content import Strict, load_yaml
+from simulator.reading.lexicon import lexicon
 from simulator.reading.reader import content_words, detect_lang, tokens
 
 MOVES_PATH = Path(__file__).resolve().parent / "rules" / "moves.yaml"
@@ -314,7 +315,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
             and not (rules.search(L, "factual", probe) and question == "factual")
         question = "open" if more else question
         return Move(kind, question, questions, stacked, greeting, L, focus, kind in ORDINARY, asked,
-                    bool(rules.search(L, "forward", probe)), bool(rules.search(L, "deep", probe)), more,
+                    bool(rules.search(L, "forward", probe)) and not lexicon(L).lesson_planned.search(probe.lower()),
+                    bool(rules.search(L, "deep", probe)), more,
                     kind == "coaching" and _suggests(focus, asked, rules, L), bool(rules.search(L, "goal", probe)),
                     kind == "coaching" and question == "yes_no" and bool(rules.search(L, "check", probe)))
 

@@ -769,14 +769,14 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     for q in scope:  # the stage of the last question that has one: "What will you do first, and when?" commits
         for name, pattern in lex.tirta:
             m = pattern.search(q)
-            if m:
+            if m and not (name == "rencana" and lex.lesson_planned.search(q)):
                 stage, span = name, m.group(0)
                 break
     if stage:
         evidence.append(("tirta", span))
     # forward-looking: a question about the goal, options or plan ("Apa yang akan Ibu coba minggu depan?"), not
     # a plan the coach tells ("Jadi minggu depan Ibu pakai kartu giliran. Setuju?")
-    fm = next((m for q in q_texts if (m := lex.forward.search(q))), None)
+    fm = next((m for q in q_texts if (m := lex.forward.search(q)) and not lex.lesson_planned.search(q)), None)
     forward = bool(fm) or (stage in ("tujuan", "rencana", "tanggung_jawab") and questions > 0)
     if fm:
         evidence.append(("forward", fm.group(0)))
