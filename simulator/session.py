@@ -286,7 +286,9 @@ class Session:
         hits = index.search(self._unnamed(move.asked), layers=tuple(may), k=len(self.memory.items))
         first = plan.memory_items[0]["id"]
         reference = next((h.score for h in hits if h.item.id == first), hits[0].score if hits else 0.0)
-        fresh = next((h for h in hits if " ".join(h.item.long(self.lang).lower().split()) not in told), None)
+        feeling = bool(ASKS_FEELING.search(move.asked))   # asked how it feels: a feeling, not another story
+        fresh = next((h for h in hits if " ".join(h.item.long(self.lang).lower().split()) not in told
+                      and (h.item.kind == "feeling" or not feeling)), None)
         if fresh is None or fresh.score < coachee.NEAREST or fresh.score < max(reference, hits[0].score) - TOLD_MARGIN \
                 or fresh.lexical < PAST_WORDS:
             return plan   # (an embedding's likeness alone is no answer: "What did you do just before they joined in?")

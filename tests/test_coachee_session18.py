@@ -123,3 +123,10 @@ def test_a_plan_to_come_is_still_a_plan_and_a_subject_still_a_subject():
     assert not classify("Di pertemuan keempat itu rencananya anak-anak belajar apa?", "id").forward
     assert focus("Ibu mengajar mata pelajaran apa?", "id") == "subject"
     assert focus("Pelajaran apa yang Ibu rencanakan untuk Kamis?", "id") == "topic"
+
+
+def test_asked_how_it_feels_past_the_telling_is_answered_with_a_feeling_not_another_story():
+    # round 35 (fresh, after the rule of paired 43): "Kalau Bapak bandingkan dengan murid yang mengintip dari jendela
+    # dulu, apa yang Bapak rasakan?" heard the dozing students told again in other words
+    reply = _reply_at("35", "R154", "guru_senior_skeptis_id", 10)
+    assert "tidur" not in reply, reply
