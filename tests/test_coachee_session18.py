@@ -130,3 +130,14 @@ def test_asked_how_it_feels_past_the_telling_is_answered_with_a_feeling_not_anot
     # dulu, apa yang Bapak rasakan?" heard the dozing students told again in other words
     reply = _reply_at("35", "R154", "guru_senior_skeptis_id", 10)
     assert "tidur" not in reply, reply
+
+
+def test_the_usual_arrival_is_told_the_same_way_by_both_items_that_hold_it():
+    # round 35: "Berangkat setengah tujuh, ... nyampe" (so 06:45) and then "saya biasanya nyampe jam tujuh lewat
+    # seperempat": one memory said the usual morning, the other the good one
+    from simulator.coachee.memory import load_memory
+    memory = load_memory("murid_tugas_terlambat")
+    for lang in ("id", "en"):
+        leave = memory.item("leave_home_time").long(lang).lower()
+        assert ("biasanya" not in leave and "usually" not in leave), leave
+        assert "tujuh kurang" in leave or "before seven" in leave
