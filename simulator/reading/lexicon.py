@@ -205,7 +205,7 @@ class Lexicon:
         self.judgement = self._compile("patterns.judgement", p.judgement, "any")
         self.reported = self._compile("patterns.reported", p.reported, "any")
         self.forward = self._compile("patterns.forward", p.forward, "any")
-        self.lesson_planned = self._compile("patterns.lesson_planned", p.lesson_planned or ["(?!x)x"], "any")
+        self.lesson_planned = self._compile("patterns.lesson_planned", p.lesson_planned, "any")
         self.conditional = self._compile("patterns.conditional", p.conditional, "start")
         self.hypothetical = self._compile("patterns.hypothetical", p.hypothetical, "start")
         self.stacker = self._compile("patterns.stacker", p.stacker, "any")
