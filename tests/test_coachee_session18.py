@@ -141,3 +141,16 @@ def test_the_usual_arrival_is_told_the_same_way_by_both_items_that_hold_it():
         leave = memory.item("leave_home_time").long(lang).lower()
         assert ("biasanya" not in leave and "usually" not in leave), leave
         assert "tujuh kurang" in leave or "before seven" in leave
+
+
+@pytest.mark.parametrize("persona,item,lang,must,never", [
+    # a blind content audit of the twelve memories (session 18): items that could not both be true
+    ("guru_diferensiasi", "goal_check_labels", "en", "Thursday evening", "that night"),     # plan_day_after
+    ("guru_senior_skeptis", "goal_difference", "en", "these children", "never happened"),   # core_questions_spark
+    ("kepala_sekolah", "disappointed", "id", "dua minggu sekali", "Setiap Jumat saya"),     # schedule
+    ("pra_observasi_guru_matematika", "goal_what_counts", "id", "Kamis depan", "Kamis ini"),  # the card
+])
+def test_memory_items_agree_with_the_rest_of_the_persona(persona, item, lang, must, never):
+    from simulator.coachee.memory import load_memory
+    text = load_memory(persona).item(item).long(lang)
+    assert must in text and never not in text, text
