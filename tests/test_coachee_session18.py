@@ -154,14 +154,3 @@ def test_memory_items_agree_with_the_rest_of_the_persona(persona, item, lang, mu
     from simulator.coachee.memory import load_memory
     text = load_memory(persona).item(item).long(lang)
     assert must in text and never not in text, text
-
-
-def test_someone_you_could_ask_is_a_question_about_someone_not_advice():
-    # round 35: "What if there were someone you could ask without the whole class watching — who might that be?" heard
-    # "Yeah, I'll try." (read as the coach telling him to ask)
-    from simulator.reading.moves import classify
-    assert not classify("What if there were someone you could ask without the whole class watching — who might that "
-                        "be?", "en").suggests
-    assert not classify("Is there something you could try this week?", "en").suggests
-    assert classify("Maybe you could ask your friend for help.", "en").suggests
-    assert classify("You could ask Pak Surya after class.", "en").suggests
