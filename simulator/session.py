@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
 from simulator.coachee import state as coachee
-from simulator.coachee.asked import ASKS_FEELING, names_in, says_who
+from simulator.coachee.asked import ASKS_FEELING, QUESTION_SENTENCE, names_in, says_who
 from simulator.coachee.memory import (
     MATCH_FLOOR,
     Hit,
@@ -34,7 +34,7 @@ from simulator.coachee.memory import (
     warm_in_background,
 )
 from simulator.coachee.persona import Persona, get_persona
-from simulator.coachee.said import lower_words
+from simulator.coachee.said import lower_words, norm
 from simulator.coachee.state import CoacheeState, Plan
 from simulator.coachee.voices import TOLD_MARGIN, Reply, ScriptedVoice, Voice
 from simulator.errors import InputError
@@ -272,7 +272,7 @@ class Session:
         told = self._told()
 
         def said(item: dict) -> bool:
-            return " ".join(item["long"].lower().split()) in told
+            return norm(item["long"]) in told
 
         best = plan.memory_items[0]
         if not said(best) or any(not said(i) and i["score"] >= best["score"] - TOLD_MARGIN
@@ -284,10 +284,9 @@ class Session:
             may.discard("open")   # asked what it means: no plain fact (as the plan does)
         index = memory_index(self.memory, lang)
         hits = index.search(self._unnamed(move.asked), layers=tuple(may), k=len(self.memory.items))
-        first = plan.memory_items[0]["id"]
-        reference = next((h.score for h in hits if h.item.id == first), hits[0].score if hits else 0.0)
+        reference = next((h.score for h in hits if h.item.id == best["id"]), hits[0].score if hits else 0.0)
         feeling = bool(ASKS_FEELING.search(move.asked))   # asked how it feels: a feeling, not another story
-        fresh = next((h for h in hits if " ".join(h.item.long(self.lang).lower().split()) not in told
+        fresh = next((h for h in hits if norm(h.item.long(self.lang)) not in told
                       and (h.item.kind == "feeling" or not feeling)), None)
         if fresh is None or fresh.score < coachee.NEAREST or fresh.score < max(reference, hits[0].score) - TOLD_MARGIN \
                 or fresh.lexical < PAST_WORDS:
@@ -311,7 +310,7 @@ class Session:
         told = self._told()
         hits = [h for h in memory_index(self.memory, lang).search_turn(
                     self._unnamed(move.focus), self._unnamed(move.asked or move.focus), layers=(plan.reveal,), k=3)
-                if " ".join(h.item.long(self.lang).lower().split()) not in told
+                if norm(h.item.long(self.lang)) not in told
                 and not (move.deep and h.item.kind in ("fact", "history"))   # asked what it means: no date or count
                 and (h.item.kind == "feeling" or not ASKS_FEELING.search(move.asked or move.focus))]   # how it feels
         if not hits or (hits[0].score < OPENING_NEAR and hits[0].lexical < OPENING_WORDS) \
@@ -326,7 +325,7 @@ class Session:
         """"Di VIII-C ada berapa murid? Dibagi jadi berapa kelompok?": two linked questions for plain facts are
         both answered when memory holds both (a blind panel found the second one dropped). Only a fact (open or
         surface layer, with the asked-for form) is added; anything deeper keeps its pacing."""
-        questions = [q.strip() for q in re.findall(r"[^.!?]*\?", text) if q.strip()]
+        questions = [q.strip() for q in QUESTION_SENTENCE.findall(text) if q.strip()]
         if self.memory is None or plan.reaction != "answer" or plan.question != "factual" or len(questions) != 2 \
                 or not plan.memory_items:
             return plan
@@ -384,10 +383,10 @@ class Session:
             return meant
         if move.kind in ("clarify", "repeat"):
             # "What do you mean?": the memory item behind what the coachee just said, to say it in other words.
-            said = " ".join(before.lower().split())
+            said = norm(before)
             return [Hit(item, 1.0, 1.0, 1.0) for item in self.memory.items
-                    if " ".join(item.short(self.lang).lower().split()) in said
-                    or " ".join(item.long(self.lang).lower().split()) in said][:1]
+                    if norm(item.short(self.lang)) in said
+                    or norm(item.long(self.lang)) in said][:1]
         if move.ordinary and move.kind != "small_talk":
             return []   # small talk is searched: "What do you do at the weekend?" has an answer in memory
         if move.more and before:
@@ -401,7 +400,7 @@ class Session:
             told = self._told(turns)
             may = set(coachee.allowed_layers(self.state))
             untold = [h for h in searched if h.score >= MATCH_FLOOR and h.layer in may
-                      and " ".join(h.item.long(self.lang).lower().split()) not in told]
+                      and norm(h.item.long(self.lang)) not in told]
             return searched if untold else more
         # A turn in the other language is searched in that language (the items are the same in both).
         index = memory_index(self.memory, move.lang if move.lang in ("id", "en") else self.lang)
@@ -423,7 +422,7 @@ class Session:
             # tried once); "What usually starts it?" finds its answer on its own and keeps it.
             told = self._told(turns)
             near = [h for h in rerank(index.search_turn(f"{before} {turn}", asked, k=8), asked, lang, synonyms(lang))
-                    if " ".join(h.item.long(self.lang).lower().split()) not in told][:5]
+                    if norm(h.item.long(self.lang)) not in told][:5]
             if near and (not hits or near[0].score > hits[0].score):
                 hits = near
         named = self._card_words(turn.replace(asked, " ")) if len(content) <= 3 and _POINTS_BACK.search(asked) else []
@@ -445,7 +444,7 @@ class Session:
             # apa?" found the timetable's "sebelum pulang"): the first concern the memory holds that is not told yet
             told = self._told(turns)
             first = next((i for i in self.memory.items if i.layer == "surface"
-                          and " ".join(i.long(self.lang).lower().split()) not in told), None)
+                          and norm(i.long(self.lang)) not in told), None)
             if first is not None:
                 hits = [Hit(first, MATCH_FLOOR, 0.0, 0.0)]
         if hits and MATCH_FLOOR > hits[0].score >= CLEAR_FLOOR and hits[0].lexical >= CLEAR_WORDS and (
@@ -459,13 +458,13 @@ class Session:
         """More on the topic of what the coachee just said (same topic first, then what is closest to it), never
         the same item again."""
         index = memory_index(self.memory, self.lang)
-        said = " ".join(before.lower().split())
-        just = {i.topic for i in self.memory.items if " ".join(i.short(self.lang).lower().split()) in said
-                or " ".join(i.long(self.lang).lower().split()) in said}
+        said = norm(before)
+        just = {i.topic for i in self.memory.items if norm(i.short(self.lang)) in said
+                or norm(i.long(self.lang)) in said}
         earlier = self._told(turns)
         hits = [h for h in index.search(before, k=len(self.memory.items))
-                if " ".join(h.item.short(self.lang).lower().split()) not in earlier
-                and " ".join(h.item.long(self.lang).lower().split()) not in earlier]
+                if norm(h.item.short(self.lang)) not in earlier
+                and norm(h.item.long(self.lang)) not in earlier]
         hits.sort(key=lambda h: (h.item.topic not in just, -h.score))
         return [Hit(h.item, max(h.score, MORE_SCORE), h.dense, h.lexical) if h.item.topic in just else h
                 for h in hits[:5]]
@@ -492,24 +491,24 @@ class Session:
         asked = stem_set(" ".join(words), self.lang)
         hits = [h for h in index.search(phrase, k=len(self.memory.items))
                 if asked <= stem_set(f"{h.item.short(self.lang)} {h.item.long(self.lang)}", self.lang)
-                and " ".join(h.item.long(self.lang).lower().split()) not in said]
+                and norm(h.item.long(self.lang)) not in said]
         return [Hit(h.item, max(h.score, MORE_SCORE), h.dense, h.lexical) for h in hits[:3]]
 
     def _what_lies_behind(self, hits: list[Hit], asked: str, before: str, turns: list[Turn] | None) -> list[Hit]:
         """"Hasilnya tidak baik." - "Apa yang bikin hasilnya tidak baik?": a question for the cause or the story
         of what the coachee just said finds that very telling first (it shares all its words); what lies behind
         it is the rest of its topic, not yet told (round 18: her self-introduction, then the telling again)."""
-        said = " ".join(before.lower().split())
+        said = norm(before)
         # (a cause word in quotation marks is no question for a cause: "di soal 'mengapa' itu")
         if not hits or not said or not _ASKS_BEHIND.search(re.sub(r"['\"‘’“”][^'\"‘’“”]{1,40}['\"‘’“”]", "", asked)):
             return hits
         top = hits[0].item
-        if " ".join(top.short(self.lang).lower().split()) not in said \
-                and " ".join(top.long(self.lang).lower().split()) not in said:
+        if norm(top.short(self.lang)) not in said \
+                and norm(top.long(self.lang)) not in said:
             return hits
         told = self._told(turns)
         rest = [i for i in self.memory.items if i.topic == top.topic and i is not top
-                and " ".join(i.short(self.lang).lower().split()) not in told]
+                and norm(i.short(self.lang)) not in told]
         if not rest:
             return hits
         index = memory_index(self.memory, self.lang)
@@ -522,7 +521,7 @@ class Session:
 
     def _told(self, turns: list[Turn] | None = None) -> str:
         """Everything the coachee has said so far (`turns`, default the session's), lower case, one space."""
-        return " ".join(" ".join(t.text.lower().split()) for t in (self.turns if turns is None else turns)
+        return " ".join(norm(t.text) for t in (self.turns if turns is None else turns)
                         if t.speaker == "coachee")
 
     def _near(self, hits: list[Hit]) -> frozenset[str] | None:

@@ -27,6 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 from simulator.coachee.asked import (
     ASKS_FEELING,
     FUTURE,
+    QUESTION_SENTENCE,
     adds_to,
     aside_kind,
     asks_conclusion,
@@ -129,7 +130,7 @@ def _unknown_kind(coach: str, lang: str) -> str:
     """The kind of not knowing for the turn's questions, not for its summary ("Ibu berkeliling membantu kelompok yang
     macet. ... biasanya siapa yang menjawab?" asks no help to come: round 33 heard "belum kepikiran sama sekali");
     a question of a word or two ("Deal?", "Oke?") is asked of what comes before it."""
-    questions = " ".join(q.strip() for q in re.findall(r"[^.!?]*\?", coach))
+    questions = " ".join(q.strip() for q in QUESTION_SENTENCE.findall(coach))
     return unknown_kind(coach if len(questions.split()) <= 2 else questions, lang)
 
 
