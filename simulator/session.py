@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
 from simulator.coachee import state as coachee
-from simulator.coachee.asked import ASKS_FEELING, QUESTION_SENTENCE, names_in, says_who
+from simulator.coachee.asked import ASKS_FEELING, QUESTION_SENTENCE, asks_forward, names_in, says_who
 from simulator.coachee.memory import (
     MATCH_FLOOR,
     Hit,
@@ -230,8 +230,9 @@ class Session:
         hits = self._about_someone_mentioned(state, move, hits)
         if move.question == "yes_no":
             hits = _of_the_kind_asked(hits, move.focus, move.lang if move.lang in ("id", "en") else self.lang)
-        if move.question in ("yes_no", "factual"):
-            hits = _of_the_time_asked(hits, move.focus, move.lang if move.lang in ("id", "en") else self.lang)
+        if move.question in ("yes_no", "factual", "open"):
+            hits = _of_the_time_asked(hits, move.focus, move.lang if move.lang in ("id", "en") else self.lang,
+                                      wish_only=move.question == "open")
         truth = None
         if state.reaction in ("deflect", "judgement", "advice"):
             hits = []   # the coachee reacts to HOW it was asked; nothing from memory
@@ -421,7 +422,10 @@ class Session:
             # better than the two bare words do (round 13: the morning routine answered "that time", the grouping
             # tried once); "What usually starts it?" finds its answer on its own and keeps it.
             told = self._told(turns)
-            near = [h for h in rerank(index.search_turn(f"{before} {turn}", asked, k=8), asked, lang, synonyms(lang))
+            # (the coach's own sentence that names it, if the question only points: "Ibu lihat kamu jarang bareng
+            # teman-teman yang dulu. Boleh cerita soal itu?" - not her family, whose example question is "Boleh cerita
+            # soal keluarga kamu?")
+            near = [h for h in rerank(index.search_turn(f"{before} {turn}", question, k=8), asked, lang, synonyms(lang))
                     if norm(h.item.long(self.lang)) not in told][:5]
             if near and (not hits or near[0].score > hits[0].score):
                 hits = near
@@ -738,7 +742,11 @@ def _names_a_new_topic(move: Move, before: str) -> bool:
 # Words that point back at what was just said ("Which ones?", "Yang mana saja?"), not at a new topic.
 _PRO_FORMS = {"ones", "one", "them", "those", "these", "that", "this", "itu", "ini", "tersebut", "mereka", "saja",
               "semua", "semuanya", "lagi", "else", "more", "mana", "apa", "siapa", "berapa", "kapan", "which",
-              "what", "who", "how", "many", "much"}
+              "what", "who", "how", "many", "much",
+              # the asking itself: "Boleh cerita soal itu?" names nothing (round 35 heard her family, asked about
+              # the friends the coach had just named)
+              "cerita", "ceritakan", "ceritain", "bercerita", "jelaskan", "bilang", "tell", "talk", "say", "describe",
+              "explain", "share"}
 
 
 def _heard(turns: list[Turn], lang: str) -> frozenset[str]:
@@ -764,16 +772,26 @@ def _of_the_kind_asked(hits: list[Hit], question: str, lang: str) -> list[Hit]:
 
 
 TIME_NEAR = 0.2   # a match this close to the best one that tells the time asked about answers instead
+_WISH = re.compile(r"\b(saya (cuma |hanya )?(ingin|mau|pengin|berharap)|(cuma |hanya )?(ingin|pengin|berharap)|harapan saya|"
+                   r"i.d (just |really )?(like|love)|i (just |really )?(want|wish|hope))\b", re.I)
 
 
-def _of_the_time_asked(hits: list[Hit], question: str, lang: str) -> list[Hit]:
+def _of_the_time_asked(hits: list[Hit], question: str, lang: str, wish_only: bool = False) -> list[Hit]:
     """"Do you teach at a private school?" asks about now: her first school (a history) does not answer it when
-    a close match speaks of now or of no time at all; "Dulu Bapak dikenal ...?" asks about then, not about now."""
+    a close match speaks of now or of no time at all; "Dulu Bapak dikenal ...?" asks about then, not about now.
+    Nor does a wish answer what happened ("The last time it happened, what did it look like?"): for an open
+    question (`wish_only`) only that."""
     asked = tense_asked(question)
     if asked is None or not hits or hits[0].score < MATCH_FLOOR:
         return hits
+    wishes = asked == "past" and not asks_forward(question, lang)   # ("... waktu itu. Kamu mau ngobrol kapan?")
+    if wish_only and (not wishes or (hits[0].layer not in ("goal", "action_plan")
+                                          and not _WISH.search(hits[0].item.short(lang)))):
+        return hits
 
     def told(h: Hit) -> str | None:
+        if wishes and (h.layer in ("goal", "action_plan") or _WISH.search(h.item.short(lang))):
+            return "wish"   # "The last time it happened, what did it look like?" is no wish (round 35)
         return tense_told(h.item.short(lang), history=h.item.kind == "history")
 
     if told(hits[0]) in (None, asked):
@@ -781,7 +799,8 @@ def _of_the_time_asked(hits: list[Hit], question: str, lang: str) -> list[Hit]:
     fits = [h for h in hits[1:] if h.score >= max(MATCH_FLOOR, hits[0].score - TIME_NEAR) and told(h) in (None, asked)]
     if not fits:
         return hits
-    best = next((h for h in fits if told(h) == asked), fits[0])
+    # (a wish put aside, the nearest that is none: "when it started" is past but not what it looked like)
+    best = fits[0] if told(hits[0]) == "wish" else next((h for h in fits if told(h) == asked), fits[0])
     return [best, *(h for h in hits if h is not best)]
 
 

@@ -121,7 +121,14 @@ def _with_own(lang: str, role: str | None, own: tuple[str, ...]) -> dict[str, li
     lines = move_lines(lang, role)
     if not own:
         return lines
-    return {**lines, **{pool: [*own, *(x for x in lines[pool] if x not in own)] for pool in UNSURE_POOLS}}
+    return {**lines, **{pool: [*(x for x in own if pool == "nothing_new" or not LOOKS_AHEAD.search(x)),
+                               *(x for x in lines[pool] if x not in own)] for pool in UNSURE_POOLS}}
+
+
+# A way of not knowing that puts it off to later ("Biar saya lihat dulu nanti", "I'll have to see") answers what is
+# to come, not a question about what was or is ("What stopped you at that moment?", "Bagian mana yang kemarin paling
+# lama?" - round 35 rated both a non-sequitur).
+LOOKS_AHEAD = re.compile(r"\b(nanti|i('ll| will) (have|need) to|we'll see|let it sit|in no hurry|buru-buru)\b", re.I)
 
 
 def own_line(line: str) -> bool:

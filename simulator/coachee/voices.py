@@ -27,6 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 from simulator.coachee.asked import (
     ASKS_FEELING,
     FUTURE,
+    FEASIBLE,
     QUESTION_SENTENCE,
     adds_to,
     aside_kind,
@@ -209,8 +210,12 @@ class ScriptedVoice:
             question = main_question(COACH_SAID.get() or "")
             # (and what happened: "What did you try exactly?" is no idea not thought of yet - round 23 heard "Not
             # sure yet, to be honest")
-            kind = unknown_kind(question, lang) if question and (focus(question, lang) in (
-                "number", "time", "who", "where", "topic") or tense_asked(question) == "past") else "nothing_new"
+            # (a reason asked, or a weighing, is hard to say whatever its time: "What stopped you at that moment?" -
+            # round 35 heard "I'll have to see")
+            kind = unknown_kind(question, lang) if question else "nothing_new"
+            if kind == "unknown" and not (focus(question, lang) in ("number", "time", "who", "where", "topic")
+                                          or tense_asked(question) == "past"):
+                kind = "nothing_new"
             if kind == "nothing_new" and asks_how_things_are(COACH_SAID.get() or "", question, lang):
                 # A yes/no about how things are ("Is the group chat still going?", "Is she working in the mornings?")
                 # is no idea not thought of, nor a memory lost: not sure (paired comparisons 31-32: raters heard
@@ -628,6 +633,12 @@ class ScriptedVoice:
                 kind = "off_topic" if plan.off_topic else _unknown_kind(coach, lang)
                 line = self._fresh(lines[kind], said, f"{key}|{kind}")
                 return line or self._again(lines[kind][0], said, lang, key)
+            if plan.question == "yes_no" and FEASIBLE.search(main_question(coach) or coach):
+                # "Tiga soal sehari, menurut kamu sanggup nggak?": a hedged yes, not what is on its mind (round 35
+                # heard "Kalau nggak ngerti, saya diam aja")
+                line = self._fresh(lines["maybe_yes"], said, f"{key}|maybe")
+                if line:
+                    return line
             # A yes/no or open question nothing answers well: the coachee talks about what is on its mind now
             # (the deepest layer it has told, else its presenting concern), never "I don't know".
             revealed = plan_revealed(plan, persona, lang)

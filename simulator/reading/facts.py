@@ -187,8 +187,10 @@ def kind_value(word: str, lang: str) -> bool:
                                for pattern in _KINDS.get(lang, {}).values())
 
 
-_PAST_ASKED = re.compile(r"\b(dulu(nya)?|dahulu|sebelumnya|waktu itu|semasa|did (you|they|he|she)|were (you|they)|was (it|he|"
-                         r"she)|used to|back then|in the past|previously|before you came)\b", re.I)
+_PAST_ASKED = re.compile(r"\b(dulu(nya)?|dahulu|sebelumnya|waktu itu|semasa|did (you|they|he|she|it|that|this|we|things)|"
+                         r"were (you|they)|was (it|he|she)|used to|back then|in the past|previously|before you came|"
+                         # "the last time it happened", "kemarin": round 35 heard a wish to "what did it look like?"
+                         r"(the )?last time|terakhir kali|kemarin|yesterday)\b", re.I)
 _NOW_ASKED = re.compile(r"\b(sekarang|kini|saat ini|masih|now|currently|these days|nowadays|still|do (you|they)|"
                         r"does (he|she|it)|are (you|they)|is (it|he|she))\b", re.I)
 _PAST_TOLD = re.compile(r"\b(dulu|dahulu|pertama kali|(\w+ )?tahun (yang )?lalu|waktu (kecil|muda|kuliah)|used to|once|"

@@ -121,6 +121,7 @@ class LangLines(Strict):
     conclude_early: list[str]  # asked for its conclusion before any insight: clearer now, no way through yet
     either: list[str]          # an either-or question ("... atau ...?") the reply does not answer: one of the two
     try_yes: list[str]         # "Apa Ibu mau coba itu besok?" about the coachee's own idea: yes
+    maybe_yes: list[str]       # "Is that doable for you?" that memory holds nothing on: a hedged yes
 
 
 class MoveRules(Strict):
