@@ -26,8 +26,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from simulator.coachee.asked import (
     ASKS_FEELING,
-    FUTURE,
     FEASIBLE,
+    FUTURE,
     QUESTION_SENTENCE,
     adds_to,
     aside_kind,
