@@ -124,3 +124,28 @@ def test_a_question_that_only_points_is_about_what_the_coach_just_named():
     result = _plan_at("35", "R156", "murid_sosial_emosional_id", 5)
     assert result.plan.memory_items and result.plan.memory_items[0]["id"] == "friends_busy", result.plan.memory_items
     assert "Teman" in result.reply, result.reply
+
+
+# ------------------------------------------------------------------------ the next meeting put after a long summary
+def test_a_meeting_put_after_a_closing_summary_is_answered():
+    # "... We need to wrap up for today. Shall we meet again on Friday and work out that first step together?" - "The
+    # goal's clear to me; it's the first step I haven't worked out." (its previous reply in other words)
+    result = _plan_at("34", "R150", "guru_sosial_emosional_en", 14)
+    assert result.plan.move == "arrange", result.reply
+    assert result.reply in move_lines("en")["arrange"], result.reply
+
+
+def test_a_meeting_asked_in_one_breath_with_another_question_leaves_that_question_answered():
+    # "Apa yang Bapak bawa dari percakapan hari ini, dan kapan kita bisa bertemu lagi?": his conclusion (rated partly),
+    # not only "after school works for me"
+    result = _plan_at("34", "R150", "pasca_observasi_guru_ipa_id", 14)
+    assert result.plan.move != "arrange", result.reply
+
+
+def test_asked_whether_there_is_something_it_might_do_that_memory_holds_nothing_on_it_has_not_thought_of_it():
+    # "Kamu kan tiap pagi ngurus banyak hal di rumah - kira-kira ada yang bisa kamu tulis jadi procedure text dari
+    # situ?" - "Ya, pokoknya semua guru negurnya saya terus ..." (its third reply said again)
+    reply = _reply_at("34", "R149", "murid_tugas_terlambat_id", 13)
+    assert "negurnya" not in reply, reply
+    persona = get_persona("murid_tugas_terlambat")
+    assert reply in not_knowing_lines(persona, "id", "nothing_new"), reply

@@ -353,7 +353,7 @@ _REASON = re.compile(r"\b(why|what makes you|what made you|what (stopped|kept|he
 # (what is to come, or a choice or a use: "Mana yang mau Bapak temui duluan, dan kapan?", "Itu berguna nggak buat
 # Ibu?" - round 19 heard "Persisnya saya kurang ingat" to both)
 MIGHT = re.compile(r"\b(would|might|could|will|going to|useful|helpful|first|choose|prefer|rather|lebih suka|kira-kira|besok|tomorrow|"
-                    r"mau|akan|berguna|membantu|duluan|pilih|memilih|milih|minggu ini|this week|kalau\b[^?.]{0,25}\bbisa)\b", re.I)
+                    r"mau|akan|berguna|membantu|duluan|pilih|(harus|mau|akan|bisa|boleh) (me)?milih|(me)?milih satu|minggu ini|this week|kalau\b[^?.]{0,25}\bbisa)\b", re.I)
 FUTURE = re.compile(r"\b(would you|will you|are you going to|nanti|mau mulai|akan|minggu depan|next week)\b"
                     # "When do you think you could find time for it?" (round 30 heard the due dates gone by)
                     r"|\b((could|can) you|you (could|can|'ll)) (find|start|begin|manage|fit|make time|get (it|them|this|that) "

@@ -28,6 +28,7 @@ from simulator.coachee.asked import (
     ASKS_FEELING,
     FEASIBLE,
     FUTURE,
+    MIGHT,
     QUESTION_SENTENCE,
     adds_to,
     aside_kind,
@@ -633,10 +634,14 @@ class ScriptedVoice:
                 kind = "off_topic" if plan.off_topic else _unknown_kind(coach, lang)
                 line = self._fresh(lines[kind], said, f"{key}|{kind}")
                 return line or self._again(lines[kind][0], said, lang, key)
-            if plan.question == "yes_no" and FEASIBLE.search(main_question(coach) or coach):
+            question = main_question(coach) or coach
+            if plan.question == "yes_no" and (FEASIBLE.search(question) or MIGHT.search(question)
+                                              or asks_forward(question, lang)):
                 # "Tiga soal sehari, menurut kamu sanggup nggak?": a hedged yes, not what is on its mind (round 35
-                # heard "Kalau nggak ngerti, saya diam aja")
-                line = self._fresh(lines["maybe_yes"], said, f"{key}|maybe")
+                # heard "Kalau nggak ngerti, saya diam aja"); "... kira-kira ada yang bisa kamu tulis jadi procedure
+                # text dari situ?" asks an idea not had yet (round 34 heard its complaint about teachers again)
+                pool = "maybe_yes" if FEASIBLE.search(question) else "nothing_new"
+                line = self._fresh(lines[pool], said, f"{key}|{pool}")
                 if line:
                     return line
             # A yes/no or open question nothing answers well: the coachee talks about what is on its mind now

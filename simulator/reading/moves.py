@@ -353,8 +353,13 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         # hari ini. Istirahat dulu, ya.": thanks for the talk with nothing asked is the coach closing (round 5:
         # answered with an insight or an opening greeting).
         return move("goodbye", greeting=greeting)
-    if rules.search(L, "arrange", rest or raw) and len(words) <= 24 and _arranges_only(rest or raw, rules, L):
-        return move("arrange", greeting=greeting)   # "Minggu depan kita ketemu hari Selasa, bisa?": not a memory
+    final = (_sentences(rest or raw) or [raw])[-1]
+    if rules.search(L, "arrange", rest or raw) and _arranges_only(rest or raw, rules, L) and (
+            len(words) <= 24 or rules.search(L, "arrange", final) and not _ASKS_ELSE.search(final)):
+        # "Minggu depan kita ketemu hari Selasa, bisa?": not a memory; nor after a summary that closes the talk
+        # ("... We need to wrap up for today. Shall we meet again on Friday and work out that first step together?":
+        # round 34 heard the goal again)
+        return move("arrange", greeting=greeting)
     last = (_sentences(rest or raw) or [raw])[-1]
     for name in ("permission", "anything_else"):
         if rules.search(L, name, last) and _asks_only_last(rest or raw, rules, L):
@@ -498,6 +503,11 @@ def puts_next_meeting(text: str, lang: str) -> bool:
     rules = load_move_rules()
     return lang in rules.patterns and (bool(rules.search(lang, "arrange", text))
                                        or any(_meets_again(p, rules, lang) for p in _sentences(text)))
+
+
+# another question beside the meeting in the same sentence ("Apa yang Bapak bawa hari ini, dan kapan kita bisa bertemu
+# lagi?", "Which one will you hand over, and when shall we meet?")
+_ASKS_ELSE = re.compile(r"\b(apa|siapa|mana|bagaimana|gimana|what|which|who|how)\b", re.I)
 
 
 def _meets_again(piece: str, rules: MoveRules, lang: str) -> bool:
