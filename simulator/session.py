@@ -359,6 +359,10 @@ class Session:
         # the coachee's own name is how it is addressed ("Raka sendiri mau nilai berapa?"), not someone mentioned
         own = {w.lower() for n in coachee._names(self.persona) for w in n.split()}
         wanted = [n for n in named if n.lower() in asked and n.lower() not in common | own]
+        who = _WHO_IS.search(move.asked or move.focus)
+        whom = next((g for g in who.groups() if g), "") if who else ""
+        if whom in wanted:
+            wanted = [whom]   # "Rara itu siapa, dan apa hubungannya dengan rahasia Salsa?" asks who Rara is (round 36)
         if not wanted:
             return hits
         allowed = set(coachee.allowed_layers(state))
@@ -698,6 +702,7 @@ _ASKS_OTHER = re.compile(r"\b(dia|ia|beliau|anaknya|muridnya|orangnya|she|he|her
                          r"leads|runs|answers|talks|speaks|helps|would|will|could)\b", re.IGNORECASE)
 
 
+_WHO_IS = re.compile(r"\b([A-Z][a-z]+) (?:itu )?siapa\b|\bsiapa(?:kah)? (?:itu )?([A-Z][a-z]+)\b|\bwho(?:'s| is| was) ([A-Z][a-z]+)\b")
 _POINTS_AT = re.compile(r"\b(that|it|this|those|these|them|itu|ini|tersebut)\b", re.I)
 
 

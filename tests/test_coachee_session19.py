@@ -157,3 +157,58 @@ def test_a_time_it_is_not_ready_to_give_is_not_put_off_to_later_for_the_coach_s_
     # of yet); the question asks when it last happened
     reply = _reply_at("35", "R154", "guru_diferensiasi_id", 2)
     assert reply in move_lines("id")["unknown"], reply
+
+
+# ------------------------------------------------------------------------------------- round 36's non-sequiturs
+@pytest.mark.parametrize("where", [
+    # "... Kita ngobrol lagi hari Kamis ya, dan kalau ada apa-apa sebelum itu, kamu boleh cari Ibu kapan saja. Gimana?"
+    # - "Hmm. Bingung juga sih, nggak kebayang."
+    ("36", "R159", "murid_sosial_emosional_id", 14),
+    # "Besok sepulang sekolah mampir lagi ke Ibu, kita bikin rencananya bareng. Oke?" - a memory about two sums
+    ("36", "R160", "murid_target_belajar_id", 14),
+    # "Could you come and see me again on Thursday at break, just for five minutes ...?" - "Never thought about stuff
+    # like that."
+    ("36", "R160", "murid_tugas_terlambat_en", 14),
+])
+def test_the_next_meeting_put_as_a_plan_then_checked_is_agreed_to(where):
+    result = _plan_at(*where)
+    assert result.plan.move == "arrange", result.reply
+    lang = where[2].rsplit("_", 1)[1]
+    lines = move_lines(lang, "student")
+    assert result.reply in lines["arrange"] + lines["free_when"], result.reply
+
+
+def test_what_it_would_like_to_take_from_the_talk_at_the_start_is_what_it_hopes_for():
+    # "Apa yang ingin Bapak bawa pulang dari obrolan kita siang ini?" at turn 1 - "Intinya, saya jadi bisa melihatnya
+    # lebih jernih. ... sudah lebih lega." (a conclusion before any talk)
+    result = _plan_at("36", "R161", "guru_p5_banyak_cerita_id", 1)
+    assert result.plan.memory_items and result.plan.memory_items[0]["id"] == "expect_from_talk", result.reply
+    assert "lebih jernih" not in result.reply, result.reply
+
+
+def test_asking_leave_to_offer_an_idea_is_no_question_of_its_own():
+    # "Boleh saya tawarkan satu hal buat Ibu pertimbangkan, Bu? Gimana kalau topiknya sesekali dipilih guru sendiri
+    # ...? Menurut Ibu gimana?" - "Satu-satu saja. Yang mana yang mau dibahas?"
+    result = _plan_at("36", "R162", "kepala_sekolah_id", 11)
+    assert result.plan.reaction == "advice", result.reply
+
+
+def test_a_question_in_the_last_clause_is_the_question():
+    # "And the friends who don't say hi anymore, who are they?" - "Yeah."
+    result = _plan_at("36", "R159", "murid_sosial_emosional_en", 6)
+    assert result.plan.question == "factual", result.plan.question
+    assert result.reply.strip(" .") not in ("Yeah", "Yep", "Nah", "No"), result.reply
+
+
+def test_who_is_asked_about_the_one_named_with_the_question_word():
+    # "Rara itu siapa, dan apa hubungannya dengan rahasia Salsa?" - "Saya sedih, sekarang Salsa nggak mau lihat saya."
+    reply = _reply_at("36", "R159", "murid_sosial_emosional_id", 9)
+    assert "Rara" in reply, reply
+
+
+def test_what_was_done_that_led_to_it_is_no_why_question():
+    from simulator.reading.reader import read_turn
+
+    # "semalam kamu ngapain sampai ngantuk begini?" asks what he did; round 36 heard "Nggak ada alasan" (a why)
+    assert "why_question" not in read_turn("Kira-kira saja, semalam kamu ngapain sampai ngantuk begini?", lang="id").acts
+    assert "why_question" in read_turn("Ngapain kamu datang terlambat terus?", lang="id").acts

@@ -558,9 +558,14 @@ def asks_own_conclusion(question: str, rules: Rules | None = None) -> bool:
     """The coach asks for the coachee's own conclusion or takeaway ("Apa yang Ibu bawa pulang?", "What are you taking
     away?"), not what the students were to take away ("What were you hoping the students would take away from that
     lesson?": round 33 heard "In short, I can see it more clearly ... I feel a bit lighter" at turn 2)."""
-    return not _OTHERS_TAKE_AWAY.search(question) and (rules or load_rules()).matches("closing", question)
+    return not _OTHERS_TAKE_AWAY.search(question) and not _HOPES_TO_TAKE_AWAY.search(question) \
+        and (rules or load_rules()).matches("closing", question)
 
 
+# what it would like to take from the talk is what it hopes for, asked at the start ("Apa yang ingin Bapak bawa pulang
+# dari obrolan kita siang ini?": round 36 heard "Intinya, saya jadi bisa melihatnya lebih jernih" at turn 1)
+_HOPES_TO_TAKE_AWAY = re.compile(r"\b(ingin|mau|pengin|pingin|berharap|harap\w*|want|hope|hoping|like to|would like|'d like)\b"
+                                 r"[^.?!]{0,30}\b(take away|bawa pulang|dapat(kan)?|get out of)\b", re.I)
 _OTHERS_TAKE_AWAY = re.compile(r"\b(them|they|students|kids|children|pupils|class|murid\w*|siswa|anak-anak|anak)\b"
                                r"[^.?!]{0,30}\b(take away|taking away|bawa pulang)\b", re.I)
 

@@ -1013,7 +1013,8 @@ _YES_NO_START = re.compile(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|ngg
 _SCALE = re.compile(r"\b(1|satu|one)\s*(-|–|to|sampai|hingga|s\.?d\.?|ke)\s*(10|sepuluh|ten)\b|\bskala\b|"
                     r"\bon a scale\b|\bout of (10|ten)\b|\bdari (10|sepuluh)\b", re.I)
 _ASKS_WHAT = re.compile(r"\b(what|where|who|which|apa|ngapain|ke ?mana|di ?mana|siapa)\b(?! kabar)", re.I)
-_ASKS_WHEN_FREE = re.compile(r"\bkapan\b|\bwhen (are|would|will|is|could|can|shall|should|might) (you|it|we)\b|\bwhat (day|time)\b", re.I)
+# ("kamu boleh cari Ibu kapan saja" offers any time; it asks no day)
+_ASKS_WHEN_FREE = re.compile(r"\bkapan\b(?! (saja|aja|pun)\b)|\bwhen (are|would|will|is|could|can|shall|should|might) (you|it|we)\b|\bwhat (day|time)\b", re.I)
 _SALAM = re.compile(r"\b(assalamu\w*|wassalam\w*)\b", re.I)
 CLARIFY_NEXT = 0.2   # a memory this near what the coach asks may explain the earlier reply
 _OFFER = re.compile(r"\b(teh atau kopi|kopi atau teh|mau (minum )?(teh|kopi|minum)|(ngopi|ngeteh) dulu|"

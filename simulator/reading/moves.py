@@ -277,6 +277,11 @@ def question_type(piece: str, rules: MoveRules, lang: str) -> str:
         return "yes_no"
     if rules.search(lang, "factual", low):
         return "factual"
+    tail = _WH_TAIL.search(low)
+    if tail and not _WH_ANY.match(low):
+        # "And the friends who don't say hi anymore, who are they?": the question is its last clause (round 36
+        # heard "Yeah.")
+        return question_type(tail.group(1), rules, lang)
     if rules.search(lang, "yes_no", low) and not re.search(r"\b(apa yang|bagaimana|gimana|seperti apa)\b", low, re.I):
         return "yes_no"
     if rules.search(lang, "open", low) or rules.search(lang, "more", low) or re.search(r"\b(apa|what|how|mana|which)\b",
@@ -353,9 +358,12 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         # hari ini. Istirahat dulu, ya.": thanks for the talk with nothing asked is the coach closing (round 5:
         # answered with an insight or an opening greeting).
         return move("goodbye", greeting=greeting)
-    final = (_sentences(rest or raw) or [raw])[-1]
+    sentences = _sentences(rest or raw) or [raw]
+    tagged = len(sentences) > 1 and _TAG_ONLY.match(sentences[-1])   # "... Kita ngobrol lagi hari Kamis ya. Gimana?"
+    final = " ".join(sentences[-2:]) if tagged else sentences[-1]
     if rules.search(L, "arrange", rest or raw) and _arranges_only(rest or raw, rules, L) and (
-            len(words) <= 24 or rules.search(L, "arrange", final) and not _ASKS_ELSE.search(final)):
+            len(words) <= 24 or rules.search(L, "arrange", final)
+            and not _ASKS_ELSE.search(sentences[-2] if tagged else final)):
         # "Minggu depan kita ketemu hari Selasa, bisa?": not a memory; nor after a summary that closes the talk
         # ("... We need to wrap up for today. Shall we meet again on Friday and work out that first step together?":
         # round 34 heard the goal again)
@@ -443,6 +451,10 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         # time?") are how people talk, and a person answers the first (a blind panel read "one at a time" to two
         # short questions as a non-answer). A self-correction ("Eh, maaf, saya belum tanya ya. Apa ...?") means the
         # question after it is the one asked.
+        # (asking leave to offer something is no question of its own: "Boleh saya tawarkan satu hal, Bu? Gimana kalau
+        # ...? Menurut Ibu gimana?" - round 36 heard "Satu-satu saja")
+        leave = [q for q in real[:-1] if _ASKS_LEAVE.search(q) or rules.search(L, "permission", q)]
+        real = [q for q in real if q not in leave] or real
         wh = [q for q in real if question_type(q, rules, L) != "yes_no"]
         stacked = len(real) >= 3
         if len(real) == 2 and len(wh) == 1 and wh[0] == real[0]:
@@ -505,9 +517,17 @@ def puts_next_meeting(text: str, lang: str) -> bool:
                                        or any(_meets_again(p, rules, lang) for p in _sentences(text)))
 
 
+_WH_TAIL = re.compile(r",\s*((who|what|which) (is|are|was|were|did|do|does)\b[^,]{0,40}\?|(siapa|apa|yang mana|berapa)\b"
+                      r"[^,]{0,40}\?)\s*$", re.I)
+# (a question that opens with its own question word is that question: "How do you find out now, before the test, who's
+# struggling?")
+_WH_ANY = re.compile(r"^\W*((and|so|but|then|okay|ok|dan|jadi|terus|lalu|nah)\W+)?(who|what|which|where|when|why|how|siapa|"
+                     r"apa|mana|kapan|berapa|bagaimana|gimana|kenapa|mengapa)\b", re.I)
+_ASKS_LEAVE = re.compile(r"\b(boleh(kah)?|bisa(kah)?|can|could|may) (saya|aku|i)\b[^?]{0,40}\b(tawar\w*|menawarkan|usul\w*|kasih|"
+                         r"beri|memberi|sampaikan|menyampaikan|share|offer|suggest|tell you|bagi|berbagi)\b", re.I)
 # another question beside the meeting in the same sentence ("Apa yang Bapak bawa hari ini, dan kapan kita bisa bertemu
 # lagi?", "Which one will you hand over, and when shall we meet?")
-_ASKS_ELSE = re.compile(r"\b(apa|siapa|mana|bagaimana|gimana|what|which|who|how)\b", re.I)
+_ASKS_ELSE = re.compile(r"\b((?<!-)apa(?!-)|siapa|mana|bagaimana|gimana|what|which|who|how)\b", re.I)
 
 
 def _meets_again(piece: str, rules: MoveRules, lang: str) -> bool:
@@ -525,9 +545,15 @@ def _asks_only_last(text: str, rules: MoveRules, lang: str) -> bool:
 
 
 def _arranges_only(text: str, rules: MoveRules, lang: str) -> bool:
-    """The turn only fixes the next meeting: no other question asked beside it."""
+    """The turn only fixes the next meeting: no other question asked beside it ("Gimana?" / "Oke?" after the meeting put
+    as a plan checks that plan)."""
     pieces = [p for p in _sentences(text) if tokens(p) and _is_question(p, rules, lang)]
-    return all(rules.search(lang, "arrange", p) for p in pieces)
+    return all(rules.search(lang, "arrange", p) or _TAG_ONLY.match(p) for p in pieces)
+
+
+# a check of what was just said, asking nothing of its own
+_TAG_ONLY = re.compile(r"^\W*(gimana|bagaimana|oke|ok|okay|okey|bisa|boleh|setuju|ya|deal|sip|how.s that|how does that "
+                       r"sound|all right|alright|sound good|good)(\s*,?\s*(bu|pak|nak|dik|kak|ya|\w+))?\W*$", re.I)
 
 
 def _rephrases(text: str, rules: MoveRules, lang: str) -> bool:
