@@ -151,14 +151,6 @@ def test_asked_whether_there_is_something_it_might_do_that_memory_holds_nothing_
     assert reply in not_knowing_lines(persona, "id", "nothing_new"), reply
 
 
-def test_a_time_it_is_not_ready_to_give_is_not_put_off_to_later_for_the_coach_s_own_future():
-    # "Baik, Bu, saya tidak akan ceramah. ... Boleh cerita, kapan terakhir Ibu merasa itu mustahil?": the coach's "I
-    # won't lecture" made it a question about what is to come ("Entahlah. Kepala saya masih penuh ...", not thought
-    # of yet); the question asks when it last happened
-    reply = _reply_at("35", "R154", "guru_diferensiasi_id", 2)
-    assert reply in move_lines("id")["unknown"], reply
-
-
 # ------------------------------------------------------------------------------------- round 36's non-sequiturs
 @pytest.mark.parametrize("where", [
     # "... Kita ngobrol lagi hari Kamis ya, dan kalau ada apa-apa sebelum itu, kamu boleh cari Ibu kapan saja. Gimana?"

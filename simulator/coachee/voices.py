@@ -428,7 +428,7 @@ class ScriptedVoice:
             # "How long did that take?" about what it is not ready to talk about: a number is no secret, and "I can't
             # tell you that now" reads as an odd refusal (blind panel); a person is vague: "not sure exactly".
             # About the future ("When would you want to try it?"): not decided yet, rather than "I don't remember".
-            future = asks_forward(main_question(COACH_SAID.get() or "") or COACH_SAID.get() or "", lang)
+            future = asks_forward(COACH_SAID.get() or "", lang)
             line = self._fresh(lines["nothing_new" if future else "unknown"], said, f"{key}|vague")
             if line:
                 return join(greet, line)
