@@ -728,7 +728,7 @@ _WHATS_UP = re.compile(r"^\W*(ada apa|ada masalah apa|ada yang bisa (saya|ibu|ba
                        re.IGNORECASE)
 # A question ending on a word that points back ("What happened that time?", "Terus gimana waktu itu?").
 _ANAPHOR = re.compile(r"\b(that time|at the time|back then|then|there|that|it|waktu itu|saat itu|tadi|tersebut|itu|di sana|"
-                      r"di situ)\W*$|\b(that time|back then|waktu itu|saat itu)\b"
+                      r"di situ)(\s+(exactly|again|persisnya|tepatnya|lagi))?\W*$|\b(that time|back then|waktu itu|saat itu)\b"
                       r"|\b(they|them|those|these|mereka)\b", re.I)   # "Which subjects are they for?" (round 18)
 _ABOUT = re.compile(r"\b(about|on|tentang|soal|mengenai|terkait|seputar)\s+(.+)", re.I)
 
@@ -751,7 +751,11 @@ _PRO_FORMS = {"ones", "one", "them", "those", "these", "that", "this", "itu", "i
               # the asking itself: "Boleh cerita soal itu?" names nothing (round 35 heard her family, asked about
               # the friends the coach had just named)
               "cerita", "ceritakan", "ceritain", "bercerita", "jelaskan", "bilang", "tell", "talk", "say", "describe",
-              "explain", "share"}
+              "explain", "share",
+              # nor does what it points with ("can you tell me that story again properly?": round 36 heard "I don't
+              # know", asked about the girl in 7C it had just named)
+              "story", "stories", "moment", "thing", "incident", "example", "part", "bit", "kejadian", "momen", "hal",
+              "contoh", "peristiwa", "bagian", "sorry", "maaf", "properly", "again", "once", "exactly", "persisnya"}
 
 
 def _heard(turns: list[Turn], lang: str) -> frozenset[str]:

@@ -204,3 +204,17 @@ def test_what_was_done_that_led_to_it_is_no_why_question():
     # "semalam kamu ngapain sampai ngantuk begini?" asks what he did; round 36 heard "Nggak ada alasan" (a why)
     assert "why_question" not in read_turn("Kira-kira saja, semalam kamu ngapain sampai ngantuk begini?", lang="id").acts
     assert "why_question" in read_turn("Ngapain kamu datang terlambat terus?", lang="id").acts
+
+
+def test_a_bare_request_to_explain_after_a_question_leaves_that_question_asked():
+    # "Maksudnya 'anak-anaknya tetap sama' itu gimana, Bu? Boleh dijelaskan sedikit?" - "Jujur, belum sempat saya
+    # pikirkan." (the request was taken for the question)
+    result = _plan_at("36", "R162", "guru_diferensiasi_id", 2)
+    assert result.reply not in get_persona("guru_diferensiasi").reactions.unsure("id"), result.reply
+
+
+def test_that_story_is_the_one_the_coach_just_named():
+    # "Aw, the girl in 7C who described her mum, that's lovely. Sorry, can you tell me that story again properly?" -
+    # "Um... I don't know. I'm worried I'll say the wrong thing."
+    reply = _reply_at("36", "R162", "guru_baru_en", 10)
+    assert "Putri" in reply, reply

@@ -517,6 +517,10 @@ def puts_next_meeting(text: str, lang: str) -> bool:
                                        or any(_meets_again(p, rules, lang) for p in _sentences(text)))
 
 
+# a request to say more that names nothing of its own, after the question it asks more about
+_BARE_REQUEST = re.compile(r"^\W*((boleh|bisa|tolong|coba)( \w+)? (dijelaskan|diceritakan|jelaskan|ceritakan|ceritain|jelasin)|"
+                           r"(can|could|would) you (please )?(explain|say more|tell me more|expand)|tell me more)"
+                           r"( (sedikit|lagi|lebih lanjut|a bit|a little|more))?(,? (bu|pak|nak|dik|kak|please))?\W*$", re.I)
 _WH_TAIL = re.compile(r",\s*((who|what|which) (is|are|was|were|did|do|does)\b[^,]{0,40}\?|(siapa|apa|yang mana|berapa)\b"
                       r"[^,]{0,40}\?)\s*$", re.I)
 # (a question that opens with its own question word is that question: "How do you find out now, before the test, who's
@@ -617,8 +621,11 @@ def _one_question(real: list[str], rules: MoveRules, lang: str) -> list[str]:
             continue   # "Tell me about ..." followed by the question it asks
         if i + 1 < len(real) and rules.search(lang, "more", p) and "?" not in p:
             continue   # "say more about that." followed by the real question
+        if out and _BARE_REQUEST.match(p):
+            continue   # "Maksudnya 'anak-anaknya tetap sama' itu gimana, Bu? Boleh dijelaskan sedikit?" (round 36)
         if i + 1 < len(real) and len(tokens(p)) <= 8 and (rules.search(lang, "repeat", p)
-                                                           or rules.search(lang, "clarify", p)):
+                                                           or rules.search(lang, "clarify", p)) \
+                and not _BARE_REQUEST.match(real[i + 1]):
             continue   # "Maksudnya gimana? Anak yang terluka itu siapa?" - the question it asks follows
         if out and rules.search(lang, "clarify", p):
             out[-1] = p   # "Susah yang mana? Pelajaran apa nih maksudnya?": the same question, explained
