@@ -412,7 +412,9 @@ class Session:
         # The coachee's own name in the turn is how it is addressed, never what is asked about ("Try what exactly,
         # Mrs Siti?" found the item where she introduces herself: round 9).
         turn = self._unnamed(move.focus)
-        asked = self._unnamed(move.asked or move.focus)
+        # (what the coach sets aside is not what it asks about: "Kalau kita kesampingkan dulu soal keluhan itu, bagian
+        # mana dari mengajar Sejarah yang paling Bapak nikmati?" - round 36 heard the complaint)
+        asked = _SET_ASIDE.sub("", self._unnamed(move.asked or move.focus)).strip() or self._unnamed(move.asked or move.focus)
         content = [w for w in content_words(asked, move.lang) if w not in _PRO_FORMS]
         question = asked if content or not _POINTS_AT.search(asked) else _named_before(turn, asked, move.lang)
         if before and (not content or len(content) == 1 and len(asked.split()) <= 3
@@ -702,6 +704,9 @@ _ASKS_OTHER = re.compile(r"\b(dia|ia|beliau|anaknya|muridnya|orangnya|she|he|her
                          r"leads|runs|answers|talks|speaks|helps|would|will|could)\b", re.IGNORECASE)
 
 
+_SET_ASIDE = re.compile(r"^\W*((kalau|jika|coba|sekarang) )?(kita )?(kesampingkan|sisihkan|lupakan|tinggalkan|lepaskan) (dulu |sejenak |sebentar )?"
+                        r"[^,?]{0,60},\s*|^\W*((but |so |and )?(leaving|setting|putting) [^,?]{0,50}\baside|(apart|aside) from "
+                        r"[^,?]{0,50}|(selain|di luar) (soal |masalah |urusan )[^,?]{0,50}),\s*", re.I)
 _WHO_IS = re.compile(r"\b([A-Z][a-z]+) (?:itu )?siapa\b|\bsiapa(?:kah)? (?:itu )?([A-Z][a-z]+)\b|\bwho(?:'s| is| was) ([A-Z][a-z]+)\b")
 _POINTS_AT = re.compile(r"\b(that|it|this|those|these|them|itu|ini|tersebut)\b", re.I)
 

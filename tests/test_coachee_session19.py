@@ -218,3 +218,21 @@ def test_that_story_is_the_one_the_coach_just_named():
     # "Um... I don't know. I'm worried I'll say the wrong thing."
     reply = _reply_at("36", "R162", "guru_baru_en", 10)
     assert "Putri" in reply, reply
+
+
+def test_what_the_coach_sets_aside_is_not_what_it_asks_about():
+    from simulator.session import _SET_ASIDE
+
+    # "Kalau kita kesampingkan dulu soal keluhan itu, bagian mana dari mengajar Sejarah yang paling Bapak nikmati?" -
+    # the complaint again
+    reply = _reply_at("36", "R160", "guru_senior_skeptis_id", 7)
+    assert "mengeluh" not in reply, reply
+    assert _SET_ASIDE.sub("", "Apart from the paperwork, what takes your evenings?") == "what takes your evenings?"
+    assert _SET_ASIDE.sub("", "What would you do if you left it aside?") == "What would you do if you left it aside?"
+
+
+def test_lalu_bagaimana_with_a_question_of_its_own_asks_that_question():
+    # "Oh, lewat komite ya. Lalu bagaimana Bapak sendiri melihat cara mengajar Bapak selama ini di kelas IX?" - more
+    # of the summons ("Dua minggu lalu kepala sekolah memanggil saya ...")
+    reply = _reply_at("36", "R160", "guru_senior_skeptis_id", 6)
+    assert "memanggil" not in reply, reply
