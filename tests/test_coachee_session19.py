@@ -236,3 +236,24 @@ def test_lalu_bagaimana_with_a_question_of_its_own_asks_that_question():
     # of the summons ("Dua minggu lalu kepala sekolah memanggil saya ...")
     reply = _reply_at("36", "R160", "guru_senior_skeptis_id", 6)
     assert "memanggil" not in reply, reply
+
+
+@pytest.mark.parametrize("where", [
+    # "... Bagaimana kalau kita ngobrol lagi Jumat depan untuk melanjutkan? Semoga hari Ibu menyenangkan." - "Oh iya,
+    # boleh. Nanti saya coba." (a suggestion taken)
+    ("37", "R164", "guru_sosial_emosional_id", 14),
+    # "... Bagaimana kalau hari Senin kita bertemu sebentar untuk membahas rencana praktikum Selasa? Selamat mengajar,
+    # Pak." - "Baik, nanti saya coba."
+    ("37", "R164", "pasca_observasi_guru_ipa_id", 14),
+])
+def test_the_next_meeting_before_a_good_wish_is_a_meeting_not_advice(where):
+    result = _plan_at(*where)
+    assert result.plan.move == "arrange", result.reply
+    assert "coba" not in result.reply, result.reply
+
+
+def test_another_matter_after_a_step_said_yes_to_is_not_answered_with_that_step():
+    # "Great! And what about the time thing - ... is there anything you'd change next time so the closing doesn't get
+    # squeezed out again?" - "What we just talked about. I'll try it."
+    reply = _reply_at("37", "R167", "pasca_observasi_guru_ipa_en", 13)
+    assert "I'll try it" not in reply, reply

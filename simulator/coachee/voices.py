@@ -352,7 +352,8 @@ class ScriptedVoice:
                 return join(greet, line)
         coach = COACH_SAID.get() or ""
         if reaction in ("not_yet", "stuck", "guarded", "answer") and move == "coaching" \
-                and (reaction != "answer" and asks_step(coach, lang) or _DEAL.search(coach)) \
+                and (reaction != "answer" and asks_step(coach, lang) and not _OTHER_MATTER.search(coach)
+                     or _DEAL.search(coach)) \
                 and _took_advice(persona, said, lang):
             own = _own_idea(persona, said, lang, coach)
             if not (own and own[1] == "action_plan"):
@@ -1015,6 +1016,10 @@ _SCALE = re.compile(r"\b(1|satu|one)\s*(-|–|to|sampai|hingga|s\.?d\.?|ke)\s*(1
 _ASKS_WHAT = re.compile(r"\b(what|where|who|which|apa|ngapain|ke ?mana|di ?mana|siapa)\b(?! kabar)", re.I)
 # ("kamu boleh cari Ibu kapan saja" offers any time; it asks no day)
 _ASKS_WHEN_FREE = re.compile(r"\bkapan\b(?! (saja|aja|pun)\b)|\bwhen (are|would|will|is|could|can|shall|should|might) (you|it|we)\b|\bwhat (day|time)\b", re.I)
+# the coach turns to another matter ("And what about the time thing - is there anything you'd change next time?"):
+# a step said yes to before is no answer to it (round 37 heard "What we just talked about. I'll try it.")
+_OTHER_MATTER = re.compile(r"\b(what about|how about the|and the \w+ (thing|part|side)|bagaimana dengan|gimana dengan|kalau soal|"
+                           r"terus soal|lalu soal)\b", re.I)
 _SALAM = re.compile(r"\b(assalamu\w*|wassalam\w*)\b", re.I)
 CLARIFY_NEXT = 0.2   # a memory this near what the coach asks may explain the earlier reply
 _OFFER = re.compile(r"\b(teh atau kopi|kopi atau teh|mau (minum )?(teh|kopi|minum)|(ngopi|ngeteh) dulu|"

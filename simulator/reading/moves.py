@@ -359,6 +359,8 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         # answered with an insight or an opening greeting).
         return move("goodbye", greeting=greeting)
     sentences = _sentences(rest or raw) or [raw]
+    while len(sentences) > 1 and "?" not in sentences[-1] and _FAREWELL.search(sentences[-1]):
+        sentences = sentences[:-1]   # "... Bagaimana kalau kita ngobrol lagi Jumat depan? Semoga hari Ibu menyenangkan."
     tagged = len(sentences) > 1 and _TAG_ONLY.match(sentences[-1])   # "... Kita ngobrol lagi hari Kamis ya. Gimana?"
     final = " ".join(sentences[-2:]) if tagged else sentences[-1]
     if rules.search(L, "arrange", rest or raw) and _arranges_only(rest or raw, rules, L) and (
@@ -531,7 +533,8 @@ _ASKS_LEAVE = re.compile(r"\b(boleh(kah)?|bisa(kah)?|can|could|may) (saya|aku|i)
                          r"beri|memberi|sampaikan|menyampaikan|share|offer|suggest|tell you|bagi|berbagi)\b", re.I)
 # another question beside the meeting in the same sentence ("Apa yang Bapak bawa hari ini, dan kapan kita bisa bertemu
 # lagi?", "Which one will you hand over, and when shall we meet?")
-_ASKS_ELSE = re.compile(r"\b((?<!-)apa(?!-)|siapa|mana|bagaimana|gimana|what|which|who|how)\b", re.I)
+_ASKS_ELSE = re.compile(r"\b((?<!-)apa(?!-)|siapa|mana|bagaimana(?! kalau)|gimana(?! kalau)|what(?! about)|which|who|"
+                        r"how(?! about))\b", re.I)
 
 
 def _meets_again(piece: str, rules: MoveRules, lang: str) -> bool:
@@ -555,6 +558,9 @@ def _arranges_only(text: str, rules: MoveRules, lang: str) -> bool:
     return all(rules.search(lang, "arrange", p) or _TAG_ONLY.match(p) for p in pieces)
 
 
+# a good wish at the end of a turn, after what it asks (round 37: "... Semoga hari Ibu menyenangkan.")
+_FAREWELL = re.compile(r"^\W*(semoga|selamat (mengajar|bekerja|beraktivitas|siang|sore|pagi|istirahat)|sampai (jumpa|ketemu)|"
+                       r"have a (good|nice|great)|enjoy|see you|good luck|take care|thanks?|terima kasih|makasih)\b", re.I)
 # a check of what was just said, asking nothing of its own
 _TAG_ONLY = re.compile(r"^\W*(gimana|bagaimana|oke|ok|okay|okey|bisa|boleh|setuju|ya|deal|sip|how.s that|how does that "
                        r"sound|all right|alright|sound good|good)(\s*,?\s*(bu|pak|nak|dik|kak|ya|\w+))?\W*$", re.I)
