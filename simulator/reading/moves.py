@@ -520,9 +520,10 @@ def puts_next_meeting(text: str, lang: str) -> bool:
 
 
 # a request to say more that names nothing of its own, after the question it asks more about
-_BARE_REQUEST = re.compile(r"^\W*((boleh|bisa|tolong|coba)( \w+)? (dijelaskan|diceritakan|jelaskan|ceritakan|ceritain|jelasin)|"
-                           r"(can|could|would) you (please )?(explain|say more|tell me more|expand)|tell me more)"
-                           r"( (sedikit|lagi|lebih lanjut|a bit|a little|more))?(,? (bu|pak|nak|dik|kak|please))?\W*$", re.I)
+_BARE_REQUEST = re.compile(r"^\W*((boleh|bisa|tolong|coba)( \w+)? (dijelaskan|diceritakan|diceritain|dijelasin|jelaskan|ceritakan|"
+                           r"ceritain|jelasin)|(can|could|would) you (please )?(explain|say more|tell me more|expand)|tell me more)"
+                           r"( (sedikit|lagi|lebih lanjut|lebih jelas|a bit|a little|more))?(,? (bu|pak|nak|dik|kak|please))?\W*$",
+                           re.I)
 _WH_TAIL = re.compile(r",\s*((who|what|which) (is|are|was|were|did|do|does)\b[^,]{0,40}\?|(siapa|apa|yang mana|berapa)\b"
                       r"[^,]{0,40}\?)\s*$", re.I)
 # (a question that opens with its own question word is that question: "How do you find out now, before the test, who's
