@@ -341,13 +341,13 @@ def unknown_kind(coach: str, lang: str) -> str:
 # not knowing is "hard to say", not "I don't remember exactly" (round 25).
 _WEIGHS = re.compile(r"\b(which|what|mana|apa)\b[^?.]*\b(most|least|best|worst|longer|longest|shorter|harder|hardest|"
                      r"easier|easiest|more than|less than|paling|lebih)\b", re.I)
-# (and what stood in the way: "What stopped you from handing it back at that moment?" - round 35 heard "no picture of
-# that yet")
 # A yes/no that asks whether something is doable or sits well ("Menurut kamu sanggup nggak?", "Does that work for you?")
 FEASIBLE = re.compile(r"\b(sanggup|masuk akal|realistis|bisa (nggak|gak|tidak|enggak|ndak)|cocok (nggak|gak|tidak|enggak)|"
                       r"oke (nggak|gak|tidak|enggak)|does (that|it|this) (work|make sense|sound (doable|realistic|manageable))|"
                       r"(is|would) (that|it|this) (be )?(doable|realistic|manageable|work)|(could|can) you manage|"
                       r"do you think you (could|can) (manage|do) (that|it|this))\b", re.I)
+# (and what stood in the way: "What stopped you from handing it back at that moment?" - round 35 heard "no picture of
+# that yet")
 _REASON = re.compile(r"\b(why|what makes you|what made you|what (stopped|kept|held) (you|him|her|them)|what got in the way|"
                      r"kenapa|mengapa|apa yang (membuat|menghalangi|menahan))\b", re.I)
 # (what is to come, or a choice or a use: "Mana yang mau Bapak temui duluan, dan kapan?", "Itu berguna nggak buat

@@ -871,32 +871,6 @@ class ScriptedVoice:
             return text
         return join(aside, self._bridged(text, said, lang, key))
 
-    def _own_words_explained(self, persona: Persona, text: str, said: list[str], lang: str) -> str | None:
-        """Asked what its own words mean ("Ngomong-ngomong, papan 'marah' itu apa, Bu?", "What does 'neat' mean to you
-        here?") with nothing new to tell, the coachee says the sentence that held them again as what it meant, not "I
-        don't know" about its own words (rounds 36-37: read as contradictions). None: the reply stands."""
-        coach = COACH_SAID.get() or ""
-        quoted = [q for q in _QUOTED.findall(coach) if len(q.split()) <= 6]
-        if not quoted or not _ASKS_MEANING_OF.search(coach) or not self._is_shrug(persona, text, lang):
-            return None
-        for reply in reversed(said):
-            for sentence in re.split(r"(?<=[.!?])\s+", strip_again(reply, lang)):
-                words = stem_set(sentence, lang)
-                # (a sentence that says little beyond the quoted words explains nothing: "I just followed the example")
-                if any(stem_set(q, lang) and stem_set(q, lang) <= words and len(words - stem_set(q, lang)) >= 3
-                       for q in quoted):
-                    # (after a colon, as said: "I mean, Frankly, ..." lowered nothing it did not know)
-                    lines = [t.format(said=sentence) for t in generic_lines(lang)["clarify"]
-                             if t.split("{said}")[0].rstrip().endswith(":")]
-                    return self._fresh(lines, said, f"{persona.id}|own-words|{len(said)}")
-        return None
-
-    @staticmethod
-    def _is_shrug(persona: Persona, text: str, lang: str) -> bool:
-        lines = generic_lines(lang)
-        own = set(persona.reactions.unsure(lang)) if persona.reactions.unsure else set()
-        return text in own or any(norm(text) == norm(x) for kind in _SHRUGS for x in lines[kind])
-
     # ------------------------------------------------------------------------------------------ Voice
     def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
             passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Reply:
@@ -926,8 +900,7 @@ class ScriptedVoice:
                 # All it had was said before: to an either-or question ("Setelah istirahat saja, atau juga di jam
                 # lain?") it still picks one, rather than "as I said" the telling again (round 10).
                 new = self._pick_either(plan, "", said, lang, force=True) or new
-            text = self._own_words_explained(persona, text, said, lang) if plan.move in (None, "coaching") else new
-            text = new if text is None else text
+            text = new
             if norm(text) in {norm(s) for s in said}:   # the last guard: never a verbatim repeat
                 text = self._again(text, said, lang, f"{persona.id}|guard", recall=still_answers(text, lang))
         finally:
@@ -1030,9 +1003,6 @@ _CONNECTIVE = re.compile(r"^\W*(so|and|but|anyway|jadi|dan|tapi|terus|pokoknya)\
 
 
 _GOES_ON = ("reveal", "answer", "why", "closed")   # reactions whose words may wander from the question
-# words in quotes (an apostrophe inside a word is no quote mark: "'So it's neat'")
-_QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\u2018\"\u201c](.{2,60}?)['\u2019\"\u201d](?=[\s.,?!;:)\u2014-]|$)")
-_ASKS_MEANING_OF = re.compile(r"\b(apa|apaan|maksud\w*|arti\w*|mean\w*|what (is|was|'s)|what does|what did)\b", re.I)
 _SHRUGS = ("unknown", "not_sure", "why_unsure", "nothing_new", "guarded", "not_yet", "off_topic", "aside_usual", "aside_unknown", "aside_unsure",
            "clarify_more", "scale_sure", "scale_unsure")
 
