@@ -1,5 +1,5 @@
 """Fixes of session 19, each on the rated turn of a blind panel it changes (bench/data/panels; the turns before are
-replayed, so the coachee's state is the one the rater met). All the turns below were rated a non-sequitur."""
+replayed, so the coachee's state is the one the rater met). Most of the turns below were rated a non-sequitur, the rest partly."""
 
 from __future__ import annotations
 
