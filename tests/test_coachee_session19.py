@@ -264,3 +264,18 @@ def test_a_bare_request_in_chat_words_leaves_the_question_before_it_asked():
     # pikirkan." (paired 50, item 6: the later fit for both raters)
     reply = _reply_at("37", "R167", "guru_diferensiasi_id", 2)
     assert "Nabila" in reply, reply
+
+
+@pytest.mark.parametrize("where,words", [
+    # "Apa yang Bapak bawa dari percakapan hari ini, dan kapan kita bisa bertemu lagi?" - his conclusion only
+    (("34", "R150", "pasca_observasi_guru_ipa_id", 14), "kesimpulan"),
+    # "... what's one small thing you'll take from today, and shall we catch up again next week?" - a step not found
+    # yet, and nothing about next week
+    (("37", "R167", "guru_baru_en", 14), "goal"),
+])
+def test_a_takeaway_and_the_next_meeting_asked_together_are_both_answered(where, words):
+    reply = _reply_at(*where)
+    lang = where[2].rsplit("_", 1)[1]
+    lines = move_lines(lang)
+    assert words in reply, reply
+    assert any(x in reply for x in lines["arrange"] + lines["free_when"]), reply

@@ -871,6 +871,20 @@ class ScriptedVoice:
             return text
         return join(aside, self._bridged(text, said, lang, key))
 
+    def _and_the_meeting(self, persona: Persona, plan: Plan, text: str, said: list[str], lang: str) -> str:
+        """Asked for its takeaway and, in the same turn, for the next meeting ("Apa yang Bapak bawa dari percakapan hari
+        ini, dan kapan kita bisa bertemu lagi?"), the coachee answers both: round 37's raters heard only one half of
+        most closings."""
+        coach = COACH_SAID.get() or ""
+        if plan.move not in (None, "coaching") or not asks_conclusion(coach) or not puts_next_meeting(coach, lang):
+            return text
+        lines = generic_lines(lang)
+        pool = "free_when" if _ASKS_WHEN_FREE.search(coach) else "arrange"
+        if any(norm(x) in norm(text) for kind in ("arrange", "free_when", "agreed_deal") for x in lines[kind]):
+            return text
+        extra = self._fresh(lines[pool], said, f"{persona.id}|and-meet|{len(said)}")
+        return join(text, extra) if extra else text
+
     # ------------------------------------------------------------------------------------------ Voice
     def say(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
             passages: Sequence[Any] = (), memories: Sequence[str] = ()) -> Reply:
@@ -900,7 +914,7 @@ class ScriptedVoice:
                 # All it had was said before: to an either-or question ("Setelah istirahat saja, atau juga di jam
                 # lain?") it still picks one, rather than "as I said" the telling again (round 10).
                 new = self._pick_either(plan, "", said, lang, force=True) or new
-            text = new
+            text = self._and_the_meeting(persona, plan, new, said, lang)
             if norm(text) in {norm(s) for s in said}:   # the last guard: never a verbatim repeat
                 text = self._again(text, said, lang, f"{persona.id}|guard", recall=still_answers(text, lang))
         finally:
