@@ -279,3 +279,9 @@ def test_a_takeaway_and_the_next_meeting_asked_together_are_both_answered(where,
     lines = move_lines(lang)
     assert words in reply, reply
     assert any(x in reply for x in lines["arrange"] + lines["free_when"]), reply
+
+
+def test_a_sentence_opener_is_lowered_after_a_lead_in():
+    # "Intinya, Ternyata saya nggak harus nanggung ini sendirian." (paired 51: both raters noticed the capital)
+    reply = _reply_at("37", "R165", "murid_sosial_emosional_id", 14)
+    assert "Intinya, ternyata" in reply, reply

@@ -21,6 +21,10 @@ def norm(text: str) -> str:
 
 _KEEP_CAPITAL = {"I", "Bu", "Pak", "Ibu", "Bapak", "Mrs", "Mr", "Ms", "Miss", "Sir", "Mas", "Mbak", "Kak", "Dik",
                  "Nak", "Tuhan", "Allah", "Alhamdulillah", "Insya", "Insyaallah"}
+# Words that open a sentence and are never names, lowered after a lead-in even when the persona never writes them in
+# lower case ("Intinya, ternyata saya nggak harus ...": paired 51's raters both saw "Intinya, Ternyata")
+_OPENERS = {"ternyata", "sebenarnya", "sejujurnya", "jujur", "mungkin", "rasanya", "kayaknya", "pokoknya", "intinya",
+            "honestly", "actually", "maybe", "frankly", "really", "apparently", "basically"}
 # The words this persona writes in lower case somewhere (so "Empat" may become "empat", "Rafi" stays "Rafi").
 LOWER_WORDS: ContextVar[frozenset[str] | None] = ContextVar("lower_words", default=None)
 
@@ -56,7 +60,7 @@ def lower_first(text: str) -> str:
     if (len(first) > 1 and first[0].isupper() and first[1:].islower()
             and first.replace("'", "").replace("-", "").isalpha()   # "Guru-guru" too
             and first.split("'")[0] not in _KEEP_CAPITAL
-            and (known is None or first.lower().split("-")[0] in known)):
+            and (known is None or first.lower().split("-")[0] in known or first.lower() in _OPENERS)):
         return text[0].lower() + text[1:]
     return text
 
