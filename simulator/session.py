@@ -414,7 +414,8 @@ class Session:
         turn = self._unnamed(move.focus)
         # (what the coach sets aside is not what it asks about: "Kalau kita kesampingkan dulu soal keluhan itu, bagian
         # mana dari mengajar Sejarah yang paling Bapak nikmati?" - round 36 heard the complaint)
-        asked = _SET_ASIDE.sub("", self._unnamed(move.asked or move.focus)).strip() or self._unnamed(move.asked or move.focus)
+        unnamed = self._unnamed(move.asked or move.focus)
+        asked = _SET_ASIDE.sub("", unnamed).strip() or unnamed
         content = [w for w in content_words(asked, move.lang) if w not in _PRO_FORMS]
         question = asked if content or not _POINTS_AT.search(asked) else _named_before(turn, asked, move.lang)
         if before and (not content or len(content) == 1 and len(asked.split()) <= 3

@@ -14,11 +14,16 @@ from simulator.reading.moves import move_lines
 from tests.test_coachee_panel7 import _replayed
 
 
-def _reply_at(round_: str, rater: str, conv: str, turn: int) -> str:
-    """The coachee's reply to coach turn `turn` (1-based) of a rater's conversation, the turns before it replayed
-    (the coachee's state from this code) and what the coachee said as the rater met it."""
+def _result_at(round_: str, rater: str, conv: str, turn: int):
+    """The coachee's turn result (reply and plan) for coach turn `turn` (1-based) of a rater's conversation, the turns
+    before it replayed (the coachee's state from this code) and what the coachee said as the rater met it."""
     s, rows = _replayed(round_, rater, conv, turn - 1)
-    return s.coach_says(rows[turn - 1]["coach"]).reply
+    return s.coach_says(rows[turn - 1]["coach"])
+
+
+def _reply_at(round_: str, rater: str, conv: str, turn: int) -> str:
+    """The coachee's reply to coach turn `turn` (see `_result_at`)."""
+    return _result_at(round_, rater, conv, turn).reply
 
 
 def _as_i_said(reply: str, lang: str) -> bool:

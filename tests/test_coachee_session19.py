@@ -11,13 +11,8 @@ from simulator.coachee.said import LOOKS_AHEAD
 from simulator.coachee.voices import not_knowing_lines
 from simulator.reading.facts import tense_asked
 from simulator.reading.moves import move_lines
-from tests.test_coachee_panel7 import _replayed
 from tests.test_coachee_panel9 import _reply_at
-
-
-def _plan_at(round_: str, rater: str, conv: str, turn: int):
-    s, rows = _replayed(round_, rater, conv, turn - 1)
-    return s.coach_says(rows[turn - 1]["coach"])
+from tests.test_coachee_panel9 import _result_at as _plan_at
 
 
 # ------------------------------------------------------------------ a way of not knowing that puts it off to later

@@ -307,12 +307,11 @@ class ScriptedVoice:
             # "Thanks for your time. Shall I pop back next week?", "... Maybe we can meet again on Friday?": yes to the
             # next meeting, then goodbye (one yes: not "Yes, all right. ... Yes, thank you for your time.").
             bye = re.sub(r"^\W*(yes|yeah|iya|ya|baik|all right|okay|oke),?\s+", "", pool(move), flags=re.I)
-            first = pool("free_when") if _ASKS_WHEN_FREE.search(COACH_SAID.get() or "") else pool("arrange")
-            return join(first, bye[:1].upper() + bye[1:])
-        if move == "arrange" and _ASKS_WHEN_FREE.search(COACH_SAID.get() or ""):
-            return join("", pool("free_when"))   # "Kapan Ibu ada waktu?" is answered with a when, not "Bisa, boleh"
-        if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "arrange",
-                    "proposal", "permission", "anything_else"):
+            return join(pool(_meeting_kind(COACH_SAID.get() or "")), bye[:1].upper() + bye[1:])
+        if move == "arrange":
+            return join("", pool(_meeting_kind(COACH_SAID.get() or "")))
+        if move in ("thanks", "goodbye", "humour", "about_coach", "noise", "name_only", "monologue", "proposal",
+                    "permission", "anything_else"):
             return join("", pool(move))
         if move == "repeat":
             last = last_own_words(said, lang)
@@ -636,12 +635,12 @@ class ScriptedVoice:
                 line = self._fresh(lines[kind], said, f"{key}|{kind}")
                 return line or self._again(lines[kind][0], said, lang, key)
             question = main_question(coach) or coach
-            if plan.question == "yes_no" and (FEASIBLE.search(question) or MIGHT.search(question)
-                                              or asks_forward(question, lang)):
+            feasible = FEASIBLE.search(question)
+            if plan.question == "yes_no" and (feasible or MIGHT.search(question) or asks_forward(question, lang)):
                 # "Tiga soal sehari, menurut kamu sanggup nggak?": a hedged yes, not what is on its mind (round 35
                 # heard "Kalau nggak ngerti, saya diam aja"); "... kira-kira ada yang bisa kamu tulis jadi procedure
                 # text dari situ?" asks an idea not had yet (round 34 heard its complaint about teachers again)
-                pool = "maybe_yes" if FEASIBLE.search(question) else "nothing_new"
+                pool = "maybe_yes" if feasible else "nothing_new"
                 line = self._fresh(lines[pool], said, f"{key}|{pool}")
                 if line:
                     return line
@@ -879,10 +878,9 @@ class ScriptedVoice:
         if plan.move not in (None, "coaching") or not asks_conclusion(coach) or not puts_next_meeting(coach, lang):
             return text
         lines = generic_lines(lang)
-        pool = "free_when" if _ASKS_WHEN_FREE.search(coach) else "arrange"
         if any(norm(x) in norm(text) for kind in ("arrange", "free_when", "agreed_deal") for x in lines[kind]):
             return text
-        extra = self._fresh(lines[pool], said, f"{persona.id}|and-meet|{len(said)}")
+        extra = self._fresh(lines[_meeting_kind(coach)], said, f"{persona.id}|and-meet|{len(said)}")
         return join(text, extra) if extra else text
 
     # ------------------------------------------------------------------------------------------ Voice
@@ -1030,6 +1028,12 @@ _SCALE = re.compile(r"\b(1|satu|one)\s*(-|–|to|sampai|hingga|s\.?d\.?|ke)\s*(1
 _ASKS_WHAT = re.compile(r"\b(what|where|who|which|apa|ngapain|ke ?mana|di ?mana|siapa)\b(?! kabar)", re.I)
 # ("kamu boleh cari Ibu kapan saja" offers any time; it asks no day)
 _ASKS_WHEN_FREE = re.compile(r"\bkapan\b(?! (saja|aja|pun)\b)|\bwhen (are|would|will|is|could|can|shall|should|might) (you|it|we)\b|\bwhat (day|time)\b", re.I)
+
+
+def _meeting_kind(coach: str) -> str:
+    """The pool that answers the next meeting put: a when ("Kapan Ibu ada waktu?"), else a yes ("Bisa, boleh")."""
+    return "free_when" if _ASKS_WHEN_FREE.search(coach) else "arrange"
+
 # the coach turns to another matter ("And what about the time thing - is there anything you'd change next time?"):
 # a step said yes to before is no answer to it (round 37 heard "What we just talked about. I'll try it.")
 _OTHER_MATTER = re.compile(r"\b(what about|how about the|and the \w+ (thing|part|side)|bagaimana dengan|gimana dengan|kalau soal|"

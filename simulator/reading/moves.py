@@ -358,7 +358,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         # hari ini. Istirahat dulu, ya.": thanks for the talk with nothing asked is the coach closing (round 5:
         # answered with an insight or an opening greeting).
         return move("goodbye", greeting=greeting)
-    sentences = _sentences(rest or raw) or [raw]
+    sentences = all_sentences = _sentences(rest or raw) or [raw]
     while len(sentences) > 1 and "?" not in sentences[-1] and _FAREWELL.search(sentences[-1]):
         sentences = sentences[:-1]   # "... Bagaimana kalau kita ngobrol lagi Jumat depan? Semoga hari Ibu menyenangkan."
     tagged = len(sentences) > 1 and _TAG_ONLY.match(sentences[-1])   # "... Kita ngobrol lagi hari Kamis ya. Gimana?"
@@ -370,7 +370,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         # ("... We need to wrap up for today. Shall we meet again on Friday and work out that first step together?":
         # round 34 heard the goal again)
         return move("arrange", greeting=greeting)
-    last = (_sentences(rest or raw) or [raw])[-1]
+    last = all_sentences[-1]
     for name in ("permission", "anything_else"):
         if rules.search(L, name, last) and _asks_only_last(rest or raw, rules, L):
             return move(name, greeting=greeting)   # "... Would it help if I shared one idea?": yes, not a memory
