@@ -593,7 +593,9 @@ _LEAD_IN = re.compile(
     r"(tahu|tanya)|by the way|if i may ask|can i ask( you)?|may i ask|i.m (curious|wondering)|i wonder)\W*",
     re.IGNORECASE)
 _LEAD_IN_ANYWHERE = re.compile(_LEAD_IN.pattern.replace("^\\W*", "(^|,\\s*)\\W*", 1), re.IGNORECASE)
-_VOCATIVE = re.compile(r",\s*(bu|pak|ibu|bapak|mas|mbak|nak|dik|kak|sir|ma.am|miss|mrs|mr|ms)?\s*[A-Z]?[\w.']*"
+# a name, a title or a tag at the end, never a question word (", bagaimana?": round 37 heard a bare "Iya")
+_VOCATIVE = re.compile(r",\s*((?i:bu|pak|ibu|bapak|mas|mbak|nak|dik|kak|sir|ma.am|miss|mrs|mr|ms)\b\s*[A-Z]?[\w.']*|[A-Z][\w.']*|"
+                       r"(?i:begitu|gitu|ya|kan|bukan|right|yes|no|eh|ok|okay|yeah))"
                        r"\s*(\?+)\s*$")
 
 
