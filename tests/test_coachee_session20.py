@@ -84,3 +84,64 @@ def test_the_meeting_offered_at_the_close_is_agreed_to():
     result = _plan_at("37", "R166", "guru_sosial_emosional_en", 14)
     assert "don't know" not in result.reply, result.reply
     assert result.plan.move == "arrange", result.plan.move
+
+
+# ------------------------------------------------------------------- a step pressed for again, with an example offered
+def test_pressed_again_for_a_step_it_weighs_the_coach_s_example():
+    # "Kalau harus memulai dari satu langkah saja, misalnya di pintu kelas saat bel, apa yang bisa Ibu lakukan?" -
+    # "Itu yang saya belum tahu: tujuannya sudah ada, langkahnya belum." (said a turn before, in other words)
+    reply = _reply_at("37", "R164", "guru_sosial_emosional_id", 12)
+    assert "di pintu kelas saat bel" in reply.lower(), reply
+    assert "langkahnya belum" not in reply, reply
+
+
+def test_an_example_is_offered_only_in_a_question_for_a_step():
+    from simulator.coachee.asked import example_offered
+    assert example_offered("Kalau harus memulai dari satu langkah saja, misalnya di pintu kelas saat bel, apa yang bisa "
+                           "Ibu lakukan?", "id") == "di pintu kelas saat bel"
+    assert example_offered("What happened after break, for example on Monday?", "en") == ""
+
+
+# ------------------------------------------------------------------------- a goal or a step asked for plainly, early
+@pytest.mark.parametrize("where,said", [
+    # "Which one will you hand over to the students?" - "Not sure yet. My head's completely full of the showcase"
+    (("35", "R155", "guru_p5_banyak_cerita_en", 14), "waste-bank"),
+    # "Of the four assignments, which one do you think you could finish first, and by when?" - school hours
+    (("37", "R164", "murid_tugas_terlambat_en", 10), "library"),
+])
+def test_a_plain_question_for_a_step_not_reached_gets_it_as_not_settled(where, said):
+    result = _plan_at(*where)
+    assert result.plan.tentative and said in result.reply, result.reply
+
+
+def test_what_was_planned_for_a_lesson_past_is_no_step_to_come():
+    # "Berapa lama sebenarnya Bapak rencanakan untuk praktikum itu?" after the lesson: what was planned, not the step
+    result = _plan_at("28", "R119", "pasca_observasi_guru_ipa_id", 2)
+    assert not result.plan.tentative and "delapan puluh menit" in result.reply, result.reply
+
+
+# ------------------------------------------------------------------------------------------------ either-or questions
+def test_something_you_chose_is_a_choice():
+    from simulator.coachee.asked import choices_in
+    assert choices_in("Writing every one from scratch, is that something you were told to do, or something you "
+                      "chose?", "en") == ["something you were told to do", "something you chose"]
+    assert choices_in("Is it the noise or something?", "en") == []
+    assert choices_in("Do you want tea or anything else?", "en") == []
+
+
+def test_a_so_question_asking_who_is_no_check():
+    assert not classify("So when it does turn into a long talk, who's usually in it? The whole class or just the kids "
+                        "who were fighting?", "en").check
+    assert classify("So you felt tired after that?", "en").check
+
+
+def test_either_or_is_not_picked_against_what_the_coachee_holds():
+    # "Apakah itu sudah pernah Ibu pakai, atau baru ide?" when its memory says "belum pernah saya pakai"
+    reply = _reply_at("34", "R152", "guru_sosial_emosional_id", 8)
+    assert "sudah pernah saya pakai" not in reply, reply
+
+
+def test_her_own_emotions_chart_is_explained():
+    # "Ngomong-ngomong, papan 'marah' itu apa, Bu? Sudah dipakai di kelas?" - "Hmm, kurang tahu juga, ya."
+    reply = _reply_at("37", "R164", "guru_sosial_emosional_id", 5)
+    assert "papan emosi" in reply and "kurang tahu" not in reply, reply

@@ -34,7 +34,8 @@ def main_question(coach: str) -> str:
 
 
 _OR = re.compile(r"\s*,?\s+\b(atau|or)\b\s+", re.I)
-_NOT_A_CHOICE = re.compile(r"^(tidak|nggak|gak|enggak|belum|bukan|not|no|something|anything|anyone|apa(?! yang \w+ \w+)|what|yang lain|"
+_NOT_A_CHOICE = re.compile(r"^(tidak|nggak|gak|enggak|belum|bukan|not|no|(something|anything|anyone|anybody|someone)(?=\W*$| else| like| who| that)|"
+                           r"apa(?! yang \w+ \w+)|what|yang lain|"
                            r"lainnya|else|sebaliknya)\b", re.I)
 _TAIL = re.compile(r"(,?\s+\b(bu|pak|ibu|bapak|nak|kak|mas|mbak|sih|ya|nih|dong|deh|kira-kira|menurut (ibu|bapak|kamu|anda)|"
                    r"do you think|would you say|for you)\b)+\W*$|,\s*[A-Z][a-z]+\W*$", re.I)
@@ -402,6 +403,22 @@ def asks_how_things_are(coach: str, question: str, lang: str) -> bool:
 _VIEW_OR_LEAVE = re.compile(r"\b(menurut (kamu|ibu|bapak|anda|mu)|do you think|would you say|in your (view|opinion)|"
                             r"boleh|bolehkah|may i|can i|could i|bisa kita|can we|shall we|in your day|waktu (kamu|ibu|"
                             r"bapak) (kecil|sekolah|masih))\b", re.I)
+
+
+# a step the coach puts as an example ("Kalau harus memulai dari satu langkah saja, misalnya di pintu kelas saat bel, apa
+# yang bisa Ibu lakukan?")
+_EXAMPLE_GIVEN = re.compile(r"\b(misalnya|misal|contohnya|umpamanya|for example|for instance|say)\b[,:]?\s+"
+                            r"([^,.?!;:]{4,60}?)\s*(?=[,.?!;:]|$)", re.I)
+
+
+def example_offered(coach: str, lang: str) -> str:
+    """The step the coach offers as an example in a question for a step ("" when none): what the coachee weighs when it
+    has no step of its own yet (round 37 heard "the goal's there, the step isn't" a second time)."""
+    question = main_question(coach)
+    if not question or not asks_step(question, lang):
+        return ""
+    m = _EXAMPLE_GIVEN.search(question)
+    return m.group(2).strip() if m and len(m.group(2).split()) >= 2 else ""
 
 
 def asks_step(coach: str, lang: str) -> bool:

@@ -224,6 +224,7 @@ class Plan:
     remembers: bool = False          # the coachee has a memory to answer from (personas/memory/<id>.yaml)
     off_topic: bool = False          # nothing in memory comes near what was asked
     confirms: bool = False           # a feeling or a summary was checked ("Capek ya?"): say yes, then go on
+    tentative: bool = False          # a goal or a step not reached yet, asked for plainly: said as not settled
     also: tuple[str, ...] = ()       # the fact answering a second linked question ("… dan berapa kelompok?")
 
     def to_dict(self) -> dict:
@@ -587,6 +588,7 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
     strong = [h for h in hits if h.score >= match_floor]
     usable = [h for h in strong if h.layer in allowed_now]
     layer = None
+    tentative = False
     if reaction == "answer":
         # A goal or a plan not reached yet is what a question about the way forward asks for; a question about now
         # or then ("When you're there late, what are you actually working on?") only looks like one (round 21: "Ah,
@@ -599,12 +601,21 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
         # with no shared word ("Ibu punya kucing?" ~ "I feel alone") is no question about it.
         locked = top is not None and top.layer not in allowed_now and (
             top.score >= match_floor or top.lexical >= ASKS_ABOUT)
-        plain = move.question == "factual" and focus(move.asked or move.focus, lang) in ("number", "time", "where")
+        plain = move.question == "factual" and focus(move.asked or move.focus, lang) in ("number", "time", "where", "who")
         if locked and plain and top.layer in ("goal", "action_plan"):
-            # "How long did it take yesterday?" near a goal or plan not yet reached: a plain number, time or place is
-            # no secret - put off, it reads as an odd refusal (a blind panel's finding). Answered from what may be
-            # said, else "not sure". (A locked feeling or episode asked by its date is still put off.)
-            usable = [h for h in usable if h.score >= NEAREST][:1]
+            # "Kamu pengin dapat berapa?", "Siapa yang paling nyaman diajak bertanya?" before the goal or the plan is
+            # reached: a plain number, time, place or person is no secret - put off, it reads as an odd refusal (a
+            # blind panel's finding), and a nearby memory answers something else (round 37: a morning routine, "kurang
+            # ingat"). Said, as not settled yet. (A locked feeling or episode asked by its date is still put off.)
+            # Only when it asks about what is to come: "Berapa lama sebenarnya Bapak rencanakan untuk praktikum itu?"
+            # after the lesson asks what was planned, answered from what may be said, else "not sure".
+            # And only once it has gone below its presenting problem: at turn 2, "When would you want to try it?"
+            # is not decided yet.
+            if (top.layer == "goal" and move.goal) or "underneath" in state.revealed \
+                    and _AHEAD.search(move.asked or move.focus):
+                usable, tentative = [top], True
+            else:
+                usable = [h for h in usable if h.score >= NEAREST][:1]
         elif locked and not (usable and usable[0].score >= max(top.score, hits[0].score) - NEAR):
             # Asked for something the coachee is not ready to say: never answered, put off in character.
             reaction = "not_yet"
@@ -647,6 +658,7 @@ def plan(state: CoacheeState, reading: Reading, persona: Persona, lang: str | No
                 memories=memories, memory_items=items, truth=truth,
                 greeting=move.greeting if state.turn <= 2 or move.kind == "greeting" else None,
                 ended=state.ended, remembers=remembers, confirms=move.check and reaction == "reveal",
+                tentative=tentative and bool(usable),
                 off_topic=remembers and not any(h.score >= match_floor for h in hits) and (
                     off_topic if off_topic is not None else not any(h.lexical >= ASKS_ABOUT for h in hits)))
 

@@ -38,6 +38,7 @@ from simulator.coachee.asked import (
     asks_step,
     choices_in,
     covers_question,
+    example_offered,
     main_question,
     meant_words,
     names_in,
@@ -162,6 +163,8 @@ NEAR_TIE = 0.06     # memory matches this close are equally good answers; the on
 TOLD_MARGIN = 0.15   # ... and a told best match beats an untold one this much weaker
 WHY_ANSWER = 0.5   # a why-question matched this well by a memory the coachee may say is answered with it
 ASIDE_FLOOR = 0.45   # a memory match this strong answers the question, in whatever words
+_NEGATION = r"\b(belum|tidak|tak|nggak|gak|enggak|bukan|never|not|n't|no)\s+"
+_NEGATED = re.compile(_NEGATION, re.I)   # a choice that is itself put in the negative ("atau belum?")
 LEAD_SCORE = 0.6   # a memory match this strong is answered first when a layer opens in the same reply
 STRONG_MATCH = 0.8   # a memory this near what was asked answers it (rounds 22-24 rated answers from such matches a
 #                      fit 86-91% of the times): its fuller telling may follow the short one, whatever words it shares
@@ -371,6 +374,17 @@ class ScriptedVoice:
                 # "Before we finish, what's one thing you'll take away?" with its goal named: that is its conclusion
                 # (round 22 heard "The goal's clear to me; it's the first step I haven't worked out")
                 return join(greet, self._formatted(lines["conclude"], strip_again(own[0], lang), said, lang, key))
+            example = example_offered(coach, lang) if reaction == "stuck" else ""
+            no_step = (*lines["step_unsure"], *lines["step_after_insight"], *persona.reactions.stuck(lang),
+                       *(persona.reactions.step_unsure(lang) if persona.reactions.step_unsure else ()))
+            if example and any(norm(x) in norm(s) for s in said for x in no_step):
+                # Pressed again for a step, now with one the coach offers ("misalnya di pintu kelas saat bel"): it
+                # weighs that, rather than say a second time that it has none (round 37: a near-repeat).
+                example = as_speaker(example, lang)
+                line = self._fresh([t.format(said=example[:1].upper() + example[1:] if t.startswith("{said}")
+                                             else example) for t in lines["weigh_example"]], said, f"{key}|example")
+                if line:
+                    return join(greet, line)
             if own and own[1] == "goal" and (asks_step(coach, lang) or not load_move_rules().search(
                     lang, "goal", main_question(coach) or coach)):
                 # Asked for a step with only a goal named: the goal again answers nothing (blind panel, round 4:
@@ -870,6 +884,18 @@ class ScriptedVoice:
             return text
         return join(aside, self._bridged(text, said, lang, key))
 
+    def _not_settled(self, persona: Persona, plan: Plan, text: str, said: list[str], lang: str) -> str:
+        """A goal or a step the coachee has not reached yet, asked for plainly ("Kamu pengin dapat berapa?"), is said
+        as not settled: the number or the name, and that it is still a thought, not a decision."""
+        if not plan.tentative or not plan.memory_items:
+            return text
+        item, said_now = plan.memory_items[0], norm(text)
+        if not any(norm(x)[:30] in said_now for x in (item["short"], *re.split(r"(?<=[.!?])\s+", item["long"]))
+                   if len(norm(x)) >= 12):
+            return text   # (a telling cut to the sentence that answers still counts)
+        line = self._fresh(generic_lines(lang)["not_settled"], said, f"{persona.id}|settled|{len(said)}")
+        return join(text, line) if line else text
+
     def _and_the_meeting(self, persona: Persona, plan: Plan, text: str, said: list[str], lang: str) -> str:
         """Asked for its takeaway and, in the same turn, for the next meeting ("Apa yang Bapak bawa dari percakapan hari
         ini, dan kapan kita bisa bertemu lagi?"), the coachee answers both: round 37's raters heard only one half of
@@ -913,6 +939,7 @@ class ScriptedVoice:
                 # lain?") it still picks one, rather than "as I said" the telling again (round 10).
                 new = self._pick_either(plan, "", said, lang, force=True) or new
             text = self._and_the_meeting(persona, plan, new, said, lang)
+            text = self._not_settled(persona, plan, text, said, lang)
             if norm(text) in {norm(s) for s in said}:   # the last guard: never a verbatim repeat
                 text = self._again(text, said, lang, f"{persona.id}|guard", recall=still_answers(text, lang))
         finally:
@@ -997,6 +1024,9 @@ class ScriptedVoice:
         leaning_stems = {x for w in re.findall(r"\w{4,}", leaning) for x in stems(w, lang) if len(x) >= 4}
 
         def lean(choice: str) -> int:
+            if _NEGATED.search(choice) is None and any(
+                    re.search(_NEGATION + r"(\w+ ){0,2}" + re.escape(w[:5]), leaning) for w in topic_words(choice, lang)):
+                return -1   # "Sudah pernah Ibu pakai, atau baru ide?" when it says "belum pernah saya pakai" (round 34)
             return sum(1 for w in topic_words(choice, lang) if re.search(r"\b" + re.escape(w[:5]), leaning)
                        or {x for x in stems(w, lang) if len(x) >= 4} & leaning_stems)
 

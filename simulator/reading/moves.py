@@ -114,6 +114,8 @@ class LangLines(Strict):
     aside_unknown: list[str]   # when / how many / who / where: not known exactly
     aside_unsure: list[str]    # why / based on what / anything else: not thought about
     bridge: list[str]          # "{said}" - from the aside to what the coachee goes on to say
+    not_settled: list[str]     # said after a goal or a step not reached yet, asked for plainly: not decided
+    weigh_example: list[str]   # "{said}": a step the coach offers as an example, weighed when it has none yet
     step_unsure: list[str]     # asked for a step with only the goal named: the goal is clear, the way not yet
     step_after_insight: list[str]  # asked for a step after its insight, no goal yet: the aim comes first (TIRTA)
     goal_unsure: list[str]     # asked what it wants before it is ready to say (guarded): no picture of it yet
