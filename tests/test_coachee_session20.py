@@ -19,6 +19,7 @@ def test_a_question_word_after_a_comma_is_no_name():
     assert core_question("Apa yang kamu rasakan, Raka?") == "Apa yang kamu rasakan?"
     assert core_question("What happened next, Mrs Yuni?") == "What happened next?"
     assert core_question("Terus apa, bu Nia?") == "Terus apa?"
+    assert core_question("What happens in the class after break, usually?") == "What happens in the class after break?"
     assert core_question("Teman-teman mikirnya kamu yang nyebarin, begitu?") == "Teman-teman mikirnya kamu yang nyebarin?"
 
 
@@ -145,3 +146,40 @@ def test_her_own_emotions_chart_is_explained():
     # "Ngomong-ngomong, papan 'marah' itu apa, Bu? Sudah dipakai di kelas?" - "Hmm, kurang tahu juga, ya."
     reply = _reply_at("37", "R164", "guru_sosial_emosional_id", 5)
     assert "papan emosi" in reply and "kurang tahu" not in reply, reply
+
+
+# --------------------------------------------------------------------------------------------- round 38's findings
+@pytest.mark.parametrize("turn,lang", [
+    ("Would you be open to me sitting with you next week and sketching a first step together, maybe starting with one "
+     "conversation with Mr Dedi?", "en"),
+    ("Ibu bersedia kalau kita duduk bersama minggu depan menyusun langkah pertama?", "id"),
+])
+def test_an_offer_to_sit_together_next_week_is_arranging_a_meeting(turn, lang):
+    assert classify(turn, lang).kind == "arrange"
+
+
+def test_an_offer_to_try_something_is_not_a_meeting():
+    assert classify("Would you be open to trying that in class?", "en").kind == "coaching"
+
+
+@pytest.mark.parametrize("turn", [
+    "Kalau dibandingkan dengan keadaan sekarang, seberapa dekat kelompok-kelompok dengan gambaran itu?",
+    "Seberapa penting itu buat Bapak?",
+])
+def test_seberapa_asks_how_much_not_yes_or_no(turn):
+    # round 38 heard a bare "Ya." to "seberapa dekat ...?"
+    assert classify(turn, "id").question == "open"
+
+
+@pytest.mark.parametrize("where,step", [
+    # "... langkah kecil apa yang mau Bapak coba minggu depan, dan bolehkah kita bertemu lagi untuk melanjutkan?" -
+    # "Terlalu cepat. Saya belum tahu apa yang mau saya ubah." (the meeting unanswered)
+    (("37", "R165", "guru_senior_skeptis_id", 14), "belum tahu"),
+    # "... apa satu hal yang ingin Bapak coba di praktikum berikutnya, dan kapan kita bisa bertemu lagi ...?"
+    (("35", "R155", "pasca_observasi_guru_ipa_id", 14), "belum bisa jawab"),
+])
+def test_a_step_and_the_next_meeting_asked_together_get_both_answered(where, step):
+    from simulator.reading.moves import move_lines
+    reply = _reply_at(*where)
+    lines = move_lines("id")
+    assert step in reply and any(x in reply for kind in ("arrange", "free_when") for x in lines[kind]), reply

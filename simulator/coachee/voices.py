@@ -165,6 +165,8 @@ WHY_ANSWER = 0.5   # a why-question matched this well by a memory the coachee ma
 ASIDE_FLOOR = 0.45   # a memory match this strong answers the question, in whatever words
 _NEGATION = r"\b(belum|tidak|tak|nggak|gak|enggak|bukan|never|not|n't|no)\s+"
 _NEGATED = re.compile(_NEGATION, re.I)   # a choice that is itself put in the negative ("atau belum?")
+_UNTIL_WE_MEET = re.compile(r"\b(before|until|till|sebelum|sampai) (we|kita) (meet|talk|catch up|bertemu|ketemu|ngobrol)",
+                            re.I)   # "What will you keep thinking about before we meet again?" asks no meeting
 LEAD_SCORE = 0.6   # a memory match this strong is answered first when a layer opens in the same reply
 STRONG_MATCH = 0.8   # a memory this near what was asked answers it (rounds 22-24 rated answers from such matches a
 #                      fit 86-91% of the times): its fuller telling may follow the short one, whatever words it shares
@@ -893,16 +895,24 @@ class ScriptedVoice:
         if not any(norm(x)[:30] in said_now for x in (item["short"], *re.split(r"(?<=[.!?])\s+", item["long"]))
                    if len(norm(x)) >= 12):
             return text   # (a telling cut to the sentence that answers still counts)
-        line = self._fresh(generic_lines(lang)["not_settled"], said, f"{persona.id}|settled|{len(said)}")
+        hedges = generic_lines(lang)["not_settled"]
+        if any(norm(h) in norm(s) for s in said for h in hedges):
+            return text   # once a session: said after every step, it reads as a formula (paired comparison 52)
+        line = self._fresh(hedges, said, f"{persona.id}|settled|{len(said)}")
         return join(text, line) if line else text
 
     def _and_the_meeting(self, persona: Persona, plan: Plan, text: str, said: list[str], lang: str) -> str:
         """Asked for its takeaway and, in the same turn, for the next meeting ("Apa yang Bapak bawa dari percakapan hari
         ini, dan kapan kita bisa bertemu lagi?"), the coachee answers both: round 37's raters heard only one half of
-        most closings."""
+        most closings. So with a step and the next meeting ("... langkah kecil apa yang mau Bapak coba minggu depan, dan
+        bolehkah kita bertemu lagi?": rounds 34-37 heard one half)."""
         coach = COACH_SAID.get() or ""
-        if plan.move not in (None, "coaching") or not asks_conclusion(coach) or not puts_next_meeting(coach, lang):
+        if plan.move not in (None, "coaching") or not puts_next_meeting(coach, lang):
             return text
+        if not asks_conclusion(coach) and not (asks_step(coach, lang) and any(
+                load_move_rules().search(lang, "arrange", q) and not _UNTIL_WE_MEET.search(q)
+                for q in QUESTION_SENTENCE.findall(coach))):
+            return text   # (with a step, only a meeting asked for: not "... to try in class IX next week?")
         lines = generic_lines(lang)
         if any(norm(x) in norm(text) for kind in ("arrange", "free_when", "agreed_deal") for x in lines[kind]):
             return text

@@ -597,7 +597,7 @@ _LEAD_IN = re.compile(
 _LEAD_IN_ANYWHERE = re.compile(_LEAD_IN.pattern.replace("^\\W*", "(^|,\\s*)\\W*", 1), re.IGNORECASE)
 # a name, a title or a tag at the end, never a question word (", bagaimana?": round 37 heard a bare "Iya")
 _VOCATIVE = re.compile(r",\s*((?i:bu|pak|ibu|bapak|mas|mbak|nak|dik|kak|sir|ma.am|miss|mrs|mr|ms)\b\s*[A-Z]?[\w.']*|[A-Z][\w.']*|"
-                       r"(?i:begitu|gitu|ya|kan|bukan|right|yes|no|eh|ok|okay|yeah))"
+                       r"(?i:begitu|gitu|ya|kan|bukan|right|yes|no|eh|ok|okay|yeah|usually|honestly|really))"
                        r"\s*(\?+)\s*$")
 
 
