@@ -183,3 +183,23 @@ def test_a_step_and_the_next_meeting_asked_together_get_both_answered(where, ste
     reply = _reply_at(*where)
     lines = move_lines("id")
     assert step in reply and any(x in reply for kind in ("arrange", "free_when") for x in lines[kind]), reply
+
+
+def test_what_its_own_words_mean_offered_as_two_things_is_a_choice():
+    from simulator.coachee.asked import choices_in
+    assert choices_in("Hmm, you said 'a long talk', what's that, like a class meeting or you talking to the ones "
+                      "involved?", "en") == ["a class meeting", "you talking to the ones involved"]
+    assert choices_in("What do they do, like play football or chat?", "en") == []   # examples, not a choice
+
+
+def test_a_shrug_near_in_meaning_does_not_answer_an_either_or():
+    # "you said 'a long talk', what's that, like a class meeting or you talking to the ones involved?" - "Oh, I
+    # haven't given it a thought. I've always just gone with the flow."
+    reply = _reply_at("38", "R172", "guru_sosial_emosional_en", 5)
+    assert "given it a thought" not in reply and "me talking to the ones involved" in reply, reply
+
+
+def test_the_coach_s_you_before_a_gerund_is_me():
+    from simulator.coachee.said import as_speaker
+    assert as_speaker("you talking to the ones involved", "en") == "me talking to the ones involved"
+    assert as_speaker("you tell them", "en") == "I tell them"

@@ -164,7 +164,7 @@ def choices_in(question: str, lang: str) -> list[str]:
     parts = _OR.split(question)
     if len(parts) != 3:
         return []
-    if _EXAMPLES.search(parts[0]) and not _WHICH.search(parts[0]) and not _OFFERS.match(parts[0]):
+    if _EXAMPLES.search(parts[0]) and not ASKS_WHICH.search(parts[0]) and not _OFFERS.match(parts[0]):
         return []   # "... commitments, like Friday prayers or picking up their kids?": examples, not a choice (but
         # "Bagian mana yang bikin kamu bingung, misalnya pas memfaktorkan atau pas pakai rumus?" offers the two)
     if _EXAMPLES.search(parts[0]):
@@ -207,7 +207,10 @@ _ASKS_AGAIN = re.compile(r"^\W*(do|does|did|is|are|was|were|have|has|can|could|w
                          r"there|this|that)\b|^\W*(apakah|apa(?! yang))\s", re.IGNORECASE)
 # "Misalnya berapa kali mereka bicara, atau apa yang mereka katakan?": the examples are the question, two ways offered
 _OFFERS = re.compile(r"^\W*(misalnya|contohnya|for example|say)\b", re.I)
-_WHICH = re.compile(r"\b(mana|yang mana|which|what part|which part)\b", re.I)
+# which one, or what the coachee's own word means ("you said 'a long talk', what's that, like a class meeting or you
+# talking to the ones involved?": round 38 heard "I haven't given it a thought")
+ASKS_WHICH = re.compile(r"\b(mana|yang mana|which|what part|which part|what('s| is| was) (that|it)|what do you mean|"
+                    r"maksudnya|itu apa|apa itu)\b", re.I)
 _EXAMPLES = re.compile(r"\b(like|such as|for example|e\.g\.|seperti|misalnya|contohnya)\b[^,;:]*$", re.I)
 _DETERMINER = re.compile(r"^(the|a|an|this|that|my|your|his|her|their|our)\s", re.I)
 # "Apa yang Bapak rasakan …?", "Gimana perasaanmu?", "How does that make you feel?" (not "Do you feel ready …?" alone)

@@ -162,7 +162,8 @@ def as_speaker(phrase: str, lang: str) -> str:
 
     def one(n: int, token: str) -> str:   # a word with what sticks to it ("Bapak," - round 26 heard "rencana Bapak")
         head, w, tail = re.match(r"^(\W*)(.*?)(\W*)$", token).groups()
-        if lang == "en" and w == "you" and (n == len(words) - 1 or words[n - 1].lower().strip(",;:") in _OBJECT_AFTER):
+        if lang == "en" and w.lower() == "you" and (n == len(words) - 1 or words[n - 1].lower().strip(",;:") in _OBJECT_AFTER
+                                                     or words[n + 1].lower().endswith("ing")):   # "me talking to them"
             return f"{head}me{tail}"
         return f"{head}{swap.get(w, w)}{tail}"
 

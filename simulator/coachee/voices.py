@@ -26,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from simulator.coachee.asked import (
     ASKS_FEELING,
+    ASKS_WHICH,
     FEASIBLE,
     FUTURE,
     MIGHT,
@@ -1026,7 +1027,12 @@ class ScriptedVoice:
         low = text.lower()
         if not force and any(re.search(r"\b" + re.escape(w[:5]), low) for c in choices for w in topic_words(c, lang)):
             return None   # the reply already speaks to one of them
-        near = None if force or _YES_NO_START.match(text) else relevance(question, text)   # "Yes." picks neither
+        lines = generic_lines(lang)
+        # (only when it asks which, or what its own word means: not "What do you say or do?" - "Probably do.")
+        shrug = bool(ASKS_WHICH.search(question)) and any(
+            norm(line) in norm(text) for kind in _SHRUGS for line in lines.get(kind, ()))
+        # ("Yes." picks neither, nor does "I haven't given it a thought", however near in meaning)
+        near = None if force or shrug or _YES_NO_START.match(text) else relevance(question, text)
         if near is not None and near >= RELEVANT:
             return None   # ... in other words ("I make the groups myself" to "Will you choose them or ...?")
         leaning = " ".join([*said, *(i["long"] for i in plan.memory_items)]).lower()
