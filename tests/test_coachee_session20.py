@@ -203,3 +203,9 @@ def test_the_coach_s_you_before_a_gerund_is_me():
     from simulator.coachee.said import as_speaker
     assert as_speaker("you talking to the ones involved", "en") == "me talking to the ones involved"
     assert as_speaker("you tell them", "en") == "I tell them"
+
+
+def test_what_you_would_say_is_no_example():
+    from simulator.coachee.asked import example_offered
+    assert example_offered("What could you say to Bima tomorrow?", "en") == ""
+    assert example_offered("What could you try, say, a step card on each table?", "en") == "a step card on each table"

@@ -210,7 +210,7 @@ _OFFERS = re.compile(r"^\W*(misalnya|contohnya|for example|say)\b", re.I)
 # which one, or what the coachee's own word means ("you said 'a long talk', what's that, like a class meeting or you
 # talking to the ones involved?": round 38 heard "I haven't given it a thought")
 ASKS_WHICH = re.compile(r"\b(mana|yang mana|which|what part|which part|what('s| is| was) (that|it)|what do you mean|"
-                    r"maksudnya|itu apa|apa itu)\b", re.I)
+                        r"maksudnya|itu apa|apa itu)\b", re.I)
 _EXAMPLES = re.compile(r"\b(like|such as|for example|e\.g\.|seperti|misalnya|contohnya)\b[^,;:]*$", re.I)
 _DETERMINER = re.compile(r"^(the|a|an|this|that|my|your|his|her|their|our)\s", re.I)
 # "Apa yang Bapak rasakan …?", "Gimana perasaanmu?", "How does that make you feel?" (not "Do you feel ready …?" alone)
@@ -410,7 +410,7 @@ _VIEW_OR_LEAVE = re.compile(r"\b(menurut (kamu|ibu|bapak|anda|mu)|do you think|w
 
 # a step the coach puts as an example ("Kalau harus memulai dari satu langkah saja, misalnya di pintu kelas saat bel, apa
 # yang bisa Ibu lakukan?")
-_EXAMPLE_GIVEN = re.compile(r"\b(misalnya|misal|contohnya|umpamanya|for example|for instance|say)\b[,:]?\s+"
+_EXAMPLE_GIVEN = re.compile(r"\b(misalnya|misal|contohnya|umpamanya|for example|for instance|say(?=,))\b[,:]?\s+"
                             r"([^,.?!;:]{4,60}?)\s*(?=[,.?!;:]|$)", re.I)
 
 
