@@ -380,7 +380,7 @@ class ScriptedVoice:
             example = example_offered(coach, lang) if reaction == "stuck" else ""
             no_step = (*lines["step_unsure"], *lines["step_after_insight"], *persona.reactions.stuck(lang),
                        *(persona.reactions.step_unsure(lang) if persona.reactions.step_unsure else ()))
-            if example and any(norm(x) in norm(s) for s in said for x in no_step):
+            if example and any(norm(x) in before for before in map(norm, said) for x in no_step):
                 # Pressed again for a step, now with one the coach offers ("misalnya di pintu kelas saat bel"): it
                 # weighs that, rather than say a second time that it has none (round 37: a near-repeat).
                 example = as_speaker(example, lang)
@@ -897,7 +897,7 @@ class ScriptedVoice:
                    if len(norm(x)) >= 12):
             return text   # (a telling cut to the sentence that answers still counts)
         hedges = generic_lines(lang)["not_settled"]
-        if any(norm(h) in norm(s) for s in said for h in hedges):
+        if any(norm(h) in before for before in map(norm, said) for h in hedges):
             return text   # once a session: said after every step, it reads as a formula (paired comparison 52)
         line = self._fresh(hedges, said, f"{persona.id}|settled|{len(said)}")
         return join(text, line) if line else text
@@ -1029,8 +1029,9 @@ class ScriptedVoice:
             return None   # the reply already speaks to one of them
         lines = generic_lines(lang)
         # (only when it asks which, or what its own word means: not "What do you say or do?" - "Probably do.")
+        said_now = norm(text)
         shrug = bool(ASKS_WHICH.search(question)) and any(
-            norm(line) in norm(text) for kind in _SHRUGS for line in lines.get(kind, ()))
+            norm(line) in said_now for kind in _SHRUGS for line in lines[kind])
         # ("Yes." picks neither, nor does "I haven't given it a thought", however near in meaning)
         near = None if force or shrug or _YES_NO_START.match(text) else relevance(question, text)
         if near is not None and near >= RELEVANT:
@@ -1048,7 +1049,7 @@ class ScriptedVoice:
 
         pick = max(reversed(choices), key=lean)   # on a tie, the last offered
         key = f"{plan.reaction}|either|{len(said)}"
-        template = self._rotate(generic_lines(lang)["either"], key)[0]
+        template = self._rotate(lines["either"], key)[0]
         return template.format(said=as_speaker(pick.rstrip(" ?.!,"), lang))
 
     def stream(self, *, persona: Persona, plan: Plan, state: CoacheeState, history: Sequence[Any], lang: str,
