@@ -372,7 +372,7 @@ class Session:
                                                for n in wanted)]
         if not about:
             return hits
-        if focus(move.asked or move.focus, self.lang) == "who":
+        if _ASKS_WHO.search(move.asked or move.focus) and focus(move.asked or move.focus, self.lang) == "who":
             # "Pak Darmawan itu siapa?": the telling that says who he is first ("Pengawas kita, Pak Darmawan, ...")
             about.sort(key=lambda h: not says_who(f"{h.item.short(self.lang)} {h.item.long(self.lang)}",
                                                   move.asked or move.focus, self.lang))
@@ -709,6 +709,8 @@ _SET_ASIDE = re.compile(r"^\W*((kalau|jika|coba|sekarang) )?(kita )?(kesampingka
                         r"[^,?]{0,60},\s*|^\W*((but |so |and )?(leaving|setting|putting) [^,?]{0,50}\baside|(apart|aside) from "
                         r"[^,?]{0,50}|(selain|di luar) (soal |masalah |urusan )[^,?]{0,50}),\s*", re.I)
 _WHO_IS = re.compile(r"\b([A-Z][a-z]+) (?:itu )?siapa\b|\bsiapa(?:kah)? (?:itu )?([A-Z][a-z]+)\b|\bwho(?:'s| is| was) ([A-Z][a-z]+)\b")
+# asks who someone is, not "were you the one who told?"
+_ASKS_WHO = re.compile(r"\b(who(?:'s| is| was| are| were)|siapa)\b", re.I)
 _POINTS_AT = re.compile(r"\b(that|it|this|those|these|them|itu|ini|tersebut)\b", re.I)
 
 

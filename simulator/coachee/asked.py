@@ -217,7 +217,11 @@ _DETERMINER = re.compile(r"^(the|a|an|this|that|my|your|his|her|their|our)\s", r
 ASKS_FEELING = re.compile(r"\b(apa yang (\w+ )?(ibu|bapak|kamu|anda|kau) rasakan|(bagaimana|gimana) (perasaan|rasanya)|"
                            r"perasaan (ibu|bapak|kamu|anda|mu)\b.{0,20}(bagaimana|gimana|seperti apa)|"
                            r"how (do|did|does) (you|it|that|this) (make you )?feel|what do you feel|how are you feeling|"
-                           r"what (was|is) that like for you)", re.IGNORECASE)
+                           r"what (was|is) that like for you|"
+                           # "What has that been like for you?", "How has it been for you?", "Rasanya seperti apa?"
+                           r"what('s| is| was| has| have)? ?(that|it|this|all that|all this)?( been)? like for you|"
+                           r"how (has|have) (that|it|this|all that|all this) been for you|"
+                           r"rasanya (bagaimana|gimana|seperti apa|kayak apa))", re.IGNORECASE)
 QUESTION_WORDS = {"berapa", "kapan", "siapa", "mana", "dimana", "where", "when", "who", "which", "many", "much",
                    "long", "what", "year", "semuanya", "semua", "sekarang", "biasanya", "kira", "now", "usually",
                    "maksud", "maksudnya", "lama", "menjadi", "mean", "meant", "sorry", "maaf", "gimana", "bagaimana", "that", "itu"}

@@ -208,7 +208,9 @@ class ScriptedVoice:
         the old line to a new question or a request to explain explains nothing (blind panel, round 4). So: a fresh
         in-character "nothing more I know" first, "As I said, ..." only when recalled or those are used up."""
         done = {norm(s) for s in said}
-        feeling = self._feeling(text, said, lang, key)
+        # (asked how it feels with nothing new to tell, a feeling, even one it has named: not "Never crossed my mind"
+        # nor "As I mentioned, ..." to "What has that been like for you?" - round 38)
+        feeling = self._feeling(text, said, lang, key) or self._feeling("", said, lang, key)
         if feeling:
             return feeling
         if not recall:

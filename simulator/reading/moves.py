@@ -526,8 +526,8 @@ _BARE_REQUEST = re.compile(r"^\W*((boleh|bisa|tolong|coba)( \w+)? (dijelaskan|di
                            r"ceritain|jelasin)|(can|could|would) you (please )?(explain|say more|tell me more|expand)|tell me more)"
                            r"( (sedikit|lagi|lebih lanjut|lebih jelas|a bit|a little|more))?(,? (bu|pak|nak|dik|kak|please))?\W*$",
                            re.I)
-_WH_TAIL = re.compile(r",\s*((who|what|which) (is|are|was|were|did|do|does)\b[^,]{0,40}\?|(siapa|apa|yang mana|berapa)\b"
-                      r"[^,]{0,40}\?)\s*$", re.I)
+_WH_TAIL = re.compile(r",\s*((who|what|which) (is|are|was|were|did|do|does)\b[^,]{0,80}\?|(siapa|apa|yang mana|berapa)\b"
+                      r"[^,]{0,80}\?)\s*$", re.I)
 # (a question that opens with its own question word is that question: "How do you find out now, before the test, who's
 # struggling?")
 _WH_ANY = re.compile(r"^\W*((and|so|but|then|okay|ok|dan|jadi|terus|lalu|nah)\W+)?(who|what|which|where|when|why|how|siapa|"
@@ -627,8 +627,13 @@ def _one_question(real: list[str], rules: MoveRules, lang: str) -> list[str]:
     if len(real) < 2:
         return real
     out: list[str] = []
+    real = list(real)
     for i, p in enumerate(real):
         if i + 1 < len(real) and _REQUEST.search(p) and "?" not in p:
+            if len(content_words(real[i + 1], lang)) <= 1:
+                # ... and the question says what about it, not what it is about: "Tell me about Bayu. What
+                # happened?" asks about Bayu (round 38 heard how the lesson opened)
+                real[i + 1] = f"{p} {real[i + 1]}"
             continue   # "Tell me about ..." followed by the question it asks
         if i + 1 < len(real) and rules.search(lang, "more", p) and "?" not in p:
             continue   # "say more about that." followed by the real question

@@ -1,0 +1,94 @@
+"""Fixes of session 21, each on the rated turn of a blind panel it changes (bench/data/panels; the turns before are
+replayed, so the coachee's state is the one the rater met)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.coachee.asked import ASKS_FEELING
+from simulator.reading.moves import classify, move_lines
+from simulator.session import Session
+from tests.test_coachee_panel9 import _reply_at
+from tests.test_coachee_panel9 import _result_at as _plan_at
+
+
+# ------------------------------------------------------- a request names the topic, the bare question after it asks
+@pytest.mark.parametrize("turn,lang,topic", [
+    ("Tell me about Bayu. What happened?", "en", "Bayu"),
+    ("Ceritakan tentang Bayu. Apa yang terjadi?", "id", "Bayu"),
+    ("Coba ceritakan tentang kerja kelompok di kelas VIII-C. Biasanya seperti apa?", "id", "kelompok"),
+])
+def test_a_request_before_a_bare_question_is_part_of_what_is_asked(turn, lang, topic):
+    assert topic in classify(turn, lang).asked
+
+
+def test_a_question_with_a_topic_of_its_own_is_asked_alone():
+    # "Tell me about your Year 9 history classes, then. What do you enjoy about teaching them?" asks the enjoying
+    assert classify("Tell me about your classes. What do you enjoy about teaching them?", "en").asked \
+        == "What do you enjoy about teaching them?"
+
+
+def test_asked_about_someone_by_a_request_the_coachee_tells_about_them():
+    # round 38: "... Tell me about Bayu. What happened?" - "I opened with a prayer and a song, then showed a picture of a
+    # cat" (how the lesson began)
+    reply = _reply_at("38", "R171", "pasca_observasi_guru_pasif_en", 7)
+    assert "Bayu" in reply and "cat" not in reply, reply
+
+
+# ------------------------------------------------------------------ asked how something has been: a feeling, no shrug
+@pytest.mark.parametrize("question", [
+    "What has that been like for you?", "What's that been like for you?", "How has it been for you?",
+    "Rasanya seperti apa, Bu?", "Rasanya gimana buat kamu?",
+])
+def test_how_it_has_been_asks_a_feeling(question):
+    assert ASKS_FEELING.search(question)
+
+
+def test_how_it_has_been_for_the_coachee_is_answered_with_a_feeling():
+    # round 38: "Tired of change ... That sounds exhausting after a long career. What has that been like for you?" -
+    # "Never crossed my mind. And I'm in no hurry for it to." (it had just told how tired of change it is)
+    reply = _reply_at("38", "R169", "guru_senior_skeptis_en", 2)
+    shrugs = {line for kind in ("nothing_new", "unknown", "not_sure", "already") for line in move_lines("en")[kind]}
+    assert reply not in shrugs and "crossed my mind" not in reply, reply
+    assert any(reply.startswith(t.split("{said}")[0]) for t in move_lines("en")["feeling"] if t.split("{said}")[0]), \
+        reply
+
+
+# ------------------------------------------------------------------------- a long question after a clause in front
+def test_a_long_who_question_after_a_clause_is_no_yes_no():
+    turn = "If the second picture already happens in the staffroom, who are one or two teachers you might talk to first?"
+    assert classify(turn, "en").question == "factual"
+    assert classify("Kalau nanti sudah jalan, siapa saja guru yang menurut Ibu bisa diajak bicara lebih dulu?",
+                    "id").question != "yes_no"
+
+
+# ------------------------------------------------------- what lies under the problem, asked straight at enough trust
+@pytest.mark.parametrize("where,wrong,right", [
+    # "Kamu biasanya belajar di rumah berapa lama?" - "Nggak tahu pasti, sih." (he watches videos for ten minutes)
+    (("22", "R92", "murid_target_belajar_id", 8), "Nggak tahu pasti", "video"),
+    # "What happens when you sit down to do a quadratics problem?" - "My other subjects are fine, mostly in the eighties."
+    (("31", "R136", "murid_target_belajar_en", 3), "eighties", "blank"),
+    # "Is that part of why mornings end up with you arriving late?" - "Nothing. It's fine."
+    (("33", "R147", "murid_tugas_terlambat_en", 9), "Nothing. It's fine", "market"),
+    # "Looking back, where do you think the time went?" - "I don't really know, sorry."
+    (("22", "R91", "pasca_observasi_guru_ipa_en", 5), "don't really know", "half an hour"),
+])
+def test_asked_straight_about_what_lies_under_it_the_coachee_tells_it(where, wrong, right):
+    result = _plan_at(*where)
+    assert wrong not in result.reply and right in result.reply, result.reply
+    assert result.plan.reveal == "underneath"
+
+
+def test_asked_straight_at_the_start_it_is_not_told_yet():
+    # the same question as the first turn: the coachee does not trust the coach enough yet
+    s = Session("murid_target_belajar", "id")
+    s.coach_says("Kamu biasanya belajar di rumah berapa lama?")
+    assert "underneath" not in s.state.revealed
+
+
+# ------------------------------------------------------------------------ "the one who told" is no question for who
+def test_were_you_the_one_who_is_no_question_who_someone_is():
+    # round 34: "You said it's because Salsa's secret got out - do they think you were the one who told?" - "I was
+    # proudest when I sang a solo ..." (the telling that names Salsa came first, as if asked who she is)
+    reply = _reply_at("34", "R149", "murid_sosial_emosional_en", 7)
+    assert "solo" not in reply and "Salsa" in reply, reply
