@@ -92,3 +92,34 @@ def test_were_you_the_one_who_is_no_question_who_someone_is():
     # proudest when I sang a solo ..." (the telling that names Salsa came first, as if asked who she is)
     reply = _reply_at("34", "R149", "murid_sosial_emosional_en", 7)
     assert "solo" not in reply and "Salsa" in reply, reply
+
+
+# ------------------------------------------------------------------------------------ "ngapain": why, or doing what
+@pytest.mark.parametrize("turn,act", [
+    ("Bantu ibu ngapain, Dim?", "open_question"),
+    ("Biasanya kamu ngapain di rumah sampai malam?", "open_question"),
+    ("Ngomong-ngomong, Bu, apersepsi itu Ibu mau ngapain di sepuluh menit itu?", "open_question"),
+    ("Ngapain kamu datang ke sini?", "why_question"),
+    ("Terus ngapain kamu diam aja?", "why_question"),
+])
+def test_ngapain_asks_why_only_at_the_head_of_its_clause(turn, act):
+    from simulator.reading.reader import read_turn
+    acts = read_turn(turn, "", "id").acts
+    assert act in acts and ({"why_question", "open_question"} - {act}).isdisjoint(acts), acts
+
+
+def test_asked_what_he_does_at_home_the_student_says_it():
+    # round 38: "Biasanya kamu ngapain di rumah sampai malam?" - "Nggak ada alasan. Pokoknya belum aja." (a why)
+    reply = _reply_at("38", "R171", "murid_tugas_terlambat_id", 7)
+    assert "alasan" not in reply and "warung" in reply, reply
+
+
+# ----------------------------------------------------------------------- a quoted question is not the coach asking
+def test_a_question_quoted_inside_a_sentence_is_not_asked():
+    from simulator.reading.reader import read_turn, unquote_questions
+    turn = ("Nadia and Bagas as checkers who ask 'why?', and a word with them on Wednesday at break. What time does "
+            "the lesson start on Thursday?")
+    assert "why_question" not in read_turn(turn, "", "en").acts
+    assert classify(turn, "en").asked.startswith("What time")
+    # at the very end it is the question: "... who stays silent at 'Any questions?'"
+    assert unquote_questions("Shall I note who stays silent at 'Any questions?'").endswith("?'")

@@ -21,7 +21,7 @@ from pydantic import PrivateAttr, model_validator
 
 from simulator.content import Strict, load_yaml
 from simulator.reading.lexicon import lexicon
-from simulator.reading.reader import content_words, detect_lang, tokens
+from simulator.reading.reader import _QUOTES, content_words, detect_lang, tokens, unquote_questions
 
 MOVES_PATH = Path(__file__).resolve().parent / "rules" / "moves.yaml"
 
@@ -309,7 +309,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
     """How a person would take this coach turn. `lang` is the session's language; `names` the coachee's
     names ("Bu Nadia", "Nadia") so a turn that is only a name is recognised."""
     rules = rules or load_move_rules()
-    raw = " ".join(text.split())
+    raw = unquote_questions(" ".join(text.split()).translate(_QUOTES))
     # a turn with no word that tells the language ("Who's Fajar?") is in the session's language
     turn_lang = detect_lang(raw, "", default=lang) if tokens(raw) else lang
     if turn_lang not in rules.patterns:
