@@ -123,3 +123,27 @@ def test_a_question_quoted_inside_a_sentence_is_not_asked():
     assert classify(turn, "en").asked.startswith("What time")
     # at the very end it is the question: "... who stays silent at 'Any questions?'"
     assert unquote_questions("Shall I note who stays silent at 'Any questions?'").endswith("?'")
+
+
+# ------------------------------------------------------------------------------- the next meeting, however it is put
+@pytest.mark.parametrize("turn,lang", [
+    ("That's alright, it doesn't have to be decided now. Shall we meet again next week, after you've had a few days "
+     "to notice what happens after break?", "en"),
+    ("So on Thursday I'll sit by group seven. Shall we have a short chat right after the lesson to look at the notes "
+     "together?", "en"),
+    ("That's a clear measure. Would you like me to come and observe when you try the cards, or would you prefer to run "
+     "it on your own first?", "en"),
+    ("Baik, Pak. Supaya saya bisa ikut mendukung, kapan enaknya kita ngobrol lagi untuk melihat bagaimana hasilnya di "
+     "IX-A?", "id"),
+])
+def test_the_next_meeting_put_to_the_coachee_is_arranged(turn, lang):
+    # round 39: "No idea yet. My head's full of the squabbling after break.", "Hmm, I don't remember exactly."
+    assert classify(turn, lang).kind in ("arrange", "goodbye")
+
+
+@pytest.mark.parametrize("turn,lang", [
+    ("Rencana yang bagus, Bu. Kapan kita ngobrol lagi, dan apa yang mau Ibu coba duluan?", "id"),
+    ("Good plan. Shall we meet again next week, and what will you try first?", "en"),
+])
+def test_the_next_meeting_with_another_question_is_no_mere_arrangement(turn, lang):
+    assert classify(turn, lang).kind == "coaching"

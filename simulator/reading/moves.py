@@ -365,9 +365,9 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
         sentences = sentences[:-1]   # "... Bagaimana kalau kita ngobrol lagi Jumat depan? Semoga hari Ibu menyenangkan."
     tagged = len(sentences) > 1 and _TAG_ONLY.match(sentences[-1])   # "... Kita ngobrol lagi hari Kamis ya. Gimana?"
     final = " ".join(sentences[-2:]) if tagged else sentences[-1]
-    if rules.search(L, "arrange", rest or raw) and _arranges_only(rest or raw, rules, L) and (
-            len(words) <= 24 or rules.search(L, "arrange", final)
-            and not _ASKS_ELSE.search(sentences[-2] if tagged else final)):
+    if rules.search(L, "arrange", rest or raw) and _arranges_only(rest or raw, rules, L) \
+            and not _ASKS_ELSE.search(_PURPOSE.sub("", sentences[-2] if tagged else final)) and (
+            len(words) <= 24 or rules.search(L, "arrange", final)):
         # "Minggu depan kita ketemu hari Selasa, bisa?": not a memory; nor after a summary that closes the talk
         # ("... We need to wrap up for today. Shall we meet again on Friday and work out that first step together?":
         # round 34 heard the goal again)
@@ -536,7 +536,15 @@ _ASKS_LEAVE = re.compile(r"\b(boleh(kah)?|bisa(kah)?|can|could|may) (saya|aku|i)
                          r"beri|memberi|sampaikan|menyampaikan|share|offer|suggest|tell you|bagi|berbagi)\b", re.I)
 # another question beside the meeting in the same sentence ("Apa yang Bapak bawa hari ini, dan kapan kita bisa bertemu
 # lagi?", "Which one will you hand over, and when shall we meet?")
-_ASKS_ELSE = re.compile(r"\b((?<!-)apa(?!-)|siapa|mana|bagaimana(?! kalau)|gimana(?! kalau)|what(?! about)|which|who|"
+# what the meeting is for asks nothing else: "kapan enaknya kita ngobrol lagi untuk melihat bagaimana hasilnya?" (round 39)
+_PURPOSE = re.compile(r"\b(untuk|buat|supaya|agar|biar|to|and) (melihat|lihat|membahas|bahas|ngecek|cek|see|look at|talk "
+                      r"about|check|go over)\b[^?]*", re.I)
+# (a question word that opens a clause of its own: "..., and what will you try first?"; not "after you've had a few days
+# to notice what happens")
+# (Indonesian asks in place, "langkah kecil apa yang mau Bapak coba": anywhere)
+# ("Kalau Rabu gimana, Bu?": "gimana" at the end asks how about it)
+_ASKS_ELSE = re.compile(r"\b((?<!-)apa(?!-)|siapa|mana|(bagaimana|gimana)(?! kalau)(?!\s*(,\s*\w+)?\s*\?))\b|"
+                        r"(^\W*|[,;:.\u2013\u2014-]\s*|\b(and|or|so|then)\s+)(what(?! about| day| time)|which(?! day| time)|who|"
                         r"how(?! about))\b", re.I)
 
 
