@@ -708,7 +708,7 @@ _ASKS_OTHER = re.compile(r"\b(dia|ia|beliau|anaknya|muridnya|orangnya|she|he|her
 _SET_ASIDE = re.compile(r"^\W*((kalau|jika|coba|sekarang) )?(kita )?(kesampingkan|sisihkan|lupakan|tinggalkan|lepaskan) (dulu |sejenak |sebentar )?"
                         r"[^,?]{0,60},\s*|^\W*((but |so |and )?(leaving|setting|putting) [^,?]{0,50}\baside|(apart|aside) from "
                         r"[^,?]{0,50}|(selain|di luar) (soal |masalah |urusan )[^,?]{0,50}),\s*", re.I)
-_WHO_IS = re.compile(r"\b([A-Z][a-z]+) (?:itu )?siapa\b|\bsiapa(?:kah)? (?:itu )?([A-Z][a-z]+)\b|\bwho(?:'s| is| was) ([A-Z][a-z]+)\b")
+_WHO_IS = re.compile(r"\b([A-Z][a-z]+) (?:itu |ini )?siapa\b|\bsiapa(?:kah)? (?:itu |ini )?([A-Z][a-z]+)\b|\bwho(?:'s| is| was) ([A-Z][a-z]+)\b")
 # asks who someone is, not "were you the one who told?"
 _ASKS_WHO = re.compile(r"\b(who(?:'s| is| was| are| were)|siapa)\b", re.I)
 _POINTS_AT = re.compile(r"\b(that|it|this|those|these|them|itu|ini|tersebut)\b", re.I)

@@ -147,3 +147,51 @@ def test_the_next_meeting_put_to_the_coachee_is_arranged(turn, lang):
 ])
 def test_the_next_meeting_with_another_question_is_no_mere_arrangement(turn, lang):
     assert classify(turn, lang).kind == "coaching"
+
+
+# ---------------------------------------------------------------------------------------------- round 39's causes
+@pytest.mark.parametrize("turn,lang", [
+    ("Is there anything you'd want Salsa to know?", "en"),
+    ("Ada yang ingin kamu sampaikan ke Salsa?", "id"),
+    ("Apakah ada yang ingin Ibu tambahkan?", "id"),
+])
+def test_is_there_anything_you_want_asks_for_the_thing(turn, lang):
+    assert classify(turn, lang).question == "open"
+
+
+@pytest.mark.parametrize("turn,lang", [("Is there anyone you could ask?", "en"), ("Ada yang mau ditanyakan?", "id")])
+def test_other_is_there_questions_stay_yes_no(turn, lang):
+    assert classify(turn, lang).question == "yes_no"
+
+
+def test_what_she_wants_her_friend_to_know_is_said():
+    # round 39: "Is there anything you'd want Salsa to know?" - "Yeah, she's moved to sit with Keisha."
+    reply = _reply_at("39", "R176", "murid_sosial_emosional_en", 10)
+    assert "Keisha" not in reply and "know" in reply, reply
+
+
+@pytest.mark.parametrize("question,clause", [
+    ("On Thursday, what would you like me to pay particular attention to when I'm observing?", True),
+    ("Who do you talk to when it gets hard?", True),
+    ("Which one will you hand over first, and when shall we check in again?", False),
+    ("Which one could you finish first, and by when?", False),
+    ("What time does the lesson start?", False),
+    ("When will you start?", False),
+])
+def test_when_is_only_a_clause_inside_another_question(question, clause):
+    from simulator.reading.focus import when_is_a_clause
+    assert when_is_a_clause(question) is clause
+
+
+def test_what_to_watch_when_observing_is_no_question_for_a_time():
+    # round 39: "On Thursday, what would you like me to pay particular attention to when I'm observing?" - "Oh dear, I
+    # haven't thought about that at all."
+    reply = _reply_at("39", "R176", "pra_observasi_guru_matematika_en", 10)
+    assert "haven't thought" not in reply and "lesson plan" in reply, reply
+
+
+def test_who_this_person_is_asked_with_ini():
+    # round 39: "Rara ini siapa, dan apa hubungannya dengan cerita Salsa?" - "Saya sedih, sekarang Salsa nggak mau lihat
+    # saya."
+    reply = _reply_at("39", "R174", "murid_sosial_emosional_id", 10)
+    assert "Rara" in reply, reply

@@ -81,7 +81,7 @@ from simulator.coachee.said import (
 )
 from simulator.coachee.state import LAYERS, CoacheeState, Plan
 from simulator.reading.facts import tense_asked
-from simulator.reading.focus import focus, has_form
+from simulator.reading.focus import focus, has_form, when_is_a_clause
 from simulator.reading.lexicon import lexicon
 from simulator.reading.moves import (
     asks_particular,
@@ -423,7 +423,8 @@ class ScriptedVoice:
                 if line:
                     return join(greet, line)
         best = plan.memory_items[0] if plan.memory_items else None
-        if move == "coaching" and reaction in ("answer", "reveal", "closed", "stuck") and focus(coach, lang) == "time" \
+        if move == "coaching" and reaction in ("answer", "reveal", "closed", "stuck") \
+                and focus(coach, lang) == "time" and not when_is_a_clause(main_question(coach) or coach) \
                 and FUTURE.search(coach) and (best is None or _gone_by(best, lang)):
             # "When would you want to try it?" asks about the future: a past episode ("I tried it once last
             # semester") answers another question and takes back the goal just named (blind panel, round 4).

@@ -108,6 +108,19 @@ def focus(question: str, lang: str) -> str | None:
     return None
 
 
+def when_is_a_clause(question: str) -> bool:
+    """Does the question open with another question word, its "when" only a clause ("On Thursday, what would you like me
+    to look at when I'm observing?" asks what: round 39 heard "I haven't thought about that at all")? Not "Which one
+    first, and by when?" (two questions) nor "What time ...?"."""
+    return bool(_WH_FIRST.match(question)) and not _TIME_WORDS.search(question) and not _AND_WHEN.search(question)
+
+
+# a question that opens with another question word ("when" after it is a clause: "... when I'm observing?")
+_WH_FIRST = re.compile(r"^\W*((\w+\s+){0,4}\w+,\s*)?(what|who|which|where|how|why)\b", re.I)
+_AND_WHEN = re.compile(r"(,|\b(and|or))\s+((by|until|till|from) )?when\b", re.I)   # "Which one first, and when shall we check in?": two questions
+_TIME_WORDS = re.compile(r"\b(what time|what day|what year|which year|what month|which day|how long ago)\b", re.I)
+
+
 def rerank(hits: Sequence, question: str, lang: str, same: Mapping[str, Sequence[str]] | None = None) -> list:
     """The hits, with those whose short answer has the asked-for form lifted a little (never past a much better
     match: the bonus is small next to a real difference in meaning). `same`: word -> the words that name the same

@@ -270,11 +270,20 @@ _POLITE_REQUEST = re.compile(r"^\W*(can|could|would|will) you (please )?(tell me
                       r"through|say (a bit |a little )?more|share|give me an example|help me understand)\b", re.I)
 
 
+# "Is there anything you'd like to ...?", "Ada yang ingin Ibu sampaikan ke dia?": asks for the thing
+_ANYTHING_YOU = re.compile(r"^\W*((so|and|okay|ok|then|jadi|terus|nah)\W+)?(is there|are there|(apa(kah)? )?ada(kah)?)\s+"
+                           r"(anything|something|anyone|someone|(hal |sesuatu )?yang)\b"
+                           r"(?=[^?]{0,60}\b(you|you'd|you'll|kamu|ibu|bapak|anda)\b)"
+                           r"(?=[^?]{0,60}\b(want|like|wish|hope|need|ingin|mau|pengin|pingin|harap)\b)", re.I)
+
+
 def question_type(piece: str, rules: MoveRules, lang: str) -> str:
     """factual | yes_no | open for one question piece (a question mark alone is a yes/no question)."""
     low = piece.strip()
     if _POLITE_REQUEST.match(low):
         return "open"   # "Can you tell me what usually happens when they come back in?" asks for the telling
+    if _ANYTHING_YOU.match(low):
+        return "open"   # "Is there anything you'd want Salsa to know?" is answered with the thing (round 39: "Yeah, ...")
     if re.match(r"^\W*(apakah|do|does|did|is|are|was|were|have|has|can|could|will|would)\b", low, re.I):
         return "yes_no"
     if rules.search(lang, "factual", low):
