@@ -117,7 +117,8 @@ def when_is_a_clause(question: str) -> bool:
 
 # a question that opens with another question word ("when" after it is a clause: "... when I'm observing?")
 _WH_FIRST = re.compile(r"^\W*((\w+\s+){0,4}\w+,\s*)?(what|who|which|where|how|why)\b", re.I)
-_AND_WHEN = re.compile(r"(,|\b(and|or))\s+((by|until|till|from) )?when\b", re.I)   # "Which one first, and when shall we check in?": two questions
+# ("Which one first, and when shall we check in?": two questions)
+_AND_WHEN = re.compile(r"(,|\b(and|or))\s+((by|until|till|from) )?when\b", re.I)
 _TIME_WORDS = re.compile(r"\b(what time|what day|what year|which year|what month|which day|how long ago)\b", re.I)
 
 

@@ -21,7 +21,7 @@ from pydantic import PrivateAttr, model_validator
 
 from simulator.content import Strict, load_yaml
 from simulator.reading.lexicon import lexicon
-from simulator.reading.reader import _QUOTES, content_words, detect_lang, tokens, unquote_questions
+from simulator.reading.reader import content_words, detect_lang, tokens, unquote_questions
 
 MOVES_PATH = Path(__file__).resolve().parent / "rules" / "moves.yaml"
 
@@ -318,7 +318,7 @@ def classify(text: str, lang: str, names: tuple[str, ...] = (), rules: MoveRules
     """How a person would take this coach turn. `lang` is the session's language; `names` the coachee's
     names ("Bu Nadia", "Nadia") so a turn that is only a name is recognised."""
     rules = rules or load_move_rules()
-    raw = unquote_questions(" ".join(text.split()).translate(_QUOTES))
+    raw = unquote_questions(" ".join(text.split()))
     # a turn with no word that tells the language ("Who's Fajar?") is in the session's language
     turn_lang = detect_lang(raw, "", default=lang) if tokens(raw) else lang
     if turn_lang not in rules.patterns:
@@ -548,10 +548,9 @@ _ASKS_LEAVE = re.compile(r"\b(boleh(kah)?|bisa(kah)?|can|could|may) (saya|aku|i)
 # what the meeting is for asks nothing else: "kapan enaknya kita ngobrol lagi untuk melihat bagaimana hasilnya?" (round 39)
 _PURPOSE = re.compile(r"\b(untuk|buat|supaya|agar|biar|to|and) (melihat|lihat|membahas|bahas|ngecek|cek|see|look at|talk "
                       r"about|check|go over)\b[^?]*", re.I)
-# (a question word that opens a clause of its own: "..., and what will you try first?"; not "after you've had a few days
-# to notice what happens")
-# (Indonesian asks in place, "langkah kecil apa yang mau Bapak coba": anywhere)
-# ("Kalau Rabu gimana, Bu?": "gimana" at the end asks how about it)
+# (English: a question word that opens a clause of its own, "..., and what will you try first?", not "after you've had a
+# few days to notice what happens"; Indonesian asks in place, "langkah kecil apa yang mau Bapak coba", anywhere - but
+# "gimana" at the end asks how about it: "Kalau Rabu gimana, Bu?")
 _ASKS_ELSE = re.compile(r"\b((?<!-)apa(?!-)|siapa|mana|(bagaimana|gimana)(?! kalau)(?!\s*(,\s*\w+)?\s*\?))\b|"
                         r"(^\W*|[,;:.\u2013\u2014-]\s*|\b(and|or|so|then)\s+)(what(?! about| day| time)|which(?! day| time)|who|"
                         r"how(?! about))\b", re.I)

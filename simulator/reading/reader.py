@@ -86,8 +86,8 @@ _QUOTED_QUESTION = re.compile(r"""(?<!\w)(['"])([^'"\n?]{1,60})\?(\1)(?!\w)(?!\W
 
 
 def unquote_questions(text: str) -> str:
-    """The text with the question mark taken out of a short quoted question: 'why?' -> 'why'."""
-    return _QUOTED_QUESTION.sub(r"\1\2\3", text)
+    """The text with plain quotes, and the question mark taken out of a short quoted question: 'why?' -> 'why'."""
+    return _QUOTED_QUESTION.sub(r"\1\2\3", text.translate(_QUOTES))
 
 
 def tokens(text: str) -> list[str]:
@@ -685,7 +685,7 @@ def read_turn(text: str, coachee_before: str = "", lang: str = "auto", *, semant
     follows_coach: the turn before was the coach's own (a transcript where the coach speaks twice): the coachee
     said nothing to give back, so a plain statement about them ("Ini lembar yang Ibu isi") is no reflection.
     """
-    text = unquote_questions((text or "").translate(_QUOTES))
+    text = unquote_questions(text or "")
     coachee_before = (coachee_before or "").translate(_QUOTES)
     if lang in (None, "", "auto"):
         lang = detect_lang(text, coachee_before)
