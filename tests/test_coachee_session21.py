@@ -195,3 +195,14 @@ def test_who_this_person_is_asked_with_ini():
     # saya."
     reply = _reply_at("39", "R174", "murid_sosial_emosional_id", 10)
     assert "Rara" in reply, reply
+
+
+def test_a_line_said_inside_a_longer_reply_is_not_said_again_alone():
+    # round 39: "Hmm, how can I put it... I've never looked at it that way." at turn 4 (then a telling) and again, alone,
+    # at turn 13
+    from tests.test_coachee_panel7 import _replayed
+    s, rows = _replayed("39", "R176", "guru_sosial_emosional_en", 12)
+    earlier = rows[3]["coachee"]
+    assert earlier.startswith("Hmm, how can I put it... I've never looked at it that way.")
+    reply = s.coach_says(rows[12]["coach"]).reply
+    assert "never looked at it that way" not in reply, reply

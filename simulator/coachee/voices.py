@@ -195,7 +195,10 @@ class ScriptedVoice:
         yet mentioned ("tiga prioritas itu" before any priorities were named) go last, and with `lang`, so do lines
         that say an earlier reply again in other words (`near_repeat`)."""
         done = {norm(s) for s in said}
-        fresh = [line for line in self._rotate(pool, key) if norm(line) not in done]
+        # (a line said as part of a longer reply is said too: round 39 heard "I've never looked at it that way" at
+        # turn 4, after it a telling, and again alone at turn 13)
+        fresh = [line for line in self._rotate(pool, key) if norm(line) not in done
+                 and not (len(line.split()) >= 5 and any(norm(line) in d for d in done))]
         told = [stem_set(x, lang) for x in said] if lang else []
         # stable: the rotation decides among the rest
         fresh.sort(key=lambda line: (presupposes(line), bool(told) and told_again(line, told, lang or "id"),
