@@ -8,6 +8,7 @@ line tells an earlier reply again (`told_again`, `near_repeat`), the coach's wor
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from contextvars import ContextVar
 from functools import cache, lru_cache
 
@@ -27,6 +28,12 @@ _OPENERS = {"ternyata", "sebenarnya", "sejujurnya", "jujur", "mungkin", "rasanya
             "honestly", "actually", "maybe", "frankly", "really", "apparently", "basically"}
 # The words this persona writes in lower case somewhere (so "Empat" may become "empat", "Rafi" stays "Rafi").
 LOWER_WORDS: ContextVar[frozenset[str] | None] = ContextVar("lower_words", default=None)
+
+
+def said_any(lines: Iterable[str], texts: Iterable[str]) -> bool:
+    """Is any of `lines` in any of `texts`, as a whole or inside a longer reply (normalised)?"""
+    heard = [norm(t) for t in texts]
+    return any(norm(line) in h for line in lines for h in heard)
 
 
 @cache

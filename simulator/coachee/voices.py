@@ -74,6 +74,7 @@ from simulator.coachee.said import (
     norm,
     own_line,
     presupposes,
+    said_any,
     said_history,
     stem_set,
     strip_again,
@@ -385,7 +386,7 @@ class ScriptedVoice:
             example = example_offered(coach, lang) if reaction == "stuck" else ""
             no_step = (*lines["step_unsure"], *lines["step_after_insight"], *persona.reactions.stuck(lang),
                        *(persona.reactions.step_unsure(lang) if persona.reactions.step_unsure else ()))
-            if example and any(norm(x) in before for before in map(norm, said) for x in no_step):
+            if example and said_any(no_step, said):
                 # Pressed again for a step, now with one the coach offers ("misalnya di pintu kelas saat bel"): it
                 # weighs that, rather than say a second time that it has none (round 37: a near-repeat).
                 example = as_speaker(example, lang)
@@ -903,7 +904,7 @@ class ScriptedVoice:
                    if len(norm(x)) >= 12):
             return text   # (a telling cut to the sentence that answers still counts)
         hedges = generic_lines(lang)["not_settled"]
-        if any(norm(h) in before for before in map(norm, said) for h in hedges):
+        if said_any(hedges, said):
             return text   # once a session: said after every step, it reads as a formula (paired comparison 52)
         line = self._fresh(hedges, said, f"{persona.id}|settled|{len(said)}")
         return join(text, line) if line else text
@@ -1035,9 +1036,7 @@ class ScriptedVoice:
             return None   # the reply already speaks to one of them
         lines = generic_lines(lang)
         # (only when it asks which, or what its own word means: not "What do you say or do?" - "Probably do.")
-        said_now = norm(text)
-        shrug = bool(ASKS_WHICH.search(question)) and any(
-            norm(line) in said_now for kind in _SHRUGS for line in lines[kind])
+        shrug = bool(ASKS_WHICH.search(question)) and said_any([x for kind in _SHRUGS for x in lines[kind]], [text])
         # ("Yes." picks neither, nor does "I haven't given it a thought", however near in meaning)
         near = None if force or shrug or _YES_NO_START.match(text) else relevance(question, text)
         if near is not None and near >= RELEVANT:
