@@ -9,7 +9,7 @@ import re
 from functools import cache
 
 from simulator.coachee.said import ASKED_BEFORE, COACH_SAID, HEARD, last_own_words, lower_words, strip_again
-from simulator.coachee.state import asks_own_conclusion
+from simulator.coachee.state import SUITABLE, asks_own_conclusion
 from simulator.reading.facts import kind_value, tense_asked
 from simulator.reading.focus import focus, has_form
 from simulator.reading.moves import core_question, load_move_rules, question_type, same_question
@@ -365,7 +365,7 @@ MIGHT = re.compile(r"\b(would|might|could|will|going to|useful|helpful|first|cho
 FUTURE = re.compile(r"\b(would you|will you|are you going to|nanti|mau mulai|akan|minggu depan|next week)\b"
                     # "When do you think you could find time for it?" (round 30 heard the due dates gone by)
                     r"|\b((could|can) you|you (could|can|'ll)) (find|start|begin|manage|fit|make time|get (it|them|this|that) "
-                    r"done)\b", re.I)
+                    r"done)\b|" + SUITABLE, re.I)
 
 
 def own_idea_asked(coach: str, said: list[str], lang: str) -> bool:

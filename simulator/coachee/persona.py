@@ -85,6 +85,8 @@ class Reactions(Strict):
     closing: Lines
     step_unsure: Lines | None = None   # goal named, asked for a step not found yet (else the generic lines)
     unsure: Lines | None = None   # asked what it has not thought about yet (its own words before the generic lines)
+    # asked for a way forward before its insight: the first idea it has, more of what it already does (said once)
+    first_idea: Lines | None = None
 
 
 class Persona(Strict):

@@ -545,8 +545,12 @@ _LESSON_AIM = re.compile(r"\btujuan\w* (pembelajaran|belajar|praktikum|kegiatan|
 
 
 # time to come or what the coachee could do ("When and where do you think you could talk to her?")
+# the right time or place for what is to come ("Kapan dan di mana kira-kira yang paling pas?", "When would be a good
+# time?": round 40 heard when the secret was told)
+SUITABLE = (r"\byang (paling )?(pas|cocok|tepat|enak)\b|\bpaling (pas|cocok|enak)\b|\benaknya\b|\bsebaiknya\b|"
+            r"\b(best|good|right|ideal) (time|moment|place|day|spot)\b")
 _AHEAD = re.compile(r"\b(will|would|could|might|going to|gonna|next|tomorrow|akan|mau|nanti|besok|depan|bisa (\w+ )?(coba|"
-                    r"mulai|lakukan|bicara|ngomong|ketemu|temui))\b", re.IGNORECASE)
+                    r"mulai|lakukan|bicara|ngomong|ketemu|temui))\b|" + SUITABLE, re.IGNORECASE)
 _TALK_TOPIC = re.compile(r"\b(talk about|talk through|discuss|go over|bahas|membahas|bicarakan|obrolkan|ceritakan)\b", re.I)
 
 

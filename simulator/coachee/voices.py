@@ -394,6 +394,20 @@ class ScriptedVoice:
                                              else example) for t in lines["weigh_example"]], said, f"{key}|example")
                 if line:
                     return join(greet, line)
+            if reaction == "stuck" and persona.reactions.first_idea and asks_step(coach, lang) \
+                    and _WOULD.search(main_question(coach) or coach) and tense_asked(coach) != "past" \
+                    and not {"goal", "underneath", "core"} & plan_revealed(plan, persona, lang) and not own \
+                    and not said_any(persona.reactions.first_idea(lang), said):
+                # Asked for a way forward before its insight, a person names the first idea it has: more of what it
+                # already does ("Maybe I just have to be firmer"), which a coach can work with. Round 40's raters heard
+                # "The first step is what I haven't decided" to "what are some ways you could start?" (6 fits in 17).
+                # (Only for what it would or could do: "Langkah mana yang paling membuat anak-anak terlibat?" asks which
+                # step of the lesson. Not what was planned before: "Apa yang Bapak rencanakan sebelumnya?". Nor once it
+                # has named a goal or gone below its presenting problem: paired comparison 56's raters heard the old
+                # habit as taking back the picture or the admission just made.)
+                line = self._fresh(list(persona.reactions.first_idea(lang)), said, f"{key}|idea")
+                if line:
+                    return join(greet, line)
             if own and own[1] == "goal" and (asks_step(coach, lang) or not load_move_rules().search(
                     lang, "goal", main_question(coach) or coach)):
                 # Asked for a step with only a goal named: the goal again answers nothing (blind panel, round 4:
@@ -1063,6 +1077,8 @@ class ScriptedVoice:
                        passages=passages, memories=memories).text
 
 
+_WOULD = re.compile(r"\b(would|could|might|will|can|going to|bisa|mau|ingin|pengin|akan|nanti|besok|depan|next)\b|"
+                    r"\w'(d|ll)\b", re.I)   # what the coachee would or could do
 _CONNECTIVE = re.compile(r"^\W*(so|and|but|anyway|jadi|dan|tapi|terus|pokoknya)\b,?\s*", re.I)
 
 
