@@ -39,7 +39,7 @@ from simulator.coachee.state import CoacheeState, Plan
 from simulator.coachee.voices import TOLD_MARGIN, Reply, ScriptedVoice, Voice
 from simulator.errors import InputError
 from simulator.evaluation.transcript import Transcript, Utterance
-from simulator.reading.facts import kinds_named, tense_asked, tense_told
+from simulator.reading.facts import kind_value, kinds_named, tense_asked, tense_told
 from simulator.reading.focus import focus, has_form, item_kinds, rerank
 from simulator.reading.moves import Move, classify
 from simulator.reading.reader import Reading, content_words, read_turn
@@ -358,7 +358,9 @@ class Session:
         common = lower_words(self.persona.id, self.lang)   # "Guru" in "Guru Penggerak" is no one's name
         # the coachee's own name is how it is addressed ("Raka sendiri mau nilai berapa?"), not someone mentioned
         own = {w.lower() for n in coachee._names(self.persona) for w in n.split()}
-        wanted = [n for n in named if n.lower() in asked and n.lower() not in common | own]
+        # (a day, a subject, an app is no one: "where should I sit on Thursday?" after "... on Thursday" asks the seat -
+        # round 41 heard that the class had been told of a visitor on Thursday)
+        wanted = [n for n in named if n.lower() in asked and n.lower() not in common | own and not kind_value(n, self.lang)]
         who = _WHO_IS.search(move.asked or move.focus)
         whom = next((g for g in who.groups() if g), "") if who else ""
         if whom in wanted:
@@ -418,6 +420,11 @@ class Session:
         asked = _SET_ASIDE.sub("", unnamed).strip() or unnamed
         content = [w for w in content_words(asked, move.lang) if w not in _PRO_FORMS]
         question = asked if content or not _POINTS_AT.search(asked) else _named_before(turn, asked, move.lang)
+        plain = _WHEN_AT_END.sub("", question).strip()
+        if plain != question and _WH_OPENS.match(plain) and content_words(plain, move.lang):
+            # A "when" clause at the end about the coach's own doing says when, not what is asked: "So what would you
+            # like me to focus on when I observe on Thursday?" (round 41 heard which class is observed on Thursday)
+            question = plain + "?"
         if before and (not content or len(content) == 1 and len(asked.split()) <= 3
                        and content[0] in before.lower()):
             turn = f"{before} {turn}"   # "Out of how many?": about what the coachee just said
@@ -705,6 +712,11 @@ _ASKS_OTHER = re.compile(r"\b(dia|ia|beliau|anaknya|muridnya|orangnya|she|he|her
                          r"leads|runs|answers|talks|speaks|helps|would|will|could)\b", re.IGNORECASE)
 
 
+# (only the coach's own doing: "What happens when they come back in?" asks about that moment)
+_WHEN_AT_END = re.compile(r"\s*,?\s*\b(when|while|whenever|saat|ketika|sewaktu|selagi)\s+(i|we|i'm|we're|saya|aku|kita|kami)\b"
+                          r"[^,?]*\??\s*$", re.I)
+_WH_OPENS = re.compile(r"^\W*((so|and|but|then|okay|ok|jadi|lalu|terus|nah|kalau begitu),?\s+)?(what|who|which|where|how|"
+                       r"apa|siapa|bagaimana|gimana|mana|berapa)\b", re.I)
 _SET_ASIDE = re.compile(r"^\W*((kalau|jika|coba|sekarang) )?(kita )?(kesampingkan|sisihkan|lupakan|tinggalkan|lepaskan) (dulu |sejenak |sebentar )?"
                         r"[^,?]{0,60},\s*|^\W*((but |so |and )?(leaving|setting|putting) [^,?]{0,50}\baside|(apart|aside) from "
                         r"[^,?]{0,50}|(selain|di luar) (soal |masalah |urusan )[^,?]{0,50}),\s*", re.I)

@@ -122,3 +122,110 @@ def test_what_was_planned_before_gets_no_idea_for_the_future():
 ])
 def test_since_when_it_began_is_no_step_to_take(turn, forward):
     assert classify(turn, "id").forward is forward
+
+
+@pytest.mark.parametrize("turn,scale", [
+    ("Kalau dari skala 1 sampai 10, seberapa siap?", True), ("Kira-kira berapa dari sepuluh?", True),
+    ("How sure are you, out of ten?", True),
+    ("Anak-anak menulis lebih dari sepuluh pertanyaan. Apa satu hal kecil yang bisa Bapak coba?", False),
+    ("Tujuh dari sepuluh anak sudah bisa. Apa yang membuat itu terjadi?", False),
+    ("Eight out of ten students passed. What made that happen?", False),
+])
+def test_a_count_out_of_ten_is_no_scale_question(turn, scale):
+    from simulator.coachee.voices import _SCALE
+    assert bool(_SCALE.search(turn)) is scale
+
+
+def test_more_than_ten_questions_is_no_scale_to_answer_with_a_number():
+    # round 40: "... lebih dari sepuluh pertanyaan ... Apa satu hal kecil yang bisa Bapak coba di kelas minggu depan
+    # untuk mendekati itu?" - "Delapan, kira-kira. Kalau sudah ada langkahnya begini, saya lebih yakin."
+    reply = _reply_at("40", "R179", "guru_senior_skeptis_id", 12)
+    assert not reply.startswith("Delapan"), reply
+
+
+@pytest.mark.parametrize("turn,lang", [
+    ("Kalau boleh tahu, kamu biasanya duduk atau main bareng siapa?", "id"),
+    ("Who do you usually sit or hang out with?", "en"),
+])
+def test_two_verbs_in_one_question_for_a_person_offer_no_choice(turn, lang):
+    from simulator.coachee.asked import choices_in
+    assert choices_in(turn, lang) == []
+
+
+def test_asked_who_she_sits_with_the_student_does_not_pick_sitting():
+    # round 40: "... kamu biasanya duduk atau main bareng siapa?" - "Kayaknya saya biasanya duduk."
+    reply = _reply_at("40", "R180", "murid_sosial_emosional_id", 3)
+    assert "biasanya duduk." not in reply, reply
+
+
+@pytest.mark.parametrize("turn,suggests", [
+    ("Saya duduk di mana sebaiknya, Bu, supaya tidak mengganggu kelompok?", False),   # the observer's own seat
+    ("Menurut Ibu, kapan sebaiknya kita mulai?", False),
+    ("Sebaiknya Ibu coba pakai kartu peran.", True),
+])
+def test_what_should_be_done_asked_is_no_suggestion(turn, suggests):
+    assert classify(turn, "id").suggests is suggests
+
+
+def test_asked_where_the_observer_should_sit_the_teacher_says_where():
+    # round 40: "Saya duduk di mana sebaiknya, Bu, supaya tidak mengganggu kelompok?" - "Baik. Saya catat dulu, nanti
+    # saya coba terapkan." (taken as advice)
+    result = _plan_at("40", "R180", "pra_observasi_guru_matematika_id", 13)
+    assert result.plan.reaction != "advice" and "catat dulu" not in result.reply, result.reply
+
+
+# ------------------------------------------------------------------ round 41
+@pytest.mark.parametrize("turn,offer", [
+    ("Good afternoon, Mr Bambang. Thank you for coming. Would you like some tea before we start?", True),
+    ("Can I get you a drink?", True), ("Do you want some water?", True),
+    ("So a coffee in the morning helps?", False), ("Do you drink a lot of coffee at night?", False),
+])
+def test_a_drink_offered_is_small_talk(turn, offer):
+    assert (classify(turn, "en").kind == "small_talk") is offer
+
+
+def test_offered_tea_the_teacher_answers_the_offer():
+    # round 41: "... Would you like some tea before we start?" - "Good afternoon to you too. Never crossed my mind."
+    reply = _reply_at("41", "R185", "guru_senior_skeptis_en", 1)
+    assert "crossed my mind" not in reply and any(w in reply.lower() for w in ("tea", "water", "trouble")), reply
+
+
+def test_a_day_named_before_is_no_one_asked_about():
+    # round 41: "... where should I sit on Thursday, near which group, and what should I write down?" - "I've already
+    # told 8C there'll be a visitor in class on Thursday." (Thursday, said before, taken for someone named)
+    reply = _reply_at("41", "R185", "pra_observasi_guru_matematika_en", 13)
+    assert "visitor" not in reply and "sit" in reply, reply
+
+
+def test_a_when_clause_about_the_coach_is_not_what_is_asked():
+    # round 41: "So what would you like me to focus on when I observe on Thursday?" - "It's 8C, my Year 8 class, being
+    # observed next Thursday."
+    reply = _reply_at("41", "R185", "pra_observasi_guru_matematika_en", 9)
+    assert "8C" not in reply, reply
+
+
+@pytest.mark.parametrize("turn", [
+    "When you picture your next practical going the way you'd really like, what does it look like at the end of the lesson?",
+    "When you picture a week that feels manageable, what would be different from this week?",
+])
+def test_picturing_it_as_one_would_like_asks_the_goal(turn):
+    assert classify(turn, "en").goal
+
+
+@pytest.mark.parametrize("where,wrong", [
+    # "So for your next practical, what would you like to be different about the timing?" - "A plan for what? ..."
+    (("41", "R184", "pasca_observasi_guru_ipa_en", 10), "A plan for what"),
+    # "... When you picture your next practical going the way you'd really like, what does it look like ...?" - "Hmm, a
+    # step... First I'd need to be clear what I'm aiming for."
+    (("41", "R184", "pasca_observasi_guru_ipa_en", 13), "a step"),
+])
+def test_a_goal_asked_about_the_next_lesson_is_the_goal_not_a_step(where, wrong):
+    result = _plan_at(*where)
+    assert result.plan.reaction != "stuck" and wrong not in result.reply, result.reply
+
+
+def test_offered_water_the_student_does_not_ask_for_tea():
+    # replayed round 34: "Hi Nia, thanks for coming. ... Do you want some water? How's your week been?" - "Hi. Fine." (the
+    # offer passed over; with the offer read, "Tea, please" would answer what was not offered)
+    reply = _reply_at("34", "R149", "murid_sosial_emosional_en", 1)
+    assert "Tea" not in reply and any(x in reply for x in ("thanks", "thank you", "Thanks")), reply

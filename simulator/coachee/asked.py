@@ -178,12 +178,18 @@ def choices_in(question: str, lang: str) -> list[str]:
         return []
     if _ASKS_AGAIN.match(second):
         return []   # "..., or was it a surprise?": two questions, not two things to pick ("Probably was it a surprise.")
+    if _WH.fullmatch(second.split()[-1]) or _WH.fullmatch(first.split()[0]) and question.lower().startswith(first.lower()):
+        # "kamu biasanya duduk atau main bareng siapa?", "Who do you sit or hang out with?": one question for a person,
+        # two verbs (round 40 heard "Kayaknya saya biasanya duduk.")
+        return []
     if _DETERMINER.match(first) and _DETERMINER.match(second):
         # "Did the filtering or the evaporating take longer?": two things of the same shape, the verb after them
         second = " ".join(second.split()[:len(first.split())])
     return [first, second]
 
 
+_WH = re.compile(r"\b(siapa|apa|apakah|kapan|berapa|bagaimana|gimana|kenapa|mengapa|who|whom|what|which|where|when|how|"
+                 r"why)\b", re.I)
 _PREFERS = re.compile(r"\b(lebih suka|lebih senang|lebih pilih|lebih memilih|prefer|rather|would you like)\b", re.I)
 _PLACE_WORD = re.compile(r"^(in|on|at|with|by|during|before|after|from|di|ke|dari|dengan|sama|pas|waktu|saat|sebelum|"
                          r"sesudah|setelah)$", re.I)

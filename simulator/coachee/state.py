@@ -310,7 +310,9 @@ def _decide(state: CoacheeState, reading: Reading, values: dict, revealed: tuple
     # "What topic will they work on?" sounds forward but asks for a plain fact the coachee knows.
     # The reader's TIRTA stage says what the turn works on; our own forward patterns confirm it really asks for
     # a step or a plan ("Apa yang Ibu sadari tentang cara mengajar?" is no plan question).
-    forward = (reading.tirta in FORWARD_STAGES or reading.forward) and move.forward \
+    # (a goal asked about the next lesson is the goal, not a step: "So for your next practical, what would you like to be
+    # different about the timing?" - round 41 heard "A plan for what?")
+    forward = (reading.tirta in FORWARD_STAGES or reading.forward) and move.forward and not move.goal \
         and topic not in ("open", "surface") and not _asks_amount(move)
     is_open = "open_question" in acts or (move.question == "open" and not reading.has("why_question"))
     if reading.judgement:

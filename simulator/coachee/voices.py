@@ -294,7 +294,7 @@ class ScriptedVoice:
         if move == "greeting":
             if _OFFER.search(COACH_SAID.get() or ""):
                 # "Mau teh atau kopi?" in the greeting: the offer is answered, not passed over for the concern.
-                return join(greet, pool("offer"))
+                return join(greet, pool(_offer_pool(COACH_SAID.get() or "")))
             return join(greet, self._greeting_line(persona, plan, said, lang, key, strip=bool(greet)))
         if move == "small_talk":
             offer = _OFFER.search(COACH_SAID.get() or "")
@@ -304,7 +304,7 @@ class ScriptedVoice:
                 # talking about" at the first turn)
                 rest = (COACH_SAID.get() or "")[offer.end():]
                 goes_on = not said and len(rest.split()) >= 4
-                return join(greet, pool("offer"),
+                return join(greet, pool(_offer_pool(COACH_SAID.get() or "")),
                              self._greeting_line(persona, plan, said, lang, key, strip=True) if goes_on else "")
             best = plan.memory_items[0] if plan.memory_items else None
             if best and best["score"] >= LEAD_SCORE and _ASKS_WHAT.search(COACH_SAID.get() or "") \
@@ -1091,8 +1091,10 @@ _YES_NO_START = re.compile(r"^\W*(iya|ya|betul|benar|tidak|bukan|belum|sudah|ngg
                            r"not really|mm, yes)\b", re.I)
 
 
+# (not a count: "lebih dari sepuluh pertanyaan" - round 40 heard "Delapan, kira-kira" to a question for a step)
 _SCALE = re.compile(r"\b(1|satu|one)\s*(-|–|to|sampai|hingga|s\.?d\.?|ke)\s*(10|sepuluh|ten)\b|\bskala\b|"
-                    r"\bon a scale\b|\bout of (10|ten)\b|\bdari (10|sepuluh)\b", re.I)
+                    r"\bon a scale\b|\bout of (10|ten)\b(?! \w+s\b)|"
+                    r"(?<!lebih )(?<!kurang )(?<!hampir )\bdari (10|sepuluh)\b(?! \w+)", re.I)
 _ASKS_WHAT = re.compile(r"\b(what|where|who|which|apa|ngapain|ke ?mana|di ?mana|siapa)\b(?! kabar)", re.I)
 # ("kamu boleh cari Ibu kapan saja" offers any time; it asks no day)
 _ASKS_WHEN_FREE = re.compile(r"\bkapan\b(?! (saja|aja|pun)\b)|\bwhen (are|would|will|is|could|can|shall|should|might) (you|it|we)\b|\bwhat (day|time)\b", re.I)
@@ -1109,8 +1111,17 @@ _OTHER_MATTER = re.compile(r"\b(what about|how about the|and the \w+ (thing|part
 _SALAM = re.compile(r"\b(assalamu\w*|wassalam\w*)\b", re.I)
 CLARIFY_NEXT = 0.2   # a memory this near what the coach asks may explain the earlier reply
 _OFFER = re.compile(r"\b(teh atau kopi|kopi atau teh|mau (minum )?(teh|kopi|minum)|(ngopi|ngeteh) dulu|"
-                    r"tea or coffee|coffee or tea|(cup of|some|a) (tea|coffee)|something to drink)\b"
+                    r"tea or coffee|coffee or tea|(cup of|some|a|a glass of) (tea|coffee|water)|something to drink|a drink)\b"
                     r"|(?:^|[.!?,]\s*)(coffee|tea|kopi|teh)\s*\?", re.I)   # "Come in, have a seat. Coffee?"
+_TEA = re.compile(r"\b(tea|coffee|teh|kopi|ngopi|ngeteh)\b", re.I)
+
+
+def _offer_pool(coach: str) -> str:
+    """Tea or coffee offered is chosen between; anything else ("Do you want some water?") accepted with thanks (round
+    34 heard "Tea, please" to water)."""
+    return "offer" if _TEA.search(coach) else "offer_plain"
+
+
 _ATE = re.compile(r"\b(sudah|udah|belum) (makan|sarapan|ngopi|minum)|\bmakan apa\b|\b(makan|sarapan) (siang |pagi )?(belum|sudah)|"
                   r"\bhad (lunch|breakfast|coffee|anything)|\beaten\b", re.I)
 _ALREADY = re.compile(r"\b(sudah|udah|already|have, thanks|had)\b", re.I)

@@ -100,6 +100,7 @@ class LangLines(Strict):
     nothing_new: list[str]    # nothing more to say on it, instead of an earlier reply said again
     clarify_more: list[str]   # asked to explain with nothing new to explain it with
     offer: list[str]          # "Mau teh atau kopi?" accepted
+    offer_plain: list[str]    # "Mau minum air dulu?", "Do you want some water?": accepted or declined, nothing named
     scale_sure: list[str]     # "from 1 to 10?" once a goal or a step is named
     scale_unsure: list[str]   # "from 1 to 10?" before that
     say_yes: list[str]        # a yes to a question about a fact ("Yes.", "Iya.")
