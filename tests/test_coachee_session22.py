@@ -229,3 +229,10 @@ def test_offered_water_the_student_does_not_ask_for_tea():
     # offer passed over; with the offer read, "Tea, please" would answer what was not offered)
     reply = _reply_at("34", "R149", "murid_sosial_emosional_en", 1)
     assert "Tea" not in reply and any(x in reply for x in ("thanks", "thank you", "Thanks")), reply
+
+
+def test_asked_to_try_its_own_idea_with_a_passive_verb_the_teacher_says_yes():
+    # round 42: "... Tadi Ibu sendiri sempat bilang mau coba nyicil modul di akhir pekan. Mau dicoba itu dulu minggu
+    # ini? ..." - "Itu... belum bisa saya ceritakan sekarang."
+    reply = _reply_at("42", "R191", "guru_baru_id", 14)
+    assert "belum bisa saya ceritakan" not in reply and "coba" in reply, reply

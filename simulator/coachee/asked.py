@@ -394,7 +394,8 @@ def own_idea_asked(coach: str, said: list[str], lang: str) -> bool:
     return shared(question) >= 2 or bool(_POINTS_BACK.search(question)) and shared(coach) >= 2
 
 
-_WILL_TRY = re.compile(r"\b((mau|akan|ingin|bisa|siap) (ibu |bapak |kamu |anda )?(coba|lakukan|mulai|pakai|terapkan|ajak)|"
+# ("Mau dicoba itu dulu minggu ini?": round 42 heard "Itu... belum bisa saya ceritakan sekarang" to its own idea)
+_WILL_TRY = re.compile(r"\b((mau|akan|ingin|bisa|siap) (ibu |bapak |kamu |anda )?(di)?(coba|lakukan|mulai|pakai|terapkan|ajak)|"
                        r"(will|would|could|can) you (be (willing|able|happy|ready) to )?(try|do|start|use|give)|are you going to|"
                        r"want to try|willing to try|(bersedia|siap) (mencoba|coba))\b", re.I)
 _ANYTHING = re.compile(r"(^|,\s*)(apa |apakah )?(ada|adakah)\b|\b(anything|something|is there)\b", re.I)
